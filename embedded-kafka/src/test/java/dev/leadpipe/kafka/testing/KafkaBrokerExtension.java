@@ -1,0 +1,47 @@
+package dev.leadpipe.kafka.testing;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+
+/**
+ * JUnit 5 extension giving a test class a real Kafka broker with the pipeline's topics created:
+ * a fresh embedded KRaft broker per test class, or, when {@code KAFKA_BOOTSTRAP_SERVERS} is set, that existing
+ * cluster (then the test class must tolerate topics that already hold records). Register it as
+ * {@code @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();}.
+ */
+public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+    private EmbeddedKafkaBroker broker;
+    private String bootstrapServers;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        String external = KafkaSettings.bootstrapFromEnvironment();
+        if (external != null) {
+            bootstrapServers = external;
+        } else {
+            broker = EmbeddedKafkaBroker.start();
+            bootstrapServers = broker.bootstrapServers();
+        }
+        TopicAdmin.ensureTopics(bootstrapServers, KafkaSettings.replicationFactor());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    public String bootstrapServers() {
+        if (bootstrapServers == null) {
+            throw new IllegalStateException("the broker starts in beforeAll: register the extension on a static field");
+        }
+        return bootstrapServers;
+    }
+}

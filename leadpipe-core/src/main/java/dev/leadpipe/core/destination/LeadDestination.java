@@ -1,0 +1,49 @@
+package dev.leadpipe.core.destination;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * An offer's lead destination as stored (keyed by offer id) on the compacted destinations topic.
+ * {@code settings} are the destination's own fields (instance URL, ids, secrets); {@link #toString()} and
+ * {@link #maskedSettings()} never show a secret's value.
+ */
+public record LeadDestination(String offerId, DestinationType type, Map<String, String> settings,
+                              List<String> contactEmails, long version, Instant updatedAt) {
+
+    public static final String MASK = "********";
+
+    public LeadDestination {
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
+        contactEmails = contactEmails == null ? List.of() : List.copyOf(contactEmails);
+    }
+
+    /**
+     * Whether a setting holds a secret: client secrets, passwords, keys, tokens, connection strings and SAS, and
+     * URLs (an HTTPS destination's URL, often a Power Automate flow, carries a signature in its query).
+     */
+    public static boolean isSecretSetting(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.contains("secret") || n.contains("password") || n.contains("key") || n.contains("token")
+                || n.contains("connectionstring") || n.contains("sas") || n.equals("url") || n.endsWith("signature");
+    }
+
+    /** The settings with every secret's value replaced by {@link #MASK}. */
+    @JsonIgnore
+    public Map<String, String> maskedSettings() {
+        Map<String, String> masked = new LinkedHashMap<>();
+        settings.forEach((k, v) -> masked.put(k, isSecretSetting(k) ? MASK : v));
+        return masked;
+    }
+
+    @Override
+    public String toString() {
+        return "LeadDestination[offerId=" + offerId + ", type=" + type + ", settings=" + maskedSettings()
+                + ", contacts=" + contactEmails.size() + ", version=" + version + "]";
+    }
+}

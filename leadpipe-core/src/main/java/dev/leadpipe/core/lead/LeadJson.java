@@ -1,0 +1,224 @@
+package dev.leadpipe.core.lead;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads a lead from the marketplace JSON shape (keys matched case-insensitively, every field optional,
+ * unknown keys kept) and writes it back in canonical casing with the pipeline's own fields.
+ * Reading reports every bad field at once as {@link FieldError}s instead of stopping at the first.
+ */
+public final class LeadJson {
+    public static final String LEAD_ID = "leadId";
+    public static final String OFFER_ID = "offerId";
+    public static final String RECEIVED_AT = "receivedAt";
+    public static final String TEST = "test";
+    public static final String USER_DETAILS = "UserDetails";
+    public static final String LEAD_SOURCE = "LeadSource";
+    public static final String ACTION_CODE = "ActionCode";
+    public static final String OFFER_TITLE = "OfferTitle";
+    public static final String DESCRIPTION = "Description";
+
+    static final List<String> USER_FIELDS = List.of("FirstName", "LastName", "Email", "Phone", "Country", "Company", "Title");
+    private static final List<String> TOP_FIELDS = List.of(LEAD_ID, OFFER_ID, RECEIVED_AT, TEST, USER_DETAILS,
+            LEAD_SOURCE, ACTION_CODE, OFFER_TITLE, DESCRIPTION);
+
+    /** A caller-chosen lead id: letters, digits and {@code . _ : -}, up to 128 characters. */
+    public static final Pattern LEAD_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** {@code publisherId.offerId}: two non-empty parts of letters, digits, {@code _ -} and further dots. */
+    public static final Pattern OFFER_ID_PATTERN = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.[A-Za-z0-9._-]{1,128}");
+    private static final Pattern EMAIL_PATTERN = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final int MAX_FIELD_LENGTH = 1024;
+    private static final int MAX_DESCRIPTION_LENGTH = 8192;
+
+    private LeadJson() {
+    }
+
+    /** The outcome of reading one lead: the lead when {@code errors} is empty. */
+    public record Result(Lead lead, List<FieldError> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    /**
+     * Reads a lead. Nothing here requires an offer id or a lead id: {@link #validateForIngest} does,
+     * because records already on a topic carry both.
+     */
+    public static Result read(JsonNode node) {
+        List<FieldError> errors = new ArrayList<>();
+        if (node == null || !node.isObject()) {
+            errors.add(new FieldError("", "a lead must be a JSON object"));
+            return new Result(null, errors);
+        }
+        Map<String, JsonNode> known = new LinkedHashMap<>();
+        Map<String, JsonNode> other = new LinkedHashMap<>();
+        split(node, TOP_FIELDS, "", known, other, errors);
+
+        UserDetails user = UserDetails.EMPTY;
+        JsonNode userNode = known.get(USER_DETAILS);
+        if (userNode != null && !userNode.isNull()) {
+            if (!userNode.isObject()) {
+                errors.add(new FieldError("/" + USER_DETAILS, "must be an object"));
+            } else {
+                Map<String, JsonNode> u = new LinkedHashMap<>();
+                Map<String, JsonNode> uOther = new LinkedHashMap<>();
+                String base = "/" + USER_DETAILS;
+                split(userNode, USER_FIELDS, base, u, uOther, errors);
+                String email = text(u, "Email", base, errors, MAX_FIELD_LENGTH);
+                if (email != null && !email.isBlank() && !EMAIL_PATTERN.matcher(email.strip()).matches()) {
+                    errors.add(new FieldError(base + "/Email", "is not an e-mail address"));
+                }
+                user = new UserDetails(text(u, "FirstName", base, errors, MAX_FIELD_LENGTH),
+                        text(u, "LastName", base, errors, MAX_FIELD_LENGTH), email,
+                        text(u, "Phone", base, errors, MAX_FIELD_LENGTH), text(u, "Country", base, errors, MAX_FIELD_LENGTH),
+                        text(u, "Company", base, errors, MAX_FIELD_LENGTH), text(u, "Title", base, errors, MAX_FIELD_LENGTH),
+                        uOther);
+            }
+        }
+        String leadId = text(known, LEAD_ID, "", errors, MAX_FIELD_LENGTH);
+        if (leadId != null && !LEAD_ID_PATTERN.matcher(leadId).matches()) {
+            errors.add(new FieldError("/" + LEAD_ID, "must be 1-128 letters, digits or . _ : - (starting with a letter or digit)"));
+        }
+        String leadSource = text(known, LEAD_SOURCE, "", errors, MAX_FIELD_LENGTH);
+        String offerId = text(known, OFFER_ID, "", errors, MAX_FIELD_LENGTH);
+        if (offerId != null && !OFFER_ID_PATTERN.matcher(offerId).matches()) {
+            errors.add(new FieldError("/" + OFFER_ID, "must be publisherId.offerId (letters, digits, _ - and dots)"));
+        }
+        if (offerId == null) {
+            String fromSource = LeadSource.parse(leadSource).offerId();
+            if (fromSource != null && OFFER_ID_PATTERN.matcher(fromSource).matches()) {
+                offerId = fromSource;
+            }
+        }
+        Instant receivedAt = null;
+        JsonNode at = known.get(RECEIVED_AT);
+        if (at != null && !at.isNull()) {
+            try {
+                receivedAt = Instant.parse(at.asText());
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError("/" + RECEIVED_AT, "must be an ISO-8601 instant"));
+            }
+        }
+        String actionCode = text(known, ACTION_CODE, "", errors, MAX_FIELD_LENGTH);
+        String offerTitle = text(known, OFFER_TITLE, "", errors, MAX_FIELD_LENGTH);
+        String description = text(known, DESCRIPTION, "", errors, MAX_DESCRIPTION_LENGTH);
+        if (!errors.isEmpty()) {
+            return new Result(null, errors);
+        }
+        boolean test = isTestLead(user, leadSource, actionCode, offerTitle, description);
+        return new Result(new Lead(leadId, offerId, receivedAt, test, user, leadSource, actionCode, offerTitle,
+                description, other), errors);
+    }
+
+    /** What ingest additionally requires of a lead: an offer id, given or derived from {@code LeadSource}. */
+    public static List<FieldError> validateForIngest(Lead lead) {
+        if (lead.offerId() == null) {
+            return List.of(new FieldError("/" + OFFER_ID,
+                    "is required: give offerId, or a LeadSource ending in |publisherId.offerId"));
+        }
+        return List.of();
+    }
+
+    /** The canonical JSON of a lead: the marketplace's casing, the pipeline's fields, unknown fields kept. */
+    public static ObjectNode write(Lead lead) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        putIfPresent(root, LEAD_ID, lead.leadId());
+        putIfPresent(root, OFFER_ID, lead.offerId());
+        if (lead.receivedAt() != null) {
+            root.put(RECEIVED_AT, lead.receivedAt().toString());
+        }
+        root.put(TEST, lead.test());
+        root.set(USER_DETAILS, writeUser(lead.userDetails()));
+        putIfPresent(root, LEAD_SOURCE, lead.leadSource());
+        putIfPresent(root, ACTION_CODE, lead.actionCode());
+        putIfPresent(root, OFFER_TITLE, lead.offerTitle());
+        putIfPresent(root, DESCRIPTION, lead.description());
+        lead.otherFields().forEach(root::set);
+        return root;
+    }
+
+    /** The marketplace's own shape (no pipeline fields), as a destination such as an HTTPS endpoint expects it. */
+    public static ObjectNode writeMarketplaceShape(Lead lead) {
+        ObjectNode root = write(lead);
+        root.remove(List.of(LEAD_ID, OFFER_ID, RECEIVED_AT, TEST));
+        return root;
+    }
+
+    static ObjectNode writeUser(UserDetails u) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        putIfPresent(node, "FirstName", u.firstName());
+        putIfPresent(node, "LastName", u.lastName());
+        putIfPresent(node, "Email", u.email());
+        putIfPresent(node, "Phone", u.phone());
+        putIfPresent(node, "Country", u.country());
+        putIfPresent(node, "Company", u.company());
+        putIfPresent(node, "Title", u.title());
+        u.otherFields().forEach(node::set);
+        return node;
+    }
+
+    private static boolean isTestLead(UserDetails u, String... more) {
+        for (String s : new String[] {u.firstName(), u.lastName(), u.email(), u.company(), u.title()}) {
+            if (s != null && s.startsWith(Lead.TEST_LEAD_PREFIX)) {
+                return true;
+            }
+        }
+        for (String s : more) {
+            if (s != null && s.startsWith(Lead.TEST_LEAD_PREFIX)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void split(JsonNode object, List<String> knownNames, String base, Map<String, JsonNode> known,
+                              Map<String, JsonNode> other, List<FieldError> errors) {
+        Map<String, String> byLower = new LinkedHashMap<>();
+        knownNames.forEach(n -> byLower.put(n.toLowerCase(Locale.ROOT), n));
+        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String canonical = byLower.get(field.getKey().toLowerCase(Locale.ROOT));
+            if (canonical == null) {
+                other.put(field.getKey(), field.getValue());
+            } else if (known.putIfAbsent(canonical, field.getValue()) != null) {
+                errors.add(new FieldError(base + "/" + canonical, "appears more than once (keys are case-insensitive)"));
+            }
+        }
+    }
+
+    private static String text(Map<String, JsonNode> fields, String name, String base, List<FieldError> errors, int maxLength) {
+        JsonNode value = fields.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() && !value.isNumber()) {
+            errors.add(new FieldError(base + "/" + name, "must be a string"));
+            return null;
+        }
+        String text = value.asText();
+        if (text.length() > maxLength) {
+            errors.add(new FieldError(base + "/" + name, "is longer than " + maxLength + " characters"));
+            return null;
+        }
+        return text;
+    }
+
+    private static void putIfPresent(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.leadpipe.core.outcome;
+
+import java.time.Instant;
+
+import dev.leadpipe.core.error.ErrorClass;
+
+/**
+ * The terminal outcome of one lead, written to the outcomes topic keyed by leadId. Holds no personal data:
+ * ids, the destination, the error class and counters only. A replay adds a further outcome for the same leadId.
+ *
+ * @param destinationRecordId the destination's own id of the record (DELIVERED only)
+ * @param errorClass          why the lead was suppressed or dead-lettered
+ * @param attempts            delivery attempts made (sinks); null where no delivery was attempted
+ */
+public record Outcome(String leadId, String offerId, OutcomeType outcome, String destinationType,
+                      String destinationRecordId, ErrorClass errorClass, Integer attempts, Long latencyMs,
+                      boolean test, int replayCount, Instant at) {
+
+    public static Outcome suppressed(String leadId, String offerId, boolean test, int replayCount, Instant at) {
+        return new Outcome(leadId, offerId, OutcomeType.SUPPRESSED, null, null, ErrorClass.EDU_PRIVACY_SUPPRESSED,
+                null, null, test, replayCount, at);
+    }
+
+    public static Outcome deadLettered(String leadId, String offerId, String destinationType, ErrorClass errorClass,
+                                       Integer attempts, boolean test, int replayCount, Instant at) {
+        return new Outcome(leadId, offerId, OutcomeType.DEAD_LETTERED, destinationType, null, errorClass, attempts,
+                null, test, replayCount, at);
+    }
+
+    public static Outcome delivered(String leadId, String offerId, String destinationType, String destinationRecordId,
+                                    int attempts, long latencyMs, boolean test, int replayCount, Instant at) {
+        return new Outcome(leadId, offerId, OutcomeType.DELIVERED, destinationType, destinationRecordId, null, attempts,
+                latencyMs, test, replayCount, at);
+    }
+}
