@@ -1,5 +1,10 @@
 package dev.leadpipe.kafka.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,9 +37,24 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void afterAll(ExtensionContext context) {
+        recordThatTheClassRanAgainstARealBroker(context);
         if (broker != null) {
             broker.close();
             broker = null;
+        }
+    }
+
+    /** Leaves target/real-kafka-tests/CLASS for bin/kafka-test-report, which counts the tests that ran here. */
+    private void recordThatTheClassRanAgainstARealBroker(ExtensionContext context) {
+        try {
+            Path dir = Path.of("target", "real-kafka-tests");
+            Files.createDirectories(dir);
+            String kind = broker != null
+                    ? "embedded KRaft broker, Kafka " + AppInfoParser.getVersion()
+                    : "external cluster from KAFKA_BOOTSTRAP_SERVERS";
+            Files.writeString(dir.resolve(context.getRequiredTestClass().getName()), kind + "\n");
+        } catch (IOException e) {
+            // the report is a convenience; the tests' own results stand without it
         }
     }
 

@@ -52,11 +52,20 @@ public final class LeadJson {
         }
     }
 
-    /**
-     * Reads a lead. Nothing here requires an offer id or a lead id: {@link #validateForIngest} does,
-     * because records already on a topic carry both.
-     */
+    /** Reads a lead from a topic or a file. Nothing here requires an offer id or a lead id. */
     public static Result read(JsonNode node) {
+        return read(node, false);
+    }
+
+    /**
+     * Reads a submitted lead, which must also name its offer: an explicit {@code offerId}, or a {@code LeadSource}
+     * ending in {@code |publisherId.offerId}. Every problem, the missing offer included, is reported at once.
+     */
+    public static Result readForIngest(JsonNode node) {
+        return read(node, true);
+    }
+
+    private static Result read(JsonNode node, boolean requireOfferId) {
         List<FieldError> errors = new ArrayList<>();
         if (node == null || !node.isObject()) {
             errors.add(new FieldError("", "a lead must be a JSON object"));
@@ -102,6 +111,10 @@ public final class LeadJson {
                 offerId = fromSource;
             }
         }
+        if (requireOfferId && offerId == null && errors.stream().noneMatch(e -> e.pointer().equals("/" + OFFER_ID))) {
+            errors.add(new FieldError("/" + OFFER_ID,
+                    "is required: give offerId, or a LeadSource ending in |publisherId.offerId"));
+        }
         Instant receivedAt = null;
         JsonNode at = known.get(RECEIVED_AT);
         if (at != null && !at.isNull()) {
@@ -120,15 +133,6 @@ public final class LeadJson {
         boolean test = isTestLead(user, leadSource, actionCode, offerTitle, description);
         return new Result(new Lead(leadId, offerId, receivedAt, test, user, leadSource, actionCode, offerTitle,
                 description, other), errors);
-    }
-
-    /** What ingest additionally requires of a lead: an offer id, given or derived from {@code LeadSource}. */
-    public static List<FieldError> validateForIngest(Lead lead) {
-        if (lead.offerId() == null) {
-            return List.of(new FieldError("/" + OFFER_ID,
-                    "is required: give offerId, or a LeadSource ending in |publisherId.offerId"));
-        }
-        return List.of();
     }
 
     /** The canonical JSON of a lead: the marketplace's casing, the pipeline's fields, unknown fields kept. */

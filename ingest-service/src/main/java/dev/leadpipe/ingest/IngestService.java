@@ -1,0 +1,169 @@
+package dev.leadpipe.ingest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.Topics;
+import io.javalin.Javalin;
+
+/**
+ * The ingest HTTP service: accepts marketplace leads and offers' lead destinations and writes them to Kafka,
+ * answering only once Kafka acknowledged the write. Handlers are asynchronous: no request thread waits for Kafka.
+ * <ul>
+ *   <li>{@code POST /v1/leads}: one lead (application/json) → 202 {@code {leadId, offerId, status}}</li>
+ *   <li>{@code POST /v1/leads/batch}: a JSON array or NDJSON of leads → 202 / 207 / 422 with per-item results</li>
+ *   <li>{@code PUT|GET|DELETE /v1/offers/{offerId}/lead-destination}: an offer's destination, settings masked</li>
+ *   <li>{@code GET /health}: liveness, 200 {@code {"status":"UP"}}</li>
+ * </ul>
+ * Every 4xx and 5xx answer is an RFC 9457 problem ({@code application/problem+json}) naming every bad field.
+ * <p>
+ * {@link #start(IngestConfig)} creates the pipeline's topics if needed, one shared idempotent producer and the
+ * {@link DestinationCatalog}, and returns once the catalog caught up and the server listens ({@link #port()}).
+ * {@link #stop()} (or {@link #close()}) stops the server, flushes the producer and stops the catalog.
+ * {@link #main} runs the service from the environment ({@link IngestConfig#fromEnvironment()}) until interrupted.
+ */
+public final class IngestService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    private static final Duration CATALOG_CATCH_UP = Duration.ofSeconds(60);
+    /** A safety net beyond the producer's own delivery time-out: an async answer pending longer gets 503. */
+    private static final long ASYNC_TIMEOUT_MS = KafkaWriter.DELIVERY_TIMEOUT_MS + 15_000L;
+
+    private final IngestConfig config;
+    private final KafkaWriter writer;
+    private final DestinationCatalog catalog;
+    private final Javalin app;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private IngestService(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog) {
+        this.config = config;
+        this.writer = writer;
+        this.catalog = catalog;
+        Clock clock = Clock.systemUTC();
+        LeadEndpoints leads = new LeadEndpoints(config, writer, clock);
+        DestinationEndpoints destinations = new DestinationEndpoints(config, writer, catalog, clock);
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.http.prefer405over404 = true;
+            cfg.http.asyncTimeout = ASYNC_TIMEOUT_MS;
+            cfg.jetty.timeoutStatus = 503;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            cfg.routes.get("/health", ctx -> LeadEndpoints.respond(ctx, 200, "application/json",
+                    Json.MAPPER.createObjectNode().put("status", "UP")));
+            cfg.routes.post(LeadEndpoints.SINGLE_PATH, leads::postLead);
+            cfg.routes.post(LeadEndpoints.BATCH_PATH, leads::postBatch);
+            cfg.routes.put(DestinationEndpoints.PATH, destinations::put);
+            cfg.routes.get(DestinationEndpoints.PATH, destinations::get);
+            cfg.routes.delete(DestinationEndpoints.PATH, destinations::delete);
+            HttpErrors.register(cfg.routes, config);
+        });
+    }
+
+    /**
+     * Starts the service: ensures the topics exist ({@code KAFKA_REPLICATION_FACTOR}, default 1), creates the
+     * producer, waits for the destination catalog to catch up, then listens on {@code config.host():config.port()}.
+     *
+     * @throws IllegalStateException when Kafka cannot be reached or the port cannot be bound
+     */
+    public static IngestService start(IngestConfig config) {
+        TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        Producer<byte[], byte[]> producer = KafkaWriter.createProducer(config.bootstrapServers());
+        KafkaWriter writer = new KafkaWriter(producer);
+        try {
+            writer.warmUp(Topics.LEADS);
+            writer.warmUp(Topics.LEAD_DESTINATIONS);
+        } catch (RuntimeException e) {
+            writer.close(Duration.ZERO);
+            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " is not reachable", e);
+        }
+        return start(config, writer);
+    }
+
+    /** Starts with the given producer (tests substitute a {@code MockProducer}); the topics must exist. */
+    static IngestService start(IngestConfig config, Producer<byte[], byte[]> producer) {
+        return start(config, new KafkaWriter(producer));
+    }
+
+    private static IngestService start(IngestConfig config, KafkaWriter writer) {
+        DestinationCatalog catalog = null;
+        try {
+            catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
+            IngestService service = new IngestService(config, writer, catalog);
+            service.app.start(config.host(), config.port());
+            LOG.info("ingest listening on http://{}:{} (Kafka {})", config.host(), service.port(), config.bootstrapServers());
+            return service;
+        } catch (RuntimeException e) {
+            if (catalog != null) {
+                catalog.close();
+            }
+            writer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /** The port the server listens on: the configured one, or the one picked when it was 0. */
+    public int port() {
+        return app.port();
+    }
+
+    public IngestConfig config() {
+        return config;
+    }
+
+    /** The local view of every offer's lead destination. */
+    public DestinationCatalog destinations() {
+        return catalog;
+    }
+
+    /** Stops the HTTP server, flushes and closes the producer and stops the catalog. Safe to call more than once. */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            app.stop();
+        } finally {
+            try {
+                writer.close(Duration.ofSeconds(10));
+            } finally {
+                catalog.close();
+            }
+        }
+        LOG.info("ingest stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Runs the service from the environment until the process is interrupted (Ctrl-C). */
+    public static void main(String[] args) throws InterruptedException {
+        IngestConfig config;
+        try {
+            config = IngestConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        IngestService service = start(config);
+        CountDownLatch stoppedLatch = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.stop();
+            stoppedLatch.countDown();
+        }, "ingest-shutdown"));
+        stoppedLatch.await();
+    }
+}

@@ -1,0 +1,267 @@
+package dev.leadpipe.ingest;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.lead.FieldError;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.topic.Topics;
+import io.javalin.http.Context;
+
+/**
+ * {@code POST /v1/leads} and {@code POST /v1/leads/batch}: validate, write to the {@code leads} topic keyed by
+ * leadId, and answer only after Kafka acknowledged the write (the handler returns at once; the answer is written
+ * when the producer's future completes). A rejected lead is never written. Logs carry lead ids only.
+ */
+final class LeadEndpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(LeadEndpoints.class);
+    static final String SINGLE_PATH = "/v1/leads";
+    static final String BATCH_PATH = "/v1/leads/batch";
+
+    private final IngestConfig config;
+    private final KafkaWriter writer;
+    private final Clock clock;
+
+    LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock) {
+        this.config = config;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413, 415, 422 or 503 problems. */
+    void postLead(Context ctx) {
+        Bodies.requireContentType(ctx, List.of(Bodies.JSON));
+        JsonNode node = Bodies.parseJson(Bodies.read(ctx, config.maxBodyBytes()));
+        LeadIntake.Outcome outcome = LeadIntake.prepare(node, ctx.header(LeadIntake.IDEMPOTENCY_KEY), clock.instant());
+        if (!outcome.ok()) {
+            throw new ProblemException(invalidLead(outcome.errors()));
+        }
+        Lead lead = outcome.lead();
+        ctx.future(() -> writer.send(Topics.LEADS, lead.leadId(), lead).handle((metadata, error) -> {
+            if (error != null) {
+                LOG.warn("lead {} was not written: {}", lead.leadId(), Safe.describe(KafkaWriter.unwrap(error)));
+                HttpErrors.write(ctx, KafkaWriter.problemFor(error, "lead"));
+            } else {
+                LOG.debug("accepted lead {}", lead.leadId());
+                ObjectNode body = Json.MAPPER.createObjectNode()
+                        .put("leadId", lead.leadId())
+                        .put("offerId", lead.offerId())
+                        .put("status", "accepted");
+                respond(ctx, 202, "application/json", body);
+            }
+            return null;
+        }));
+    }
+
+    static Problem invalidLead(List<FieldError> errors) {
+        return Problem.of(422, "invalid-lead", "Invalid Lead",
+                errors.size() == 1 ? "1 field of the lead is invalid" : errors.size() + " fields of the lead are invalid",
+                errors);
+    }
+
+    /**
+     * A batch, as a JSON array or NDJSON: each item is checked on its own and only valid items are written.
+     * 202 when every item was accepted, 207 when some were, 422 (problem) when every item was refused, 503 when
+     * Kafka failed every valid item; 413 over {@code maxBatchItems}; 400 when the body is not a JSON array.
+     */
+    void postBatch(Context ctx) {
+        String mediaType = Bodies.requireContentType(ctx, List.of(Bodies.JSON, Bodies.NDJSON));
+        byte[] body = Bodies.read(ctx, config.maxBodyBytes());
+        List<Item> items = mediaType.equals(Bodies.NDJSON) ? ndjsonItems(body) : arrayItems(body);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (Item item : items) {
+            if (item.lead != null) {
+                writes.add(writer.send(Topics.LEADS, item.lead.leadId(), item.lead).handle((metadata, error) -> {
+                    item.written(metadata, error);
+                    return null;
+                }));
+            }
+        }
+        ctx.future(() -> CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenRun(() -> answerBatch(ctx, items)));
+    }
+
+    private List<Item> arrayItems(byte[] body) {
+        JsonNode root = Bodies.parseJson(body);
+        if (!root.isArray()) {
+            throw new ProblemException(Problem.of(400, "malformed-batch", "Malformed Batch",
+                    "an application/json batch must be a JSON array of leads (send a single lead to " + SINGLE_PATH + ")"));
+        }
+        checkCount(root.size());
+        List<Item> items = new ArrayList<>(root.size());
+        for (int i = 0; i < root.size(); i++) {
+            items.add(prepared(i, null, root.get(i)));
+        }
+        return items;
+    }
+
+    private List<Item> ndjsonItems(byte[] body) {
+        record Line(int number, int offset, int length) {
+        }
+        List<Line> lines = new ArrayList<>();
+        int start = 0;
+        int number = 1;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
+                if (!blank(body, start, end)) {
+                    lines.add(new Line(number, start, end - start));
+                }
+                start = i + 1;
+                number++;
+            }
+        }
+        checkCount(lines.size());
+        List<Item> items = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            try {
+                items.add(prepared(i, line.number(), Bodies.parse(body, line.offset(), line.length())));
+            } catch (Bodies.MalformedJson e) {
+                items.add(Item.refused(i, line.number(), 400, List.of(new FieldError("", "the line " + e.getMessage()))));
+            }
+        }
+        return items;
+    }
+
+    private void checkCount(int count) {
+        if (count > config.maxBatchItems()) {
+            throw new ProblemException(Problem.of(413, "too-many-items", "Content Too Large",
+                    "a batch holds at most " + config.maxBatchItems() + " leads; this one holds " + count
+                            + " (nothing was written)"));
+        }
+        if (count == 0) {
+            throw new ProblemException(Problem.of(400, "empty-batch", "Empty Batch", "the batch holds no leads"));
+        }
+    }
+
+    private Item prepared(int index, Integer line, JsonNode node) {
+        LeadIntake.Outcome outcome = LeadIntake.prepare(node, null, clock.instant());
+        return outcome.ok() ? Item.valid(index, line, outcome.lead()) : Item.refused(index, line, 422, outcome.errors());
+    }
+
+    private void answerBatch(Context ctx, List<Item> items) {
+        int accepted = 0;
+        int serverFailures = 0;
+        ArrayNode results = Json.MAPPER.createArrayNode();
+        for (Item item : items) {
+            results.add(item.toJson());
+            if (item.status == 202) {
+                accepted++;
+            } else if (item.status >= 500) {
+                serverFailures++;
+            }
+        }
+        int rejected = items.size() - accepted;
+        LOG.debug("batch of {}: {} accepted, {} rejected", items.size(), accepted, rejected);
+        if (accepted == items.size()) {
+            ObjectNode body = Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", 0);
+            body.set("items", results);
+            respond(ctx, 202, "application/json", body);
+            return;
+        }
+        if (accepted == 0 && (serverFailures == 0 || serverFailures == items.size())) {
+            Problem problem = serverFailures == 0
+                    ? Problem.of(422, "invalid-batch", "Invalid Batch", "no lead of the batch was accepted; see items")
+                    : KafkaWriter.problemFor(items.get(0).failure, "batch");
+            HttpErrors.write(ctx, problem.withExtension("accepted", IntNode.valueOf(0))
+                    .withExtension("rejected", IntNode.valueOf(rejected))
+                    .withExtension("items", results));
+            return;
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", rejected);
+        body.set("items", results);
+        if (serverFailures > 0) {
+            ctx.header("Retry-After", KafkaWriter.RETRY_AFTER_SECONDS);
+        }
+        respond(ctx, 207, "application/json", body);
+    }
+
+    static void respond(Context ctx, int status, String contentType, JsonNode body) {
+        try {
+            ctx.status(status).contentType(contentType).result(Json.MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a response body could not be written", e);
+        }
+    }
+
+    private static boolean blank(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One batch item and, once its write completed, its result. */
+    private static final class Item {
+        final int index;
+        final Integer line;
+        final Lead lead;
+        final List<FieldError> errors;
+        volatile int status;
+        volatile Throwable failure;
+        volatile String detail;
+
+        private Item(int index, Integer line, Lead lead, int status, List<FieldError> errors) {
+            this.index = index;
+            this.line = line;
+            this.lead = lead;
+            this.status = status;
+            this.errors = errors;
+        }
+
+        static Item valid(int index, Integer line, Lead lead) {
+            return new Item(index, line, lead, 0, List.of());
+        }
+
+        static Item refused(int index, Integer line, int status, List<FieldError> errors) {
+            return new Item(index, line, null, status, errors);
+        }
+
+        void written(RecordMetadata metadata, Throwable error) {
+            if (error == null) {
+                status = 202;
+                return;
+            }
+            LOG.warn("lead {} was not written: {}", lead.leadId(), Safe.describe(KafkaWriter.unwrap(error)));
+            Problem problem = KafkaWriter.problemFor(error, "lead");
+            failure = error;
+            detail = problem.detail();
+            status = problem.status();
+        }
+
+        ObjectNode toJson() {
+            ObjectNode json = Json.MAPPER.createObjectNode().put("index", index);
+            if (line != null) {
+                json.put("line", line);
+            }
+            json.put("status", status);
+            if (lead != null) {
+                json.put("leadId", lead.leadId());
+                json.put("offerId", lead.offerId());
+            }
+            if (detail != null) {
+                json.put("detail", detail);
+            }
+            if (!errors.isEmpty()) {
+                json.set("errors", Problem.errorsJson(errors));
+            }
+            return json;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.leadpipe.core.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.leadpipe.core.json.Json;
+
+class EduPrivacyTest {
+    private static Lead read(String s) throws Exception {
+        return LeadJson.read(Json.MAPPER.readTree(s)).lead();
+    }
+
+    @Test
+    void aEduLeadKeepsNoPersonalDataButStaysRecognisablyEdu() throws Exception {
+        Lead lead = read("""
+                {"leadId":"l1","offerId":"contoso.widget","UserDetails":{"FirstName":"Alice","LastName":"Liddell",
+                 "Email":"Alice.Liddell@CS.MIT.EDU.","Phone":"555-0100","Company":"MIT","Title":"Student","Hobby":"chess"},
+                 "Description":"call Alice on 555-0100","LeadSource":"AzureMarketplace-INS|contoso.widget","ActionCode":"INS","Extra":"x"}""");
+        Lead withheld = EduPrivacy.withhold(lead);
+        String written = LeadJson.write(withheld).toString();
+        assertThat(written).doesNotContainIgnoringCase("alice").doesNotContain("Liddell").doesNotContain("555-0100")
+                .doesNotContain("Student").doesNotContain("chess").doesNotContain("Extra");
+        assertThat(withheld.userDetails().isEdu()).isTrue();
+        assertThat(withheld.leadId()).isEqualTo("l1");
+        assertThat(withheld.offerId()).isEqualTo("contoso.widget");
+        assertThat(withheld.actionCode()).isEqualTo("INS");
+    }
+
+    @Test
+    void otherLeadsAreUntouched() throws Exception {
+        Lead lead = read("{\"UserDetails\":{\"FirstName\":\"Ann\",\"Email\":\"ann@edu.com\"}}");
+        assertThat(EduPrivacy.withhold(lead)).isSameAs(lead);
+    }
+}

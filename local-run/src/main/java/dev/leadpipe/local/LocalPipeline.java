@@ -1,0 +1,148 @@
+package dev.leadpipe.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.ingest.IngestConfig;
+import dev.leadpipe.ingest.IngestService;
+import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+import dev.leadpipe.router.RouterApp;
+import dev.leadpipe.router.RouterConfig;
+
+/**
+ * The whole pipeline on one machine: a real embedded Kafka broker (or {@code KAFKA_BOOTSTRAP_SERVERS}), the router
+ * and the ingest service in this JVM. Loads the sample offer destinations and posts the sample feed through the
+ * real HTTP API, prints one line per lead with what happened to it, then keeps serving (and printing the fate of
+ * any further lead) until Ctrl-C. Prints ids, offers and error classes only, never customer data or secrets.
+ *
+ * <p>Usage: {@code LocalPipeline [samples-dir]} (default {@code deploy/local}).
+ */
+public final class LocalPipeline {
+    private static final Duration FEED_TIMEOUT = Duration.ofSeconds(90);
+
+    public static void main(String[] args) throws Exception {
+        Path samples = Path.of(args.length > 0 ? args[0] : "deploy/local");
+        if (!Files.isDirectory(samples.resolve("destinations")) || !Files.isRegularFile(samples.resolve("sample-feed.ndjson"))) {
+            System.err.println("error: " + samples + " holds no destinations/ folder and sample-feed.ndjson; run from the repository root");
+            System.exit(2);
+        }
+        List<AutoCloseable> toClose = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping...");
+            closeAll(toClose);
+            stopped.countDown();
+        }, "shutdown"));
+
+        String bootstrap = KafkaSettings.bootstrapFromEnvironment();
+        if (bootstrap == null) {
+            long t0 = System.nanoTime();
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+            toClose.add(0, broker);
+            bootstrap = broker.bootstrapServers();
+            System.out.printf("Kafka      embedded KRaft broker at %s (started in %.1f s)%n", bootstrap, (System.nanoTime() - t0) / 1e9);
+        } else {
+            System.out.printf("Kafka      existing cluster at %s (KAFKA_BOOTSTRAP_SERVERS)%n", bootstrap);
+        }
+        TopicAdmin.ensureTopics(bootstrap, KafkaSettings.replicationFactor());
+
+        RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("leadpipe-router-")));
+        toClose.add(0, router);
+        System.out.println("Router     running (Kafka Streams, exactly_once_v2)");
+
+        IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()));
+        toClose.add(0, ingest);
+        String base = "http://127.0.0.1:" + ingest.port();
+        System.out.println("Ingest     " + base + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");
+
+        Map<String, Integer> firstIndexOf = new ConcurrentHashMap<>();
+        Set<String> printedLive = ConcurrentHashMap.newKeySet();
+        OutcomeWatcher watcher = new OutcomeWatcher(bootstrap, fate -> {
+            if (!firstIndexOf.containsKey(fate.leadId()) && printedLive.add(fate.leadId() + fate.what())) {
+                System.out.println(OutcomeTable.liveLine(fate));
+            }
+        });
+        toClose.add(0, watcher);
+
+        HttpClient http = HttpClient.newHttpClient();
+        System.out.println();
+        System.out.println("Sample destinations (secrets masked, as the API returns them):");
+        for (Path file : destinationFiles(samples)) {
+            String offerId = file.getFileName().toString().replaceFirst("\\.json$", "");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/offers/" + offerId + "/lead-destination"))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = Json.MAPPER.readTree(r.body());
+            System.out.printf("  %-26s %-11s %s%n", offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
+        }
+        System.out.println("  tailspin.noconfig-offer    (none: this offer has no destination on purpose)");
+
+        List<String> feed = Files.readAllLines(samples.resolve("sample-feed.ndjson")).stream().filter(l -> !l.isBlank()).toList();
+        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/leads/batch"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(String.join("\n", feed))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode items = Json.MAPPER.readTree(posted.body()).path("items");
+        System.out.printf("%nPosted the sample feed: %d leads in one NDJSON batch -> HTTP %d%n", feed.size(), posted.statusCode());
+
+        Map<Integer, JsonNode> itemByIndex = new LinkedHashMap<>();
+        items.forEach(item -> itemByIndex.put(item.path("index").asInt(), item));
+        for (int i = 0; i < feed.size(); i++) {
+            JsonNode item = itemByIndex.get(i);
+            if (item != null && item.hasNonNull("leadId")) {
+                firstIndexOf.putIfAbsent(item.get("leadId").asText(), i);
+            }
+        }
+        long deadline = System.nanoTime() + FEED_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && firstIndexOf.keySet().stream().anyMatch(id -> watcher.fate(id) == null)) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(500); // let a dead-letter record's outcome twin arrive
+        System.out.println();
+        System.out.println(OutcomeTable.render(feed.size(), itemByIndex, firstIndexOf, watcher::fate));
+        System.out.println();
+        System.out.println("Still serving. Post more leads, e.g.:");
+        System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
+        System.out.println("Each new lead's outcome is printed below as it happens. Ctrl-C stops everything.");
+        stopped.await();
+    }
+
+    private static int localPort() {
+        String port = System.getenv("INGEST_PORT");
+        return port == null || port.isBlank() ? 8080 : Integer.parseInt(port.trim());
+    }
+
+    private static List<Path> destinationFiles(Path samples) throws IOException {
+        try (Stream<Path> files = Files.list(samples.resolve("destinations"))) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable c : resources) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.leadpipe.local;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.Topics;
+
+/**
+ * Follows the outcome, delivery and dead-letter topics (read_committed, from the beginning) and records each
+ * lead's latest fate. A terminal outcome (delivered, suppressed, dead-lettered) wins over "routed to a delivery
+ * topic", which is only where a lead waits for its sink.
+ */
+final class OutcomeWatcher implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, LeadFate> fates = new ConcurrentHashMap<>();
+    private final Consumer<LeadFate> onNewFate;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    OutcomeWatcher(String bootstrapServers, Consumer<LeadFate> onNewFate) {
+        this.onNewFate = onNewFate;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "leadpipe-local-watcher-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer.subscribe(List.of(Topics.LEAD_OUTCOMES.name(), Topics.LEADS_DLQ.name(),
+                Topics.DELIVERIES_DYNAMICS.name(), Topics.DELIVERIES_SALESFORCE.name(), Topics.DELIVERIES_TABLE.name(),
+                Topics.DELIVERIES_HTTPS.name()));
+        this.thread = new Thread(this::run, "outcome-watcher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    LeadFate fate(String leadId) {
+        return fates.get(leadId);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    LeadFate fate = toFate(r);
+                    if (fate == null || fate.leadId() == null) {
+                        continue;
+                    }
+                    LeadFate before = fates.get(fate.leadId());
+                    LeadFate merged = merge(before, fate);
+                    fates.put(fate.leadId(), merged);
+                    if (before == null || !before.what().equals(merged.what())) {
+                        onNewFate.accept(merged);
+                    }
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close() was called
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** A terminal fate wins over ROUTED; of two equal fates (dead-letter record and outcome) the fuller detail is kept. */
+    private static LeadFate merge(LeadFate before, LeadFate now) {
+        if (before == null) {
+            return now;
+        }
+        boolean beforeTerminal = !before.what().equals("ROUTED");
+        if (now.what().equals("ROUTED") && beforeTerminal) {
+            return before;
+        }
+        if (now.what().equals(before.what())) {
+            return now.detail().length() >= before.detail().length() ? now : before;
+        }
+        return now;
+    }
+
+    private static LeadFate toFate(ConsumerRecord<String, byte[]> r) {
+        String topic = r.topic();
+        if (topic.equals(Topics.LEAD_OUTCOMES.name())) {
+            Outcome o = Topics.LEAD_OUTCOMES.valueSerde().deserializer().deserialize(topic, r.value());
+            String detail = switch (o.outcome()) {
+                case DELIVERED -> "to " + o.destinationType() + " as " + o.destinationRecordId() + " after " + o.attempts() + " attempt(s)";
+                case SUPPRESSED -> ".edu customer: personal data withheld, nothing forwarded";
+                case DEAD_LETTERED -> o.errorClass().code();
+            };
+            return new LeadFate(o.leadId(), o.offerId(), o.outcome().name(), detail + (o.test() ? " [MSFT_TEST lead]" : ""));
+        }
+        if (topic.equals(Topics.LEADS_DLQ.name())) {
+            String cls = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.ERROR_CLASS);
+            String remediation = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REMEDIATION);
+            String leadId = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.LEAD_ID);
+            return new LeadFate(leadId == null ? r.key() : leadId, DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID),
+                    "DEAD_LETTERED", cls + ": " + remediation);
+        }
+        Lead lead = Topics.LEADS.valueSerde().deserializer().deserialize(topic, r.value());
+        String sink = "sink-" + topic.substring(topic.indexOf('.') + 1);
+        return new LeadFate(r.key(), lead.offerId(), "ROUTED",
+                "on " + topic + ", waiting for " + sink + " (not built yet)" + (lead.test() ? " [MSFT_TEST lead]" : ""));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.leadpipe.router;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.topic.TopicAdmin;
+
+/**
+ * A running router: one Kafka Streams instance of {@link RouterTopology}.
+ *
+ * <p>In-process use (ingest's tests, the local run):
+ * <pre>{@code
+ * try (RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).withStateDir(tempDir))) {
+ *     ... produce leads, read deliveries / outcomes / leads-dlq ...
+ *     long dropped = router.duplicateCount();
+ * }
+ * }</pre>
+ * {@link #start(RouterConfig)} creates any missing pipeline topics, starts Streams and returns only once it is
+ * RUNNING (or throws {@link IllegalStateException} after closing what it started). {@link #close()} stops it and may
+ * be called more than once. As a process, {@link #main} reads {@link RouterConfig#fromEnvironment()} and runs until
+ * SIGTERM / Ctrl-C, exiting non-zero if Streams fails for good.
+ *
+ * <p>A stream thread that dies of an unexpected exception is replaced (it resumes from the last committed
+ * transaction, so nothing is lost or doubled); a failure of the global (destinations) thread stops the instance,
+ * visible as {@link KafkaStreams.State#ERROR} in {@link #state()}.
+ */
+public final class RouterApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterApp.class);
+
+    /** How long {@link #start(RouterConfig)} waits for Streams to reach RUNNING. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RouterConfig config;
+    private final RouterMetrics metrics;
+    private final KafkaStreams streams;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RouterApp(RouterConfig config) {
+        this.config = config;
+        this.metrics = new RouterMetrics();
+        Topology topology = RouterTopology.build(config, metrics);
+        this.streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("a router stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("router {} state {} -> {}", config.applicationId(), before, now);
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                terminated.countDown();
+            }
+        });
+    }
+
+    /** {@link #start(RouterConfig, Duration)} with {@link #DEFAULT_START_TIMEOUT}. */
+    public static RouterApp start(RouterConfig config) {
+        return start(config, DEFAULT_START_TIMEOUT);
+    }
+
+    /**
+     * Ensures the pipeline's topics exist, starts the router and waits until it is RUNNING.
+     *
+     * @throws IllegalStateException if the topics cannot be created, or Streams fails or is not RUNNING within
+     *                               {@code timeout}; whatever was started is closed first
+     */
+    public static RouterApp start(RouterConfig config, Duration timeout) {
+        TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        RouterApp app = new RouterApp(config);
+        try {
+            app.streams.start();
+            app.awaitRunning(timeout);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        LOG.info("router {} running against {} (de-duplication window {})", config.applicationId(),
+                config.bootstrapServers(), config.dedupWindow());
+        return app;
+    }
+
+    private void awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return;
+            }
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new IllegalStateException("the router stopped while starting (state " + state + ")");
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new IllegalStateException("the router was not running after " + timeout + " (state " + state + ")");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the router", e);
+            }
+        }
+    }
+
+    /** Leads dropped as duplicates since this router started. */
+    public long duplicateCount() {
+        return metrics.duplicatesDropped();
+    }
+
+    /** All of this router's counters. */
+    public RouterMetrics metrics() {
+        return metrics;
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    /** The Streams state: RUNNING or REBALANCING while healthy. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The underlying Streams instance, for tests (interactive queries of {@link RouterTopology#DESTINATIONS_STORE}). */
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Blocks until the router has stopped: closed, or failed for good (then {@link #state()} is ERROR). */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Stops the router, waiting up to 30 s for the in-flight transaction to commit. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            LOG.info("router {} closing", config.applicationId());
+            if (!streams.close(CLOSE_TIMEOUT)) {
+                LOG.warn("router {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
+            }
+            terminated.countDown();
+        }
+    }
+
+    /**
+     * Runs the router until SIGTERM / Ctrl-C. Reads {@link RouterConfig#fromEnvironment()}; exits with status 2 and a
+     * one-line message if it is incomplete, 1 if the router fails to start or stops for good.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        RouterConfig config;
+        try {
+            config = RouterConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println("router: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        RouterApp app;
+        try {
+            app = start(config);
+        } catch (RuntimeException e) {
+            LOG.error("the router did not start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        AtomicBoolean shuttingDown = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown.set(true);
+            app.close();
+        }, "router-shutdown"));
+        app.awaitTermination();
+        if (!shuttingDown.get() && app.state() == KafkaStreams.State.ERROR) {
+            LOG.error("the router stopped after an unrecoverable error");
+            app.close();
+            System.exit(1);
+        }
+        // After a signal, the shutdown hook closes the router; the JVM waits for it before exiting.
+    }
+}

@@ -1,0 +1,169 @@
+package dev.leadpipe.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.kafka.testing.TopicReader;
+
+/** The router as a real Kafka Streams app on a real (embedded) broker, exactly-once and all. */
+class RouterAppTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+
+    @Test
+    void routesDeliversSuppressesDeadLettersAndDropsDuplicates() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tableOffer = "contoso-" + run + ".widget";
+        String missingOffer = "fabrikam-" + run + ".app";
+        String delivered = "l-table-" + run;
+        String edu = "l-edu-" + run;
+        String orphan = "l-orphan-" + run;
+        String bad = "k-bad-" + run;
+        Path stateDir = Files.createTempDirectory("router-app-test-");
+        RouterConfig config = RouterConfig.of(KAFKA.bootstrapServers())
+                .withApplicationId("router-app-test-" + run)
+                .withStateDir(stateDir);
+
+        try (RouterApp router = RouterApp.start(config);
+             KafkaProducer<String, byte[]> producer = producer()) {
+            assertThat(router.state()).isEqualTo(KafkaStreams.State.RUNNING);
+
+            LeadDestination table = new LeadDestination(tableOffer, DestinationType.TABLE,
+                    Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
+            producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), tableOffer,
+                    Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
+                    .get(10, TimeUnit.SECONDS);
+            awaitDestination(router, tableOffer);
+
+            send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com"));
+            send(producer, edu, leadJson(edu, tableOffer, "alice@mit.edu"));
+            send(producer, orphan, leadJson(orphan, missingOffer, "bob@fabrikam.com"));
+            send(producer, bad, "{not json");
+            send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com")); // the duplicate
+
+            awaitDuplicateCount(router, 1);
+
+            // the topics may hold other runs' records when the tests use an existing cluster: keep this run's only
+            List<ConsumerRecord<String, Outcome>> outcomes = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
+                    Topics.LEAD_OUTCOMES, r -> ofRun(r, run).size() >= 3, READ_TIMEOUT, SETTLE), run);
+            List<ConsumerRecord<String, byte[]>> deadLetters = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
+                    Topics.LEADS_DLQ, r -> ofRun(r, run).size() >= 2, READ_TIMEOUT, SETTLE), run);
+            List<ConsumerRecord<String, Lead>> deliveries = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
+                    Topics.DELIVERIES_TABLE, r -> ofRun(r, run).size() >= 1, READ_TIMEOUT, SETTLE), run);
+
+            assertThat(deliveries).hasSize(1);
+            assertThat(deliveries.get(0).key()).isEqualTo(delivered);
+            assertThat(deliveries.get(0).value().leadId()).isEqualTo(delivered);
+            assertThat(deliveries.get(0).value().offerId()).isEqualTo(tableOffer);
+
+            assertThat(outcomes).hasSize(3);
+            Map<String, Outcome> byKey = outcomes.stream()
+                    .collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+            assertThat(byKey).containsOnlyKeys(edu, orphan, bad);
+            assertThat(byKey.get(edu).outcome()).isEqualTo(OutcomeType.SUPPRESSED);
+            assertThat(byKey.get(orphan).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+            assertThat(byKey.get(orphan).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
+            assertThat(byKey.get(bad).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+            assertThat(byKey.get(bad).errorClass()).isEqualTo(ErrorClass.MALFORMED_RECORD);
+
+            assertThat(deadLetters).hasSize(2);
+            Map<String, ConsumerRecord<String, byte[]>> dlqByKey = deadLetters.stream()
+                    .collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, r -> r));
+            assertThat(dlqByKey).containsOnlyKeys(orphan, bad);
+            assertThat(dlqByKey.get(bad).value()).isEqualTo("{not json".getBytes(StandardCharsets.UTF_8));
+            assertThat(DeadLetterHeaders.get(dlqByKey.get(bad).headers(), DeadLetterHeaders.ERROR_CLASS))
+                    .isEqualTo("MALFORMED_RECORD");
+            ConsumerRecord<String, byte[]> orphaned = dlqByKey.get(orphan);
+            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.ERROR_CLASS))
+                    .isEqualTo("NO_DESTINATION_CONFIGURED");
+            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.OFFER_ID)).isEqualTo(missingOffer);
+            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("leads");
+            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isNotNull();
+            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isNotNull();
+
+            assertThat(router.duplicateCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void failsToStartWithAClearMessageWhenTheBootstrapServersAreMissing() {
+        assertThatThrownBy(() -> RouterConfig.fromEnvironment(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS is not set")
+                .hasMessageNotContaining("\n");
+    }
+
+    private static <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records, String run) {
+        return records.stream().filter(r -> r.key() != null && r.key().endsWith(run)).toList();
+    }
+
+    private static void awaitDuplicateCount(RouterApp router, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        while (router.duplicateCount() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(router.duplicateCount()).isEqualTo(expected);
+    }
+
+    private static void awaitDestination(RouterApp router, String offerId) throws InterruptedException {
+        ReadOnlyKeyValueStore<String, LeadDestination> store = router.streams().store(StoreQueryParameters
+                .fromNameAndType(RouterTopology.DESTINATIONS_STORE, QueryableStoreTypes.keyValueStore()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (store.get(offerId) == null) {
+            assertThat(System.nanoTime()).as("destination of %s in the global table", offerId).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.LEADS.name(), key, value.getBytes(StandardCharsets.UTF_8)))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static String leadJson(String leadId, String offerId, String email) {
+        return "{\"leadId\":\"" + leadId + "\",\"offerId\":\"" + offerId + "\",\"UserDetails\":{\"FirstName\":\"Ann\",\"Email\":\""
+                + email + "\"},\"LeadSource\":\"AzureMarketplace-INS|" + offerId + "\",\"ActionCode\":\"INS\"}";
+    }
+}
