@@ -56,7 +56,7 @@ public final class LocalPipeline {
         String bootstrap = KafkaSettings.bootstrapFromEnvironment();
         if (bootstrap == null) {
             long t0 = System.nanoTime();
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+            EmbeddedKafkaBroker broker = quietly(EmbeddedKafkaBroker::start);
             toClose.add(0, broker);
             bootstrap = broker.bootstrapServers();
             System.out.printf("Kafka      embedded KRaft broker at %s (started in %.1f s)%n", bootstrap, (System.nanoTime() - t0) / 1e9);
@@ -123,6 +123,17 @@ public final class LocalPipeline {
         System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
         System.out.println("Each new lead's outcome is printed below as it happens. Ctrl-C stops everything.");
         stopped.await();
+    }
+
+    /** Runs a start-up step whose library prints to stdout (Kafka's storage formatter does), keeping the table clean. */
+    private static <T> T quietly(java.util.function.Supplier<T> step) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            return step.get();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     private static int localPort() {
