@@ -1,5 +1,7 @@
 package dev.leadpipe.ingest;
 
+import dev.leadpipe.core.error.SafeErrors;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.Json;
@@ -76,7 +79,7 @@ final class DestinationEndpoints {
                 version, clock.instant());
         ctx.future(() -> writer.send(Topics.LEAD_DESTINATIONS, offerId, destination).handle((metadata, error) -> {
             if (error != null) {
-                LOG.warn("destination of offer {} was not written: {}", offerId, Safe.describe(KafkaWriter.unwrap(error)));
+                LOG.warn("destination of offer {} was not written: {}", offerId, SafeErrors.describe(KafkaWriter.unwrap(error)));
                 HttpErrors.write(ctx, KafkaWriter.problemFor(error, "lead destination"));
             } else {
                 catalog.applyAcknowledged(offerId, destination, metadata.partition(), metadata.offset());
@@ -103,7 +106,7 @@ final class DestinationEndpoints {
         }
         ctx.future(() -> writer.send(Topics.LEAD_DESTINATIONS, offerId, null).handle((metadata, error) -> {
             if (error != null) {
-                LOG.warn("destination of offer {} was not deleted: {}", offerId, Safe.describe(KafkaWriter.unwrap(error)));
+                LOG.warn("destination of offer {} was not deleted: {}", offerId, SafeErrors.describe(KafkaWriter.unwrap(error)));
                 HttpErrors.write(ctx, KafkaWriter.problemFor(error, "deletion"));
             } else {
                 catalog.applyAcknowledged(offerId, null, metadata.partition(), metadata.offset());

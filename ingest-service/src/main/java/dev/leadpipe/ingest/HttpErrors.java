@@ -1,5 +1,7 @@
 package dev.leadpipe.ingest;
 
+import dev.leadpipe.core.error.SafeErrors;
+
 import java.util.Locale;
 
 import org.slf4j.Logger;
@@ -29,7 +31,7 @@ final class HttpErrors {
         routes.exception(ProblemException.class, (e, ctx) -> write(ctx, e.problem()));
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromHttp(e, config)));
         routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("unexpected failure answering {} {}: {}", ctx.method(), ctx.path(), Safe.describe(e));
+            LOG.error("unexpected failure answering {} {}: {}", ctx.method(), ctx.path(), SafeErrors.describe(e));
             write(ctx, Problem.of(500, "internal-error", "Internal Server Error",
                     "the service failed unexpectedly; the request may be retried"));
         });

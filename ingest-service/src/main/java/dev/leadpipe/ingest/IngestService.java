@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 
+import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.TopicAdmin;

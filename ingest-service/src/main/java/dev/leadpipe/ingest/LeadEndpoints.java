@@ -1,5 +1,7 @@
 package dev.leadpipe.ingest;
 
+import dev.leadpipe.core.error.SafeErrors;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +54,7 @@ final class LeadEndpoints {
         Lead lead = outcome.lead();
         ctx.future(() -> writer.send(Topics.LEADS, lead.leadId(), lead).handle((metadata, error) -> {
             if (error != null) {
-                LOG.warn("lead {} was not written: {}", lead.leadId(), Safe.describe(KafkaWriter.unwrap(error)));
+                LOG.warn("lead {} was not written: {}", lead.leadId(), SafeErrors.describe(KafkaWriter.unwrap(error)));
                 HttpErrors.write(ctx, KafkaWriter.problemFor(error, "lead"));
             } else {
                 LOG.debug("accepted lead {}", lead.leadId());
@@ -238,7 +240,7 @@ final class LeadEndpoints {
                 status = 202;
                 return;
             }
-            LOG.warn("lead {} was not written: {}", lead.leadId(), Safe.describe(KafkaWriter.unwrap(error)));
+            LOG.warn("lead {} was not written: {}", lead.leadId(), SafeErrors.describe(KafkaWriter.unwrap(error)));
             Problem problem = KafkaWriter.problemFor(error, "lead");
             failure = error;
             detail = problem.detail();

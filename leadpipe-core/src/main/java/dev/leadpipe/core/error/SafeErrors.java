@@ -1,12 +1,12 @@
-package dev.leadpipe.ingest;
+package dev.leadpipe.core.error;
 
 /** Describes a failure for a log line without the exception messages, which could carry request data. */
-final class Safe {
-    private Safe() {
+public final class SafeErrors {
+    private SafeErrors() {
     }
 
     /** The class names of the cause chain, each with the frame it was thrown from. */
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         StringBuilder out = new StringBuilder();
         int depth = 0;
         for (Throwable c = t; c != null && depth < 8; c = c.getCause(), depth++) {

@@ -1,4 +1,6 @@
-package dev.leadpipe.ingest;
+package dev.leadpipe.core.destination;
+
+import dev.leadpipe.core.error.SafeErrors;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +24,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -54,7 +55,7 @@ public final class DestinationCatalog implements AutoCloseable {
     private DestinationCatalog(String bootstrapServers) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "leadpipe-ingest-destinations-" + UUID.randomUUID(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "leadpipe-destinations-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -102,7 +103,7 @@ public final class DestinationCatalog implements AutoCloseable {
     }
 
     /** Applies a write Kafka acknowledged at {@code partition}/{@code offset}; {@code destination} null deletes. */
-    void applyAcknowledged(String offerId, LeadDestination destination, int partition, long offset) {
+    public void applyAcknowledged(String offerId, LeadDestination destination, int partition, long offset) {
         apply(offerId, destination, partition, offset);
     }
 
@@ -132,7 +133,7 @@ public final class DestinationCatalog implements AutoCloseable {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (KafkaException e) {
-                    LOG.warn("reading {} failed, retrying: {}", Topics.LEAD_DESTINATIONS.name(), Safe.describe(e));
+                    LOG.warn("reading {} failed, retrying: {}", Topics.LEAD_DESTINATIONS.name(), SafeErrors.describe(e));
                     Thread.sleep(1000);
                 }
             }
@@ -145,7 +146,7 @@ public final class DestinationCatalog implements AutoCloseable {
         } catch (RuntimeException e) {
             startFailure = new IllegalStateException("could not read " + Topics.LEAD_DESTINATIONS.name() + ": "
                     + e.getClass().getSimpleName(), e);
-            LOG.error("destination catalog stopped: {}", Safe.describe(e));
+            LOG.error("destination catalog stopped: {}", SafeErrors.describe(e));
         } finally {
             caughtUp.countDown();
             consumer.close(Duration.ofSeconds(5));

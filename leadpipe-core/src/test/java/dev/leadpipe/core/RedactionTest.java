@@ -1,0 +1,28 @@
+package dev.leadpipe.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.leadpipe.core.error.Redaction;
+
+class RedactionTest {
+    @Test
+    void removesKnownSecretsEmailAddressesAndSecretShapedValues() {
+        String upstream = "AuthenticationFailed for canary-Secret-42 user ann.lee@contoso.example; "
+                + "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=bm90LWEtcmVhbC1rZXk=;"
+                + " url https://x/invoke?sv=1&sig=abcDEF123 Authorization: Bearer eyJ0eXAi.eyJ.sig"
+                + " {\"client_secret\":\"s3cr3t\"} password=hunter2";
+        String out = Redaction.redact(upstream, List.of("canary-Secret-42"));
+        assertThat(out).doesNotContain("canary-Secret-42", "ann.lee@contoso.example", "bm90LWEtcmVhbC1rZXk=",
+                "abcDEF123", "eyJ0eXAi", "s3cr3t", "hunter2");
+        assertThat(out).contains("AuthenticationFailed", "AccountName=acct");
+    }
+
+    @Test
+    void cutsLongText() {
+        assertThat(Redaction.redact("x".repeat(5_000), List.of())).hasSize(1_003);
+    }
+}
