@@ -19,18 +19,25 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.leadpipe.azurite.AzuriteServer;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
+import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+import dev.leadpipe.leadctl.Leadctl;
 import dev.leadpipe.router.RouterApp;
 import dev.leadpipe.router.RouterConfig;
+import dev.leadpipe.sink.runtime.SinkConfig;
+import dev.leadpipe.sink.runtime.SinkRuntime;
+import dev.leadpipe.sink.table.TableDestinationClient;
+import picocli.CommandLine;
 
 /**
- * The whole pipeline on one machine: a real embedded Kafka broker (or {@code KAFKA_BOOTSTRAP_SERVERS}), the router
- * and the ingest service in this JVM. Loads the sample offer destinations and posts the sample feed through the
+ * The whole pipeline on one machine: a real embedded Kafka broker (or {@code KAFKA_BOOTSTRAP_SERVERS}), the router,
+ * Azurite with sink-table, and the ingest service, in this JVM. Loads the sample offer destinations and posts the sample feed through the
  * real HTTP API, prints one line per lead with what happened to it, then keeps serving (and printing the fate of
  * any further lead) until Ctrl-C. Prints ids, offers and error classes only, never customer data or secrets.
  *
@@ -38,6 +45,12 @@ import dev.leadpipe.router.RouterConfig;
  */
 public final class LocalPipeline {
     private static final Duration FEED_TIMEOUT = Duration.ofSeconds(90);
+    /** The sample offer whose table destination has a wrong account key. */
+    private static final String BAD_KEY_OFFER = "northwind.table-badkey-offer";
+    /** Where leadctl looks for the local broker's address. */
+    private static final Path BOOTSTRAP_FILE = Path.of(".leadpipe", "bootstrap-servers");
+    /** The delivery topics whose sink this local run starts; leads on the others wait there. */
+    private static final Set<String> SINKS_RUNNING = Set.of(Topics.DELIVERIES_TABLE.name());
 
     public static void main(String[] args) throws Exception {
         Path samples = Path.of(args.length > 0 ? args[0] : "deploy/local");
@@ -64,10 +77,20 @@ public final class LocalPipeline {
             System.out.printf("Kafka      existing cluster at %s (KAFKA_BOOTSTRAP_SERVERS)%n", bootstrap);
         }
         TopicAdmin.ensureTopics(bootstrap, KafkaSettings.replicationFactor());
+        Files.createDirectories(Path.of(".leadpipe"));
+        Files.writeString(BOOTSTRAP_FILE, bootstrap + "\n");
 
         RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("leadpipe-router-")));
         toClose.add(0, router);
         System.out.println("Router     running (Kafka Streams, exactly_once_v2)");
+
+        AzuriteServer azurite = AzuriteServer.start();
+        toClose.add(0, azurite);
+        System.out.println("Azurite    Azure Table emulator at " + azurite.tableEndpoint());
+        SinkRuntime tableSink = SinkRuntime.start(SinkConfig.of(bootstrap)
+                .withRetryBudget(5, Duration.ofSeconds(30)), new TableDestinationClient());
+        toClose.add(0, tableSink);
+        System.out.println("sink-table running (deliveries.table -> each offer's Azure Table, MarketplaceLeads)");
 
         IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()));
         toClose.add(0, ingest);
@@ -88,8 +111,9 @@ public final class LocalPipeline {
         System.out.println("Sample destinations (secrets masked, as the API returns them):");
         for (Path file : destinationFiles(samples)) {
             String offerId = file.getFileName().toString().replaceFirst("\\.json$", "");
+            String requestBody = Files.readString(file).replace("{{azurite.tableEndpoint}}", azurite.tableEndpoint());
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/offers/" + offerId + "/lead-destination"))
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(requestBody)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.MAPPER.readTree(r.body());
             System.out.printf("  %-26s %-11s %s%n", offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
@@ -112,14 +136,23 @@ public final class LocalPipeline {
             }
         }
         long deadline = System.nanoTime() + FEED_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline && firstIndexOf.keySet().stream().anyMatch(id -> watcher.fate(id) == null)) {
+        while (System.nanoTime() < deadline && !firstIndexOf.keySet().stream().allMatch(id -> settled(watcher.fate(id)))) {
             Thread.sleep(200);
         }
         Thread.sleep(500); // let a dead-letter record's outcome twin arrive
         System.out.println();
         System.out.println(OutcomeTable.render(feed.size(), itemByIndex, firstIndexOf, watcher::fate));
         System.out.println();
-        System.out.println("Still serving. Post more leads, e.g.:");
+        System.out.println("$ bin/leadctl dlq list");
+        new CommandLine(new Leadctl()).execute("--bootstrap-servers", bootstrap, "dlq", "list");
+        System.out.println();
+        System.out.println("Still serving (bin/leadctl finds this broker through .leadpipe/bootstrap-servers).");
+        Path fix = Path.of(".leadpipe", "fix-" + BAD_KEY_OFFER + ".json");
+        Files.writeString(fix, "{\"type\":\"table\",\"settings\":{\"connectionString\":\"" + azurite.connectionString() + "\"}}\n");
+        System.out.println("Fix the broken table offer's key, then replay its dead-lettered leads:");
+        System.out.println("  curl -X PUT -H 'Content-Type: application/json' --data @" + fix + " " + base + "/v1/offers/" + BAD_KEY_OFFER + "/lead-destination");
+        System.out.println("  bin/leadctl dlq replay --class TABLE_AUTH_FAILED --yes");
+        System.out.println("Post more leads, e.g.: Post more leads, e.g.:");
         System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
         System.out.println("Each new lead's outcome is printed below as it happens. Ctrl-C stops everything.");
         stopped.await();
@@ -134,6 +167,11 @@ public final class LocalPipeline {
         } finally {
             System.setOut(out);
         }
+    }
+
+    /** Whether a lead's fate is final for this run: a terminal outcome, or waiting on a topic no local sink reads. */
+    private static boolean settled(LeadFate fate) {
+        return fate != null && (fate.terminal() || !SINKS_RUNNING.contains(fate.deliveryTopic()));
     }
 
     private static int localPort() {

@@ -79,8 +79,7 @@ final class OutcomeWatcher implements AutoCloseable {
         if (before == null) {
             return now;
         }
-        boolean beforeTerminal = !before.what().equals("ROUTED");
-        if (now.what().equals("ROUTED") && beforeTerminal) {
+        if (!now.terminal() && before.terminal()) {
             return before;
         }
         if (now.what().equals(before.what())) {
@@ -98,19 +97,21 @@ final class OutcomeWatcher implements AutoCloseable {
                 case SUPPRESSED -> ".edu customer: personal data withheld, nothing forwarded";
                 case DEAD_LETTERED -> o.errorClass().code();
             };
-            return new LeadFate(o.leadId(), o.offerId(), o.outcome().name(), detail + (o.test() ? " [MSFT_TEST lead]" : ""));
+            return new LeadFate(o.leadId(), o.offerId(), o.outcome().name(), detail + (o.test() ? " [MSFT_TEST lead]" : ""),
+                    true, null);
         }
         if (topic.equals(Topics.LEADS_DLQ.name())) {
             String cls = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.ERROR_CLASS);
             String remediation = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REMEDIATION);
             String leadId = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.LEAD_ID);
             return new LeadFate(leadId == null ? r.key() : leadId, DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID),
-                    "DEAD_LETTERED", cls + ": " + remediation);
+                    "DEAD_LETTERED", cls + ": " + remediation, true, null);
         }
         Lead lead = Topics.LEADS.valueSerde().deserializer().deserialize(topic, r.value());
         String sink = "sink-" + topic.substring(topic.indexOf('.') + 1);
         return new LeadFate(r.key(), lead.offerId(), "ROUTED",
-                "on " + topic + ", waiting for " + sink + " (not built yet)" + (lead.test() ? " [MSFT_TEST lead]" : ""));
+                "on " + topic + ", waiting for " + sink + " (not built yet)" + (lead.test() ? " [MSFT_TEST lead]" : ""),
+                false, topic);
     }
 
     @Override

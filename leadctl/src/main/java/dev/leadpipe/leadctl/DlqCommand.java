@@ -1,0 +1,27 @@
+package dev.leadpipe.leadctl;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code leadctl dlq}: the dead-letter topic {@code leads-dlq}; does nothing itself but hold its subcommands. */
+@Command(name = "dlq", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+        subcommands = {DlqListCommand.class, DlqShowCommand.class, DlqReplayCommand.class},
+        description = {"Inspect and replay dead-lettered leads (topic leads-dlq).",
+                "Every record keeps the lead's original bytes and headers plus leadpipe.dlq.* context: error class, "
+                        + "remediation, offer, destination type, attempts, failure times, replay count."})
+final class DlqCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Spec
+    void installCompactUsageErrors(CommandSpec spec) {
+        Leadctl.compactUsageErrors(spec);
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (list, show or replay)");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.leadpipe.leadctl;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.topic.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code leadctl dlq list}: reads {@code leads-dlq} from the beginning up to the end offsets captured at start (never
+ * waiting for new records) and prints the dead-lettered leads that match the filters, oldest failure first: by
+ * default the newest record of each lead (a lead dead-lettered again after a replay is listed once, as it is now),
+ * with {@code --all-records} every record. Prints a table (lead id, offer, destination type, class, kind, attempts,
+ * replay count, last failure time) and the summary line "N dead-lettered leads (by class: ...)"; with {@code --json}
+ * one JSON object per line on stdout (position, lead id and every {@code leadpipe.dlq.*} header) and the summary on
+ * stderr. Never prints a record's value (it may hold personal data); e-mail-shaped text in headers is redacted.
+ * Exit 0 also when nothing matches.
+ */
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+        description = "List dead-lettered leads, filtered by their dead-letter headers. Never prints personal data.")
+final class DlqListCommand extends LeadctlCommand {
+    @Mixin
+    FilterOptions filters;
+
+    @Option(names = "--json", description = "One JSON object per line (every leadpipe.dlq.* header); summary on stderr.")
+    boolean json;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Print at most N leads (the summary still counts all).")
+    Integer limit;
+
+    @Option(names = "--all-records", description = "Every matching record, not only the newest record of each lead.")
+    boolean allRecords;
+
+    @Override
+    int execute() {
+        if (limit != null && limit < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more");
+        }
+        DlqFilter filter = filters.toFilter(Instant.now());
+        KafkaAccess kafka = kafka(Topics.LEADS_DLQ.name());
+        List<DeadLetter> matching = select(kafka, filter, allRecords);
+        matching.sort(Comparator.comparing(DeadLetter::failureTime).thenComparingLong(DeadLetter::timestamp)
+                .thenComparingInt(d -> d.partition().partition()).thenComparingLong(DeadLetter::offset));
+        List<DeadLetter> shown = limit == null || limit >= matching.size() ? matching : matching.subList(0, limit);
+        if (json) {
+            for (DeadLetter dl : shown) {
+                out().println(toJson(dl));
+            }
+            err().println(summary(matching, shown.size()));
+        } else {
+            if (!shown.isEmpty()) {
+                printTable(shown);
+            }
+            out().println(summary(matching, shown.size()));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The records matching {@code filter}: the newest record of each lead, or every record. */
+    static List<DeadLetter> select(KafkaAccess kafka, DlqFilter filter, boolean allRecords) {
+        List<DeadLetter> every = new ArrayList<>();
+        Map<String, DeadLetter> newest = new HashMap<>();
+        try (var consumer = kafka.consumer(null)) {
+            new DlqScanner(kafka, consumer).scanAll(dl -> {
+                DeadLetter light = dl.withoutPayload();
+                if (allRecords) {
+                    if (filter.matches(light)) {
+                        every.add(light);
+                    }
+                } else {
+                    newest.merge(light.identity(), light, (a, b) -> b.isNewerThan(a) ? b : a);
+                }
+                return true;
+            });
+        }
+        if (allRecords) {
+            return every;
+        }
+        List<DeadLetter> out = new ArrayList<>();
+        for (DeadLetter dl : newest.values()) {
+            if (filter.matches(dl)) {
+                out.add(dl);
+            }
+        }
+        return out;
+    }
+
+    private String summary(List<DeadLetter> matching, int shown) {
+        Map<String, Integer> byClass = new TreeMap<>();
+        for (DeadLetter dl : matching) {
+            byClass.merge(dl.errorClass() == null ? "(none)" : Privacy.safe(dl.errorClass()), 1, Integer::sum);
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(matching.size()).append(allRecords ? " dead-letter records" : " dead-lettered leads");
+        if (!byClass.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            byClass.forEach((k, v) -> parts.add(k + "=" + v));
+            s.append(" (by class: ").append(String.join(", ", parts)).append(')');
+        }
+        if (shown < matching.size()) {
+            s.append("; showing the first ").append(shown);
+        }
+        return s.toString();
+    }
+
+    private void printTable(List<DeadLetter> rows) {
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"LEAD ID", "OFFER", "DESTINATION", "CLASS", "KIND", "ATTEMPTS", "REPLAYS", "LAST FAILURE"});
+        for (DeadLetter dl : rows) {
+            table.add(new String[] {
+                dl.leadId() == null ? "(none: " + dl.position() + ")" : dl.leadId(),
+                dl.offerId(), dl.destinationType(), dl.errorClass(), dl.header(DeadLetterHeaders.ERROR_KIND),
+                dl.header(DeadLetterHeaders.ATTEMPTS), String.valueOf(dl.replayCount()),
+                dl.header(DeadLetterHeaders.LAST_FAILURE_TIME) == null ? dl.failureTime().toString()
+                        : dl.header(DeadLetterHeaders.LAST_FAILURE_TIME)});
+        }
+        TextTable.print(out(), table);
+    }
+
+    static String toJson(DeadLetter dl) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("leadId", Privacy.safe(dl.leadId()));
+        node.put("topic", dl.partition().topic());
+        node.put("partition", dl.partition().partition());
+        node.put("offset", dl.offset());
+        node.put("timestamp", Instant.ofEpochMilli(dl.timestamp()).toString());
+        ObjectNode headers = node.putObject("headers");
+        dl.dlqHeaders().forEach((k, v) -> headers.put(k, DeadLetterHeaders.UPSTREAM_DETAIL.equals(k)
+                ? Privacy.safeUpstream(v) : Privacy.safe(v)));
+        return node.toString();
+    }
+}

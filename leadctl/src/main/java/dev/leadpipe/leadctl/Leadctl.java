@@ -1,0 +1,210 @@
+package dev.leadpipe.leadctl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.utils.AppInfoParser;
+
+import dev.leadpipe.core.KafkaSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IHelpSectionRenderer;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code leadctl}, the operator CLI of leadpipe: list, show and replay dead-lettered leads
+ * ({@code leadctl dlq list|show|replay}). The global option {@code --bootstrap-servers} (accepted before or after the
+ * subcommand) defaults to the environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, else the first line of
+ * {@code .leadpipe/bootstrap-servers} in the current directory (written by the local run), else
+ * {@code localhost:9092}.
+ *
+ * <p>Output contract: results go to stdout, diagnostics and progress to stderr; every failure is one line on stderr
+ * with an exit code from {@link ExitCodes}, never a stack trace; usage errors are one line plus a hint to
+ * {@code --help}. This holds both for {@link #main} and for a plain {@code new CommandLine(new Leadctl()).execute(...)}
+ * (commands catch their own failures; every command's usage text is reduced to the hint on a usage error).
+ */
+@Command(name = "leadctl", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+        subcommands = DlqCommand.class,
+        description = "Operate leadpipe: inspect and replay dead-lettered leads.",
+        footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka unreachable, 130 interrupted."})
+public final class Leadctl implements Runnable {
+    static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
+    static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", scope = ScopeType.INHERIT,
+            description = "Kafka to use. Default: $KAFKA_BOOTSTRAP_SERVERS, else ./" + BOOTSTRAP_FILE
+                    + " (written by bin/run-local), else " + DEFAULT_BOOTSTRAP + ".")
+    String bootstrapServersOption;
+
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+    private boolean interactiveStderr;
+
+    public Leadctl() {
+        this(System.getenv(), Path.of(System.getProperty("user.dir", ".")));
+    }
+
+    /** For tests: a given environment and working directory instead of the process's own. */
+    Leadctl(Map<String, String> environment, Path workingDirectory) {
+        this.environment = Map.copyOf(environment);
+        this.workingDirectory = workingDirectory;
+    }
+
+    @Spec
+    void installCompactUsageErrors(CommandSpec spec) {
+        compactUsageErrors(spec);
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq)");
+    }
+
+    /** The Kafka address: the option, else the environment, else the local run's file, else localhost:9092. */
+    String bootstrapServers() {
+        if (bootstrapServersOption != null && !bootstrapServersOption.isBlank()) {
+            return bootstrapServersOption.trim();
+        }
+        String env = environment.get(KafkaSettings.BOOTSTRAP_ENV);
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Path file = workingDirectory.resolve(BOOTSTRAP_FILE);
+        if (Files.isRegularFile(file)) {
+            try {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        return line.trim();
+                    }
+                }
+            } catch (IOException e) {
+                // unreadable: fall back to the default
+            }
+        }
+        return DEFAULT_BOOTSTRAP;
+    }
+
+    /** Whether progress may be drawn as a terminal progress bar (only from {@link #main} with stderr a terminal). */
+    boolean interactiveStderr() {
+        return interactiveStderr;
+    }
+
+    /** A command line with leadctl's one-line error handlers installed, writing to the given streams. */
+    public static CommandLine commandLine(Leadctl leadctl, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(leadctl);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println(oneLine(ex.getMessage()));
+            cmd.getErr().println(hint(cmd.getCommandSpec()));
+            cmd.getErr().flush();
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            int code = ex instanceof LeadctlException le ? le.exitCode() : ExitCodes.FAILURE;
+            cmd.getErr().println("leadctl: " + (ex instanceof LeadctlException ? ex.getMessage() : LeadctlCommand.describe(ex)));
+            cmd.getErr().flush();
+            return code;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        Leadctl leadctl = new Leadctl();
+        leadctl.interactiveStderr = stderrIsTerminal();
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = commandLine(leadctl, out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    private static boolean stderrIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // JDK 22+: a Console exists even when redirected; isTerminal() tells. On 21 a Console means a terminal.
+            Method isTerminal = java.io.Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : Privacy.safe(message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
+    }
+
+    static String hint(CommandSpec spec) {
+        return "Try '" + spec.qualifiedName() + " --help' for more information.";
+    }
+
+    /**
+     * Makes picocli's default usage-error output (message, then the usage text) one line plus a hint: every usage
+     * section renders empty unless help was asked for, and a last section prints the hint. Called for every command.
+     */
+    static void compactUsageErrors(CommandSpec spec) {
+        UsageMessageSpec usage = spec.usageMessage();
+        Map<String, IHelpSectionRenderer> sections = new LinkedHashMap<>();
+        for (Map.Entry<String, IHelpSectionRenderer> e : usage.sectionMap().entrySet()) {
+            IHelpSectionRenderer renderer = e.getValue();
+            sections.put(e.getKey(), help -> helpWanted(help.commandSpec()) ? renderer.render(help) : "");
+        }
+        sections.put("leadctlHint", help -> helpWanted(help.commandSpec()) ? "" : hint(help.commandSpec()) + "\n");
+        List<String> keys = new ArrayList<>(usage.sectionKeys());
+        keys.add("leadctlHint");
+        usage.sectionMap(sections);
+        usage.sectionKeys(keys);
+    }
+
+    private static boolean helpWanted(CommandSpec spec) {
+        for (CommandSpec s = spec; s != null; s = s.parent()) {
+            CommandLine cl = s.commandLine();
+            if (cl != null && (cl.isUsageHelpRequested() || cl.isVersionHelpRequested())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** leadctl's version (from the build) and the Kafka client's. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = "unknown";
+            try (InputStream in = Leadctl.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    Properties p = new Properties();
+                    p.load(in);
+                    version = p.getProperty("version", version);
+                }
+            } catch (IOException e) {
+                // keep "unknown"
+            }
+            return new String[] {"leadctl " + version, "Kafka client " + AppInfoParser.getVersion()};
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.leadpipe.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.leadctl.Leadctl;
+import picocli.CommandLine;
+
+/** What the system tests share: posting over the real HTTP API, reading topics and Azurite, running leadctl. */
+final class SystemTestSupport {
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private SystemTestSupport() {
+    }
+
+    static String lead(String offerId, int i) {
+        return "{\"UserDetails\":{\"FirstName\":\"Cust" + i + "\",\"LastName\":\"Omer\",\"Email\":\"" + email(offerId, i)
+                + "\",\"Country\":\"US\",\"Company\":\"Co" + i + "\"},\"LeadSource\":\"AzureMarketplace-INS|" + offerId
+                + "\",\"ActionCode\":\"INS\",\"OfferTitle\":\"System test\",\"Description\":\"lead " + i + "\"}";
+    }
+
+    static String email(String offerId, int i) {
+        return "customer" + i + "." + offerId.replace('.', '-') + "@fabrikam.example";
+    }
+
+    static void putDestination(int ingestPort, String offerId, String connectionString) throws Exception {
+        String body = "{\"type\":\"table\",\"settings\":{\"connectionString\":" + Json.MAPPER.writeValueAsString(connectionString) + "}}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/v1/offers/" + offerId + "/lead-destination"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    }
+
+    /** Posts leads in NDJSON batches of up to 500; returns their lead ids. */
+    static List<String> postLeads(int ingestPort, List<String> leads) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int from = 0; from < leads.size(); from += 500) {
+            List<String> batch = leads.subList(from, Math.min(from + 500, leads.size()));
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/v1/leads/batch"))
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", batch))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            for (JsonNode item : Json.MAPPER.readTree(r.body()).get("items")) {
+                ids.add(item.get("leadId").asText());
+            }
+        }
+        return ids;
+    }
+
+    static List<String> leads(String offerId, int count) {
+        List<String> leads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            leads.add(lead(offerId, i));
+        }
+        return leads;
+    }
+
+    /** Outcomes of one offer, read until {@code done} holds (or the timeout), then {@code settle} longer. */
+    static List<Outcome> outcomes(String bootstrap, String offerId, Predicate<List<Outcome>> done, Duration timeout, Duration settle) {
+        List<ConsumerRecord<String, Outcome>> records = TopicReader.readUntil(bootstrap, Topics.LEAD_OUTCOMES,
+                rs -> done.test(rs.stream().map(ConsumerRecord::value).filter(o -> offerId.equals(o.offerId())).toList()),
+                timeout, settle);
+        return records.stream().map(ConsumerRecord::value).filter(o -> offerId.equals(o.offerId())).toList();
+    }
+
+    static List<ConsumerRecord<String, byte[]>> deadLetters(String bootstrap, Duration window) {
+        return TopicReader.readUntil(bootstrap, Topics.LEADS_DLQ, r -> false, window, Duration.ZERO);
+    }
+
+    /** Every value and header of a topic as text, for scanning for secrets and e-mail addresses. */
+    static String rawText(String bootstrap, TopicSpec<String, ?> topic) {
+        TopicSpec<String, byte[]> raw = new TopicSpec<>(topic.name(), topic.keySerde(), Serdes.ByteArray(), topic.partitions(), topic.compacted());
+        StringBuilder sb = new StringBuilder();
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readUntil(bootstrap, raw, x -> false, Duration.ofSeconds(2), Duration.ZERO)) {
+            sb.append(r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8)).append('\n');
+            r.headers().forEach(h -> sb.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8)).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    static String headersText(List<ConsumerRecord<String, byte[]>> records) {
+        StringBuilder sb = new StringBuilder();
+        records.forEach(r -> r.headers().forEach(h -> sb.append(h.key()).append('=')
+                .append(new String(h.value(), StandardCharsets.UTF_8)).append('\n')));
+        return sb.toString();
+    }
+
+    static long entityCount(String connectionString, String offerId) {
+        TableClient table = new TableClientBuilder().connectionString(connectionString).tableName("MarketplaceLeads").buildClient();
+        return table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + offerId + "'")
+                .setSelect(List.of("RowKey")), null, null).stream().count();
+    }
+
+    record CliResult(int exitCode, String out, String err) {
+    }
+
+    static CliResult leadctl(String bootstrap, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Leadctl()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrap));
+        all.addAll(List.of(args));
+        int code = cli.execute(all.toArray(String[]::new));
+        return new CliResult(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,132 @@
+package dev.leadpipe.sink.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.leadpipe.core.destination.DestinationType;
+
+class SinkConfigTest {
+
+    @Test
+    void appliesTheDefaults() {
+        SinkConfig c = SinkConfig.of(" localhost:9092 ");
+        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.groupId()).isNull();
+        assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("leadpipe-sink-table");
+        assertThat(c.groupIdFor(DestinationType.DYNAMICS)).isEqualTo("leadpipe-sink-dynamics");
+        assertThat(c.maxAttempts()).isEqualTo(8);
+        assertThat(c.maxRetryTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.initialBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.maxBackoff()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.jitter()).isEqualTo(0.2);
+        assertThat(c.maxConcurrencyPerEndpoint()).isEqualTo(8);
+        assertThat(c.breakerFailureThreshold()).isEqualTo(5);
+        assertThat(c.breakerOpenDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.maxInFlight()).isEqualTo(1000);
+        assertThat(c.attemptTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"))).isEqualTo(c);
+    }
+
+    @Test
+    void copyMethodsChangeOneThing() {
+        SinkConfig c = SinkConfig.of("b:1").withGroupId("g").withRetryBudget(3, Duration.ofSeconds(5))
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0).withMaxConcurrencyPerEndpoint(2)
+                .withCircuitBreaker(4, Duration.ofMillis(300)).withMaxInFlight(10)
+                .withAttemptTimeout(Duration.ofSeconds(3)).withCommitInterval(Duration.ofMillis(100));
+        assertThat(c).isEqualTo(new SinkConfig("b:1", "g", 3, Duration.ofSeconds(5), Duration.ofMillis(50),
+                Duration.ofMillis(200), 0, 2, 4, Duration.ofMillis(300), 10, Duration.ofSeconds(3),
+                Duration.ofMillis(100)));
+        assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("g");
+        assertThat(c.withMaxAttempts(9).maxAttempts()).isEqualTo(9);
+        assertThat(c.withMaxRetryTime(Duration.ofSeconds(9)).maxRetryTime()).isEqualTo(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void readsEveryVariable() {
+        SinkConfig c = SinkConfig.fromEnvironment(Map.ofEntries(
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", "broker:9092"),
+                Map.entry(SinkConfig.GROUP_ID_ENV, "sink-b"),
+                Map.entry(SinkConfig.MAX_ATTEMPTS_ENV, "5"),
+                Map.entry(SinkConfig.MAX_RETRY_TIME_ENV, "PT15M"),
+                Map.entry(SinkConfig.INITIAL_BACKOFF_ENV, "500ms"),
+                Map.entry(SinkConfig.MAX_BACKOFF_ENV, "2m"),
+                Map.entry(SinkConfig.JITTER_ENV, "0.1"),
+                Map.entry(SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV, "4"),
+                Map.entry(SinkConfig.BREAKER_FAILURE_THRESHOLD_ENV, "10"),
+                Map.entry(SinkConfig.BREAKER_OPEN_DURATION_ENV, "45s"),
+                Map.entry(SinkConfig.MAX_IN_FLIGHT_ENV, "200"),
+                Map.entry(SinkConfig.ATTEMPT_TIMEOUT_ENV, "1h"),
+                Map.entry(SinkConfig.COMMIT_INTERVAL_ENV, "1s"),
+                Map.entry("SINK_TABLE_SOMETHING", "a sink module's own variable, ignored here")));
+        assertThat(c).isEqualTo(new SinkConfig("broker:9092", "sink-b", 5, Duration.ofMinutes(15),
+                Duration.ofMillis(500), Duration.ofMinutes(2), 0.1, 4, 10, Duration.ofSeconds(45), 200,
+                Duration.ofHours(1), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void reportsEveryBadVariableTogetherOnOneLine() {
+        Map<String, String> env = Map.ofEntries(
+                Map.entry(SinkConfig.MAX_ATTEMPTS_ENV, "zero"),
+                Map.entry(SinkConfig.MAX_RETRY_TIME_ENV, "-PT1M"),
+                Map.entry(SinkConfig.INITIAL_BACKOFF_ENV, "10 parsecs"),
+                Map.entry(SinkConfig.JITTER_ENV, "1.5"),
+                Map.entry(SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV, "0"),
+                Map.entry(SinkConfig.BREAKER_FAILURE_THRESHOLD_ENV, "-3"),
+                Map.entry(SinkConfig.BREAKER_OPEN_DURATION_ENV, "0s"),
+                Map.entry(SinkConfig.MAX_IN_FLIGHT_ENV, "lots"),
+                Map.entry(SinkConfig.ATTEMPT_TIMEOUT_ENV, "forever"),
+                Map.entry(SinkConfig.COMMIT_INTERVAL_ENV, "2 weeks"),
+                Map.entry(SinkConfig.GROUP_ID_ENV, "  "));
+        assertThatThrownBy(() -> SinkConfig.fromEnvironment(env))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("\n")
+                .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS is not set", SinkConfig.MAX_ATTEMPTS_ENV,
+                        SinkConfig.MAX_RETRY_TIME_ENV, SinkConfig.INITIAL_BACKOFF_ENV, SinkConfig.JITTER_ENV,
+                        SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV, SinkConfig.BREAKER_FAILURE_THRESHOLD_ENV,
+                        SinkConfig.BREAKER_OPEN_DURATION_ENV, SinkConfig.MAX_IN_FLIGHT_ENV,
+                        SinkConfig.ATTEMPT_TIMEOUT_ENV, SinkConfig.COMMIT_INTERVAL_ENV);
+
+        assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
+                SinkConfig.INITIAL_BACKOFF_ENV, "5s", SinkConfig.MAX_BACKOFF_ENV, "1s")))
+                .hasMessageContaining(SinkConfig.MAX_BACKOFF_ENV + " must not be shorter than "
+                        + SinkConfig.INITIAL_BACKOFF_ENV);
+    }
+
+    @Test
+    void theConstructorReportsEveryBadSettingTogether() {
+        assertThatThrownBy(() -> new SinkConfig(" ", "", 0, Duration.ZERO, Duration.ofSeconds(2),
+                Duration.ofSeconds(1), 1.0, 0, 0, Duration.ZERO, 0, null, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("\n")
+                .hasMessageContainingAll("bootstrapServers", "groupId", "maxAttempts", "maxRetryTime",
+                        "maxBackoff must not be shorter than initialBackoff", "jitter", "maxConcurrencyPerEndpoint",
+                        "breakerFailureThreshold", "breakerOpenDuration", "maxInFlight", "attemptTimeout",
+                        "commitInterval");
+    }
+
+    @Test
+    void toStringShowsTheSettingsButNothingSecret() {
+        SinkConfig c = SinkConfig.of("SASL_SSL://sink-user:S3cr3t-Pa55@broker-1:9093,broker-2:9093")
+                .withGroupId("sink-x");
+        String text = c.toString();
+        assertThat(text).contains("broker-1:9093", "broker-2:9093", "sink-x", "maxAttempts=8", "PT10M")
+                .doesNotContain("S3cr3t-Pa55", "sink-user");
+        assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092");
+    }
+
+    @Test
+    void readsDurationsInSeveralForms() {
+        assertThat(SinkConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(SinkConfig.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(SinkConfig.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(SinkConfig.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(SinkConfig.parseDuration("pt1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> SinkConfig.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

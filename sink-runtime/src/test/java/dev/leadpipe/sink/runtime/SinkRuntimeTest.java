@@ -1,0 +1,680 @@
+package dev.leadpipe.sink.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.UserDetails;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
+
+/**
+ * The runtime against a real (embedded KRaft) broker with a scripted in-memory destination. Each test uses its own
+ * consumer group, started at the current end of the delivery topic, and its own offers and lead ids (suffixed with
+ * the test's run id), so tests sharing the broker do not see each other's leads. Budgets and backoffs are tens of
+ * milliseconds so that everything finishes in seconds.
+ */
+class SinkRuntimeTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    /** A secret in every test destination's settings, which the scripted destination also echoes in its errors. */
+    static final String CANARY = "CANARY-s3cr3t-7f3a9c";
+    /** The customer's address in every test lead, also echoed in errors. */
+    static final String EMAIL = "ann.lee.canary@contoso.com";
+    static final DestinationType TYPE = DestinationType.HTTPS;
+    static final TopicSpec<String, Lead> TOPIC = Topics.deliveryTopic(TYPE);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    static final TopicSpec<String, byte[]> RAW_OUTCOMES = new TopicSpec<>(Topics.LEAD_OUTCOMES.name(),
+            Serdes.String(), Serdes.ByteArray(), Topics.LEAD_PARTITIONS, false);
+
+    static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+    static KafkaProducer<String, byte[]> producer;
+    static Admin admin;
+
+    String run;
+
+    @BeforeAll
+    static void setUp() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        LOGS.setContext(root.getLoggerContext());
+        LOGS.start();
+        root.addAppender(LOGS);
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        producer.close();
+        admin.close();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
+        assertNoSecretInLogs(); // every line any test of this class logged
+    }
+
+    @BeforeEach
+    void newRun() {
+        run = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ------------------------------------------------------------------------------------------------ tests
+
+    @Test
+    void deliversALeadAndWritesItsOutcomeBeforeCommitting() throws Exception {
+        String offer = offer("crm");
+        putDestination(offer, TYPE, "crm-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String group = group();
+        try (SinkRuntime sink = SinkRuntime.start(config(group), destination.client(TYPE), registry)) {
+            Instant before = Instant.now();
+            List<RecordMetadata> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sent.add(sendLead(lead("ok" + i), offer));
+            }
+
+            Map<String, Outcome> outcomes = byLead(outcomes(r -> r.size() >= 3));
+            assertThat(outcomes).containsOnlyKeys(lead("ok0"), lead("ok1"), lead("ok2"));
+            outcomes.forEach((leadId, o) -> {
+                assertThat(o.outcome()).isEqualTo(OutcomeType.DELIVERED);
+                assertThat(o.leadId()).isEqualTo(leadId);
+                assertThat(o.offerId()).isEqualTo(offer);
+                assertThat(o.destinationType()).isEqualTo("https");
+                assertThat(o.destinationRecordId()).isEqualTo("rec-" + leadId);
+                assertThat(o.attempts()).isEqualTo(1);
+                assertThat(o.latencyMs()).isNotNull().isNotNegative();
+                assertThat(o.errorClass()).isNull();
+                assertThat(o.replayCount()).isZero();
+                assertThat(o.at()).isAfterOrEqualTo(before.minusSeconds(1));
+            });
+            assertThat(destination.records).containsOnlyKeys(outcomes.keySet());
+
+            await("every delivered lead committed", () -> sent.stream()
+                    .allMatch(md -> committed(group, md.partition()) > md.offset()), READ_TIMEOUT);
+            await("outcome counted", () -> count(registry, SinkMetrics.OUTCOMES, "outcome", "DELIVERED") == 3,
+                    READ_TIMEOUT);
+            assertThat(count(registry, SinkMetrics.ATTEMPTS, "result", "success")).isEqualTo(3);
+            assertThat(registry.get(SinkMetrics.LATENCY).timer().count()).isEqualTo(3);
+            await("nothing in flight", () -> sink.inFlight() == 0, READ_TIMEOUT);
+            assertThat(sink.parked()).isZero();
+        }
+        assertThat(deadLetters(Duration.ofSeconds(2))).as("no dead letters").isEmpty();
+    }
+
+    @Test
+    void retriesTransientFailuresAndHonoursRetryAfter() throws Exception {
+        String flaky = offer("flaky");
+        String throttled = offer("throttled");
+        putDestination(flaky, TYPE, "flaky-" + run, 1);
+        putDestination(throttled, TYPE, "throttled-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(flaky, Script.transientTimes(2, ErrorClass.TABLE_UNAVAILABLE));
+        destination.script(throttled, Script.retryAfterOnce(Duration.ofMillis(600)));
+        try (SinkRuntime sink = SinkRuntime.start(config(group()), destination.client(TYPE))) {
+            sendLead(lead("flaky"), flaky);
+            sendLead(lead("throttled"), throttled);
+
+            Map<String, Outcome> outcomes = byLead(outcomes(r -> r.size() >= 2));
+            Outcome o = outcomes.get(lead("flaky"));
+            assertThat(o.outcome()).isEqualTo(OutcomeType.DELIVERED);
+            assertThat(o.attempts()).isEqualTo(3);
+            assertThat(o.destinationRecordId()).isEqualTo("rec-" + lead("flaky"));
+            assertThat(destination.calls(lead("flaky"))).isEqualTo(3);
+
+            Outcome t = outcomes.get(lead("throttled"));
+            assertThat(t.outcome()).isEqualTo(OutcomeType.DELIVERED);
+            assertThat(t.attempts()).isEqualTo(2);
+            List<Instant> calls = destination.callTimes.get(lead("throttled"));
+            assertThat(Duration.between(calls.get(0), calls.get(1)))
+                    .as("second call not before Retry-After (backoff alone is 50 ms)")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(595));
+        }
+        assertThat(deadLetters(Duration.ofSeconds(2))).as("no dead letters").isEmpty();
+    }
+
+    @Test
+    void deadLettersAPermanentFailureAtOnceWithEveryHeader() throws Exception {
+        String offer = offer("badsecret");
+        putDestination(offer, TYPE, "badsecret-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(offer, Script.permanently(ErrorClass.AAD_INVALID_CLIENT_SECRET));
+        try (SinkRuntime sink = SinkRuntime.start(config(group()), destination.client(TYPE))) {
+            Instant before = Instant.now();
+            String leadId = lead("perm");
+            byte[] value = bytes(leadOf(leadId, offer));
+            RecordMetadata md = send(leadId, value, 2,
+                    new RecordHeader("x-trace-id", "trace-1".getBytes(StandardCharsets.UTF_8)),
+                    new RecordHeader(DeadLetterHeaders.ERROR_CLASS, "STALE".getBytes(StandardCharsets.UTF_8)),
+                    new RecordHeader(PipelineHeaders.REPLAY_COUNT, "2".getBytes(StandardCharsets.UTF_8)));
+
+            List<ConsumerRecord<String, byte[]>> dlq = deadLetters(r -> r.size() >= 1);
+            assertThat(dlq).hasSize(1);
+            ConsumerRecord<String, byte[]> d = dlq.get(0);
+            assertThat(d.key()).isEqualTo(leadId);
+            assertThat(d.value()).isEqualTo(value);
+            assertThat(d.partition()).isEqualTo(2);
+            assertThat(d.timestamp()).isEqualTo(md.timestamp());
+            assertThat(header(d, "x-trace-id")).isEqualTo("trace-1");
+            assertThat(header(d, PipelineHeaders.REPLAY_COUNT)).isEqualTo("2");
+            assertThat(d.headers().headers(DeadLetterHeaders.ERROR_CLASS)).hasSize(1);
+            assertThat(header(d, DeadLetterHeaders.LEAD_ID)).isEqualTo(leadId);
+            assertThat(header(d, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("AAD_INVALID_CLIENT_SECRET");
+            assertThat(header(d, DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
+            assertThat(header(d, DeadLetterHeaders.REMEDIATION))
+                    .isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
+            assertThat(header(d, DeadLetterHeaders.UPSTREAM_DETAIL))
+                    .contains("AADSTS7000215", "[redacted]").doesNotContain(CANARY, EMAIL);
+            assertThat(header(d, DeadLetterHeaders.DESTINATION_TYPE)).isEqualTo("https");
+            assertThat(header(d, DeadLetterHeaders.OFFER_ID)).isEqualTo(offer);
+            assertThat(header(d, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
+            Instant first = Instant.parse(header(d, DeadLetterHeaders.FIRST_FAILURE_TIME));
+            Instant last = Instant.parse(header(d, DeadLetterHeaders.LAST_FAILURE_TIME));
+            assertThat(first).isAfterOrEqualTo(before.minusSeconds(1)).isBeforeOrEqualTo(last);
+            assertThat(last).isBeforeOrEqualTo(Instant.now());
+            assertThat(header(d, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(TOPIC.name());
+            assertThat(header(d, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("2");
+            assertThat(header(d, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo(String.valueOf(md.offset()));
+            assertThat(header(d, DeadLetterHeaders.REPLAY_COUNT)).isEqualTo("2");
+
+            Outcome o = byLead(outcomes(r -> r.size() >= 1)).get(leadId);
+            assertThat(o.outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+            assertThat(o.errorClass()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET);
+            assertThat(o.attempts()).isEqualTo(1);
+            assertThat(o.replayCount()).isEqualTo(2);
+            assertThat(o.destinationType()).isEqualTo("https");
+            assertThat(o.destinationRecordId()).isNull();
+            assertThat(destination.calls(leadId)).as("a permanent failure is not retried").isEqualTo(1);
+            assertThat(destination.records).isEmpty();
+        }
+    }
+
+    @Test
+    void deadLettersWithTheLastFailuresClassWhenTheBudgetIsSpent() throws Exception {
+        String changing = offer("changing");
+        String throttled = offer("longthrottle");
+        putDestination(changing, TYPE, "changing-" + run, 1);
+        putDestination(throttled, TYPE, "longthrottle-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(changing, Script.alwaysTransient(
+                call -> call < 4 ? ErrorClass.SALESFORCE_LIMIT_EXCEEDED : ErrorClass.DESTINATION_HTTP_ERROR));
+        destination.script(throttled, Script.retryAfterOnce(Duration.ofHours(1)));
+        SinkConfig config = config(group()).withRetryBudget(4, Duration.ofSeconds(20));
+        try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE))) {
+            sendLead(lead("spent"), changing);
+            sendLead(lead("throttled"), throttled);
+
+            Map<String, ConsumerRecord<String, byte[]>> dlq = deadLetters(r -> r.size() >= 2).stream()
+                    .collect(Collectors.toMap(ConsumerRecord::key, r -> r));
+            ConsumerRecord<String, byte[]> spent = dlq.get(lead("spent"));
+            assertThat(header(spent, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("DESTINATION_HTTP_ERROR");
+            assertThat(header(spent, DeadLetterHeaders.ERROR_KIND)).isEqualTo("transient");
+            assertThat(header(spent, DeadLetterHeaders.ATTEMPTS)).isEqualTo("4");
+            assertThat(Instant.parse(header(spent, DeadLetterHeaders.FIRST_FAILURE_TIME)))
+                    .isBefore(Instant.parse(header(spent, DeadLetterHeaders.LAST_FAILURE_TIME)));
+            assertThat(destination.calls(lead("spent"))).isEqualTo(4);
+
+            ConsumerRecord<String, byte[]> held = dlq.get(lead("throttled"));
+            assertThat(header(held, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("DYNAMICS_THROTTLED");
+            assertThat(header(held, DeadLetterHeaders.ATTEMPTS))
+                    .as("a Retry-After beyond the budget dead-letters at once").isEqualTo("1");
+
+            Map<String, Outcome> outcomes = byLead(outcomes(r -> r.size() >= 2));
+            assertThat(outcomes.get(lead("spent")).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+            assertThat(outcomes.get(lead("spent")).errorClass()).isEqualTo(ErrorClass.DESTINATION_HTTP_ERROR);
+            assertThat(outcomes.get(lead("spent")).attempts()).isEqualTo(4);
+            assertThat(outcomes.get(lead("throttled")).errorClass()).isEqualTo(ErrorClass.DYNAMICS_THROTTLED);
+        }
+    }
+
+    @Test
+    void aBrokenDestinationDoesNotDelayAnotherOffersLeads() throws Exception {
+        String broken = offer("broken");
+        String healthy = offer("healthy");
+        putDestination(broken, TYPE, "broken-" + run, 1);
+        putDestination(healthy, TYPE, "healthy-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(broken, Script.alwaysTransient(ErrorClass.TABLE_UNAVAILABLE));
+        Duration budget = Duration.ofSeconds(8);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String group = group();
+        SinkConfig config = config(group).withRetryBudget(1_000, budget)
+                .withCircuitBreaker(3, Duration.ofMillis(300));
+        try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE), registry)) {
+            // one partition, a broken lead first and between the healthy ones: head-of-line blocking would show
+            List<String> brokenLeads = new ArrayList<>();
+            List<String> healthyLeads = new ArrayList<>();
+            Map<String, RecordMetadata> sent = new HashMap<>();
+            Instant start = Instant.now();
+            for (int i = 0; i < 20; i++) {
+                if (i % 4 == 0) {
+                    brokenLeads.add(lead("b" + i));
+                    sent.put(lead("b" + i), send(lead("b" + i), bytes(leadOf(lead("b" + i), broken)), 0));
+                }
+                healthyLeads.add(lead("h" + i));
+                sent.put(lead("h" + i), send(lead("h" + i), bytes(leadOf(lead("h" + i), healthy)), 0));
+            }
+
+            List<ConsumerRecord<String, Outcome>> early = outcomes(
+                    r -> keys(r).containsAll(healthyLeads));
+            Duration elapsed = Duration.between(start, Instant.now());
+            assertThat(elapsed).as("healthy leads delivered well inside the broken one's budget").isLessThan(budget);
+            assertThat(early).allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));
+            assertThat(keys(early)).as("the broken offer's leads are still retrying").doesNotContainAnyElementsOf(brokenLeads);
+            assertThat(destination.calls(brokenLeads.get(0))).isGreaterThanOrEqualTo(1);
+            assertThat(committed(group, 0)).as("the commit never passes the unfinished broken lead")
+                    .isLessThanOrEqualTo(sent.get(brokenLeads.get(0)).offset());
+            assertThat(registry.get(SinkMetrics.OPEN_CIRCUITS).gauge().value())
+                    .as("the broken endpoint's circuit opened").isEqualTo(1.0);
+            assertThat(sink.parked()).isPositive();
+
+            List<ConsumerRecord<String, Outcome>> all = outcomes(r -> keys(r).containsAll(brokenLeads));
+            for (ConsumerRecord<String, Outcome> r : all) {
+                if (brokenLeads.contains(r.key())) {
+                    assertThat(r.value().outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+                    assertThat(r.value().errorClass()).isEqualTo(ErrorClass.TABLE_UNAVAILABLE);
+                }
+            }
+            assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(budget);
+            long end = sent.values().stream().mapToLong(RecordMetadata::offset).max().orElseThrow() + 1;
+            await("partition 0 committed to its end", () -> committed(group, 0) == end, READ_TIMEOUT);
+        }
+    }
+
+    @Test
+    void concurrencyPerEndpointNeverExceedsTheCapAndConsumptionPausesWhenTooMuchIsInFlight() throws Exception {
+        String a = offer("slowa");
+        String b = offer("slowb");
+        putDestination(a, TYPE, "slow-a-" + run, 1);
+        putDestination(b, TYPE, "slow-b-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        CountDownLatch gate = new CountDownLatch(1);
+        Script slowBehindGate = new Script(0, null, null, null, false, Duration.ofMillis(100), gate, l -> true, null);
+        destination.script(a, slowBehindGate);
+        destination.script(b, slowBehindGate);
+        SinkConfig config = config(group()).withMaxConcurrencyPerEndpoint(3).withMaxInFlight(10);
+        try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE))) {
+            for (int i = 0; i < 15; i++) {
+                sendLead(lead("a" + i), a);
+                sendLead(lead("b" + i), b);
+            }
+            // the gate holds every call: nothing finishes, so only the pause keeps the sink from reading all 30
+            await("more than maxInFlight received", () -> sink.inFlight() > 10, READ_TIMEOUT);
+            Thread.sleep(500);
+            assertThat(sink.inFlight()).as("paused: at most maxInFlight plus one poll").isBetween(11, 20);
+            assertThat(logLines()).anyMatch(l -> l.contains("pausing consumption"));
+            gate.countDown();
+
+            List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> r.size() >= 30);
+            assertThat(outcomes).hasSize(30)
+                    .allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));
+            assertThat(destination.maxConcurrent("slow-a-" + run)).isEqualTo(3);
+            assertThat(destination.maxConcurrent("slow-b-" + run)).isEqualTo(3);
+            assertThat(destination.maxConcurrentOverall.get()).as("the cap is per endpoint").isGreaterThan(3);
+            assertThat(logLines()).anyMatch(l -> l.contains("resuming consumption"));
+        }
+    }
+
+    @Test
+    void aCrashLosesNoLeadAndTheDestinationHoldsEachOnce() throws Exception {
+        String offer = offer("crash");
+        putDestination(offer, TYPE, "crash-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        CountDownLatch never = new CountDownLatch(1);
+        Set<String> blocked = new HashSet<>();
+        List<String> leads = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            leads.add(lead("c" + i));
+            if (i % 3 == 0) {
+                blocked.add(lead("c" + i));
+            }
+        }
+        destination.script(offer, Script.blocking(never, l -> blocked.contains(l.leadId())));
+        String group = group();
+        SinkConfig config = config(group).withMaxConcurrencyPerEndpoint(64);
+
+        SinkRuntime first = SinkRuntime.start(config, destination.client(TYPE));
+        try {
+            for (String leadId : leads) {
+                sendLead(leadId, offer);
+            }
+            outcomes(r -> r.size() >= 20);
+            await("blocked leads under way", () -> blocked.stream().allMatch(id -> destination.calls(id) == 1),
+                    READ_TIMEOUT);
+        } finally {
+            first.abort(); // a crash: no graceful drain, no final commit
+        }
+        assertThat(destination.records).hasSize(20);
+
+        destination.script(offer, Script.OK);
+        try (SinkRuntime second = SinkRuntime.start(config, destination.client(TYPE))) {
+            List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> keys(r).containsAll(leads));
+            assertThat(outcomes).allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));
+            assertThat(keys(outcomes)).containsExactlyInAnyOrderElementsOf(leads);
+            assertThat(destination.records).containsOnlyKeys(leads);
+            assertThat(new HashSet<>(destination.records.values())).as("one record per lead").hasSize(30);
+            assertThat(blocked).allSatisfy(id -> assertThat(destination.calls(id)).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void readsTheCurrentDestinationAtEveryAttempt() throws Exception {
+        String fixed = offer("fixed");
+        String deleted = offer("deleted");
+        String moved = offer("moved");
+        String blob = offer("blob");
+        String missing = offer("missing");
+        putDestination(fixed, TYPE, "fixed-" + run, 1);
+        putDestination(deleted, TYPE, "deleted-" + run, 1);
+        putDestination(moved, DestinationType.TABLE, "moved-" + run, 1);
+        putDestination(blob, DestinationType.BLOB, "blob-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(fixed, Script.failingWhile(d -> d.version() == 1));
+        destination.script(deleted, Script.alwaysTransient(ErrorClass.TABLE_UNAVAILABLE));
+        SinkConfig config = config(group()).withRetryBudget(1_000, Duration.ofSeconds(20))
+                .withCircuitBreaker(1_000, Duration.ofMillis(100));
+        try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE))) {
+            sendLead(lead("fixed"), fixed);
+            sendLead(lead("deleted"), deleted);
+            sendLead(lead("moved"), moved);
+            sendLead(lead("blob"), blob);
+            sendLead(lead("missing"), missing);
+            byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
+            send(lead("garbage"), garbage, null);
+
+            await("first attempts made", () -> destination.calls(lead("fixed")) >= 1
+                    && destination.calls(lead("deleted")) >= 1, READ_TIMEOUT);
+            putDestination(fixed, TYPE, "fixed-" + run, 2); // the publisher fixes the configuration
+            deleteDestination(deleted);                     // the publisher removes it
+
+            Map<String, Outcome> outcomes = byLead(outcomes(r -> r.size() >= 6));
+            assertThat(outcomes.get(lead("fixed")).outcome()).isEqualTo(OutcomeType.DELIVERED);
+            assertThat(outcomes.get(lead("fixed")).attempts()).isGreaterThanOrEqualTo(2);
+            assertThat(outcomes.get(lead("deleted")).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
+            assertThat(outcomes.get(lead("deleted")).attempts()).isGreaterThanOrEqualTo(1);
+            assertThat(outcomes.get(lead("moved")).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
+            assertThat(outcomes.get(lead("moved")).attempts()).as("no attempt was made").isNull();
+            assertThat(outcomes.get(lead("blob")).errorClass()).isEqualTo(ErrorClass.DESTINATION_UNSUPPORTED);
+            assertThat(outcomes.get(lead("missing")).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
+            assertThat(outcomes.get(lead("garbage")).errorClass()).isEqualTo(ErrorClass.MALFORMED_RECORD);
+
+            Map<String, ConsumerRecord<String, byte[]>> dlq = deadLetters(r -> r.size() >= 5).stream()
+                    .collect(Collectors.toMap(ConsumerRecord::key, r -> r));
+            assertThat(dlq).containsOnlyKeys(lead("deleted"), lead("moved"), lead("blob"), lead("missing"),
+                    lead("garbage"));
+            assertThat(dlq.get(lead("garbage")).value()).isEqualTo(garbage);
+            assertThat(header(dlq.get(lead("garbage")), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("MALFORMED_RECORD");
+            assertThat(header(dlq.get(lead("garbage")), DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
+            assertThat(header(dlq.get(lead("moved")), DeadLetterHeaders.UPSTREAM_DETAIL)).contains("table");
+            assertThat(header(dlq.get(lead("moved")), DeadLetterHeaders.ATTEMPTS)).isEqualTo("0");
+            assertThat(header(dlq.get(lead("missing")), DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
+        }
+    }
+
+    @Test
+    void noSecretOrCustomerAddressLeavesTheProcess() throws Exception {
+        String perm = offer("leakperm");
+        String spent = offer("leakspent");
+        String ok = offer("leakok");
+        putDestination(perm, TYPE, "leak-perm-" + run, 1);
+        putDestination(spent, TYPE, "leak-spent-" + run, 1);
+        putDestination(ok, TYPE, "leak-ok-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(perm, Script.permanently(ErrorClass.DYNAMICS_LOGIN_FAILED));
+        destination.script(spent, Script.alwaysTransient(ErrorClass.DYNAMICS_TIMEOUT));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SinkConfig config = config(group()).withRetryBudget(3, Duration.ofSeconds(10));
+        try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE), registry)) {
+            sendLead(lead("perm"), perm);
+            sendLead(lead("spent"), spent);
+            sendLead(lead("ok"), ok);
+            outcomes(r -> r.size() >= 3);
+
+            // every outcome and dead letter on the broker so far, from every test, raw
+            List<ConsumerRecord<String, byte[]>> outcomes = TopicReader.readUntil(KAFKA.bootstrapServers(),
+                    RAW_OUTCOMES, r -> keys(r).containsAll(List.of(lead("perm"), lead("spent"), lead("ok"))),
+                    READ_TIMEOUT, Duration.ofMillis(300));
+            for (ConsumerRecord<String, byte[]> r : outcomes) {
+                assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain(CANARY, EMAIL);
+            }
+            List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readUntil(KAFKA.bootstrapServers(),
+                    Topics.LEADS_DLQ, r -> keys(r).containsAll(List.of(lead("perm"), lead("spent"))), READ_TIMEOUT,
+                    Duration.ofMillis(300));
+            assertThat(dlq).isNotEmpty();
+            for (ConsumerRecord<String, byte[]> r : dlq) {
+                for (Header h : r.headers()) {
+                    if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
+                        assertThat(new String(h.value(), StandardCharsets.UTF_8)).as(h.key())
+                                .doesNotContain(CANARY, EMAIL);
+                    }
+                }
+            }
+            for (Meter meter : registry.getMeters()) {
+                for (Tag tag : meter.getId().getTags()) {
+                    assertThat(tag.getValue()).doesNotContain(CANARY, "@", "leak-", "pub" + run);
+                }
+            }
+            assertThat(sink.config().toString()).doesNotContain(CANARY);
+        }
+        assertNoSecretInLogs();
+        assertThat(logLines()).as("the log does tell what happened")
+                .anyMatch(l -> l.contains(lead("perm")) && l.contains("DYNAMICS_LOGIN_FAILED"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private String offer(String name) {
+        return "pub" + run + "." + name;
+    }
+
+    private String lead(String name) {
+        return name + "-" + run;
+    }
+
+    private String group() {
+        String group = "sink-test-" + run;
+        startAtEnd(group);
+        return group;
+    }
+
+    private SinkConfig config(String group) {
+        return SinkConfig.of(KAFKA.bootstrapServers()).withGroupId(group)
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.2)
+                .withRetryBudget(5, Duration.ofSeconds(10))
+                .withCircuitBreaker(5, Duration.ofMillis(300))
+                .withAttemptTimeout(Duration.ofSeconds(10))
+                .withCommitInterval(Duration.ofMillis(100));
+    }
+
+    /** Starts the group at the current end of the delivery topic, so it sees only this test's leads. */
+    private static void startAtEnd(String group) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, TOPIC.partitions()).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(TOPIC.name(), p), p -> OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+            ends.forEach((tp, info) -> commit.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(group, commit).all().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long committed(String group, int partition) {
+        try {
+            OffsetAndMetadata om = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).get(new TopicPartition(TOPIC.name(), partition));
+            return om == null ? -1 : om.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void putDestination(String offerId, DestinationType type, String host, long version)
+            throws Exception {
+        LeadDestination d = new LeadDestination(offerId, type, Map.of(
+                ScriptedDestination.HOST, host,
+                "clientSecret", CANARY,
+                "url", "https://hooks.example.com/flow?sig=" + CANARY),
+                List.of("ops@" + host + ".example.com"), version, Instant.now());
+        producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId,
+                Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), d)))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static void deleteDestination(String offerId) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, null)).get(10, TimeUnit.SECONDS);
+    }
+
+    private static Lead leadOf(String leadId, String offerId) {
+        return new Lead(leadId, offerId, Instant.now(), false,
+                new UserDetails("Ann", "Lee", EMAIL, "+44 20 7946 0000", "GB", "Contoso", "CTO", null),
+                "AzureMarketplace-INS|" + offerId, "INS", "Widget", "interested", null);
+    }
+
+    private static byte[] bytes(Lead lead) {
+        return TOPIC.valueSerde().serializer().serialize(TOPIC.name(), lead);
+    }
+
+    /** Writes a lead to the delivery topic as the router does: keyed by leadId, the lead's canonical JSON. */
+    private static RecordMetadata sendLead(String leadId, String offerId) throws Exception {
+        return send(leadId, bytes(leadOf(leadId, offerId)), null);
+    }
+
+    private static RecordMetadata send(String key, byte[] value, Integer partition, Header... headers)
+            throws Exception {
+        return producer.send(new ProducerRecord<>(TOPIC.name(), partition, key, value, List.of(headers)))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    /** This run's outcomes, read until {@code done} holds for them. */
+    private List<ConsumerRecord<String, Outcome>> outcomes(Predicate<List<ConsumerRecord<String, Outcome>>> done) {
+        return ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES,
+                r -> done.test(ofRun(r)), READ_TIMEOUT, Duration.ZERO));
+    }
+
+    private List<ConsumerRecord<String, byte[]>> deadLetters(Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        return ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS_DLQ,
+                r -> done.test(ofRun(r)), READ_TIMEOUT, Duration.ofMillis(300)));
+    }
+
+    /** This run's dead letters after reading for {@code time}, for asserting there are none. */
+    private List<ConsumerRecord<String, byte[]>> deadLetters(Duration time) {
+        return ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS_DLQ, r -> false, time,
+                Duration.ZERO));
+    }
+
+    private <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records) {
+        return records.stream().filter(r -> r.key() != null && r.key().endsWith("-" + run)).toList();
+    }
+
+    private static <V> Set<String> keys(List<ConsumerRecord<String, V>> records) {
+        return records.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+    }
+
+    private static Map<String, Outcome> byLead(List<ConsumerRecord<String, Outcome>> records) {
+        Map<String, Outcome> out = new HashMap<>();
+        records.forEach(r -> out.put(r.key(), r.value()));
+        return out;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return DeadLetterHeaders.get(record.headers(), name);
+    }
+
+    private static double count(SimpleMeterRegistry registry, String name, String tag, String value) {
+        var counter = registry.find(name).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static void await(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static List<String> logLines() {
+        List<ILoggingEvent> events;
+        synchronized (LOGS) {
+            events = new ArrayList<>(LOGS.list);
+        }
+        List<String> lines = new ArrayList<>();
+        for (ILoggingEvent e : events) {
+            StringBuilder line = new StringBuilder(e.getFormattedMessage());
+            for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static void assertNoSecretInLogs() {
+        List<String> lines = logLines();
+        assertThat(lines).as("captured log lines").isNotEmpty();
+        assertThat(lines).noneMatch(l -> l.contains(CANARY)).noneMatch(l -> l.contains(EMAIL));
+    }
+}

@@ -1,0 +1,238 @@
+package dev.leadpipe.sink.table;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.azure.core.credential.AzureNamedKeyCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.util.Context;
+import com.azure.core.util.HttpClientOptions;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableClientBuilder;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.LeadJson;
+import dev.leadpipe.core.lead.UserDetails;
+import dev.leadpipe.sink.runtime.DeliveryException;
+import dev.leadpipe.sink.runtime.DeliveryFailure;
+import dev.leadpipe.sink.runtime.DestinationClient;
+
+/**
+ * Delivers a lead to the publisher's Azure Table storage the way the marketplace does: one entity in table
+ * {@value #TABLE_NAME} (created if missing), PartitionKey = offer id, RowKey = leadId, upserted in REPLACE mode so a
+ * retry or replay rewrites the same entity instead of adding one. The destination setting {@value #CONNECTION_STRING}
+ * holds the storage connection string (account name and key, or a SAS).
+ *
+ * <p>One {@link TableClient} per connection string, cached under the string's SHA-256 (the string itself is never
+ * kept as a key nor logged), all sharing one HTTP client. The SDK's own retries are off: the sink runtime retries,
+ * with its backoff and budget. Thread-safe.
+ */
+public final class TableDestinationClient implements DestinationClient {
+    private static final Logger LOG = LoggerFactory.getLogger(TableDestinationClient.class);
+
+    public static final String TABLE_NAME = "MarketplaceLeads";
+    /** The destination setting holding the storage connection string. */
+    public static final String CONNECTION_STRING = "connectionString";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final String INVALID_ENDPOINT = "table:invalid-connection-string";
+    private static final int MAX_CACHED_CLIENTS = 10_000;
+
+    private final HttpClient http;
+    private final ConcurrentMap<String, Target> targets = new ConcurrentHashMap<>();
+
+    /** A client with a 30 s response timeout (10 s to connect). */
+    public TableDestinationClient() {
+        this(DEFAULT_TIMEOUT);
+    }
+
+    /** A client whose requests give up after {@code timeout} without an answer (connecting: at most 10 s). */
+    public TableDestinationClient(Duration timeout) {
+        Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
+        this.http = HttpClient.createDefault(new HttpClientOptions()
+                .setConnectTimeout(connect)
+                .setWriteTimeout(timeout)
+                .setResponseTimeout(timeout)
+                .setReadTimeout(timeout));
+    }
+
+    /** One storage account's table client, and whether the table is known to exist. */
+    private static final class Target {
+        final TableClient client;
+        volatile boolean tableExists;
+
+        Target(TableClient client) {
+            this.client = client;
+        }
+    }
+
+    @Override
+    public DestinationType type() {
+        return DestinationType.TABLE;
+    }
+
+    @Override
+    public String deliver(Lead lead, LeadDestination destination) throws DeliveryException {
+        Set<String> secrets = TableErrorClassifier.secretValues(destination.settings());
+        TableEntity entity = entityOf(lead);
+        Target target = target(destination);
+        try {
+            ensureTable(target);
+            try {
+                upsert(target, entity);
+            } catch (TableServiceException e) {
+                if (e.getResponse() == null || e.getResponse().getStatusCode() != 404) {
+                    throw e;
+                }
+                // the table was deleted since we created it (or Azurite restarted in memory): create it and retry once
+                target.tableExists = false;
+                ensureTable(target);
+                upsert(target, entity);
+            }
+        } catch (RuntimeException e) {
+            throw new DeliveryException(TableErrorClassifier.classify(e, secrets));
+        }
+        return TABLE_NAME + "/" + entity.getPartitionKey() + "/" + entity.getRowKey();
+    }
+
+    /** The account's table endpoint, e.g. {@code https://ACCOUNT.table.core.windows.net}: no key, no SAS. */
+    @Override
+    public String endpoint(LeadDestination destination) {
+        try {
+            return TableAccount.parse(destination.settings().get(CONNECTION_STRING)).endpoint();
+        } catch (DeliveryException e) {
+            return INVALID_ENDPOINT;
+        }
+    }
+
+    @Override
+    public void close() {
+        targets.clear();
+    }
+
+    /** The entity for a lead: the marketplace's columns plus the customer's fields flat and the pipeline's ids. */
+    static TableEntity entityOf(Lead lead) throws DeliveryException {
+        String partitionKey = key(lead.offerId(), "offer id");
+        String rowKey = key(lead.leadId(), "leadId");
+        TableEntity entity = new TableEntity(partitionKey, rowKey);
+        UserDetails user = lead.userDetails();
+        put(entity, "LeadId", lead.leadId());
+        put(entity, "OfferId", lead.offerId());
+        entity.addProperty("IsTestLead", lead.test());
+        put(entity, "ActionCode", lead.actionCode());
+        if (lead.receivedAt() != null) {
+            entity.addProperty("CreatedTime", OffsetDateTime.ofInstant(lead.receivedAt(), ZoneOffset.UTC));
+        }
+        put(entity, "CustomerInfo", LeadJson.write(lead).get(LeadJson.USER_DETAILS).toString());
+        put(entity, "Description", lead.description());
+        put(entity, "LeadSource", lead.leadSource());
+        put(entity, "OfferDisplayName", lead.offerTitle());
+        put(entity, "FirstName", user.firstName());
+        put(entity, "LastName", user.lastName());
+        put(entity, "Email", user.email());
+        put(entity, "Phone", user.phone());
+        put(entity, "Country", user.country());
+        put(entity, "Company", user.company());
+        put(entity, "Title", user.title());
+        return entity;
+    }
+
+    private static void put(TableEntity entity, String name, String value) {
+        if (value != null) {
+            entity.addProperty(name, value);
+        }
+    }
+
+    /** A PartitionKey or RowKey: present, at most 1 KiB, none of {@code / \ # ?} or control characters. */
+    private static String key(String value, String what) throws DeliveryException {
+        if (value == null || value.isEmpty()) {
+            throw malformed("the lead has no " + what + ": it cannot be keyed in the table");
+        }
+        if (value.length() > 1024 || value.chars().anyMatch(c -> c == '/' || c == '\\' || c == '#' || c == '?'
+                || c < 0x20 || (c >= 0x7f && c <= 0x9f))) {
+            throw malformed("the lead's " + what + " cannot be a table key (too long, or / \\ # ? or control characters)");
+        }
+        return value;
+    }
+
+    private static DeliveryException malformed(String detail) {
+        return new DeliveryException(new DeliveryFailure(ErrorClass.MALFORMED_RECORD, 0, null, detail));
+    }
+
+    private Target target(LeadDestination destination) throws DeliveryException {
+        String connectionString = destination.settings().get(CONNECTION_STRING);
+        TableAccount account = TableAccount.parse(connectionString);
+        String cacheKey = sha256(connectionString);
+        Target target = targets.get(cacheKey);
+        if (target != null) {
+            return target;
+        }
+        if (targets.size() >= MAX_CACHED_CLIENTS) {
+            targets.clear(); // clients are cheap to rebuild; the HTTP client and its connections are shared
+        }
+        return targets.computeIfAbsent(cacheKey, k -> {
+            LOG.info("new Table client for {}", account.endpoint());
+            return new Target(build(account));
+        });
+    }
+
+    private TableClient build(TableAccount account) {
+        TableClientBuilder builder = new TableClientBuilder()
+                .endpoint(account.endpoint())
+                .tableName(TABLE_NAME)
+                .httpClient(http)
+                // no SDK retries: the sink runtime retries with its own backoff and budget
+                .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ofMillis(1))));
+        if (account.sasToken() != null) {
+            builder.sasToken(account.sasToken());
+        } else {
+            builder.credential(new AzureNamedKeyCredential(account.accountName(), account.accountKey()));
+        }
+        return builder.buildClient();
+    }
+
+    private static void ensureTable(Target target) {
+        if (target.tableExists) {
+            return;
+        }
+        try {
+            target.client.createTable();
+        } catch (TableServiceException e) {
+            if (e.getResponse() == null || e.getResponse().getStatusCode() != 409) { // 409 TableAlreadyExists
+                throw e;
+            }
+        }
+        target.tableExists = true;
+    }
+
+    private static void upsert(Target target, TableEntity entity) {
+        target.client.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, Context.NONE);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

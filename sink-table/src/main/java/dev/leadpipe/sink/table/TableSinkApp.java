@@ -1,0 +1,18 @@
+package dev.leadpipe.sink.table;
+
+import dev.leadpipe.sink.runtime.SinkConfig;
+import dev.leadpipe.sink.runtime.SinkRuntime;
+
+/**
+ * The Azure Table sink: consumes {@code deliveries.table} and upserts each lead into the publisher's
+ * {@code MarketplaceLeads} table, until SIGTERM / Ctrl-C. Configured by the shared sink variables
+ * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code SINK_*}; see {@link SinkConfig}).
+ */
+public final class TableSinkApp {
+    private TableSinkApp() {
+    }
+
+    public static void main(String[] args) {
+        SinkRuntime.run(SinkConfig.fromEnvironment(), new TableDestinationClient());
+    }
+}
