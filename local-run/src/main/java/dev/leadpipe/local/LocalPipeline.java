@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,6 +59,10 @@ public final class LocalPipeline {
             System.err.println("error: " + samples + " holds no destinations/ folder and sample-feed.ndjson; run from the repository root");
             System.exit(2);
         }
+        if (localPort() != 0 && !portFree(localPort())) {
+            System.err.println("error: port " + localPort() + " is already in use (another bin/run-local?); stop it or set INGEST_PORT");
+            System.exit(1);
+        }
         List<AutoCloseable> toClose = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -98,9 +103,11 @@ public final class LocalPipeline {
         System.out.println("Ingest     " + base + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");
 
         Map<String, Integer> firstIndexOf = new ConcurrentHashMap<>();
-        Set<String> printedLive = ConcurrentHashMap.newKeySet();
+        // Once the table is printed, every change of a lead's fate is printed as it happens (a replayed lead delivered,
+        // a new lead's outcome); before that, only leads that are not part of the sample feed.
+        AtomicBoolean tablePrinted = new AtomicBoolean();
         OutcomeWatcher watcher = new OutcomeWatcher(bootstrap, fate -> {
-            if (!firstIndexOf.containsKey(fate.leadId()) && printedLive.add(fate.leadId() + fate.what())) {
+            if (tablePrinted.get() || !firstIndexOf.containsKey(fate.leadId())) {
                 System.out.println(OutcomeTable.liveLine(fate));
             }
         });
@@ -142,6 +149,7 @@ public final class LocalPipeline {
         Thread.sleep(500); // let a dead-letter record's outcome twin arrive
         System.out.println();
         System.out.println(OutcomeTable.render(feed.size(), itemByIndex, firstIndexOf, watcher::fate));
+        tablePrinted.set(true);
         System.out.println();
         System.out.println("$ bin/leadctl dlq list");
         new CommandLine(new Leadctl()).execute("--bootstrap-servers", bootstrap, "dlq", "list");
@@ -152,9 +160,9 @@ public final class LocalPipeline {
         System.out.println("Fix the broken table offer's key, then replay its dead-lettered leads:");
         System.out.println("  curl -X PUT -H 'Content-Type: application/json' --data @" + fix + " " + base + "/v1/offers/" + BAD_KEY_OFFER + "/lead-destination");
         System.out.println("  bin/leadctl dlq replay --class TABLE_AUTH_FAILED --yes");
-        System.out.println("Post more leads, e.g.: Post more leads, e.g.:");
+        System.out.println("Post more leads, e.g.:");
         System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
-        System.out.println("Each new lead's outcome is printed below as it happens. Ctrl-C stops everything.");
+        System.out.println("From now on every new outcome is printed below as it happens (marked 'now'). Ctrl-C stops everything.");
         stopped.await();
     }
 
@@ -172,6 +180,14 @@ public final class LocalPipeline {
     /** Whether a lead's fate is final for this run: a terminal outcome, or waiting on a topic no local sink reads. */
     private static boolean settled(LeadFate fate) {
         return fate != null && (fate.terminal() || !SINKS_RUNNING.contains(fate.deliveryTopic()));
+    }
+
+    private static boolean portFree(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int localPort() {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Formats the per-lead table the local run prints: one line per posted lead, ids and classes only. */
 final class OutcomeTable {
-    private static final String FORMAT = "%3s  %-36s  %-24s  %-13s  %s";
+    private static final String FORMAT = "%3s  %-36s  %-28s  %-13s  %s";
 
     private OutcomeTable() {
     }
@@ -47,6 +47,6 @@ final class OutcomeTable {
     }
 
     static String liveLine(LeadFate fate) {
-        return String.format(FORMAT, "new", fate.leadId(), fate.offerId(), fate.what(), fate.detail());
+        return String.format(FORMAT, "now", fate.leadId(), fate.offerId(), fate.what(), fate.detail());
     }
 }
