@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,12 +32,8 @@ import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.ingest.IngestConfig;
-import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
-import dev.leadpipe.router.RouterApp;
-import dev.leadpipe.router.RouterConfig;
 
 /**
  * The walking skeleton end to end on a real broker: 1,200 lead submissions over HTTP (1,000 distinct leads, 200 of
@@ -54,8 +49,7 @@ class PipelineEndToEndTest {
     private static final Duration SETTLE = Duration.ofSeconds(3);
     private static final String[] EDU_FORMS = {"cs.mit.edu", "STANFORD.EDU.", "a.b.c.d.edu", "universität.edu", "xn--universitt-y5a.edu"};
 
-    private static RouterApp router;
-    private static IngestService ingest;
+    private static RunningPipeline pipeline;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** What each lead is for; the lead's index modulo 10 picks it. */
@@ -73,8 +67,7 @@ class PipelineEndToEndTest {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        router = RouterApp.start(RouterConfig.of(KAFKA.bootstrapServers()).withStateDir(Files.createTempDirectory("e2e-router-")));
-        ingest = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0));
+        pipeline = RunningPipeline.start(KAFKA.bootstrapServers());
         putDestination("e2e.table-offer", "{\"type\":\"table\",\"settings\":{\"connectionString\":\"UseDevelopmentStorage=true\"}}");
         putDestination("e2e.crm-offer", "{\"type\":\"dynamics\",\"settings\":{\"instanceUrl\":\"https://e2e.crm.dynamics.com\",\"clientSecret\":\"canary-e2e-secret\"}}");
         putDestination("e2e.sf-offer", "{\"type\":\"salesforce\",\"settings\":{\"organizationId\":\"00D5g000004XyZ1\"}}");
@@ -86,11 +79,8 @@ class PipelineEndToEndTest {
 
     @AfterAll
     static void stopPipeline() {
-        if (ingest != null) {
-            ingest.close();
-        }
-        if (router != null) {
-            router.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -213,7 +203,7 @@ class PipelineEndToEndTest {
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + ingest.port() + path);
+        return URI.create("http://127.0.0.1:" + pipeline.ingestPort() + path);
     }
 
     /** Reads until {@code count} records arrived, then a little longer, and asserts there are exactly {@code count}. */

@@ -8,7 +8,6 @@ import static dev.leadpipe.local.SystemTestSupport.putDestination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -24,11 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.ingest.IngestConfig;
-import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
-import dev.leadpipe.router.RouterApp;
-import dev.leadpipe.router.RouterConfig;
 import dev.leadpipe.sink.table.TableSinkApp;
 
 /**
@@ -41,31 +36,26 @@ class SinkCrashSystemTest {
     @RegisterExtension
     static final AzuriteExtension AZURITE = new AzuriteExtension();
 
-    private static RouterApp router;
-    private static IngestService ingest;
+    private static RunningPipeline pipeline;
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        router = RouterApp.start(RouterConfig.of(KAFKA.bootstrapServers()).withStateDir(Files.createTempDirectory("crash-router-")));
-        ingest = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0));
+        pipeline = RunningPipeline.start(KAFKA.bootstrapServers());
     }
 
     @AfterAll
     static void stopPipeline() {
-        if (ingest != null) {
-            ingest.close();
-        }
-        if (router != null) {
-            router.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
     @Test
     void aSinkKilledMidBatchAndRestartedLosesNothingAndDuplicatesNothing() throws Exception {
         String offer = "crash.table";
-        putDestination(ingest.port(), offer, AZURITE.connectionString());
+        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
         Thread.sleep(500);
-        Set<String> ids = new HashSet<>(postLeads(ingest.port(), leads(offer, 2_000)));
+        Set<String> ids = new HashSet<>(postLeads(pipeline.ingestPort(), leads(offer, 2_000)));
         assertThat(ids).hasSize(2_000);
 
         Process first = startSinkJvm("first", 1);

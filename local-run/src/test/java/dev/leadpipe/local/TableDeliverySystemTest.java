@@ -11,7 +11,6 @@ import static dev.leadpipe.local.SystemTestSupport.putDestination;
 import static dev.leadpipe.local.SystemTestSupport.rawText;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -35,11 +34,7 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.ingest.IngestConfig;
-import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
-import dev.leadpipe.router.RouterApp;
-import dev.leadpipe.router.RouterConfig;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.table.TableDestinationClient;
@@ -60,8 +55,7 @@ class TableDeliverySystemTest {
     private static final Duration RETRY_TIME = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(120);
 
-    private static RouterApp router;
-    private static IngestService ingest;
+    private static RunningPipeline pipeline;
     private static SinkRuntime sink;
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
@@ -69,8 +63,7 @@ class TableDeliverySystemTest {
     static void startPipeline() throws Exception {
         LOGS.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
-        router = RouterApp.start(RouterConfig.of(KAFKA.bootstrapServers()).withStateDir(Files.createTempDirectory("sys-router-")));
-        ingest = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0));
+        pipeline = RunningPipeline.start(KAFKA.bootstrapServers());
         sink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers())
                 .withRetryBudget(1_000, RETRY_TIME)
                 .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.2)
@@ -79,7 +72,7 @@ class TableDeliverySystemTest {
 
     @AfterAll
     static void stopPipeline() {
-        for (AutoCloseable c : new AutoCloseable[] {sink, ingest, router}) {
+        for (AutoCloseable c : new AutoCloseable[] {sink, pipeline}) {
             try {
                 if (c != null) {
                     c.close();
@@ -94,9 +87,9 @@ class TableDeliverySystemTest {
     @Test
     void aThousandLeadsBecomeAThousandEntitiesAndAThousandDeliveredOutcomes() throws Exception {
         String offer = "sys.thousand";
-        putDestination(ingest.port(), offer, AZURITE.connectionString());
+        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
         Thread.sleep(500);
-        List<String> ids = postLeads(ingest.port(), leads(offer, 1_000));
+        List<String> ids = postLeads(pipeline.ingestPort(), leads(offer, 1_000));
 
         List<Outcome> outcomes = outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 1_000, WAIT, Duration.ofSeconds(2));
         assertThat(outcomes).hasSize(1_000).allSatisfy(o -> {
@@ -110,12 +103,12 @@ class TableDeliverySystemTest {
     @Test
     void anAzuriteOutageShorterThanTheBudgetDelaysLeadsButLosesAndDeadLettersNone() throws Exception {
         String offer = "sys.short-outage";
-        putDestination(ingest.port(), offer, AZURITE.connectionString());
+        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
         Thread.sleep(500);
         List<String> leads = leads(offer, 300);
-        List<String> ids = postLeads(ingest.port(), leads.subList(0, 100));
+        List<String> ids = postLeads(pipeline.ingestPort(), leads.subList(0, 100));
         AZURITE.server().stop();
-        ids.addAll(postLeads(ingest.port(), leads.subList(100, 300)));
+        ids.addAll(postLeads(pipeline.ingestPort(), leads.subList(100, 300)));
         Thread.sleep(4_000);
         AZURITE.server().restart();
 
@@ -129,11 +122,11 @@ class TableDeliverySystemTest {
     @Test
     void anAzuriteOutageLongerThanTheBudgetDeadLettersAsTableUnavailable() throws Exception {
         String offer = "sys.long-outage";
-        putDestination(ingest.port(), offer, AZURITE.connectionString());
+        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
         Thread.sleep(500);
         AZURITE.server().stop();
         try {
-            postLeads(ingest.port(), leads(offer, 20));
+            postLeads(pipeline.ingestPort(), leads(offer, 20));
             List<Outcome> outcomes = outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 20,
                     RETRY_TIME.plus(WAIT), Duration.ofSeconds(1));
             assertThat(outcomes).hasSize(20).allSatisfy(o -> {
@@ -157,9 +150,9 @@ class TableDeliverySystemTest {
         String offer = "sys.wrong-key";
         String wrong = AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY);
         assertThat(wrong).contains(CANARY_KEY);
-        putDestination(ingest.port(), offer, wrong);
+        putDestination(pipeline.ingestPort(), offer, wrong);
         Thread.sleep(500);
-        Set<String> ids = new HashSet<>(postLeads(ingest.port(), leads(offer, 50)));
+        Set<String> ids = new HashSet<>(postLeads(pipeline.ingestPort(), leads(offer, 50)));
 
         List<Outcome> failed = outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 50, WAIT, Duration.ofSeconds(1));
         assertThat(failed).hasSize(50).allSatisfy(o -> {
@@ -175,7 +168,7 @@ class TableDeliverySystemTest {
         });
         assertThat(headersText(dlq)).doesNotContain(CANARY_KEY).doesNotContain("@fabrikam.example");
 
-        putDestination(ingest.port(), offer, AZURITE.connectionString());
+        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
         Thread.sleep(1_000);
         SystemTestSupport.CliResult replay = leadctl(KAFKA.bootstrapServers(), "dlq", "replay", "--class", "TABLE_AUTH_FAILED",
                 "--offer", offer, "--yes");
@@ -205,13 +198,13 @@ class TableDeliverySystemTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        putDestination(ingest.port(), broken, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+        putDestination(pipeline.ingestPort(), broken, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
                 + dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY + ";TableEndpoint=http://127.0.0.1:" + closedPort + "/devstoreaccount1;");
-        putDestination(ingest.port(), healthy, AZURITE.connectionString());
+        putDestination(pipeline.ingestPort(), healthy, AZURITE.connectionString());
         Thread.sleep(500);
-        postLeads(ingest.port(), leads(broken, 100));
+        postLeads(pipeline.ingestPort(), leads(broken, 100));
         Instant healthyPosted = Instant.now();
-        postLeads(ingest.port(), leads(healthy, 100));
+        postLeads(pipeline.ingestPort(), leads(healthy, 100));
 
         List<Outcome> healthyOutcomes = outcomes(KAFKA.bootstrapServers(), healthy, os -> os.size() >= 100, WAIT, Duration.ZERO);
         Instant healthyDone = Instant.now();
@@ -240,9 +233,9 @@ class TableDeliverySystemTest {
     /** Makes sure a wrong-key delivery happened in this JVM before scanning, whatever the test order. */
     private void produceAWrongKeyFailureInThisJvm() throws Exception {
         String offer = "sys.canary";
-        putDestination(ingest.port(), offer, AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY));
+        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY));
         Thread.sleep(500);
-        postLeads(ingest.port(), leads(offer, 5));
+        postLeads(pipeline.ingestPort(), leads(offer, 5));
         assertThat(outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 5, WAIT, Duration.ZERO)).hasSize(5);
     }
 

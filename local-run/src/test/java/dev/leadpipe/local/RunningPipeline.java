@@ -1,0 +1,39 @@
+package dev.leadpipe.local;
+
+import java.nio.file.Files;
+
+import dev.leadpipe.ingest.IngestConfig;
+import dev.leadpipe.ingest.IngestService;
+import dev.leadpipe.router.RouterApp;
+import dev.leadpipe.router.RouterConfig;
+
+/** The router and the ingest service (on a free port) running in the test's JVM against the given broker. */
+final class RunningPipeline implements AutoCloseable {
+    final RouterApp router;
+    final IngestService ingest;
+
+    private RunningPipeline(RouterApp router, IngestService ingest) {
+        this.router = router;
+        this.ingest = ingest;
+    }
+
+    static RunningPipeline start(String bootstrapServers) throws Exception {
+        RouterApp router = RouterApp.start(RouterConfig.of(bootstrapServers).withStateDir(Files.createTempDirectory("router-")));
+        try {
+            return new RunningPipeline(router, IngestService.start(IngestConfig.defaults(bootstrapServers).withPort(0)));
+        } catch (RuntimeException e) {
+            router.close();
+            throw e;
+        }
+    }
+
+    int ingestPort() {
+        return ingest.port();
+    }
+
+    @Override
+    public void close() {
+        ingest.close();
+        router.close();
+    }
+}
