@@ -1,0 +1,310 @@
+package dev.leadpipe.fakes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A local stand-in for a Dataverse (Dynamics 365) environment's Web API v9.2, as far as lead delivery uses it:
+ * {@code PATCH /api/data/v9.2/leads(leadpipe_leadid='<leadId>')} — an upsert on the alternate key
+ * {@code leadpipe_leadid} (no {@code If-Match}: create or update) answering {@code 204 No Content} with
+ * {@code OData-EntityId: <base>/api/data/v9.2/leads(<guid>)}, one stable GUID per leadId — and
+ * {@code GET /api/data/v9.2/} (the service document). Every request needs {@code Authorization: Bearer <token>}
+ * issued by the given {@link FakeAzureAd}; otherwise 401 with Dataverse's {@code WWW-Authenticate} challenge. Any
+ * other path answers 404 with an HTML page (what a host that is not a Dataverse instance does).
+ *
+ * <p>Failures, with Dataverse's real status, {@code error.code} and message shape, programmable per caller (the
+ * token's client id or user name, {@link #failFor}): no security role ({@code 403}, {@code 0x80040220},
+ * "SecLib::RetrievePrivilegeForUser failed - no roles are assigned to user"), a role without the privilege to create
+ * the lead's {@code leadsourcecode} attribute ({@code 403}, {@code 0x80040220}, "Principal user (...) is missing
+ * prvCreateLead privilege ..."), or a service protection limit ({@code 429} + {@code Retry-After},
+ * {@code 0x80072322}). Globally: a delay before every upsert ({@link #delay}), a throttling storm
+ * ({@link #throttleFor}: every upsert answers 429 with {@code Retry-After} until it ends), and the concurrency limit
+ * ({@link #concurrencyLimit}: a request above N concurrent ones answers 429 {@code 0x80072326} "Number of concurrent
+ * requests exceeded the limit of N."), and a 401 even with a valid token for a caller that is no user of the
+ * environment ({@link Failure#NOT_A_USER_OF_THIS_ENVIRONMENT}). Records are kept per leadId ({@link #record}, {@link #recordCount()}); the
+ * highest concurrency seen is {@link #maxConcurrent()}. Thread-safe.
+ */
+public final class FakeDataverse implements AutoCloseable {
+    public static final String API = "/api/data/v9.2/";
+    private static final Pattern UPSERT = Pattern.compile("^/api/data/v9\\.2/leads\\(leadpipe_leadid='(.*)'\\)$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A failure to answer to one caller. */
+    public enum Failure {
+        /** 403 0x80040220 SecLib::RetrievePrivilegeForUser failed - no roles are assigned to user. */
+        NO_ROLES_ASSIGNED,
+        /** 403 0x80040220 Principal user (...) is missing prvCreateLead privilege ... on leadsourcecode. */
+        MISSING_LEAD_WRITER_ROLE,
+        /** 429 0x80072322 Number of requests exceeded the limit of 6000 over time window of 300 seconds. */
+        THROTTLED,
+        /** 401 with a valid token: the principal is no (licensed) user of this environment. */
+        NOT_A_USER_OF_THIS_ENVIRONMENT
+    }
+
+    /** One lead as stored: its Dataverse id, how many upserts wrote it, and the last fields written. */
+    public record LeadRecord(String leadId, String id, int writes, Map<String, Object> fields) {
+    }
+
+    private final FakeAzureAd aad;
+    private final HttpServer server;
+    private final Map<String, LeadRecord> records = new ConcurrentHashMap<>();
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    /** Exchanges already answered (no longer concurrent); identity, as HttpExchange's attributes are the context's. */
+    private final java.util.Set<HttpExchange> answered = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger maxConcurrent = new AtomicInteger();
+    private final AtomicInteger upsertRequests = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private final AtomicInteger concurrencyThrottled = new AtomicInteger();
+    private final AtomicInteger unauthorized = new AtomicInteger();
+    private volatile Duration delay = Duration.ZERO;
+    private volatile long throttleUntilNanos;
+    private volatile Duration retryAfter = Duration.ofSeconds(1);
+    private volatile int concurrencyLimit = Integer.MAX_VALUE;
+
+    private FakeDataverse(FakeAzureAd aad) {
+        this.aad = aad;
+        this.server = FakeHttp.start(this::handle);
+    }
+
+    /** Starts a fake environment on 127.0.0.1 and a free port accepting the tokens {@code aad} issues. */
+    public static FakeDataverse start(FakeAzureAd aad) {
+        return new FakeDataverse(aad);
+    }
+
+    /** The instance URL ({@code http://127.0.0.1:PORT}), in place of {@code https://ORG.crm.dynamics.com}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Answers {@code failure} to every upsert of this caller (client id or user name); null clears it. */
+    public FakeDataverse failFor(String subject, Failure failure) {
+        if (failure == null) {
+            failures.remove(subject.toLowerCase(Locale.ROOT));
+        } else {
+            failures.put(subject.toLowerCase(Locale.ROOT), failure);
+        }
+        return this;
+    }
+
+    /** Waits this long before answering each upsert. */
+    public FakeDataverse delay(Duration d) {
+        this.delay = d;
+        return this;
+    }
+
+    /** The {@code Retry-After} of every 429. */
+    public FakeDataverse retryAfter(Duration d) {
+        this.retryAfter = d;
+        return this;
+    }
+
+    /** Every upsert answers 429 (0x80072322) from now for {@code window}. */
+    public FakeDataverse throttleFor(Duration window) {
+        this.throttleUntilNanos = System.nanoTime() + window.toNanos();
+        return this;
+    }
+
+    /** More than {@code n} concurrent requests: the excess ones answer 429 (0x80072326). */
+    public FakeDataverse concurrencyLimit(int n) {
+        this.concurrencyLimit = n;
+        return this;
+    }
+
+    public LeadRecord record(String leadId) {
+        return records.get(leadId);
+    }
+
+    public int recordCount() {
+        return records.size();
+    }
+
+    public Map<String, LeadRecord> records() {
+        return Map.copyOf(records);
+    }
+
+    public int maxConcurrent() {
+        return maxConcurrent.get();
+    }
+
+    public int upsertRequests() {
+        return upsertRequests.get();
+    }
+
+    public int throttledRequests() {
+        return throttled.get();
+    }
+
+    /** 429s answered because of the concurrency limit (0x80072326). */
+    public int concurrencyThrottledRequests() {
+        return concurrencyThrottled.get();
+    }
+
+    public int unauthorizedRequests() {
+        return unauthorized.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange exchange) throws IOException {
+        int now = concurrent.incrementAndGet();
+        maxConcurrent.accumulateAndGet(now, Math::max);
+        try {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Matcher upsert = UPSERT.matcher(path);
+            boolean api = path.equals(API) || upsert.matches();
+            if (!api) {
+                reply(exchange, 404, "text/html; charset=utf-8",
+                        "<!DOCTYPE html><html><head><title>404 - Not Found</title></head><body><h1>404 - Not Found</h1></body></html>");
+                return;
+            }
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            FakeAzureAd.Principal principal = auth != null && auth.startsWith("Bearer ")
+                    ? aad.principalOf(auth.substring(7).trim()) : null;
+            if (principal != null && failures.get(principal.subject()) == Failure.NOT_A_USER_OF_THIS_ENVIRONMENT) {
+                principal = null;
+            }
+            if (principal == null) {
+                unauthorized.incrementAndGet();
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer authorization_uri="
+                        + aad.authorityHost() + "/common/oauth2/authorize, resource_id=" + url() + "/");
+                reply(exchange, 401, null, null);
+                return;
+            }
+            if (path.equals(API) && "GET".equals(method)) {
+                reply(exchange, 200, "application/json; odata.metadata=minimal", "{\"@odata.context\":\""
+                        + url() + API + "$metadata\",\"value\":[{\"name\":\"leads\",\"kind\":\"EntitySet\",\"url\":\"leads\"}]}");
+                return;
+            }
+            if (!upsert.matches() || !"PATCH".equals(method)) {
+                error(exchange, 405, "0x80060888", "The HTTP method '" + method + "' is not allowed on this resource.");
+                return;
+            }
+            upsertRequests.incrementAndGet();
+            if (now > concurrencyLimit) {
+                concurrencyThrottled.incrementAndGet();
+                throttle(exchange, "0x80072326", "Number of concurrent requests exceeded the limit of "
+                        + concurrencyLimit + ".");
+                return;
+            }
+            if (System.nanoTime() - throttleUntilNanos < 0) {
+                throttle(exchange, "0x80072322",
+                        "Number of requests exceeded the limit of 6000 over time window of 300 seconds.");
+                return;
+            }
+            Duration d = delay;
+            if (!d.isZero()) {
+                try {
+                    Thread.sleep(d);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            Failure failure = failures.get(principal.subject());
+            String body = FakeHttp.body(exchange);
+            if (failure == Failure.NO_ROLES_ASSIGNED) {
+                error(exchange, 403, "0x80040220", "SecLib::RetrievePrivilegeForUser failed - no roles are assigned"
+                        + " to user. Returned by SecLib::RetrievePrivilegeForUser. UserId: " + uuid(principal.subject())
+                        + ", BusinessUnitId: " + uuid(principal.tenant()) + ", OrganizationId: " + uuid(url()));
+                return;
+            }
+            if (failure == Failure.MISSING_LEAD_WRITER_ROLE && body.contains("leadsourcecode")) {
+                error(exchange, 403, "0x80040220", "Principal user (Id=" + uuid(principal.subject())
+                        + ", type=8, roleCount=1, privilegeCount=412, accessMode=0), is missing prvCreateLead privilege"
+                        + " (Id=" + uuid("prvCreateLead") + ") on OTC=4 for entity 'lead' (LocalizedName='Lead')"
+                        + " to create the attribute 'leadsourcecode' of entity 'lead'. Consider assigning a role with"
+                        + " the required access level to the user or team.");
+                return;
+            }
+            if (failure == Failure.THROTTLED) {
+                throttle(exchange, "0x80072322",
+                        "Number of requests exceeded the limit of 6000 over time window of 300 seconds.");
+                return;
+            }
+            JsonNode entity;
+            try {
+                entity = JSON.readTree(body);
+            } catch (IOException e) {
+                error(exchange, 400, "0x80048d19", "Error identified in Payload provided by the user for Entity :'leads'");
+                return;
+            }
+            if (entity == null || !entity.isObject()) {
+                error(exchange, 400, "0x80048d19", "Error identified in Payload provided by the user for Entity :'leads'");
+                return;
+            }
+            String leadId = upsert.group(1).replace("''", "'");
+            Map<String, Object> fields = new LinkedHashMap<>();
+            entity.properties().forEach(e -> fields.put(e.getKey(),
+                    e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().asText()));
+            fields.put("leadpipe_leadid", leadId);
+            LeadRecord stored = records.compute(leadId, (id, old) -> new LeadRecord(id,
+                    uuid("lead:" + id), old == null ? 1 : old.writes() + 1, Map.copyOf(nonNull(fields))));
+            exchange.getResponseHeaders().set("OData-Version", "4.0");
+            exchange.getResponseHeaders().set("OData-EntityId", url() + API + "leads(" + stored.id() + ")");
+            reply(exchange, 204, null, null);
+        } finally {
+            finished(exchange);
+            answered.remove(exchange);
+        }
+    }
+
+    /** The request counts as concurrent until its answer starts (as the caller sees it), not until the socket closes. */
+    private void finished(HttpExchange exchange) {
+        if (answered.add(exchange)) {
+            concurrent.decrementAndGet();
+        }
+    }
+
+    private void reply(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        finished(exchange);
+        FakeHttp.send(exchange, status, contentType, body);
+    }
+
+    private static Map<String, Object> nonNull(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields.forEach((k, v) -> {
+            if (v != null) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private void throttle(HttpExchange exchange, String code, String message) throws IOException {
+        throttled.incrementAndGet();
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
+        error(exchange, 429, code, message);
+    }
+
+    private void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+        exchange.getResponseHeaders().set("OData-Version", "4.0");
+        reply(exchange, status, "application/json; odata.metadata=minimal",
+                "{\"error\":{\"code\":" + FakeHttp.json(code) + ",\"message\":" + FakeHttp.json(message) + "}}");
+    }
+
+    private static String uuid(String seed) {
+        return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

@@ -1,0 +1,372 @@
+package dev.leadpipe.sink.dynamics;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.aad.msal4j.IHttpClient;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.LeadSource;
+import dev.leadpipe.core.lead.UserDetails;
+import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Stage;
+import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Upstream;
+import dev.leadpipe.sink.runtime.DeliveryException;
+import dev.leadpipe.sink.runtime.DestinationClient;
+
+/**
+ * Delivers a lead to Dynamics 365 (Dataverse Web API v9.2) as an upsert of a {@code lead} row on the alternate key
+ * {@code leadpipe_leadid}: {@code PATCH <instanceUrl>/api/data/v9.2/leads(leadpipe_leadid='<leadId>')} without
+ * {@code If-Match}, so a retry, a replay or a re-delivery rewrites the same row. Returns the row's id (the GUID of
+ * the {@code OData-EntityId} header).
+ *
+ * <p>Destination settings: {@value #INSTANCE_URL} ({@code https://ORG.crm.dynamics.com}), and either
+ * {@value #TENANT_ID} + {@value #APPLICATION_ID} + {@value #CLIENT_SECRET} (Azure AD application user: client
+ * credentials) or {@value #USER_NAME} + {@value #PASSWORD} (Office 365 user: the resource-owner password grant, with
+ * the public client id {@value #OFFICE_CLIENT_ID}, or {@value #APPLICATION_ID} when set, and {@value #TENANT_ID} or
+ * {@code organizations} as tenant). Sign-in uses msal4j with authority {@code <authorityHost>/<tenant>/}, instance
+ * discovery off, scope {@code <instanceUrl>/.default}; one msal4j application per (authority, client id, secret
+ * hash), so its token cache serves every lead of that destination (the password route keeps the last token until 5
+ * minutes before it expires). A 401 from Dataverse refreshes the token once; a second 401 is DYNAMICS_LOGIN_FAILED.
+ *
+ * <p>Field mapping (lead → Dataverse {@code lead} column):
+ * <pre>
+ * UserDetails.FirstName  → firstname          UserDetails.LastName → lastname
+ * UserDetails.Email      → emailaddress1      UserDetails.Phone    → telephone1
+ * UserDetails.Company    → companyname        UserDetails.Title    → jobtitle
+ * UserDetails.Country    → address1_country   Description          → description
+ * "OfferTitle (ActionCode) via Source"        → subject (Source = LeadSource's source part, e.g. AzureMarketplace)
+ * 8 (Web)                → leadsourcecode     LeadSource (raw)     → leadpipe_leadsource
+ * leadId                 → leadpipe_leadid (the alternate key, in the URL)
+ * </pre>
+ * Absent values are not sent; strings are cut to the columns' maximum lengths.
+ *
+ * <p>Every Dataverse call gives up after the timeout (default 2 minutes) → DYNAMICS_TIMEOUT; the instance URL must
+ * be https (plain http only for a loopback host, for tests and the local run). Failures are classified by
+ * {@link DynamicsErrorClassifier}. Thread-safe.
+ */
+public final class DynamicsDestinationClient implements DestinationClient {
+    public static final String INSTANCE_URL = "instanceUrl";
+    public static final String TENANT_ID = "tenantId";
+    public static final String APPLICATION_ID = "applicationId";
+    public static final String CLIENT_SECRET = "clientSecret";
+    public static final String USER_NAME = "userName";
+    public static final String PASSWORD = "password";
+    public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
+    /** The public client id of Microsoft's Dynamics 365 sample application, for the Office 365 user route. */
+    public static final String OFFICE_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+    /** {@code leadsourcecode} option "Web". */
+    public static final int LEAD_SOURCE_CODE_WEB = 8;
+    static final String API_PATH = "/api/data/v9.2/";
+    private static final int MAX_CACHED_SIGNERS = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String authorityHost;
+    private final IHttpClient msalHttp;
+    private final HttpClient http;
+    private final boolean ownsHttp;
+    private final Duration timeout;
+    private final ConcurrentMap<String, TokenSource> signers = new ConcurrentHashMap<>();
+
+    /** Production: login.microsoftonline.com, default HTTP clients, 2-minute timeout. */
+    public DynamicsDestinationClient() {
+        this(DEFAULT_AUTHORITY_HOST, null, null, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param authorityHost {@code https://HOST} of Azure AD (default {@value #DEFAULT_AUTHORITY_HOST} when null)
+     * @param msalHttp      msal4j's HTTP client, or null for msal4j's own (tests: {@code FakeAzureAd.httpClient()})
+     * @param http          the Dataverse HTTP client, or null for a default one
+     * @param timeout       per-request timeout (Dataverse and sign-in)
+     */
+    public DynamicsDestinationClient(String authorityHost, IHttpClient msalHttp, HttpClient http, Duration timeout) {
+        this.authorityHost = stripSlash(authorityHost == null ? DEFAULT_AUTHORITY_HOST : authorityHost);
+        if (!this.authorityHost.startsWith("https://")) {
+            throw new IllegalArgumentException("the authority host must be https (msal4j): " + this.authorityHost);
+        }
+        this.msalHttp = msalHttp;
+        this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        this.ownsHttp = http == null;
+        this.http = http != null ? http : HttpClient.newBuilder()
+                .connectTimeout(this.timeout.compareTo(Duration.ofSeconds(10)) < 0 ? this.timeout : Duration.ofSeconds(10))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    @Override
+    public DestinationType type() {
+        return DestinationType.DYNAMICS;
+    }
+
+    @Override
+    public String deliver(Lead lead, LeadDestination destination) throws DeliveryException {
+        Set<String> secrets = secretValues(destination.settings());
+        URI instance = instanceUri(destination.settings().get(INSTANCE_URL));
+        TokenSource tokens = tokenSource(destination, instance);
+        byte[] body = body(lead);
+        URI target = URI.create(stripSlash(instance.toString()) + API_PATH + "leads(leadpipe_leadid='"
+                + encode(lead.leadId().replace("'", "''")) + "')");
+        String token = signIn(tokens, null, secrets);
+        HttpResponse<String> response = patch(target, token, body, secrets);
+        if (response.statusCode() == 401) {
+            token = signIn(tokens, token, secrets);
+            response = patch(target, token, body, secrets);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            String entityId = response.headers().firstValue("OData-EntityId").orElse("");
+            int open = entityId.lastIndexOf('(');
+            int close = entityId.lastIndexOf(')');
+            return open >= 0 && close > open ? entityId.substring(open + 1, close) : "lead:" + lead.leadId();
+        }
+        throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.http(status,
+                response.headers().firstValue("Retry-After").orElse(null), response.body()), secrets));
+    }
+
+    /**
+     * {@code <instanceUrl>#<applicationId>} or {@code <instanceUrl>#user-<hash of the user name>}: per Dataverse
+     * user, since Dataverse's service protection limits count per user; no secret in it.
+     */
+    @Override
+    public String endpoint(LeadDestination destination) {
+        Map<String, String> s = destination.settings();
+        String url = stripSlash(String.valueOf(s.get(INSTANCE_URL))).toLowerCase(Locale.ROOT);
+        String app = s.get(APPLICATION_ID);
+        String user = s.get(USER_NAME);
+        if (user != null && !user.isBlank()) {
+            return url + "#user-" + sha256(user.toLowerCase(Locale.ROOT)).substring(0, 16);
+        }
+        return url + "#" + (app == null ? "" : app.trim());
+    }
+
+    @Override
+    public void close() {
+        signers.clear();
+        if (ownsHttp) {
+            http.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private String signIn(TokenSource tokens, String rejected, Set<String> secrets) throws DeliveryException {
+        try {
+            return tokens.token(rejected);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.SIGN_IN, e), secrets));
+        } catch (Exception e) {
+            throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.SIGN_IN, e), secrets));
+        }
+    }
+
+    private HttpResponse<String> patch(URI target, String token, byte[] body, Set<String> secrets)
+            throws DeliveryException {
+        HttpRequest request = HttpRequest.newBuilder(target)
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Accept", "application/json")
+                .header("OData-MaxVersion", "4.0")
+                .header("OData-Version", "4.0")
+                .method("PATCH", BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            return http.send(request, BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
+        } catch (Exception e) {
+            throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
+        }
+    }
+
+    private TokenSource tokenSource(LeadDestination destination, URI instance) throws DeliveryException {
+        Map<String, String> s = destination.settings();
+        String scope = stripSlash(instance.toString()) + "/.default";
+        String user = blankToNull(s.get(USER_NAME));
+        String tenant = blankToNull(s.get(TENANT_ID));
+        String app = blankToNull(s.get(APPLICATION_ID));
+        String key;
+        TokenSource.Factory factory;
+        if (user != null) {
+            String password = s.getOrDefault(PASSWORD, "");
+            String authority = authorityHost + "/" + (tenant == null ? "organizations" : tenant) + "/";
+            String clientId = app == null ? OFFICE_CLIENT_ID : app;
+            key = authority + "|" + clientId + "|" + sha256(user + "\u0000" + password) + "|" + scope;
+            factory = () -> TokenSource.password(authority, clientId, user, password, scope, msalHttp, timeout);
+        } else {
+            String secret = s.get(CLIENT_SECRET);
+            if (app == null || secret == null || secret.isEmpty()) {
+                throw new DeliveryException(new dev.leadpipe.sink.runtime.DeliveryFailure(
+                        dev.leadpipe.core.error.ErrorClass.DYNAMICS_LOGIN_FAILED, 0, null,
+                        "no credentials configured: tenantId + applicationId + clientSecret, or userName + password"));
+            }
+            if (tenant == null) {
+                throw new DeliveryException(new dev.leadpipe.sink.runtime.DeliveryFailure(
+                        dev.leadpipe.core.error.ErrorClass.AAD_TENANT_ID_INVALID_FORMAT, 0, null,
+                        "the tenant (directory) id is empty"));
+            }
+            if (!tenant.matches("[A-Za-z0-9.-]+")) {
+                throw new DeliveryException(new dev.leadpipe.sink.runtime.DeliveryFailure(
+                        dev.leadpipe.core.error.ErrorClass.AAD_TENANT_ID_INVALID_FORMAT, 0, null,
+                        "the tenant id is neither a GUID nor a domain name"));
+            }
+            String authority = authorityHost + "/" + tenant + "/";
+            key = authority + "|" + app + "|" + sha256(secret) + "|" + scope;
+            factory = () -> TokenSource.clientCredentials(authority, app, secret, scope, msalHttp, timeout);
+        }
+        if (signers.size() > MAX_CACHED_SIGNERS) {
+            signers.clear();
+        }
+        try {
+            return signers.computeIfAbsent(key, k -> {
+                try {
+                    return factory.create();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (IllegalStateException e) {
+            throw new DeliveryException(DynamicsErrorClassifier.classify(
+                    Upstream.error(Stage.SIGN_IN, e.getCause() == null ? e : e.getCause()), secretValues(s)));
+        }
+    }
+
+    /** The instance URL, checked: https (http only for a loopback host), with a host. */
+    static URI instanceUri(String value) throws DeliveryException {
+        if (value == null || value.isBlank()) {
+            throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl("no instance URL configured"));
+        }
+        URI uri;
+        try {
+            uri = URI.create(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl("the instance URL is not a URL"));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && isLoopback(uri.getHost()))) {
+            throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl(
+                    "the instance URL must be https://ORG.crm.dynamics.com (scheme " + scheme + ")"));
+        }
+        return uri;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+            return false; // never resolve a name here
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The Dataverse {@code lead} row for a lead (see the class comment for the mapping). */
+    static byte[] body(Lead lead) {
+        ObjectNode row = JSON.createObjectNode();
+        UserDetails u = lead.userDetails();
+        put(row, "firstname", u.firstName(), 50);
+        put(row, "lastname", u.lastName(), 50);
+        put(row, "emailaddress1", u.email(), 100);
+        put(row, "telephone1", u.phone(), 50);
+        put(row, "companyname", u.company(), 100);
+        put(row, "jobtitle", u.title(), 100);
+        put(row, "address1_country", u.country(), 80);
+        put(row, "description", lead.description(), 2000);
+        put(row, "subject", subject(lead), 300);
+        row.put("leadsourcecode", LEAD_SOURCE_CODE_WEB);
+        put(row, "leadpipe_leadsource", lead.leadSource(), 400);
+        try {
+            return JSON.writeValueAsBytes(row);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String subject(Lead lead) {
+        LeadSource source = lead.parsedLeadSource();
+        String title = lead.offerTitle() != null ? lead.offerTitle() : lead.offerId();
+        String action = lead.actionCode() != null ? lead.actionCode() : source.action();
+        String from = source.source() != null ? source.source() : lead.leadSource();
+        return (title == null ? "Marketplace lead" : title) + (action == null ? "" : " (" + action + ")")
+                + (from == null ? "" : " via " + from);
+    }
+
+    private static void put(ObjectNode row, String column, String value, int max) {
+        if (value != null && !value.isBlank()) {
+            row.put(column, value.length() > max ? value.substring(0, max) : value);
+        }
+    }
+
+    /** Every secret setting's value (client secret, password, ...): removed from every detail. */
+    static Set<String> secretValues(Map<String, String> settings) {
+        Set<String> out = new HashSet<>();
+        settings.forEach((k, v) -> {
+            if (v != null && (LeadDestination.isSecretSetting(k) || k.equals(PASSWORD) || k.equals(CLIENT_SECRET))) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+
+    /** Percent-encodes everything but unreserved characters (for the alternate key value in the path). */
+    static String encode(String value) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String stripSlash(String s) {
+        String out = s.trim();
+        while (out.endsWith("/")) {
+            out = out.substring(0, out.length() - 1);
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

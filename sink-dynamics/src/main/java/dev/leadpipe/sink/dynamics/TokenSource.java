@@ -1,0 +1,111 @@
+package dev.leadpipe.sink.dynamics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ClientCredentialParameters;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.PublicClientApplication;
+import com.microsoft.aad.msal4j.UserNamePasswordParameters;
+
+/**
+ * One msal4j application (one authority, client id and credential) and the token it last gave. {@link #token}
+ * serialises sign-ins, so concurrent deliveries of one destination share one token request, and a token that
+ * Dataverse rejected is refreshed once however many deliveries saw the rejection.
+ */
+final class TokenSource {
+    /** Token kept this long before its expiry at most (the password route's own cache). */
+    private static final Duration EARLY_REFRESH = Duration.ofMinutes(5);
+
+    @FunctionalInterface
+    interface Factory {
+        TokenSource create() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Acquire {
+        IAuthenticationResult acquire(boolean skipCache) throws Exception;
+    }
+
+    private final Acquire acquire;
+    private final boolean msalCache;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile IAuthenticationResult last;
+
+    private TokenSource(Acquire acquire, boolean msalCache) {
+        this.acquire = acquire;
+        this.msalCache = msalCache;
+    }
+
+    static TokenSource clientCredentials(String authority, String clientId, String secret, String scope,
+                                         IHttpClient http, Duration timeout) throws Exception {
+        var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(secret))
+                .authority(authority)
+                .instanceDiscovery(false);
+        configure(builder, http, timeout);
+        ConfidentialClientApplication app = builder.build();
+        Set<String> scopes = Set.of(scope);
+        return new TokenSource(skip -> app.acquireToken(ClientCredentialParameters.builder(scopes)
+                .skipCache(skip).build()).get(timeout.toMillis(), TimeUnit.MILLISECONDS), true);
+    }
+
+    static TokenSource password(String authority, String clientId, String user, String password, String scope,
+                                IHttpClient http, Duration timeout) throws Exception {
+        var builder = PublicClientApplication.builder(clientId)
+                .authority(authority)
+                .instanceDiscovery(false);
+        configure(builder, http, timeout);
+        PublicClientApplication app = builder.build();
+        Set<String> scopes = Set.of(scope);
+        return new TokenSource(skip -> app.acquireToken(UserNamePasswordParameters
+                .builder(scopes, user, password.toCharArray()).build())
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS), false);
+    }
+
+    private static void configure(com.microsoft.aad.msal4j.AbstractClientApplicationBase.Builder<?> builder,
+                                  IHttpClient http, Duration timeout) {
+        if (http != null) {
+            builder.httpClient(http);
+        } else {
+            int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+            builder.connectTimeoutForDefaultHttpClient(Math.min(ms, 10_000)).readTimeoutForDefaultHttpClient(ms);
+        }
+    }
+
+    /**
+     * An access token. {@code rejected}: the token Dataverse just answered 401 to (refresh, unless another
+     * delivery already did), or null.
+     */
+    String token(String rejected) throws Exception {
+        IAuthenticationResult current = last;
+        if (rejected == null && !msalCache && fresh(current)) {
+            return current.accessToken();
+        }
+        lock.lockInterruptibly();
+        try {
+            current = last;
+            if (rejected != null && current != null && !rejected.equals(current.accessToken()) && fresh(current)) {
+                return current.accessToken(); // someone refreshed meanwhile
+            }
+            if (rejected == null && !msalCache && fresh(current)) {
+                return current.accessToken();
+            }
+            IAuthenticationResult result = acquire.acquire(rejected != null);
+            last = result;
+            return result.accessToken();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean fresh(IAuthenticationResult r) {
+        return r != null && r.expiresOnDate() != null
+                && r.expiresOnDate().toInstant().isAfter(Instant.now().plus(EARLY_REFRESH));
+    }
+}

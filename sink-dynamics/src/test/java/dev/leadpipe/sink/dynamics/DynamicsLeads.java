@@ -1,0 +1,95 @@
+package dev.leadpipe.sink.dynamics;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.LeadJson;
+import dev.leadpipe.core.topic.Topics;
+
+/** Leads, destinations and publishing for the sink-dynamics tests. */
+final class DynamicsLeads {
+    static final String TENANT = "8d5c1a4e-0b7f-4f7e-9a57-3c2f5f0e1d11";
+    static final String CANARY_SECRET = "CANARY-client-secret-7f3a9";
+    static final String CANARY_PASSWORD = "CANARY-password-2b8e1";
+    static final String USER = "leads.writer@contoso.example";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DynamicsLeads() {
+    }
+
+    static Lead lead(String leadId, String offerId) {
+        try {
+            LeadJson.Result result = LeadJson.read(JSON.readTree("""
+                    {"leadId": "%s", "offerId": "%s", "receivedAt": "2026-11-24T08:15:30.123Z",
+                     "UserDetails": {"FirstName": "Mei", "LastName": "Lin", "Email": "mei.lin@contoso.example",
+                                     "Phone": "+886 2 1234 5678", "Country": "TW", "Company": "Contoso", "Title": "CTO"},
+                     "LeadSource": "AzureMarketplace-INS|contoso.widget-saas", "ActionCode": "INS",
+                     "OfferTitle": "Contoso Widget SaaS", "Description": "Install of the widget"}
+                    """.formatted(leadId, offerId)));
+            if (!result.ok()) {
+                throw new IllegalArgumentException(result.errors().toString());
+            }
+            return result.lead();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static LeadDestination aad(String offerId, String instanceUrl, String tenant, String appId, String secret) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(DynamicsDestinationClient.INSTANCE_URL, instanceUrl);
+        s.put(DynamicsDestinationClient.TENANT_ID, tenant);
+        s.put(DynamicsDestinationClient.APPLICATION_ID, appId);
+        s.put(DynamicsDestinationClient.CLIENT_SECRET, secret);
+        return new LeadDestination(offerId, DestinationType.DYNAMICS, s, List.of("ops@contoso.example"), 1,
+                Instant.parse("2026-11-24T08:00:00Z"));
+    }
+
+    static LeadDestination office(String offerId, String instanceUrl, String user, String password) {
+        return new LeadDestination(offerId, DestinationType.DYNAMICS, Map.of(
+                DynamicsDestinationClient.INSTANCE_URL, instanceUrl,
+                DynamicsDestinationClient.USER_NAME, user,
+                DynamicsDestinationClient.PASSWORD, password), List.of("ops@contoso.example"), 1,
+                Instant.parse("2026-11-24T08:00:00Z"));
+    }
+
+    static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
+        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
+            for (LeadDestination d : destinations) {
+                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
+            }
+        }
+    }
+
+    /** Publishes the leads to deliveries.dynamics; {@code replayCount} > 0 adds the replay header. */
+    static void publishLeads(String bootstrap, List<Lead> leads, int replayCount) throws Exception {
+        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+                Topics.DELIVERIES_DYNAMICS.keySerde().serializer(), Topics.DELIVERIES_DYNAMICS.valueSerde().serializer())) {
+            for (Lead lead : leads) {
+                ProducerRecord<String, Lead> record = new ProducerRecord<>(Topics.DELIVERIES_DYNAMICS.name(), lead.leadId(), lead);
+                if (replayCount > 0) {
+                    record.headers().add(new RecordHeader(PipelineHeaders.REPLAY_COUNT,
+                            Integer.toString(replayCount).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+}
