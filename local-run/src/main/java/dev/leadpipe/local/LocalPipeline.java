@@ -27,18 +27,23 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.fakes.FakeAzureAd;
+import dev.leadpipe.fakes.FakeDataverse;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 import dev.leadpipe.leadctl.Leadctl;
 import dev.leadpipe.router.RouterApp;
 import dev.leadpipe.router.RouterConfig;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
+import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
+import dev.leadpipe.sink.dynamics.DynamicsSinkApp;
 import dev.leadpipe.sink.table.TableDestinationClient;
 import picocli.CommandLine;
 
 /**
  * The whole pipeline on one machine: a real embedded Kafka broker (or {@code KAFKA_BOOTSTRAP_SERVERS}), the router,
- * Azurite with sink-table, and the ingest service, in this JVM. Loads the sample offer destinations and posts the sample feed through the
+ * Azurite with sink-table, sink-dynamics against local Azure AD and Dataverse stand-ins, and the ingest service, in
+ * this JVM. Loads the sample offer destinations and posts the sample feed through the
  * real HTTP API, prints one line per lead with what happened to it, then keeps serving (and printing the fate of
  * any further lead) until Ctrl-C. Prints ids, offers and error classes only, never customer data or secrets.
  *
@@ -51,7 +56,11 @@ public final class LocalPipeline {
     /** Where leadctl looks for the local broker's address. */
     private static final Path BOOTSTRAP_FILE = Path.of(".leadpipe", "bootstrap-servers");
     /** The delivery topics whose sink this local run starts; leads on the others wait there. */
-    private static final Set<String> SINKS_RUNNING = Set.of(Topics.DELIVERIES_TABLE.name());
+    private static final Set<String> SINKS_RUNNING = Set.of(Topics.DELIVERIES_TABLE.name(), Topics.DELIVERIES_DYNAMICS.name());
+    /** The Azure AD directory, application and secret the sample Dynamics offer uses; the local Azure AD knows them. */
+    private static final String SAMPLE_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    private static final String SAMPLE_APP = "0b2a4c0e-6f1d-4c1e-9a7e-3b5d2f8e9c10";
+    private static final String SAMPLE_SECRET = "local-sample-secret-not-real";
 
     public static void main(String[] args) throws Exception {
         Path samples = Path.of(args.length > 0 ? args[0] : "deploy/local");
@@ -97,6 +106,17 @@ public final class LocalPipeline {
         toClose.add(0, tableSink);
         System.out.println("sink-table running (deliveries.table -> each offer's Azure Table, MarketplaceLeads)");
 
+        FakeAzureAd aad = FakeAzureAd.start().addApp(SAMPLE_TENANT, SAMPLE_APP, SAMPLE_SECRET);
+        toClose.add(0, aad);
+        FakeDataverse dataverse = FakeDataverse.start(aad);
+        toClose.add(0, dataverse);
+        System.out.println("Dynamics   local stand-ins: Azure AD token endpoint " + aad.baseUrl() + ", Dataverse Web API " + dataverse.url());
+        SinkRuntime dynamicsSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30))
+                .withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT),
+                new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(30)));
+        toClose.add(0, dynamicsSink);
+        System.out.println("sink-dynamics running (deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD)");
+
         IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()));
         toClose.add(0, ingest);
         String base = "http://127.0.0.1:" + ingest.port();
@@ -118,14 +138,15 @@ public final class LocalPipeline {
         System.out.println("Sample destinations (secrets masked, as the API returns them):");
         for (Path file : destinationFiles(samples)) {
             String offerId = file.getFileName().toString().replaceFirst("\\.json$", "");
-            String requestBody = Files.readString(file).replace("{{azurite.tableEndpoint}}", azurite.tableEndpoint());
+            String requestBody = Files.readString(file).replace("{{azurite.tableEndpoint}}", azurite.tableEndpoint())
+                    .replace("{{dataverse.url}}", dataverse.url());
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/offers/" + offerId + "/lead-destination"))
                     .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(requestBody)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.MAPPER.readTree(r.body());
-            System.out.printf("  %-26s %-11s %s%n", offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
+            System.out.printf("  %-34s %-11s %s%n", offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
         }
-        System.out.println("  tailspin.noconfig-offer    (none: this offer has no destination on purpose)");
+        System.out.printf("  %-34s (none: this offer has no destination on purpose)%n", "tailspin.noconfig-offer");
 
         List<String> feed = Files.readAllLines(samples.resolve("sample-feed.ndjson")).stream().filter(l -> !l.isBlank()).toList();
         HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/leads/batch"))
