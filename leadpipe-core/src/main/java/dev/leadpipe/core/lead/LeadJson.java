@@ -160,7 +160,8 @@ public final class LeadJson {
         return root;
     }
 
-    static ObjectNode writeUser(UserDetails u) {
+    /** {@code UserDetails} alone in the marketplace casing, unknown fields kept. */
+    public static ObjectNode writeUser(UserDetails u) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         putIfPresent(node, "FirstName", u.firstName());
         putIfPresent(node, "LastName", u.lastName());

@@ -141,7 +141,7 @@ public final class TableDestinationClient implements DestinationClient {
         if (lead.receivedAt() != null) {
             entity.addProperty("CreatedTime", OffsetDateTime.ofInstant(lead.receivedAt(), ZoneOffset.UTC));
         }
-        put(entity, "CustomerInfo", LeadJson.write(lead).get(LeadJson.USER_DETAILS).toString());
+        put(entity, "CustomerInfo", LeadJson.writeUser(user).toString());
         put(entity, "Description", lead.description());
         put(entity, "LeadSource", lead.leadSource());
         put(entity, "OfferDisplayName", lead.offerTitle());
