@@ -1,5 +1,7 @@
 package dev.leadpipe.sink.runtime;
 
+import java.util.List;
+
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
@@ -29,6 +31,18 @@ public interface DestinationClient extends AutoCloseable {
      * without any secret. Concurrency caps and circuit breakers are kept per endpoint.
      */
     String endpoint(LeadDestination destination);
+
+    /**
+     * Checks a destination's configuration against the destination itself, before any lead is sent, for problems
+     * that would make every lead fail (a Salesforce Lead object with a required picklist the marketplace cannot
+     * fill). Sends no lead. Used when a publisher validates or publishes a configuration.
+     *
+     * @return one classified failure per problem found (its detail names the field or setting, free of secrets);
+     *         empty when none was found or the destination offers no way to check
+     */
+    default List<DeliveryFailure> preflight(LeadDestination destination) {
+        return List.of();
+    }
 
     @Override
     default void close() {
