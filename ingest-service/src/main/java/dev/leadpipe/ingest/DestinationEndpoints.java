@@ -22,7 +22,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.DestinationValidator;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.NotificationMode;
+import dev.leadpipe.core.secret.SecretKeyring;
+import dev.leadpipe.core.secret.SecretUnreadableException;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 import dev.leadpipe.core.lead.LeadJson;
@@ -31,7 +35,10 @@ import io.javalin.http.Context;
 
 /**
  * {@code /v1/offers/{offerId}/lead-destination}: PUT writes an offer's {@link LeadDestination} to the compacted
- * {@code lead-destinations} topic (200, or 201 when the offer had none), GET reads it from the
+ * {@code lead-destinations} topic (200, or 201 when the offer had none) after checking every setting
+ * ({@link DestinationValidator}: one error per bad field, blob refused with the advice) and encrypting every secret
+ * ({@link SecretKeyring}: only ciphertext reaches Kafka); a secret sent back as {@value LeadDestination#MASK} keeps
+ * its stored value, so a GET's answer can be edited and PUT again. GET reads it from the
  * {@link DestinationCatalog} (200 or 404), DELETE writes a tombstone (204, or 404 when there is none). Every answer
  * shows settings masked ({@link LeadDestination#maskedSettings()}); no secret value is ever echoed or logged.
  * Writes answer only after Kafka acknowledged them, and are visible to the next GET at once.
@@ -43,7 +50,7 @@ final class DestinationEndpoints {
     static final String PATH = "/v1/offers/{offerId}/lead-destination";
     static final String OFFER_ID_POINTER = "path:offerId";
 
-    private static final Set<String> FIELDS = Set.of("type", "settings", "contactEmails");
+    private static final Set<String> FIELDS = Set.of("type", "settings", "contactEmails", "notifications");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final int MAX_SETTING_NAME = 128;
     private static final int MAX_SETTING_VALUE = 8192;
@@ -55,11 +62,14 @@ final class DestinationEndpoints {
     private final KafkaWriter writer;
     private final DestinationCatalog catalog;
     private final Clock clock;
+    private final SecretKeyring keyring;
 
-    DestinationEndpoints(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, Clock clock) {
+    DestinationEndpoints(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, SecretKeyring keyring,
+                         Clock clock) {
         this.config = config;
         this.writer = writer;
         this.catalog = catalog;
+        this.keyring = keyring;
         this.clock = clock;
     }
 
@@ -69,14 +79,18 @@ final class DestinationEndpoints {
         JsonNode body = Bodies.parseJson(Bodies.read(ctx, config.maxBodyBytes()));
         List<FieldError> errors = new ArrayList<>(offerIdErrors(offerId));
         Parsed parsed = parse(body, errors);
+        Optional<LeadDestination> previous = errors.isEmpty() ? catalog.get(offerId) : Optional.empty();
+        Map<String, String> settings = parsed == null ? Map.of() : keepMaskedSecrets(offerId, parsed, previous, errors);
+        if (parsed != null && parsed.type != null) {
+            errors.addAll(DestinationValidator.validate(parsed.type, settings));
+        }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.of(422, "invalid-destination", "Invalid Lead Destination",
                     errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid", errors));
         }
-        Optional<LeadDestination> previous = catalog.get(offerId);
         long version = previous.map(d -> d.version() + 1).orElse(1L);
-        LeadDestination destination = new LeadDestination(offerId, parsed.type, parsed.settings, parsed.contactEmails,
-                version, clock.instant());
+        LeadDestination destination = keyring.encryptSecrets(new LeadDestination(offerId, parsed.type, settings,
+                parsed.contactEmails, version, clock.instant(), parsed.notifications));
         ctx.future(() -> writer.send(Topics.LEAD_DESTINATIONS, offerId, destination).handle((metadata, error) -> {
             if (error != null) {
                 LOG.warn("destination of offer {} was not written: {}", offerId, SafeErrors.describe(KafkaWriter.unwrap(error)));
@@ -125,6 +139,7 @@ final class DestinationEndpoints {
         ObjectNode settings = json.putObject("settings");
         d.maskedSettings().forEach(settings::put);
         json.set("contactEmails", Json.MAPPER.valueToTree(d.contactEmails()));
+        json.put("notifications", d.notifications().wireName());
         json.put("version", d.version());
         json.put("updatedAt", d.updatedAt().toString());
         return json;
@@ -151,7 +166,35 @@ final class DestinationEndpoints {
         return List.of();
     }
 
-    private record Parsed(DestinationType type, Map<String, String> settings, List<String> contactEmails) {
+    private record Parsed(DestinationType type, Map<String, String> settings, List<String> contactEmails,
+                          NotificationMode notifications) {
+    }
+
+    /**
+     * The settings to store: a secret given as {@value LeadDestination#MASK} (as a GET shows it) takes the stored
+     * value of the same setting, decrypted so it can be checked; without one it is an error.
+     */
+    private Map<String, String> keepMaskedSecrets(String offerId, Parsed parsed, Optional<LeadDestination> previous,
+                                                  List<FieldError> errors) {
+        Map<String, String> settings = new LinkedHashMap<>(parsed.settings);
+        for (Map.Entry<String, String> e : parsed.settings.entrySet()) {
+            if (!LeadDestination.MASK.equals(e.getValue()) || !LeadDestination.isSecretSetting(e.getKey())) {
+                continue;
+            }
+            String stored = previous.filter(d -> d.type() == parsed.type).map(d -> d.settings().get(e.getKey())).orElse(null);
+            if (stored == null) {
+                errors.add(new FieldError("/settings/" + pointerToken(e.getKey()),
+                        "is masked, but no stored value exists to keep: enter the secret itself"));
+                continue;
+            }
+            try {
+                settings.put(e.getKey(), keyring.decrypt(offerId, e.getKey(), stored));
+            } catch (SecretUnreadableException unreadable) {
+                errors.add(new FieldError("/settings/" + pointerToken(e.getKey()),
+                        "is masked, but the stored value cannot be decrypted with this service's keys: enter the secret again"));
+            }
+        }
+        return settings;
     }
 
     private static Parsed parse(JsonNode body, List<FieldError> errors) {
@@ -163,7 +206,7 @@ final class DestinationEndpoints {
         while (names.hasNext()) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                errors.add(new FieldError("/" + pointerToken(name), "is not a field of a lead destination (type, settings, contactEmails)"));
+                errors.add(new FieldError("/" + pointerToken(name), "is not a field of a lead destination (type, settings, contactEmails, notifications)"));
             }
         }
         DestinationType type = null;
@@ -216,7 +259,17 @@ final class DestinationEndpoints {
                 }
             }
         }
-        return new Parsed(type, settings, emails);
+        NotificationMode notifications = NotificationMode.PER_LEAD;
+        JsonNode notificationsNode = body.get("notifications");
+        if (notificationsNode != null && !notificationsNode.isNull()) {
+            notifications = notificationsNode.isTextual()
+                    ? NotificationMode.fromWireName(notificationsNode.asText()).orElse(null) : null;
+            if (notifications == null) {
+                errors.add(new FieldError("/notifications", "must be per-lead (an e-mail per lead, the default) or "
+                        + "daily-digest (one e-mail a day)"));
+            }
+        }
+        return new Parsed(type, settings, emails, notifications);
     }
 
     /** Escapes a name for use as one RFC 6901 JSON-pointer token. */

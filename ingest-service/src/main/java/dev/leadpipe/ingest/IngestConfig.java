@@ -1,5 +1,6 @@
 package dev.leadpipe.ingest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,18 @@ import dev.leadpipe.core.KafkaSettings;
  * @param maxBatchItems    the most leads one batch request may hold ({@code INGEST_MAX_BATCH_ITEMS}, default
  *                         {@value #DEFAULT_MAX_BATCH_ITEMS})
  * @param maxBodyBytes     the largest request body accepted, in bytes ({@code INGEST_MAX_BODY_BYTES}, default 5 MiB)
+ * @param validationTimeout how long validating or publishing a configuration waits for its test lead's outcome
+ *                         ({@code INGEST_VALIDATION_TIMEOUT_SECONDS}, default 60 s); the answer is 504 after that
  */
-public record IngestConfig(String bootstrapServers, String host, int port, int maxBatchItems, long maxBodyBytes) {
+public record IngestConfig(String bootstrapServers, String host, int port, int maxBatchItems, long maxBodyBytes,
+                           Duration validationTimeout) {
 
     public static final String HOST_ENV = "INGEST_HOST";
     public static final String PORT_ENV = "INGEST_PORT";
     public static final String MAX_BATCH_ITEMS_ENV = "INGEST_MAX_BATCH_ITEMS";
     public static final String MAX_BODY_BYTES_ENV = "INGEST_MAX_BODY_BYTES";
+    public static final String VALIDATION_TIMEOUT_ENV = "INGEST_VALIDATION_TIMEOUT_SECONDS";
+    public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(60);
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -44,9 +50,18 @@ public record IngestConfig(String bootstrapServers, String host, int port, int m
             problems.add("host (" + HOST_ENV + ") must not be blank");
         }
         checkRanges(port, maxBatchItems, maxBodyBytes, problems);
+        validationTimeout = validationTimeout == null ? DEFAULT_VALIDATION_TIMEOUT : validationTimeout;
+        if (validationTimeout.isNegative() || validationTimeout.isZero() || validationTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            problems.add("validationTimeout (" + VALIDATION_TIMEOUT_ENV + ") must be from 1 to 600 seconds");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(message(problems));
         }
+    }
+
+    /** A configuration with the default validation timeout. */
+    public IngestConfig(String bootstrapServers, String host, int port, int maxBatchItems, long maxBodyBytes) {
+        this(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, DEFAULT_VALIDATION_TIMEOUT);
     }
 
     /** The defaults with the given Kafka cluster: {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}, 1000 items, 5 MiB. */
@@ -55,19 +70,23 @@ public record IngestConfig(String bootstrapServers, String host, int port, int m
     }
 
     public IngestConfig withHost(String newHost) {
-        return new IngestConfig(bootstrapServers, newHost, port, maxBatchItems, maxBodyBytes);
+        return new IngestConfig(bootstrapServers, newHost, port, maxBatchItems, maxBodyBytes, validationTimeout);
     }
 
     public IngestConfig withPort(int newPort) {
-        return new IngestConfig(bootstrapServers, host, newPort, maxBatchItems, maxBodyBytes);
+        return new IngestConfig(bootstrapServers, host, newPort, maxBatchItems, maxBodyBytes, validationTimeout);
     }
 
     public IngestConfig withMaxBatchItems(int newMaxBatchItems) {
-        return new IngestConfig(bootstrapServers, host, port, newMaxBatchItems, maxBodyBytes);
+        return new IngestConfig(bootstrapServers, host, port, newMaxBatchItems, maxBodyBytes, validationTimeout);
     }
 
     public IngestConfig withMaxBodyBytes(long newMaxBodyBytes) {
-        return new IngestConfig(bootstrapServers, host, port, maxBatchItems, newMaxBodyBytes);
+        return new IngestConfig(bootstrapServers, host, port, maxBatchItems, newMaxBodyBytes, validationTimeout);
+    }
+
+    public IngestConfig withValidationTimeout(Duration timeout) {
+        return new IngestConfig(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, timeout);
     }
 
     /** Reads the configuration from the process environment; see {@link #fromEnvironment(Map)}. */
@@ -77,7 +96,8 @@ public record IngestConfig(String bootstrapServers, String host, int port, int m
 
     /**
      * Reads the configuration from the given environment: {@code KAFKA_BOOTSTRAP_SERVERS} (required),
-     * {@code INGEST_HOST}, {@code INGEST_PORT}, {@code INGEST_MAX_BATCH_ITEMS}, {@code INGEST_MAX_BODY_BYTES}
+     * {@code INGEST_HOST}, {@code INGEST_PORT}, {@code INGEST_MAX_BATCH_ITEMS}, {@code INGEST_MAX_BODY_BYTES},
+     * {@code INGEST_VALIDATION_TIMEOUT_SECONDS}
      * (unset or blank means the default). {@code KAFKA_REPLICATION_FACTOR}, used when the topics are created, is
      * checked too.
      *
@@ -94,6 +114,10 @@ public record IngestConfig(String bootstrapServers, String host, int port, int m
         Long port = number(env, PORT_ENV, DEFAULT_PORT, problems);
         Long items = number(env, MAX_BATCH_ITEMS_ENV, DEFAULT_MAX_BATCH_ITEMS, problems);
         Long bytes = number(env, MAX_BODY_BYTES_ENV, DEFAULT_MAX_BODY_BYTES, problems);
+        Long validationSeconds = number(env, VALIDATION_TIMEOUT_ENV, DEFAULT_VALIDATION_TIMEOUT.toSeconds(), problems);
+        if (validationSeconds != null && (validationSeconds < 1 || validationSeconds > 600)) {
+            problems.add(VALIDATION_TIMEOUT_ENV + " must be from 1 to 600 seconds");
+        }
         String replication = trimmed(env.get(KafkaSettings.REPLICATION_FACTOR_ENV));
         if (replication != null) {
             try {
@@ -109,7 +133,7 @@ public record IngestConfig(String bootstrapServers, String host, int port, int m
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(message(problems));
         }
-        return new IngestConfig(bootstrap, host, port.intValue(), items.intValue(), bytes);
+        return new IngestConfig(bootstrap, host, port.intValue(), items.intValue(), bytes, Duration.ofSeconds(validationSeconds));
     }
 
     private static void checkRanges(long port, long maxBatchItems, long maxBodyBytes, List<String> problems) {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
 import io.javalin.Javalin;
@@ -23,7 +24,10 @@ import io.javalin.Javalin;
  * <ul>
  *   <li>{@code POST /v1/leads}: one lead (application/json) → 202 {@code {leadId, offerId, status}}</li>
  *   <li>{@code POST /v1/leads/batch}: a JSON array or NDJSON of leads → 202 / 207 / 422 with per-item results</li>
- *   <li>{@code PUT|GET|DELETE /v1/offers/{offerId}/lead-destination}: an offer's destination, settings masked</li>
+ *   <li>{@code PUT|GET|DELETE /v1/offers/{offerId}/lead-destination}: an offer's destination, every setting
+ *       checked, secrets encrypted before they reach Kafka, shown masked</li>
+ *   <li>{@code POST /v1/offers/{offerId}/lead-destination/validate} and {@code POST /v1/offers/{offerId}/publish}:
+ *       a test lead through the real pipeline, answered with its outcome ({@link TestLeadEndpoints})</li>
  *   <li>{@code GET /health}: liveness, 200 {@code {"status":"UP"}}</li>
  * </ul>
  * Every 4xx and 5xx answer is an RFC 9457 problem ({@code application/problem+json}) naming every bad field.
@@ -42,22 +46,26 @@ public final class IngestService implements AutoCloseable {
     private final IngestConfig config;
     private final KafkaWriter writer;
     private final DestinationCatalog catalog;
+    private final OutcomeAwaiter outcomes;
     private final Javalin app;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private IngestService(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog) {
+    private IngestService(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, OutcomeAwaiter outcomes,
+                          SecretKeyring keyring) {
         this.config = config;
         this.writer = writer;
         this.catalog = catalog;
+        this.outcomes = outcomes;
         Clock clock = Clock.systemUTC();
         LeadEndpoints leads = new LeadEndpoints(config, writer, clock);
-        DestinationEndpoints destinations = new DestinationEndpoints(config, writer, catalog, clock);
+        DestinationEndpoints destinations = new DestinationEndpoints(config, writer, catalog, keyring, clock);
+        TestLeadEndpoints testLeads = new TestLeadEndpoints(config, writer, catalog, outcomes, clock);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.http.prefer405over404 = true;
-            cfg.http.asyncTimeout = ASYNC_TIMEOUT_MS;
+            cfg.http.asyncTimeout = Math.max(ASYNC_TIMEOUT_MS, config.validationTimeout().toMillis() + 15_000L);
             cfg.jetty.timeoutStatus = 503;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.routes.get("/health", ctx -> LeadEndpoints.respond(ctx, 200, "application/json",
@@ -67,6 +75,8 @@ public final class IngestService implements AutoCloseable {
             cfg.routes.put(DestinationEndpoints.PATH, destinations::put);
             cfg.routes.get(DestinationEndpoints.PATH, destinations::get);
             cfg.routes.delete(DestinationEndpoints.PATH, destinations::delete);
+            cfg.routes.post(TestLeadEndpoints.VALIDATE_PATH, testLeads::validate);
+            cfg.routes.post(TestLeadEndpoints.PUBLISH_PATH, testLeads::publish);
             HttpErrors.register(cfg.routes, config);
         });
     }
@@ -98,13 +108,19 @@ public final class IngestService implements AutoCloseable {
 
     private static IngestService start(IngestConfig config, KafkaWriter writer) {
         DestinationCatalog catalog = null;
+        OutcomeAwaiter outcomes = null;
         try {
+            SecretKeyring keyring = SecretKeyring.fromEnvironment();
             catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
-            IngestService service = new IngestService(config, writer, catalog);
+            outcomes = new OutcomeAwaiter(config.bootstrapServers()).start(CATALOG_CATCH_UP);
+            IngestService service = new IngestService(config, writer, catalog, outcomes, keyring);
             service.app.start(config.host(), config.port());
             LOG.info("ingest listening on http://{}:{} (Kafka {})", config.host(), service.port(), config.bootstrapServers());
             return service;
         } catch (RuntimeException e) {
+            if (outcomes != null) {
+                outcomes.close();
+            }
             if (catalog != null) {
                 catalog.close();
             }
@@ -138,6 +154,7 @@ public final class IngestService implements AutoCloseable {
             try {
                 writer.close(Duration.ofSeconds(10));
             } finally {
+                outcomes.close();
                 catalog.close();
             }
         }

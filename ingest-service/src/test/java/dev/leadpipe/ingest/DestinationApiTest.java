@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
@@ -47,7 +48,7 @@ class DestinationApiTest {
         return """
                 {"type": "dynamics",
                  "settings": {"instanceUrl": "https://contoso.crm.dynamics.com", "tenantId": "contoso.onmicrosoft.com",
-                              "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "%s"},
+                              "applicationId": "11111111-2222-3333-4444-555555555555", "clientSecret": "%s"},
                  "contactEmails": ["leads@contoso.com", "ops@contoso.com"]}
                 """.formatted(secret);
     }
@@ -78,7 +79,7 @@ class DestinationApiTest {
         assertThat(json.path("type").asText()).isEqualTo("dynamics");
         assertThat(json.path("version").asLong()).isEqualTo(1);
         assertThat(json.path("settings").path("clientSecret").asText()).isEqualTo(LeadDestination.MASK);
-        assertThat(json.path("settings").path("clientId").asText()).isEqualTo("11111111-2222-3333-4444-555555555555");
+        assertThat(json.path("settings").path("applicationId").asText()).isEqualTo("11111111-2222-3333-4444-555555555555");
         assertThat(json.path("contactEmails")).hasSize(2);
 
         Http.Answer read = http.get(path);
@@ -96,7 +97,10 @@ class DestinationApiTest {
         LeadDestination latest = records.get(records.size() - 1).value();
         assertThat(latest.type()).isEqualTo(DestinationType.DYNAMICS);
         assertThat(latest.version()).isEqualTo(2);
-        assertThat(latest.settings()).containsEntry("clientSecret", CANARY + "-rotated");
+        assertThat(latest.settings().get("clientSecret")).as("encrypted on the topic").startsWith(SecretKeyring.PREFIX)
+                .doesNotContain(CANARY);
+        assertThat(SecretKeyring.fromEnvironment().decryptSecrets(latest).settings())
+                .containsEntry("clientSecret", CANARY + "-rotated");
         assertThat(latest.updatedAt()).isNotNull();
     }
 

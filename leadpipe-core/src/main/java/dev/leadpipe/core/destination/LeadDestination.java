@@ -11,16 +11,31 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 /**
  * An offer's lead destination as stored (keyed by offer id) on the compacted destinations topic.
  * {@code settings} are the destination's own fields (instance URL, ids, secrets); {@link #toString()} and
- * {@link #maskedSettings()} never show a secret's value.
+ * {@link #maskedSettings()} never show a secret's value. On the topic, secret settings are encrypted
+ * ({@link dev.leadpipe.core.secret.SecretKeyring}); {@code contactEmails} are the publisher's contacts, notified of
+ * each new lead ({@code notifications} {@link NotificationMode#PER_LEAD}, the default) or once a day.
  */
 public record LeadDestination(String offerId, DestinationType type, Map<String, String> settings,
-                              List<String> contactEmails, long version, Instant updatedAt) {
+                              List<String> contactEmails, long version, Instant updatedAt,
+                              NotificationMode notifications) {
 
     public static final String MASK = "********";
 
     public LeadDestination {
         settings = settings == null ? Map.of() : Map.copyOf(settings);
         contactEmails = contactEmails == null ? List.of() : List.copyOf(contactEmails);
+        notifications = notifications == null ? NotificationMode.PER_LEAD : notifications;
+    }
+
+    /** A destination whose contacts are notified of every lead. */
+    public LeadDestination(String offerId, DestinationType type, Map<String, String> settings,
+                           List<String> contactEmails, long version, Instant updatedAt) {
+        this(offerId, type, settings, contactEmails, version, updatedAt, NotificationMode.PER_LEAD);
+    }
+
+    /** The same destination with other settings. */
+    public LeadDestination withSettings(Map<String, String> newSettings) {
+        return new LeadDestination(offerId, type, newSettings, contactEmails, version, updatedAt, notifications);
     }
 
     /**
@@ -44,6 +59,6 @@ public record LeadDestination(String offerId, DestinationType type, Map<String, 
     @Override
     public String toString() {
         return "LeadDestination[offerId=" + offerId + ", type=" + type + ", settings=" + maskedSettings()
-                + ", contacts=" + contactEmails.size() + ", version=" + version + "]";
+                + ", contacts=" + contactEmails.size() + ", notifications=" + notifications.wireName() + ", version=" + version + "]";
     }
 }

@@ -56,6 +56,8 @@ public enum ErrorClass {
             "The customer's e-mail domain is .edu: for privacy no personal data is passed on. Nothing to fix."),
     MALFORMED_RECORD(ErrorKind.PERMANENT,
             "A record on a pipeline topic could not be read. Inspect its producer; the raw bytes are kept in the dead-letter record."),
+    SECRET_UNREADABLE(ErrorKind.PERMANENT,
+            "The destination's stored secret cannot be decrypted by this sink: it was encrypted with a key the sink does not have (rotated away too early, or a different key file). Give the sink that key, or enter the secret again; then replay."),
     DESTINATION_HTTP_ERROR(ErrorKind.BY_STATUS,
             "The destination answered with an unexpected HTTP error; see the upstream detail."),
     UNKNOWN(ErrorKind.TRANSIENT,

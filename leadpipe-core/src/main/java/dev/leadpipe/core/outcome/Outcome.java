@@ -11,10 +11,19 @@ import dev.leadpipe.core.error.ErrorClass;
  * @param destinationRecordId the destination's own id of the record (DELIVERED only)
  * @param errorClass          why the lead was suppressed or dead-lettered
  * @param attempts            delivery attempts made (sinks); null where no delivery was attempted
+ * @param detail              DEAD_LETTERED by a sink: the destination's own words (which field, which code), with
+ *                            secrets, e-mail addresses and the lead's personal fields removed; otherwise null
  */
 public record Outcome(String leadId, String offerId, OutcomeType outcome, String destinationType,
                       String destinationRecordId, ErrorClass errorClass, Integer attempts, Long latencyMs,
-                      boolean test, int replayCount, Instant at) {
+                      boolean test, int replayCount, Instant at, String detail) {
+
+    public Outcome(String leadId, String offerId, OutcomeType outcome, String destinationType,
+                   String destinationRecordId, ErrorClass errorClass, Integer attempts, Long latencyMs,
+                   boolean test, int replayCount, Instant at) {
+        this(leadId, offerId, outcome, destinationType, destinationRecordId, errorClass, attempts, latencyMs, test,
+                replayCount, at, null);
+    }
 
     public static Outcome suppressed(String leadId, String offerId, boolean test, int replayCount, Instant at) {
         return new Outcome(leadId, offerId, OutcomeType.SUPPRESSED, null, null, ErrorClass.EDU_PRIVACY_SUPPRESSED,
@@ -25,6 +34,13 @@ public record Outcome(String leadId, String offerId, OutcomeType outcome, String
                                        Integer attempts, boolean test, int replayCount, Instant at) {
         return new Outcome(leadId, offerId, OutcomeType.DEAD_LETTERED, destinationType, null, errorClass, attempts,
                 null, test, replayCount, at);
+    }
+
+    /** A sink's dead letter, with the redacted upstream detail. */
+    public static Outcome deadLettered(String leadId, String offerId, String destinationType, ErrorClass errorClass,
+                                       Integer attempts, boolean test, int replayCount, Instant at, String detail) {
+        return new Outcome(leadId, offerId, OutcomeType.DEAD_LETTERED, destinationType, null, errorClass, attempts,
+                null, test, replayCount, at, detail);
     }
 
     public static Outcome delivered(String leadId, String offerId, String destinationType, String destinationRecordId,

@@ -63,6 +63,8 @@ import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.secret.SecretKeyring;
+import dev.leadpipe.core.secret.SecretUnreadableException;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -142,6 +144,7 @@ public final class SinkRuntime implements AutoCloseable {
     private final MeterRegistry registry;
     private final SinkMetrics metrics;
     private final DestinationCatalog catalog;
+    private final SecretKeyring keyring;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final int deadLetterPartitions;
@@ -165,8 +168,9 @@ public final class SinkRuntime implements AutoCloseable {
     private boolean paused;
 
     private SinkRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                        DestinationCatalog catalog, Clock clock) {
+                        DestinationCatalog catalog, SecretKeyring keyring, Clock clock) {
         this.config = config;
+        this.keyring = keyring;
         this.client = client;
         this.type = client.type();
         this.topic = Topics.deliveryTopic(type);
@@ -234,6 +238,15 @@ public final class SinkRuntime implements AutoCloseable {
      * @throws IllegalStateException    if Kafka cannot be reached or the group not joined within {@link #START_TIMEOUT}
      */
     public static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry) {
+        return start(config, client, registry, null);
+    }
+
+    /**
+     * {@link #start(SinkConfig, DestinationClient, MeterRegistry)} decrypting destination secrets with
+     * {@code keyring} (null: {@link SecretKeyring#fromEnvironment()}, the same keys the ingest service uses).
+     */
+    public static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry,
+                                    SecretKeyring keyring) {
         DestinationCatalog catalog = null;
         SinkRuntime runtime = null;
         try {
@@ -242,8 +255,9 @@ public final class SinkRuntime implements AutoCloseable {
                         + " has no delivery topic");
             }
             TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+            SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
             catalog = DestinationCatalog.start(config.bootstrapServers(), START_TIMEOUT);
-            runtime = new SinkRuntime(config, client, registry, catalog, Clock.systemUTC());
+            runtime = new SinkRuntime(config, client, registry, catalog, keys, Clock.systemUTC());
             runtime.consumerThread.start();
             runtime.awaitFirstAssignment();
         } catch (RuntimeException e) {
@@ -523,6 +537,15 @@ public final class SinkRuntime implements AutoCloseable {
                 return;
             }
             destination = found.get();
+            if (destination.type() == type) {
+                try {
+                    destination = keyring.decryptSecrets(destination);
+                } catch (SecretUnreadableException e) {
+                    deadLetter(p, destination, new DeliveryFailure(ErrorClass.SECRET_UNREADABLE, 0, null, e.getMessage()),
+                            "secret unreadable");
+                    return;
+                }
+            }
             if (destination.type() != type) {
                 ErrorClass c = destination.type() == DestinationType.BLOB
                         ? ErrorClass.DESTINATION_UNSUPPORTED : ErrorClass.NO_DESTINATION_CONFIGURED;
@@ -800,7 +823,7 @@ public final class SinkRuntime implements AutoCloseable {
         ProducerRecord<String, byte[]> record = DeadLetterRecords.build(p, context, partition);
         // attempts null when none was made, as Outcome documents (the dead-letter header says 0)
         Outcome outcome = Outcome.deadLettered(p.leadId(), p.offerId(), type.wireName(), failure.errorClass(),
-                p.attempts > 0 ? p.attempts : null, p.test(), p.replayCount, now);
+                p.attempts > 0 ? p.attempts : null, p.test(), p.replayCount, now, detail);
         LOG.warn("lead {} of offer {} ({}@{}) dead-lettered as {} after {} attempt(s): {}", p.leadId(), p.offerId(),
                 p.partition, p.offset, failure.errorClass(), p.attempts, why);
         write(p, record, () -> write(p, outcomeRecord(outcome),
