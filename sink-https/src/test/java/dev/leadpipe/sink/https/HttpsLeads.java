@@ -1,0 +1,76 @@
+package dev.leadpipe.sink.https;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.LeadJson;
+import dev.leadpipe.core.topic.Topics;
+
+/** Leads, destinations and publishing for the sink-https tests. */
+final class HttpsLeads {
+    static final String CANARY_SIGNING_SECRET = "CANARY-signing-secret-9c4d2";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpsLeads() {
+    }
+
+    static Lead lead(String leadId, String offerId) {
+        try {
+            LeadJson.Result result = LeadJson.read(JSON.readTree("""
+                    {"leadId": "%s", "offerId": "%s", "receivedAt": "2026-11-24T08:15:30.123Z",
+                     "UserDetails": {"FirstName": "Mei", "LastName": "Lin", "Email": "mei.lin@contoso.example",
+                                     "Phone": "+886 2 1234 5678", "Country": "TW", "Company": "Contoso", "Title": "CTO"},
+                     "LeadSource": "AzureMarketplace-INS|contoso.widget-saas", "ActionCode": "INS",
+                     "OfferTitle": "Contoso Widget SaaS", "Description": "Install of the widget"}
+                    """.formatted(leadId, offerId)));
+            if (!result.ok()) {
+                throw new IllegalArgumentException(result.errors().toString());
+            }
+            return result.lead();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static LeadDestination destination(String offerId, String url, String signingSecret) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(HttpsDestinationClient.URL, url);
+        if (signingSecret != null) {
+            s.put(HttpsDestinationClient.SIGNING_SECRET, signingSecret);
+        }
+        return new LeadDestination(offerId, DestinationType.HTTPS, s, List.of("ops@contoso.example"), 1,
+                Instant.parse("2026-11-24T08:00:00Z"));
+    }
+
+    static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
+        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
+            for (LeadDestination d : destinations) {
+                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
+            }
+        }
+    }
+
+    static void publishLeads(String bootstrap, List<Lead> leads) throws Exception {
+        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+                Topics.DELIVERIES_HTTPS.keySerde().serializer(), Topics.DELIVERIES_HTTPS.valueSerde().serializer())) {
+            for (Lead lead : leads) {
+                producer.send(new ProducerRecord<>(Topics.DELIVERIES_HTTPS.name(), lead.leadId(), lead));
+            }
+            producer.flush();
+        }
+    }
+}
