@@ -1,0 +1,124 @@
+package dev.leadpipe.sink.salesforce;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.LeadJson;
+import dev.leadpipe.core.topic.Topics;
+
+/** Leads, destinations, keys and publishing for the sink-salesforce tests. */
+final class SalesforceLeads {
+    static final String CANARY_SECRET = "CANARY-sf-client-secret-9c1d";
+    static final String USER = "integration.user@contoso.example";
+    static final String EMAIL = "mei.lin@contoso.example";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SalesforceLeads() {
+    }
+
+    static Lead lead(String leadId, String offerId) {
+        try {
+            LeadJson.Result result = LeadJson.read(JSON.readTree("""
+                    {"leadId": "%s", "offerId": "%s", "receivedAt": "2026-11-24T08:15:30.123Z",
+                     "UserDetails": {"FirstName": "Mei", "LastName": "Lin", "Email": "%s",
+                                     "Phone": "+886 2 1234 5678", "Country": "TW", "Company": "Contoso", "Title": "CTO"},
+                     "LeadSource": "AzureMarketplace-INS|contoso.widget-saas", "ActionCode": "INS",
+                     "OfferTitle": "Contoso Widget SaaS", "Description": "Install of the widget"}
+                    """.formatted(leadId, offerId, EMAIL)));
+            if (!result.ok()) {
+                throw new IllegalArgumentException(result.errors().toString());
+            }
+            return result.lead();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static KeyPair rsa() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String pem(KeyPair keys) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    static LeadDestination clientCredentials(String offerId, String loginUrl, String clientId, String secret) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(SalesforceDestinationClient.LOGIN_URL, loginUrl);
+        s.put(SalesforceDestinationClient.CLIENT_ID, clientId);
+        s.put(SalesforceDestinationClient.CLIENT_SECRET, secret);
+        return destination(offerId, s);
+    }
+
+    static LeadDestination jwt(String offerId, String loginUrl, String clientId, String user, String pem) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(SalesforceDestinationClient.LOGIN_URL, loginUrl);
+        s.put(SalesforceDestinationClient.CLIENT_ID, clientId);
+        s.put(SalesforceDestinationClient.USER_NAME, user);
+        s.put(SalesforceDestinationClient.PRIVATE_KEY, pem);
+        return destination(offerId, s);
+    }
+
+    static LeadDestination webToLead(String offerId, String webToLeadUrl, String orgId) {
+        return destination(offerId, Map.of(SalesforceDestinationClient.WEB_TO_LEAD_URL, webToLeadUrl,
+                SalesforceDestinationClient.ORGANIZATION_ID, orgId));
+    }
+
+    static LeadDestination destination(String offerId, Map<String, String> settings) {
+        return new LeadDestination(offerId, DestinationType.SALESFORCE, settings, List.of("ops@contoso.example"), 1,
+                Instant.parse("2026-11-24T08:00:00Z"));
+    }
+
+    static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
+        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
+            for (LeadDestination d : destinations) {
+                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
+            }
+        }
+    }
+
+    /** Publishes the leads to deliveries.salesforce; {@code replayCount} > 0 adds the replay header. */
+    static void publishLeads(String bootstrap, List<Lead> leads, int replayCount) throws Exception {
+        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+                Topics.DELIVERIES_SALESFORCE.keySerde().serializer(),
+                Topics.DELIVERIES_SALESFORCE.valueSerde().serializer())) {
+            for (Lead lead : leads) {
+                ProducerRecord<String, Lead> record =
+                        new ProducerRecord<>(Topics.DELIVERIES_SALESFORCE.name(), lead.leadId(), lead);
+                if (replayCount > 0) {
+                    record.headers().add(new RecordHeader(PipelineHeaders.REPLAY_COUNT,
+                            Integer.toString(replayCount).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+}
