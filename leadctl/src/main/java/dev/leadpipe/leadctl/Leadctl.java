@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code leadctl}, the operator CLI of leadpipe: list, show and replay dead-lettered leads
- * ({@code leadctl dlq list|show|replay}). The global option {@code --bootstrap-servers} (accepted before or after the
+ * ({@code leadctl dlq list|show|replay}), and configure and validate offers' lead destinations through the ingest API
+ * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}). The global option {@code --bootstrap-servers} (accepted before or after the
  * subcommand) defaults to the environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, else the first line of
  * {@code .leadpipe/bootstrap-servers} in the current directory (written by the local run), else
  * {@code localhost:9092}.
@@ -40,9 +41,9 @@ import picocli.CommandLine.Spec;
  * (commands catch their own failures; every command's usage text is reduced to the hint on a usage error).
  */
 @Command(name = "leadctl", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        subcommands = DlqCommand.class,
-        description = "Operate leadpipe: inspect and replay dead-lettered leads.",
-        footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka unreachable, 130 interrupted."})
+        subcommands = {DlqCommand.class, DestinationsCommand.class},
+        description = "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations.",
+        footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka or the ingest service unreachable, 130 interrupted."})
 public final class Leadctl implements Runnable {
     static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
@@ -76,7 +77,7 @@ public final class Leadctl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq)");
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq or destinations)");
     }
 
     /** The Kafka address: the option, else the environment, else the local run's file, else localhost:9092. */

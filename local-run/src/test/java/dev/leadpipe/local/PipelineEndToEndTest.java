@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
@@ -69,10 +72,13 @@ class PipelineEndToEndTest {
     static void startPipeline() throws Exception {
         pipeline = RunningPipeline.start(KAFKA.bootstrapServers());
         putDestination("e2e.table-offer", "{\"type\":\"table\",\"settings\":{\"connectionString\":\"UseDevelopmentStorage=true\"}}");
-        putDestination("e2e.crm-offer", "{\"type\":\"dynamics\",\"settings\":{\"instanceUrl\":\"https://e2e.crm.dynamics.com\",\"clientSecret\":\"canary-e2e-secret\"}}");
+        putDestination("e2e.crm-offer", "{\"type\":\"dynamics\",\"settings\":{\"instanceUrl\":\"https://e2e.crm.dynamics.com\","
+                + "\"tenantId\":\"e2e.onmicrosoft.com\",\"applicationId\":\"0a0a0a0a-1111-4111-8111-000000000001\",\"clientSecret\":\"canary-e2e-secret\"}}");
         putDestination("e2e.sf-offer", "{\"type\":\"salesforce\",\"settings\":{\"organizationId\":\"00D5g000004XyZ1\"}}");
         putDestination("e2e.flow-offer", "{\"type\":\"https\",\"settings\":{\"url\":\"https://flow.example/invoke?sig=canary\"}}");
-        putDestination("e2e.blob-offer", "{\"type\":\"blob\",\"settings\":{}}");
+        // the API refuses blob now; an offer configured before blob was retired still has one on the topic
+        SystemTestSupport.writeDestinationToTopic(KAFKA.bootstrapServers(), new LeadDestination("e2e.blob-offer",
+                DestinationType.BLOB, Map.of(), List.of(), 1, Instant.parse("2020-01-01T00:00:00Z")));
         putDestination("e2e.none-offer", "{\"type\":\"none\",\"settings\":{}}");
         Thread.sleep(1_000); // the router's global table of destinations catches up with the compacted topic
     }

@@ -1,0 +1,284 @@
+package dev.leadpipe.leadctl;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.leadpipe.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code leadctl destinations get|apply|delete|validate|publish}: an offer's lead configuration, through the ingest
+ * service's HTTP API ({@code --api-url}, default {@code $LEADPIPE_API_URL}, else {@code ./.leadpipe/api-url} written
+ * by the local run, else {@value #DEFAULT_API}). Secrets are shown masked, as the API returns them. A refused
+ * request prints one line naming every bad field and exits 1; an unreachable API exits 3.
+ */
+@Command(name = "destinations", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+        subcommands = {DestinationsCommand.Get.class, DestinationsCommand.Apply.class, DestinationsCommand.Delete.class,
+                DestinationsCommand.Validate.class, DestinationsCommand.Publish.class},
+        description = {"Configure offers' lead destinations (through the ingest service's HTTP API).",
+                "Secrets are encrypted before they are stored and always shown masked."})
+final class DestinationsCommand implements Runnable {
+    static final String DEFAULT_API = "http://127.0.0.1:8080";
+    static final String API_FILE = ".leadpipe/api-url";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--api-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "The ingest service. Default: $LEADPIPE_API_URL, else ./" + API_FILE + " (written by bin/run-local), else "
+                    + DEFAULT_API + ".")
+    String apiUrlOption;
+
+    @Spec
+    void installCompactUsageErrors(CommandSpec spec) {
+        Leadctl.compactUsageErrors(spec);
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (get, apply, delete, validate or publish)");
+    }
+
+    /** The shared work of the subcommands: the API's address, requests, and turning answers into output. */
+    abstract static class ApiCommand extends LeadctlCommand {
+        @Parameters(index = "0", paramLabel = "OFFER_ID", description = "The offer, as publisherId.offerId.")
+        String offerId;
+
+        String apiUrl() {
+            DestinationsCommand parent = (DestinationsCommand) spec.parent().userObject();
+            if (parent.apiUrlOption != null && !parent.apiUrlOption.isBlank()) {
+                return strip(parent.apiUrlOption);
+            }
+            String env = System.getenv("LEADPIPE_API_URL");
+            if (env != null && !env.isBlank()) {
+                return strip(env);
+            }
+            Path file = Path.of(System.getProperty("user.dir", ".")).resolve(API_FILE);
+            try {
+                if (Files.isRegularFile(file)) {
+                    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                        if (!line.isBlank()) {
+                            return strip(line);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // fall back to the default
+            }
+            return DEFAULT_API;
+        }
+
+        private static String strip(String url) {
+            String u = url.trim();
+            return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+        }
+
+        String destinationPath() {
+            return "/v1/offers/" + offerId + "/lead-destination";
+        }
+
+        /** Sends the request; the answer's status and JSON body (null when it had none). */
+        Answer send(String method, String path, String jsonBody, Duration timeout) {
+            String url = apiUrl();
+            HttpRequest.Builder b;
+            try {
+                b = HttpRequest.newBuilder(URI.create(url + path)).timeout(timeout);
+            } catch (IllegalArgumentException e) {
+                throw new LeadctlException(ExitCodes.USAGE, "--api-url is not a URL");
+            }
+            b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+            if (jsonBody != null) {
+                b.header("Content-Type", "application/json");
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                JsonNode json = null;
+                if (!r.body().isBlank()) {
+                    try {
+                        json = Json.MAPPER.readTree(r.body());
+                    } catch (IOException e) {
+                        throw new LeadctlException(ExitCodes.FAILURE, url + " answered HTTP " + r.statusCode() + " without JSON: is it the ingest service?");
+                    }
+                }
+                return new Answer(r.statusCode(), json);
+            } catch (HttpTimeoutException e) {
+                throw new LeadctlException(ExitCodes.FAILURE, "the ingest service at " + url + " did not answer within " + timeout.toSeconds() + " s");
+            } catch (ConnectException e) {
+                throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the ingest service at " + url
+                        + " (start it, e.g. bin/run-local, or pass --api-url)");
+            } catch (IOException e) {
+                throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the ingest service at " + url + ": " + e.getClass().getSimpleName());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LeadctlException(ExitCodes.INTERRUPTED, "interrupted");
+            }
+        }
+
+        /** Fails with one line from a problem answer: its detail and every bad field. */
+        static LeadctlException refused(Answer a) {
+            JsonNode p = a.json == null ? Json.MAPPER.createObjectNode() : a.json;
+            StringBuilder line = new StringBuilder(p.path("title").asText("HTTP " + a.status));
+            if (p.hasNonNull("detail")) {
+                line.append(": ").append(p.get("detail").asText());
+            }
+            List<String> fields = new ArrayList<>();
+            p.path("errors").forEach(e -> fields.add(e.path("pointer").asText() + " " + e.path("detail").asText()));
+            if (!fields.isEmpty()) {
+                line.append(" [").append(String.join("; ", fields)).append("]");
+            }
+            return new LeadctlException(a.status == 404 ? ExitCodes.NOT_FOUND : ExitCodes.FAILURE, line.toString());
+        }
+
+        void printJson(JsonNode json) {
+            try {
+                out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Prints a test lead's outcome in one line; exit 0 when delivered. */
+        int printTestLead(JsonNode t) {
+            if ("delivered".equals(t.path("outcome").asText())) {
+                out().printf("delivered: test lead %s is in the %s destination as record %s (%d ms)%n",
+                        t.path("leadId").asText(), t.path("destinationType").asText(), t.path("destinationRecordId").asText(),
+                        t.path("elapsedMs").asLong());
+                return ExitCodes.OK;
+            }
+            out().printf("%s: test lead %s failed with %s: %s%s%n", t.path("outcome").asText(), t.path("leadId").asText(),
+                    t.path("errorClass").asText(), t.path("remediation").asText(),
+                    t.hasNonNull("detail") ? " (" + t.get("detail").asText() + ")" : "");
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    record Answer(int status, JsonNode json) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an offer's lead destination (secrets masked).")
+    static final class Get extends ApiCommand {
+        @Override
+        int execute() {
+            Answer a = send("GET", destinationPath(), null, Duration.ofSeconds(30));
+            if (!a.ok()) {
+                throw refused(a);
+            }
+            printJson(a.json());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"Create or replace an offer's lead destination from a JSON file:",
+                    "{\"type\": \"table\", \"settings\": {...}, \"contactEmails\": [...], \"notifications\": \"per-lead\"}.",
+                    "A secret given as ******** keeps its stored value."})
+    static final class Apply extends ApiCommand {
+        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The configuration (JSON); - reads stdin.")
+        String file;
+
+        @Override
+        int execute() {
+            String body;
+            try {
+                body = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                        : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new LeadctlException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getClass().getSimpleName());
+            }
+            Answer a = send("PUT", destinationPath(), body, Duration.ofSeconds(30));
+            if (!a.ok()) {
+                throw refused(a);
+            }
+            err().println((a.status() == 201 ? "created" : "updated") + " the lead destination of " + offerId
+                    + " (version " + a.json().path("version").asLong() + "); check it with: leadctl destinations validate " + offerId);
+            printJson(a.json());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove an offer's lead destination.")
+    static final class Delete extends ApiCommand {
+        @Override
+        int execute() {
+            Answer a = send("DELETE", destinationPath(), null, Duration.ofSeconds(30));
+            if (!a.ok()) {
+                throw refused(a);
+            }
+            out().println("deleted the lead destination of " + offerId);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = {"Send a MSFT_TEST_<ticks> test lead through the pipeline to the offer's destination and print its outcome:",
+                    "delivered with the destination's record id, or the error class and its fix. Exit 0 only when delivered."})
+    static final class Validate extends ApiCommand {
+        @Override
+        int execute() {
+            Answer a = send("POST", destinationPath() + "/validate", null, Duration.ofMinutes(11));
+            if (!a.ok()) {
+                throw refused(a);
+            }
+            return printTestLead(a.json());
+        }
+    }
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = {"Check that the offer may be published: offer types that collect leads need a destination,",
+                    "and the test lead must be delivered. Exit 0 when publishable."})
+    static final class Publish extends ApiCommand {
+        @Option(names = "--offer-type", required = true, paramLabel = "TYPE",
+                description = "saas, consulting-service, dynamics-365-customer-engagement, dynamics-365-finance-and-operations, "
+                        + "dynamics-365-business-central, azure-application, ...")
+        String offerType;
+
+        @Option(names = "--listing-option", paramLabel = "OPTION", description = "contact-me, free-trial, get-it-now or test-drive.")
+        String listingOption;
+
+        @Override
+        int execute() {
+            ObjectNode body = Json.MAPPER.createObjectNode().put("offerType", offerType);
+            if (listingOption != null) {
+                body.put("listingOption", listingOption);
+            }
+            Answer a = send("POST", "/v1/offers/" + offerId + "/publish", body.toString(), Duration.ofMinutes(11));
+            if (a.status() == 422 && a.json() != null && a.json().has("testLead")) {
+                printTestLead(a.json().get("testLead"));
+                throw refused(a);
+            }
+            if (!a.ok()) {
+                throw refused(a);
+            }
+            out().println("publishable: " + offerId + " (" + offerType + ")");
+            if (a.json().hasNonNull("testLead")) {
+                printTestLead(a.json().get("testLead"));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.leadpipe.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.leadpipe.azurite.testing.AzuriteExtension;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.fakes.FakeAzureAd;
+import dev.leadpipe.fakes.FakeDataverse;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.leadctl.Leadctl;
+import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
+import dev.leadpipe.sink.runtime.SinkConfig;
+import dev.leadpipe.sink.runtime.SinkRuntime;
+import dev.leadpipe.sink.table.TableDestinationClient;
+import picocli.CommandLine;
+
+/**
+ * A publisher's lead configuration, validated the marketplace's way, through the whole pipeline (ingest, router,
+ * sink-table into Azurite, sink-dynamics against the Azure AD and Dataverse stand-ins): the test lead's outcome is
+ * the answer, over HTTP and through {@code leadctl destinations validate}. A canary client secret is stored only
+ * encrypted, shown masked, and still signs the sink in.
+ */
+class LeadConfigurationSystemTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension
+    static final AzuriteExtension AZURITE = AzuriteExtension.persistent();
+
+    private static final String TENANT = "8d5c1a4e-0b7f-4f7e-9a57-3c2f5f0e1d11";
+    private static final String APP = "0c0c0c0c-3333-4333-8333-000000000001";
+    private static final String CANARY_SECRET = "CANARY-validation-secret-93kd";
+
+    private static RunningPipeline pipeline;
+    private static FakeAzureAd aad;
+    private static FakeDataverse dataverse;
+    private static SinkRuntime tableSink;
+    private static SinkRuntime dynamicsSink;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = RunningPipeline.start(KAFKA.bootstrapServers());
+        aad = FakeAzureAd.start().addApp(TENANT, APP, CANARY_SECRET);
+        dataverse = FakeDataverse.start(aad);
+        tableSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+                new TableDestinationClient(Duration.ofSeconds(5)));
+        dynamicsSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+                new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(10)));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {dynamicsSink, tableSink, pipeline, dataverse, aad}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private static JsonNode put(String offerId, String body) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/offers/" + offerId + "/lead-destination"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return SystemTestSupport.HTTP.send(request.timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + pipeline.ingestPort() + path);
+    }
+
+    private static String dynamics(String secret) {
+        return """
+                {"type": "dynamics", "settings": {"instanceUrl": "%s", "tenantId": "%s", "applicationId": "%s",
+                 "clientSecret": "%s"}, "contactEmails": ["crm@contoso.example"]}
+                """.formatted(dataverse.url(), TENANT, APP, secret);
+    }
+
+    private static SystemTestSupport.CliResult leadctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Leadctl.commandLine(new Leadctl(), new PrintWriter(out, true), new PrintWriter(err, true));
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, 2);
+        all[2] = "--api-url";
+        all[3] = "http://127.0.0.1:" + pipeline.ingestPort();
+        System.arraycopy(args, 2, all, 4, args.length - 2);
+        return new SystemTestSupport.CliResult(cli.execute(all), out.toString(), err.toString());
+    }
+
+    @Test
+    void validatingAWorkingTableDestinationAnswersDeliveredWithTheEntityKeys() throws Exception {
+        String offer = "contoso.validate-table";
+        put(offer, "{\"type\": \"table\", \"settings\": {\"connectionString\": " + Json.MAPPER.writeValueAsString(AZURITE.connectionString()) + "}}");
+
+        HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = Json.MAPPER.readTree(r.body());
+        assertThat(answer.path("outcome").asText()).isEqualTo("delivered");
+        String leadId = answer.path("leadId").asText();
+        assertThat(leadId).matches("MSFT_TEST_\\d{18}");
+        assertThat(answer.path("destinationRecordId").asText()).isEqualTo("MarketplaceLeads/" + offer + "/" + leadId);
+        assertThat(SystemTestSupport.entityCount(AZURITE.connectionString(), offer)).isEqualTo(1);
+
+        SystemTestSupport.CliResult cli = leadctl("destinations", "validate", offer);
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).startsWith("delivered: test lead MSFT_TEST_").contains("MarketplaceLeads/" + offer + "/MSFT_TEST_");
+
+        HttpResponse<String> publish = post("/v1/offers/" + offer + "/publish", "{\"offerType\": \"consulting-service\"}");
+        assertThat(publish.statusCode()).as(publish.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(publish.body()).path("published").asBoolean()).isTrue();
+        assertThat(SystemTestSupport.entityCount(AZURITE.connectionString(), offer)).isEqualTo(3);
+    }
+
+    @Test
+    void validatingADynamicsDestinationWithABadSecretAnswersTheClassAndItsFix() throws Exception {
+        String offer = "litware.validate-bad-secret";
+        put(offer, dynamics("not-the-secret-anymore"));
+
+        HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
+        assertThat(r.statusCode()).as("answered within the configured timeout: " + r.body()).isEqualTo(200);
+        JsonNode answer = Json.MAPPER.readTree(r.body());
+        assertThat(answer.path("outcome").asText()).isEqualTo("dead_lettered");
+        assertThat(answer.path("errorClass").asText()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.code());
+        assertThat(answer.path("remediation").asText()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
+        assertThat(r.body()).doesNotContain("not-the-secret-anymore");
+
+        SystemTestSupport.CliResult cli = leadctl("destinations", "validate", offer);
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.out()).contains("AAD_INVALID_CLIENT_SECRET").contains("Certificates & secrets");
+
+        HttpResponse<String> publish = post("/v1/offers/" + offer + "/publish", "{\"offerType\": \"saas\", \"listingOption\": \"contact-me\"}");
+        assertThat(publish.statusCode()).isEqualTo(422);
+        assertThat(Json.MAPPER.readTree(publish.body()).path("testLead").path("errorClass").asText())
+                .isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.code());
+    }
+
+    @Test
+    void anEncryptedSecretIsMaskedNeverStoredInClearAndStillSignsTheSinkIn() throws Exception {
+        String offer = "contoso.validate-encrypted";
+        JsonNode stored = put(offer, dynamics(CANARY_SECRET));
+        assertThat(stored.path("settings").path("clientSecret").asText()).isEqualTo(LeadDestination.MASK);
+        assertThat(send(HttpRequest.newBuilder(uri("/v1/offers/" + offer + "/lead-destination")).GET()).body())
+                .contains(LeadDestination.MASK).doesNotContain(CANARY_SECRET);
+
+        HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
+        JsonNode answer = Json.MAPPER.readTree(r.body());
+        assertThat(answer.path("outcome").asText()).as(r.body()).isEqualTo("delivered");
+        assertThat(dataverse.record(answer.path("leadId").asText())).isNotNull();
+        assertThat(answer.path("destinationRecordId").asText()).isEqualTo(dataverse.record(answer.path("leadId").asText()).id());
+
+        assertThat(SystemTestSupport.rawText(KAFKA.bootstrapServers(), Topics.LEAD_DESTINATIONS))
+                .contains(offer).doesNotContain(CANARY_SECRET);
+        SystemTestSupport.CliResult get = leadctl("destinations", "get", offer);
+        assertThat(get.exitCode()).isZero();
+        assertThat(get.out()).contains(LeadDestination.MASK).doesNotContain(CANARY_SECRET);
+    }
+
+    @Test
+    void leadctlReportsEveryBadFieldInOneLine() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bad-destination", ".json");
+        java.nio.file.Files.writeString(file, "{\"type\": \"dynamics\", \"settings\": {\"instanceUrl\": \"http://x.example\", \"tenantId\": \"?\"}}");
+        SystemTestSupport.CliResult cli = leadctl("destinations", "apply", "contoso.cli-bad", "-f", file.toString());
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.err().lines().count()).isEqualTo(1);
+        assertThat(cli.err()).contains("/settings/instanceUrl").contains("/settings/tenantId").contains("/settings ");
+    }
+}
