@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.leadpipe.azurite.AzuriteServer;
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ingest.IngestConfig;
@@ -29,6 +30,8 @@ import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.fakes.FakeAzureAd;
 import dev.leadpipe.fakes.FakeDataverse;
+import dev.leadpipe.fakes.FakeHttpsReceiver;
+import dev.leadpipe.fakes.FakeSalesforce;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 import dev.leadpipe.leadctl.Leadctl;
 import dev.leadpipe.router.RouterApp;
@@ -37,12 +40,15 @@ import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.sink.dynamics.DynamicsSinkApp;
+import dev.leadpipe.sink.https.HttpsDestinationClient;
+import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
 import dev.leadpipe.sink.table.TableDestinationClient;
 import picocli.CommandLine;
 
 /**
  * The whole pipeline on one machine: a real embedded Kafka broker (or {@code KAFKA_BOOTSTRAP_SERVERS}), the router,
- * Azurite with sink-table, sink-dynamics against local Azure AD and Dataverse stand-ins, and the ingest service, in
+ * Azurite with sink-table, sink-dynamics against local Azure AD and Dataverse stand-ins, sink-salesforce against a
+ * local Salesforce, sink-https against a local receiver that verifies signatures, and the ingest service, in
  * this JVM. Loads the sample offer destinations and posts the sample feed through the
  * real HTTP API, prints one line per lead with what happened to it, then keeps serving (and printing the fate of
  * any further lead) until Ctrl-C. Prints ids, offers and error classes only, never customer data or secrets.
@@ -56,11 +62,20 @@ public final class LocalPipeline {
     /** Where leadctl looks for the local broker's address. */
     private static final Path BOOTSTRAP_FILE = Path.of(".leadpipe", "bootstrap-servers");
     /** The delivery topics whose sink this local run starts; leads on the others wait there. */
-    private static final Set<String> SINKS_RUNNING = Set.of(Topics.DELIVERIES_TABLE.name(), Topics.DELIVERIES_DYNAMICS.name());
+    private static final Set<String> SINKS_RUNNING = Set.of(Topics.DELIVERIES_TABLE.name(), Topics.DELIVERIES_DYNAMICS.name(),
+            Topics.DELIVERIES_SALESFORCE.name(), Topics.DELIVERIES_HTTPS.name());
     /** The Azure AD directory, application and secret the sample Dynamics offer uses; the local Azure AD knows them. */
     private static final String SAMPLE_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     private static final String SAMPLE_APP = "0b2a4c0e-6f1d-4c1e-9a7e-3b5d2f8e9c10";
     private static final String SAMPLE_SECRET = "local-sample-secret-not-real";
+    /** The Salesforce connected app and organisation of the sample Salesforce offers; the local Salesforce knows them. */
+    private static final String SAMPLE_SF_CLIENT = "3MVG9local.sample.connected.app";
+    private static final String SAMPLE_SF_SECRET = "local-sample-sf-secret-not-real";
+    private static final String SAMPLE_SF_ORG = "00D5g000004XyZ1";
+    /** The HMAC key of the sample HTTPS offer; the local receiver verifies every delivery with it. */
+    private static final String SAMPLE_SIGNING_SECRET = "local-sample-signing-secret";
+    /** Where leadctl destinations looks for the local ingest API. */
+    private static final Path API_URL_FILE = Path.of(".leadpipe", "api-url");
 
     public static void main(String[] args) throws Exception {
         Path samples = Path.of(args.length > 0 ? args[0] : "deploy/local");
@@ -117,10 +132,28 @@ public final class LocalPipeline {
         toClose.add(0, dynamicsSink);
         System.out.println("sink-dynamics running (deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD)");
 
+        FakeSalesforce salesforce = FakeSalesforce.start().addClientCredentialsApp(SAMPLE_SF_CLIENT, SAMPLE_SF_SECRET)
+                .addOrg(SAMPLE_SF_ORG);
+        toClose.add(0, salesforce);
+        System.out.println("Salesforce local stand-in (OAuth, REST API, Web-to-Lead) at " + salesforce.url());
+        SinkRuntime salesforceSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30)),
+                new SalesforceDestinationClient(null, Duration.ofSeconds(30)));
+        toClose.add(0, salesforceSink);
+        System.out.println("sink-salesforce running (deliveries.salesforce -> REST upsert on LeadpipeLeadId__c, or Web-to-Lead)");
+
+        FakeHttpsReceiver receiver = FakeHttpsReceiver.start(SAMPLE_SIGNING_SECRET);
+        toClose.add(0, receiver);
+        System.out.println("HTTPS      local receiver (stands in for a Power Automate flow, verifies the HMAC signature) at " + receiver.baseUrl());
+        SinkRuntime httpsSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30)),
+                new HttpsDestinationClient(null, Duration.ofSeconds(30)));
+        toClose.add(0, httpsSink);
+        System.out.println("sink-https running (deliveries.https -> POST of the marketplace JSON, HMAC-SHA256 signed)");
+
         IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()));
         toClose.add(0, ingest);
         String base = "http://127.0.0.1:" + ingest.port();
         System.out.println("Ingest     " + base + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");
+        Files.writeString(API_URL_FILE, base + "\n");
 
         Map<String, Integer> firstIndexOf = new ConcurrentHashMap<>();
         // Once the table is printed, every change of a lead's fate is printed as it happens (a replayed lead delivered,
@@ -139,11 +172,20 @@ public final class LocalPipeline {
         for (Path file : destinationFiles(samples)) {
             String offerId = file.getFileName().toString().replaceFirst("\\.json$", "");
             String requestBody = Files.readString(file).replace("{{azurite.tableEndpoint}}", azurite.tableEndpoint())
-                    .replace("{{dataverse.url}}", dataverse.url());
+                    .replace("{{dataverse.url}}", dataverse.url()).replace("{{salesforce.url}}", salesforce.url())
+                    .replace("{{salesforce.webToLeadUrl}}", salesforce.webToLeadUrl())
+                    .replace("{{https.url}}", receiver.url("/workflows/local/triggers/manual/paths/invoke"));
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/offers/" + offerId + "/lead-destination"))
                     .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(requestBody)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.MAPPER.readTree(r.body());
+            if (r.statusCode() == 422 && body.path("errors").path(0).path("pointer").asText().equals("/type")) {
+                // blob: the API refuses it now; offers configured before it was retired still have one on the topic
+                writeLegacyDestination(bootstrap, Json.MAPPER.readValue(requestBody, LeadDestination.class), offerId);
+                System.out.printf("  %-34s %-11s refused by the API (%s); stored straight on the topic as a configuration from before%n",
+                        offerId, "blob", "no longer supported");
+                continue;
+            }
             System.out.printf("  %-34s %-11s %s%n", offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
         }
         System.out.printf("  %-34s (none: this offer has no destination on purpose)%n", "tailspin.noconfig-offer");
@@ -185,6 +227,17 @@ public final class LocalPipeline {
         System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
         System.out.println("From now on every new outcome is printed below as it happens (marked 'now'). Ctrl-C stops everything.");
         stopped.await();
+    }
+
+    /** Writes an offer's destination straight to the compacted topic, bypassing the API's checks. */
+    private static void writeLegacyDestination(String bootstrap, LeadDestination parsed, String offerId) throws Exception {
+        LeadDestination legacy = new LeadDestination(offerId, parsed.type(), parsed.settings(), parsed.contactEmails(), 1,
+                java.time.Instant.parse("2020-01-01T00:00:00Z"));
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.<String, Object>of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, legacy)).get();
+        }
     }
 
     /** Runs a start-up step whose library prints to stdout (Kafka's storage formatter does), keeping the table clean. */
