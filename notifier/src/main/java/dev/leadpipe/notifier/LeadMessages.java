@@ -1,0 +1,162 @@
+package dev.leadpipe.notifier;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.lead.EduEmail;
+import dev.leadpipe.core.lead.Lead;
+
+/**
+ * Writes the subject and plain-text body of the notification e-mails. Its only inputs are a lead's ids, offer,
+ * offer title, source, action and time, the destination type, and whether the customer's e-mail is .edu: it never
+ * reads a customer's name, e-mail address, phone, company or title, so no mail it writes can contain them.
+ */
+final class LeadMessages {
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    /** Short label (subject) and words (body) per marketplace action code. */
+    private static final Map<String, String[]> ACTIONS = Map.of(
+            "INS", new String[] {"Get it now", "installed the offer (\"Get it now\")"},
+            "PLT", new String[] {"Free trial", "started a trial"},
+            "DNC", new String[] {"Contact me", "asked to be contacted (\"Contact me\")"},
+            "Create", new String[] {"Create", "created the offer (\"Create\")"},
+            "StartTestDrive", new String[] {"Test drive", "started a test drive"});
+
+    static final String EDU_NOTE = "The customer's e-mail domain is .edu, so, for privacy, no personal data about this"
+            + " customer was kept or passed on: only the lead id, offer, action and time are known.";
+
+    private LeadMessages() {
+    }
+
+    /** The action code of a lead: its ActionCode, else the action of its LeadSource, else null. */
+    static String actionCode(Lead lead) {
+        String code = lead.actionCode();
+        if (code == null || code.isBlank()) {
+            code = lead.parsedLeadSource().action();
+        }
+        return code == null || code.isBlank() ? null : code.strip();
+    }
+
+    static String actionLabel(String code) {
+        if (code == null) {
+            return "unknown action";
+        }
+        String[] known = ACTIONS.get(code);
+        return known == null ? code : known[0];
+    }
+
+    static String actionWords(String code) {
+        if (code == null) {
+            return "did something the marketplace did not name";
+        }
+        String[] known = ACTIONS.get(code);
+        return known == null ? "action " + code : known[1];
+    }
+
+    static boolean isEdu(Lead lead) {
+        return EduEmail.isEdu(lead.userDetails().email());
+    }
+
+    static String time(Instant at) {
+        return at == null ? "unknown" : UTC.format(at);
+    }
+
+    /** Where the publisher finds a lead delivered to a destination of this type. */
+    static String whereToFind(DestinationType type) {
+        if (type == null) {
+            return "not delivered: the offer has no working lead destination; the lead is held and can be replayed"
+                    + " once one is configured.";
+        }
+        return switch (type) {
+            case TABLE -> "the MarketplaceLeads table of your storage account.";
+            case DYNAMICS -> "Leads in Dynamics 365; search for the lead id.";
+            case SALESFORCE -> "Leads in Salesforce; search for the lead id.";
+            case HTTPS -> "your HTTPS endpoint, which received the lead with its lead id.";
+            case NONE, BLOB -> "not delivered: the offer has no working lead destination; the lead is held and can"
+                    + " be replayed once one is configured.";
+        };
+    }
+
+    static String subject(Lead lead) {
+        return "New " + (lead.test() ? "test lead" : "lead") + " for " + oneLine(lead.offerId())
+                + " (" + oneLine(actionLabel(actionCode(lead))) + ")";
+    }
+
+    static String body(Lead lead, Instant handledAt, DestinationType type, String lookupUrl) {
+        StringBuilder b = new StringBuilder();
+        b.append(lead.test() ? "A test lead" : "A new lead").append(" arrived for your marketplace offer.\n\n");
+        b.append("Offer:       ").append(lead.offerId()).append('\n');
+        if (lead.offerTitle() != null && !lead.offerTitle().isBlank()) {
+            b.append("Offer title: ").append(oneLine(lead.offerTitle())).append('\n');
+        }
+        String code = actionCode(lead);
+        b.append("Action:      the customer ").append(actionWords(code)).append('\n');
+        b.append("Received:    ").append(time(lead.receivedAt() != null ? lead.receivedAt() : handledAt)).append('\n');
+        b.append("Lead id:     ").append(lead.leadId()).append('\n');
+        if (lead.leadSource() != null && !lead.leadSource().isBlank()) {
+            b.append("Lead source: ").append(oneLine(lead.leadSource())).append('\n');
+        }
+        if (lead.test()) {
+            b.append("\nThis is a test lead sent by the marketplace, not a real customer.\n");
+        }
+        if (isEdu(lead)) {
+            b.append('\n').append(EDU_NOTE).append('\n');
+        }
+        b.append("\nWhere to find the lead: ").append(whereToFind(type)).append('\n');
+        lookup(b, lookupUrl);
+        b.append("\nThis e-mail holds no customer personal data; the lead itself is in your lead destination.\n");
+        return b.toString();
+    }
+
+    /** A day's (one interval's) summary of one offer's leads. */
+    static String digestSubject(String offerId, int leads) {
+        return "Lead digest for " + oneLine(offerId) + ": " + leads + (leads == 1 ? " new lead" : " new leads");
+    }
+
+    static String digestBody(String offerId, String offerTitle, Map<String, Integer> byAction, int edu, int test,
+                             Instant first, Instant last, List<String> leadIds, DestinationType type, String lookupUrl) {
+        StringBuilder b = new StringBuilder();
+        b.append("Your marketplace offer received ").append(leadIds.size())
+                .append(leadIds.size() == 1 ? " new lead" : " new leads").append(" in this period.\n\n");
+        b.append("Offer:       ").append(offerId).append('\n');
+        if (offerTitle != null && !offerTitle.isBlank()) {
+            b.append("Offer title: ").append(oneLine(offerTitle)).append('\n');
+        }
+        b.append("First lead:  ").append(time(first)).append('\n');
+        b.append("Last lead:   ").append(time(last)).append('\n');
+        b.append("\nLeads by action:\n");
+        byAction.forEach((code, n) -> b.append("  ").append(n).append(" x the customer ")
+                .append(actionWords(code)).append('\n'));
+        if (test > 0) {
+            b.append("\n").append(test).append(test == 1 ? " of them is a test lead" : " of them are test leads")
+                    .append(" sent by the marketplace.\n");
+        }
+        if (edu > 0) {
+            b.append('\n').append(edu).append(edu == 1 ? " lead comes" : " leads come")
+                    .append(" from a customer whose e-mail domain is .edu, so, for privacy, no personal data about")
+                    .append(edu == 1 ? " that customer" : " those customers")
+                    .append(" was kept or passed on: only the lead id, offer, action and time are known.\n");
+        }
+        b.append("\nLead ids:\n");
+        leadIds.forEach(id -> b.append("  ").append(id).append('\n'));
+        b.append("\nWhere to find the leads: ").append(whereToFind(type)).append('\n');
+        lookup(b, lookupUrl);
+        b.append("\nThis e-mail holds no customer personal data; the leads themselves are in your lead destination.\n");
+        return b.toString();
+    }
+
+    private static void lookup(StringBuilder b, String lookupUrl) {
+        if (lookupUrl != null) {
+            b.append("You can also look a lead up by its id at ").append(lookupUrl).append('\n');
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("[\\r\\n\\t]+", " ").strip();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.leadpipe.notifier;
+
+import static dev.leadpipe.notifier.NotifierLeads.PERSONAL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.icegreen.greenmail.util.GreenMail;
+
+import dev.leadpipe.core.destination.NotificationMode;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+
+/**
+ * A per-lead offer with two contacts: one e-mail per lead reaches each contact, holding the lead id, offer and action
+ * but no customer personal data; the .edu lead says its data was withheld; the test lead says so; a replayed record
+ * and a lead of an offer without destination send nothing.
+ */
+class LeadNotificationTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    static final String OFFER = "quokka.widget-saas";
+    static final List<String> CONTACTS = List.of("sales@quokka-pub.example", "ops@quokka-pub.example");
+    static GreenMail mail;
+
+    @BeforeAll
+    static void smtp() {
+        mail = NotifierLeads.startSmtp();
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        mail.stop();
+    }
+
+    @Test
+    void oneMailPerLeadAndContactWithoutPersonalData() throws Exception {
+        String bootstrap = KAFKA.bootstrapServers();
+        NotifierLeads.publishDestinations(bootstrap,
+                List.of(NotifierLeads.destination(OFFER, CONTACTS, NotificationMode.PER_LEAD, 1)));
+        NotifierLeads.publishLeads(bootstrap, List.of(
+                NotifierLeads.lead("lead-normal-1", OFFER, "INS"),
+                NotifierLeads.eduLead("lead-edu-1", OFFER, "DNC"),
+                NotifierLeads.testLead("lead-test-1", OFFER),
+                NotifierLeads.lead("lead-nodest-1", "quokka.no-destination", "PLT")), 0);
+        NotifierLeads.publishLeads(bootstrap, List.of(NotifierLeads.lead("lead-normal-1", OFFER, "INS")), 1);
+
+        try (Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, mail, "notifier-per-lead"))) {
+            assertThat(notifier.awaitLeadsHandled(5, Duration.ofSeconds(30))).isTrue();
+            assertThat(mail.waitForIncomingEmail(10_000, 6)).isTrue();
+            assertThat(mail.waitForIncomingEmail(1_500, 7)).as("no mail beyond one per lead and contact").isFalse();
+        }
+        MimeMessage[] received = mail.getReceivedMessages();
+        assertThat(received).hasSize(6);
+        for (MimeMessage m : received) {
+            assertThat(m.getRecipients(Message.RecipientType.TO)).extracting(Object::toString)
+                    .containsExactlyInAnyOrderElementsOf(CONTACTS);
+            assertThat(m.getContentType()).containsIgnoringCase("text/plain").containsIgnoringCase("utf-8");
+        }
+        List<String> texts = NotifierLeads.texts(received);
+        for (String t : texts) {
+            assertThat(t).contains(OFFER);
+            for (String personal : PERSONAL) {
+                assertThat(t).doesNotContainIgnoringCase(personal);
+            }
+        }
+        assertThat(texts.stream().filter(t -> t.contains("lead-normal-1"))).hasSize(2)
+                .allSatisfy(t -> assertThat(t).contains("New lead for " + OFFER + " (Get it now)")
+                        .contains("installed the offer").contains("2026-11-24 08:15:30 UTC")
+                        .contains("Leads in Dynamics 365").doesNotContain(".edu"));
+        assertThat(texts.stream().filter(t -> t.contains("lead-edu-1"))).hasSize(2)
+                .allSatisfy(t -> assertThat(t).contains("(Contact me)")
+                        .contains("e-mail domain is .edu, so, for privacy, no personal data")
+                        .doesNotContain("cs.mit.edu"));
+        assertThat(texts.stream().filter(t -> t.contains("lead-test-1"))).hasSize(2)
+                .allSatisfy(t -> assertThat(t).contains("New test lead for " + OFFER));
+        assertThat(texts).noneMatch(t -> t.contains("lead-nodest-1"));
+    }
+}

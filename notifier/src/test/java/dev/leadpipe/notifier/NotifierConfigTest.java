@@ -1,0 +1,68 @@
+package dev.leadpipe.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The notifier's settings: defaults, environment parsing, every bad variable at once, the password masked. */
+class NotifierConfigTest {
+    @Test
+    void defaults() {
+        NotifierConfig c = NotifierConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+        assertThat(c).isEqualTo(NotifierConfig.of("k:9092"));
+        assertThat(c.smtpHost()).isEqualTo("127.0.0.1");
+        assertThat(c.smtpPort()).isEqualTo(25);
+        assertThat(c.startTls()).isFalse();
+        assertThat(c.from()).isEqualTo("leads-noreply@leadpipe.local");
+        assertThat(c.groupId()).isEqualTo("leadpipe-notifier");
+        assertThat(c.digestInterval()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.leadLookupUrl()).isNull();
+        assertThat(c.smtpUser()).isNull();
+    }
+
+    @Test
+    void readsEveryVariable() {
+        NotifierConfig c = NotifierConfig.fromEnvironment(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092", "NOTIFIER_SMTP_HOST", "smtp.example", "NOTIFIER_SMTP_PORT", "587",
+                "NOTIFIER_SMTP_USER", "relay", "NOTIFIER_SMTP_PASSWORD", "pw", "NOTIFIER_SMTP_STARTTLS", "true",
+                "NOTIFIER_FROM", "leads@pub.example", "NOTIFIER_GROUP_ID", "g", "NOTIFIER_DIGEST_INTERVAL", "12h",
+                "NOTIFIER_LEAD_LOOKUP_URL", "https://ops.example/leads"));
+        assertThat(c).isEqualTo(new NotifierConfig("k:9092", "smtp.example", 587, "relay", "pw", true,
+                "leads@pub.example", "g", Duration.ofHours(12), "https://ops.example/leads"));
+    }
+
+    @Test
+    void reportsEveryBadVariableTogetherWithoutValues() {
+        Map<String, String> env = Map.of(
+                "NOTIFIER_SMTP_PORT", "seventy-CANARY1",
+                "NOTIFIER_SMTP_STARTTLS", "maybe-CANARY2",
+                "NOTIFIER_DIGEST_INTERVAL", "soon-CANARY3",
+                "NOTIFIER_SMTP_PASSWORD", "secret-CANARY4",
+                "NOTIFIER_FROM", "not-an-address-CANARY5");
+        assertThatThrownBy(() -> NotifierConfig.fromEnvironment(env))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS", "NOTIFIER_SMTP_PORT", "NOTIFIER_SMTP_STARTTLS",
+                        "NOTIFIER_DIGEST_INTERVAL", "NOTIFIER_SMTP_PASSWORD", "NOTIFIER_SMTP_USER", "NOTIFIER_FROM")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARY").doesNotContain("\n"));
+    }
+
+    @Test
+    void recordRejectsBadComponentsTogether() {
+        assertThatThrownBy(() -> new NotifierConfig(" ", "h", 0, null, null, false, "x", "g", Duration.ZERO, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("bootstrapServers", "smtpPort", "from", "digestInterval");
+    }
+
+    @Test
+    void toStringMasksThePassword() {
+        NotifierConfig c = NotifierConfig.of("k:9092").withSmtpCredentials("relay", "CANARY-smtp-password");
+        assertThat(c.toString()).doesNotContain("CANARY-smtp-password").contains(NotifierConfig.MASK)
+                .contains("relay");
+        assertThat(NotifierConfig.of("k:9092").toString()).contains("smtpPassword=none");
+        assertThat(NotifierConfig.of("sasl://bob:CANARY-kafka@k:9092").toString()).doesNotContain("CANARY-kafka");
+    }
+}

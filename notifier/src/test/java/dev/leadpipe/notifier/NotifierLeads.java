@@ -1,0 +1,171 @@
+package dev.leadpipe.notifier;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.NotificationMode;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.lead.EduPrivacy;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.UserDetails;
+import dev.leadpipe.core.topic.Topics;
+
+/** Leads, destinations, publishing and mail reading for the notifier tests. */
+final class NotifierLeads {
+    static final String FIRST_NAME = "Meiling";
+    static final String LAST_NAME = "Xanthopoulos";
+    static final String EMAIL = "meiling.x@quokkasoft.example";
+    static final String PHONE = "+886 2 1234 5678";
+    static final String COMPANY = "Quokkasoft Holdings";
+    static final String TITLE = "Chief Quokka Officer";
+    static final List<String> PERSONAL = List.of(FIRST_NAME, LAST_NAME, EMAIL, PHONE, COMPANY, TITLE,
+            "quokkasoft", "professor.plum", "withheld@");
+    static final Instant RECEIVED = Instant.parse("2026-11-24T08:15:30Z");
+
+    private NotifierLeads() {
+    }
+
+    /** A lead with the customer's full personal data, as ingest writes a non-.edu lead. */
+    static Lead lead(String leadId, String offerId, String action) {
+        UserDetails user = new UserDetails(FIRST_NAME, LAST_NAME, EMAIL, PHONE, "TW", COMPANY, TITLE, Map.of());
+        return new Lead(leadId, offerId, RECEIVED, false, user, "AzureMarketplace-" + action + "|" + offerId,
+                action, "Quokka Widget SaaS", "Customer " + FIRST_NAME + " wants a demo", Map.of());
+    }
+
+    /** A .edu customer's lead as ingest writes it: {@code withheld@cs.mit.edu}, everything personal removed. */
+    static Lead eduLead(String leadId, String offerId, String action) {
+        UserDetails user = new UserDetails("Professor", "Plum", "professor.plum@cs.mit.edu", "+1 617 555 0100", "US",
+                "MIT", "Professor", Map.of());
+        Lead raw = new Lead(leadId, offerId, RECEIVED, false, user, "AppSource-" + action + "|" + offerId, action,
+                "Quokka Widget SaaS", "call me", Map.of());
+        Lead withheld = EduPrivacy.withhold(raw);
+        if (!"withheld@cs.mit.edu".equals(withheld.userDetails().email())) {
+            throw new IllegalStateException("EduPrivacy changed its shape");
+        }
+        return withheld;
+    }
+
+    /** The marketplace's test lead: every field {@code MSFT_TEST_...}, which the serde reads as {@code test}. */
+    static Lead testLead(String leadId, String offerId) {
+        String t = Lead.TEST_LEAD_PREFIX + "636573304831318844";
+        UserDetails user = new UserDetails(t, t, t + "@example.com", t, t, t, t, Map.of());
+        return new Lead(leadId, offerId, RECEIVED, true, user, "AzureMarketplace-INS|" + offerId, "INS",
+                "Quokka Widget SaaS", t, Map.of());
+    }
+
+    static LeadDestination destination(String offerId, List<String> contacts, NotificationMode mode, long version) {
+        return new LeadDestination(offerId, DestinationType.DYNAMICS,
+                Map.of("instanceUrl", "https://quokka.crm.example"), contacts, version,
+                Instant.parse("2026-11-24T08:00:00Z"), mode);
+    }
+
+    static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
+        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
+            for (LeadDestination d : destinations) {
+                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
+            }
+        }
+    }
+
+    /** Publishes the leads to {@code leads}; {@code replayCount} > 0 adds the replay header. */
+    static void publishLeads(String bootstrap, List<Lead> leads, int replayCount) throws Exception {
+        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Topics.LEADS.keySerde().serializer(), Topics.LEADS.valueSerde().serializer())) {
+            for (Lead lead : leads) {
+                ProducerRecord<String, Lead> record = new ProducerRecord<>(Topics.LEADS.name(), lead.leadId(), lead);
+                if (replayCount > 0) {
+                    record.headers().add(new RecordHeader(PipelineHeaders.REPLAY_COUNT,
+                            Integer.toString(replayCount).getBytes(StandardCharsets.UTF_8)));
+                }
+                producer.send(record).get();
+            }
+        }
+    }
+
+    static GreenMail startSmtp() {
+        GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        return mail;
+    }
+
+    static NotifierConfig config(String bootstrap, GreenMail mail, String group) {
+        return NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", mail.getSmtp().getPort()).withGroupId(group)
+                .withLeadLookupUrl("https://ops.leadpipe.example/leads");
+    }
+
+    /** A received message's subject, headers and text, as one string to search. */
+    static String text(MimeMessage m) {
+        try {
+            StringBuilder out = new StringBuilder();
+            out.append(m.getSubject()).append('\n');
+            for (var h : java.util.Collections.list(m.getAllHeaderLines())) {
+                if (!h.toLowerCase(java.util.Locale.ROOT).startsWith("to:")) {
+                    out.append(h).append('\n');
+                }
+            }
+            out.append(m.getContent());
+            return out.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> texts(MimeMessage[] messages) {
+        List<String> out = new ArrayList<>();
+        for (MimeMessage m : messages) {
+            out.add(text(m));
+        }
+        return out;
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        MutableClock(Instant start) {
+            this.now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration d) {
+            now.updateAndGet(t -> t.plus(d));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
