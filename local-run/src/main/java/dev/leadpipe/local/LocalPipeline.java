@@ -29,6 +29,9 @@ import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.fakes.FakeAzureAd;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+
 import dev.leadpipe.fakes.FakeDataverse;
 import dev.leadpipe.fakes.FakeHttpsReceiver;
 import dev.leadpipe.fakes.FakeSalesforce;
@@ -39,6 +42,8 @@ import dev.leadpipe.router.RouterConfig;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
+import dev.leadpipe.notifier.Notifier;
+import dev.leadpipe.notifier.NotifierConfig;
 import dev.leadpipe.sink.dynamics.DynamicsSinkApp;
 import dev.leadpipe.sink.https.HttpsDestinationClient;
 import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
@@ -149,6 +154,15 @@ public final class LocalPipeline {
         toClose.add(0, httpsSink);
         System.out.println("sink-https running (deliveries.https -> POST of the marketplace JSON, HMAC-SHA256 signed)");
 
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        toClose.add(0, smtp::stop);
+        Notifier notifier = Notifier.start(NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", smtp.getSmtp().getPort())
+                .withFrom("leads-noreply@leadpipe.local"));
+        toClose.add(0, notifier);
+        System.out.println("Notifier   e-mails each offer's contacts about new leads, through a local SMTP server (GreenMail) on 127.0.0.1:"
+                + smtp.getSmtp().getPort());
+
         IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()));
         toClose.add(0, ingest);
         String base = "http://127.0.0.1:" + ingest.port();
@@ -213,6 +227,7 @@ public final class LocalPipeline {
         System.out.println();
         System.out.println(OutcomeTable.render(feed.size(), itemByIndex, firstIndexOf, watcher::fate));
         tablePrinted.set(true);
+        printNotifications(smtp);
         System.out.println();
         System.out.println("$ bin/leadctl dlq list");
         new CommandLine(new Leadctl()).execute("--bootstrap-servers", bootstrap, "dlq", "list");
@@ -227,6 +242,31 @@ public final class LocalPipeline {
         System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
         System.out.println("From now on every new outcome is printed below as it happens (marked 'now'). Ctrl-C stops everything.");
         stopped.await();
+    }
+
+    /** What the local SMTP server received: one line per e-mail, and the body of the first one about a .edu lead. */
+    private static void printNotifications(GreenMail smtp) throws Exception {
+        smtp.waitForIncomingEmail(3_000, 1);
+        jakarta.mail.internet.MimeMessage[] mails = smtp.getReceivedMessages();
+        java.util.Map<String, jakarta.mail.internet.MimeMessage> unique = new LinkedHashMap<>();
+        for (jakarta.mail.internet.MimeMessage m : mails) {
+            unique.putIfAbsent(m.getMessageID(), m); // GreenMail keeps one copy per recipient
+        }
+        System.out.println();
+        System.out.println("Contact notifications received by the local SMTP server: " + unique.size()
+                + " e-mails (one per lead with contacts; ids, action and where to find the lead, no customer data):");
+        String eduBody = null;
+        for (jakarta.mail.internet.MimeMessage m : unique.values()) {
+            System.out.println("  " + m.getSubject());
+            String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(m);
+            if (eduBody == null && body.contains(".edu")) {
+                eduBody = body;
+            }
+        }
+        if (eduBody != null) {
+            System.out.println("The one about a .edu lead reads:");
+            eduBody.lines().forEach(line -> System.out.println("  | " + line));
+        }
     }
 
     /** Writes an offer's destination straight to the compacted topic, bypassing the API's checks. */

@@ -106,6 +106,9 @@ final class LeadMessages {
         }
         if (isEdu(lead)) {
             b.append('\n').append(EDU_NOTE).append('\n');
+            b.append("\nWhere to find the lead: nowhere; a .edu lead is counted but not delivered to your lead destination.\n");
+            b.append("\nThis e-mail holds no customer personal data.\n");
+            return b.toString();
         }
         b.append("\nWhere to find the lead: ").append(whereToFind(type)).append('\n');
         lookup(b, lookupUrl);

@@ -79,6 +79,7 @@ class LeadNotificationTest {
         assertThat(texts.stream().filter(t -> t.contains("lead-edu-1"))).hasSize(2)
                 .allSatisfy(t -> assertThat(t).contains("(Contact me)")
                         .contains("e-mail domain is .edu, so, for privacy, no personal data")
+                        .contains("not delivered").doesNotContain("Leads in Dynamics 365")
                         .doesNotContain("cs.mit.edu"));
         assertThat(texts.stream().filter(t -> t.contains("lead-test-1"))).hasSize(2)
                 .allSatisfy(t -> assertThat(t).contains("New test lead for " + OFFER));
