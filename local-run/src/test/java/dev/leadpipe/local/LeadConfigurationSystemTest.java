@@ -23,10 +23,12 @@ import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.fakes.FakeAzureAd;
 import dev.leadpipe.fakes.FakeDataverse;
+import dev.leadpipe.fakes.FakeSalesforce;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.leadctl.Leadctl;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
+import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.table.TableDestinationClient;
 import picocli.CommandLine;
@@ -52,6 +54,8 @@ class LeadConfigurationSystemTest {
     private static FakeDataverse dataverse;
     private static SinkRuntime tableSink;
     private static SinkRuntime dynamicsSink;
+    private static FakeSalesforce salesforce;
+    private static SinkRuntime salesforceSink;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,13 +64,17 @@ class LeadConfigurationSystemTest {
         dataverse = FakeDataverse.start(aad);
         tableSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
                 new TableDestinationClient(Duration.ofSeconds(5)));
+        salesforce = FakeSalesforce.start().addClientCredentialsApp("3MVG9picklist.app", "sf-secret-value")
+                .requirePicklist("Industry__c", "Industry", "Software", "Retail");
+        salesforceSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+                new SalesforceDestinationClient(null, Duration.ofSeconds(10)));
         dynamicsSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
                 new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(10)));
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {dynamicsSink, tableSink, pipeline, dataverse, aad}) {
+        for (AutoCloseable c : new AutoCloseable[] {salesforceSink, dynamicsSink, tableSink, pipeline, salesforce, dataverse, aad}) {
             try {
                 if (c != null) {
                     c.close();
@@ -161,6 +169,20 @@ class LeadConfigurationSystemTest {
         assertThat(publish.statusCode()).isEqualTo(422);
         assertThat(Json.MAPPER.readTree(publish.body()).path("testLead").path("errorClass").asText())
                 .isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.code());
+    }
+
+    @Test
+    void validatingASalesforceOrgWithARequiredPicklistNamesTheFieldBeforeAnyLeadIsSent() throws Exception {
+        String offer = "fabrikam.validate-picklist";
+        put(offer, "{\"type\": \"salesforce\", \"settings\": {\"loginUrl\": \"" + salesforce.url()
+                + "\", \"clientId\": \"3MVG9picklist.app\", \"clientSecret\": \"sf-secret-value\"}}");
+
+        HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
+        JsonNode answer = Json.MAPPER.readTree(r.body());
+        assertThat(answer.path("outcome").asText()).as(r.body()).isEqualTo("dead_lettered");
+        assertThat(answer.path("errorClass").asText()).isEqualTo(ErrorClass.SALESFORCE_REQUIRED_PICKLIST.code());
+        assertThat(answer.path("detail").asText()).contains("Industry__c");
+        assertThat(salesforce.upsertRequests()).as("no lead was sent").isZero();
     }
 
     @Test
