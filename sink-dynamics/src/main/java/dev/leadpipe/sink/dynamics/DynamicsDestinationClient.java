@@ -1,18 +1,13 @@
 package dev.leadpipe.sink.dynamics;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +28,7 @@ import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Stage;
 import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Upstream;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DestinationClient;
+import dev.leadpipe.sink.runtime.HttpSupport;
 
 /**
  * Delivers a lead to Dynamics 365 (Dataverse Web API v9.2) as an upsert of a {@code lead} row on the alternate key
@@ -101,7 +97,7 @@ public final class DynamicsDestinationClient implements DestinationClient {
      * @param timeout       per-request timeout (Dataverse and sign-in)
      */
     public DynamicsDestinationClient(String authorityHost, IHttpClient msalHttp, HttpClient http, Duration timeout) {
-        this.authorityHost = stripSlash(authorityHost == null ? DEFAULT_AUTHORITY_HOST : authorityHost);
+        this.authorityHost = HttpSupport.stripTrailingSlashes(authorityHost == null ? DEFAULT_AUTHORITY_HOST : authorityHost);
         if (!this.authorityHost.startsWith("https://")) {
             throw new IllegalArgumentException("the authority host must be https (msal4j): " + this.authorityHost);
         }
@@ -125,8 +121,8 @@ public final class DynamicsDestinationClient implements DestinationClient {
         URI instance = instanceUri(destination.settings().get(INSTANCE_URL));
         TokenSource tokens = tokenSource(destination, instance);
         byte[] body = body(lead);
-        URI target = URI.create(stripSlash(instance.toString()) + API_PATH + "leads(leadpipe_leadid='"
-                + encode(lead.leadId().replace("'", "''")) + "')");
+        URI target = URI.create(HttpSupport.stripTrailingSlashes(instance.toString()) + API_PATH + "leads(leadpipe_leadid='"
+                + HttpSupport.percentEncode(lead.leadId().replace("'", "''")) + "')");
         String token = signIn(tokens, null, secrets);
         HttpResponse<String> response = patch(target, token, body, secrets);
         if (response.statusCode() == 401) {
@@ -151,11 +147,11 @@ public final class DynamicsDestinationClient implements DestinationClient {
     @Override
     public String endpoint(LeadDestination destination) {
         Map<String, String> s = destination.settings();
-        String url = stripSlash(String.valueOf(s.get(INSTANCE_URL))).toLowerCase(Locale.ROOT);
+        String url = HttpSupport.stripTrailingSlashes(String.valueOf(s.get(INSTANCE_URL))).toLowerCase(Locale.ROOT);
         String app = s.get(APPLICATION_ID);
         String user = s.get(USER_NAME);
         if (user != null && !user.isBlank()) {
-            return url + "#user-" + sha256(user.toLowerCase(Locale.ROOT)).substring(0, 16);
+            return url + "#user-" + HttpSupport.sha256Hex(user.toLowerCase(Locale.ROOT)).substring(0, 16);
         }
         return url + "#" + (app == null ? "" : app.trim());
     }
@@ -204,17 +200,17 @@ public final class DynamicsDestinationClient implements DestinationClient {
 
     private TokenSource tokenSource(LeadDestination destination, URI instance) throws DeliveryException {
         Map<String, String> s = destination.settings();
-        String scope = stripSlash(instance.toString()) + "/.default";
-        String user = blankToNull(s.get(USER_NAME));
-        String tenant = blankToNull(s.get(TENANT_ID));
-        String app = blankToNull(s.get(APPLICATION_ID));
+        String scope = HttpSupport.stripTrailingSlashes(instance.toString()) + "/.default";
+        String user = HttpSupport.blankToNull(s.get(USER_NAME));
+        String tenant = HttpSupport.blankToNull(s.get(TENANT_ID));
+        String app = HttpSupport.blankToNull(s.get(APPLICATION_ID));
         String key;
         TokenSource.Factory factory;
         if (user != null) {
             String password = s.getOrDefault(PASSWORD, "");
             String authority = authorityHost + "/" + (tenant == null ? "organizations" : tenant) + "/";
             String clientId = app == null ? OFFICE_CLIENT_ID : app;
-            key = authority + "|" + clientId + "|" + sha256(user + "\u0000" + password) + "|" + scope;
+            key = authority + "|" + clientId + "|" + HttpSupport.sha256Hex(user + "\u0000" + password) + "|" + scope;
             factory = () -> TokenSource.password(authority, clientId, user, password, scope, msalHttp, timeout);
         } else {
             String secret = s.get(CLIENT_SECRET);
@@ -234,7 +230,7 @@ public final class DynamicsDestinationClient implements DestinationClient {
                         "the tenant id is neither a GUID nor a domain name"));
             }
             String authority = authorityHost + "/" + tenant + "/";
-            key = authority + "|" + app + "|" + sha256(secret) + "|" + scope;
+            key = authority + "|" + app + "|" + HttpSupport.sha256Hex(secret) + "|" + scope;
             factory = () -> TokenSource.clientCredentials(authority, app, secret, scope, msalHttp, timeout);
         }
         if (signers.size() > MAX_CACHED_SIGNERS) {
@@ -266,26 +262,13 @@ public final class DynamicsDestinationClient implements DestinationClient {
             throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl("the instance URL is not a URL"));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && isLoopback(uri.getHost()))) {
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && HttpSupport.isLoopback(uri.getHost()))) {
             throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl(
                     "the instance URL must be https://ORG.crm.dynamics.com (scheme " + scheme + ")"));
         }
         return uri;
     }
 
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-            return false; // never resolve a name here
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     /** The Dataverse {@code lead} row for a lead (see the class comment for the mapping). */
     static byte[] body(Lead lead) {
@@ -335,38 +318,7 @@ public final class DynamicsDestinationClient implements DestinationClient {
         return out;
     }
 
-    /** Percent-encodes everything but unreserved characters (for the alternate key value in the path). */
-    static String encode(String value) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
-                b.append((char) c);
-            } else {
-                b.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
-            }
-        }
-        return b.toString();
-    }
 
-    private static String stripSlash(String s) {
-        String out = s.trim();
-        while (out.endsWith("/")) {
-            out = out.substring(0, out.length() - 1);
-        }
-        return out;
-    }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package dev.leadpipe.sink.https;
 
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -28,6 +27,7 @@ import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
 import dev.leadpipe.sink.runtime.DestinationClient;
+import dev.leadpipe.sink.runtime.HttpSupport;
 
 /**
  * Delivers a lead to a publisher's HTTPS endpoint (often a Power Automate flow's HTTP trigger): one
@@ -184,7 +184,7 @@ public final class HttpsDestinationClient implements DestinationClient {
             throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url setting is not an absolute URL"
                     + " with a host"));
         }
-        if (!(scheme.equals("https") || scheme.equals("http") && isLoopback(uri.getHost()))) {
+        if (!(scheme.equals("https") || scheme.equals("http") && HttpSupport.isLoopback(uri.getHost()))) {
             throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url must be https"
                     + " (plain http only for a loopback host); its scheme is "
                     + (scheme.matches("[a-z][a-z0-9+.-]{0,15}") ? scheme : "unreadable") + "; nothing was sent"));
@@ -195,19 +195,6 @@ public final class HttpsDestinationClient implements DestinationClient {
         return uri;
     }
 
-    static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-            return false; // never resolve a name here
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     static byte[] body(Lead lead) {
         try {

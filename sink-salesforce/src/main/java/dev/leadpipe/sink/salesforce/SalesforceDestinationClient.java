@@ -1,6 +1,5 @@
 package dev.leadpipe.sink.salesforce;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -10,8 +9,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -20,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +42,7 @@ import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
 import dev.leadpipe.sink.runtime.DestinationClient;
+import dev.leadpipe.sink.runtime.HttpSupport;
 import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
 
 /**
@@ -164,7 +161,7 @@ public final class SalesforceDestinationClient implements DestinationClient {
         }
         byte[] body = body(lead);
         String path = "/services/data/" + rest.apiVersion() + "/sobjects/Lead/" + rest.externalIdField() + "/"
-                + encode(lead.leadId());
+                + HttpSupport.percentEncode(lead.leadId());
         Call call = authorized(rest, Stage.UPSERT, secrets, token -> HttpRequest.newBuilder(
                         URI.create(token.instanceUrl() + path))
                 .timeout(timeout)
@@ -260,7 +257,7 @@ public final class SalesforceDestinationClient implements DestinationClient {
     }
 
     private static String orgId(Map<String, String> s) throws DeliveryException {
-        String oid = blankToNull(s.get(ORGANIZATION_ID));
+        String oid = HttpSupport.blankToNull(s.get(ORGANIZATION_ID));
         if (oid == null) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_INVALID_ORG_ID,
                     "no organizationId configured (Web-to-Lead needs it; or configure clientId for the REST API)"));
@@ -328,22 +325,22 @@ public final class SalesforceDestinationClient implements DestinationClient {
     }
 
     private static boolean isRest(Map<String, String> s) {
-        return blankToNull(s.get(CLIENT_ID)) != null;
+        return HttpSupport.blankToNull(s.get(CLIENT_ID)) != null;
     }
 
     private Rest rest(Map<String, String> s, Set<String> secrets) throws DeliveryException {
         URI login = url(s.get(LOGIN_URL), DEFAULT_LOGIN_URL, LOGIN_URL);
-        String loginUrl = stripSlash(login.toString());
+        String loginUrl = HttpSupport.stripTrailingSlashes(login.toString());
         String clientId = s.get(CLIENT_ID).trim();
         String secret = s.get(CLIENT_SECRET);
-        String user = blankToNull(s.get(USER_NAME));
-        String pem = blankToNull(s.get(PRIVATE_KEY));
-        String apiVersion = blankToNull(s.get(API_VERSION)) == null ? DEFAULT_API_VERSION : s.get(API_VERSION).trim();
+        String user = HttpSupport.blankToNull(s.get(USER_NAME));
+        String pem = HttpSupport.blankToNull(s.get(PRIVATE_KEY));
+        String apiVersion = HttpSupport.blankToNull(s.get(API_VERSION)) == null ? DEFAULT_API_VERSION : s.get(API_VERSION).trim();
         if (!API_VERSION_FORMAT.matcher(apiVersion).matches()) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
                     "the apiVersion setting must look like v62.0"));
         }
-        String field = blankToNull(s.get(EXTERNAL_ID_FIELD)) == null ? DEFAULT_EXTERNAL_ID_FIELD
+        String field = HttpSupport.blankToNull(s.get(EXTERNAL_ID_FIELD)) == null ? DEFAULT_EXTERNAL_ID_FIELD
                 : s.get(EXTERNAL_ID_FIELD).trim();
         if (!FIELD_NAME.matcher(field).matches()) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
@@ -352,11 +349,11 @@ public final class SalesforceDestinationClient implements DestinationClient {
         String key;
         SignIn signIn;
         if (secret != null && !secret.isEmpty()) {
-            key = loginUrl + "|" + clientId + "|cc|" + sha256(secret);
+            key = loginUrl + "|" + clientId + "|cc|" + HttpSupport.sha256Hex(secret);
             signIn = () -> signIn(loginUrl, Map.of("grant_type", "client_credentials", "client_id", clientId,
                     "client_secret", secret), secrets);
         } else if (user != null && pem != null) {
-            key = loginUrl + "|" + clientId + "|jwt|" + sha256(user + "\u0000" + pem);
+            key = loginUrl + "|" + clientId + "|jwt|" + HttpSupport.sha256Hex(user + "\u0000" + pem);
             signIn = () -> {
                 String assertion = assertion(clientId, user, loginUrl, pem);
                 return signIn(loginUrl, Map.of("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
@@ -439,7 +436,7 @@ public final class SalesforceDestinationClient implements DestinationClient {
                     response.body(), response.headers(), with(secrets, accessToken)));
         }
         URI instanceUri = url(instance, null, "instance_url");
-        return new Token(accessToken, stripSlash(instanceUri.toString()));
+        return new Token(accessToken, HttpSupport.stripTrailingSlashes(instanceUri.toString()));
     }
 
     /** The RS256 JWT bearer assertion (iss = client id, sub = user, aud = login URL, exp = now + 3 min). */
@@ -552,7 +549,7 @@ public final class SalesforceDestinationClient implements DestinationClient {
 
     /** A URL setting, checked: https (http only for a loopback host), with a host. */
     static URI url(String value, String fallback, String setting) throws DeliveryException {
-        String v = blankToNull(value) == null ? fallback : value.trim();
+        String v = HttpSupport.blankToNull(value) == null ? fallback : value.trim();
         URI uri;
         try {
             uri = v == null ? null : URI.create(v);
@@ -561,26 +558,13 @@ public final class SalesforceDestinationClient implements DestinationClient {
         }
         String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri == null || uri.getHost() == null
-                || !(scheme.equals("https") || scheme.equals("http") && isLoopback(uri.getHost()))) {
+                || !(scheme.equals("https") || scheme.equals("http") && HttpSupport.isLoopback(uri.getHost()))) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
                     "the " + setting + " must be an https:// URL" + (scheme.isEmpty() ? "" : " (scheme " + scheme + ")")));
         }
         return uri;
     }
 
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-            return false; // never resolve a name here
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     private static String origin(String url) {
         try {
@@ -636,38 +620,7 @@ public final class SalesforceDestinationClient implements DestinationClient {
         return out.toString();
     }
 
-    /** Percent-encodes everything but unreserved characters (the external id value in the path). */
-    static String encode(String value) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
-                b.append((char) c);
-            } else {
-                b.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
-            }
-        }
-        return b.toString();
-    }
 
-    private static String stripSlash(String s) {
-        String out = s.trim();
-        while (out.endsWith("/")) {
-            out = out.substring(0, out.length() - 1);
-        }
-        return out;
-    }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,12 +1,8 @@
 package dev.leadpipe.sink.table;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -35,6 +31,7 @@ import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
 import dev.leadpipe.sink.runtime.DestinationClient;
+import dev.leadpipe.sink.runtime.HttpSupport;
 
 /**
  * Delivers a lead to the publisher's Azure Table storage the way the marketplace does: one entity in table
@@ -180,7 +177,7 @@ public final class TableDestinationClient implements DestinationClient {
     private Target target(LeadDestination destination) throws DeliveryException {
         String connectionString = destination.settings().get(CONNECTION_STRING);
         TableAccount account = TableAccount.parse(connectionString);
-        String cacheKey = sha256(connectionString);
+        String cacheKey = HttpSupport.sha256Hex(connectionString);
         Target target = targets.get(cacheKey);
         if (target != null) {
             return target;
@@ -225,14 +222,5 @@ public final class TableDestinationClient implements DestinationClient {
 
     private static void upsert(Target target, TableEntity entity) {
         target.client.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, Context.NONE);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
