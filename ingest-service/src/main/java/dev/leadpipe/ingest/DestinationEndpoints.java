@@ -38,7 +38,8 @@ import io.javalin.http.Context;
  * {@code lead-destinations} topic (200, or 201 when the offer had none) after checking every setting
  * ({@link DestinationValidator}: one error per bad field, blob refused with the advice) and encrypting every secret
  * ({@link SecretKeyring}: only ciphertext reaches Kafka); a secret sent back as {@value LeadDestination#MASK} keeps
- * its stored value, so a GET's answer can be edited and PUT again. GET reads it from the
+ * its stored value, and the read-only fields of a GET's answer ({@code offerId}, {@code version}, {@code updatedAt})
+ * are ignored, so a GET's answer can be edited and PUT again. GET reads it from the
  * {@link DestinationCatalog} (200 or 404), DELETE writes a tombstone (204, or 404 when there is none). Every answer
  * shows settings masked ({@link LeadDestination#maskedSettings()}); no secret value is ever echoed or logged.
  * Writes answer only after Kafka acknowledged them, and are visible to the next GET at once.
@@ -51,6 +52,8 @@ final class DestinationEndpoints {
     static final String OFFER_ID_POINTER = "path:offerId";
 
     private static final Set<String> FIELDS = Set.of("type", "settings", "contactEmails", "notifications");
+    /** Fields a GET answers with that a PUT may send back unchanged: ignored (offerId must match the path). */
+    private static final Set<String> READ_ONLY_FIELDS = Set.of("offerId", "version", "updatedAt");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final int MAX_SETTING_NAME = 128;
     private static final int MAX_SETTING_VALUE = 8192;
@@ -79,6 +82,10 @@ final class DestinationEndpoints {
         JsonNode body = Bodies.parseJson(Bodies.read(ctx, config.maxBodyBytes()));
         List<FieldError> errors = new ArrayList<>(offerIdErrors(offerId));
         Parsed parsed = parse(body, errors);
+        JsonNode bodyOfferId = body.isObject() ? body.get("offerId") : null;
+        if (bodyOfferId != null && !bodyOfferId.isNull() && !bodyOfferId.asText().equals(offerId)) {
+            errors.add(new FieldError("/offerId", "differs from the offer id in the path (it may be left out)"));
+        }
         Optional<LeadDestination> previous = errors.isEmpty() ? catalog.get(offerId) : Optional.empty();
         Map<String, String> settings = parsed == null ? Map.of() : keepMaskedSecrets(offerId, parsed, previous, errors);
         if (parsed != null && parsed.type != null) {
@@ -205,7 +212,7 @@ final class DestinationEndpoints {
         Iterator<String> names = body.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!FIELDS.contains(name)) {
+            if (!FIELDS.contains(name) && !READ_ONLY_FIELDS.contains(name)) {
                 errors.add(new FieldError("/" + pointerToken(name), "is not a field of a lead destination (type, settings, contactEmails, notifications)"));
             }
         }

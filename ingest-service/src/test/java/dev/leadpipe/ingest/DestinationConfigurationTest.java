@@ -156,6 +156,22 @@ class DestinationConfigurationTest {
     }
 
     @Test
+    void aGetAnswerCanBePutBackAsItIs() {
+        String path = "/v1/offers/contoso.roundtrip/lead-destination";
+        assertThat(http.put(path, "{\"type\": \"https\", \"settings\": {\"url\": \"https://flow.contoso.example/x?sig="
+                + CANARY + "\"}}").status()).isEqualTo(201);
+        Http.Answer read = http.get(path);
+        Http.Answer again = http.put(path, read.body());
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().path("version").asLong()).isEqualTo(2);
+        LeadDestination stored = service.destinations().get("contoso.roundtrip").orElseThrow();
+        assertThat(SecretKeyring.fromEnvironment().decryptSecrets(stored).settings().get("url")).endsWith(CANARY);
+
+        Http.Answer otherOffer = http.put(path, read.body().replace("contoso.roundtrip", "contoso.elsewhere"));
+        assertThat(pointers(otherOffer.json())).contains("/offerId");
+    }
+
+    @Test
     void aMaskWithNothingStoredIsRefused() {
         Http.Answer answer = http.put("/v1/offers/contoso.new-flow/lead-destination",
                 "{\"type\": \"https\", \"settings\": {\"url\": \"" + LeadDestination.MASK + "\"}}");

@@ -110,7 +110,7 @@ final class OutcomeWatcher implements AutoCloseable {
         Lead lead = Topics.LEADS.valueSerde().deserializer().deserialize(topic, r.value());
         String sink = "sink-" + topic.substring(topic.indexOf('.') + 1);
         return new LeadFate(r.key(), lead.offerId(), "ROUTED",
-                "on " + topic + ", waiting for " + sink + " (not built yet)" + (lead.test() ? " [MSFT_TEST lead]" : ""),
+                "on " + topic + ", waiting for " + sink + (lead.test() ? " [MSFT_TEST lead]" : ""),
                 false, topic);
     }
 

@@ -102,7 +102,7 @@ final class LeadMessages {
             b.append("Lead source: ").append(oneLine(lead.leadSource())).append('\n');
         }
         if (lead.test()) {
-            b.append("\nThis is a test lead sent by the marketplace, not a real customer.\n");
+            b.append("\nThis is a test lead (the marketplace's, or one sent by validating the lead configuration), not a real customer.\n");
         }
         if (isEdu(lead)) {
             b.append('\n').append(EDU_NOTE).append('\n');
@@ -137,7 +137,7 @@ final class LeadMessages {
                 .append(actionWords(code)).append('\n'));
         if (test > 0) {
             b.append("\n").append(test).append(test == 1 ? " of them is a test lead" : " of them are test leads")
-                    .append(" sent by the marketplace.\n");
+                    .append(" (the marketplace's, or sent by validating the lead configuration).\n");
         }
         if (edu > 0) {
             b.append('\n').append(edu).append(edu == 1 ? " lead comes" : " leads come")
