@@ -57,13 +57,7 @@ final class SystemTestSupport {
 
     /** Writes a destination straight to the compacted topic, as one stored before the API checked it (blob). */
     static void writeDestinationToTopic(String bootstrap, dev.leadpipe.core.destination.LeadDestination destination) throws Exception {
-        try (org.apache.kafka.clients.producer.KafkaProducer<String, dev.leadpipe.core.destination.LeadDestination> producer =
-                     new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.of(
-                             org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                             Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(),
-                    destination.offerId(), destination)).get();
-        }
+        dev.leadpipe.kafka.testing.TopicWriter.writeDestinations(bootstrap, List.of(destination));
     }
 
     /** Posts leads in NDJSON batches of up to 500; returns their lead ids. */

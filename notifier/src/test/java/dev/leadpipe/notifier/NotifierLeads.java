@@ -1,6 +1,5 @@
 package dev.leadpipe.notifier;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,10 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.mail.internet.MimeMessage;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -24,11 +19,11 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.NotificationMode;
-import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.lead.EduPrivacy;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.TopicWriter;
 
 /** Leads, destinations, publishing and mail reading for the notifier tests. */
 final class NotifierLeads {
@@ -80,29 +75,12 @@ final class NotifierLeads {
     }
 
     static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
-        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
-            for (LeadDestination d : destinations) {
-                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
-            }
-        }
+        TopicWriter.writeDestinations(bootstrap, destinations);
     }
 
     /** Publishes the leads to {@code leads}; {@code replayCount} > 0 adds the replay header. */
     static void publishLeads(String bootstrap, List<Lead> leads, int replayCount) throws Exception {
-        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                Topics.LEADS.keySerde().serializer(), Topics.LEADS.valueSerde().serializer())) {
-            for (Lead lead : leads) {
-                ProducerRecord<String, Lead> record = new ProducerRecord<>(Topics.LEADS.name(), lead.leadId(), lead);
-                if (replayCount > 0) {
-                    record.headers().add(new RecordHeader(PipelineHeaders.REPLAY_COUNT,
-                            Integer.toString(replayCount).getBytes(StandardCharsets.UTF_8)));
-                }
-                producer.send(record).get();
-            }
-        }
+        TopicWriter.writeLeads(bootstrap, Topics.LEADS, leads, replayCount);
     }
 
     static GreenMail startSmtp() {

@@ -5,9 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -16,6 +13,7 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.TopicWriter;
 
 /** Leads, destinations and publishing for the sink-https tests. */
 final class HttpsLeads {
@@ -54,23 +52,10 @@ final class HttpsLeads {
     }
 
     static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
-        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
-            for (LeadDestination d : destinations) {
-                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
-            }
-        }
+        TopicWriter.writeDestinations(bootstrap, destinations);
     }
 
     static void publishLeads(String bootstrap, List<Lead> leads) throws Exception {
-        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
-                Topics.DELIVERIES_HTTPS.keySerde().serializer(), Topics.DELIVERIES_HTTPS.valueSerde().serializer())) {
-            for (Lead lead : leads) {
-                producer.send(new ProducerRecord<>(Topics.DELIVERIES_HTTPS.name(), lead.leadId(), lead));
-            }
-            producer.flush();
-        }
+        TopicWriter.writeLeads(bootstrap, Topics.DELIVERIES_HTTPS, leads, 0);
     }
 }

@@ -8,19 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
-import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.TopicWriter;
 
 /** Leads, destinations, keys and publishing for the sink-salesforce tests. */
 final class SalesforceLeads {
@@ -94,31 +90,11 @@ final class SalesforceLeads {
     }
 
     static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
-        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
-            for (LeadDestination d : destinations) {
-                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
-            }
-        }
+        TopicWriter.writeDestinations(bootstrap, destinations);
     }
 
     /** Publishes the leads to deliveries.salesforce; {@code replayCount} > 0 adds the replay header. */
     static void publishLeads(String bootstrap, List<Lead> leads, int replayCount) throws Exception {
-        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
-                Topics.DELIVERIES_SALESFORCE.keySerde().serializer(),
-                Topics.DELIVERIES_SALESFORCE.valueSerde().serializer())) {
-            for (Lead lead : leads) {
-                ProducerRecord<String, Lead> record =
-                        new ProducerRecord<>(Topics.DELIVERIES_SALESFORCE.name(), lead.leadId(), lead);
-                if (replayCount > 0) {
-                    record.headers().add(new RecordHeader(PipelineHeaders.REPLAY_COUNT,
-                            Integer.toString(replayCount).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                }
-                producer.send(record);
-            }
-            producer.flush();
-        }
+        TopicWriter.writeLeads(bootstrap, Topics.DELIVERIES_SALESFORCE, leads, replayCount);
     }
 }
