@@ -1,9 +1,7 @@
 package dev.leadpipe.core.destination;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -14,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import dev.leadpipe.core.Hosts;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.FieldError;
 
@@ -239,24 +238,10 @@ public final class DestinationValidator {
             return "is not an absolute URL with a host";
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https") || scheme.equals("http") && isLoopback(uri.getHost())) {
+        if (scheme.equals("https") || scheme.equals("http") && Hosts.isLoopback(uri.getHost())) {
             return "";
         }
         return "is not https";
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|\\[[0-9a-fA-F:]+]")) {
-            return false; // never resolve a name here
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     private static boolean isBase64(String value) {

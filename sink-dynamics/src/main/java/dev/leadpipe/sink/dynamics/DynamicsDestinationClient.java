@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.aad.msal4j.IHttpClient;
 
+import dev.leadpipe.core.Hosts;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
@@ -104,10 +104,7 @@ public final class DynamicsDestinationClient implements DestinationClient {
         this.msalHttp = msalHttp;
         this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         this.ownsHttp = http == null;
-        this.http = http != null ? http : HttpClient.newBuilder()
-                .connectTimeout(this.timeout.compareTo(Duration.ofSeconds(10)) < 0 ? this.timeout : Duration.ofSeconds(10))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        this.http = http != null ? http : HttpSupport.newClient(this.timeout);
     }
 
     @Override
@@ -262,7 +259,7 @@ public final class DynamicsDestinationClient implements DestinationClient {
             throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl("the instance URL is not a URL"));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && HttpSupport.isLoopback(uri.getHost()))) {
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && Hosts.isLoopback(uri.getHost()))) {
             throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl(
                     "the instance URL must be https://ORG.crm.dynamics.com (scheme " + scheme + ")"));
         }

@@ -16,10 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.leadpipe.core.Hosts;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
@@ -86,11 +86,7 @@ public final class HttpsDestinationClient implements DestinationClient {
         this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         this.clock = clock;
         this.ownsHttp = http == null;
-        this.http = http != null ? http : HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(this.timeout.compareTo(Duration.ofSeconds(10)) < 0 ? this.timeout : Duration.ofSeconds(10))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        this.http = http != null ? http : HttpSupport.newClient(this.timeout);
     }
 
     @Override
@@ -184,7 +180,7 @@ public final class HttpsDestinationClient implements DestinationClient {
             throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url setting is not an absolute URL"
                     + " with a host"));
         }
-        if (!(scheme.equals("https") || scheme.equals("http") && HttpSupport.isLoopback(uri.getHost()))) {
+        if (!(scheme.equals("https") || scheme.equals("http") && Hosts.isLoopback(uri.getHost()))) {
             throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url must be https"
                     + " (plain http only for a loopback host); its scheme is "
                     + (scheme.matches("[a-z][a-z0-9+.-]{0,15}") ? scheme : "unreadable") + "; nothing was sent"));

@@ -134,7 +134,7 @@ class HttpsDestinationClientTest {
         assertThat(HttpsDestinationClient.targetUri("http://127.0.0.1:8080/x").getPort()).isEqualTo(8080);
         assertThat(HttpsDestinationClient.targetUri("http://localhost/x").getHost()).isEqualTo("localhost");
         assertThat(HttpsDestinationClient.targetUri("http://[::1]:9/x").getPort()).isEqualTo(9);
-        assertThat(dev.leadpipe.sink.runtime.HttpSupport.isLoopback("127.attacker.example")).isFalse();
+        assertThat(dev.leadpipe.core.Hosts.isLoopback("127.attacker.example")).isFalse();
     }
 
     @Test

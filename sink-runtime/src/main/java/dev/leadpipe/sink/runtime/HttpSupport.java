@@ -1,35 +1,32 @@
 package dev.leadpipe.sink.runtime;
 
-import java.net.InetAddress;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.Executors;
 
-/** The small HTTP helpers destination clients share: loopback checks, percent-encoding, hashing of credentials. */
+/**
+ * The small HTTP helpers destination clients share: their default HTTP client, percent-encoding,
+ * hashing of credentials.
+ */
 public final class HttpSupport {
     private HttpSupport() {
     }
 
     /**
-     * Whether the host is this machine's loopback ({@code localhost}, {@code 127.x}, {@code ::1}): the only hosts a
-     * client may reach over plain http (local stand-ins). Never resolves a name: {@code 127.evil.example} is not one.
+     * A destination client's own HTTP client: redirects never followed (a POST must not be re-sent elsewhere),
+     * connect timeout the request timeout but at most 10 s, one virtual thread per exchange.
      */
-    public static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (Exception e) {
-            return false;
-        }
+    public static HttpClient newClient(Duration requestTimeout) {
+        Duration tenSeconds = Duration.ofSeconds(10);
+        return HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(requestTimeout.compareTo(tenSeconds) < 0 ? requestTimeout : tenSeconds)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
     }
 
     /** Percent-encodes everything but RFC 3986 unreserved characters (a key value in a URL path). */

@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -33,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.leadpipe.core.Hosts;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
@@ -134,10 +134,7 @@ public final class SalesforceDestinationClient implements DestinationClient {
     public SalesforceDestinationClient(HttpClient http, Duration timeout) {
         this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         this.ownsHttp = http == null;
-        this.http = http != null ? http : HttpClient.newBuilder()
-                .connectTimeout(this.timeout.compareTo(Duration.ofSeconds(10)) < 0 ? this.timeout : Duration.ofSeconds(10))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        this.http = http != null ? http : HttpSupport.newClient(this.timeout);
     }
 
     @Override
@@ -558,7 +555,7 @@ public final class SalesforceDestinationClient implements DestinationClient {
         }
         String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri == null || uri.getHost() == null
-                || !(scheme.equals("https") || scheme.equals("http") && HttpSupport.isLoopback(uri.getHost()))) {
+                || !(scheme.equals("https") || scheme.equals("http") && Hosts.isLoopback(uri.getHost()))) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
                     "the " + setting + " must be an https:// URL" + (scheme.isEmpty() ? "" : " (scheme " + scheme + ")")));
         }
