@@ -156,7 +156,8 @@ final class DestinationEndpoints {
         return Problem.of(404, "not-found", "Not Found", "this offer has no lead destination");
     }
 
-    private static String requireOfferId(Context ctx) {
+    /** The path's offer id, or a 422 problem naming it. */
+    static String requireOfferId(Context ctx) {
         String offerId = ctx.pathParam("offerId");
         List<FieldError> errors = offerIdErrors(offerId);
         if (!errors.isEmpty()) {

@@ -72,7 +72,7 @@ final class TestLeadEndpoints {
     }
 
     void validate(Context ctx) {
-        String offerId = offerId(ctx);
+        String offerId = DestinationEndpoints.requireOfferId(ctx);
         LeadDestination destination = catalog.get(offerId).orElseThrow(() -> new ProblemException(
                 Problem.of(404, "not-found", "Not Found", "this offer has no lead destination to validate")));
         requireDeliverable(destination);
@@ -87,7 +87,7 @@ final class TestLeadEndpoints {
     }
 
     void publish(Context ctx) {
-        String offerId = offerId(ctx);
+        String offerId = DestinationEndpoints.requireOfferId(ctx);
         Bodies.requireContentType(ctx, List.of(Bodies.JSON));
         JsonNode body = Bodies.parseJson(Bodies.read(ctx, config.maxBodyBytes()));
         List<FieldError> errors = new ArrayList<>();
@@ -228,15 +228,6 @@ final class TestLeadEndpoints {
             throw new ProblemException(Problem.of(422, "no-destination", "No Destination",
                     "this offer's lead destination is none: there is nothing to send a test lead to"));
         }
-    }
-
-    private static String offerId(Context ctx) {
-        String offerId = ctx.pathParam("offerId");
-        if (offerId == null || !dev.leadpipe.core.lead.LeadJson.OFFER_ID_PATTERN.matcher(offerId).matches()) {
-            throw new ProblemException(Problem.of(422, "invalid-offer-id", "Invalid Offer Id", "the offer id in the path is invalid",
-                    List.of(new FieldError(DestinationEndpoints.OFFER_ID_POINTER, "must be publisherId.offerId (letters, digits, _ - and dots)"))));
-        }
-        return offerId;
     }
 
     private static final class TestLeadTimeout extends RuntimeException {
