@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.JsonSerde;
@@ -41,6 +42,10 @@ public final class Topics {
     public static final TopicSpec<String, byte[]> LEADS_DLQ =
             new TopicSpec<>("leads-dlq", Serdes.String(), Serdes.ByteArray(), LEAD_PARTITIONS, false);
 
+    /** Each offer's latest destination circuit-breaker state, keyed by offer id; compacted. */
+    public static final TopicSpec<String, CircuitReport> DESTINATION_CIRCUITS =
+            new TopicSpec<>("destination-circuits", Serdes.String(), new JsonSerde<>(CircuitReport.class), 3, true);
+
     private static final Map<DestinationType, TopicSpec<String, Lead>> DELIVERY_BY_TYPE = Map.of(
             DestinationType.DYNAMICS, DELIVERIES_DYNAMICS,
             DestinationType.SALESFORCE, DELIVERIES_SALESFORCE,
@@ -61,6 +66,6 @@ public final class Topics {
 
     public static List<TopicSpec<?, ?>> all() {
         return List.of(LEADS, LEAD_DESTINATIONS, DELIVERIES_DYNAMICS, DELIVERIES_SALESFORCE, DELIVERIES_TABLE,
-                DELIVERIES_HTTPS, LEAD_OUTCOMES, LEADS_DLQ);
+                DELIVERIES_HTTPS, LEAD_OUTCOMES, LEADS_DLQ, DESTINATION_CIRCUITS);
     }
 }

@@ -1,0 +1,68 @@
+package dev.leadpipe.ops;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Readiness check: the Kafka cluster answers a describe-cluster request within {@link #TIMEOUT}. The answer is cached
+ * for {@link #CACHE}, so a scrape storm does not become a request storm. The reason names the bootstrap servers only.
+ */
+public final class KafkaReachability implements Readiness.Check, AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(3);
+    static final Duration CACHE = Duration.ofSeconds(5);
+
+    private final String bootstrapServers;
+    private final Admin admin;
+    private final Clock clock;
+    private Instant checkedAt;
+    private String lastProblem;
+
+    public KafkaReachability(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.clock = Clock.systemUTC();
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "leadpipe-readiness",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+    }
+
+    @Override
+    public synchronized String problem() {
+        Instant now = clock.instant();
+        if (checkedAt != null && Duration.between(checkedAt, now).compareTo(CACHE) < 0) {
+            return lastProblem;
+        }
+        lastProblem = probe();
+        checkedAt = clock.instant();
+        return lastProblem;
+    }
+
+    private String probe() {
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
+                    .get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while asking Kafka at " + bootstrapServers;
+        } catch (ExecutionException | TimeoutException e) {
+            return "Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT.toSeconds() + " s";
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(1));
+    }
+}
