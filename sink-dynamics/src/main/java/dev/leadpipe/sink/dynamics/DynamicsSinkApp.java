@@ -9,6 +9,10 @@ import dev.leadpipe.sink.runtime.SinkRuntime;
  * {@code SINK_*}; see {@link SinkConfig}), except that the concurrency per endpoint (one Dataverse user of one
  * environment) defaults to 52, Dataverse's concurrent-request limit per user, unless
  * {@code SINK_MAX_CONCURRENCY_PER_ENDPOINT} is set.
+ *
+ * <p>Operations: {@code /metrics} (Prometheus, service {@code sink-dynamics}), {@code /health/live} and
+ * {@code /health/ready} on {@code OPS_HOST}:{@code OPS_PORT}, by default 127.0.0.1:9102
+ * ({@link SinkRuntime#defaultOpsPort}; see {@code docs/monitoring.md}).
  */
 public final class DynamicsSinkApp {
     /** Dataverse's service protection limit of concurrent requests per user. */

@@ -22,6 +22,13 @@ public final class CircuitBreaker {
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
+    /**
+     * The breaker's state at one moment: {@code generation} counts its transitions (0: never left CLOSED), so two
+     * snapshots with the same generation saw no transition in between; {@code since} is when it entered the state.
+     */
+    public record Snapshot(State state, Instant since, long generation, DeliveryFailure lastFailure) {
+    }
+
     private final int failureThreshold;
     private final Duration openDuration;
     private final Clock clock;
@@ -32,6 +39,8 @@ public final class CircuitBreaker {
     private boolean trialInFlight;
     private DeliveryFailure lastFailure;
     private Instant lastFailureAt;
+    private long generation;
+    private Instant since;
 
     public CircuitBreaker(int failureThreshold, Duration openDuration, Clock clock) {
         if (failureThreshold < 1 || openDuration.isNegative()) {
@@ -40,6 +49,7 @@ public final class CircuitBreaker {
         this.failureThreshold = failureThreshold;
         this.openDuration = openDuration;
         this.clock = Objects.requireNonNull(clock);
+        this.since = clock.instant();
     }
 
     /**
@@ -57,6 +67,7 @@ public final class CircuitBreaker {
                 }
                 state = State.HALF_OPEN;
                 trialInFlight = true;
+                transitioned();
                 return true;
             default: // HALF_OPEN
                 if (trialInFlight) {
@@ -127,6 +138,7 @@ public final class CircuitBreaker {
         state = State.OPEN;
         openedAt = clock.instant();
         trialInFlight = false;
+        transitioned();
     }
 
     private boolean close() {
@@ -135,7 +147,20 @@ public final class CircuitBreaker {
         consecutiveFailures = 0;
         trialInFlight = false;
         openedAt = null;
+        if (wasOpen) {
+            transitioned();
+        }
         return wasOpen;
+    }
+
+    private void transitioned() {
+        generation++;
+        since = clock.instant();
+    }
+
+    /** The state, when it was entered, the number of transitions so far and the last transient failure, at once. */
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(state, since, generation, lastFailure);
     }
 
     public synchronized State state() {

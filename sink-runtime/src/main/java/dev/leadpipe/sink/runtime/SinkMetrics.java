@@ -13,15 +13,20 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.OutcomeType;
 
 /**
- * The sink runtime's meters. Tags hold only the destination type, the outcome, the attempt result and the error
- * class: never an offer's settings, an endpoint, an e-mail address or a lead id.
+ * The sink runtime's meters (names as Micrometer spells them; Prometheus shows {@code leadpipe_sink_outcomes_total}
+ * and so on, see {@code docs/monitoring.md}). Tags hold only the destination type, the outcome, the attempt result
+ * and the error class: never an offer's settings, an endpoint, an e-mail address, an offer id or a lead id.
  * <ul>
  *   <li>{@value #OUTCOMES} (counter; {@code type}, {@code outcome}, {@code error_class} — {@code none} when
- *       delivered): outcomes written and acknowledged;</li>
+ *       delivered): outcomes written and acknowledged. {@code DEAD_LETTERED} with every error class and
+ *       {@code DELIVERED}/{@code none} are registered at 0 from the start, so that {@code rate()} and
+ *       {@code increase()} see the first one;</li>
  *   <li>{@value #ATTEMPTS} (counter; {@code type}, {@code result} = success / transient / permanent / timeout):
  *       delivery calls made;</li>
- *   <li>{@value #LATENCY} (timer; {@code type}): from the lead's {@code receivedAt} (else its first attempt) to its
- *       delivery;</li>
+ *   <li>{@value #RETRIES} (counter; {@code type}, {@code error_class}): failed attempts after which the lead was
+ *       parked for another attempt;</li>
+ *   <li>{@value #LATENCY} (timer with a histogram; {@code type}): from the lead's {@code receivedAt} (else its first
+ *       attempt) to its delivery, in the buckets {@link #LATENCY_BUCKETS} (0.1 s … 24 h);</li>
  *   <li>{@value #IN_FLIGHT}, {@value #PARKED}, {@value #OPEN_CIRCUITS} (gauges; {@code type}): leads received and not
  *       finished, leads waiting for a retry or an open circuit, endpoints whose circuit is not closed.</li>
  * </ul>
@@ -29,10 +34,18 @@ import dev.leadpipe.core.outcome.OutcomeType;
 final class SinkMetrics {
     static final String OUTCOMES = "leadpipe.sink.outcomes";
     static final String ATTEMPTS = "leadpipe.sink.attempts";
+    static final String RETRIES = "leadpipe.sink.retries";
     static final String LATENCY = "leadpipe.sink.delivery.latency";
     static final String IN_FLIGHT = "leadpipe.sink.in.flight";
     static final String PARKED = "leadpipe.sink.parked";
     static final String OPEN_CIRCUITS = "leadpipe.sink.circuits.open";
+
+    /** The delivery latency histogram's bucket bounds. */
+    static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+            Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6),
+            Duration.ofHours(24)};
 
     private final MeterRegistry registry;
     private final String type;
@@ -43,22 +56,39 @@ final class SinkMetrics {
         this.registry = registry;
         this.type = type.wireName();
         this.latency = Timer.builder(LATENCY).description("time from a lead's arrival to its delivery")
-                .tag("type", this.type).register(registry);
+                .tag("type", this.type).serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
         Gauge.builder(IN_FLIGHT, inFlight).description("leads received and not finished").tag("type", this.type)
                 .strongReference(true).register(registry);
         Gauge.builder(PARKED, parked).description("leads waiting for a retry or an open circuit")
                 .tag("type", this.type).strongReference(true).register(registry);
         Gauge.builder(OPEN_CIRCUITS, openCircuits).description("endpoints whose circuit breaker is not closed")
                 .tag("type", this.type).strongReference(true).register(registry);
+        outcomeCounter(OutcomeType.DELIVERED, null);
+        for (ErrorClass c : ErrorClass.values()) {
+            outcomeCounter(OutcomeType.DEAD_LETTERED, c);
+        }
     }
 
     void attempt(String result) {
-        Counter.builder(ATTEMPTS).tag("type", type).tag("result", result).register(registry).increment();
+        Counter.builder(ATTEMPTS).description("delivery calls made").tag("type", type).tag("result", result)
+                .register(registry).increment();
+    }
+
+    /** A failed attempt after which the lead is parked for another attempt. */
+    void retry(ErrorClass errorClass) {
+        Counter.builder(RETRIES).description("failed attempts followed by another attempt").tag("type", type)
+                .tag("error_class", errorClass.code()).register(registry).increment();
     }
 
     void outcome(OutcomeType outcome, ErrorClass errorClass) {
-        Counter.builder(OUTCOMES).tag("type", type).tag("outcome", outcome.name())
-                .tag("error_class", errorClass == null ? "none" : errorClass.code()).register(registry).increment();
+        outcomeCounter(outcome, errorClass).increment();
+    }
+
+    private Counter outcomeCounter(OutcomeType outcome, ErrorClass errorClass) {
+        return Counter.builder(OUTCOMES).description("final outcomes written").tag("type", type)
+                .tag("outcome", outcome.name()).tag("error_class", errorClass == null ? "none" : errorClass.code())
+                .register(registry);
     }
 
     void latency(Duration d) {

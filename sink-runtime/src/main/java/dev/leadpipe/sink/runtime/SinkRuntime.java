@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -50,6 +52,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -66,6 +69,10 @@ import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.secret.SecretUnreadableException;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaReachability;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.Readiness;
 
 /**
  * The runtime every sink runs in: it consumes its destination type's delivery topic, delivers each lead through the
@@ -118,6 +125,15 @@ import dev.leadpipe.core.topic.Topics;
  * but writes no outcome (the new owner will). The group uses the cooperative-sticky assignor, so a rebalance revokes
  * only the partitions that move and the others keep their parked leads.
  *
+ * <h2>Operations</h2>
+ * {@link #run} serves {@code /metrics}, {@code /health/live} and {@code /health/ready} (service {@code sink-<type>}, port
+ * {@code OPS_PORT}, default {@link #defaultOpsPort}); in-process, {@link #start(SinkConfig, DestinationClient, Ops)}
+ * registers the meters ({@link SinkMetrics}, names as in {@code docs/monitoring.md}) and the readiness checks
+ * {@value #KAFKA_CHECK} and {@value #CONSUMER_CHECK} ({@link #readinessProblem()}) on a given {@link Ops}. Each
+ * transition of an endpoint's circuit breaker is published to {@code destination-circuits} as one
+ * {@link CircuitReport} per offer whose leads used the endpoint (offer, type, state, since, error class: no endpoint,
+ * setting or secret), fire-and-forget: a report that cannot be written is logged and never holds up a lead.
+ *
  * <h2>Threads</h2>
  * One consumer thread (poll, parse, track, commit every {@link SinkConfig#commitInterval()}, pause/resume, rebalance),
  * one scheduler thread (parking timers, attempt timeouts), one virtual thread per delivery attempt. Log lines and
@@ -134,6 +150,11 @@ public final class SinkRuntime implements AutoCloseable {
     static final Duration DESTINATION_GRACE = Duration.ofSeconds(1);
     private static final Duration WRITE_RETRY = Duration.ofSeconds(1);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** The consumer is not ready when its last completed poll is older than this. */
+    public static final Duration MAX_POLL_AGE = Duration.ofSeconds(30);
+    /** The names of the readiness checks {@link #start(SinkConfig, DestinationClient, Ops)} adds. */
+    public static final String KAFKA_CHECK = "kafka";
+    public static final String CONSUMER_CHECK = "consumer";
 
     private final SinkConfig config;
     private final DestinationClient client;
@@ -165,6 +186,9 @@ public final class SinkRuntime implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean aborting;
     private volatile Throwable failure;
+    private volatile long lastPollNanos = System.nanoTime();
+    /** Closed after everything else by {@link #close()} (the Kafka readiness check). */
+    private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
     private boolean paused;
 
     private SinkRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
@@ -205,6 +229,8 @@ public final class SinkRuntime implements AutoCloseable {
             created = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
             List<PartitionInfo> dlq = producer.partitionsFor(Topics.LEADS_DLQ.name());
             dlqPartitions = dlq == null ? 0 : dlq.size();
+            // fetched now so that publishing a circuit report does not wait for metadata
+            producer.partitionsFor(Topics.DESTINATION_CIRCUITS.name());
         } catch (RuntimeException e) {
             if (created != null) {
                 created.close(CloseOptions.timeout(Duration.ZERO));
@@ -247,6 +273,65 @@ public final class SinkRuntime implements AutoCloseable {
      */
     public static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry,
                                     SecretKeyring keyring) {
+        return start(config, client, registry, keyring, null);
+    }
+
+    /**
+     * {@link #start(SinkConfig, DestinationClient, MeterRegistry)} for a service's operations: registers the meters on
+     * {@code ops.registry()} and adds the readiness checks {@value #KAFKA_CHECK} (the cluster answers, see
+     * {@link KafkaReachability}) and {@value #CONSUMER_CHECK} ({@link #readinessProblem()}) to {@code ops.readiness()}.
+     * Both are added before the runtime starts (the consumer check says "starting" until it did) and stay not ready
+     * once it is closed or failed to start. Destination secrets are decrypted with {@link SecretKeyring#fromEnvironment()}.
+     */
+    public static SinkRuntime start(SinkConfig config, DestinationClient client, Ops ops) {
+        return start(config, client, ops, null);
+    }
+
+    /** {@link #start(SinkConfig, DestinationClient, Ops)} decrypting destination secrets with {@code keyring}. */
+    public static SinkRuntime start(SinkConfig config, DestinationClient client, Ops ops, SecretKeyring keyring) {
+        return start(config, client, ops.registry(), keyring, ops.readiness());
+    }
+
+    private static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry,
+                                     SecretKeyring keyring, Readiness readiness) {
+        if (readiness == null || !client.type().isDeliverable()) {
+            return startRuntime(config, client, registry, keyring, null);
+        }
+        KafkaReachability reachability;
+        try {
+            reachability = new KafkaReachability(config.bootstrapServers());
+        } catch (RuntimeException e) {
+            closeQuietly(client); // the runtime owns the client from the start, as a failed start closes it
+            throw e;
+        }
+        AtomicReference<SinkRuntime> started = new AtomicReference<>();
+        AtomicReference<String> notStarted = new AtomicReference<>("the sink is starting");
+        AtomicBoolean failedToStart = new AtomicBoolean();
+        readiness.add(KAFKA_CHECK, () -> {
+            SinkRuntime r = started.get();
+            if (failedToStart.get() || (r != null && r.closed.get())) {
+                return r == null ? "the sink failed to start" : "the sink is closed";
+            }
+            return reachability.problem();
+        });
+        readiness.add(CONSUMER_CHECK, () -> {
+            SinkRuntime r = started.get();
+            return r == null ? notStarted.get() : r.readinessProblem();
+        });
+        try {
+            SinkRuntime runtime = startRuntime(config, client, registry, keyring, reachability);
+            started.set(runtime);
+            return runtime;
+        } catch (RuntimeException e) {
+            failedToStart.set(true);
+            notStarted.set("the sink failed to start");
+            closeQuietly(reachability); // startRuntime closed it already if the runtime was built: closing is idempotent
+            throw e;
+        }
+    }
+
+    private static SinkRuntime startRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
+                                            SecretKeyring keyring, AutoCloseable closeWithRuntime) {
         DestinationCatalog catalog = null;
         SinkRuntime runtime = null;
         try {
@@ -258,6 +343,9 @@ public final class SinkRuntime implements AutoCloseable {
             SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
             catalog = DestinationCatalog.start(config.bootstrapServers(), START_TIMEOUT);
             runtime = new SinkRuntime(config, client, registry, catalog, keys, Clock.systemUTC());
+            if (closeWithRuntime != null) {
+                runtime.closeWith.add(closeWithRuntime);
+            }
             runtime.consumerThread.start();
             runtime.awaitFirstAssignment();
         } catch (RuntimeException e) {
@@ -278,13 +366,58 @@ public final class SinkRuntime implements AutoCloseable {
 
     /**
      * Runs a sink until SIGTERM / Ctrl-C (a shutdown hook closes it gracefully), for a sink module's {@code main}.
-     * Returns after the signal.
+     * Returns after the signal. Its operations endpoints ({@code /metrics}, {@code /health/live},
+     * {@code /health/ready}; service {@code sink-<type>}) listen on {@code OPS_HOST}:{@code OPS_PORT}, by default
+     * 127.0.0.1:{@link #defaultOpsPort} of the client's type, from before the start until the sink is closed.
      *
      * @throws IllegalStateException if it could not start, or stopped by itself after an unrecoverable error (the
      *                               consumer failed for good); a {@code main} letting it through exits non-zero
      */
     public static void run(SinkConfig config, DestinationClient client) {
-        SinkRuntime runtime = start(config, client);
+        DestinationType type = client.type();
+        Ops ops = Ops.forService("sink-" + type.wireName());
+        OpsServer server;
+        SinkRuntime runtime;
+        try {
+            server = OpsServer.startFromEnvironment(ops, defaultOpsPort(type));
+        } catch (RuntimeException e) {
+            ops.close();
+            closeQuietly(client);
+            throw e;
+        }
+        try {
+            runtime = start(config, client, ops);
+        } catch (RuntimeException e) {
+            server.close();
+            ops.close();
+            throw e;
+        }
+        LOG.info("sink {} operations endpoints on port {}", type.wireName(), server.port());
+        try {
+            runUntilSignalled(runtime);
+        } finally {
+            server.close();
+            ops.close();
+        }
+    }
+
+    /**
+     * The default port of a sink's operations endpoints: dynamics 9102, salesforce 9103, table 9104, https 9105
+     * ({@code docs/monitoring.md}).
+     *
+     * @throws IllegalArgumentException for a type no sink delivers ({@code none}, {@code blob})
+     */
+    public static int defaultOpsPort(DestinationType type) {
+        return switch (type) {
+            case DYNAMICS -> 9102;
+            case SALESFORCE -> 9103;
+            case TABLE -> 9104;
+            case HTTPS -> 9105;
+            default -> throw new IllegalArgumentException("no sink delivers destination type " + type.wireName());
+        };
+    }
+
+    private static void runUntilSignalled(SinkRuntime runtime) {
         AtomicBoolean signalled = new AtomicBoolean();
         Thread hook = new Thread(() -> {
             signalled.set(true);
@@ -342,6 +475,8 @@ public final class SinkRuntime implements AutoCloseable {
                     records = consumer.poll(POLL);
                 } catch (WakeupException e) {
                     continue; // close() woke us: the loop condition decides
+                } finally {
+                    lastPollNanos = System.nanoTime();
                 }
                 for (ConsumerRecord<String, byte[]> record : records) {
                     accept(record);
@@ -593,6 +728,10 @@ public final class SinkRuntime implements AutoCloseable {
         final ReentrantLock lock = new ReentrantLock();
         final ArrayDeque<PendingLead> waiting = new ArrayDeque<>();
         int inUse;
+        /** The offers whose leads came this way: each gets a {@link CircuitReport} when the circuit changes. */
+        final Set<String> offers = ConcurrentHashMap.newKeySet();
+        final Object reportLock = new Object();
+        volatile long reportedGeneration;
 
         EndpointLane(String endpoint) {
             this.endpoint = endpoint;
@@ -600,6 +739,9 @@ public final class SinkRuntime implements AutoCloseable {
         }
 
         void submit(PendingLead p, LeadDestination destination, boolean front) {
+            if (p.offerId() != null) {
+                offers.add(p.offerId());
+            }
             boolean admitted;
             lock.lock();
             try {
@@ -618,10 +760,30 @@ public final class SinkRuntime implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            reportTransitions(); // an open circuit whose time is up just became half-open
             if (admitted) {
                 startAttempt(p, destination, this);
             } else {
                 holdForOpenCircuit(p, destination, this);
+            }
+        }
+
+        /**
+         * Publishes the breaker's state to {@code destination-circuits} for every offer seen on this lane if it changed
+         * since the last report. Called after every call that may change it; under a lock that reads the state anew,
+         * so the last report written is always the breaker's latest state.
+         */
+        void reportTransitions() {
+            if (breaker.snapshot().generation() == reportedGeneration) {
+                return;
+            }
+            synchronized (reportLock) {
+                CircuitBreaker.Snapshot state = breaker.snapshot();
+                if (state.generation() == reportedGeneration) {
+                    return;
+                }
+                reportedGeneration = state.generation();
+                publishCircuit(state, List.copyOf(offers));
             }
         }
 
@@ -651,6 +813,36 @@ public final class SinkRuntime implements AutoCloseable {
                 if (!next.cancelled) {
                     dispatch(next, true);
                 }
+            }
+        }
+    }
+
+    /**
+     * Writes one {@link CircuitReport} per offer, fire-and-forget: a report that cannot be written is logged and
+     * lost, and never holds up a lead. The report names the offer, the type, the state and an error class only.
+     */
+    private void publishCircuit(CircuitBreaker.Snapshot state, List<String> offerIds) {
+        if (closed.get() || aborting) {
+            return;
+        }
+        CircuitReport.State reported = CircuitReport.State.valueOf(state.state().name());
+        ErrorClass errorClass = state.state() == CircuitBreaker.State.CLOSED || state.lastFailure() == null
+                ? null : state.lastFailure().errorClass();
+        LOG.debug("sink {}: circuit {} reported for offer(s) {}", type.wireName(), reported, offerIds);
+        for (String offerId : offerIds) {
+            CircuitReport report = new CircuitReport(offerId, type.wireName(), reported, state.since(), errorClass);
+            try {
+                byte[] value = Topics.DESTINATION_CIRCUITS.valueSerde().serializer()
+                        .serialize(Topics.DESTINATION_CIRCUITS.name(), report);
+                producer.send(new ProducerRecord<>(Topics.DESTINATION_CIRCUITS.name(), offerId, value), (md, e) -> {
+                    if (e != null) {
+                        LOG.warn("sink {}: the circuit report {} of offer {} was not written: {}", type.wireName(),
+                                reported, offerId, SafeErrors.describe(e));
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("sink {}: the circuit report {} of offer {} was not written: {}", type.wireName(), reported,
+                        offerId, SafeErrors.describe(e));
             }
         }
     }
@@ -753,6 +945,7 @@ public final class SinkRuntime implements AutoCloseable {
         if (lane.breaker.onSuccess()) {
             LOG.info("circuit of the {} endpoint of offer {} closed again", type.wireName(), p.offerId());
         }
+        lane.reportTransitions();
         metrics.attempt("success");
         if (p.cancelled) {
             return; // revoked: the new owner delivers it again, idempotently, and writes the outcome
@@ -785,6 +978,7 @@ public final class SinkRuntime implements AutoCloseable {
                 LOG.info("circuit of the {} endpoint of offer {} closed again (it answered)", type.wireName(),
                         p.offerId());
             }
+            lane.reportTransitions();
         }
         p.recordFailure(failure, clock.instant());
         if (p.cancelled || aborting) {
@@ -797,6 +991,9 @@ public final class SinkRuntime implements AutoCloseable {
             }
             LOG.info("lead {} of offer {}: attempt {} failed with {}{}; next attempt at {}", p.leadId(), p.offerId(),
                     p.attempts, failure.errorClass(), statusText(failure), retry.at());
+            if (lane != null) {
+                metrics.retry(failure.errorClass());
+            }
             park(p, retry.at());
         } else {
             RetryPolicy.GiveUp giveUp = (RetryPolicy.GiveUp) decision;
@@ -940,6 +1137,33 @@ public final class SinkRuntime implements AutoCloseable {
         return parked.size();
     }
 
+    /**
+     * Why the sink is not ready to work, or null when it is: not before its first partition assignment, not once
+     * closed or stopped after an unrecoverable error, and not while its consumer has not completed a poll for more
+     * than {@link #MAX_POLL_AGE}. One short line with no secret, setting or customer data.
+     */
+    public String readinessProblem() {
+        return readinessProblem(System.nanoTime());
+    }
+
+    /** {@link #readinessProblem()} as at {@code nowNanos} ({@link System#nanoTime()}), for tests. */
+    String readinessProblem(long nowNanos) {
+        if (closed.get() || stopping) {
+            return "the sink is closed";
+        }
+        if (failure != null || consumerStopped.getCount() == 0) {
+            return "the sink's consumer stopped after an unrecoverable error";
+        }
+        if (firstAssignment.getCount() > 0) {
+            return "the sink has not joined consumer group " + config.groupIdFor(type) + " yet";
+        }
+        long sincePoll = nowNanos - lastPollNanos;
+        if (sincePoll > MAX_POLL_AGE.toNanos()) {
+            return "the sink's consumer has not polled for " + TimeUnit.NANOSECONDS.toSeconds(sincePoll) + " s";
+        }
+        return null;
+    }
+
     /** Whether the consumer is running: false once closed or after an unrecoverable error. */
     public boolean isRunning() {
         return consumerStopped.getCount() > 0 && !stopping;
@@ -980,6 +1204,7 @@ public final class SinkRuntime implements AutoCloseable {
         }
         catalog.close();
         closeQuietly(client);
+        closeWith.forEach(SinkRuntime::closeQuietly);
         terminated.countDown();
         LOG.info("sink {} closed", type.wireName());
     }
@@ -998,6 +1223,14 @@ public final class SinkRuntime implements AutoCloseable {
             client.close();
         } catch (Exception e) {
             LOG.warn("closing the destination client failed: {}", SafeErrors.describe(e));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", resource.getClass().getSimpleName(), SafeErrors.describe(e));
         }
     }
 }

@@ -90,6 +90,32 @@ class CircuitBreakerTest {
         assertThat(breaker.nextAttemptTime()).isEqualTo(T0.plusSeconds(30));
     }
 
+    @Test
+    void aSnapshotCountsEveryTransitionAndTellsWhenTheStateWasEntered() {
+        assertThat(breaker.snapshot()).isEqualTo(new CircuitBreaker.Snapshot(State.CLOSED, T0, 0, null));
+        breaker.onTransientFailure(TIMEOUT);
+        assertThat(breaker.snapshot().generation()).as("no transition yet").isZero();
+        open();
+        assertThat(breaker.snapshot()).isEqualTo(new CircuitBreaker.Snapshot(State.OPEN, T0, 1, TIMEOUT));
+        clock.advance(Duration.ofSeconds(30));
+        breaker.tryAcquire(); // the trial: half-open
+        assertThat(breaker.snapshot().state()).isEqualTo(State.HALF_OPEN);
+        assertThat(breaker.snapshot().since()).isEqualTo(T0.plusSeconds(30));
+        assertThat(breaker.snapshot().generation()).isEqualTo(2);
+        breaker.onTransientFailure(TIMEOUT); // the trial failed: open again
+        assertThat(breaker.snapshot().state()).isEqualTo(State.OPEN);
+        assertThat(breaker.snapshot().generation()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(30));
+        breaker.tryAcquire();
+        clock.advance(Duration.ofSeconds(1));
+        breaker.onSuccess();
+        assertThat(breaker.snapshot().state()).isEqualTo(State.CLOSED);
+        assertThat(breaker.snapshot().since()).isEqualTo(T0.plusSeconds(61));
+        assertThat(breaker.snapshot().generation()).isEqualTo(5);
+        breaker.onSuccess();
+        assertThat(breaker.snapshot().generation()).as("closing a closed circuit is no transition").isEqualTo(5);
+    }
+
     private void open() {
         for (int i = 0; i < 3; i++) {
             breaker.onTransientFailure(TIMEOUT);

@@ -8,6 +8,10 @@ import dev.leadpipe.sink.runtime.SinkRuntime;
  * org (REST upsert on the external id, or Web-to-Lead; see {@link SalesforceDestinationClient}), until SIGTERM /
  * Ctrl-C. Configured by the shared sink variables only ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code SINK_*}; see
  * {@link SinkConfig}); every destination setting comes with the lead configuration.
+ *
+ * <p>Operations: {@code /metrics} (Prometheus, service {@code sink-salesforce}), {@code /health/live} and
+ * {@code /health/ready} on {@code OPS_HOST}:{@code OPS_PORT}, by default 127.0.0.1:9103
+ * ({@link SinkRuntime#defaultOpsPort}; see {@code docs/monitoring.md}).
  */
 public final class SalesforceSinkApp {
     private SalesforceSinkApp() {
