@@ -23,6 +23,8 @@ import io.javalin.http.MethodNotAllowedResponse;
  */
 final class HttpErrors {
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
+    /** {@link dev.leadpipe.ops.OpsServer}'s readiness path, whose 503 answer is JSON by contract, not a problem. */
+    static final String READINESS_PATH = "/health/ready";
 
     private HttpErrors() {
     }
@@ -36,9 +38,10 @@ final class HttpErrors {
                     "the service failed unexpectedly; the request may be retried"));
         });
         // A status set without a problem body (by Javalin or Jetty, e.g. an async time-out) still answers with one.
+        // The readiness endpoint's 503 is the ops contract's own JSON answer, left as it is.
         for (int status = 400; status < 600; status++) {
             routes.error(status, "*", ctx -> {
-                if (!isProblem(ctx)) {
+                if (!isProblem(ctx) && !READINESS_PATH.equals(ctx.path())) {
                     write(ctx, generic(ctx.statusCode(), null));
                 }
             });

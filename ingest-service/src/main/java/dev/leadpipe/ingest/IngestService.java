@@ -16,6 +16,9 @@ import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaReachability;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.OpsServer;
 import io.javalin.Javalin;
 
 /**
@@ -29,6 +32,9 @@ import io.javalin.Javalin;
  *   <li>{@code POST /v1/offers/{offerId}/lead-destination/validate} and {@code POST /v1/offers/{offerId}/publish}:
  *       a test lead through the real pipeline, answered with its outcome ({@link TestLeadEndpoints})</li>
  *   <li>{@code GET /health}: liveness, 200 {@code {"status":"UP"}}</li>
+ *   <li>{@code GET /metrics}, {@code GET /health/live}, {@code GET /health/ready}: the operations endpoints of
+ *       {@link OpsServer} for this service's {@link #ops()} (service {@value #SERVICE}; readiness check
+ *       {@code kafka}), on the same port as the API</li>
  * </ul>
  * Every 4xx and 5xx answer is an RFC 9457 problem ({@code application/problem+json}) naming every bad field.
  * <p>
@@ -39,6 +45,8 @@ import io.javalin.Javalin;
  */
 public final class IngestService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    /** The {@code service} tag of ingest's meters. */
+    public static final String SERVICE = "ingest";
     private static final Duration CATALOG_CATCH_UP = Duration.ofSeconds(60);
     /** A safety net beyond the producer's own delivery time-out: an async answer pending longer gets 503. */
     private static final long ASYNC_TIMEOUT_MS = KafkaWriter.DELIVERY_TIMEOUT_MS + 15_000L;
@@ -48,16 +56,22 @@ public final class IngestService implements AutoCloseable {
     private final DestinationCatalog catalog;
     private final OutcomeAwaiter outcomes;
     private final Javalin app;
+    private final Ops ops;
+    private final boolean ownsOps;
+    private final KafkaReachability kafka;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private IngestService(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, OutcomeAwaiter outcomes,
-                          SecretKeyring keyring) {
+                          SecretKeyring keyring, Ops ops, boolean ownsOps, KafkaReachability kafka) {
         this.config = config;
         this.writer = writer;
         this.catalog = catalog;
         this.outcomes = outcomes;
+        this.ops = ops;
+        this.ownsOps = ownsOps;
+        this.kafka = kafka;
         Clock clock = Clock.systemUTC();
-        LeadEndpoints leads = new LeadEndpoints(config, writer, clock);
+        LeadEndpoints leads = new LeadEndpoints(config, writer, clock, new IngestMetrics(ops.registry()));
         DestinationEndpoints destinations = new DestinationEndpoints(config, writer, catalog, keyring, clock);
         TestLeadEndpoints testLeads = new TestLeadEndpoints(config, writer, catalog, outcomes, clock);
         this.app = Javalin.create(cfg -> {
@@ -70,6 +84,7 @@ public final class IngestService implements AutoCloseable {
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.routes.get("/health", ctx -> LeadEndpoints.respond(ctx, 200, "application/json",
                     Json.MAPPER.createObjectNode().put("status", "UP")));
+            OpsServer.register(cfg.routes, ops);
             cfg.routes.post(LeadEndpoints.SINGLE_PATH, leads::postLead);
             cfg.routes.post(LeadEndpoints.BATCH_PATH, leads::postBatch);
             cfg.routes.put(DestinationEndpoints.PATH, destinations::put);
@@ -85,10 +100,32 @@ public final class IngestService implements AutoCloseable {
      * Starts the service: ensures the topics exist ({@code KAFKA_REPLICATION_FACTOR}, default 1), creates the
      * producer, waits for the destination catalog to catch up, then listens on {@code config.host():config.port()}.
      *
+     * Its meters and readiness are those of a new {@link Ops} of service {@value #SERVICE}, closed on {@link #stop()}.
+     *
      * @throws IllegalStateException when Kafka cannot be reached or the port cannot be bound
      */
     public static IngestService start(IngestConfig config) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        return start(config, Ops.forService(SERVICE), true);
+    }
+
+    /**
+     * {@link #start(IngestConfig)} with the caller's {@link Ops}: ingest's meters are registered on its registry and
+     * its readiness gains the check {@code kafka}; {@code /metrics} and {@code /health/*} serve it. The caller
+     * closes {@code ops} (after {@link #stop()}).
+     */
+    public static IngestService start(IngestConfig config, Ops ops) {
+        return start(config, ops, false);
+    }
+
+    private static IngestService start(IngestConfig config, Ops ops, boolean ownsOps) {
+        try {
+            TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        } catch (RuntimeException e) {
+            if (ownsOps) {
+                ops.close();
+            }
+            throw e;
+        }
         Producer<byte[], byte[]> producer = KafkaWriter.createProducer(config.bootstrapServers());
         KafkaWriter writer = new KafkaWriter(producer);
         try {
@@ -96,28 +133,40 @@ public final class IngestService implements AutoCloseable {
             writer.warmUp(Topics.LEAD_DESTINATIONS);
         } catch (RuntimeException e) {
             writer.close(Duration.ZERO);
+            if (ownsOps) {
+                ops.close();
+            }
             throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " is not reachable", e);
         }
-        return start(config, writer);
+        return start(config, writer, ops, ownsOps);
     }
 
     /** Starts with the given producer (tests substitute a {@code MockProducer}); the topics must exist. */
     static IngestService start(IngestConfig config, Producer<byte[], byte[]> producer) {
-        return start(config, new KafkaWriter(producer));
+        return start(config, new KafkaWriter(producer), Ops.forService(SERVICE), true);
     }
 
-    private static IngestService start(IngestConfig config, KafkaWriter writer) {
+    private static IngestService start(IngestConfig config, KafkaWriter writer, Ops ops, boolean ownsOps) {
         DestinationCatalog catalog = null;
         OutcomeAwaiter outcomes = null;
+        KafkaReachability kafka = null;
         try {
             SecretKeyring keyring = SecretKeyring.fromEnvironment();
             catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
             outcomes = new OutcomeAwaiter(config.bootstrapServers()).start(CATALOG_CATCH_UP);
-            IngestService service = new IngestService(config, writer, catalog, outcomes, keyring);
+            kafka = new KafkaReachability(config.bootstrapServers());
+            ops.readiness().add("kafka", kafka);
+            IngestService service = new IngestService(config, writer, catalog, outcomes, keyring, ops, ownsOps, kafka);
             service.app.start(config.host(), config.port());
             LOG.info("ingest listening on http://{}:{} (Kafka {})", config.host(), service.port(), config.bootstrapServers());
             return service;
         } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
+            if (ownsOps) {
+                ops.close();
+            }
             if (outcomes != null) {
                 outcomes.close();
             }
@@ -138,12 +187,20 @@ public final class IngestService implements AutoCloseable {
         return config;
     }
 
+    /** This service's meters and readiness, served on its port at {@code /metrics} and {@code /health/*}. */
+    public Ops ops() {
+        return ops;
+    }
+
     /** The local view of every offer's lead destination. */
     public DestinationCatalog destinations() {
         return catalog;
     }
 
-    /** Stops the HTTP server, flushes and closes the producer and stops the catalog. Safe to call more than once. */
+    /**
+     * Stops the HTTP server, flushes and closes the producer, stops the catalog and closes the Kafka readiness check
+     * (and the {@link Ops}, when {@link #start(IngestConfig)} created it). Safe to call more than once.
+     */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
@@ -154,8 +211,15 @@ public final class IngestService implements AutoCloseable {
             try {
                 writer.close(Duration.ofSeconds(10));
             } finally {
-                outcomes.close();
-                catalog.close();
+                try {
+                    outcomes.close();
+                    catalog.close();
+                } finally {
+                    kafka.close();
+                    if (ownsOps) {
+                        ops.close();
+                    }
+                }
             }
         }
         LOG.info("ingest stopped");

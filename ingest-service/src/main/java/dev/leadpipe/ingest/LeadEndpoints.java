@@ -32,19 +32,31 @@ final class LeadEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(LeadEndpoints.class);
     static final String SINGLE_PATH = "/v1/leads";
     static final String BATCH_PATH = "/v1/leads/batch";
+    private static final String TOO_MANY_ITEMS = "too-many-items";
 
     private final IngestConfig config;
     private final KafkaWriter writer;
     private final Clock clock;
+    private final IngestMetrics metrics;
 
-    LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock) {
+    LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, IngestMetrics metrics) {
         this.config = config;
         this.writer = writer;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413, 415, 422 or 503 problems. */
     void postLead(Context ctx) {
+        try {
+            acceptLead(ctx);
+        } catch (RuntimeException e) {
+            metrics.rejected(IngestMetrics.reasonFor(e), 1);
+            throw e;
+        }
+    }
+
+    private void acceptLead(Context ctx) {
         Bodies.requireContentType(ctx, List.of(Bodies.JSON));
         JsonNode node = Bodies.parseJson(Bodies.read(ctx, config.maxBodyBytes()));
         LeadIntake.Outcome outcome = LeadIntake.prepare(node, ctx.header(LeadIntake.IDEMPOTENCY_KEY), clock.instant());
@@ -55,9 +67,12 @@ final class LeadEndpoints {
         ctx.future(() -> writer.send(Topics.LEADS, lead.leadId(), lead).handle((metadata, error) -> {
             if (error != null) {
                 LOG.warn("lead {} was not written: {}", lead.leadId(), SafeErrors.describe(KafkaWriter.unwrap(error)));
-                HttpErrors.write(ctx, KafkaWriter.problemFor(error, "lead"));
+                Problem problem = KafkaWriter.problemFor(error, "lead");
+                metrics.rejected(IngestMetrics.reasonFor(problem), 1);
+                HttpErrors.write(ctx, problem);
             } else {
                 LOG.debug("accepted lead {}", lead.leadId());
+                metrics.accepted(1);
                 ObjectNode body = Json.MAPPER.createObjectNode()
                         .put("leadId", lead.leadId())
                         .put("offerId", lead.offerId())
@@ -80,9 +95,20 @@ final class LeadEndpoints {
      * Kafka failed every valid item; 413 over {@code maxBatchItems}; 400 when the body is not a JSON array.
      */
     void postBatch(Context ctx) {
-        String mediaType = Bodies.requireContentType(ctx, List.of(Bodies.JSON, Bodies.NDJSON));
-        byte[] body = Bodies.read(ctx, config.maxBodyBytes());
-        List<Item> items = mediaType.equals(Bodies.NDJSON) ? ndjsonItems(body) : arrayItems(body);
+        List<Item> items;
+        try {
+            String mediaType = Bodies.requireContentType(ctx, List.of(Bodies.JSON, Bodies.NDJSON));
+            byte[] body = Bodies.read(ctx, config.maxBodyBytes());
+            items = mediaType.equals(Bodies.NDJSON) ? ndjsonItems(body) : arrayItems(body);
+        } catch (ProblemException e) {
+            if (!e.problem().slug().equals(TOO_MANY_ITEMS)) { // checkCount counted those, item by item
+                metrics.rejected(IngestMetrics.reasonFor(e), 1);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.rejected(IngestMetrics.reasonFor(e), 1);
+            throw e;
+        }
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (Item item : items) {
             if (item.lead != null) {
@@ -141,7 +167,8 @@ final class LeadEndpoints {
 
     private void checkCount(int count) {
         if (count > config.maxBatchItems()) {
-            throw new ProblemException(Problem.of(413, "too-many-items", "Content Too Large",
+            metrics.rejected(IngestMetrics.Reason.TOO_LARGE, count);
+            throw new ProblemException(Problem.of(413, TOO_MANY_ITEMS, "Content Too Large",
                     "a batch holds at most " + config.maxBatchItems() + " leads; this one holds " + count
                             + " (nothing was written)"));
         }
@@ -161,6 +188,11 @@ final class LeadEndpoints {
         ArrayNode results = Json.MAPPER.createArrayNode();
         for (Item item : items) {
             results.add(item.toJson());
+            if (item.status == 202) {
+                metrics.accepted(1);
+            } else {
+                metrics.rejected(item.reason(), 1);
+            }
             if (item.status == 202) {
                 accepted++;
             } else if (item.status >= 500) {
@@ -218,6 +250,7 @@ final class LeadEndpoints {
         volatile int status;
         volatile Throwable failure;
         volatile String detail;
+        volatile Problem writeFailure;
 
         private Item(int index, Integer line, Lead lead, int status, List<FieldError> errors) {
             this.index = index;
@@ -245,6 +278,18 @@ final class LeadEndpoints {
             failure = error;
             detail = problem.detail();
             status = problem.status();
+            writeFailure = problem;
+        }
+
+        /** Why this refused item was refused, for {@link IngestMetrics}. */
+        IngestMetrics.Reason reason() {
+            Problem problem = writeFailure;
+            if (problem != null) {
+                return IngestMetrics.reasonFor(problem);
+            }
+            return status == 400 ? IngestMetrics.Reason.INVALID_JSON
+                    : status == 422 ? IngestMetrics.Reason.INVALID_FIELDS
+                    : IngestMetrics.Reason.INTERNAL_ERROR;
         }
 
         ObjectNode toJson() {

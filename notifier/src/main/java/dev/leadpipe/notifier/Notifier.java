@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -44,6 +45,9 @@ import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaReachability;
+import dev.leadpipe.ops.Ops;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * E-mails each offer's contacts about its new leads, without any customer personal data.
@@ -64,6 +68,10 @@ import dev.leadpipe.core.topic.Topics;
  *   <li>A failed send is retried {@value #SEND_ATTEMPTS} times with capped backoff; then the lead's partition is
  *       paused and re-read from that lead after {@link #RETRY_LATER}. Logs name lead ids, offer ids and exception
  *       classes only, never an address or an SMTP error message.</li>
+ *   <li>Operations ({@link #start(NotifierConfig, Ops)}): the counter {@code leadpipe.notifier.emails} (tags
+ *       {@code kind} lead/digest, {@code result} sent/failed) on {@code ops.registry()}, and the readiness checks
+ *       {@code kafka} (the cluster answers) and {@code consumer} (the consuming thread runs and polled within
+ *       {@link #POLL_STALE}).</li>
  * </ul>
  */
 public final class Notifier implements AutoCloseable {
@@ -77,6 +85,10 @@ public final class Notifier implements AutoCloseable {
     static final int DIGEST_MAX_LISTED_IDS = 500;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
+    /** The consumer is reported not ready when its last poll is older than this (sending a batch's e-mails included). */
+    static final Duration POLL_STALE = Duration.ofMinutes(2);
+    /** The {@code service} tag of the notifier's meters. */
+    public static final String SERVICE = "notifier";
 
     private final NotifierConfig config;
     private final Clock clock;
@@ -84,6 +96,10 @@ public final class Notifier implements AutoCloseable {
     private final KafkaConsumer<String, Lead> consumer;
     private final MailSender sender;
     private final Thread thread;
+    private final NotifierMetrics metrics;
+    private final KafkaReachability kafka;
+    /** {@link System#nanoTime()} of the last poll's return; 0 before the first. */
+    private volatile long lastPollNanos;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<TopicPartition, Long> pausedUntil = new ConcurrentHashMap<>();
     private final Map<String, Digest> digests = new LinkedHashMap<>();
@@ -93,10 +109,13 @@ public final class Notifier implements AutoCloseable {
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
-    private Notifier(NotifierConfig config, Clock clock, DestinationCatalog catalog) {
+    private Notifier(NotifierConfig config, Clock clock, DestinationCatalog catalog, NotifierMetrics metrics,
+                     KafkaReachability kafka) {
         this.config = config;
         this.clock = clock;
         this.catalog = catalog;
+        this.metrics = metrics;
+        this.kafka = kafka;
         this.sender = new MailSender(config, clock);
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
@@ -123,22 +142,72 @@ public final class Notifier implements AutoCloseable {
      * @param clock the clock that times the digests and dates the e-mails
      */
     public static Notifier start(NotifierConfig config, Clock clock) {
+        return start(config, clock, new NotifierMetrics(new SimpleMeterRegistry()), null, null);
+    }
+
+    /** {@link #start(NotifierConfig, Clock, Ops)} with the system clock. */
+    public static Notifier start(NotifierConfig config, Ops ops) {
+        return start(config, Clock.systemUTC(), ops);
+    }
+
+    /**
+     * {@link #start(NotifierConfig, Clock)}, reporting to {@code ops}: the e-mail counter is registered on
+     * {@code ops.registry()} and {@code ops.readiness()} gains the checks {@code kafka} and {@code consumer}.
+     * {@link #close()} closes the Kafka check; the caller closes {@code ops}.
+     */
+    public static Notifier start(NotifierConfig config, Clock clock, Ops ops) {
+        KafkaReachability kafka = new KafkaReachability(config.bootstrapServers());
+        AtomicReference<Notifier> created = new AtomicReference<>();
+        ops.readiness().add("kafka", kafka).add("consumer", () -> {
+            Notifier n = created.get();
+            return n == null ? "the consumer is not started yet" : n.consumerProblem();
+        });
+        try {
+            return start(config, clock, new NotifierMetrics(ops.registry()), kafka, created);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    private static Notifier start(NotifierConfig config, Clock clock, NotifierMetrics metrics, KafkaReachability kafka,
+                                  AtomicReference<Notifier> created) {
         DestinationCatalog catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_TIMEOUT);
         Notifier notifier;
         try {
-            notifier = new Notifier(config, clock, catalog);
+            notifier = new Notifier(config, clock, catalog, metrics, kafka);
         } catch (RuntimeException e) {
             catalog.close();
             throw e;
+        }
+        if (created != null) {
+            created.set(notifier);
         }
         notifier.thread.start();
         LOG.info("notifier started: {}", config);
         return notifier;
     }
 
-    /** Runs from the given settings until the JVM is asked to stop (SIGTERM, Ctrl-C). */
-    static void run(NotifierConfig config) {
-        Notifier notifier = start(config);
+    /** Null when the consuming thread runs and polled within {@link #POLL_STALE}, else why not. */
+    String consumerProblem() {
+        if (stopped.getCount() == 0 || !running) {
+            RuntimeException f = failure;
+            return f == null ? "the consumer is stopped" : "the consumer stopped: " + SafeErrors.describe(f);
+        }
+        long last = lastPollNanos;
+        if (last == 0) {
+            return "the consumer has not polled yet";
+        }
+        long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
+        if (sinceMs > POLL_STALE.toMillis()) {
+            return "the consumer has not polled for " + (sinceMs / 1000) + " s";
+        }
+        return null;
+    }
+
+    /** Runs from the given settings until the JVM is asked to stop (SIGTERM, Ctrl-C), reporting to {@code ops}. */
+    static void run(NotifierConfig config, Ops ops) {
+        Notifier notifier = start(config, ops);
         Thread hook = new Thread(notifier::close, "notifier-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -234,7 +303,9 @@ public final class Notifier implements AutoCloseable {
                 ConsumerRecords<String, Lead> records;
                 try {
                     records = consumer.poll(POLL);
+                    lastPollNanos = System.nanoTime();
                 } catch (RecordDeserializationException e) {
+                    lastPollNanos = System.nanoTime();
                     LOG.warn("skipping an unreadable lead record at {}/{}: {}", e.topicPartition(), e.offset(),
                             e.getClass().getSimpleName());
                     consumer.seek(e.topicPartition(), e.offset() + 1);
@@ -347,13 +418,24 @@ public final class Notifier implements AutoCloseable {
         }
         String subject = LeadMessages.subject(lead);
         String body = LeadMessages.body(lead, clock.instant(), deliveryType(destination), config.leadLookupUrl());
-        sendWithRetries("lead " + lead.leadId(), to, subject, body, SEND_ATTEMPTS);
+        sendWithRetries(NotifierMetrics.Kind.LEAD, "lead " + lead.leadId(), to, subject, body, SEND_ATTEMPTS);
         LOG.info("notified {} contact(s) of offer {} of lead {}", to.size(), lead.offerId(), lead.leadId());
     }
 
     /** The destination type for "where to find the lead"; null means it is not delivered. */
     private static DestinationType deliveryType(LeadDestination destination) {
         return destination.type() == null || !destination.type().isDeliverable() ? null : destination.type();
+    }
+
+    private void sendWithRetries(NotifierMetrics.Kind kind, String what, List<InternetAddress> to, String subject,
+                                 String body, int attempts) throws MailNotSent {
+        try {
+            sendWithRetries(what, to, subject, body, attempts);
+            metrics.sent(kind);
+        } catch (MailNotSent e) {
+            metrics.failed(kind);
+            throw e;
+        }
     }
 
     private void sendWithRetries(String what, List<InternetAddress> to, String subject, String body, int attempts)
@@ -426,7 +508,7 @@ public final class Notifier implements AutoCloseable {
         String body = LeadMessages.digestBody(d.offerId, d.offerTitle, d.byAction, d.edu, d.test, d.first, d.last,
                 d.listedIds(), deliveryType(found.get()), config.leadLookupUrl());
         try {
-            sendWithRetries("the digest of offer " + d.offerId, to, LeadMessages.digestSubject(d.offerId, d.count),
+            sendWithRetries(NotifierMetrics.Kind.DIGEST, "the digest of offer " + d.offerId, to, LeadMessages.digestSubject(d.offerId, d.count),
                     body, attempts);
             LOG.info("sent the digest of offer {} ({} leads) to {} contact(s)", d.offerId, d.count, to.size());
             return true;
@@ -467,6 +549,9 @@ public final class Notifier implements AutoCloseable {
             LOG.warn("sending the waiting digests on close failed: {}", SafeErrors.describe(e));
         }
         catalog.close();
+        if (kafka != null) {
+            kafka.close();
+        }
         LOG.info("notifier stopped");
     }
 

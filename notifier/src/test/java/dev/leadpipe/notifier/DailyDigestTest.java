@@ -16,6 +16,7 @@ import com.icegreen.greenmail.util.GreenMail;
 
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.ops.Ops;
 
 /**
  * A daily-digest offer gets no per-lead mail; when the interval has passed on the (hand-moved) clock it gets one
@@ -49,7 +50,8 @@ class DailyDigestTest {
                 NotifierLeads.eduLead("lead-dg-4", OFFER, "DNC")), 0);
         NotifierLeads.MutableClock clock = new NotifierLeads.MutableClock(Instant.parse("2026-11-24T09:00:00Z"));
 
-        try (Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, mail, "notifier-digest"), clock)) {
+        try (Ops ops = Ops.forService("notifier");
+             Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, mail, "notifier-digest"), clock, ops)) {
             assertThat(notifier.awaitLeadsHandled(4, Duration.ofSeconds(30))).isTrue();
             assertThat(mail.waitForIncomingEmail(1_000, 1)).as("no per-lead mail").isFalse();
             assertThat(notifier.pendingDigests()).isEqualTo(1);
@@ -72,6 +74,9 @@ class DailyDigestTest {
             assertThat(notifier.awaitLeadsHandled(6, Duration.ofSeconds(30))).isTrue();
             assertThat(notifier.flushDigests()).isEqualTo(1);
             assertThat(mail.waitForIncomingEmail(10_000, 2)).isTrue();
+            // flushDigests waits for any digest being sent, so both are counted by now
+            assertThat(Prometheus.emails(ops.scrape(), "digest", "sent")).isEqualTo(2);
+            assertThat(Prometheus.emails(ops.scrape(), "lead", "sent")).isZero();
         }
         assertThat(mail.getReceivedMessages()).hasSize(2);
         String second = NotifierLeads.text(mail.getReceivedMessages()[1]);

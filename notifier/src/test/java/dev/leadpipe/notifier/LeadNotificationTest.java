@@ -18,6 +18,8 @@ import com.icegreen.greenmail.util.GreenMail;
 
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.Readiness;
 
 /**
  * A per-lead offer with two contacts: one e-mail per lead reaches each contact, holding the lead id, offer and action
@@ -53,10 +55,25 @@ class LeadNotificationTest {
                 NotifierLeads.lead("lead-nodest-1", "quokka.no-destination", "PLT")), 0);
         NotifierLeads.publishLeads(bootstrap, List.of(NotifierLeads.lead("lead-normal-1", OFFER, "INS")), 1);
 
-        try (Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, mail, "notifier-per-lead"))) {
-            assertThat(notifier.awaitLeadsHandled(5, Duration.ofSeconds(30))).isTrue();
-            assertThat(mail.waitForIncomingEmail(10_000, 6)).isTrue();
-            assertThat(mail.waitForIncomingEmail(1_500, 7)).as("no mail beyond one per lead and contact").isFalse();
+        try (Ops ops = Ops.forService("notifier")) {
+            try (Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, mail, "notifier-per-lead"), ops)) {
+                assertThat(notifier.awaitLeadsHandled(5, Duration.ofSeconds(30))).isTrue();
+                assertThat(mail.waitForIncomingEmail(10_000, 6)).isTrue();
+                assertThat(mail.waitForIncomingEmail(1_500, 7)).as("no mail beyond one per lead and contact").isFalse();
+
+                // one e-mail (to both contacts) per notified lead: the normal, the .edu and the test lead
+                String scrape = ops.scrape();
+                assertThat(Prometheus.emails(scrape, "lead", "sent")).isEqualTo(3);
+                assertThat(Prometheus.emails(scrape, "lead", "failed")).isZero();
+                assertThat(Prometheus.emails(scrape, "digest", "sent")).isZero();
+                assertThat(scrape).doesNotContain("quokka").doesNotContain("lead-normal-1");
+                Readiness.Report ready = ops.readiness().report();
+                assertThat(ready.ready()).as(ready.checks().toString()).isTrue();
+                assertThat(ready.checks()).containsEntry("kafka", "UP").containsEntry("consumer", "UP");
+            }
+            Readiness.Report closed = ops.readiness().report();
+            assertThat(closed.ready()).isFalse();
+            assertThat(closed.checks()).containsEntry("consumer", "the consumer is stopped");
         }
         MimeMessage[] received = mail.getReceivedMessages();
         assertThat(received).hasSize(6);

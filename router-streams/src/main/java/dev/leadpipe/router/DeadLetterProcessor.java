@@ -64,7 +64,7 @@ final class DeadLetterProcessor implements FixedKeyProcessor<String, RoutingReco
         });
         DeadLetterHeaders.put(headers, DeadLetterHeaders.REPLAY_COUNT, PipelineHeaders.replayCount(record.headers()));
 
-        metrics.recordDeadLettered();
+        metrics.recordDeadLettered(error);
         LOG.warn("lead {} dead-lettered as {}: {}", leadId, error.code(), v.detail());
         context.forward(record.withValue(v.raw()).withHeaders(headers));
     }

@@ -23,7 +23,7 @@ import dev.leadpipe.core.dlq.PipelineHeaders;
  * lose the record of a routed lead nor record a lead that was not routed.
  *
  * <p>A lead carrying {@link PipelineHeaders#REPLAY_COUNT} (sent back by replay) always passes and is recorded again,
- * which restarts its window.
+ * which restarts its window; one with a replay count above 0 is counted ({@link RouterMetrics#replays()}).
  */
 final class DeduplicationProcessor implements FixedKeyProcessor<String, RoutingRecord, RoutingRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(DeduplicationProcessor.class);
@@ -55,6 +55,9 @@ final class DeduplicationProcessor implements FixedKeyProcessor<String, RoutingR
             return;
         }
         store.put(leadId, ts, ts);
+        if (PipelineHeaders.replayCount(record.headers()) > 0) {
+            metrics.replayRouted();
+        }
         context.forward(record);
     }
 

@@ -30,7 +30,7 @@ final class DeliveryProcessor implements Processor<String, RoutingRecord, String
     @Override
     public void process(Record<String, RoutingRecord> record) {
         Lead lead = record.value().lead();
-        metrics.leadDelivered();
+        metrics.leadDelivered(type);
         LOG.debug("lead {} routed to {}", lead.leadId(), type.wireName());
         context.forward(record.withKey(lead.leadId()).withValue(lead));
     }

@@ -3,6 +3,7 @@ package dev.leadpipe.router;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -12,6 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.ops.KafkaReachability;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.OpsServer;
 
 /**
  * A running router: one Kafka Streams instance of {@link RouterTopology}.
@@ -31,6 +35,11 @@ import dev.leadpipe.core.topic.TopicAdmin;
  * <p>A stream thread that dies of an unexpected exception is replaced (it resumes from the last committed
  * transaction, so nothing is lost or doubled); a failure of the global (destinations) thread stops the instance,
  * visible as {@link KafkaStreams.State#ERROR} in {@link #state()}.
+ *
+ * <p>Operations: {@link #start(RouterConfig, Ops)} registers the {@link RouterMetrics} counters on
+ * {@code ops.registry()} and the readiness checks {@code kafka} (the cluster answers) and {@code streams} (Streams
+ * is RUNNING). {@link #main} serves them with {@link OpsServer} on {@code OPS_PORT} (default
+ * {@value #DEFAULT_OPS_PORT}).
  */
 public final class RouterApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RouterApp.class);
@@ -38,16 +47,22 @@ public final class RouterApp implements AutoCloseable {
     /** How long {@link #start(RouterConfig)} waits for Streams to reach RUNNING. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** The {@code service} tag of the router's meters. */
+    public static final String SERVICE = "router";
+    /** The port of the router's ops server when {@code OPS_PORT} is not set. */
+    public static final int DEFAULT_OPS_PORT = 9101;
 
     private final RouterConfig config;
     private final RouterMetrics metrics;
     private final KafkaStreams streams;
+    private final KafkaReachability kafka;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RouterApp(RouterConfig config) {
+    private RouterApp(RouterConfig config, RouterMetrics metrics, KafkaReachability kafka) {
         this.config = config;
-        this.metrics = new RouterMetrics();
+        this.metrics = metrics;
+        this.kafka = kafka;
         Topology topology = RouterTopology.build(config, metrics);
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
@@ -74,8 +89,46 @@ public final class RouterApp implements AutoCloseable {
      *                               {@code timeout}; whatever was started is closed first
      */
     public static RouterApp start(RouterConfig config, Duration timeout) {
+        return start(config, timeout, new RouterMetrics(), null, new AtomicReference<>());
+    }
+
+    /** {@link #start(RouterConfig, Duration, Ops)} with {@link #DEFAULT_START_TIMEOUT}. */
+    public static RouterApp start(RouterConfig config, Ops ops) {
+        return start(config, DEFAULT_START_TIMEOUT, ops);
+    }
+
+    /**
+     * {@link #start(RouterConfig, Duration)}, reporting to {@code ops}: the router's counters are registered on
+     * {@code ops.registry()}, and {@code ops.readiness()} gains the checks {@code kafka} (the cluster answers a
+     * describe-cluster request) and {@code streams} (Kafka Streams is RUNNING, else e.g. "Kafka Streams is
+     * REBALANCING"). The checks are added before anything starts, so readiness is DOWN while the router starts and
+     * after it closed. {@link #close()} closes the Kafka check; the caller closes {@code ops}.
+     */
+    public static RouterApp start(RouterConfig config, Duration timeout, Ops ops) {
+        KafkaReachability kafka = new KafkaReachability(config.bootstrapServers());
+        AtomicReference<RouterApp> created = new AtomicReference<>();
+        ops.readiness().add("kafka", kafka).add("streams", () -> streamsProblem(created.get()));
+        try {
+            return start(config, timeout, new RouterMetrics(ops.registry()), kafka, created);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    private static String streamsProblem(RouterApp app) {
+        if (app == null) {
+            return "Kafka Streams is not started yet";
+        }
+        KafkaStreams.State state = app.streams.state();
+        return state == KafkaStreams.State.RUNNING ? null : "Kafka Streams is " + state;
+    }
+
+    private static RouterApp start(RouterConfig config, Duration timeout, RouterMetrics metrics,
+                                   KafkaReachability kafka, AtomicReference<RouterApp> created) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
-        RouterApp app = new RouterApp(config);
+        RouterApp app = new RouterApp(config, metrics, kafka);
+        created.set(app);
         try {
             app.streams.start();
             app.awaitRunning(timeout);
@@ -140,13 +193,22 @@ public final class RouterApp implements AutoCloseable {
         terminated.await();
     }
 
-    /** Stops the router, waiting up to 30 s for the in-flight transaction to commit. Idempotent. */
+    /**
+     * Stops the router, waiting up to 30 s for the in-flight transaction to commit, and closes its Kafka readiness
+     * check. Idempotent.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             LOG.info("router {} closing", config.applicationId());
-            if (!streams.close(CLOSE_TIMEOUT)) {
-                LOG.warn("router {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
+            try {
+                if (!streams.close(CLOSE_TIMEOUT)) {
+                    LOG.warn("router {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
+                }
+            } finally {
+                if (kafka != null) {
+                    kafka.close();
+                }
             }
             terminated.countDown();
         }
@@ -154,7 +216,9 @@ public final class RouterApp implements AutoCloseable {
 
     /**
      * Runs the router until SIGTERM / Ctrl-C. Reads {@link RouterConfig#fromEnvironment()}; exits with status 2 and a
-     * one-line message if it is incomplete, 1 if the router fails to start or stops for good.
+     * one-line message if it is incomplete, 1 if the router fails to start or stops for good. Serves
+     * {@code /metrics} and {@code /health/*} on {@code OPS_HOST:OPS_PORT} (default 127.0.0.1:{@value #DEFAULT_OPS_PORT})
+     * from before the router starts (readiness DOWN until it runs) until the process ends.
      */
     public static void main(String[] args) throws InterruptedException {
         RouterConfig config;
@@ -165,18 +229,37 @@ public final class RouterApp implements AutoCloseable {
             System.exit(2);
             return;
         }
+        Ops ops = Ops.forService(SERVICE);
+        OpsServer server;
+        try {
+            server = OpsServer.startFromEnvironment(ops, DEFAULT_OPS_PORT);
+        } catch (IllegalArgumentException e) {
+            System.err.println("router: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IllegalStateException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         RouterApp app;
         try {
-            app = start(config);
+            app = start(config, ops);
         } catch (RuntimeException e) {
             LOG.error("the router did not start: {}", e.getMessage());
+            server.close();
             System.exit(1);
             return;
         }
         AtomicBoolean shuttingDown = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown.set(true);
-            app.close();
+            try {
+                app.close();
+            } finally {
+                server.close();
+                ops.close();
+            }
         }, "router-shutdown"));
         app.awaitTermination();
         if (!shuttingDown.get() && app.state() == KafkaStreams.State.ERROR) {

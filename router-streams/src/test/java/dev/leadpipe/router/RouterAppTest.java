@@ -3,6 +3,10 @@ package dev.leadpipe.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +40,8 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.OpsServer;
 
 /** The router as a real Kafka Streams app on a real (embedded) broker, exactly-once and all. */
 class RouterAppTest {
@@ -59,64 +65,105 @@ class RouterAppTest {
                 .withApplicationId("router-app-test-" + run)
                 .withStateDir(stateDir);
 
-        try (RouterApp router = RouterApp.start(config);
-             KafkaProducer<String, byte[]> producer = producer()) {
-            assertThat(router.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        try (Ops ops = Ops.forService("router");
+             OpsServer opsServer = OpsServer.start("127.0.0.1", 0, ops)) {
+            try (RouterApp router = RouterApp.start(config, ops);
+                 KafkaProducer<String, byte[]> producer = producer()) {
+                assertThat(router.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                HttpResponse<String> ready = get(opsServer, "/health/ready");
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+                assertThat(ready.body()).isEqualTo("{\"status\":\"UP\",\"checks\":{\"kafka\":\"UP\",\"streams\":\"UP\"}}");
 
-            LeadDestination table = new LeadDestination(tableOffer, DestinationType.TABLE,
-                    Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
-            producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), tableOffer,
-                    Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
-                    .get(10, TimeUnit.SECONDS);
-            awaitDestination(router, tableOffer);
+                LeadDestination table = new LeadDestination(tableOffer, DestinationType.TABLE,
+                        Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
+                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), tableOffer,
+                        Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
+                        .get(10, TimeUnit.SECONDS);
+                awaitDestination(router, tableOffer);
 
-            send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com"));
-            send(producer, edu, leadJson(edu, tableOffer, "alice@mit.edu"));
-            send(producer, orphan, leadJson(orphan, missingOffer, "bob@fabrikam.com"));
-            send(producer, bad, "{not json");
-            send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com")); // the duplicate
+                send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com"));
+                send(producer, edu, leadJson(edu, tableOffer, "alice@mit.edu"));
+                send(producer, orphan, leadJson(orphan, missingOffer, "bob@fabrikam.com"));
+                send(producer, bad, "{not json");
+                send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com")); // the duplicate
 
-            awaitDuplicateCount(router, 1);
+                awaitDuplicateCount(router, 1);
 
-            // the topics may hold other runs' records when the tests use an existing cluster: keep this run's only
-            List<ConsumerRecord<String, Outcome>> outcomes = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
-                    Topics.LEAD_OUTCOMES, r -> ofRun(r, run).size() >= 3, READ_TIMEOUT, SETTLE), run);
-            List<ConsumerRecord<String, byte[]>> deadLetters = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
-                    Topics.LEADS_DLQ, r -> ofRun(r, run).size() >= 2, READ_TIMEOUT, SETTLE), run);
-            List<ConsumerRecord<String, Lead>> deliveries = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
-                    Topics.DELIVERIES_TABLE, r -> ofRun(r, run).size() >= 1, READ_TIMEOUT, SETTLE), run);
+                // the topics may hold other runs' records when the tests use an existing cluster: keep this run's only
+                List<ConsumerRecord<String, Outcome>> outcomes = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
+                        Topics.LEAD_OUTCOMES, r -> ofRun(r, run).size() >= 3, READ_TIMEOUT, SETTLE), run);
+                List<ConsumerRecord<String, byte[]>> deadLetters = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
+                        Topics.LEADS_DLQ, r -> ofRun(r, run).size() >= 2, READ_TIMEOUT, SETTLE), run);
+                List<ConsumerRecord<String, Lead>> deliveries = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
+                        Topics.DELIVERIES_TABLE, r -> ofRun(r, run).size() >= 1, READ_TIMEOUT, SETTLE), run);
 
-            assertThat(deliveries).hasSize(1);
-            assertThat(deliveries.get(0).key()).isEqualTo(delivered);
-            assertThat(deliveries.get(0).value().leadId()).isEqualTo(delivered);
-            assertThat(deliveries.get(0).value().offerId()).isEqualTo(tableOffer);
+                assertThat(deliveries).hasSize(1);
+                assertThat(deliveries.get(0).key()).isEqualTo(delivered);
+                assertThat(deliveries.get(0).value().leadId()).isEqualTo(delivered);
+                assertThat(deliveries.get(0).value().offerId()).isEqualTo(tableOffer);
 
-            assertThat(outcomes).hasSize(3);
-            Map<String, Outcome> byKey = outcomes.stream()
-                    .collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
-            assertThat(byKey).containsOnlyKeys(edu, orphan, bad);
-            assertThat(byKey.get(edu).outcome()).isEqualTo(OutcomeType.SUPPRESSED);
-            assertThat(byKey.get(orphan).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
-            assertThat(byKey.get(orphan).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
-            assertThat(byKey.get(bad).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
-            assertThat(byKey.get(bad).errorClass()).isEqualTo(ErrorClass.MALFORMED_RECORD);
+                assertThat(outcomes).hasSize(3);
+                Map<String, Outcome> byKey = outcomes.stream()
+                        .collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+                assertThat(byKey).containsOnlyKeys(edu, orphan, bad);
+                assertThat(byKey.get(edu).outcome()).isEqualTo(OutcomeType.SUPPRESSED);
+                assertThat(byKey.get(orphan).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+                assertThat(byKey.get(orphan).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
+                assertThat(byKey.get(bad).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+                assertThat(byKey.get(bad).errorClass()).isEqualTo(ErrorClass.MALFORMED_RECORD);
 
-            assertThat(deadLetters).hasSize(2);
-            Map<String, ConsumerRecord<String, byte[]>> dlqByKey = deadLetters.stream()
-                    .collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, r -> r));
-            assertThat(dlqByKey).containsOnlyKeys(orphan, bad);
-            assertThat(dlqByKey.get(bad).value()).isEqualTo("{not json".getBytes(StandardCharsets.UTF_8));
-            assertThat(DeadLetterHeaders.get(dlqByKey.get(bad).headers(), DeadLetterHeaders.ERROR_CLASS))
-                    .isEqualTo("MALFORMED_RECORD");
-            ConsumerRecord<String, byte[]> orphaned = dlqByKey.get(orphan);
-            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.ERROR_CLASS))
-                    .isEqualTo("NO_DESTINATION_CONFIGURED");
-            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.OFFER_ID)).isEqualTo(missingOffer);
-            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("leads");
-            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isNotNull();
-            assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isNotNull();
+                assertThat(deadLetters).hasSize(2);
+                Map<String, ConsumerRecord<String, byte[]>> dlqByKey = deadLetters.stream()
+                        .collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, r -> r));
+                assertThat(dlqByKey).containsOnlyKeys(orphan, bad);
+                assertThat(dlqByKey.get(bad).value()).isEqualTo("{not json".getBytes(StandardCharsets.UTF_8));
+                assertThat(DeadLetterHeaders.get(dlqByKey.get(bad).headers(), DeadLetterHeaders.ERROR_CLASS))
+                        .isEqualTo("MALFORMED_RECORD");
+                ConsumerRecord<String, byte[]> orphaned = dlqByKey.get(orphan);
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.ERROR_CLASS))
+                        .isEqualTo("NO_DESTINATION_CONFIGURED");
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.OFFER_ID)).isEqualTo(missingOffer);
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("leads");
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isNotNull();
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isNotNull();
 
-            assertThat(router.duplicateCount()).isEqualTo(1);
+                assertThat(router.duplicateCount()).isEqualTo(1);
+
+                // what the operator scrapes: the records of this run (the outputs above are committed, so counted)
+                HttpResponse<String> metrics = get(opsServer, "/metrics");
+                assertThat(metrics.statusCode()).isEqualTo(200);
+                String scrape = metrics.body();
+                Map<String, String> routerTag = Map.of("service", "router");
+                assertThat(Prometheus.value(scrape, "leadpipe_router_routed_total", Map.of("type", "table", "service", "router")))
+                        .isEqualTo(1);
+                assertThat(Prometheus.value(scrape, "leadpipe_router_routed_total", Map.of("type", "https", "service", "router")))
+                        .isZero();
+                assertThat(Prometheus.value(scrape, "leadpipe_router_suppressed_total", routerTag)).isEqualTo(1);
+                assertThat(Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
+                        Map.of("error_class", "NO_DESTINATION_CONFIGURED", "service", "router"))).isEqualTo(1);
+                assertThat(Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
+                        Map.of("error_class", "MALFORMED_RECORD", "service", "router"))).isEqualTo(1);
+                assertThat(Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
+                        Map.of("error_class", "DESTINATION_UNSUPPORTED", "service", "router"))).isZero();
+                assertThat(Prometheus.value(scrape, "leadpipe_router_duplicates_total", routerTag)).isEqualTo(1);
+                assertThat(Prometheus.value(scrape, "leadpipe_router_replays_total", routerTag)).isZero();
+                assertThat(Prometheus.value(scrape, "leadpipe_ready", routerTag)).isEqualTo(1);
+                assertThat(scrape).doesNotContain(run);
+            }
+            // closed: not ready, saying why
+            HttpResponse<String> down = get(opsServer, "/health/ready");
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("\"status\":\"DOWN\"").contains("\"streams\":\"Kafka Streams is NOT_RUNNING\"");
+            assertThat(Prometheus.value(get(opsServer, "/metrics").body(), "leadpipe_ready", Map.of("service", "router")))
+                    .isZero();
+            assertThat(get(opsServer, "/health/live").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static HttpResponse<String> get(OpsServer server, String path) throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 

@@ -42,6 +42,7 @@ import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.Ops;
 
 class RouterTopologyTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
@@ -55,6 +56,7 @@ class RouterTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private Ops ops;
     private RouterMetrics metrics;
     private TestInputTopic<String, byte[]> leads;
     private TestInputTopic<String, LeadDestination> destinations;
@@ -66,7 +68,8 @@ class RouterTopologyTest {
     @BeforeEach
     void startDriver() {
         RouterConfig config = RouterConfig.of("unused:9092").withStateDir(stateDir);
-        metrics = new RouterMetrics();
+        ops = Ops.forService("router");
+        metrics = new RouterMetrics(ops.registry());
         driver = new TopologyTestDriver(RouterTopology.build(config, metrics), config.streamsProperties());
         leads = driver.createInputTopic(Topics.LEADS.name(), new StringSerializer(), new ByteArraySerializer());
         destinations = driver.createInputTopic(Topics.LEAD_DESTINATIONS.name(), new StringSerializer(),
@@ -84,6 +87,61 @@ class RouterTopologyTest {
     @AfterEach
     void closeDriver() {
         driver.close();
+        ops.close();
+    }
+
+    // ---------------------------------------------------------------- metrics
+
+    @Test
+    void countsWhatTheRouterDidAsAnOperatorScrapesIt() {
+        setDestination(OFFER, DestinationType.TABLE);
+        setDestination("fabrikam.app", DestinationType.HTTPS);
+        setDestination("northwind.blob", DestinationType.BLOB);
+        pipe("l1", leadJson("l1", OFFER, "ann@contoso.com"), T0);
+        pipe("l2", leadJson("l2", OFFER, "bob@contoso.com"), T0);
+        pipe("l3", leadJson("l3", "fabrikam.app", "cy@fabrikam.com"), T0);
+        pipe("l4", leadJson("l4", OFFER, "alice@mit.edu"), T0);
+        pipe("l5", leadJson("l5", "nobody.offer", "dee@contoso.com"), T0);
+        pipe("l6", leadJson("l6", "northwind.blob", "eve@contoso.com"), T0);
+        pipe("k7", "{not json", T0);
+        pipe("l1", leadJson("l1", OFFER, "ann@contoso.com"), T0.plusSeconds(5)); // a duplicate
+        Headers once = new RecordHeaders().add(PipelineHeaders.REPLAY_COUNT, bytes("1"));
+        leads.pipeInput(new TestRecord<>("l2", bytes(leadJson("l2", OFFER, "bob@contoso.com")), once, T0.plusSeconds(10)));
+        Headers twice = new RecordHeaders().add(PipelineHeaders.REPLAY_COUNT, bytes("2"));
+        leads.pipeInput(new TestRecord<>("l5", bytes(leadJson("l5", "nobody.offer", "dee@contoso.com")), twice,
+                T0.plusSeconds(10)));
+
+        String scrape = ops.scrape();
+        assertThat(routed(scrape, "table")).isEqualTo(3);
+        assertThat(routed(scrape, "https")).isEqualTo(1);
+        assertThat(routed(scrape, "dynamics")).isZero();
+        assertThat(routed(scrape, "salesforce")).isZero();
+        assertThat(Prometheus.value(scrape, "leadpipe_router_suppressed_total", Map.of("service", "router"))).isEqualTo(1);
+        assertThat(deadLettered(scrape, "NO_DESTINATION_CONFIGURED")).isEqualTo(2);
+        assertThat(deadLettered(scrape, "DESTINATION_UNSUPPORTED")).isEqualTo(1);
+        assertThat(deadLettered(scrape, "MALFORMED_RECORD")).isEqualTo(1);
+        assertThat(Prometheus.value(scrape, "leadpipe_router_duplicates_total", Map.of("service", "router"))).isEqualTo(1);
+        assertThat(Prometheus.value(scrape, "leadpipe_router_replays_total", Map.of("service", "router"))).isEqualTo(2);
+        // the accessors tell the same
+        assertThat(metrics.delivered()).isEqualTo(4);
+        assertThat(metrics.routed(DestinationType.TABLE)).isEqualTo(3);
+        assertThat(metrics.deadLettered()).isEqualTo(4);
+        assertThat(metrics.deadLettered(ErrorClass.NO_DESTINATION_CONFIGURED)).isEqualTo(2);
+        assertThat(metrics.suppressed()).isEqualTo(1);
+        assertThat(metrics.duplicatesDropped()).isEqualTo(1);
+        assertThat(metrics.replays()).isEqualTo(2);
+        // tags never name a lead, an offer or a customer
+        assertThat(scrape).doesNotContain("contoso").doesNotContain("fabrikam").doesNotContain("nobody.offer")
+                .doesNotContain("\"l1\"").doesNotContain("mit.edu");
+    }
+
+    private static double routed(String scrape, String type) {
+        return Prometheus.value(scrape, "leadpipe_router_routed_total", Map.of("type", type, "service", "router"));
+    }
+
+    private static double deadLettered(String scrape, String errorClass) {
+        return Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
+                Map.of("error_class", errorClass, "service", "router"));
     }
 
     // ---------------------------------------------------------------- delivery

@@ -1,0 +1,145 @@
+package dev.leadpipe.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.ops.KafkaReachability;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.OpsServer;
+
+/**
+ * What an operator sees of ingest: {@code leadpipe_ingest_leads_total} by result and reason on the API's own port,
+ * liveness and readiness (Kafka reachable, or 503 saying why not).
+ */
+class IngestOpsTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final String INVALID_FIELDS = """
+            {"UserDetails": {"Email": "not-an-email"}, "LeadSource": "AzurePortal"}""";
+
+    private static String lead() {
+        return LeadIngestTest.lead(LeadIngestTest.marker()).replace('\n', ' ');
+    }
+
+    @Test
+    void metricsCountEveryLeadByResultAndReasonAndReadinessSaysKafkaIsUp() throws Exception {
+        IngestConfig config = IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0).withMaxBatchItems(3);
+        try (IngestService service = IngestService.start(config)) {
+            Http http = new Http(service.port());
+
+            assertThat(http.postJson("/v1/leads", lead()).status()).isEqualTo(202);
+            assertThat(http.postJson("/v1/leads", lead()).status()).isEqualTo(202);
+            assertThat(http.postJson("/v1/leads", INVALID_FIELDS).status()).isEqualTo(422);
+            assertThat(http.postJson("/v1/leads", "{\"UserDetails\": oops").status()).isEqualTo(400);
+            assertThat(http.post("/v1/leads", "text/plain", lead()).status()).isEqualTo(415);
+            // a JSON array batch: two good items, one with invalid fields
+            Http.Answer array = http.postJson("/v1/leads/batch", "[" + lead() + "," + lead() + "," + INVALID_FIELDS + "]");
+            assertThat(array.status()).as(array.body()).isEqualTo(207);
+            // an NDJSON batch: one good line, one that is not JSON
+            Http.Answer ndjson = http.post("/v1/leads/batch", "application/x-ndjson", lead() + "\n{\"broken\n");
+            assertThat(ndjson.status()).as(ndjson.body()).isEqualTo(207);
+            // more items than a batch may hold: each of the four is refused as too large
+            Http.Answer tooMany = http.postJson("/v1/leads/batch", "[" + String.join(",", lead(), lead(), lead(), lead()) + "]");
+            assertThat(tooMany.status()).isEqualTo(413);
+            // a batch body that is not JSON at all counts once
+            assertThat(http.postJson("/v1/leads/batch", "[{").status()).isEqualTo(400);
+
+            Http.Answer metrics = http.get("/metrics");
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.contentType()).startsWith("text/plain");
+            String text = metrics.body();
+            assertThat(leads(text, "accepted", "none")).isEqualTo(5);
+            assertThat(leads(text, "rejected", "invalid_fields")).isEqualTo(2);
+            assertThat(leads(text, "rejected", "invalid_json")).isEqualTo(3);
+            assertThat(leads(text, "rejected", "too_large")).isEqualTo(4);
+            assertThat(leads(text, "rejected", "unsupported_media_type")).isEqualTo(1);
+            assertThat(leads(text, "rejected", "kafka_unavailable")).isZero();
+            assertThat(leads(text, "rejected", "internal_error")).isZero();
+            assertThat(value(text, "leadpipe_ready", Map.of("service", "ingest"))).isEqualTo(1);
+            assertThat(text).contains("jvm_memory_used_bytes");
+            // no lead content ever becomes a tag
+            assertThat(text).doesNotContain("Lovelace").doesNotContain("contoso").doesNotContain("example.com");
+
+            Http.Answer live = http.get("/health/live");
+            assertThat(live.status()).isEqualTo(200);
+            assertThat(live.json().path("status").asText()).isEqualTo("UP");
+            Http.Answer ready = http.get("/health/ready");
+            assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.json().path("status").asText()).isEqualTo("UP");
+            assertThat(ready.json().path("checks").path("kafka").asText()).isEqualTo("UP");
+            assertThat(http.get("/health").status()).isEqualTo(200);
+
+            // a failing check answers 503 with the contract's JSON on the API's port, not a problem document
+            service.ops().readiness().add("standby-kafka", new KafkaReachability("127.0.0.1:" + closedPort()));
+            Http.Answer down = http.get("/health/ready");
+            assertThat(down.status()).as(down.body()).isEqualTo(503);
+            assertThat(down.contentType()).startsWith("application/json");
+            assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
+            assertThat(down.json().path("checks").path("kafka").asText()).isEqualTo("UP");
+            assertThat(down.json().path("checks").path("standby-kafka").asText()).contains("did not answer");
+            assertThat(value(http.get("/metrics").body(), "leadpipe_ready", Map.of("service", "ingest"))).isZero();
+        }
+    }
+
+    @Test
+    void readinessIs503WithTheReasonWhenKafkaDoesNotAnswer() throws Exception {
+        String bootstrap = "127.0.0.1:" + closedPort();
+        try (Ops ops = Ops.forService("ingest");
+             KafkaReachability kafka = new KafkaReachability(bootstrap)) {
+            ops.readiness().add("kafka", kafka);
+            try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops)) {
+                Http http = new Http(server.port());
+                Http.Answer ready = http.get("/health/ready");
+                assertThat(ready.status()).isEqualTo(503);
+                JsonNode body = ready.json();
+                assertThat(body.path("status").asText()).isEqualTo("DOWN");
+                assertThat(body.path("checks").path("kafka").asText())
+                        .isEqualTo("Kafka at " + bootstrap + " did not answer within 3 s");
+                assertThat(http.get("/health/live").status()).isEqualTo(200);
+                assertThat(value(http.get("/metrics").body(), "leadpipe_ready", Map.of("service", "ingest"))).isZero();
+            }
+        }
+    }
+
+    private static double leads(String prometheus, String result, String reason) {
+        return value(prometheus, "leadpipe_ingest_leads_total",
+                Map.of("result", result, "reason", reason, "service", "ingest"));
+    }
+
+    /** The value of the one series of {@code name} whose labels include {@code labels}. */
+    static double value(String prometheus, String name, Map<String, String> labels) {
+        List<String> matching = new ArrayList<>();
+        for (String line : prometheus.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            String labelText = line.startsWith(name + "{") ? line.substring(name.length() + 1, line.lastIndexOf('}')) : "";
+            boolean all = labels.entrySet().stream()
+                    .allMatch(e -> labelText.contains(e.getKey() + "=\"" + e.getValue() + "\""));
+            if (all) {
+                matching.add(line);
+            }
+        }
+        assertThat(matching).as("series of %s with %s in:%n%s", name, labels, prometheus).hasSize(1);
+        String line = matching.get(0);
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
