@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code leadctl}, the operator CLI of leadpipe: list, show and replay dead-lettered leads
  * ({@code leadctl dlq list|show|replay}), and configure and validate offers' lead destinations through the ingest API
- * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}). The global option {@code --bootstrap-servers} (accepted before or after the
+ * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}), and show why an
+ * offer gets no leads from the status service ({@code leadctl status}, see {@link StatusCommand}). The global option {@code --bootstrap-servers} (accepted before or after the
  * subcommand) defaults to the environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, else the first line of
  * {@code .leadpipe/bootstrap-servers} in the current directory (written by the local run), else
  * {@code localhost:9092}.
@@ -41,9 +42,9 @@ import picocli.CommandLine.Spec;
  * (commands catch their own failures; every command's usage text is reduced to the hint on a usage error).
  */
 @Command(name = "leadctl", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        subcommands = {DlqCommand.class, DestinationsCommand.class},
-        description = "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations.",
-        footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka or the ingest service unreachable, 130 interrupted."})
+        subcommands = {DlqCommand.class, DestinationsCommand.class, StatusCommand.class},
+        description = "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations, see each offer's delivery status.",
+        footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka, the ingest service or the status service unreachable, 130 interrupted."})
 public final class Leadctl implements Runnable {
     static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
@@ -77,7 +78,7 @@ public final class Leadctl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq or destinations)");
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq, destinations or status)");
     }
 
     /** The Kafka address: the option, else the environment, else the local run's file, else localhost:9092. */
@@ -102,6 +103,16 @@ public final class Leadctl implements Runnable {
             }
         }
         return DEFAULT_BOOTSTRAP;
+    }
+
+    /** A variable of leadctl's environment (the process's, or the one a test gave), or null. */
+    String environment(String name) {
+        return environment.get(name);
+    }
+
+    /** The directory {@code .leadpipe/} files are looked up in. */
+    Path workingDirectory() {
+        return workingDirectory;
     }
 
     /** Whether progress may be drawn as a terminal progress bar (only from {@link #main} with stderr a terminal). */

@@ -1,0 +1,237 @@
+package dev.leadpipe.leadctl;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.leadpipe.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code leadctl status [--offer ID] [--status-url URL]}: why an offer gets no leads, from the status service's HTTP
+ * API ({@code GET /v1/status}, {@code GET /v1/status/offers/{offerId}}). The URL is {@code --status-url}, else
+ * {@code $LEADPIPE_STATUS_URL}, else the first line of {@code ./.leadpipe/status-url}, else {@value #DEFAULT_URL}.
+ * Prints ids, times, counts, error classes and their fixes: the status service keeps no customer data.
+ * An unknown offer exits 1 ({@link ExitCodes#NOT_FOUND}); an unreachable service exits 3.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+        description = {"Show each offer's delivery status: is it getting leads, and if not, why and how to fix it.",
+                "Without --offer: every offer, failing first. With --offer: that offer's details, each open",
+                "dead-letter class with its count and its fix."},
+        footer = {"", "Exit codes: 0 ok, 1 unknown offer or failed, 2 bad arguments, 3 the status service unreachable."})
+final class StatusCommand extends LeadctlCommand {
+    static final String DEFAULT_URL = "http://127.0.0.1:8090";
+    static final String URL_FILE = ".leadpipe/status-url";
+    static final String URL_ENV = "LEADPIPE_STATUS_URL";
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Option(names = "--offer", paramLabel = "OFFER_ID", description = "One offer (publisherId.offerId).")
+    String offerId;
+
+    @Option(names = "--status-url", paramLabel = "URL",
+            description = "The status service. Default: $" + URL_ENV + ", else ./" + URL_FILE + ", else " + DEFAULT_URL + ".")
+    String statusUrlOption;
+
+    /** The status service's address: the option, the environment, the local run's file, or the default. */
+    String statusUrl() {
+        if (statusUrlOption != null && !statusUrlOption.isBlank()) {
+            return strip(statusUrlOption);
+        }
+        String env = leadctl().environment(URL_ENV);
+        if (env != null && !env.isBlank()) {
+            return strip(env);
+        }
+        Path file = leadctl().workingDirectory().resolve(URL_FILE);
+        try {
+            if (Files.isRegularFile(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        return strip(line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the default
+        }
+        return DEFAULT_URL;
+    }
+
+    private static String strip(String url) {
+        String u = url.trim();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    @Override
+    int execute() {
+        if (offerId != null && offerId.isBlank()) {
+            throw new LeadctlException(ExitCodes.USAGE, "--offer needs an offer id (publisherId.offerId)");
+        }
+        if (offerId == null) {
+            printAll(get("/v1/status"));
+        } else {
+            printOffer(get("/v1/status/offers/" + URLEncoder.encode(offerId.trim(), StandardCharsets.UTF_8).replace("+", "%20")));
+        }
+        return ExitCodes.OK;
+    }
+
+    private JsonNode get(String path) {
+        String url = statusUrl();
+        URI uri;
+        try {
+            uri = URI.create(url + path);
+            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new LeadctlException(ExitCodes.USAGE, "the status URL is not an http(s) URL (--status-url, $" + URL_ENV
+                    + " or ./" + URL_FILE + ")");
+        }
+        HttpResponse<String> r;
+        try {
+            r = HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "the status service at " + url + " did not answer within "
+                    + TIMEOUT.toSeconds() + " s");
+        } catch (ConnectException e) {
+            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the status service at " + url
+                    + " (start it, e.g. bin/run-local, or pass --status-url)");
+        } catch (IOException e) {
+            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the status service at " + url + ": "
+                    + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LeadctlException(ExitCodes.INTERRUPTED, "interrupted");
+        }
+        JsonNode json = null;
+        try {
+            json = r.body().isBlank() ? null : Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            // reported below
+        }
+        if (r.statusCode() == 404 && offerId != null) {
+            throw new LeadctlException(ExitCodes.NOT_FOUND, "offer " + offerId.trim() + " is unknown to the status service at "
+                    + url + ": no lead, outcome or circuit report was seen for it");
+        }
+        if (r.statusCode() != 200 || json == null) {
+            String detail = json == null ? "" : ": " + json.path("detail").asText(json.path("title").asText(""));
+            throw new LeadctlException(ExitCodes.FAILURE, "the status service at " + url + " answered HTTP " + r.statusCode()
+                    + (json == null ? " without JSON: is it the status service?" : detail));
+        }
+        return json;
+    }
+
+    private void printAll(JsonNode all) {
+        JsonNode offers = all.path("offers");
+        if (offers.isEmpty()) {
+            out().println("No offers seen yet.");
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"OFFER", "TYPE", "VERDICT", "LAST DELIVERED", "RECEIVED 24H", "DELIVERED 24H",
+                "SUPPRESSED 24H", "DEAD-LETTERED 24H", "OPEN DEAD LETTERS"});
+        int failing = 0;
+        for (JsonNode o : offers) {
+            JsonNode c = o.path("last24h");
+            JsonNode worst = o.path("openDeadLetters").path(0);
+            String open = o.path("openDeadLetterCount").asLong() == 0 ? "0"
+                    : o.path("openDeadLetterCount").asLong() + " (" + worst.path("errorClass").asText()
+                    + (o.path("openDeadLetters").size() > 1 ? ", ..." : "") + ")";
+            rows.add(new String[] {o.path("offerId").asText(), text(o, "destinationType"), o.path("verdict").asText(),
+                    o.has("lastDelivered") ? time(o.path("lastDelivered").path("at").asText()) : "never",
+                    c.path("received").asText("0"), c.path("delivered").asText("0"), c.path("suppressed").asText("0"),
+                    c.path("deadLettered").asText("0"), open});
+            failing += "FAILING".equals(o.path("verdict").asText()) ? 1 : 0;
+        }
+        TextTable.print(out(), rows);
+        out().println();
+        out().println(offers.size() + (offers.size() == 1 ? " offer, " : " offers, ") + failing + " failing"
+                + (failing > 0 ? "; details and fixes: leadctl status --offer OFFER_ID" : ""));
+    }
+
+    private void printOffer(JsonNode o) {
+        String id = o.path("offerId").asText();
+        JsonNode c = o.path("last24h");
+        out().println("Offer: " + safe(id));
+        out().println("Destination: " + safe(text(o, "destinationType")));
+        out().println("Verdict: " + o.path("verdict").asText() + " - " + safe(o.path("explanation").asText()));
+        if (o.has("lastReceived")) {
+            out().println("Last received: " + safe(o.path("lastReceived").path("leadId").asText()) + " at "
+                    + time(o.path("lastReceived").path("at").asText()));
+        } else {
+            out().println("Last received: never");
+        }
+        if (o.has("lastDelivered")) {
+            JsonNode d = o.path("lastDelivered");
+            out().println("Last delivered: " + safe(d.path("leadId").asText()) + " at " + time(d.path("at").asText()) + " ("
+                    + c.path("delivered").asLong() + " delivered in the last 24 h)"
+                    + (d.path("test").asBoolean() ? " [test lead]" : ""));
+        } else {
+            out().println("Last delivered: never (" + c.path("delivered").asLong() + " delivered in the last 24 h)");
+        }
+        out().println("Last 24 h: " + c.path("received").asLong() + " received, " + c.path("delivered").asLong()
+                + " delivered, " + c.path("suppressed").asLong() + " suppressed, " + c.path("deadLettered").asLong()
+                + " dead-lettered");
+        if (o.has("waitingSince")) {
+            out().println("Waiting since: " + time(o.path("waitingSince").asText()) + " (leads received since then are not delivered yet)");
+        }
+        if (o.has("circuit")) {
+            JsonNode ci = o.path("circuit");
+            out().println("Circuit: " + ci.path("state").asText() + " since " + time(ci.path("since").asText())
+                    + (ci.hasNonNull("errorClass") ? " (" + ci.path("errorClass").asText() + ")" : ""));
+        }
+        JsonNode open = o.path("openDeadLetters");
+        if (!open.isEmpty()) {
+            out().println("Open dead letters: " + o.path("openDeadLetterCount").asLong());
+            for (JsonNode d : open) {
+                out().println("  " + d.path("errorClass").asText() + ": " + d.path("count").asLong() + " open ("
+                        + d.path("kind").asText() + ", last " + time(d.path("lastAt").asText()) + ")");
+                out().println("    fix: " + safe(d.path("remediation").asText()));
+            }
+            out().println("Then replay them: leadctl dlq replay --offer " + safe(id));
+        }
+        if (o.has("lastDeadLetter")) {
+            JsonNode d = o.path("lastDeadLetter");
+            out().println("Last dead letter: " + d.path("errorClass").asText() + " at " + time(d.path("at").asText())
+                    + (d.hasNonNull("detail") ? ": " + Privacy.safeUpstream(Privacy.safe(d.path("detail").asText())) : ""));
+        }
+    }
+
+    private static String text(JsonNode o, String field) {
+        return o.hasNonNull(field) ? o.get(field).asText() : "-";
+    }
+
+    private static String safe(String s) {
+        return Leadctl.oneLine(s);
+    }
+
+    /** An ISO instant to the second; anything unreadable as it came. */
+    static String time(String iso) {
+        if (iso == null || iso.isBlank()) {
+            return "-";
+        }
+        try {
+            return Instant.parse(iso).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException e) {
+            return Privacy.safe(iso);
+        }
+    }
+}

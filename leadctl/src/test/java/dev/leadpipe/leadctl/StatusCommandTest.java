@@ -1,0 +1,193 @@
+package dev.leadpipe.leadctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.UserDetails;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.kafka.testing.TopicWriter;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.status.StatusConfig;
+import dev.leadpipe.status.StatusService;
+import picocli.CommandLine;
+
+/** {@code leadctl status} against a real status service on a real (embedded) broker, run in-process. */
+class StatusCommandTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String HEALTHY = "contoso-" + RUN + ".widget";
+    private static final String FAILING = "fabrikam-" + RUN + ".crm";
+    private static final String CUSTOMER_EMAIL = "zephyrine@contoso.com";
+    private static final Instant T = Instant.now().minusSeconds(300).truncatedTo(ChronoUnit.MILLIS);
+
+    private static Ops ops;
+    private static StatusService status;
+    private static String url;
+
+    @BeforeAll
+    static void startStatusService() throws Exception {
+        String bootstrap = KAFKA.bootstrapServers();
+        TopicWriter.writeLeads(bootstrap, Topics.LEADS, List.of(
+                lead("h-1-" + RUN, HEALTHY, T), lead("h-2-" + RUN, HEALTHY, T.plusSeconds(10)),
+                lead("f-1-" + RUN, FAILING, T), lead("f-2-" + RUN, FAILING, T.plusSeconds(1)),
+                lead("f-3-" + RUN, FAILING, T.plusSeconds(2))), 0);
+        TopicWriter.write(bootstrap, Topics.LEAD_OUTCOMES, List.of(
+                Outcome.delivered("h-1-" + RUN, HEALTHY, "table", "r1", 1, 50, false, 0, T.plusSeconds(1)),
+                Outcome.delivered("h-2-" + RUN, HEALTHY, "table", "r2", 1, 50, false, 0, T.plusSeconds(11)),
+                Outcome.deadLettered("f-1-" + RUN, FAILING, "dynamics", ErrorClass.AAD_INVALID_CLIENT_SECRET, 1, false, 0,
+                        T.plusSeconds(3), "AADSTS7000215: Invalid client secret provided."),
+                Outcome.deadLettered("f-2-" + RUN, FAILING, "dynamics", ErrorClass.AAD_INVALID_CLIENT_SECRET, 1, false, 0,
+                        T.plusSeconds(4), "AADSTS7000215: Invalid client secret provided."),
+                Outcome.deadLettered("f-3-" + RUN, FAILING, "dynamics", ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE, 1,
+                        false, 0, T.plusSeconds(5), null)),
+                Outcome::leadId, Map.of());
+        Path stateDir = Files.createTempDirectory("leadctl-status-test-");
+        ops = Ops.forService("status");
+        status = StatusService.start(StatusConfig.of(bootstrap).withApplicationId("leadctl-status-test-" + RUN)
+                .withStateDir(stateDir).withPort(0), ops);
+        url = "http://127.0.0.1:" + status.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (status != null) {
+            status.close();
+        }
+        if (ops != null) {
+            ops.close();
+        }
+    }
+
+    private static Lead lead(String leadId, String offer, Instant at) {
+        return new Lead(leadId, offer, at, false,
+                new UserDetails("Zephyrine", "Quillfeather", CUSTOMER_EMAIL, "+1 555 0100", "US", "Contoso", "CTO", Map.of()),
+                "AzureMarketplace-Contact|" + offer, "INS", "Widget", "call me", Map.of());
+    }
+
+    /** Runs the command until its output satisfies {@code done} (the service folds asynchronously). */
+    private static Cli.Run await(Predicate<Cli.Run> done, String... args) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Cli.Run run = null;
+        while (System.nanoTime() < end) {
+            run = Cli.run(args);
+            if (done.test(run)) {
+                return run;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("never as expected; last run: " + run);
+    }
+
+    private static void assertNoCustomerData(Cli.Run run) {
+        assertThat(run.out() + run.err()).doesNotContain(CUSTOMER_EMAIL, "Zephyrine", "Quillfeather", "555", "call me");
+    }
+
+    @Test
+    void aFailingOfferShowsEachOpenClassWithItsCountAndItsFix() throws Exception {
+        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("Open dead letters: 3"),
+                "status", "--offer", FAILING, "--status-url", url);
+        List<String> lines = run.outLines();
+        assertThat(lines).contains("Offer: " + FAILING, "Destination: dynamics");
+        assertThat(lines).anyMatch(l -> l.startsWith("Verdict: FAILING - "));
+        assertThat(lines).contains("  AAD_INVALID_CLIENT_SECRET: 2 open (permanent, last " + T.plusSeconds(4).truncatedTo(ChronoUnit.SECONDS) + ")");
+        assertThat(lines).contains("    fix: " + ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
+        assertThat(lines).anyMatch(l -> l.startsWith("  DYNAMICS_MISSING_LEAD_WRITER_ROLE: 1 open (permanent"));
+        assertThat(lines).contains("    fix: " + ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE.remediation());
+        // the fix line follows its class's line
+        int cls = lines.indexOf(lines.stream().filter(l -> l.startsWith("  AAD_INVALID_CLIENT_SECRET: ")).findFirst().orElseThrow());
+        assertThat(lines.get(cls + 1)).isEqualTo("    fix: " + ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
+        assertThat(lines).contains("Last delivered: never (0 delivered in the last 24 h)");
+        assertThat(lines).contains("Then replay them: leadctl dlq replay --offer " + FAILING);
+        assertThat(run.err()).isEmpty();
+        assertNoCustomerData(run);
+    }
+
+    @Test
+    void aHealthyOfferShowsItsLastDelivery() throws Exception {
+        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("(2 delivered in the last 24 h)"),
+                "status", "--offer", HEALTHY, "--status-url", url);
+        assertThat(run.outLines()).contains("Last delivered: h-2-" + RUN + " at " + T.plusSeconds(11).truncatedTo(ChronoUnit.SECONDS)
+                + " (2 delivered in the last 24 h)");
+        assertThat(run.outLines()).anyMatch(l -> l.startsWith("Verdict: HEALTHY - "));
+        assertThat(run.out()).doesNotContain("fix:");
+        assertNoCustomerData(run);
+    }
+
+    @Test
+    void withoutAnOfferEveryOfferIsListedFailingFirst() throws Exception {
+        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("HEALTHY") && r.out().contains("3 (AAD_INVALID_CLIENT_SECRET, ...)"),
+                "status", "--status-url", url + "/");
+        List<String> lines = run.outLines();
+        assertThat(lines.get(0)).startsWith("OFFER").contains("VERDICT", "LAST DELIVERED", "OPEN DEAD LETTERS");
+        assertThat(lines.get(1)).startsWith(FAILING).contains("dynamics", "FAILING", "never");
+        assertThat(lines.get(2)).startsWith(HEALTHY).contains("table", "HEALTHY", T.plusSeconds(11).truncatedTo(ChronoUnit.SECONDS).toString());
+        assertThat(run.out()).contains("2 offers, 1 failing; details and fixes: leadctl status --offer OFFER_ID");
+        assertNoCustomerData(run);
+    }
+
+    @Test
+    void anUnknownOfferIsOneLineAndExit1() {
+        Cli.Run run = Cli.run("status", "--offer", "nobody.nothing", "--status-url", url);
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).isEqualTo("leadctl: offer nobody.nothing is unknown to the status service at " + url
+                + ": no lead, outcome or circuit report was seen for it");
+    }
+
+    @Test
+    void anUnreachableStatusServiceIsOneLineNamingTheUrlAndExit3() {
+        Cli.Run run = Cli.run("status", "--status-url", "http://127.0.0.1:1");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.KAFKA_UNREACHABLE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("leadctl: cannot reach the status service at http://127.0.0.1:1");
+
+        Cli.Run bad = Cli.run("status", "--status-url", "not a url");
+        assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.errLines()).hasSize(1);
+    }
+
+    private static String resolve(Leadctl leadctl, String... args) {
+        CommandLine cl = new CommandLine(leadctl);
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        return ((StatusCommand) parsed.subcommand().commandSpec().userObject()).statusUrl();
+    }
+
+    @Test
+    void theUrlComesFromTheOptionTheEnvironmentTheLocalRunFileOrTheDefault(@TempDir Path dir) throws Exception {
+        assertThat(resolve(new Leadctl(Map.of(), dir), "status")).isEqualTo("http://127.0.0.1:8090");
+        Files.createDirectories(dir.resolve(".leadpipe"));
+        Files.writeString(dir.resolve(".leadpipe/status-url"), "\nhttp://127.0.0.1:40999/\n");
+        assertThat(resolve(new Leadctl(Map.of(), dir), "status")).isEqualTo("http://127.0.0.1:40999");
+        Map<String, String> env = Map.of("LEADPIPE_STATUS_URL", "http://status.internal:8090");
+        assertThat(resolve(new Leadctl(env, dir), "status")).isEqualTo("http://status.internal:8090");
+        assertThat(resolve(new Leadctl(env, dir), "status", "--status-url", "http://opt:1")).isEqualTo("http://opt:1");
+
+        // and the command uses it: the environment's URL reaches the running service
+        Cli.Run run = Cli.run(new Leadctl(Map.of("LEADPIPE_STATUS_URL", url), dir), "status", "--offer", HEALTHY);
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Offer: " + HEALTHY);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.leadpipe.status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.leadpipe.core.circuit.CircuitReport;
+import dev.leadpipe.core.error.ErrorClass;
+
+/**
+ * What the status service keeps per offer (the value of {@link StatusTopology#OFFERS_STORE}, as JSON): ids, times,
+ * classes and counts, never a lead's personal fields. {@link #apply} folds one {@link OfferEvent} in.
+ */
+public final class OfferState {
+    /** How far back the outcome counts go. */
+    public static final Duration WINDOW = Duration.ofHours(24);
+    static final long HOUR_SECONDS = 3600;
+
+    /** Outcome counts of one hour. */
+    public static final class Counts {
+        public long received;
+        public long delivered;
+        public long suppressed;
+        public long deadLettered;
+
+        void add(Counts o) {
+            received += o.received;
+            delivered += o.delivered;
+            suppressed += o.suppressed;
+            deadLettered += o.deadLettered;
+        }
+    }
+
+    /** The open dead letters of one class. */
+    public static final class Open {
+        public long count;
+        public Instant lastAt;
+    }
+
+    public String offerId;
+    /** The destination type last seen on an outcome or circuit report (wire name). */
+    public String destinationType;
+    public String lastReceivedLeadId;
+    public Instant lastReceivedAt;
+    public String lastDeliveredLeadId;
+    public Instant lastDeliveredAt;
+    public String lastDeliveredType;
+    public boolean lastDeliveredTest;
+    /** receivedAt of the first lead received after the last delivery; null once a delivery follows. */
+    public Instant waitingSince;
+    public String waitingLeadId;
+    public ErrorClass lastDeadLetterClass;
+    public String lastDeadLetterDetail;
+    public Instant lastDeadLetterAt;
+    /** Hour buckets: hour start (epoch seconds) to counts; only the last 24 h are kept. */
+    public Map<Long, Counts> hours = new TreeMap<>();
+    /** Open dead letters by class; a class leaves the map when its count reaches 0. */
+    public Map<ErrorClass, Open> open = new TreeMap<>();
+    public CircuitReport circuit;
+
+    public OfferState() {
+    }
+
+    OfferState(String offerId) {
+        this.offerId = offerId;
+    }
+
+    /** Folds in one event; {@code nowMs} (stream time) decides which hour buckets are too old to keep. */
+    public OfferState apply(OfferEvent e, long nowMs) {
+        switch (e.kind()) {
+            case LEAD -> {
+                if (notBefore(e.at(), lastReceivedAt)) { // partitions interleave: the latest time wins, not arrival
+                    lastReceivedLeadId = e.leadId();
+                    lastReceivedAt = e.at();
+                }
+                bucket(e.at(), nowMs, c -> c.received++);
+                boolean afterLastDelivery = lastDeliveredAt == null || (e.at() != null && e.at().isAfter(lastDeliveredAt));
+                // the earliest lead after the last delivery (leads of one offer come from several partitions)
+                if (afterLastDelivery && !e.leadId().equals(lastDeliveredLeadId)
+                        && (waitingSince == null || (e.at() != null && e.at().isBefore(waitingSince)))) {
+                    waitingSince = e.at();
+                    waitingLeadId = e.leadId();
+                }
+            }
+            case OUTCOME -> {
+                if (e.destinationType() != null) {
+                    destinationType = e.destinationType();
+                }
+                switch (e.outcome()) {
+                    case DELIVERED -> {
+                        bucket(e.at(), nowMs, c -> c.delivered++);
+                        if (notBefore(e.at(), lastDeliveredAt)) {
+                            lastDeliveredLeadId = e.leadId();
+                            lastDeliveredAt = e.at();
+                            lastDeliveredType = e.destinationType();
+                            lastDeliveredTest = e.test();
+                        }
+                        if (waitingSince == null || e.at() == null || !waitingSince.isAfter(e.at())) {
+                            waitingSince = null; // a lead received after this delivery still waits
+                            waitingLeadId = null;
+                        }
+                    }
+                    case SUPPRESSED -> {
+                        bucket(e.at(), nowMs, c -> c.suppressed++);
+                        if (e.leadId() != null && e.leadId().equals(waitingLeadId)) {
+                            // the lead that started the wait will never be delivered, by design
+                            waitingSince = null;
+                            waitingLeadId = null;
+                        }
+                    }
+                    case DEAD_LETTERED -> {
+                        bucket(e.at(), nowMs, c -> c.deadLettered++);
+                        if (notBefore(e.at(), lastDeadLetterAt)) {
+                            lastDeadLetterClass = e.errorClass();
+                            lastDeadLetterDetail = e.detail();
+                            lastDeadLetterAt = e.at();
+                        }
+                        Open o = open.get(e.errorClass());
+                        if (o != null) {
+                            o.lastAt = later(o.lastAt, e.at());
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            case OPEN_DELTA -> {
+                if (e.destinationType() != null && destinationType == null) {
+                    destinationType = e.destinationType();
+                }
+                Open o = open.computeIfAbsent(e.errorClass(), k -> new Open());
+                o.count += e.delta();
+                if (e.delta() > 0) {
+                    o.lastAt = later(o.lastAt, e.at());
+                }
+                if (o.count <= 0) {
+                    open.remove(e.errorClass());
+                }
+            }
+            case CIRCUIT -> {
+                circuit = e.circuit();
+                if (e.circuit() != null && e.circuit().destinationType() != null) {
+                    destinationType = e.circuit().destinationType();
+                }
+            }
+            default -> { }
+        }
+        prune(nowMs);
+        return this;
+    }
+
+    /** Drops the hour buckets that end before {@code nowMs - 24 h}. */
+    void prune(long nowMs) {
+        long oldestKept = oldestHourKept(nowMs);
+        hours.keySet().removeIf(h -> h < oldestKept);
+    }
+
+    static long oldestHourKept(long nowMs) {
+        long windowStart = Math.floorDiv(nowMs, 1000) - WINDOW.toSeconds();
+        return Math.floorDiv(windowStart, HOUR_SECONDS) * HOUR_SECONDS;
+    }
+
+    /** The counts of the hours that overlap the 24 h before {@code now}. */
+    public Counts last24h(Instant now) {
+        long oldestKept = oldestHourKept(now.toEpochMilli());
+        long nowSec = now.getEpochSecond();
+        Counts total = new Counts();
+        hours.forEach((h, c) -> {
+            if (h >= oldestKept && h <= nowSec) {
+                total.add(c);
+            }
+        });
+        return total;
+    }
+
+    /** Every open dead letter of the offer. */
+    public long openCount() {
+        return open.values().stream().mapToLong(o -> o.count).sum();
+    }
+
+    private void bucket(Instant at, long nowMs, java.util.function.Consumer<Counts> update) {
+        if (at == null) {
+            return;
+        }
+        long hour = Math.floorDiv(at.getEpochSecond(), HOUR_SECONDS) * HOUR_SECONDS;
+        if (hour < oldestHourKept(nowMs)) {
+            return; // older than the window: nothing to count
+        }
+        update.accept(hours.computeIfAbsent(hour, h -> new Counts()));
+    }
+
+    private static boolean notBefore(Instant at, Instant current) {
+        return current == null || at == null || !at.isBefore(current);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || b.isBefore(a) ? a : b;
+    }
+}

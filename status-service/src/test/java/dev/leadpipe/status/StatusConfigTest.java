@@ -1,0 +1,46 @@
+package dev.leadpipe.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StatusConfigTest {
+    @Test
+    void defaultsFollowTheMonitoringContract() {
+        StatusConfig c = StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", " k:9092 "));
+        assertThat(c.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(c.applicationId()).isEqualTo("leadpipe-status");
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(8090);
+        assertThat(c.offerSeriesLimit()).isEqualTo(500);
+        assertThat(c.streamsProperties()).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "leadpipe-status");
+    }
+
+    @Test
+    void readsEverySetting() {
+        StatusConfig c = StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092", "STATUS_HOST", "0.0.0.0",
+                "STATUS_PORT", "0", "STATUS_STATE_DIR", "/var/lib/status", "STATUS_OFFER_SERIES_LIMIT", "20"));
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isZero();
+        assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/status"));
+        assertThat(c.offerSeriesLimit()).isEqualTo(20);
+        assertThat(c.streamsProperties()).containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/var/lib/status").toAbsolutePath().toString());
+    }
+
+    @Test
+    void reportsEveryBadSettingTogetherWithoutEchoingValues() {
+        assertThatThrownBy(() -> StatusConfig.fromEnvironment(Map.of("STATUS_PORT", "http", "STATUS_OFFER_SERIES_LIMIT", "0",
+                "KAFKA_REPLICATION_FACTOR", "x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS", "STATUS_PORT", "STATUS_OFFER_SERIES_LIMIT", "KAFKA_REPLICATION_FACTOR")
+                .hasMessageNotContaining("http");
+        assertThatThrownBy(() -> StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "STATUS_PORT", "70000")))
+                .hasMessageContaining("STATUS_PORT must be from 0");
+    }
+}
