@@ -10,8 +10,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which offsets of each assigned partition may be committed, when leads finish out of order. Per partition it keeps
- * the offsets received and not yet finished; the committable position is the lowest unfinished offset, or one past
- * the highest offset seen when everything is finished. So a commit never passes a lead that has no outcome yet, and
+ * the offsets received and not yet finished; the committable position is the lowest unfinished offset, or, when
+ * everything is finished, the consumer's fetch position (which also skips the transaction markers after the last
+ * record, so a caught-up group shows no lag) or one past the highest offset seen, whichever is further. So a commit never passes a lead that has no outcome yet, and
  * after a crash every unfinished lead (and any finished one after it) is read again.
  *
  * <p>Each assignment of a partition gets a new epoch: a completion reported for an epoch that is gone (the partition
@@ -23,13 +24,14 @@ final class OffsetTracker {
         final TreeSet<Long> pending = new TreeSet<>();
         long highestSeen = -1;
         long committed = -1;
+        long fetchPosition = -1;
 
         PartitionState(long epoch) {
             this.epoch = epoch;
         }
 
         long position() {
-            return pending.isEmpty() ? highestSeen + 1 : pending.first();
+            return pending.isEmpty() ? Math.max(highestSeen + 1, fetchPosition) : pending.first();
         }
     }
 
@@ -58,6 +60,17 @@ final class OffsetTracker {
         state.pending.add(offset);
         state.highestSeen = Math.max(state.highestSeen, offset);
         return state.epoch;
+    }
+
+    /**
+     * Records the consumer's fetch position of a partition: every record below it was already {@link #track tracked}
+     * (call it on the consumer thread after handing it the records of a poll).
+     */
+    synchronized void fetched(TopicPartition tp, long position) {
+        PartitionState state = partitions.get(tp);
+        if (state != null && state.highestSeen >= 0) {
+            state.fetchPosition = Math.max(state.fetchPosition, position);
+        }
     }
 
     /** Marks an offset finished; ignored when the partition's epoch is no longer {@code epoch}. */

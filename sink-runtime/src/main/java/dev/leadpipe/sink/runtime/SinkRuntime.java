@@ -482,12 +482,14 @@ public final class SinkRuntime implements AutoCloseable {
                     accept(record);
                 }
                 if (System.nanoTime() >= nextCommit) {
+                    recordFetchPositions();
                     commitAsync();
                     nextCommit = System.nanoTime() + config.commitInterval().toNanos();
                 }
             }
             if (!aborting) {
                 awaitWorkUnderWay();
+                recordFetchPositions();
                 commitSync(offsets.committable());
             }
         } catch (Throwable e) {
@@ -549,6 +551,17 @@ public final class SinkRuntime implements AutoCloseable {
             return;
         }
         dispatch(p, false);
+    }
+
+    /** Tells the tracker where the consumer stands, so a finished partition commits past trailing markers too. */
+    private void recordFetchPositions() {
+        for (TopicPartition tp : consumer.assignment()) {
+            try {
+                offsets.fetched(tp, consumer.position(tp, Duration.ZERO));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // no position known yet: the next commit tries again
+            }
+        }
     }
 
     private void commitAsync() {

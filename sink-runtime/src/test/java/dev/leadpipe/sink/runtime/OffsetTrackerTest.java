@@ -16,6 +16,20 @@ class OffsetTrackerTest {
     private final OffsetTracker tracker = new OffsetTracker();
 
     @Test
+    void aFinishedPartitionCommitsPastTheTransactionMarkerAfterItsLastRecordSoTheGroupShowsNoLag() {
+        tracker.assigned(List.of(P0));
+        long epoch = tracker.track(P0, 20);
+        tracker.track(P0, 21);
+        // the router writes transactionally: a commit marker sits at 22, and the consumer's position is 23
+        tracker.fetched(P0, 23);
+        tracker.complete(P0, epoch, 20);
+        assertThat(tracker.committable()).as("21 still pending: the position does not pass it")
+                .containsExactly(Map.entry(P0, new OffsetAndMetadata(21)));
+        tracker.complete(P0, epoch, 21);
+        assertThat(tracker.committable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(23)));
+    }
+
+    @Test
     void commitsOnlyUpToTheLowestUnfinishedOffset() {
         tracker.assigned(List.of(P0));
         long epoch = 0;
