@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.leadpipe.azurite.AzuriteServer;
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.TopicAdmin;
@@ -43,11 +44,14 @@ import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.notifier.Notifier;
+import dev.leadpipe.notifier.NotifierApp;
 import dev.leadpipe.notifier.NotifierConfig;
 import dev.leadpipe.sink.dynamics.DynamicsSinkApp;
 import dev.leadpipe.sink.https.HttpsDestinationClient;
 import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
 import dev.leadpipe.sink.table.TableDestinationClient;
+import dev.leadpipe.status.StatusConfig;
+import dev.leadpipe.status.StatusService;
 import picocli.CommandLine;
 
 /**
@@ -81,6 +85,8 @@ public final class LocalPipeline {
     private static final String SAMPLE_SIGNING_SECRET = "local-sample-signing-secret";
     /** Where leadctl destinations looks for the local ingest API. */
     private static final Path API_URL_FILE = Path.of(".leadpipe", "api-url");
+    /** Where leadctl status looks for the local status service. */
+    private static final Path STATUS_URL_FILE = Path.of(".leadpipe", "status-url");
 
     public static void main(String[] args) throws Exception {
         Path samples = Path.of(args.length > 0 ? args[0] : "deploy/local");
@@ -114,7 +120,9 @@ public final class LocalPipeline {
         Files.createDirectories(Path.of(".leadpipe"));
         Files.writeString(BOOTSTRAP_FILE, bootstrap + "\n");
 
-        RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("leadpipe-router-")));
+        Map<String, LocalOps> ops = new LinkedHashMap<>();
+        RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("leadpipe-router-")),
+                opsFor(ops, toClose, RouterApp.SERVICE, RouterApp.DEFAULT_OPS_PORT));
         toClose.add(0, router);
         System.out.println("Router     running (Kafka Streams, exactly_once_v2)");
 
@@ -122,7 +130,7 @@ public final class LocalPipeline {
         toClose.add(0, azurite);
         System.out.println("Azurite    Azure Table emulator at " + azurite.tableEndpoint());
         SinkRuntime tableSink = SinkRuntime.start(SinkConfig.of(bootstrap)
-                .withRetryBudget(5, Duration.ofSeconds(30)), new TableDestinationClient());
+                .withRetryBudget(5, Duration.ofSeconds(30)), new TableDestinationClient(), sinkOps(ops, toClose, DestinationType.TABLE));
         toClose.add(0, tableSink);
         System.out.println("sink-table running (deliveries.table -> each offer's Azure Table, MarketplaceLeads)");
 
@@ -133,7 +141,8 @@ public final class LocalPipeline {
         System.out.println("Dynamics   local stand-ins: Azure AD token endpoint " + aad.baseUrl() + ", Dataverse Web API " + dataverse.url());
         SinkRuntime dynamicsSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30))
                 .withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT),
-                new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(30)));
+                new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(30)),
+                sinkOps(ops, toClose, DestinationType.DYNAMICS));
         toClose.add(0, dynamicsSink);
         System.out.println("sink-dynamics running (deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD)");
 
@@ -142,7 +151,7 @@ public final class LocalPipeline {
         toClose.add(0, salesforce);
         System.out.println("Salesforce local stand-in (OAuth, REST API, Web-to-Lead) at " + salesforce.url());
         SinkRuntime salesforceSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30)),
-                new SalesforceDestinationClient(null, Duration.ofSeconds(30)));
+                new SalesforceDestinationClient(null, Duration.ofSeconds(30)), sinkOps(ops, toClose, DestinationType.SALESFORCE));
         toClose.add(0, salesforceSink);
         System.out.println("sink-salesforce running (deliveries.salesforce -> REST upsert on LeadpipeLeadId__c, or Web-to-Lead)");
 
@@ -150,7 +159,7 @@ public final class LocalPipeline {
         toClose.add(0, receiver);
         System.out.println("HTTPS      local receiver (stands in for a Power Automate flow, verifies the HMAC signature) at " + receiver.baseUrl());
         SinkRuntime httpsSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30)),
-                new HttpsDestinationClient(null, Duration.ofSeconds(30)));
+                new HttpsDestinationClient(null, Duration.ofSeconds(30)), sinkOps(ops, toClose, DestinationType.HTTPS));
         toClose.add(0, httpsSink);
         System.out.println("sink-https running (deliveries.https -> POST of the marketplace JSON, HMAC-SHA256 signed)");
 
@@ -158,12 +167,25 @@ public final class LocalPipeline {
         smtp.start();
         toClose.add(0, smtp::stop);
         Notifier notifier = Notifier.start(NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", smtp.getSmtp().getPort())
-                .withFrom("leads-noreply@leadpipe.local"));
+                .withFrom("leads-noreply@leadpipe.local"), opsFor(ops, toClose, Notifier.SERVICE, NotifierApp.DEFAULT_OPS_PORT));
         toClose.add(0, notifier);
         System.out.println("Notifier   e-mails each offer's contacts about new leads, through a local SMTP server (GreenMail) on 127.0.0.1:"
                 + smtp.getSmtp().getPort());
 
-        IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()));
+        dev.leadpipe.ops.Ops statusOps = dev.leadpipe.ops.Ops.forService("status");
+        toClose.add(0, statusOps);
+        int statusPort = LocalOps.portFree(StatusConfig.DEFAULT_PORT) ? StatusConfig.DEFAULT_PORT : 0;
+        StatusService status = StatusService.start(StatusConfig.of(bootstrap).withPort(statusPort)
+                .withStateDir(Files.createTempDirectory("leadpipe-status-")), statusOps);
+        toClose.add(0, status);
+        String statusUrl = "http://127.0.0.1:" + status.port();
+        Files.writeString(STATUS_URL_FILE, statusUrl + "\n");
+        System.out.println("Status     per-offer delivery status (Kafka Streams over lead-outcomes): page " + statusUrl
+                + "/ , API " + statusUrl + "/v1/status");
+
+        dev.leadpipe.ops.Ops ingestOps = dev.leadpipe.ops.Ops.forService(IngestService.SERVICE);
+        toClose.add(0, ingestOps);
+        IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()), ingestOps);
         toClose.add(0, ingest);
         String base = "http://127.0.0.1:" + ingest.port();
         System.out.println("Ingest     " + base + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");
@@ -232,6 +254,17 @@ public final class LocalPipeline {
         System.out.println("$ bin/leadctl dlq list");
         new CommandLine(new Leadctl()).execute("--bootstrap-servers", bootstrap, "dlq", "list");
         System.out.println();
+        System.out.println("$ bin/leadctl status        (also at " + statusUrl + "/ in a browser)");
+        Thread.sleep(1_000); // the status service folds the outcomes just printed
+        new CommandLine(new Leadctl()).execute("status", "--status-url", statusUrl);
+        System.out.println();
+        System.out.println("Operations: every service serves /metrics (Prometheus), /health/live and /health/ready:");
+        System.out.printf("  %-16s %s/metrics%n", IngestService.SERVICE, base);
+        ops.forEach((service, local) -> System.out.printf("  %-16s %s/metrics%n", service, local.baseUrl()));
+        System.out.printf("  %-16s %s/metrics%n", "status", statusUrl);
+        System.out.println("  Scrape them with deploy/monitoring/prometheus.yml (the default ports) and import"
+                + " deploy/monitoring/grafana/leadpipe-dashboard.json.");
+        System.out.println();
         System.out.println("Still serving (bin/leadctl finds this broker through .leadpipe/bootstrap-servers).");
         Path fix = Path.of(".leadpipe", "fix-" + BAD_KEY_OFFER + ".json");
         Files.writeString(fix, "{\"type\":\"table\",\"settings\":{\"connectionString\":\"" + azurite.connectionString() + "\"}}\n");
@@ -242,6 +275,18 @@ public final class LocalPipeline {
         System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
         System.out.println("From now on every new outcome is printed below as it happens (marked 'now'). Ctrl-C stops everything.");
         stopped.await();
+    }
+
+    /** Starts a service's ops server (closed after the service, which is added to {@code toClose} later). */
+    private static dev.leadpipe.ops.Ops opsFor(Map<String, LocalOps> all, List<AutoCloseable> toClose, String service, int port) {
+        LocalOps local = LocalOps.start(service, port);
+        toClose.add(0, local);
+        all.put(service, local);
+        return local.ops();
+    }
+
+    private static dev.leadpipe.ops.Ops sinkOps(Map<String, LocalOps> all, List<AutoCloseable> toClose, DestinationType type) {
+        return opsFor(all, toClose, "sink-" + type.wireName(), SinkRuntime.defaultOpsPort(type));
     }
 
     /** What the local SMTP server received: one line per e-mail, and the body of the first one about a .edu lead. */
