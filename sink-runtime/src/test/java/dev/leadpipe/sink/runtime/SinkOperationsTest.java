@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,19 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -341,32 +334,14 @@ class SinkOperationsTest {
 
     private String group() {
         String group = "sink-ops-test-" + run;
-        startAtEnd(group);
+        SinkTestGroups.startAtEnd(admin, TOPIC, group);
         return group;
     }
 
     private SinkConfig config(String group) {
-        return SinkConfig.of(KAFKA.bootstrapServers()).withGroupId(group)
-                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.2)
-                .withRetryBudget(5, Duration.ofSeconds(10))
-                .withCircuitBreaker(5, Duration.ofMillis(300))
-                .withAttemptTimeout(Duration.ofSeconds(10))
-                .withCommitInterval(Duration.ofMillis(100));
+        return SinkTestGroups.fastConfig(KAFKA.bootstrapServers(), group);
     }
 
-    private static void startAtEnd(String group) {
-        try {
-            Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, TOPIC.partitions()).boxed()
-                    .collect(Collectors.toMap(p -> new TopicPartition(TOPIC.name(), p), p -> OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-            ends.forEach((tp, info) -> commit.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, commit).all().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void putDestination(String offerId, String host) throws Exception {
         LeadDestination d = new LeadDestination(offerId, TYPE, Map.of(

@@ -18,12 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -531,32 +528,12 @@ class SinkRuntimeTest {
 
     private String group() {
         String group = "sink-test-" + run;
-        startAtEnd(group);
+        SinkTestGroups.startAtEnd(admin, TOPIC, group);
         return group;
     }
 
     private SinkConfig config(String group) {
-        return SinkConfig.of(KAFKA.bootstrapServers()).withGroupId(group)
-                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.2)
-                .withRetryBudget(5, Duration.ofSeconds(10))
-                .withCircuitBreaker(5, Duration.ofMillis(300))
-                .withAttemptTimeout(Duration.ofSeconds(10))
-                .withCommitInterval(Duration.ofMillis(100));
-    }
-
-    /** Starts the group at the current end of the delivery topic, so it sees only this test's leads. */
-    private static void startAtEnd(String group) {
-        try {
-            Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, TOPIC.partitions()).boxed()
-                    .collect(Collectors.toMap(p -> new TopicPartition(TOPIC.name(), p), p -> OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-            ends.forEach((tp, info) -> commit.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, commit).all().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return SinkTestGroups.fastConfig(KAFKA.bootstrapServers(), group);
     }
 
     private static long committed(String group, int partition) {
