@@ -277,7 +277,7 @@ class StatusTopologyTest {
         rawLeads.pipeInput("k-bad", "{not json".getBytes(StandardCharsets.UTF_8), T0);
         rawLeads.pipeInput("k-no-offer", "{\"leadId\":\"x\"}".getBytes(StandardCharsets.UTF_8), T0);
         String stored = new String(StatusTopology.STATE_SERDE.serializer().serialize("t", state(OFFER)), StandardCharsets.UTF_8);
-        assertThat(stored).doesNotContain("Zephyrine", "Quillfeather", "zq@contoso.com", "555", "call me");
+        assertThat(stored).doesNotContain("Zephyrine", "Quillfeather", "zq@contoso.com", "555 0100", "call me");
         KeyValueStore<String, OfferState> store = driver.getKeyValueStore(StatusTopology.OFFERS_STORE);
         List<String> offers = new ArrayList<>();
         try (KeyValueIterator<String, OfferState> it = store.all()) {
