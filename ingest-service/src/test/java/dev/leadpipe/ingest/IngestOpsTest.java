@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +14,7 @@ import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.testing.Scrape;
 
 /**
  * What an operator sees of ingest: {@code leadpipe_ingest_leads_total} by result and reason on the API's own port,
@@ -59,18 +57,18 @@ class IngestOpsTest {
             Http.Answer metrics = http.get("/metrics");
             assertThat(metrics.status()).isEqualTo(200);
             assertThat(metrics.contentType()).startsWith("text/plain");
-            String text = metrics.body();
-            assertThat(leads(text, "accepted", "none")).isEqualTo(5);
-            assertThat(leads(text, "rejected", "invalid_fields")).isEqualTo(2);
-            assertThat(leads(text, "rejected", "invalid_json")).isEqualTo(3);
-            assertThat(leads(text, "rejected", "too_large")).isEqualTo(4);
-            assertThat(leads(text, "rejected", "unsupported_media_type")).isEqualTo(1);
-            assertThat(leads(text, "rejected", "kafka_unavailable")).isZero();
-            assertThat(leads(text, "rejected", "internal_error")).isZero();
-            assertThat(value(text, "leadpipe_ready", Map.of("service", "ingest"))).isEqualTo(1);
-            assertThat(text).contains("jvm_memory_used_bytes");
+            Scrape scrape = Scrape.parse(metrics.body());
+            assertThat(leads(scrape, "accepted", "none")).isEqualTo(5);
+            assertThat(leads(scrape, "rejected", "invalid_fields")).isEqualTo(2);
+            assertThat(leads(scrape, "rejected", "invalid_json")).isEqualTo(3);
+            assertThat(leads(scrape, "rejected", "too_large")).isEqualTo(4);
+            assertThat(leads(scrape, "rejected", "unsupported_media_type")).isEqualTo(1);
+            assertThat(leads(scrape, "rejected", "kafka_unavailable")).isZero();
+            assertThat(leads(scrape, "rejected", "internal_error")).isZero();
+            assertThat(scrape.value("leadpipe_ready", "service=ingest")).isEqualTo(1);
+            assertThat(scrape.names()).contains("jvm_memory_used_bytes");
             // no lead content ever becomes a tag
-            assertThat(text).doesNotContain("Lovelace").doesNotContain("contoso").doesNotContain("example.com");
+            assertThat(scrape.text()).doesNotContain("Lovelace").doesNotContain("contoso").doesNotContain("example.com");
 
             Http.Answer live = http.get("/health/live");
             assertThat(live.status()).isEqualTo(200);
@@ -89,7 +87,7 @@ class IngestOpsTest {
             assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
             assertThat(down.json().path("checks").path("kafka").asText()).isEqualTo("UP");
             assertThat(down.json().path("checks").path("standby-kafka").asText()).contains("did not answer");
-            assertThat(value(http.get("/metrics").body(), "leadpipe_ready", Map.of("service", "ingest"))).isZero();
+            assertThat(Scrape.parse(http.get("/metrics").body()).value("leadpipe_ready", "service=ingest")).isZero();
         }
     }
 
@@ -108,33 +106,13 @@ class IngestOpsTest {
                 assertThat(body.path("checks").path("kafka").asText())
                         .isEqualTo("Kafka at " + bootstrap + " did not answer within 3 s");
                 assertThat(http.get("/health/live").status()).isEqualTo(200);
-                assertThat(value(http.get("/metrics").body(), "leadpipe_ready", Map.of("service", "ingest"))).isZero();
+                assertThat(Scrape.parse(http.get("/metrics").body()).value("leadpipe_ready", "service=ingest")).isZero();
             }
         }
     }
 
-    private static double leads(String prometheus, String result, String reason) {
-        return value(prometheus, "leadpipe_ingest_leads_total",
-                Map.of("result", result, "reason", reason, "service", "ingest"));
-    }
-
-    /** The value of the one series of {@code name} whose labels include {@code labels}. */
-    static double value(String prometheus, String name, Map<String, String> labels) {
-        List<String> matching = new ArrayList<>();
-        for (String line : prometheus.split("\n")) {
-            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
-                continue;
-            }
-            String labelText = line.startsWith(name + "{") ? line.substring(name.length() + 1, line.lastIndexOf('}')) : "";
-            boolean all = labels.entrySet().stream()
-                    .allMatch(e -> labelText.contains(e.getKey() + "=\"" + e.getValue() + "\""));
-            if (all) {
-                matching.add(line);
-            }
-        }
-        assertThat(matching).as("series of %s with %s in:%n%s", name, labels, prometheus).hasSize(1);
-        String line = matching.get(0);
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    private static double leads(Scrape scrape, String result, String reason) {
+        return scrape.value("leadpipe_ingest_leads_total", "result=" + result, "reason=" + reason, "service=ingest");
     }
 
     private static int closedPort() throws IOException {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.ops.testing.Scrape;
 
 /**
  * What a client sees when Kafka does not acknowledge: the producer is a {@link MockProducer} whose sends the test
@@ -59,6 +60,7 @@ class KafkaFailureTest {
     @Test
     void theAnswerWaitsForTheAcknowledgementAndAFailedWriteIs503WithRetryAfter() throws Exception {
         int before = producer.history().size();
+        double unavailableBefore = rejectedAsKafkaUnavailable();
         CompletableFuture<Http.Answer> pending = postAsync("/v1/leads", LeadIngestTest.lead("m-1"));
         awaitSends(before + 1);
         Thread.sleep(200);
@@ -72,6 +74,14 @@ class KafkaFailureTest {
         assertThat(answer.header("Retry-After")).isNotBlank();
         assertThat(answer.json().path("type").asText()).isEqualTo("https://leadpipe.dev/problems/kafka-unavailable");
         assertThat(answer.body()).doesNotContain("simulated").doesNotContain("ada@example.com");
+        assertThat(rejectedAsKafkaUnavailable()).as("the refused lead, counted once on /metrics")
+                .isEqualTo(unavailableBefore + 1);
+    }
+
+    /** What operations see of leads refused because Kafka did not acknowledge them. */
+    private static double rejectedAsKafkaUnavailable() {
+        return Scrape.parse(http.get("/metrics").body())
+                .value("leadpipe_ingest_leads_total", "result=rejected", "reason=kafka_unavailable");
     }
 
     @Test

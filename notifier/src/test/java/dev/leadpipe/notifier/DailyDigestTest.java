@@ -17,12 +17,16 @@ import com.icegreen.greenmail.util.GreenMail;
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.testing.Scrape;
 
 /**
  * A daily-digest offer gets no per-lead mail; when the interval has passed on the (hand-moved) clock it gets one
  * digest with the right counts and lead ids and no personal data; {@link Notifier#flushDigests()} sends the next.
  */
 class DailyDigestTest {
+    /** The notification e-mail counter as an operator queries it. */
+    private static final String EMAILS = "leadpipe_notifier_emails_total";
+
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     static final String OFFER = "quokka.consulting";
@@ -75,8 +79,9 @@ class DailyDigestTest {
             assertThat(notifier.flushDigests()).isEqualTo(1);
             assertThat(mail.waitForIncomingEmail(10_000, 2)).isTrue();
             // flushDigests waits for any digest being sent, so both are counted by now
-            assertThat(Prometheus.emails(ops.scrape(), "digest", "sent")).isEqualTo(2);
-            assertThat(Prometheus.emails(ops.scrape(), "lead", "sent")).isZero();
+            Scrape scrape = Scrape.parse(ops.scrape());
+            assertThat(scrape.value(EMAILS, "kind=digest", "result=sent", "service=notifier")).isEqualTo(2);
+            assertThat(scrape.value(EMAILS, "kind=lead", "result=sent", "service=notifier")).isZero();
         }
         assertThat(mail.getReceivedMessages()).hasSize(2);
         String second = NotifierLeads.text(mail.getReceivedMessages()[1]);

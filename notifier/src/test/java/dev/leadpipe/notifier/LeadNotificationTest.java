@@ -20,6 +20,7 @@ import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.Readiness;
+import dev.leadpipe.ops.testing.Scrape;
 
 /**
  * A per-lead offer with two contacts: one e-mail per lead reaches each contact, holding the lead id, offer and action
@@ -27,6 +28,9 @@ import dev.leadpipe.ops.Readiness;
  * and a lead of an offer without destination send nothing.
  */
 class LeadNotificationTest {
+    /** The notification e-mail counter as an operator queries it. */
+    private static final String EMAILS = "leadpipe_notifier_emails_total";
+
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     static final String OFFER = "quokka.widget-saas";
@@ -62,11 +66,11 @@ class LeadNotificationTest {
                 assertThat(mail.waitForIncomingEmail(1_500, 7)).as("no mail beyond one per lead and contact").isFalse();
 
                 // one e-mail (to both contacts) per notified lead: the normal, the .edu and the test lead
-                String scrape = ops.scrape();
-                assertThat(Prometheus.emails(scrape, "lead", "sent")).isEqualTo(3);
-                assertThat(Prometheus.emails(scrape, "lead", "failed")).isZero();
-                assertThat(Prometheus.emails(scrape, "digest", "sent")).isZero();
-                assertThat(scrape).doesNotContain("quokka").doesNotContain("lead-normal-1");
+                Scrape scrape = Scrape.parse(ops.scrape());
+                assertThat(scrape.value(EMAILS, "kind=lead", "result=sent", "service=notifier")).isEqualTo(3);
+                assertThat(scrape.value(EMAILS, "kind=lead", "result=failed", "service=notifier")).isZero();
+                assertThat(scrape.value(EMAILS, "kind=digest", "result=sent", "service=notifier")).isZero();
+                assertThat(scrape.text()).doesNotContain("quokka").doesNotContain("lead-normal-1");
                 Readiness.Report ready = ops.readiness().report();
                 assertThat(ready.ready()).as(ready.checks().toString()).isTrue();
                 assertThat(ready.checks()).containsEntry("kafka", "UP").containsEntry("consumer", "UP");

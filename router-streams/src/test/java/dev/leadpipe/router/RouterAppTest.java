@@ -42,6 +42,7 @@ import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.testing.Scrape;
 
 /** The router as a real Kafka Streams app on a real (embedded) broker, exactly-once and all. */
 class RouterAppTest {
@@ -132,29 +133,29 @@ class RouterAppTest {
                 // what the operator scrapes: the records of this run (the outputs above are committed, so counted)
                 HttpResponse<String> metrics = get(opsServer, "/metrics");
                 assertThat(metrics.statusCode()).isEqualTo(200);
-                String scrape = metrics.body();
-                Map<String, String> routerTag = Map.of("service", "router");
-                assertThat(Prometheus.value(scrape, "leadpipe_router_routed_total", Map.of("type", "table", "service", "router")))
+                Scrape scrape = Scrape.parse(metrics.body());
+                String routerTag = "service=router";
+                assertThat(scrape.value("leadpipe_router_routed_total", "type=table", "service=router"))
                         .isEqualTo(1);
-                assertThat(Prometheus.value(scrape, "leadpipe_router_routed_total", Map.of("type", "https", "service", "router")))
+                assertThat(scrape.value("leadpipe_router_routed_total", "type=https", "service=router"))
                         .isZero();
-                assertThat(Prometheus.value(scrape, "leadpipe_router_suppressed_total", routerTag)).isEqualTo(1);
-                assertThat(Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
-                        Map.of("error_class", "NO_DESTINATION_CONFIGURED", "service", "router"))).isEqualTo(1);
-                assertThat(Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
-                        Map.of("error_class", "MALFORMED_RECORD", "service", "router"))).isEqualTo(1);
-                assertThat(Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
-                        Map.of("error_class", "DESTINATION_UNSUPPORTED", "service", "router"))).isZero();
-                assertThat(Prometheus.value(scrape, "leadpipe_router_duplicates_total", routerTag)).isEqualTo(1);
-                assertThat(Prometheus.value(scrape, "leadpipe_router_replays_total", routerTag)).isZero();
-                assertThat(Prometheus.value(scrape, "leadpipe_ready", routerTag)).isEqualTo(1);
-                assertThat(scrape).doesNotContain(run);
+                assertThat(scrape.value("leadpipe_router_suppressed_total", routerTag)).isEqualTo(1);
+                assertThat(scrape.value("leadpipe_router_dead_lettered_total",
+                        "error_class=NO_DESTINATION_CONFIGURED", "service=router")).isEqualTo(1);
+                assertThat(scrape.value("leadpipe_router_dead_lettered_total",
+                        "error_class=MALFORMED_RECORD", "service=router")).isEqualTo(1);
+                assertThat(scrape.value("leadpipe_router_dead_lettered_total",
+                        "error_class=DESTINATION_UNSUPPORTED", "service=router")).isZero();
+                assertThat(scrape.value("leadpipe_router_duplicates_total", routerTag)).isEqualTo(1);
+                assertThat(scrape.value("leadpipe_router_replays_total", routerTag)).isZero();
+                assertThat(scrape.value("leadpipe_ready", routerTag)).isEqualTo(1);
+                assertThat(scrape.text()).doesNotContain(run);
             }
             // closed: not ready, saying why
             HttpResponse<String> down = get(opsServer, "/health/ready");
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.body()).contains("\"status\":\"DOWN\"").contains("\"streams\":\"Kafka Streams is NOT_RUNNING\"");
-            assertThat(Prometheus.value(get(opsServer, "/metrics").body(), "leadpipe_ready", Map.of("service", "router")))
+            assertThat(Scrape.parse(get(opsServer, "/metrics").body()).value("leadpipe_ready", "service=router"))
                     .isZero();
             assertThat(get(opsServer, "/health/live").statusCode()).isEqualTo(200);
         }

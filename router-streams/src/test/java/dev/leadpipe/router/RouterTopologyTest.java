@@ -43,6 +43,7 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.testing.Scrape;
 
 class RouterTopologyTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
@@ -111,17 +112,17 @@ class RouterTopologyTest {
         leads.pipeInput(new TestRecord<>("l5", bytes(leadJson("l5", "nobody.offer", "dee@contoso.com")), twice,
                 T0.plusSeconds(10)));
 
-        String scrape = ops.scrape();
+        Scrape scrape = Scrape.parse(ops.scrape());
         assertThat(routed(scrape, "table")).isEqualTo(3);
         assertThat(routed(scrape, "https")).isEqualTo(1);
         assertThat(routed(scrape, "dynamics")).isZero();
         assertThat(routed(scrape, "salesforce")).isZero();
-        assertThat(Prometheus.value(scrape, "leadpipe_router_suppressed_total", Map.of("service", "router"))).isEqualTo(1);
+        assertThat(scrape.value("leadpipe_router_suppressed_total", "service=router")).isEqualTo(1);
         assertThat(deadLettered(scrape, "NO_DESTINATION_CONFIGURED")).isEqualTo(2);
         assertThat(deadLettered(scrape, "DESTINATION_UNSUPPORTED")).isEqualTo(1);
         assertThat(deadLettered(scrape, "MALFORMED_RECORD")).isEqualTo(1);
-        assertThat(Prometheus.value(scrape, "leadpipe_router_duplicates_total", Map.of("service", "router"))).isEqualTo(1);
-        assertThat(Prometheus.value(scrape, "leadpipe_router_replays_total", Map.of("service", "router"))).isEqualTo(2);
+        assertThat(scrape.value("leadpipe_router_duplicates_total", "service=router")).isEqualTo(1);
+        assertThat(scrape.value("leadpipe_router_replays_total", "service=router")).isEqualTo(2);
         // the accessors tell the same
         assertThat(metrics.delivered()).isEqualTo(4);
         assertThat(metrics.routed(DestinationType.TABLE)).isEqualTo(3);
@@ -131,17 +132,17 @@ class RouterTopologyTest {
         assertThat(metrics.duplicatesDropped()).isEqualTo(1);
         assertThat(metrics.replays()).isEqualTo(2);
         // tags never name a lead, an offer or a customer
-        assertThat(scrape).doesNotContain("contoso").doesNotContain("fabrikam").doesNotContain("nobody.offer")
+        assertThat(scrape.text()).doesNotContain("contoso").doesNotContain("fabrikam").doesNotContain("nobody.offer")
                 .doesNotContain("\"l1\"").doesNotContain("mit.edu");
     }
 
-    private static double routed(String scrape, String type) {
-        return Prometheus.value(scrape, "leadpipe_router_routed_total", Map.of("type", type, "service", "router"));
+    private static double routed(Scrape scrape, String type) {
+        return scrape.value("leadpipe_router_routed_total", "type=" + type, "service=router");
     }
 
-    private static double deadLettered(String scrape, String errorClass) {
-        return Prometheus.value(scrape, "leadpipe_router_dead_lettered_total",
-                Map.of("error_class", errorClass, "service", "router"));
+    private static double deadLettered(Scrape scrape, String errorClass) {
+        return scrape.value("leadpipe_router_dead_lettered_total",
+                "error_class=" + errorClass, "service=router");
     }
 
     // ---------------------------------------------------------------- delivery

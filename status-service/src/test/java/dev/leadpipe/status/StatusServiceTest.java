@@ -42,6 +42,7 @@ import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.testing.Scrape;
 
 /** The status service end to end on a real (embedded) broker: API, operator page, metrics and readiness. */
 class StatusServiceTest {
@@ -83,16 +84,6 @@ class StatusServiceTest {
 
     static Lead lead(String leadId, String offer, Instant at) {
         return new Lead(leadId, offer, at, false, null, "AzureMarketplace-Contact|" + offer, "INS", "Widget", null, Map.of());
-    }
-
-    /** The value of the one series whose line starts with {@code series}, or null. */
-    static Double value(String scrape, String series) {
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return null;
     }
 
     @Test
@@ -230,32 +221,30 @@ class StatusServiceTest {
             assertThat(page.body()).doesNotContain("<script");
 
             // the metrics, exact
-            String s = "service=\"status\"";
-            String scrape = await(port, "/metrics", a -> {
-                Double lag = value(a.body(), "leadpipe_consumer_lag{group=\"" + lagGroup + "\"," + s + "}");
-                Double dlq = value(a.body(), "leadpipe_dlq_open{error_class=\"AAD_INVALID_CLIENT_SECRET\"," + s + "}");
+            String s = "service=status";
+            Scrape scrape = Scrape.parse(await(port, "/metrics", a -> {
+                Scrape m = Scrape.parse(a.body());
                 // the gauges are refreshed every 200 ms from stores that fold asynchronously: wait for the final picture
-                return lag != null && lag == 3.0 && dlq != null && dlq == 2.0
-                        && a.body().contains("leadpipe_offer_open_dead_letters{offer_id=\"" + failing + "\"")
-                        && a.body().contains("leadpipe_offer_circuit_open{offer_id=\"" + broken + "\"")
-                        && a.body().contains("leadpipe_offer_waiting_since_timestamp_seconds{offer_id=\"" + waiting + "\"")
+                return m.value("leadpipe_consumer_lag", "group=" + lagGroup, s) == 3.0
+                        && m.value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET", s) == 2.0
+                        && m.has("leadpipe_offer_open_dead_letters", "offer_id=" + failing)
+                        && m.has("leadpipe_offer_circuit_open", "offer_id=" + broken)
+                        && m.has("leadpipe_offer_waiting_since_timestamp_seconds", "offer_id=" + waiting)
                         && !a.body().contains("offer_id=\"" + healthy + "\"");
-            }).body();
-            assertThat(scrape).contains("leadpipe_dlq_open{error_class=\"AAD_INVALID_CLIENT_SECRET\"," + s + "} 2.0\n");
-            assertThat(scrape).contains("leadpipe_consumer_lag{group=\"" + lagGroup + "\"," + s + "} 3.0\n");
+            }).body());
             for (ErrorClass c : ErrorClass.values()) {
-                assertThat(value(scrape, "leadpipe_dlq_open{error_class=\"" + c.code() + "\"," + s + "}"))
+                assertThat(scrape.value("leadpipe_dlq_open", "error_class=" + c.code(), s))
                         .as(c.code()).isEqualTo(c == ErrorClass.AAD_INVALID_CLIENT_SECRET ? 2.0 : 0.0);
             }
-            assertThat(scrape).contains("leadpipe_offer_open_dead_letters{offer_id=\"" + failing + "\"," + s
-                    + ",type=\"dynamics\"} 2.0\n");
-            assertThat(scrape).contains("leadpipe_offer_circuit_open{offer_id=\"" + broken + "\"," + s
-                    + ",type=\"salesforce\"} 1.0\n");
-            assertThat(value(scrape, "leadpipe_offer_waiting_since_timestamp_seconds{offer_id=\"" + waiting + "\"," + s
-                    + ",type=\"unknown\"}")).isEqualTo((double) t.plusSeconds(5).toEpochMilli() / 1000.0);
-            assertThat(scrape).doesNotContain("offer_id=\"" + healthy + "\"");
-            assertThat(scrape).contains("# TYPE leadpipe_offer_waiting_since_timestamp_seconds gauge");
-            assertThat(scrape).doesNotContain("h-1-" + run).doesNotContain("f-1-" + run);
+            assertThat(scrape.value("leadpipe_offer_open_dead_letters", "offer_id=" + failing, s, "type=dynamics"))
+                    .isEqualTo(2.0);
+            assertThat(scrape.value("leadpipe_offer_circuit_open", "offer_id=" + broken, s, "type=salesforce"))
+                    .isEqualTo(1.0);
+            assertThat(scrape.value("leadpipe_offer_waiting_since_timestamp_seconds", "offer_id=" + waiting, s,
+                    "type=unknown")).isEqualTo((double) t.plusSeconds(5).toEpochMilli() / 1000.0);
+            assertThat(scrape.text()).doesNotContain("offer_id=\"" + healthy + "\"");
+            assertThat(scrape.text()).contains("# TYPE leadpipe_offer_waiting_since_timestamp_seconds gauge");
+            assertThat(scrape.text()).doesNotContain("h-1-" + run).doesNotContain("f-1-" + run);
 
             Answer ready = await(port, "/health/ready", a -> a.status() == 200);
             assertThat(ready.json().path("checks").path("kafka").asText()).isEqualTo("UP");
@@ -268,7 +257,7 @@ class StatusServiceTest {
                     Outcome::leadId, Map.of());
             await(port, "/v1/status/offers/" + failing, a -> a.json().path("verdict").asText().equals("HEALTHY"));
             await(port, "/metrics", a -> !a.body().contains("offer_id=\"" + failing + "\"")
-                    && a.body().contains("leadpipe_dlq_open{error_class=\"AAD_INVALID_CLIENT_SECRET\"," + s + "} 0.0\n"));
+                    && Scrape.parse(a.body()).value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET", s) == 0.0);
             Answer calm = get(port, "/");
             assertThat(calm.body()).doesNotContain("class=\"failing-offer\" data-offer-id=\"" + failing + "\"")
                     .contains("class=\"verdict-HEALTHY\" data-offer-id=\"" + failing + "\"")

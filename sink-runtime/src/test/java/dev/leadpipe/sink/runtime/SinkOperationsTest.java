@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,6 +54,7 @@ import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.Readiness;
+import dev.leadpipe.ops.testing.Scrape;
 import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
 
 /**
@@ -127,40 +127,40 @@ class SinkOperationsTest {
             outcomes(r -> r.size() >= 5);
 
             // an outcome is counted once Kafka acknowledged it, which may be just after a reader saw it
-            await("every outcome counted", () -> Objects.equals(value(ops.scrape(), "leadpipe_sink_outcomes_total",
-                    "type=\"https\"", "outcome=\"DELIVERED\"", "error_class=\"none\""), 4.0)
-                    && Objects.equals(value(ops.scrape(), "leadpipe_sink_outcomes_total", "outcome=\"DEAD_LETTERED\"",
-                    "error_class=\"AAD_INVALID_CLIENT_SECRET\""), 1.0), READ_TIMEOUT);
-            String scrape = ops.scrape();
-            assertThat(value(scrape, "leadpipe_sink_outcomes_total", "service=\"sink-https\"", "type=\"https\"",
-                    "outcome=\"DELIVERED\"", "error_class=\"none\"")).isEqualTo(4.0);
-            assertThat(value(scrape, "leadpipe_sink_outcomes_total", "type=\"https\"", "outcome=\"DEAD_LETTERED\"",
-                    "error_class=\"AAD_INVALID_CLIENT_SECRET\"")).isEqualTo(1.0);
-            assertThat(value(scrape, "leadpipe_sink_outcomes_total", "outcome=\"DEAD_LETTERED\"",
-                    "error_class=\"DYNAMICS_THROTTLED\"")).as("pre-registered at 0").isEqualTo(0.0);
+            await("every outcome counted", () -> Scrape.parse(ops.scrape()).value("leadpipe_sink_outcomes_total",
+                    "type=https", "outcome=DELIVERED", "error_class=none") == 4.0
+                    && Scrape.parse(ops.scrape()).value("leadpipe_sink_outcomes_total", "outcome=DEAD_LETTERED",
+                    "error_class=AAD_INVALID_CLIENT_SECRET") == 1.0, READ_TIMEOUT);
+            Scrape scrape = Scrape.parse(ops.scrape());
+            assertThat(scrape.value("leadpipe_sink_outcomes_total", "service=sink-https", "type=https",
+                    "outcome=DELIVERED", "error_class=none")).isEqualTo(4.0);
+            assertThat(scrape.value("leadpipe_sink_outcomes_total", "type=https", "outcome=DEAD_LETTERED",
+                    "error_class=AAD_INVALID_CLIENT_SECRET")).isEqualTo(1.0);
+            assertThat(scrape.value("leadpipe_sink_outcomes_total", "outcome=DEAD_LETTERED",
+                    "error_class=DYNAMICS_THROTTLED")).as("pre-registered at 0").isEqualTo(0.0);
             for (ErrorClass c : ErrorClass.values()) {
-                assertThat(line(scrape, "leadpipe_sink_outcomes_total", "outcome=\"DEAD_LETTERED\"",
-                        "error_class=\"" + c.code() + "\"")).as(c.code()).isNotNull();
+                assertThat(scrape.has("leadpipe_sink_outcomes_total", "outcome=DEAD_LETTERED",
+                        "error_class=" + c.code())).as(c.code()).isTrue();
             }
-            assertThat(value(scrape, "leadpipe_sink_retries_total", "type=\"https\"",
-                    "error_class=\"TABLE_UNAVAILABLE\"")).as("two failed attempts, each followed by another")
+            assertThat(scrape.value("leadpipe_sink_retries_total", "type=https",
+                    "error_class=TABLE_UNAVAILABLE")).as("two failed attempts, each followed by another")
                     .isEqualTo(2.0);
-            assertThat(value(scrape, "leadpipe_sink_attempts_total", "result=\"success\"")).isEqualTo(4.0);
-            assertThat(value(scrape, "leadpipe_sink_attempts_total", "result=\"transient\"")).isEqualTo(2.0);
-            assertThat(value(scrape, "leadpipe_sink_attempts_total", "result=\"permanent\"")).isEqualTo(1.0);
-            assertThat(value(scrape, "leadpipe_sink_delivery_latency_seconds_count", "type=\"https\"")).isEqualTo(4.0);
-            assertThat(value(scrape, "leadpipe_sink_delivery_latency_seconds_bucket", "type=\"https\"",
-                    "le=\"+Inf\"")).isEqualTo(4.0);
-            assertThat(value(scrape, "leadpipe_sink_delivery_latency_seconds_bucket", "type=\"https\"",
-                    "le=\"86400.0\"")).as("every lead delivered within 24 h").isEqualTo(4.0);
-            assertThat(value(scrape, "leadpipe_sink_delivery_latency_seconds_bucket", "le=\"0.1\"")).isNotNull();
-            assertThat(buckets(scrape, "leadpipe_sink_delivery_latency_seconds_bucket")).as("the documented buckets")
+            assertThat(scrape.value("leadpipe_sink_attempts_total", "result=success")).isEqualTo(4.0);
+            assertThat(scrape.value("leadpipe_sink_attempts_total", "result=transient")).isEqualTo(2.0);
+            assertThat(scrape.value("leadpipe_sink_attempts_total", "result=permanent")).isEqualTo(1.0);
+            assertThat(scrape.value("leadpipe_sink_delivery_latency_seconds_count", "type=https")).isEqualTo(4.0);
+            assertThat(scrape.value("leadpipe_sink_delivery_latency_seconds_bucket", "type=https",
+                    "le=+Inf")).isEqualTo(4.0);
+            assertThat(scrape.value("leadpipe_sink_delivery_latency_seconds_bucket", "type=https",
+                    "le=86400.0")).as("every lead delivered within 24 h").isEqualTo(4.0);
+            assertThat(scrape.has("leadpipe_sink_delivery_latency_seconds_bucket", "le=0.1")).isTrue();
+            assertThat(scrape.labelValues("leadpipe_sink_delivery_latency_seconds_bucket", "le")).as("the documented buckets")
                     .containsExactly("0.1", "0.5", "1.0", "2.0", "5.0", "10.0", "30.0", "60.0", "300.0", "900.0",
                             "3600.0", "21600.0", "86400.0", "+Inf");
-            assertThat(value(scrape, "leadpipe_sink_in_flight", "type=\"https\"")).isNotNull();
-            assertThat(value(scrape, "leadpipe_sink_parked", "type=\"https\"")).isNotNull();
-            assertThat(value(scrape, "leadpipe_sink_circuits_open", "type=\"https\"")).isEqualTo(0.0);
-            assertThat(scrape).doesNotContain(CANARY, EMAIL, "ok-" + run, "pub" + run, lead("ok0"));
+            assertThat(scrape.has("leadpipe_sink_in_flight", "type=https")).isTrue();
+            assertThat(scrape.has("leadpipe_sink_parked", "type=https")).isTrue();
+            assertThat(scrape.value("leadpipe_sink_circuits_open", "type=https")).isEqualTo(0.0);
+            assertThat(scrape.text()).doesNotContain(CANARY, EMAIL, "ok-" + run, "pub" + run, lead("ok0"));
         }
     }
 
@@ -185,8 +185,8 @@ class SinkOperationsTest {
                 HttpResponse<String> metrics = get(http, server, "/metrics");
                 assertThat(metrics.statusCode()).isEqualTo(200);
                 assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-                assertThat(value(metrics.body(), "leadpipe_ready", "service=\"sink-https\"")).isEqualTo(1.0);
-                assertThat(line(metrics.body(), "leadpipe_sink_outcomes_total", "outcome=\"DELIVERED\"")).isNotNull();
+                assertThat(Scrape.parse(metrics.body()).value("leadpipe_ready", "service=sink-https")).isEqualTo(1.0);
+                assertThat(Scrape.parse(metrics.body()).has("leadpipe_sink_outcomes_total", "outcome=DELIVERED")).isTrue();
 
                 sink.close();
                 assertThat(sink.readinessProblem()).isEqualTo("the sink is closed");
@@ -194,7 +194,7 @@ class SinkOperationsTest {
                 assertThat(down.statusCode()).isEqualTo(503);
                 assertThat(down.body()).contains("\"status\":\"DOWN\"", "\"consumer\":\"the sink is closed\"");
                 assertThat(ops.readiness().report().ready()).isFalse();
-                assertThat(value(get(http, server, "/metrics").body(), "leadpipe_ready")).isEqualTo(0.0);
+                assertThat(Scrape.parse(get(http, server, "/metrics").body()).value("leadpipe_ready")).isEqualTo(0.0);
                 assertThat(get(http, server, "/health/live").statusCode()).isEqualTo(200);
             } finally {
                 sink.close();
@@ -233,8 +233,8 @@ class SinkOperationsTest {
             assertThat(open.destinationType()).isEqualTo("https");
             assertThat(open.errorClass()).isEqualTo(ErrorClass.TABLE_UNAVAILABLE);
             assertThat(open.since()).isAfterOrEqualTo(before.minusSeconds(1)).isBeforeOrEqualTo(Instant.now());
-            await("the circuit counted as open", () -> Objects.equals(value(ops.scrape(), "leadpipe_sink_circuits_open",
-                    "type=\"https\""), 1.0), READ_TIMEOUT);
+            await("the circuit counted as open", () -> Scrape.parse(ops.scrape()).value("leadpipe_sink_circuits_open",
+                    "type=https") == 1.0, READ_TIMEOUT);
 
             failing.set(false); // the endpoint recovers: the half-open trial succeeds
             List<ConsumerRecord<String, CircuitReport>> all = circuits(r -> last(r, offer) != null
@@ -267,47 +267,6 @@ class SinkOperationsTest {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
-
-    /**
-     * The Prometheus line of {@code metric} (exact name) whose labels include every one of {@code labels}
-     * ({@code name="value"}), or null.
-     */
-    static String line(String scrape, String metric, String... labels) {
-        for (String l : scrape.split("\n")) {
-            if (!l.startsWith(metric + "{") && !l.startsWith(metric + " ")) {
-                continue;
-            }
-            int close = l.lastIndexOf('}');
-            String labelSet = close < 0 ? "" : l.substring(metric.length() + 1, close);
-            List<String> present = List.of(labelSet.split(","));
-            boolean all = true;
-            for (String label : labels) {
-                all &= present.contains(label);
-            }
-            if (all) {
-                return l;
-            }
-        }
-        return null;
-    }
-
-    /** The value of {@link #line}, or null when there is no such series. */
-    static Double value(String scrape, String metric, String... labels) {
-        String l = line(scrape, metric, labels);
-        return l == null ? null : Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-    }
-
-    /** The {@code le} labels of a histogram's bucket lines, in order. */
-    static List<String> buckets(String scrape, String metric) {
-        List<String> out = new ArrayList<>();
-        for (String l : scrape.split("\n")) {
-            if (l.startsWith(metric + "{")) {
-                int at = l.indexOf("le=\"") + 4;
-                out.add(l.substring(at, l.indexOf('"', at)));
-            }
-        }
-        return out;
-    }
 
     private static HttpResponse<String> get(HttpClient http, OpsServer server, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))

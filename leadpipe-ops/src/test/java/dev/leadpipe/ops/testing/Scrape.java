@@ -1,4 +1,4 @@
-package dev.leadpipe.local.monitoring;
+package dev.leadpipe.ops.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,13 +17,16 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One scrape of a service's {@code /metrics}, parsed into samples (name, labels, value). */
+/**
+ * One Prometheus text exposition (a service's {@code /metrics}), parsed into samples, read the way an operator's
+ * query would: by metric name and a subset of labels given as {@code "key=value"} pairs.
+ */
 public final class Scrape {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    /** One sample line. */
+    /** One sample line: its metric name, its labels in order, its value. */
     public record Sample(String name, Map<String, String> labels, double value) {
     }
 
@@ -50,22 +53,29 @@ public final class Scrape {
             }
             parsed.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4))));
         }
-        this.samples = parsed;
+        this.samples = List.copyOf(parsed);
     }
 
-    /** GETs {@code baseUrl + "/metrics"}; it must answer 200. */
+    /** Parses an exposition already fetched. */
+    public static Scrape parse(String exposition) {
+        return new Scrape(exposition);
+    }
+
+    /** GETs {@code baseUrl + "/metrics"}; it must answer 200 with a {@code text/plain} body. */
     public static Scrape of(String baseUrl) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("GET %s/metrics", baseUrl).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as("Content-Type of %s/metrics", baseUrl)
+                    .startsWith("text/plain");
             return new Scrape(r.body());
         } catch (Exception e) {
             throw new AssertionError("could not scrape " + baseUrl + "/metrics: " + e, e);
         }
     }
 
-    /** Scrapes until {@code done} holds (e.g. a gauge refreshed), else returns the last scrape. */
+    /** Scrapes until {@code done} holds (a counter caught up, a gauge refreshed), else returns the last scrape. */
     public static Scrape until(String baseUrl, Predicate<Scrape> done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Scrape s = of(baseUrl);
@@ -76,21 +86,14 @@ public final class Scrape {
         return s;
     }
 
-    /**
-     * The value of the one sample named {@code name} whose labels include {@code labels} ({@code "k=v"} pairs);
-     * NaN when there is none.
-     */
-    public double value(String name, String... labels) {
-        List<Sample> matching = find(name, labels);
-        assertThat(matching).as("samples of %s with %s", name, List.of(labels)).hasSizeLessThanOrEqualTo(1);
-        return matching.isEmpty() ? Double.NaN : matching.get(0).value();
-    }
-
-    /** Every sample named {@code name} whose labels include {@code labels}. */
+    /** Every sample named {@code name} whose labels include every one of {@code labels} ({@code "key=value"}). */
     public List<Sample> find(String name, String... labels) {
         Map<String, String> want = new LinkedHashMap<>();
         for (String kv : labels) {
             int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("a label is key=value, not: " + kv);
+            }
             want.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         return samples.stream().filter(s -> s.name().equals(name))
@@ -98,20 +101,46 @@ public final class Scrape {
                 .toList();
     }
 
-    /** The sum over the samples named {@code name} whose labels include {@code labels}. */
+    /** Whether some sample named {@code name} has every one of {@code labels}. */
+    public boolean has(String name, String... labels) {
+        return !find(name, labels).isEmpty();
+    }
+
+    /**
+     * The value of the one sample named {@code name} with every one of {@code labels}; NaN when there is none
+     * (so an equality assertion on it fails, naming NaN). More than one such sample fails the test: the labels
+     * given do not pick one series.
+     */
+    public double value(String name, String... labels) {
+        List<Sample> matching = find(name, labels);
+        assertThat(matching).as("samples of %s with %s", name, List.of(labels)).hasSizeLessThanOrEqualTo(1);
+        return matching.isEmpty() ? Double.NaN : matching.get(0).value();
+    }
+
+    /** The sum over the samples named {@code name} with every one of {@code labels}; 0 when there is none. */
     public double sum(String name, String... labels) {
         return find(name, labels).stream().mapToDouble(Sample::value).sum();
     }
 
-    /** Every sample name in the scrape. */
+    /** The values of {@code label} over the samples named {@code name} that carry it, in exposition order. */
+    public List<String> labelValues(String name, String label) {
+        return find(name).stream().map(s -> s.labels().get(label)).filter(v -> v != null).toList();
+    }
+
+    /** Every metric name with a sample in the exposition. */
     public SortedSet<String> names() {
         TreeSet<String> names = new TreeSet<>();
         samples.forEach(s -> names.add(s.name()));
         return names;
     }
 
-    /** The raw text. */
+    /** The exposition as served. */
     public String text() {
+        return text;
+    }
+
+    @Override
+    public String toString() {
         return text;
     }
 }
