@@ -130,10 +130,11 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
 
     /**
      * The Kafka Streams properties: exactly_once_v2, no default serdes (every topic names its own), internal topics
-     * with {@link KafkaSettings#replicationFactor()}, and error handlers that never drop a record silently: an
-     * unreadable record from a source topic (only possible on {@code lead-destinations}; leads are read as bytes),
-     * a record that cannot be produced, or an unexpected exception in a processor stops the stream thread with the
+     * with {@link KafkaSettings#replicationFactor()}, and error handlers that never drop a record silently: a
+     * record that cannot be produced, or an unexpected exception in a processor stops the stream thread with the
      * error logged, and {@link RouterApp} replaces the thread, which resumes from the last committed transaction.
+     * No source record is unreadable to Kafka Streams: leads are read as bytes, and an unreadable destination reads
+     * as no destination ({@link DestinationTableSerde}).
      */
     public Properties streamsProperties() {
         Properties p = new Properties();

@@ -42,7 +42,8 @@ import dev.leadpipe.core.topic.Topics;
  *   <li>otherwise: {@code deliveries.<type>} keyed by leadId, the lead as value, the original headers kept.</li>
  * </ol>
  * Destinations come from a GlobalKTable of {@code lead-destinations} (keyed by offer id), looked up by the lead's
- * offerId as each lead is processed, so a changed destination applies to the next lead. De-duplication is kept per
+ * offerId as each lead is processed, so a changed destination applies to the next lead; an unreadable destination
+ * record reads as no destination ({@link DestinationTableSerde}). De-duplication is kept per
  * partition of {@code leads}, so it relies on leads being keyed by leadId, as ingest and replay write them; output
  * records are keyed by the lead's own leadId whatever the input key. Bad input never throws out
  * of the topology. Every processor, source, sink and store has a fixed name (see the constants), so the internal
@@ -100,10 +101,12 @@ public final class RouterTopology {
                 Serdes.String(), Serdes.Long()));
 
         TopicSpec<String, LeadDestination> dest = Topics.LEAD_DESTINATIONS;
+        // tolerant on both paths: records read by the global thread and values restored raw into the store
+        DestinationTableSerde destinationSerde = new DestinationTableSerde();
         GlobalKTable<String, LeadDestination> destinations = builder.globalTable(dest.name(),
-                Consumed.with(dest.keySerde(), dest.valueSerde()).withName(DESTINATIONS_TABLE),
+                Consumed.with(dest.keySerde(), destinationSerde).withName(DESTINATIONS_TABLE),
                 Materialized.<String, LeadDestination, KeyValueStore<Bytes, byte[]>>as(DESTINATIONS_STORE)
-                        .withKeySerde(dest.keySerde()).withValueSerde(dest.valueSerde()));
+                        .withKeySerde(dest.keySerde()).withValueSerde(destinationSerde));
 
         KStream<String, RoutingRecord> parsed = builder
                 .stream(Topics.LEADS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEADS_SOURCE))

@@ -69,7 +69,7 @@ class RouterAppTest {
         try (Ops ops = Ops.forService("router");
              OpsServer opsServer = OpsServer.start("127.0.0.1", 0, ops)) {
             try (RouterApp router = RouterApp.start(config, ops);
-                 KafkaProducer<String, byte[]> producer = producer()) {
+                 KafkaProducer<String, byte[]> producer = producer(KAFKA.bootstrapServers())) {
                 assertThat(router.state()).isEqualTo(KafkaStreams.State.RUNNING);
                 HttpResponse<String> ready = get(opsServer, "/health/ready");
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
@@ -176,7 +176,7 @@ class RouterAppTest {
                 .hasMessageNotContaining("\n");
     }
 
-    private static <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records, String run) {
+    static <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records, String run) {
         return records.stream().filter(r -> r.key() != null && r.key().endsWith(run)).toList();
     }
 
@@ -188,7 +188,7 @@ class RouterAppTest {
         assertThat(router.duplicateCount()).isEqualTo(expected);
     }
 
-    private static void awaitDestination(RouterApp router, String offerId) throws InterruptedException {
+    static void awaitDestination(RouterApp router, String offerId) throws InterruptedException {
         ReadOnlyKeyValueStore<String, LeadDestination> store = router.streams().store(StoreQueryParameters
                 .fromNameAndType(RouterTopology.DESTINATIONS_STORE, QueryableStoreTypes.keyValueStore()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -198,19 +198,19 @@ class RouterAppTest {
         }
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String key, String value) throws Exception {
+    static void send(KafkaProducer<String, byte[]> producer, String key, String value) throws Exception {
         producer.send(new ProducerRecord<>(Topics.LEADS.name(), key, value.getBytes(StandardCharsets.UTF_8)))
                 .get(10, TimeUnit.SECONDS);
     }
 
-    private static KafkaProducer<String, byte[]> producer() {
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static String leadJson(String leadId, String offerId, String email) {
+    static String leadJson(String leadId, String offerId, String email) {
         return "{\"leadId\":\"" + leadId + "\",\"offerId\":\"" + offerId + "\",\"UserDetails\":{\"FirstName\":\"Ann\",\"Email\":\""
                 + email + "\"},\"LeadSource\":\"AzureMarketplace-INS|" + offerId + "\",\"ActionCode\":\"INS\"}";
     }

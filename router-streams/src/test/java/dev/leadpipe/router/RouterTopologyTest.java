@@ -319,6 +319,31 @@ class RouterTopologyTest {
     }
 
     @Test
+    void anUnreadableDestinationReadsAsNoneAndTheRouterGoesOnRoutingOtherOffers() {
+        setDestination(OFFER, DestinationType.TABLE);
+        setDestination("fabrikam.app", DestinationType.HTTPS);
+        TestInputTopic<String, byte[]> rawDestinations = driver.createInputTopic(Topics.LEAD_DESTINATIONS.name(),
+                new StringSerializer(), new ByteArraySerializer());
+        rawDestinations.pipeInput(OFFER, bytes("{\"offerId\": \"" + OFFER + "\", \"type\": "), T0);
+
+        pipe("l1", leadJson("l1", OFFER, "ann@contoso.com"), T0);
+        pipe("l2", leadJson("l2", "fabrikam.app", "bob@fabrikam.com"), T0);
+
+        TestRecord<String, byte[]> dead = dlq.readRecord();
+        assertThat(dead.key()).isEqualTo("l1");
+        assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("NO_DESTINATION_CONFIGURED");
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(deliveries.get(DestinationType.TABLE).isEmpty()).as("the unreadable record replaced the table one")
+                .isTrue();
+        assertThat(deliveries.get(DestinationType.HTTPS).readRecord().key()).isEqualTo("l2");
+
+        // the publisher saves the destination again: the offer's leads are routed
+        setDestination(OFFER, DestinationType.TABLE);
+        pipe("l3", leadJson("l3", OFFER, "cat@contoso.com"), T0);
+        assertThat(deliveries.get(DestinationType.TABLE).readRecord().key()).isEqualTo("l3");
+    }
+
+    @Test
     void deadLettersALeadWhoseDestinationIsBlobAsUnsupported() {
         setDestination(OFFER, DestinationType.BLOB);
         String json = leadJson("l1", OFFER, "ann@contoso.com");
