@@ -6,8 +6,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -21,6 +19,7 @@ import com.microsoft.aad.msal4j.MsalServiceException;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
+import dev.leadpipe.sink.runtime.HttpSupport;
 
 /**
  * The one function from what Azure AD or Dataverse answered to a classified {@link DeliveryFailure}
@@ -99,7 +98,7 @@ public final class DynamicsErrorClassifier {
         Duration retryAfter = null;
         if (status == 429) {
             errorClass = ErrorClass.DYNAMICS_THROTTLED;
-            retryAfter = retryAfter(upstream.retryAfter());
+            retryAfter = HttpSupport.retryAfter(upstream.retryAfter());
         } else if (status == 404) {
             errorClass = ErrorClass.DYNAMICS_INVALID_INSTANCE_URL;
             detail = "HTTP 404: not a Dataverse Web API (no /api/data/v9.2/ here). " + detail;
@@ -114,7 +113,7 @@ public final class DynamicsErrorClassifier {
             errorClass = ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE;
         } else {
             errorClass = ErrorClass.DESTINATION_HTTP_ERROR;
-            retryAfter = retryAfter(upstream.retryAfter());
+            retryAfter = HttpSupport.retryAfter(upstream.retryAfter());
         }
         return new DeliveryFailure(errorClass, status, retryAfter, Redaction.redact(detail, secrets));
     }
@@ -169,25 +168,6 @@ public final class DynamicsErrorClassifier {
     private static DeliveryFailure failure(ErrorClass c, int status, Duration retryAfter, String detail,
                                            Collection<String> secrets) {
         return new DeliveryFailure(c, status, retryAfter, Redaction.redact(detail, secrets));
-    }
-
-    /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-        } catch (NumberFormatException e) {
-            try {
-                Duration d = Duration.between(java.time.Instant.now(),
-                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException e2) {
-                return null;
-            }
-        }
     }
 
     private static String shorten(String body) {

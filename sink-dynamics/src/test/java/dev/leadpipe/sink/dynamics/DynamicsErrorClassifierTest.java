@@ -85,12 +85,4 @@ class DynamicsErrorClassifierTest {
         assertThat(refused.errorClass()).isEqualTo(ErrorClass.UNKNOWN);
         assertThat(refused.isTransient()).isTrue();
     }
-
-    @Test
-    void retryAfterAsSecondsOrDate() {
-        assertThat(DynamicsErrorClassifier.retryAfter("120")).isEqualTo(Duration.ofSeconds(120));
-        assertThat(DynamicsErrorClassifier.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(DynamicsErrorClassifier.retryAfter("soon")).isNull();
-        assertThat(DynamicsErrorClassifier.retryAfter(null)).isNull();
-    }
 }

@@ -6,14 +6,12 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
+import dev.leadpipe.sink.runtime.HttpSupport;
 
 /**
  * The one function from what an HTTPS endpoint answered (or why it did not) to a classified {@link DeliveryFailure}:
@@ -62,7 +60,7 @@ public final class HttpsErrorClassifier {
                     + " to another address unseen), configure the final URL. " + excerpt(body, secrets);
         }
         return new DeliveryFailure(ErrorClass.DESTINATION_HTTP_ERROR, status,
-                isTransient ? retryAfter(retryAfter) : null, cut(detail));
+                isTransient ? HttpSupport.retryAfter(retryAfter) : null, cut(detail));
     }
 
     /** The failure of a request that got no HTTP answer: UNKNOWN (transient), named by the exception's class. */
@@ -95,25 +93,6 @@ public final class HttpsErrorClassifier {
     /** A URL that cannot be used, found before anything is sent: permanent, status 0. {@code why} names no URL. */
     public static DeliveryFailure invalidUrl(String why) {
         return new DeliveryFailure(ErrorClass.DESTINATION_HTTP_ERROR, 0, null, why);
-    }
-
-    /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
-    public static Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-        } catch (NumberFormatException e) {
-            try {
-                Duration d = Duration.between(Instant.now(),
-                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException e2) {
-                return null;
-            }
-        }
     }
 
     /** The body flattened to one line, redacted, then cut to {@value #MAX_EXCERPT} characters. */

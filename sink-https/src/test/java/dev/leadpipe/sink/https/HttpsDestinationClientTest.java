@@ -8,9 +8,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,16 +54,6 @@ class HttpsDestinationClientTest {
         assertThat(f.httpStatus()).isEqualTo(status);
         assertThat(f.isTransient()).isFalse();
         assertThat(f.retryAfter()).isNull();
-    }
-
-    @Test
-    void retryAfterAsAnHttpDate() {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30));
-        Duration d = HttpsErrorClassifier.retryAfter(date);
-        assertThat(d).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
-        assertThat(HttpsErrorClassifier.retryAfter("Tue, 01 Jan 2019 00:00:00 GMT")).isEqualTo(Duration.ZERO);
-        assertThat(HttpsErrorClassifier.retryAfter("soon")).isNull();
-        assertThat(HttpsErrorClassifier.retryAfter(null)).isNull();
     }
 
     @Test

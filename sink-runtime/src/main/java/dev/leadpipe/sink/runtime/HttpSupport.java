@@ -5,12 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.concurrent.Executors;
 
 /**
- * The small HTTP helpers destination clients share: their default HTTP client, percent-encoding,
- * hashing of credentials.
+ * The small HTTP helpers destination clients share: their default HTTP client, {@code Retry-After},
+ * percent-encoding, hashing of credentials.
  */
 public final class HttpSupport {
     private HttpSupport() {
@@ -27,6 +30,32 @@ public final class HttpSupport {
                 .connectTimeout(requestTimeout.compareTo(tenSeconds) < 0 ? requestTimeout : tenSeconds)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+    }
+
+    /**
+     * How long a {@code Retry-After} header asks to wait: delta-seconds, or an HTTP date (RFC 1123) measured from
+     * now (a date in the past is zero); null when the header is absent or unreadable.
+     */
+    public static Duration retryAfter(String value) {
+        return retryAfter(value, Instant.now());
+    }
+
+    /** {@link #retryAfter(String)} with the current instant given. */
+    static Duration retryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException notADate) {
+                return null;
+            }
+        }
     }
 
     /** Percent-encodes everything but RFC 3986 unreserved characters (a key value in a URL path). */

@@ -9,9 +9,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
+import dev.leadpipe.sink.runtime.HttpSupport;
 
 /**
  * The one function from what Salesforce answered (or failed to answer) to a classified {@link DeliveryFailure}
@@ -92,7 +90,7 @@ public final class SalesforceErrorClassifier {
      */
     public static DeliveryFailure classify(Stage stage, int status, String body, HttpHeaders headers,
                                            Collection<String> secrets) {
-        Duration retryAfter = headers == null ? null : retryAfter(headers.firstValue("Retry-After").orElse(null));
+        Duration retryAfter = headers == null ? null : HttpSupport.retryAfter(headers.firstValue("Retry-After").orElse(null));
         if (stage == Stage.SIGN_IN) {
             JsonNode json = parse(body);
             String error = json != null ? json.path("error").asText(null) : null;
@@ -244,25 +242,6 @@ public final class SalesforceErrorClassifier {
     private static DeliveryFailure failure(ErrorClass c, int status, Duration retryAfter, String detail,
                                            Collection<String> secrets) {
         return new DeliveryFailure(c, status, retryAfter, Redaction.redact(detail, secrets));
-    }
-
-    /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-        } catch (NumberFormatException e) {
-            try {
-                Duration d = Duration.between(Instant.now(),
-                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException e2) {
-                return null;
-            }
-        }
     }
 
     /** Headers from a map, for callers (and tests) without an {@link java.net.http.HttpResponse}. */

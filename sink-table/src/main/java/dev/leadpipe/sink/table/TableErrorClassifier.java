@@ -5,9 +5,6 @@ import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -29,6 +26,7 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
+import dev.leadpipe.sink.runtime.HttpSupport;
 
 /**
  * The one place an Azure Table failure is put in its error class:
@@ -180,22 +178,7 @@ public final class TableErrorClassifier {
                 }
             }
         }
-        String retryAfter = headers.getValue("Retry-After");
-        if (retryAfter == null || retryAfter.isBlank()) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(retryAfter.strip());
-            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
-        } catch (NumberFormatException e) {
-            try {
-                Duration until = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(retryAfter.strip(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
+        return HttpSupport.retryAfter(headers.getValue("Retry-After"));
     }
 
     private static String redact(String text, Collection<String> secretValues) {
