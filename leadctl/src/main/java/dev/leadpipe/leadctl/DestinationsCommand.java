@@ -1,12 +1,6 @@
 package dev.leadpipe.leadctl;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +34,7 @@ import picocli.CommandLine.Spec;
 final class DestinationsCommand implements Runnable {
     static final String DEFAULT_API = "http://127.0.0.1:8080";
     static final String API_FILE = ".leadpipe/api-url";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String API_ENV = "LEADPIPE_API_URL";
 
     @Spec
     CommandSpec spec;
@@ -67,31 +61,7 @@ final class DestinationsCommand implements Runnable {
 
         String apiUrl() {
             DestinationsCommand parent = (DestinationsCommand) spec.parent().userObject();
-            if (parent.apiUrlOption != null && !parent.apiUrlOption.isBlank()) {
-                return strip(parent.apiUrlOption);
-            }
-            String env = System.getenv("LEADPIPE_API_URL");
-            if (env != null && !env.isBlank()) {
-                return strip(env);
-            }
-            Path file = Path.of(System.getProperty("user.dir", ".")).resolve(API_FILE);
-            try {
-                if (Files.isRegularFile(file)) {
-                    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                        if (!line.isBlank()) {
-                            return strip(line);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // fall back to the default
-            }
-            return DEFAULT_API;
-        }
-
-        private static String strip(String url) {
-            String u = url.trim();
-            return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+            return ServiceHttp.baseUrl(leadctl().setting(parent.apiUrlOption, API_ENV, API_FILE, DEFAULT_API));
         }
 
         String destinationPath() {
@@ -99,47 +69,14 @@ final class DestinationsCommand implements Runnable {
         }
 
         /** Sends the request; the answer's status and JSON body (null when it had none). */
-        Answer send(String method, String path, String jsonBody, Duration timeout) {
-            String url = apiUrl();
-            HttpRequest.Builder b;
-            try {
-                b = HttpRequest.newBuilder(URI.create(url + path)).timeout(timeout);
-            } catch (IllegalArgumentException e) {
-                throw new LeadctlException(ExitCodes.USAGE, "--api-url is not a URL");
-            }
-            b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
-            if (jsonBody != null) {
-                b.header("Content-Type", "application/json");
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                JsonNode json = null;
-                if (!r.body().isBlank()) {
-                    try {
-                        json = Json.MAPPER.readTree(r.body());
-                    } catch (IOException e) {
-                        throw new LeadctlException(ExitCodes.FAILURE, url + " answered HTTP " + r.statusCode() + " without JSON: is it the ingest service?");
-                    }
-                }
-                return new Answer(r.statusCode(), json);
-            } catch (HttpTimeoutException e) {
-                throw new LeadctlException(ExitCodes.FAILURE, "the ingest service at " + url + " did not answer within " + timeout.toSeconds() + " s");
-            } catch (ConnectException e) {
-                throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the ingest service at " + url
-                        + " (start it, e.g. bin/run-local, or pass --api-url)");
-            } catch (IOException e) {
-                throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the ingest service at " + url + ": " + e.getClass().getSimpleName());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LeadctlException(ExitCodes.INTERRUPTED, "interrupted");
-            }
+        ServiceHttp.Answer send(String method, String path, String jsonBody, Duration timeout) {
+            return new ServiceHttp("ingest service", apiUrl(), "--api-url").exchange(method, path, jsonBody, timeout);
         }
 
         /** Fails with one line from a problem answer: its detail and every bad field. */
-        static LeadctlException refused(Answer a) {
-            JsonNode p = a.json == null ? Json.MAPPER.createObjectNode() : a.json;
-            StringBuilder line = new StringBuilder(p.path("title").asText("HTTP " + a.status));
+        static LeadctlException refused(ServiceHttp.Answer a) {
+            JsonNode p = a.json() == null ? Json.MAPPER.createObjectNode() : a.json();
+            StringBuilder line = new StringBuilder(p.path("title").asText("HTTP " + a.status()));
             if (p.hasNonNull("detail")) {
                 line.append(": ").append(p.get("detail").asText());
             }
@@ -148,7 +85,7 @@ final class DestinationsCommand implements Runnable {
             if (!fields.isEmpty()) {
                 line.append(" [").append(String.join("; ", fields)).append("]");
             }
-            return new LeadctlException(a.status == 404 ? ExitCodes.NOT_FOUND : ExitCodes.FAILURE, line.toString());
+            return new LeadctlException(a.status() == 404 ? ExitCodes.NOT_FOUND : ExitCodes.FAILURE, line.toString());
         }
 
         void printJson(JsonNode json) {
@@ -174,17 +111,11 @@ final class DestinationsCommand implements Runnable {
         }
     }
 
-    record Answer(int status, JsonNode json) {
-        boolean ok() {
-            return status >= 200 && status < 300;
-        }
-    }
-
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an offer's lead destination (secrets masked).")
     static final class Get extends ApiCommand {
         @Override
         int execute() {
-            Answer a = send("GET", destinationPath(), null, Duration.ofSeconds(30));
+            ServiceHttp.Answer a = send("GET", destinationPath(), null, Duration.ofSeconds(30));
             if (!a.ok()) {
                 throw refused(a);
             }
@@ -210,7 +141,7 @@ final class DestinationsCommand implements Runnable {
             } catch (IOException e) {
                 throw new LeadctlException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getClass().getSimpleName());
             }
-            Answer a = send("PUT", destinationPath(), body, Duration.ofSeconds(30));
+            ServiceHttp.Answer a = send("PUT", destinationPath(), body, Duration.ofSeconds(30));
             if (!a.ok()) {
                 throw refused(a);
             }
@@ -225,7 +156,7 @@ final class DestinationsCommand implements Runnable {
     static final class Delete extends ApiCommand {
         @Override
         int execute() {
-            Answer a = send("DELETE", destinationPath(), null, Duration.ofSeconds(30));
+            ServiceHttp.Answer a = send("DELETE", destinationPath(), null, Duration.ofSeconds(30));
             if (!a.ok()) {
                 throw refused(a);
             }
@@ -240,7 +171,7 @@ final class DestinationsCommand implements Runnable {
     static final class Validate extends ApiCommand {
         @Override
         int execute() {
-            Answer a = send("POST", destinationPath() + "/validate", null, Duration.ofMinutes(11));
+            ServiceHttp.Answer a = send("POST", destinationPath() + "/validate", null, Duration.ofMinutes(11));
             if (!a.ok()) {
                 throw refused(a);
             }
@@ -266,7 +197,7 @@ final class DestinationsCommand implements Runnable {
             if (listingOption != null) {
                 body.put("listingOption", listingOption);
             }
-            Answer a = send("POST", "/v1/offers/" + offerId + "/publish", body.toString(), Duration.ofMinutes(11));
+            ServiceHttp.Answer a = send("POST", "/v1/offers/" + offerId + "/publish", body.toString(), Duration.ofMinutes(11));
             if (a.status() == 422 && a.json() != null && a.json().has("testLead")) {
                 printTestLead(a.json().get("testLead"));
                 throw refused(a);

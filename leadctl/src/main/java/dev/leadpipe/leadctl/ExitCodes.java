@@ -3,7 +3,8 @@ package dev.leadpipe.leadctl;
 /**
  * The exit codes of every leadctl command, stable for scripts: 0 success; 1 not found, nothing matched where that is
  * an error, a refused confirmation or any other failure; 2 bad arguments (a usage error, printed as one line plus a
- * hint to {@code --help}); 3 Kafka unreachable or stopped answering; 130 interrupted (Ctrl-C), after saving what was
+ * hint to {@code --help}); 3 Kafka, the ingest API or the status service unreachable or not answering in time;
+ * 130 interrupted (Ctrl-C), after saving what was
  * done.
  */
 public final class ExitCodes {

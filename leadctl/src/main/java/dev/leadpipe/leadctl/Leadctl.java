@@ -83,17 +83,26 @@ public final class Leadctl implements Runnable {
 
     /** The Kafka address: the option, else the environment, else the local run's file, else localhost:9092. */
     String bootstrapServers() {
-        if (bootstrapServersOption != null && !bootstrapServersOption.isBlank()) {
-            return bootstrapServersOption.trim();
+        return setting(bootstrapServersOption, KafkaSettings.BOOTSTRAP_ENV, BOOTSTRAP_FILE, DEFAULT_BOOTSTRAP);
+    }
+
+    /**
+     * Where leadctl finds a service: {@code option} when given, else the environment variable {@code env}, else the
+     * first non-blank line of {@code file} (relative to the working directory; {@code bin/run-local} writes these),
+     * else {@code fallback}; trimmed.
+     */
+    String setting(String option, String env, String file, String fallback) {
+        if (option != null && !option.isBlank()) {
+            return option.trim();
         }
-        String env = environment.get(KafkaSettings.BOOTSTRAP_ENV);
-        if (env != null && !env.isBlank()) {
-            return env.trim();
+        String fromEnv = environment.get(env);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
         }
-        Path file = workingDirectory.resolve(BOOTSTRAP_FILE);
-        if (Files.isRegularFile(file)) {
+        Path path = workingDirectory.resolve(file);
+        if (Files.isRegularFile(path)) {
             try {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
                     if (!line.isBlank()) {
                         return line.trim();
                     }
@@ -102,7 +111,7 @@ public final class Leadctl implements Runnable {
                 // unreadable: fall back to the default
             }
         }
-        return DEFAULT_BOOTSTRAP;
+        return fallback;
     }
 
     /** A variable of leadctl's environment (the process's, or the one a test gave), or null. */

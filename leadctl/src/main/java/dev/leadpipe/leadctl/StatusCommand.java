@@ -1,16 +1,7 @@
 package dev.leadpipe.leadctl;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,7 +11,6 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.leadpipe.core.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +31,6 @@ final class StatusCommand extends LeadctlCommand {
     static final String URL_FILE = ".leadpipe/status-url";
     static final String URL_ENV = "LEADPIPE_STATUS_URL";
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Option(names = "--offer", paramLabel = "OFFER_ID", description = "One offer (publisherId.offerId).")
     String offerId;
@@ -52,31 +41,7 @@ final class StatusCommand extends LeadctlCommand {
 
     /** The status service's address: the option, the environment, the local run's file, or the default. */
     String statusUrl() {
-        if (statusUrlOption != null && !statusUrlOption.isBlank()) {
-            return strip(statusUrlOption);
-        }
-        String env = leadctl().environment(URL_ENV);
-        if (env != null && !env.isBlank()) {
-            return strip(env);
-        }
-        Path file = leadctl().workingDirectory().resolve(URL_FILE);
-        try {
-            if (Files.isRegularFile(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        return strip(line);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // fall back to the default
-        }
-        return DEFAULT_URL;
-    }
-
-    private static String strip(String url) {
-        String u = url.trim();
-        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+        return ServiceHttp.baseUrl(leadctl().setting(statusUrlOption, URL_ENV, URL_FILE, DEFAULT_URL));
     }
 
     @Override
@@ -94,46 +59,15 @@ final class StatusCommand extends LeadctlCommand {
 
     private JsonNode get(String path) {
         String url = statusUrl();
-        URI uri;
-        try {
-            uri = URI.create(url + path);
-            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException e) {
-            throw new LeadctlException(ExitCodes.USAGE, "the status URL is not an http(s) URL (--status-url, $" + URL_ENV
-                    + " or ./" + URL_FILE + ")");
-        }
-        HttpResponse<String> r;
-        try {
-            r = HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException e) {
-            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "the status service at " + url + " did not answer within "
-                    + TIMEOUT.toSeconds() + " s");
-        } catch (ConnectException e) {
-            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the status service at " + url
-                    + " (start it, e.g. bin/run-local, or pass --status-url)");
-        } catch (IOException e) {
-            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the status service at " + url + ": "
-                    + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LeadctlException(ExitCodes.INTERRUPTED, "interrupted");
-        }
-        JsonNode json = null;
-        try {
-            json = r.body().isBlank() ? null : Json.MAPPER.readTree(r.body());
-        } catch (IOException e) {
-            // reported below
-        }
-        if (r.statusCode() == 404 && offerId != null) {
+        ServiceHttp.Answer r = new ServiceHttp("status service", url, "--status-url").exchange("GET", path, null, TIMEOUT);
+        JsonNode json = r.json();
+        if (r.status() == 404 && offerId != null) {
             throw new LeadctlException(ExitCodes.NOT_FOUND, "offer " + offerId.trim() + " is unknown to the status service at "
                     + url + ": no lead, outcome or circuit report was seen for it");
         }
-        if (r.statusCode() != 200 || json == null) {
+        if (r.status() != 200 || json == null) {
             String detail = json == null ? "" : ": " + json.path("detail").asText(json.path("title").asText(""));
-            throw new LeadctlException(ExitCodes.FAILURE, "the status service at " + url + " answered HTTP " + r.statusCode()
+            throw new LeadctlException(ExitCodes.FAILURE, "the status service at " + url + " answered HTTP " + r.status()
                     + (json == null ? " without JSON: is it the status service?" : detail));
         }
         return json;
