@@ -1,5 +1,8 @@
 package dev.leadpipe.sink.runtime;
 
+import static dev.leadpipe.sink.runtime.SinkTestSupport.CANARY;
+import static dev.leadpipe.sink.runtime.SinkTestSupport.EMAIL;
+import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -10,13 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -33,19 +34,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
@@ -66,15 +61,13 @@ class SinkOperationsTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    static final String CANARY = "CANARY-s3cr3t-7f3a9c";
-    static final String EMAIL = "ann.lee.canary@contoso.com";
     static final DestinationType TYPE = DestinationType.HTTPS;
     static final TopicSpec<String, Lead> TOPIC = Topics.deliveryTopic(TYPE);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     static final TopicSpec<String, byte[]> RAW_CIRCUITS = new TopicSpec<>(Topics.DESTINATION_CIRCUITS.name(),
             Serdes.String(), Serdes.ByteArray(), Topics.DESTINATION_CIRCUITS.partitions(), true);
 
-    static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+    static CapturedLogs logs;
     static KafkaProducer<String, byte[]> producer;
     static Admin admin;
 
@@ -82,10 +75,7 @@ class SinkOperationsTest {
 
     @BeforeAll
     static void setUp() {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        LOGS.setContext(root.getLoggerContext());
-        LOGS.start();
-        root.addAppender(LOGS);
+        logs = CapturedLogs.attach();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
@@ -95,8 +85,8 @@ class SinkOperationsTest {
     static void tearDown() {
         producer.close();
         admin.close();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
-        assertNoSecretInLogs();
+        logs.detach();
+        logs.assertNoSecretOrAddress();
     }
 
     @BeforeEach
@@ -255,7 +245,7 @@ class SinkOperationsTest {
                         "hooks.example.com");
             }
         }
-        assertThat(logLines()).anyMatch(l -> l.contains("circuit") && l.contains(offer));
+        assertThat(logs.lines()).anyMatch(l -> l.contains("circuit") && l.contains(offer));
     }
 
     @Test
@@ -293,30 +283,23 @@ class SinkOperationsTest {
 
     private String group() {
         String group = "sink-ops-test-" + run;
-        SinkTestGroups.startAtEnd(admin, TOPIC, group);
+        SinkTestSupport.startAtEnd(admin, TOPIC, group);
         return group;
     }
 
     private SinkConfig config(String group) {
-        return SinkTestGroups.fastConfig(KAFKA.bootstrapServers(), group);
+        return SinkTestSupport.fastConfig(KAFKA.bootstrapServers(), group);
     }
 
-
     private static void putDestination(String offerId, String host) throws Exception {
-        LeadDestination d = new LeadDestination(offerId, TYPE, Map.of(
-                ScriptedDestination.HOST, host,
-                "clientSecret", CANARY,
-                "url", "https://hooks.example.com/flow?sig=" + CANARY),
-                List.of("ops@" + host + ".example.com"), 1, Instant.now());
+        LeadDestination d = SinkTestSupport.scriptedDestination(offerId, TYPE, host, 1);
         producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId,
                 Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), d)))
                 .get(10, TimeUnit.SECONDS);
     }
 
     private static void sendLead(String leadId, String offerId) throws Exception {
-        Lead lead = new Lead(leadId, offerId, Instant.now(), false,
-                new UserDetails("Ann", "Lee", EMAIL, "+44 20 7946 0000", "GB", "Contoso", "CTO", null),
-                "AzureMarketplace-INS|" + offerId, "INS", "Widget", "interested", null);
+        Lead lead = SinkTestSupport.customerLead(leadId, offerId);
         producer.send(new ProducerRecord<>(TOPIC.name(), leadId,
                 TOPIC.valueSerde().serializer().serialize(TOPIC.name(), lead))).get(10, TimeUnit.SECONDS);
     }
@@ -346,35 +329,4 @@ class SinkOperationsTest {
         return records.stream().filter(r -> r.key() != null && r.key().startsWith("pub" + run + ".")).toList();
     }
 
-    private static void await(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static List<String> logLines() {
-        List<ILoggingEvent> events;
-        synchronized (LOGS) {
-            events = new ArrayList<>(LOGS.list);
-        }
-        List<String> lines = new ArrayList<>();
-        for (ILoggingEvent e : events) {
-            StringBuilder line = new StringBuilder(e.getFormattedMessage());
-            for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-                line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
-            }
-            lines.add(line.toString());
-        }
-        return lines;
-    }
-
-    private static void assertNoSecretInLogs() {
-        List<String> lines = logLines();
-        assertThat(lines).as("captured log lines").isNotEmpty();
-        assertThat(lines).noneMatch(l -> l.contains(CANARY)).noneMatch(l -> l.contains(EMAIL));
-    }
 }

@@ -1,5 +1,8 @@
 package dev.leadpipe.sink.runtime;
 
+import static dev.leadpipe.sink.runtime.SinkTestSupport.CANARY;
+import static dev.leadpipe.sink.runtime.SinkTestSupport.EMAIL;
+import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -15,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -38,12 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -54,7 +51,6 @@ import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.TopicSpec;
@@ -73,17 +69,13 @@ class SinkRuntimeTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    /** A secret in every test destination's settings, which the scripted destination also echoes in its errors. */
-    static final String CANARY = "CANARY-s3cr3t-7f3a9c";
-    /** The customer's address in every test lead, also echoed in errors. */
-    static final String EMAIL = "ann.lee.canary@contoso.com";
     static final DestinationType TYPE = DestinationType.HTTPS;
     static final TopicSpec<String, Lead> TOPIC = Topics.deliveryTopic(TYPE);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     static final TopicSpec<String, byte[]> RAW_OUTCOMES = new TopicSpec<>(Topics.LEAD_OUTCOMES.name(),
             Serdes.String(), Serdes.ByteArray(), Topics.LEAD_PARTITIONS, false);
 
-    static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+    static CapturedLogs logs;
     static KafkaProducer<String, byte[]> producer;
     static Admin admin;
 
@@ -91,10 +83,7 @@ class SinkRuntimeTest {
 
     @BeforeAll
     static void setUp() {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        LOGS.setContext(root.getLoggerContext());
-        LOGS.start();
-        root.addAppender(LOGS);
+        logs = CapturedLogs.attach();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
@@ -104,8 +93,8 @@ class SinkRuntimeTest {
     static void tearDown() {
         producer.close();
         admin.close();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
-        assertNoSecretInLogs(); // every line any test of this class logged
+        logs.detach();
+        logs.assertNoSecretOrAddress(); // every line any test of this class logged
     }
 
     @BeforeEach
@@ -197,7 +186,7 @@ class SinkRuntimeTest {
         try (SinkRuntime sink = SinkRuntime.start(config(group()), destination.client(TYPE))) {
             Instant before = Instant.now();
             String leadId = lead("perm");
-            byte[] value = bytes(leadOf(leadId, offer));
+            byte[] value = bytes(SinkTestSupport.customerLead(leadId, offer));
             RecordMetadata md = send(leadId, value, 2,
                     new RecordHeader("x-trace-id", "trace-1".getBytes(StandardCharsets.UTF_8)),
                     new RecordHeader(DeadLetterHeaders.ERROR_CLASS, "STALE".getBytes(StandardCharsets.UTF_8)),
@@ -304,10 +293,10 @@ class SinkRuntimeTest {
             for (int i = 0; i < 20; i++) {
                 if (i % 4 == 0) {
                     brokenLeads.add(lead("b" + i));
-                    sent.put(lead("b" + i), send(lead("b" + i), bytes(leadOf(lead("b" + i), broken)), 0));
+                    sent.put(lead("b" + i), send(lead("b" + i), bytes(SinkTestSupport.customerLead(lead("b" + i), broken)), 0));
                 }
                 healthyLeads.add(lead("h" + i));
-                sent.put(lead("h" + i), send(lead("h" + i), bytes(leadOf(lead("h" + i), healthy)), 0));
+                sent.put(lead("h" + i), send(lead("h" + i), bytes(SinkTestSupport.customerLead(lead("h" + i), healthy)), 0));
             }
 
             List<ConsumerRecord<String, Outcome>> early = outcomes(
@@ -357,7 +346,7 @@ class SinkRuntimeTest {
             await("more than maxInFlight received", () -> sink.inFlight() > 10, READ_TIMEOUT);
             Thread.sleep(500);
             assertThat(sink.inFlight()).as("paused: at most maxInFlight plus one poll").isBetween(11, 20);
-            assertThat(logLines()).anyMatch(l -> l.contains("pausing consumption"));
+            assertThat(logs.lines()).anyMatch(l -> l.contains("pausing consumption"));
             gate.countDown();
 
             List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> r.size() >= 30);
@@ -366,7 +355,7 @@ class SinkRuntimeTest {
             assertThat(destination.maxConcurrent("slow-a-" + run)).isEqualTo(3);
             assertThat(destination.maxConcurrent("slow-b-" + run)).isEqualTo(3);
             assertThat(destination.maxConcurrentOverall.get()).as("the cap is per endpoint").isGreaterThan(3);
-            assertThat(logLines()).anyMatch(l -> l.contains("resuming consumption"));
+            assertThat(logs.lines()).anyMatch(l -> l.contains("resuming consumption"));
         }
     }
 
@@ -511,8 +500,8 @@ class SinkRuntimeTest {
             }
             assertThat(sink.config().toString()).doesNotContain(CANARY);
         }
-        assertNoSecretInLogs();
-        assertThat(logLines()).as("the log does tell what happened")
+        logs.assertNoSecretOrAddress();
+        assertThat(logs.lines()).as("the log does tell what happened")
                 .anyMatch(l -> l.contains(lead("perm")) && l.contains("DYNAMICS_LOGIN_FAILED"));
     }
 
@@ -528,12 +517,12 @@ class SinkRuntimeTest {
 
     private String group() {
         String group = "sink-test-" + run;
-        SinkTestGroups.startAtEnd(admin, TOPIC, group);
+        SinkTestSupport.startAtEnd(admin, TOPIC, group);
         return group;
     }
 
     private SinkConfig config(String group) {
-        return SinkTestGroups.fastConfig(KAFKA.bootstrapServers(), group);
+        return SinkTestSupport.fastConfig(KAFKA.bootstrapServers(), group);
     }
 
     private static long committed(String group, int partition) {
@@ -548,11 +537,7 @@ class SinkRuntimeTest {
 
     private static void putDestination(String offerId, DestinationType type, String host, long version)
             throws Exception {
-        LeadDestination d = new LeadDestination(offerId, type, Map.of(
-                ScriptedDestination.HOST, host,
-                "clientSecret", CANARY,
-                "url", "https://hooks.example.com/flow?sig=" + CANARY),
-                List.of("ops@" + host + ".example.com"), version, Instant.now());
+        LeadDestination d = SinkTestSupport.scriptedDestination(offerId, type, host, version);
         producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId,
                 Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), d)))
                 .get(10, TimeUnit.SECONDS);
@@ -562,19 +547,13 @@ class SinkRuntimeTest {
         producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, null)).get(10, TimeUnit.SECONDS);
     }
 
-    private static Lead leadOf(String leadId, String offerId) {
-        return new Lead(leadId, offerId, Instant.now(), false,
-                new UserDetails("Ann", "Lee", EMAIL, "+44 20 7946 0000", "GB", "Contoso", "CTO", null),
-                "AzureMarketplace-INS|" + offerId, "INS", "Widget", "interested", null);
-    }
-
     private static byte[] bytes(Lead lead) {
         return TOPIC.valueSerde().serializer().serialize(TOPIC.name(), lead);
     }
 
     /** Writes a lead to the delivery topic as the router does: keyed by leadId, the lead's canonical JSON. */
     private static RecordMetadata sendLead(String leadId, String offerId) throws Exception {
-        return send(leadId, bytes(leadOf(leadId, offerId)), null);
+        return send(leadId, bytes(SinkTestSupport.customerLead(leadId, offerId)), null);
     }
 
     private static RecordMetadata send(String key, byte[] value, Integer partition, Header... headers)
@@ -623,35 +602,4 @@ class SinkRuntimeTest {
         return counter == null ? 0 : counter.count();
     }
 
-    private static void await(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static List<String> logLines() {
-        List<ILoggingEvent> events;
-        synchronized (LOGS) {
-            events = new ArrayList<>(LOGS.list);
-        }
-        List<String> lines = new ArrayList<>();
-        for (ILoggingEvent e : events) {
-            StringBuilder line = new StringBuilder(e.getFormattedMessage());
-            for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-                line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
-            }
-            lines.add(line.toString());
-        }
-        return lines;
-    }
-
-    private static void assertNoSecretInLogs() {
-        List<String> lines = logLines();
-        assertThat(lines).as("captured log lines").isNotEmpty();
-        assertThat(lines).noneMatch(l -> l.contains(CANARY)).noneMatch(l -> l.contains(EMAIL));
-    }
 }
