@@ -16,6 +16,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.StreamsStartup;
 
 /**
  * A running router: one Kafka Streams instance of {@link RouterTopology}.
@@ -131,7 +132,7 @@ public final class RouterApp implements AutoCloseable {
         created.set(app);
         try {
             app.streams.start();
-            app.awaitRunning(timeout);
+            StreamsStartup.awaitRunning(app.streams, timeout, "router");
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -139,29 +140,6 @@ public final class RouterApp implements AutoCloseable {
         LOG.info("router {} running against {} (de-duplication window {})", config.applicationId(),
                 config.bootstrapServers(), config.dedupWindow());
         return app;
-    }
-
-    private void awaitRunning(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            KafkaStreams.State state = streams.state();
-            if (state == KafkaStreams.State.RUNNING) {
-                return;
-            }
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                    || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.PENDING_SHUTDOWN) {
-                throw new IllegalStateException("the router stopped while starting (state " + state + ")");
-            }
-            if (System.nanoTime() >= deadline) {
-                throw new IllegalStateException("the router was not running after " + timeout + " (state " + state + ")");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the router", e);
-            }
-        }
     }
 
     /** Leads dropped as duplicates since this router started. */

@@ -36,6 +36,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.StreamsStartup;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.Overview;
 
@@ -117,7 +118,7 @@ public final class StatusService implements AutoCloseable {
         try {
             s.streams.start();
             s.server = OpsServer.start(config.host(), config.port(), ops, s::routes);
-            s.awaitRunning(timeout);
+            StreamsStartup.awaitRunning(s.streams, timeout, "status service");
             s.scheduler.scheduleWithFixedDelay(s::refreshQuietly, 0, config.metricsRefresh().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             s.close();
@@ -234,29 +235,6 @@ public final class StatusService implements AutoCloseable {
             refreshMetrics();
         } catch (RuntimeException e) {
             LOG.warn("the status gauges could not be refreshed: {}", e.getClass().getSimpleName());
-        }
-    }
-
-    private void awaitRunning(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            KafkaStreams.State state = streams.state();
-            if (state == KafkaStreams.State.RUNNING) {
-                return;
-            }
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                    || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.PENDING_SHUTDOWN) {
-                throw new IllegalStateException("the status service stopped while starting (state " + state + ")");
-            }
-            if (System.nanoTime() >= deadline) {
-                throw new IllegalStateException("the status service was not running after " + timeout + " (state " + state + ")");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the status service", e);
-            }
         }
     }
 
