@@ -5,7 +5,7 @@ import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_SECRET;
 import static dev.leadpipe.sink.dynamics.DynamicsLeads.TENANT;
 import static dev.leadpipe.sink.dynamics.DynamicsLeads.USER;
 import static dev.leadpipe.sink.dynamics.DynamicsLeads.aad;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.lead;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
 import static dev.leadpipe.sink.dynamics.DynamicsLeads.office;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -6,12 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
 
@@ -21,27 +19,8 @@ final class DynamicsLeads {
     static final String CANARY_SECRET = "CANARY-client-secret-7f3a9";
     static final String CANARY_PASSWORD = "CANARY-password-2b8e1";
     static final String USER = "leads.writer@contoso.example";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DynamicsLeads() {
-    }
-
-    static Lead lead(String leadId, String offerId) {
-        try {
-            LeadJson.Result result = LeadJson.read(JSON.readTree("""
-                    {"leadId": "%s", "offerId": "%s", "receivedAt": "2026-11-24T08:15:30.123Z",
-                     "UserDetails": {"FirstName": "Mei", "LastName": "Lin", "Email": "mei.lin@contoso.example",
-                                     "Phone": "+886 2 1234 5678", "Country": "TW", "Company": "Contoso", "Title": "CTO"},
-                     "LeadSource": "AzureMarketplace-INS|contoso.widget-saas", "ActionCode": "INS",
-                     "OfferTitle": "Contoso Widget SaaS", "Description": "Install of the widget"}
-                    """.formatted(leadId, offerId)));
-            if (!result.ok()) {
-                throw new IllegalArgumentException(result.errors().toString());
-            }
-            return result.lead();
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     static LeadDestination aad(String offerId, String instanceUrl, String tenant, String appId, String secret) {

@@ -3,7 +3,7 @@ package dev.leadpipe.sink.dynamics;
 import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_SECRET;
 import static dev.leadpipe.sink.dynamics.DynamicsLeads.TENANT;
 import static dev.leadpipe.sink.dynamics.DynamicsLeads.aad;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.lead;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

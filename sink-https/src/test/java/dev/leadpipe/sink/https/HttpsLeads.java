@@ -6,39 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
 
 /** Leads, destinations and publishing for the sink-https tests. */
 final class HttpsLeads {
     static final String CANARY_SIGNING_SECRET = "CANARY-signing-secret-9c4d2";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private HttpsLeads() {
-    }
-
-    static Lead lead(String leadId, String offerId) {
-        try {
-            LeadJson.Result result = LeadJson.read(JSON.readTree("""
-                    {"leadId": "%s", "offerId": "%s", "receivedAt": "2026-11-24T08:15:30.123Z",
-                     "UserDetails": {"FirstName": "Mei", "LastName": "Lin", "Email": "mei.lin@contoso.example",
-                                     "Phone": "+886 2 1234 5678", "Country": "TW", "Company": "Contoso", "Title": "CTO"},
-                     "LeadSource": "AzureMarketplace-INS|contoso.widget-saas", "ActionCode": "INS",
-                     "OfferTitle": "Contoso Widget SaaS", "Description": "Install of the widget"}
-                    """.formatted(leadId, offerId)));
-            if (!result.ok()) {
-                throw new IllegalArgumentException(result.errors().toString());
-            }
-            return result.lead();
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     static LeadDestination destination(String offerId, String url, String signingSecret) {

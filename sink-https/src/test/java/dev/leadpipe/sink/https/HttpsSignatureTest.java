@@ -2,7 +2,7 @@ package dev.leadpipe.sink.https;
 
 import static dev.leadpipe.sink.https.HttpsLeads.CANARY_SIGNING_SECRET;
 import static dev.leadpipe.sink.https.HttpsLeads.destination;
-import static dev.leadpipe.sink.https.HttpsLeads.lead;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

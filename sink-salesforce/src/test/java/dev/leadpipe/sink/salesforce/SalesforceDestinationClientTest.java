@@ -4,7 +4,7 @@ import static dev.leadpipe.sink.salesforce.SalesforceLeads.CANARY_SECRET;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.USER;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.jwt;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.lead;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.webToLead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -9,41 +9,21 @@ import java.util.List;
 import java.util.Map;
 
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
+import dev.leadpipe.sink.runtime.testing.MarketplaceLeads;
 
 /** Leads, destinations, keys and publishing for the sink-salesforce tests. */
 final class SalesforceLeads {
     static final String CANARY_SECRET = "CANARY-sf-client-secret-9c1d";
     static final String USER = "integration.user@contoso.example";
-    static final String EMAIL = "mei.lin@contoso.example";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String EMAIL = MarketplaceLeads.EMAIL;
 
     private SalesforceLeads() {
-    }
-
-    static Lead lead(String leadId, String offerId) {
-        try {
-            LeadJson.Result result = LeadJson.read(JSON.readTree("""
-                    {"leadId": "%s", "offerId": "%s", "receivedAt": "2026-11-24T08:15:30.123Z",
-                     "UserDetails": {"FirstName": "Mei", "LastName": "Lin", "Email": "%s",
-                                     "Phone": "+886 2 1234 5678", "Country": "TW", "Company": "Contoso", "Title": "CTO"},
-                     "LeadSource": "AzureMarketplace-INS|contoso.widget-saas", "ActionCode": "INS",
-                     "OfferTitle": "Contoso Widget SaaS", "Description": "Install of the widget"}
-                    """.formatted(leadId, offerId, EMAIL)));
-            if (!result.ok()) {
-                throw new IllegalArgumentException(result.errors().toString());
-            }
-            return result.lead();
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     static KeyPair rsa() {

@@ -2,7 +2,7 @@ package dev.leadpipe.sink.salesforce;
 
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.CANARY_SECRET;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.lead;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.webToLead;
 import static org.assertj.core.api.Assertions.assertThat;
 

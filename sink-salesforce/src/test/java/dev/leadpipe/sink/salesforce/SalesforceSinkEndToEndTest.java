@@ -5,7 +5,7 @@ import static dev.leadpipe.sink.salesforce.SalesforceLeads.EMAIL;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.USER;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.jwt;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.lead;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.webToLead;
 import static org.assertj.core.api.Assertions.assertThat;
 
