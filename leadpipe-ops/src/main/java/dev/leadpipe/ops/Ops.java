@@ -1,5 +1,8 @@
 package dev.leadpipe.ops;
 
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -22,6 +25,7 @@ public final class Ops implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Readiness readiness = new Readiness();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final ReadWriteLock meterRemoval = new ReentrantReadWriteLock();
 
     private Ops(String service) {
         this.service = service;
@@ -53,9 +57,29 @@ public final class Ops implements AutoCloseable {
         return readiness;
     }
 
-    /** The Prometheus text exposition of every meter. */
+    /** The Prometheus text exposition of every meter; never taken while {@link #removingMeters} runs. */
     public String scrape() {
-        return registry.scrape();
+        meterRemoval.readLock().lock();
+        try {
+            return registry.scrape();
+        } finally {
+            meterRemoval.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs a change that removes meters from the registry (and may register the same series again) while no
+     * {@link #scrape} is running. A scrape that overlapped a removal and the series' re-registration could see that
+     * series twice, and the Prometheus registry then refuses the whole scrape ("Duplicate labels"). Only adding meters
+     * needs no such care.
+     */
+    public void removingMeters(Runnable change) {
+        meterRemoval.writeLock().lock();
+        try {
+            change.run();
+        } finally {
+            meterRemoval.writeLock().unlock();
+        }
     }
 
     @Override

@@ -1,15 +1,16 @@
 package dev.leadpipe.status;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+
+import dev.leadpipe.ops.Ops;
 
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.status.StatusViews.OfferStatus;
@@ -25,7 +26,8 @@ import dev.leadpipe.status.StatusViews.Overview;
  *       {@code leadpipe_offer_circuit_open{offer_id,type}}: only offers with a problem, at most the series limit of
  *       offers, worst first; an offer whose problem is gone loses its series at the next refresh.</li>
  * </ul>
- * {@link #update} replaces every value at once; the service calls it every few seconds from the stores.
+ * {@link #update} replaces every value at once; the service calls it every few seconds from the stores, while
+ * scrapes run on other threads. A scrape always sees each series at most once (see {@link SeriesFamily}).
  */
 final class StatusMetrics {
     static final String DLQ_OPEN = "leadpipe.dlq.open";
@@ -37,27 +39,27 @@ final class StatusMetrics {
 
     private final int offerLimit;
     private final AtomicReference<Map<ErrorClass, Long>> dlq = new AtomicReference<>(Map.of());
-    private final MultiGauge lag;
-    private final MultiGauge openDeadLetters;
-    private final MultiGauge waitingSince;
-    private final MultiGauge circuitOpen;
+    private final SeriesFamily lag;
+    private final SeriesFamily openDeadLetters;
+    private final SeriesFamily waitingSince;
+    private final SeriesFamily circuitOpen;
 
-    StatusMetrics(MeterRegistry registry, int offerLimit) {
+    StatusMetrics(Ops ops, int offerLimit) {
         this.offerLimit = offerLimit;
+        MeterRegistry registry = ops.registry();
         for (ErrorClass c : ErrorClass.values()) {
             Gauge.builder(DLQ_OPEN, dlq, d -> d.get().getOrDefault(c, 0L))
                     .description("Leads whose latest outcome is dead-lettered, by error class")
                     .tag("error_class", c.code()).strongReference(true).register(registry);
         }
-        lag = MultiGauge.builder(CONSUMER_LAG)
-                .description("Records behind the end of their topics, per consumer group of the pipeline").register(registry);
-        openDeadLetters = MultiGauge.builder(OFFER_OPEN_DEAD_LETTERS)
-                .description("Open dead letters of an offer (only offers with a problem)").register(registry);
-        waitingSince = MultiGauge.builder(OFFER_WAITING_SINCE)
-                .description("When the oldest lead received since the offer's last delivery arrived, epoch seconds (only offers waiting)")
-                .register(registry);
-        circuitOpen = MultiGauge.builder(OFFER_CIRCUIT_OPEN)
-                .description("1 while the offer's destination circuit is not closed (only such offers)").register(registry);
+        lag = new SeriesFamily(ops, CONSUMER_LAG,
+                "Records behind the end of their topics, per consumer group of the pipeline");
+        openDeadLetters = new SeriesFamily(ops, OFFER_OPEN_DEAD_LETTERS,
+                "Open dead letters of an offer (only offers with a problem)");
+        waitingSince = new SeriesFamily(ops, OFFER_WAITING_SINCE,
+                "When the oldest lead received since the offer's last delivery arrived, epoch seconds (only offers waiting)");
+        circuitOpen = new SeriesFamily(ops, OFFER_CIRCUIT_OPEN,
+                "1 while the offer's destination circuit is not closed (only such offers)");
     }
 
     /** Replaces every value: the backlog by class, the groups' lag and the worst offers' series. */
@@ -67,15 +69,15 @@ final class StatusMetrics {
         dlq.set(d);
 
         if (lags != null) {
-            List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            lags.forEach((group, n) -> rows.add(MultiGauge.Row.of(Tags.of("group", group), n)));
-            lag.register(rows, true);
+            Map<Tags, Number> rows = new LinkedHashMap<>();
+            lags.forEach((group, n) -> rows.put(Tags.of("group", group), n));
+            lag.replace(rows);
         }
 
         if (overview != null) {
-            List<MultiGauge.Row<?>> open = new ArrayList<>();
-            List<MultiGauge.Row<?>> waiting = new ArrayList<>();
-            List<MultiGauge.Row<?>> circuit = new ArrayList<>();
+            Map<Tags, Number> open = new LinkedHashMap<>();
+            Map<Tags, Number> waiting = new LinkedHashMap<>();
+            Map<Tags, Number> circuit = new LinkedHashMap<>();
             int n = 0;
             for (OfferStatus o : overview.offers()) { // worst first
                 if (!o.hasProblem()) {
@@ -86,18 +88,62 @@ final class StatusMetrics {
                 }
                 Tags tags = Tags.of("offer_id", o.offerId(), "type", o.destinationType() == null ? "unknown" : o.destinationType());
                 if (o.openDeadLetterCount() > 0) {
-                    open.add(MultiGauge.Row.of(tags, o.openDeadLetterCount()));
+                    open.put(tags, o.openDeadLetterCount());
                 }
                 if (o.waitingSince() != null) {
-                    waiting.add(MultiGauge.Row.of(tags, o.waitingSince().toEpochMilli() / 1000.0));
+                    waiting.put(tags, o.waitingSince().toEpochMilli() / 1000.0);
                 }
                 if (o.circuitOpen()) {
-                    circuit.add(MultiGauge.Row.of(tags, 1));
+                    circuit.put(tags, 1);
                 }
             }
-            openDeadLetters.register(open, true);
-            waitingSince.register(waiting, true);
-            circuitOpen.register(circuit, true);
+            openDeadLetters.replace(open);
+            waitingSince.replace(waiting);
+            circuitOpen.replace(circuit);
+        }
+    }
+
+    /**
+     * The series of one gauge name whose set of tags is replaced as a whole. Each series is registered once and reads
+     * its value from the latest snapshot, so a refresh that only changes values touches no meter. A refresh that drops
+     * series removes them and registers the new ones with no scrape running ({@link Ops#removingMeters}): an offer's
+     * series can be dropped and come back, and a scrape overlapping both would be refused for "Duplicate labels".
+     */
+    private static final class SeriesFamily {
+        private final Ops ops;
+        private final String name;
+        private final String description;
+        private volatile Map<Tags, Double> values = Map.of();
+        private final Map<Tags, Gauge> registered = new HashMap<>();
+
+        SeriesFamily(Ops ops, String name, String description) {
+            this.ops = ops;
+            this.name = name;
+            this.description = description;
+        }
+
+        /** Makes {@code next} the whole family: removes the series not in it, sets the values, adds the new series. */
+        synchronized void replace(Map<Tags, ? extends Number> next) {
+            Map<Tags, Double> v = new HashMap<>();
+            next.forEach((tags, n) -> v.put(tags, n.doubleValue()));
+            if (next.keySet().equals(registered.keySet())) {
+                values = v;
+                return;
+            }
+            ops.removingMeters(() -> {
+                registered.entrySet().removeIf(e -> {
+                    if (next.containsKey(e.getKey())) {
+                        return false;
+                    }
+                    ops.registry().remove(e.getValue());
+                    return true;
+                });
+                values = v;
+                for (Tags tags : next.keySet()) {
+                    registered.computeIfAbsent(tags, t -> Gauge.builder(name, this, f -> f.values.getOrDefault(t, Double.NaN))
+                            .description(description).tags(t).strongReference(true).register(ops.registry()));
+                }
+            });
         }
     }
 }

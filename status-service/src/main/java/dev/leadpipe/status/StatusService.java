@@ -88,7 +88,7 @@ public final class StatusService implements AutoCloseable {
         });
         this.kafka = new KafkaReachability(config.bootstrapServers());
         this.lag = new ConsumerLag(config.bootstrapServers(), config.lagCacheTtl(), config.clock());
-        this.metrics = new StatusMetrics(ops.registry(), config.offerSeriesLimit());
+        this.metrics = new StatusMetrics(ops, config.offerSeriesLimit());
         ops.readiness().add("kafka", kafka).add("streams", () -> {
             KafkaStreams.State s = streams.state();
             return s == KafkaStreams.State.RUNNING ? null : "the status Streams application is " + s;

@@ -51,7 +51,14 @@ public final class Scrape {
                     labels.put(l.group(1), l.group(2));
                 }
             }
-            parsed.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4))));
+            double value;
+            try {
+                value = Double.parseDouble(m.group(4));
+            } catch (NumberFormatException e) {
+                throw new AssertionError("not a Prometheus exposition (an error page?); the line \"" + line
+                        + "\" has no numeric value", e);
+            }
+            parsed.add(new Sample(m.group(1), labels, value));
         }
         this.samples = List.copyOf(parsed);
     }
