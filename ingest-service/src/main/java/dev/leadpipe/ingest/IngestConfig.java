@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.EnvReader;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
@@ -104,36 +105,15 @@ public record IngestConfig(String bootstrapServers, String host, int port, int m
      * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
      */
     public static IngestConfig fromEnvironment(Map<String, String> env) {
-        List<String> problems = new ArrayList<>();
-        String bootstrap = trimmed(env.get(KafkaSettings.BOOTSTRAP_ENV));
-        if (bootstrap == null) {
-            problems.add(KafkaSettings.BOOTSTRAP_ENV + " is not set (host:port of the Kafka cluster)");
-        }
-        String host = trimmed(env.get(HOST_ENV));
-        host = host == null ? DEFAULT_HOST : host;
-        Long port = number(env, PORT_ENV, DEFAULT_PORT, problems);
-        Long items = number(env, MAX_BATCH_ITEMS_ENV, DEFAULT_MAX_BATCH_ITEMS, problems);
-        Long bytes = number(env, MAX_BODY_BYTES_ENV, DEFAULT_MAX_BODY_BYTES, problems);
-        Long validationSeconds = number(env, VALIDATION_TIMEOUT_ENV, DEFAULT_VALIDATION_TIMEOUT.toSeconds(), problems);
-        if (validationSeconds != null && (validationSeconds < 1 || validationSeconds > 600)) {
-            problems.add(VALIDATION_TIMEOUT_ENV + " must be from 1 to 600 seconds");
-        }
-        String replication = trimmed(env.get(KafkaSettings.REPLICATION_FACTOR_ENV));
-        if (replication != null) {
-            try {
-                if (Short.parseShort(replication) < 1) {
-                    problems.add(KafkaSettings.REPLICATION_FACTOR_ENV + " must be at least 1");
-                }
-            } catch (NumberFormatException e) {
-                problems.add(KafkaSettings.REPLICATION_FACTOR_ENV + " must be a whole number from 1 to 32767");
-            }
-        }
-        checkRanges(port == null ? DEFAULT_PORT : port, items == null ? DEFAULT_MAX_BATCH_ITEMS : items,
-                bytes == null ? DEFAULT_MAX_BODY_BYTES : bytes, problems);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(message(problems));
-        }
-        return new IngestConfig(bootstrap, host, port.intValue(), items.intValue(), bytes, Duration.ofSeconds(validationSeconds));
+        EnvReader r = new EnvReader(env);
+        String bootstrap = r.kafkaBootstrapServers();
+        long port = r.wholeNumber(PORT_ENV, DEFAULT_PORT, 0, 65535);
+        long items = r.wholeNumber(MAX_BATCH_ITEMS_ENV, DEFAULT_MAX_BATCH_ITEMS, 1, Integer.MAX_VALUE);
+        long bytes = r.wholeNumber(MAX_BODY_BYTES_ENV, DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES_LIMIT);
+        long validationSeconds = r.wholeNumber(VALIDATION_TIMEOUT_ENV, DEFAULT_VALIDATION_TIMEOUT.toSeconds(), 1, 600);
+        r.throwIfProblems("ingest configuration");
+        return new IngestConfig(bootstrap, r.text(HOST_ENV, DEFAULT_HOST), (int) port, (int) items, bytes,
+                Duration.ofSeconds(validationSeconds));
     }
 
     private static void checkRanges(long port, long maxBatchItems, long maxBodyBytes, List<String> problems) {
@@ -146,23 +126,6 @@ public record IngestConfig(String bootstrapServers, String host, int port, int m
         if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
             problems.add("maxBodyBytes (" + MAX_BODY_BYTES_ENV + ") must be from 1 to " + MAX_BODY_BYTES_LIMIT);
         }
-    }
-
-    private static Long number(Map<String, String> env, String name, long defaultValue, List<String> problems) {
-        String value = trimmed(env.get(name));
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number");
-            return null;
-        }
-    }
-
-    private static String trimmed(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static String message(List<String> problems) {

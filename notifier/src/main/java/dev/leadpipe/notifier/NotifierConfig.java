@@ -1,15 +1,13 @@
 package dev.leadpipe.notifier;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.EnvReader;
 
 /**
  * The settings of the notifier, validated when built: every setting that cannot work is reported together in one
@@ -54,7 +52,6 @@ public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpP
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
     private static final Pattern URL_USER_INFO = Pattern.compile("(?:(?<=//)|^|(?<=,))[^/@,\\s]+@");
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     public NotifierConfig {
         List<String> errors = new ArrayList<>();
@@ -105,71 +102,39 @@ public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpP
      *                                  echoing any value
      */
     public static NotifierConfig fromEnvironment(Map<String, String> env) {
-        List<String> errors = new ArrayList<>();
-        String bootstrap = trimToNull(env.get(KafkaSettings.BOOTSTRAP_ENV));
-        if (bootstrap == null) {
-            errors.add(KafkaSettings.BOOTSTRAP_ENV + " is not set: point it at the Kafka cluster, e.g. "
-                    + KafkaSettings.BOOTSTRAP_ENV + "=localhost:9092");
-        }
-        String host = orDefault(env, SMTP_HOST_ENV, DEFAULT_SMTP_HOST);
-        int port = DEFAULT_SMTP_PORT;
-        String rawPort = trimToNull(env.get(SMTP_PORT_ENV));
-        if (rawPort != null) {
-            try {
-                port = Integer.parseInt(rawPort);
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 1 || port > 65535) {
-                errors.add(SMTP_PORT_ENV + " must be a port number from 1 to 65535");
-                port = DEFAULT_SMTP_PORT;
-            }
-        }
-        String user = trimToNull(env.get(SMTP_USER_ENV));
-        String password = env.get(SMTP_PASSWORD_ENV);
+        EnvReader r = new EnvReader(env);
+        String bootstrap = r.kafkaBootstrapServers();
+        String host = r.text(SMTP_HOST_ENV, DEFAULT_SMTP_HOST);
+        int port = (int) r.wholeNumber(SMTP_PORT_ENV, DEFAULT_SMTP_PORT, 1, 65535);
+        String user = r.text(SMTP_USER_ENV);
+        String password = env.get(SMTP_PASSWORD_ENV); // not trimmed: a password may start or end with a space
         if (password != null && password.isEmpty()) {
             password = null;
         }
         if (password != null && user == null) {
-            errors.add(SMTP_PASSWORD_ENV + " is set but " + SMTP_USER_ENV + " is not");
+            r.problem(SMTP_PASSWORD_ENV + " is set but " + SMTP_USER_ENV + " is not");
         }
         boolean startTls = false;
-        String rawTls = trimToNull(env.get(SMTP_STARTTLS_ENV));
+        String rawTls = r.text(SMTP_STARTTLS_ENV);
         if (rawTls != null) {
             switch (rawTls.toLowerCase(Locale.ROOT)) {
                 case "true", "yes", "1" -> startTls = true;
                 case "false", "no", "0" -> startTls = false;
-                default -> errors.add(SMTP_STARTTLS_ENV + " must be true or false");
+                default -> r.problem(SMTP_STARTTLS_ENV + " must be true or false");
             }
         }
-        String from = orDefault(env, FROM_ENV, DEFAULT_FROM);
+        String from = r.text(FROM_ENV, DEFAULT_FROM);
         if (!ADDRESS.matcher(from).matches()) {
-            errors.add(FROM_ENV + " must be an e-mail address such as " + DEFAULT_FROM);
-            from = DEFAULT_FROM;
+            r.problem(FROM_ENV + " must be an e-mail address such as " + DEFAULT_FROM);
         }
-        String groupId = orDefault(env, GROUP_ID_ENV, DEFAULT_GROUP_ID);
-        Duration interval = DEFAULT_DIGEST_INTERVAL;
-        String rawInterval = trimToNull(env.get(DIGEST_INTERVAL_ENV));
-        if (rawInterval != null) {
-            try {
-                interval = parseDuration(rawInterval);
-            } catch (RuntimeException e) {
-                interval = null;
-            }
-            if (interval == null || interval.isNegative() || interval.isZero()) {
-                errors.add(DIGEST_INTERVAL_ENV + " must be a positive duration (e.g. 24h, 30m, PT24H)");
-                interval = DEFAULT_DIGEST_INTERVAL;
-            }
-        }
-        String lookup = trimToNull(env.get(LEAD_LOOKUP_URL_ENV));
+        Duration interval = r.positiveDuration(DIGEST_INTERVAL_ENV, DEFAULT_DIGEST_INTERVAL, "24h");
+        String lookup = r.text(LEAD_LOOKUP_URL_ENV);
         if (lookup != null && !(lookup.startsWith("https://") || lookup.startsWith("http://"))) {
-            errors.add(LEAD_LOOKUP_URL_ENV + " must be an http(s) URL");
-            lookup = null;
+            r.problem(LEAD_LOOKUP_URL_ENV + " must be an http(s) URL");
         }
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid notifier settings: " + String.join("; ", errors));
-        }
-        return new NotifierConfig(bootstrap, host, port, user, password, startTls, from, groupId, interval, lookup);
+        r.throwIfProblems("notifier settings");
+        return new NotifierConfig(bootstrap, host, port, user, password, startTls, from,
+                r.text(GROUP_ID_ENV, DEFAULT_GROUP_ID), interval, lookup);
     }
 
     public NotifierConfig withSmtp(String host, int port) {
@@ -216,32 +181,6 @@ public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpP
                 + ", smtpPassword=" + (smtpPassword == null ? "none" : MASK) + ", startTls=" + startTls
                 + ", from=" + from + ", groupId=" + groupId + ", digestInterval=" + digestInterval
                 + ", leadLookupUrl=" + (leadLookupUrl == null ? "none" : leadLookupUrl) + "]";
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 1d}, or ISO-8601 such as {@code PT24H}. */
-    static Duration parseDuration(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE_DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(s.trim().toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration");
-        }
-    }
-
-    private static String orDefault(Map<String, String> env, String name, String fallback) {
-        String v = trimToNull(env.get(name));
-        return v == null ? fallback : v;
     }
 
     private static String trimToNull(String s) {

@@ -2,7 +2,6 @@ package dev.leadpipe.router;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Properties;
 
@@ -12,6 +11,7 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.EnvReader;
 
 /**
  * The router's settings. Every field but {@code bootstrapServers} has a default, applied when it is given as null
@@ -43,7 +43,7 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
     /** Optional environment variables read by {@link #fromEnvironment()} besides {@code KAFKA_BOOTSTRAP_SERVERS}. */
     public static final String APPLICATION_ID_ENV = "ROUTER_APPLICATION_ID";
     public static final String STATE_DIR_ENV = "ROUTER_STATE_DIR";
-    /** An ISO-8601 duration, e.g. {@code P7D} or {@code PT12H}. */
+    /** A duration such as {@code 7d}, {@code 12h} or ISO-8601 {@code P7D} ({@link EnvReader#parseDuration}). */
     public static final String DEDUP_WINDOW_ENV = "ROUTER_DEDUP_WINDOW";
     public static final String NUM_STREAM_THREADS_ENV = "ROUTER_NUM_STREAM_THREADS";
     public static final String COMMIT_INTERVAL_MS_ENV = "ROUTER_COMMIT_INTERVAL_MS";
@@ -79,7 +79,7 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
      * {@value #APPLICATION_ID_ENV}, {@value #STATE_DIR_ENV}, {@value #DEDUP_WINDOW_ENV},
      * {@value #NUM_STREAM_THREADS_ENV} and {@value #COMMIT_INTERVAL_MS_ENV}.
      *
-     * @throws IllegalArgumentException with a one-line message when a variable is missing or unreadable
+     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line
      */
     public static RouterConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -87,25 +87,15 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static RouterConfig fromEnvironment(Map<String, String> env) {
-        String bootstrap = blankToNull(env.get(KafkaSettings.BOOTSTRAP_ENV));
-        if (bootstrap == null) {
-            throw new IllegalArgumentException(KafkaSettings.BOOTSTRAP_ENV
-                    + " is not set: point it at the Kafka cluster, e.g. KAFKA_BOOTSTRAP_SERVERS=localhost:9092");
-        }
-        String stateDir = blankToNull(env.get(STATE_DIR_ENV));
-        String window = blankToNull(env.get(DEDUP_WINDOW_ENV));
-        String threads = blankToNull(env.get(NUM_STREAM_THREADS_ENV));
-        String commit = blankToNull(env.get(COMMIT_INTERVAL_MS_ENV));
-        Duration dedupWindow;
-        try {
-            dedupWindow = window == null ? null : Duration.parse(window);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(DEDUP_WINDOW_ENV + " must be an ISO-8601 duration such as P7D or PT12H");
-        }
-        return new RouterConfig(bootstrap, blankToNull(env.get(APPLICATION_ID_ENV)),
-                stateDir == null ? null : Path.of(stateDir), dedupWindow,
-                threads == null ? 0 : parsePositiveInt(NUM_STREAM_THREADS_ENV, threads),
-                commit == null ? null : Duration.ofMillis(parsePositiveInt(COMMIT_INTERVAL_MS_ENV, commit)));
+        EnvReader r = new EnvReader(env);
+        String bootstrap = r.kafkaBootstrapServers();
+        Path stateDir = r.path(STATE_DIR_ENV);
+        Duration dedupWindow = r.positiveDuration(DEDUP_WINDOW_ENV, DEFAULT_DEDUP_WINDOW, "7d");
+        long threads = r.wholeNumber(NUM_STREAM_THREADS_ENV, DEFAULT_NUM_STREAM_THREADS, 1, Integer.MAX_VALUE);
+        long commitMs = r.wholeNumber(COMMIT_INTERVAL_MS_ENV, DEFAULT_COMMIT_INTERVAL.toMillis(), 1, Integer.MAX_VALUE);
+        r.throwIfProblems("router settings");
+        return new RouterConfig(bootstrap, r.text(APPLICATION_ID_ENV), stateDir, dedupWindow, (int) threads,
+                Duration.ofMillis(commitMs));
     }
 
     public RouterConfig withApplicationId(String id) {
@@ -152,19 +142,4 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
         return p;
     }
 
-    private static int parsePositiveInt(String name, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a positive whole number");
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 }

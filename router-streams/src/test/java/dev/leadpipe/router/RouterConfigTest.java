@@ -38,15 +38,23 @@ class RouterConfigTest {
     }
 
     @Test
-    void rejectsMissingOrUnreadableSettingsInOneLine() {
-        assertThatThrownBy(() -> RouterConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", " ")))
-                .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS is not set").hasMessageNotContaining("\n");
-        assertThatThrownBy(() -> RouterConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
-                RouterConfig.DEDUP_WINDOW_ENV, "7 days")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RouterConfig.DEDUP_WINDOW_ENV);
-        assertThatThrownBy(() -> RouterConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
-                RouterConfig.NUM_STREAM_THREADS_ENV, "-1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RouterConfig.NUM_STREAM_THREADS_ENV);
+    void rejectsEveryMissingOrUnreadableSettingTogetherInOneLine() {
+        assertThatThrownBy(() -> RouterConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", " ",
+                RouterConfig.DEDUP_WINDOW_ENV, "7 weeks", RouterConfig.NUM_STREAM_THREADS_ENV, "-1",
+                RouterConfig.COMMIT_INTERVAL_MS_ENV, "fast", "KAFKA_REPLICATION_FACTOR", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid router settings: KAFKA_BOOTSTRAP_SERVERS is not set")
+                .hasMessageContainingAll(RouterConfig.DEDUP_WINDOW_ENV + " must be a positive duration",
+                        RouterConfig.NUM_STREAM_THREADS_ENV + " must be a whole number of at least 1",
+                        RouterConfig.COMMIT_INTERVAL_MS_ENV + " must be a whole number of at least 1",
+                        "KAFKA_REPLICATION_FACTOR must be a whole number from 1")
+                .hasMessageNotContaining("\n").hasMessageNotContaining("weeks").hasMessageNotContaining("fast");
+    }
+
+    @Test
+    void theDedupWindowMayBeWrittenShort() {
+        assertThat(RouterConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
+                RouterConfig.DEDUP_WINDOW_ENV, "3d")).dedupWindow()).isEqualTo(Duration.ofDays(3));
     }
 
     @Test

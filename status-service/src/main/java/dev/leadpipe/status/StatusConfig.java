@@ -3,8 +3,6 @@ package dev.leadpipe.status;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -14,6 +12,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.EnvReader;
 
 /**
  * The status service's settings. Every field but {@code bootstrapServers} has a default, applied when given as null
@@ -97,43 +96,14 @@ public record StatusConfig(String bootstrapServers, String applicationId, Path s
      * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
      */
     public static StatusConfig fromEnvironment(Map<String, String> env) {
-        List<String> problems = new ArrayList<>();
-        String bootstrap = trimmed(env.get(KafkaSettings.BOOTSTRAP_ENV));
-        if (bootstrap == null) {
-            problems.add(KafkaSettings.BOOTSTRAP_ENV + " is not set (host:port of the Kafka cluster)");
-        }
-        Long port = number(env, PORT_ENV, DEFAULT_PORT, problems);
-        if (port != null && (port < 0 || port > 65535)) {
-            problems.add(PORT_ENV + " must be from 0 (any free port) to 65535");
-        }
-        Long limit = number(env, OFFER_SERIES_LIMIT_ENV, DEFAULT_OFFER_SERIES_LIMIT, problems);
-        if (limit != null && (limit < 1 || limit > 100_000)) {
-            problems.add(OFFER_SERIES_LIMIT_ENV + " must be from 1 to 100000");
-        }
-        String stateDir = trimmed(env.get(STATE_DIR_ENV));
-        Path dir = null;
-        if (stateDir != null) {
-            try {
-                dir = Path.of(stateDir);
-            } catch (RuntimeException e) {
-                problems.add(STATE_DIR_ENV + " must be a directory path");
-            }
-        }
-        String replication = trimmed(env.get(KafkaSettings.REPLICATION_FACTOR_ENV));
-        if (replication != null) {
-            try {
-                if (Short.parseShort(replication) < 1) {
-                    problems.add(KafkaSettings.REPLICATION_FACTOR_ENV + " must be at least 1");
-                }
-            } catch (NumberFormatException e) {
-                problems.add(KafkaSettings.REPLICATION_FACTOR_ENV + " must be a whole number from 1 to 32767");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid status configuration: " + String.join("; ", problems));
-        }
-        return new StatusConfig(bootstrap, trimmed(env.get(APPLICATION_ID_ENV)), dir, trimmed(env.get(HOST_ENV)),
-                port.intValue(), limit.intValue(), null, null, null, null);
+        EnvReader r = new EnvReader(env);
+        String bootstrap = r.kafkaBootstrapServers();
+        long port = r.wholeNumber(PORT_ENV, DEFAULT_PORT, 0, 65535);
+        long limit = r.wholeNumber(OFFER_SERIES_LIMIT_ENV, DEFAULT_OFFER_SERIES_LIMIT, 1, 100_000);
+        Path dir = r.path(STATE_DIR_ENV);
+        r.throwIfProblems("status configuration");
+        return new StatusConfig(bootstrap, r.text(APPLICATION_ID_ENV), dir, r.text(HOST_ENV), (int) port, (int) limit,
+                null, null, null, null);
     }
 
     public StatusConfig withApplicationId(String id) {
@@ -198,22 +168,5 @@ public record StatusConfig(String bootstrapServers, String applicationId, Path s
             throw new IllegalArgumentException(name + " must be positive");
         }
         return v;
-    }
-
-    private static Long number(Map<String, String> env, String name, long defaultValue, List<String> problems) {
-        String value = trimmed(env.get(name));
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number");
-            return null;
-        }
-    }
-
-    private static String trimmed(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

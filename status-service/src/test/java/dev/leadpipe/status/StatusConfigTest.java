@@ -41,6 +41,6 @@ class StatusConfigTest {
                 .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS", "STATUS_PORT", "STATUS_OFFER_SERIES_LIMIT", "KAFKA_REPLICATION_FACTOR")
                 .hasMessageNotContaining("http");
         assertThatThrownBy(() -> StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "STATUS_PORT", "70000")))
-                .hasMessageContaining("STATUS_PORT must be from 0");
+                .hasMessageContaining("STATUS_PORT must be a whole number from 0 to 65535");
     }
 }

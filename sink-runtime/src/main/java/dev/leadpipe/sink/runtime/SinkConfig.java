@@ -1,17 +1,14 @@
 package dev.leadpipe.sink.runtime;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.EnvReader;
 import dev.leadpipe.core.destination.DestinationType;
 
 /**
@@ -58,7 +55,7 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
 
     public static final String GROUP_ID_ENV = "SINK_GROUP_ID";
     public static final String MAX_ATTEMPTS_ENV = "SINK_MAX_ATTEMPTS";
-    /** Durations are {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h} or ISO-8601 ({@code PT10M}). */
+    /** Durations are {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT10M}). */
     public static final String MAX_RETRY_TIME_ENV = "SINK_MAX_RETRY_TIME";
     public static final String INITIAL_BACKOFF_ENV = "SINK_INITIAL_BACKOFF";
     public static final String MAX_BACKOFF_ENV = "SINK_MAX_BACKOFF";
@@ -87,11 +84,11 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
     private static final Param<Integer> MAX_ATTEMPTS = new Param<>("maxAttempts", MAX_ATTEMPTS_ENV,
             SinkConfig::parseInt, n -> n >= 1, "a whole number of at least 1");
     private static final Param<Duration> MAX_RETRY_TIME = new Param<>("maxRetryTime", MAX_RETRY_TIME_ENV,
-            SinkConfig::parseDuration, SinkConfig::positive, "a positive duration (e.g. 10m, 90s, PT10M)");
+            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 10m, 90s, PT10M)");
     private static final Param<Duration> INITIAL_BACKOFF = new Param<>("initialBackoff", INITIAL_BACKOFF_ENV,
-            SinkConfig::parseDuration, SinkConfig::positive, "a positive duration (e.g. 1s, 500ms)");
+            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 1s, 500ms)");
     private static final Param<Duration> MAX_BACKOFF = new Param<>("maxBackoff", MAX_BACKOFF_ENV,
-            SinkConfig::parseDuration, SinkConfig::positive, "a positive duration (e.g. 60s)");
+            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 60s)");
     private static final Param<Double> JITTER = new Param<>("jitter", JITTER_ENV,
             SinkConfig::parseDouble, j -> j >= 0 && j < 1, "a fraction from 0 up to (not including) 1, e.g. 0.2");
     private static final Param<Integer> MAX_CONCURRENCY = new Param<>("maxConcurrencyPerEndpoint",
@@ -99,13 +96,13 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
     private static final Param<Integer> BREAKER_THRESHOLD = new Param<>("breakerFailureThreshold",
             BREAKER_FAILURE_THRESHOLD_ENV, SinkConfig::parseInt, n -> n >= 1, "a whole number of at least 1");
     private static final Param<Duration> BREAKER_OPEN = new Param<>("breakerOpenDuration", BREAKER_OPEN_DURATION_ENV,
-            SinkConfig::parseDuration, SinkConfig::positive, "a positive duration (e.g. 30s)");
+            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 30s)");
     private static final Param<Integer> MAX_IN_FLIGHT = new Param<>("maxInFlight", MAX_IN_FLIGHT_ENV,
             SinkConfig::parseInt, n -> n >= 1, "a whole number of at least 1");
     private static final Param<Duration> ATTEMPT_TIMEOUT = new Param<>("attemptTimeout", ATTEMPT_TIMEOUT_ENV,
-            SinkConfig::parseDuration, SinkConfig::positive, "a positive duration (e.g. 2m)");
+            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 2m)");
     private static final Param<Duration> COMMIT_INTERVAL = new Param<>("commitInterval", COMMIT_INTERVAL_ENV,
-            SinkConfig::parseDuration, SinkConfig::positive, "a positive duration (e.g. 200ms)");
+            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 200ms)");
 
     public SinkConfig {
         List<String> errors = new ArrayList<>();
@@ -156,13 +153,10 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
-        List<String> errors = new ArrayList<>();
+        EnvReader kafka = new EnvReader(env);
+        String bootstrap = kafka.kafkaBootstrapServers();
+        List<String> errors = new ArrayList<>(kafka.problems());
         SinkConfig d = of("unused:0");
-        String bootstrap = blankToNull(env.get(KafkaSettings.BOOTSTRAP_ENV));
-        if (bootstrap == null) {
-            errors.add(KafkaSettings.BOOTSTRAP_ENV + " is not set: point it at the Kafka cluster, e.g. "
-                    + KafkaSettings.BOOTSTRAP_ENV + "=localhost:9092");
-        }
         String groupId = read(env, GROUP_ID, null, errors);
         int maxAttempts = read(env, MAX_ATTEMPTS, d.maxAttempts, errors);
         Duration maxRetryTime = read(env, MAX_RETRY_TIME, d.maxRetryTime, errors);
@@ -305,28 +299,6 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
             throw new NumberFormatException("NaN");
         }
         return d;
-    }
-
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
-    /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, or an ISO-8601 duration such as {@code PT10M}. */
-    static Duration parseDuration(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE_DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(s.trim().toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration");
-        }
     }
 
     private static String blankToNull(String s) {

@@ -119,14 +119,4 @@ class SinkConfigTest {
                 .doesNotContain("S3cr3t-Pa55", "sink-user");
         assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092");
     }
-
-    @Test
-    void readsDurationsInSeveralForms() {
-        assertThat(SinkConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(SinkConfig.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(SinkConfig.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(SinkConfig.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(SinkConfig.parseDuration("pt1m30s")).isEqualTo(Duration.ofSeconds(90));
-        assertThatThrownBy(() -> SinkConfig.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
-    }
 }
