@@ -1,7 +1,6 @@
 package dev.leadpipe.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -166,14 +165,6 @@ class RouterAppTest {
             return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
-    }
-
-    @Test
-    void failsToStartWithAClearMessageWhenTheBootstrapServersAreMissing() {
-        assertThatThrownBy(() -> RouterConfig.fromEnvironment(Map.of()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS is not set")
-                .hasMessageNotContaining("\n");
     }
 
     static <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records, String run) {
