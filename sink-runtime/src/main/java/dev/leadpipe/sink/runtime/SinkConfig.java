@@ -265,7 +265,7 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
         }
         String problem = param.check(value, true);
         if (problem != null) {
-            errors.add(problem + " (was '" + raw + "')");
+            errors.add(problem);
             return fallback;
         }
         return value;
