@@ -19,6 +19,7 @@ import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.ServiceProcess;
 import io.javalin.Javalin;
 
 /**
@@ -43,7 +44,7 @@ import io.javalin.Javalin;
  * {@link #stop()} (or {@link #close()}) stops the server, flushes the producer and stops the catalog.
  * {@link #main} runs the service from the environment ({@link IngestConfig#fromEnvironment()}) until interrupted.
  */
-public final class IngestService implements AutoCloseable {
+public final class IngestService implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     /** The {@code service} tag of ingest's meters. */
     public static final String SERVICE = "ingest";
@@ -60,6 +61,7 @@ public final class IngestService implements AutoCloseable {
     private final boolean ownsOps;
     private final KafkaReachability kafka;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
 
     private IngestService(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, OutcomeAwaiter outcomes,
                           SecretKeyring keyring, Ops ops, boolean ownsOps, KafkaReachability kafka) {
@@ -219,6 +221,7 @@ public final class IngestService implements AutoCloseable {
                     if (ownsOps) {
                         ops.close();
                     }
+                    terminated.countDown();
                 }
             }
         }
@@ -230,22 +233,23 @@ public final class IngestService implements AutoCloseable {
         stop();
     }
 
-    /** Runs the service from the environment until the process is interrupted (Ctrl-C). */
-    public static void main(String[] args) throws InterruptedException {
-        IngestConfig config;
-        try {
-            config = IngestConfig.fromEnvironment();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        IngestService service = start(config);
-        CountDownLatch stoppedLatch = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.stop();
-            stoppedLatch.countDown();
-        }, "ingest-shutdown"));
-        stoppedLatch.await();
+    /** Blocks until {@link #stop()}: ingest has no failure that stops it by itself. */
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Always null: a request that fails is answered, and Kafka being away only makes the service not ready. */
+    @Override
+    public String failure() {
+        return null;
+    }
+
+    /**
+     * Runs the service as a process ({@link ServiceProcess}): settings from {@link IngestConfig#fromEnvironment()},
+     * the API, {@code /metrics} and {@code /health/*} on {@code INGEST_HOST:INGEST_PORT}, until SIGTERM / Ctrl-C.
+     */
+    public static void main(String[] args) {
+        ServiceProcess.runServingOwnOpsRoutes(SERVICE, IngestConfig::fromEnvironment, IngestService::start);
     }
 }

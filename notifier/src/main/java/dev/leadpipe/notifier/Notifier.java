@@ -47,6 +47,7 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.ServiceProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -74,7 +75,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *       {@link #POLL_STALE}).</li>
  * </ul>
  */
-public final class Notifier implements AutoCloseable {
+public final class Notifier implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     static final int SEND_ATTEMPTS = 3;
     static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
@@ -205,29 +206,15 @@ public final class Notifier implements AutoCloseable {
         return null;
     }
 
-    /** Runs from the given settings until the JVM is asked to stop (SIGTERM, Ctrl-C), reporting to {@code ops}. */
-    static void run(NotifierConfig config, Ops ops) {
-        Notifier notifier = start(config, ops);
-        Thread hook = new Thread(notifier::close, "notifier-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            notifier.awaitTermination();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (notifier.failure != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-            notifier.close();
-            throw new IllegalStateException("the notifier stopped after an unrecoverable error: "
-                    + SafeErrors.describe(notifier.failure));
-        }
+    /** Why the notifier stopped by itself (its consumer failed for good), in one line; null when it did not fail. */
+    @Override
+    public String failure() {
+        RuntimeException f = failure;
+        return f == null ? null : "the notifier stopped after an unrecoverable error: " + SafeErrors.describe(f);
     }
 
     /** Waits until the consuming thread stopped (after {@link #close()} or an unrecoverable error). */
+    @Override
     public void awaitTermination() throws InterruptedException {
         stopped.await();
     }

@@ -94,6 +94,11 @@ public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpP
                 DEFAULT_FROM, DEFAULT_GROUP_ID, DEFAULT_DIGEST_INTERVAL, null);
     }
 
+    /** Reads the settings from the process environment; see {@link #fromEnvironment(Map)}. */
+    public static NotifierConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
     /**
      * Reads the settings from the given variables: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the optional
      * {@code NOTIFIER_*} variables named by the {@code *_ENV} constants; others are ignored.

@@ -16,6 +16,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.StreamsStartup;
 
 /**
@@ -42,7 +43,7 @@ import dev.leadpipe.ops.StreamsStartup;
  * is RUNNING). {@link #main} serves them with {@link OpsServer} on {@code OPS_PORT} (default
  * {@value #DEFAULT_OPS_PORT}).
  */
-public final class RouterApp implements AutoCloseable {
+public final class RouterApp implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(RouterApp.class);
 
     /** How long {@link #start(RouterConfig)} waits for Streams to reach RUNNING. */
@@ -192,59 +193,18 @@ public final class RouterApp implements AutoCloseable {
         }
     }
 
+    /** Why the router stopped by itself (Streams in ERROR), or null. */
+    @Override
+    public String failure() {
+        return !closed.get() && streams.state() == KafkaStreams.State.ERROR
+                ? "stopped after an unrecoverable error (Kafka Streams is ERROR)" : null;
+    }
+
     /**
-     * Runs the router until SIGTERM / Ctrl-C. Reads {@link RouterConfig#fromEnvironment()}; exits with status 2 and a
-     * one-line message if it is incomplete, 1 if the router fails to start or stops for good. Serves
-     * {@code /metrics} and {@code /health/*} on {@code OPS_HOST:OPS_PORT} (default 127.0.0.1:{@value #DEFAULT_OPS_PORT})
-     * from before the router starts (readiness DOWN until it runs) until the process ends.
+     * Runs the router as a process ({@link ServiceProcess}): settings from {@link RouterConfig#fromEnvironment()},
+     * {@code /metrics} and {@code /health/*} on {@code OPS_HOST:OPS_PORT} (default 127.0.0.1:{@value #DEFAULT_OPS_PORT}).
      */
-    public static void main(String[] args) throws InterruptedException {
-        RouterConfig config;
-        try {
-            config = RouterConfig.fromEnvironment();
-        } catch (IllegalArgumentException e) {
-            System.err.println("router: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        Ops ops = Ops.forService(SERVICE);
-        OpsServer server;
-        try {
-            server = OpsServer.startFromEnvironment(ops, DEFAULT_OPS_PORT);
-        } catch (IllegalArgumentException e) {
-            System.err.println("router: " + e.getMessage());
-            System.exit(2);
-            return;
-        } catch (IllegalStateException e) {
-            LOG.error("{}", e.getMessage());
-            System.exit(1);
-            return;
-        }
-        RouterApp app;
-        try {
-            app = start(config, ops);
-        } catch (RuntimeException e) {
-            LOG.error("the router did not start: {}", e.getMessage());
-            server.close();
-            System.exit(1);
-            return;
-        }
-        AtomicBoolean shuttingDown = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shuttingDown.set(true);
-            try {
-                app.close();
-            } finally {
-                server.close();
-                ops.close();
-            }
-        }, "router-shutdown"));
-        app.awaitTermination();
-        if (!shuttingDown.get() && app.state() == KafkaStreams.State.ERROR) {
-            LOG.error("the router stopped after an unrecoverable error");
-            app.close();
-            System.exit(1);
-        }
-        // After a signal, the shutdown hook closes the router; the JVM waits for it before exiting.
+    public static void main(String[] args) {
+        ServiceProcess.run(SERVICE, DEFAULT_OPS_PORT, RouterConfig::fromEnvironment, RouterApp::start);
     }
 }

@@ -36,6 +36,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.StreamsStartup;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.Overview;
@@ -54,7 +55,7 @@ import dev.leadpipe.status.StatusViews.Overview;
  * Readiness: {@code kafka} (reachable) and {@code streams} (RUNNING). The stores are read locally, so run one
  * instance (a second one would answer for its own partitions only).
  */
-public final class StatusService implements AutoCloseable {
+public final class StatusService implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(StatusService.class);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -279,6 +280,13 @@ public final class StatusService implements AutoCloseable {
     /** The Streams state: RUNNING while healthy. */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Why the service stopped by itself (Streams in ERROR), or null. */
+    @Override
+    public String failure() {
+        return !closed.get() && state() == KafkaStreams.State.ERROR
+                ? "stopped after an unrecoverable error (Kafka Streams is ERROR)" : null;
     }
 
     /** Blocks until the service has stopped: closed, or Streams failed for good. */

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.dynamics;
 
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 
@@ -22,7 +23,7 @@ public final class DynamicsSinkApp {
     }
 
     public static void main(String[] args) {
-        SinkRuntime.run(config(System.getenv()), new DynamicsDestinationClient());
+        SinkRuntime.run(DestinationType.DYNAMICS, () -> config(System.getenv()), DynamicsDestinationClient::new);
     }
 
     static SinkConfig config(java.util.Map<String, String> env) {

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.https;
 
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 
@@ -17,6 +18,6 @@ public final class HttpsSinkApp {
     }
 
     public static void main(String[] args) {
-        SinkRuntime.run(SinkConfig.fromEnvironment(System.getenv()), new HttpsDestinationClient());
+        SinkRuntime.run(DestinationType.HTTPS, SinkConfig::fromEnvironment, HttpsDestinationClient::new);
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -64,15 +65,15 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.topic.TopicAdmin;
-import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.secret.SecretUnreadableException;
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
-import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.Readiness;
+import dev.leadpipe.ops.ServiceProcess;
 
 /**
  * The runtime every sink runs in: it consumes its destination type's delivery topic, delivers each lead through the
@@ -80,7 +81,7 @@ import dev.leadpipe.ops.Readiness;
  * and commits only what is finished. A sink module writes the client and a {@code main}:
  * <pre>{@code
  * public static void main(String[] args) {
- *     SinkRuntime.run(SinkConfig.fromEnvironment(), new TableClient());   // until SIGTERM / Ctrl-C
+ *     SinkRuntime.run(DestinationType.TABLE, SinkConfig::fromEnvironment, TableClient::new);   // until SIGTERM / Ctrl-C
  * }
  * }</pre>
  * In-process (tests, the local run): {@code try (SinkRuntime sink = SinkRuntime.start(config, client)) { ... }}.
@@ -139,7 +140,7 @@ import dev.leadpipe.ops.Readiness;
  * one scheduler thread (parking timers, attempt timeouts), one virtual thread per delivery attempt. Log lines and
  * metric tags name lead ids, offer ids and error classes only: never a customer field, a setting or a secret.
  */
-public final class SinkRuntime implements AutoCloseable {
+public final class SinkRuntime implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(SinkRuntime.class);
 
     /** How long {@link #start} waits for the destination catalog and for the first partition assignment. */
@@ -365,40 +366,27 @@ public final class SinkRuntime implements AutoCloseable {
     }
 
     /**
-     * Runs a sink until SIGTERM / Ctrl-C (a shutdown hook closes it gracefully), for a sink module's {@code main}.
-     * Returns after the signal. Its operations endpoints ({@code /metrics}, {@code /health/live},
-     * {@code /health/ready}; service {@code sink-<type>}) listen on {@code OPS_HOST}:{@code OPS_PORT}, by default
-     * 127.0.0.1:{@link #defaultOpsPort} of the client's type, from before the start until the sink is closed.
+     * Runs a sink as a process ({@link ServiceProcess}), for a sink module's {@code main}: reads {@code settings},
+     * serves its operations endpoints ({@code /metrics}, {@code /health/live}, {@code /health/ready}; service
+     * {@code sink-<type>}) on {@code OPS_HOST}:{@code OPS_PORT}, by default 127.0.0.1:{@link #defaultOpsPort} of the
+     * client's type, and delivers until SIGTERM / Ctrl-C, when a shutdown hook closes it gracefully. Bad settings
+     * exit 2, a failed start or an unrecoverable error 1, each with one line on stderr. The client is created
+     * only once the settings have been read, so a bad environment is reported before any destination library loads.
      *
-     * @throws IllegalStateException if it could not start, or stopped by itself after an unrecoverable error (the
-     *                               consumer failed for good); a {@code main} letting it through exits non-zero
+     * @param type   the type the client delivers, which names the service ({@code sink-<type>}) and its default port
+     * @param client creates the destination client, whose {@link DestinationClient#type()} must be {@code type}
      */
-    public static void run(SinkConfig config, DestinationClient client) {
-        DestinationType type = client.type();
-        Ops ops = Ops.forService("sink-" + type.wireName());
-        OpsServer server;
-        SinkRuntime runtime;
-        try {
-            server = OpsServer.startFromEnvironment(ops, defaultOpsPort(type));
-        } catch (RuntimeException e) {
-            ops.close();
-            closeQuietly(client);
-            throw e;
-        }
-        try {
-            runtime = start(config, client, ops);
-        } catch (RuntimeException e) {
-            server.close();
-            ops.close();
-            throw e;
-        }
-        LOG.info("sink {} operations endpoints on port {}", type.wireName(), server.port());
-        try {
-            runUntilSignalled(runtime);
-        } finally {
-            server.close();
-            ops.close();
-        }
+    public static void run(DestinationType type, Supplier<SinkConfig> settings,
+                           Supplier<? extends DestinationClient> client) {
+        ServiceProcess.run("sink-" + type.wireName(), defaultOpsPort(type), settings, (config, ops) -> {
+            DestinationClient created = client.get();
+            if (created.type() != type) {
+                closeQuietly(created);
+                throw new IllegalStateException("a " + created.type().wireName() + " client cannot run as the "
+                        + type.wireName() + " sink");
+            }
+            return start(config, created, ops);
+        });
     }
 
     /**
@@ -415,32 +403,6 @@ public final class SinkRuntime implements AutoCloseable {
             case HTTPS -> 9105;
             default -> throw new IllegalArgumentException("no sink delivers destination type " + type.wireName());
         };
-    }
-
-    private static void runUntilSignalled(SinkRuntime runtime) {
-        AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            signalled.set(true);
-            runtime.close();
-        }, "sink-" + runtime.type.wireName() + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            runtime.awaitTermination();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!signalled.get()) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down: the hook closes it
-            }
-            runtime.close();
-            if (runtime.failure != null) {
-                throw new IllegalStateException("the " + runtime.type.wireName()
-                        + " sink stopped after an unrecoverable error: " + SafeErrors.describe(runtime.failure));
-            }
-        }
     }
 
     private void awaitFirstAssignment() {
@@ -1180,6 +1142,13 @@ public final class SinkRuntime implements AutoCloseable {
     /** Whether the consumer is running: false once closed or after an unrecoverable error. */
     public boolean isRunning() {
         return consumerStopped.getCount() > 0 && !stopping;
+    }
+
+    /** Why the sink stopped by itself (its consumer failed for good), in one line; null when it did not fail. */
+    @Override
+    public String failure() {
+        Throwable f = failure;
+        return f == null ? null : "the " + type.wireName() + " sink stopped after an unrecoverable error: " + SafeErrors.describe(f);
     }
 
     /** Blocks until the runtime is closed, or its consumer stopped after an unrecoverable error. */

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.salesforce;
 
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 
@@ -18,6 +19,6 @@ public final class SalesforceSinkApp {
     }
 
     public static void main(String[] args) {
-        SinkRuntime.run(SinkConfig.fromEnvironment(System.getenv()), new SalesforceDestinationClient());
+        SinkRuntime.run(DestinationType.SALESFORCE, SinkConfig::fromEnvironment, SalesforceDestinationClient::new);
     }
 }

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.table;
 
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 
@@ -17,6 +18,6 @@ public final class TableSinkApp {
     }
 
     public static void main(String[] args) {
-        SinkRuntime.run(SinkConfig.fromEnvironment(), new TableDestinationClient());
+        SinkRuntime.run(DestinationType.TABLE, SinkConfig::fromEnvironment, TableDestinationClient::new);
     }
 }
