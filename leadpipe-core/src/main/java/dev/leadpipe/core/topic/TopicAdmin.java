@@ -1,5 +1,6 @@
 package dev.leadpipe.core.topic;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,8 +11,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
-/** Creates the pipeline's topics that do not exist yet; every service calls it at start-up, so start order does not matter. */
+/**
+ * Creates the pipeline's topics that do not exist yet; every service calls it at start-up, so start order does not
+ * matter. It returns once every partition of the topics it created has a leader serving requests, so the caller's
+ * first writes do not race the partitions' leader election (a write answered NOT_LEADER_OR_FOLLOWER while the
+ * leader was being installed has been seen to leave an idempotent producer retrying an out-of-order sequence).
+ */
 public final class TopicAdmin {
     private TopicAdmin() {
     }
@@ -32,6 +40,7 @@ public final class TopicAdmin {
                         throw e;
                     }
                 }
+                awaitLeaders(admin, missing);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -40,5 +49,20 @@ public final class TopicAdmin {
             throw new IllegalStateException("could not create the pipeline's topics on " + bootstrapServers + ": "
                     + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         }
+    }
+
+    /**
+     * Asks each new partition's leader for its end offset: the admin client retries NOT_LEADER_OR_FOLLOWER and
+     * LEADER_NOT_AVAILABLE until the leader answers, or its default API timeout passes.
+     */
+    private static void awaitLeaders(Admin admin, List<NewTopic> created)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (NewTopic t : created) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                partitions.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+            }
+        }
+        admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
     }
 }
