@@ -61,12 +61,9 @@ class RouterOnKafkaImageTest {
             producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offer,
                     Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
                     .get(30, TimeUnit.SECONDS);
-            Thread.sleep(1_000); // the global table reads the destination before the leads arrive
-            for (String[] lead : List.of(new String[] {delivered, "ann@contoso.com"}, new String[] {edu, "alice@mit.edu"})) {
-                producer.send(new ProducerRecord<>(Topics.LEADS.name(), lead[0],
-                        RouterAppTest.leadJson(lead[0], offer, lead[1]).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                        .get(30, TimeUnit.SECONDS);
-            }
+            RouterAppTest.awaitDestination(router, offer);
+            RouterAppTest.send(producer, delivered, RouterAppTest.leadJson(delivered, offer, "ann@contoso.com"));
+            RouterAppTest.send(producer, edu, RouterAppTest.leadJson(edu, offer, "alice@mit.edu"));
 
             List<ConsumerRecord<String, Lead>> deliveries = RouterAppTest.ofRun(TopicReader.readUntil(bootstrap,
                     Topics.DELIVERIES_TABLE, r -> !RouterAppTest.ofRun(r, run).isEmpty(), READ_TIMEOUT, Duration.ofSeconds(1)), run);
