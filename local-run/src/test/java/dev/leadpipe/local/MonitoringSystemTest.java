@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -104,9 +103,7 @@ class MonitoringSystemTest {
     @BeforeAll
     static void startEveryService() throws Exception {
         String bootstrap = KAFKA.bootstrapServers();
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        closedPort = SystemTestSupport.freePort();
         LocalOps routerOps = ops(RouterApp.SERVICE);
         closeLater(RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("router-")), routerOps.ops()));
 

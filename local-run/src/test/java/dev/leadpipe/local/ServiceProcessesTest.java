@@ -3,7 +3,6 @@ package dev.leadpipe.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,7 +96,7 @@ class ServiceProcessesTest {
         Map<Main, Process> started = new LinkedHashMap<>();
         try {
             for (Main main : MAINS) {
-                int port = freePort();
+                int port = SystemTestSupport.freePort();
                 Map<String, String> env = new HashMap<>();
                 env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
                 env.put(main.portVariable(), String.valueOf(port));
@@ -171,11 +170,5 @@ class ServiceProcessesTest {
             Thread.sleep(250);
         }
         throw new AssertionError(main.service() + " never became ready; last answer: " + last + "; log: " + log(main));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

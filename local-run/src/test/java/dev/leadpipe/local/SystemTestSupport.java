@@ -37,6 +37,13 @@ final class SystemTestSupport {
     private SystemTestSupport() {
     }
 
+    /** A port nothing listens on right now (for a service to bind, or to stand for a closed endpoint). */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     static String lead(String offerId, int i) {
         return "{\"UserDetails\":{\"FirstName\":\"Cust" + i + "\",\"LastName\":\"Omer\",\"Email\":\"" + email(offerId, i)
                 + "\",\"Country\":\"US\",\"Company\":\"Co" + i + "\"},\"LeadSource\":\"AzureMarketplace-INS|" + offerId
