@@ -1,5 +1,6 @@
 package dev.leadpipe.core.topic;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the pipeline's topics that do not exist yet; every service calls it at start-up, so start order does not
@@ -21,6 +24,9 @@ import org.apache.kafka.common.TopicPartition;
  * leader was being installed has been seen to leave an idempotent producer retrying an out-of-order sequence).
  */
 public final class TopicAdmin {
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+
     private TopicAdmin() {
     }
 
@@ -36,7 +42,7 @@ public final class TopicAdmin {
                 try {
                     admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
                 }
@@ -52,8 +58,10 @@ public final class TopicAdmin {
     }
 
     /**
-     * Asks each new partition's leader for its end offset: the admin client retries NOT_LEADER_OR_FOLLOWER and
-     * LEADER_NOT_AVAILABLE until the leader answers, or its default API timeout passes.
+     * Asks each new partition's leader for its end offset until every one answers. Right after creation the broker
+     * may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION, which the admin client does not retry for this call) or
+     * its leader may still be being installed; both are retriable errors, asked again after a short pause, until
+     * {@link #LEADER_WAIT} has passed.
      */
     private static void awaitLeaders(Admin admin, List<NewTopic> created)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -63,6 +71,17 @@ public final class TopicAdmin {
                 partitions.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
             }
         }
-        admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(LEADER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            }
+        }
     }
 }
