@@ -38,6 +38,7 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
@@ -100,8 +101,8 @@ class StatusServiceTest {
         String bootstrap = KAFKA.bootstrapServers();
 
         // a consumer group of the pipeline's naming with a known lag: 5 records, 2 committed
+        TopicAdmin.ensureTopics(bootstrap, List.of(new NewTopic(lagTopic, 1, (short) 1)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(lagTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                     new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < 5; i++) {

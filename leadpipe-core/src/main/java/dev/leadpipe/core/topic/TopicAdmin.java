@@ -30,14 +30,17 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
+    /** Creates the pipeline's missing topics ({@link Topics#all()}) with the given replication factor. */
     public static void ensureTopics(String bootstrapServers, short replicationFactor) {
+        ensureTopics(bootstrapServers, Topics.all().stream().map(t -> t.newTopic(replicationFactor)).toList());
+    }
+
+    /** Creates those of {@code topics} that do not exist yet and waits for their partitions' leaders. */
+    public static void ensureTopics(String bootstrapServers, List<NewTopic> topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = Topics.all().stream()
-                    .filter(t -> !existing.contains(t.name()))
-                    .map(t -> t.newTopic(replicationFactor))
-                    .toList();
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -52,7 +55,7 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not create the pipeline's topics on " + bootstrapServers + ": "
+            throw new IllegalStateException("could not create topics on " + bootstrapServers + ": "
                     + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         }
     }
