@@ -80,7 +80,7 @@ class PipelineEndToEndTest {
         SystemTestSupport.writeDestinationToTopic(KAFKA.bootstrapServers(), new LeadDestination("e2e.blob-offer",
                 DestinationType.BLOB, Map.of(), List.of(), 1, Instant.parse("2020-01-01T00:00:00Z")));
         putDestination("e2e.none-offer", "{\"type\":\"none\",\"settings\":{}}");
-        Thread.sleep(1_000); // the router's global table of destinations catches up with the compacted topic
+        pipeline.awaitRouterHas("e2e.blob-offer", 1);
     }
 
     @AfterAll
@@ -185,6 +185,7 @@ class PipelineEndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
         assertThat(r.body()).doesNotContain("canary");
+        pipeline.awaitRouterHas(offerId, Json.MAPPER.readTree(r.body()).get("version").asLong());
     }
 
     private static String postSingle(String body) throws Exception {

@@ -4,7 +4,6 @@ import static dev.leadpipe.local.SystemTestSupport.entityCount;
 import static dev.leadpipe.local.SystemTestSupport.leads;
 import static dev.leadpipe.local.SystemTestSupport.outcomes;
 import static dev.leadpipe.local.SystemTestSupport.postLeads;
-import static dev.leadpipe.local.SystemTestSupport.putDestination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -53,8 +52,7 @@ class SinkCrashSystemTest {
     @Test
     void aSinkKilledMidBatchAndRestartedLosesNothingAndDuplicatesNothing() throws Exception {
         String offer = "crash.table";
-        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
-        Thread.sleep(500);
+        pipeline.putTableDestination(offer, AZURITE.connectionString());
         Set<String> ids = new HashSet<>(postLeads(pipeline.ingestPort(), leads(offer, 2_000)));
         assertThat(ids).hasSize(2_000);
 

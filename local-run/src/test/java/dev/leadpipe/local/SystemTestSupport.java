@@ -54,12 +54,19 @@ final class SystemTestSupport {
         return "customer" + i + "." + offerId.replace('.', '-') + "@fabrikam.example";
     }
 
-    static void putDestination(int ingestPort, String offerId, String connectionString) throws Exception {
+    /** Saves a Table destination over the ingest API; returns the version ingest answered with. */
+    static long putDestination(int ingestPort, String offerId, String connectionString) throws Exception {
         String body = "{\"type\":\"table\",\"settings\":{\"connectionString\":" + Json.MAPPER.writeValueAsString(connectionString) + "}}";
+        return putDestinationBody(ingestPort, offerId, body);
+    }
+
+    /** Saves a destination given as the API's JSON body; returns the version ingest answered with. */
+    static long putDestinationBody(int ingestPort, String offerId, String body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/v1/offers/" + offerId + "/lead-destination"))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        return Json.MAPPER.readTree(r.body()).get("version").asLong();
     }
 
     /** Writes a destination straight to the compacted topic, as one stored before the API checked it (blob). */

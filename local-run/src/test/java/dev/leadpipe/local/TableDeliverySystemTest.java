@@ -7,7 +7,6 @@ import static dev.leadpipe.local.SystemTestSupport.leadctl;
 import static dev.leadpipe.local.SystemTestSupport.leads;
 import static dev.leadpipe.local.SystemTestSupport.outcomes;
 import static dev.leadpipe.local.SystemTestSupport.postLeads;
-import static dev.leadpipe.local.SystemTestSupport.putDestination;
 import static dev.leadpipe.local.SystemTestSupport.rawText;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,8 +86,7 @@ class TableDeliverySystemTest {
     @Test
     void aThousandLeadsBecomeAThousandEntitiesAndAThousandDeliveredOutcomes() throws Exception {
         String offer = "sys.thousand";
-        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
-        Thread.sleep(500);
+        pipeline.putTableDestination(offer, AZURITE.connectionString());
         List<String> ids = postLeads(pipeline.ingestPort(), leads(offer, 1_000));
 
         List<Outcome> outcomes = outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 1_000, WAIT, Duration.ofSeconds(2));
@@ -103,8 +101,7 @@ class TableDeliverySystemTest {
     @Test
     void anAzuriteOutageShorterThanTheBudgetDelaysLeadsButLosesAndDeadLettersNone() throws Exception {
         String offer = "sys.short-outage";
-        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
-        Thread.sleep(500);
+        pipeline.putTableDestination(offer, AZURITE.connectionString());
         List<String> leads = leads(offer, 300);
         List<String> ids = postLeads(pipeline.ingestPort(), leads.subList(0, 100));
         AZURITE.server().stop();
@@ -122,8 +119,7 @@ class TableDeliverySystemTest {
     @Test
     void anAzuriteOutageLongerThanTheBudgetDeadLettersAsTableUnavailable() throws Exception {
         String offer = "sys.long-outage";
-        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
-        Thread.sleep(500);
+        pipeline.putTableDestination(offer, AZURITE.connectionString());
         AZURITE.server().stop();
         try {
             postLeads(pipeline.ingestPort(), leads(offer, 20));
@@ -150,8 +146,7 @@ class TableDeliverySystemTest {
         String offer = "sys.wrong-key";
         String wrong = AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY);
         assertThat(wrong).contains(CANARY_KEY);
-        putDestination(pipeline.ingestPort(), offer, wrong);
-        Thread.sleep(500);
+        pipeline.putTableDestination(offer, wrong);
         Set<String> ids = new HashSet<>(postLeads(pipeline.ingestPort(), leads(offer, 50)));
 
         List<Outcome> failed = outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 50, WAIT, Duration.ofSeconds(1));
@@ -168,8 +163,7 @@ class TableDeliverySystemTest {
         });
         assertThat(headersText(dlq)).doesNotContain(CANARY_KEY).doesNotContain("@fabrikam.example");
 
-        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString());
-        Thread.sleep(1_000);
+        pipeline.putTableDestination(offer, AZURITE.connectionString());
         SystemTestSupport.CliResult replay = leadctl(KAFKA.bootstrapServers(), "dlq", "replay", "--class", "TABLE_AUTH_FAILED",
                 "--offer", offer, "--yes");
         assertThat(replay.exitCode()).as(replay.err()).isZero();
@@ -198,10 +192,9 @@ class TableDeliverySystemTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        putDestination(pipeline.ingestPort(), broken, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+        pipeline.putTableDestination(broken, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
                 + dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY + ";TableEndpoint=http://127.0.0.1:" + closedPort + "/devstoreaccount1;");
-        putDestination(pipeline.ingestPort(), healthy, AZURITE.connectionString());
-        Thread.sleep(500);
+        pipeline.putTableDestination(healthy, AZURITE.connectionString());
         postLeads(pipeline.ingestPort(), leads(broken, 100));
         Instant healthyPosted = Instant.now();
         postLeads(pipeline.ingestPort(), leads(healthy, 100));
@@ -233,8 +226,7 @@ class TableDeliverySystemTest {
     /** Makes sure a wrong-key delivery happened in this JVM before scanning, whatever the test order. */
     private void produceAWrongKeyFailureInThisJvm() throws Exception {
         String offer = "sys.canary";
-        putDestination(pipeline.ingestPort(), offer, AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY));
-        Thread.sleep(500);
+        pipeline.putTableDestination(offer, AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY));
         postLeads(pipeline.ingestPort(), leads(offer, 5));
         assertThat(outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 5, WAIT, Duration.ZERO)).hasSize(5);
     }

@@ -1,17 +1,22 @@
 package dev.leadpipe.router;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
@@ -162,9 +167,17 @@ public final class RouterApp implements ServiceProcess.Service {
         return streams.state();
     }
 
-    /** The underlying Streams instance, for tests (interactive queries of {@link RouterTopology#DESTINATIONS_STORE}). */
-    KafkaStreams streams() {
-        return streams;
+    /**
+     * The destination this router currently routes {@code offerId}'s leads by, from its global table of
+     * {@code lead-destinations}; empty when it has none (yet). A destination saved through ingest reaches this table
+     * shortly after the save, so a caller that must know the router has it (a test, an operator about to replay)
+     * asks here. Throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the router is not
+     * running.
+     */
+    public Optional<LeadDestination> destination(String offerId) {
+        ReadOnlyKeyValueStore<String, LeadDestination> store = streams.store(StoreQueryParameters
+                .fromNameAndType(RouterTopology.DESTINATIONS_STORE, QueryableStoreTypes.keyValueStore()));
+        return Optional.ofNullable(store.get(offerId));
     }
 
     /** Blocks until the router has stopped: closed, or failed for good (then {@link #state()} is ERROR). */

@@ -23,9 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -180,10 +177,8 @@ class RouterAppTest {
     }
 
     static void awaitDestination(RouterApp router, String offerId) throws InterruptedException {
-        ReadOnlyKeyValueStore<String, LeadDestination> store = router.streams().store(StoreQueryParameters
-                .fromNameAndType(RouterTopology.DESTINATIONS_STORE, QueryableStoreTypes.keyValueStore()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (store.get(offerId) == null) {
+        while (router.destination(offerId).isEmpty()) {
             assertThat(System.nanoTime()).as("destination of %s in the global table", offerId).isLessThan(deadline);
             Thread.sleep(50);
         }
