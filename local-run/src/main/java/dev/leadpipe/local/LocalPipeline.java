@@ -203,6 +203,7 @@ public final class LocalPipeline {
         toClose.add(0, watcher);
 
         HttpClient http = HttpClient.newHttpClient();
+        Map<String, Long> savedVersions = new LinkedHashMap<>();
         System.out.println();
         System.out.println("Sample destinations (secrets masked, as the API returns them):");
         for (Path file : destinationFiles(samples)) {
@@ -218,12 +219,17 @@ public final class LocalPipeline {
             if (r.statusCode() == 422 && body.path("errors").path(0).path("pointer").asText().equals("/type")) {
                 // blob: the API refuses it now; offers configured before it was retired still have one on the topic
                 writeLegacyDestination(bootstrap, Json.MAPPER.readValue(requestBody, LeadDestination.class), offerId);
+                savedVersions.put(offerId, 1L);
                 System.out.printf("  %-34s %-11s refused by the API (%s); stored straight on the topic as a configuration from before%n",
                         offerId, "blob", "no longer supported");
                 continue;
             }
             System.out.printf("  %-34s %-11s %s%n", offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
+            if (body.hasNonNull("version")) {
+                savedVersions.put(offerId, body.get("version").asLong());
+            }
         }
+        awaitRouterHas(router, savedVersions);
         System.out.printf("  %-34s (none: this offer has no destination on purpose)%n", "tailspin.noconfig-offer");
 
         List<String> feed = Files.readAllLines(samples.resolve("sample-feed.ndjson")).stream().filter(l -> !l.isBlank()).toList();
@@ -311,6 +317,19 @@ public final class LocalPipeline {
         if (eduBody != null) {
             System.out.println("The one about a .edu lead reads:");
             eduBody.lines().forEach(line -> System.out.println("  | " + line));
+        }
+    }
+
+    /**
+     * Waits until the router routes by every destination just saved, so the sample feed posted next does not meet a
+     * router whose global table is still catching up (its leads would be dead-lettered NO_DESTINATION_CONFIGURED).
+     */
+    private static void awaitRouterHas(RouterApp router, Map<String, Long> versions) throws InterruptedException {
+        for (Map.Entry<String, Long> saved : versions.entrySet()) {
+            if (!router.awaitDestination(saved.getKey(), saved.getValue(), Duration.ofSeconds(30))) {
+                System.out.println("warning: the router has not yet seen " + saved.getKey() + "'s destination;"
+                        + " its leads may be dead-lettered NO_DESTINATION_CONFIGURED (replay them with leadctl)");
+            }
         }
     }
 

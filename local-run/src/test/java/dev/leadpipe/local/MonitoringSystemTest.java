@@ -93,6 +93,7 @@ class MonitoringSystemTest {
 
     private static final List<AutoCloseable> CLOSE = new ArrayList<>();
     private static final Map<String, String> OPS_URLS = new LinkedHashMap<>();
+    private static RouterApp router;
     private static IngestService ingest;
     private static StatusService status;
     private static FakeDataverse dataverse;
@@ -105,7 +106,8 @@ class MonitoringSystemTest {
         String bootstrap = KAFKA.bootstrapServers();
         closedPort = SystemTestSupport.freePort();
         LocalOps routerOps = ops(RouterApp.SERVICE);
-        closeLater(RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("router-")), routerOps.ops()));
+        router = closeLater(RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("router-")),
+                routerOps.ops()));
 
         LocalOps tableOps = ops("sink-table");
         closeLater(SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(3, Duration.ofSeconds(10)),
@@ -431,6 +433,7 @@ class MonitoringSystemTest {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(ingestUrl("/v1/offers/" + offerId + "/lead-destination")))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        SystemTestSupport.awaitRouterHas(router, offerId, Json.MAPPER.readTree(r.body()).get("version").asLong());
     }
 
     private static JsonNode postBatch(List<String> leads) throws Exception {

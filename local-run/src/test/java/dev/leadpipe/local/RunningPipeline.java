@@ -1,7 +1,6 @@
 package dev.leadpipe.local;
 
 import java.nio.file.Files;
-import java.time.Duration;
 
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
@@ -10,8 +9,6 @@ import dev.leadpipe.router.RouterConfig;
 
 /** The router and the ingest service (on a free port) running in the test's JVM against the given broker. */
 final class RunningPipeline implements AutoCloseable {
-    private static final Duration ROUTER_CATCH_UP = Duration.ofSeconds(30);
-
     final RouterApp router;
     final IngestService ingest;
 
@@ -44,19 +41,9 @@ final class RunningPipeline implements AutoCloseable {
         awaitRouterHas(offerId, SystemTestSupport.putDestinationBody(ingestPort(), offerId, body));
     }
 
-    /**
-     * Returns once the router's global table holds {@code offerId}'s destination at {@code version} or later: a lead
-     * routed before then would still see the previous destination, or none.
-     */
+    /** As {@link SystemTestSupport#awaitRouterHas}, for this pipeline's router. */
     void awaitRouterHas(String offerId, long version) throws InterruptedException {
-        long deadline = System.nanoTime() + ROUTER_CATCH_UP.toNanos();
-        while (router.destination(offerId).filter(d -> d.version() >= version).isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the router did not see version " + version + " of " + offerId
-                        + "'s destination within " + ROUTER_CATCH_UP);
-            }
-            Thread.sleep(20);
-        }
+        SystemTestSupport.awaitRouterHas(router, offerId, version);
     }
 
     @Override

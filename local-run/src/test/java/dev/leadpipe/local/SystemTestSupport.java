@@ -28,6 +28,7 @@ import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.leadctl.Leadctl;
+import dev.leadpipe.router.RouterApp;
 import picocli.CommandLine;
 
 /** What the system tests share: posting over the real HTTP API, reading topics and Azurite, running leadctl. */
@@ -67,6 +68,15 @@ final class SystemTestSupport {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
         return Json.MAPPER.readTree(r.body()).get("version").asLong();
+    }
+
+    /**
+     * Returns once the router's global table holds {@code offerId}'s destination at {@code version} or later: a lead
+     * routed before then would still see the previous destination, or none.
+     */
+    static void awaitRouterHas(RouterApp router, String offerId, long version) throws InterruptedException {
+        assertThat(router.awaitDestination(offerId, version, Duration.ofSeconds(30)))
+                .as("the router routes by version %d of %s's destination", version, offerId).isTrue();
     }
 
     /** Writes a destination straight to the compacted topic, as one stored before the API checked it (blob). */

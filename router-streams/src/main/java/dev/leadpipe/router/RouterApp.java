@@ -180,6 +180,22 @@ public final class RouterApp implements ServiceProcess.Service {
         return Optional.ofNullable(store.get(offerId));
     }
 
+    /**
+     * Waits until this router routes {@code offerId}'s leads by version {@code version} or later of its destination,
+     * up to {@code timeout}; returns whether it does. Ingest answers a save with the saved version, so a caller about
+     * to send leads for a destination it just saved (the local run's sample feed, a test) waits here first.
+     */
+    public boolean awaitDestination(String offerId, long version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (destination(offerId).filter(d -> d.version() >= version).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     /** Blocks until the router has stopped: closed, or failed for good (then {@link #state()} is ERROR). */
     public void awaitTermination() throws InterruptedException {
         terminated.await();

@@ -77,6 +77,10 @@ class RouterAppTest {
                         Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
                         .get(10, TimeUnit.SECONDS);
                 awaitDestination(router, tableOffer);
+                assertThat(router.destination(tableOffer)).map(LeadDestination::type).contains(DestinationType.TABLE);
+                assertThat(router.awaitDestination(tableOffer, 2, Duration.ofMillis(200)))
+                        .as("version 2 was never saved").isFalse();
+                assertThat(router.destination(missingOffer)).isEmpty();
 
                 send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com"));
                 send(producer, edu, leadJson(edu, tableOffer, "alice@mit.edu"));
@@ -177,11 +181,8 @@ class RouterAppTest {
     }
 
     static void awaitDestination(RouterApp router, String offerId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (router.destination(offerId).isEmpty()) {
-            assertThat(System.nanoTime()).as("destination of %s in the global table", offerId).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        assertThat(router.awaitDestination(offerId, 0, Duration.ofSeconds(10)))
+                .as("destination of %s in the global table", offerId).isTrue();
     }
 
     static void send(KafkaProducer<String, byte[]> producer, String key, String value) throws Exception {
