@@ -79,12 +79,13 @@ class LeadctlCliTest {
     }
 
     @Test
-    void anUnreachableBrokerIsExit3InOneLineWithinFifteenSeconds() {
+    void anUnreachableBrokerIsExit3InOneLineAfterTheCheckInsteadOfHanging() {
         long start = System.nanoTime();
         Cli.Run run = Cli.run("--bootstrap-servers", "127.0.0.1:1", "dlq", "list");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.KAFKA_UNREACHABLE);
-        assertThat(took).isLessThan(Duration.ofSeconds(15));
+        // the 10 s check, not the clients' minutes of retries; generous for a loaded machine
+        assertThat(took).isLessThan(Duration.ofSeconds(KafkaAccess.CHECK_SECONDS * 3));
         assertThat(run.out()).isEmpty();
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines().get(0)).startsWith("leadctl: cannot reach Kafka at 127.0.0.1:1: ");

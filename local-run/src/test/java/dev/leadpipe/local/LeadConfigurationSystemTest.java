@@ -89,7 +89,9 @@ class LeadConfigurationSystemTest {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/offers/" + offerId + "/lead-destination"))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-        return Json.MAPPER.readTree(r.body());
+        JsonNode saved = Json.MAPPER.readTree(r.body());
+        pipeline.awaitRouterHas(offerId, saved.get("version").asLong());
+        return saved;
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {

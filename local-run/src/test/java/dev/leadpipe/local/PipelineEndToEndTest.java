@@ -225,7 +225,7 @@ class PipelineEndToEndTest {
         TopicSpec<String, byte[]> raw = new TopicSpec<>(topic.name(), topic.keySerde(), Serdes.ByteArray(),
                 topic.partitions(), topic.compacted());
         StringBuilder sb = new StringBuilder();
-        TopicReader.readUntil(KAFKA.bootstrapServers(), raw, r -> false, Duration.ofSeconds(3), Duration.ZERO)
+        TopicReader.readAll(KAFKA.bootstrapServers(), raw)
                 .forEach(r -> {
                     sb.append(new String(r.value(), StandardCharsets.UTF_8)).append('\n');
                     r.headers().forEach(h -> sb.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8)).append('\n'));

@@ -116,15 +116,16 @@ final class SystemTestSupport {
         return records.stream().map(ConsumerRecord::value).filter(o -> offerId.equals(o.offerId())).toList();
     }
 
-    static List<ConsumerRecord<String, byte[]>> deadLetters(String bootstrap, Duration window) {
-        return TopicReader.readUntil(bootstrap, Topics.LEADS_DLQ, r -> false, window, Duration.ZERO);
+    /** Every dead letter on the topic now (a sink writes a dead letter before its outcome). */
+    static List<ConsumerRecord<String, byte[]>> deadLetters(String bootstrap) {
+        return TopicReader.readAll(bootstrap, Topics.LEADS_DLQ);
     }
 
     /** Every value and header of a topic as text, for scanning for secrets and e-mail addresses. */
     static String rawText(String bootstrap, TopicSpec<String, ?> topic) {
         TopicSpec<String, byte[]> raw = new TopicSpec<>(topic.name(), topic.keySerde(), Serdes.ByteArray(), topic.partitions(), topic.compacted());
         StringBuilder sb = new StringBuilder();
-        for (ConsumerRecord<String, byte[]> r : TopicReader.readUntil(bootstrap, raw, x -> false, Duration.ofSeconds(2), Duration.ZERO)) {
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, raw)) {
             sb.append(r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8)).append('\n');
             r.headers().forEach(h -> sb.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8)).append('\n'));
         }

@@ -10,11 +10,14 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 import dev.leadpipe.core.topic.TopicSpec;
 
 /** Reads a topic from the beginning for assertions, with the registry's serdes and read_committed isolation. */
 public final class TopicReader {
+    private static final Duration READ_ALL_TIMEOUT = Duration.ofSeconds(60);
+
     private TopicReader() {
     }
 
@@ -41,6 +44,37 @@ public final class TopicReader {
             }
             long settleEnd = System.nanoTime() + settle.toNanos();
             while (System.nanoTime() < settleEnd) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Reads every committed record the topic holds right now: from the beginning of each partition up to its end
+     * (last stable) offset taken when the call starts. Unlike a fixed reading window it cannot stop short on a slow
+     * machine, so "these N records and no others" and "none at all" can be asserted on what it returns. Fails if the
+     * end is not reached within 60 s.
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readAll(String bootstrap, TopicSpec<K, V> topic) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), READ_ALL_TIMEOUT).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_ALL_TIMEOUT);
+            long deadline = System.nanoTime() + READ_ALL_TIMEOUT.toNanos();
+            while (!ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), READ_ALL_TIMEOUT) >= e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic.name() + " to its end offsets " + ends
+                            + " within " + READ_ALL_TIMEOUT + "; read " + records.size() + " records");
+                }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

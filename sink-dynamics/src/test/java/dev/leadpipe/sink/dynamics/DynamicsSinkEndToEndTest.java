@@ -131,7 +131,7 @@ class DynamicsSinkEndToEndTest {
                 .failFor(APP_NO_WRITER, FakeDataverse.Failure.MISSING_LEAD_WRITER_ROLE)
                 .failFor(APP_THROTTLED, FakeDataverse.Failure.THROTTLED)
                 .failFor(APP_NOT_USER, FakeDataverse.Failure.NOT_A_USER_OF_THIS_ENVIRONMENT);
-        slowDataverse = FakeDataverse.start(aadFake).delay(Duration.ofSeconds(3));
+        slowDataverse = FakeDataverse.start(aadFake).delay(Duration.ofSeconds(10));
         Urls urls = new Urls(dataverse.url(), slowDataverse.url());
 
         List<LeadDestination> destinations = new ArrayList<>();
@@ -149,7 +149,7 @@ class DynamicsSinkEndToEndTest {
                 .withRetryBudget(BUDGET, Duration.ofSeconds(30))
                 .withCircuitBreaker(100, Duration.ofSeconds(1))
                 .withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT);
-        var client = new DynamicsDestinationClient(aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(1));
+        var client = new DynamicsDestinationClient(aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(3));
         int expectedDlq = (int) rows().count();
         try (SinkRuntime sink = SinkRuntime.start(config, client)) {
             List<dev.leadpipe.core.lead.Lead> leads = new ArrayList<>();

@@ -55,7 +55,7 @@ class HttpsSinkEndToEndTest {
 
     static final int BUDGET = 3;
     static final String CANARY_PATH = "CANARYPATH";
-    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(3);
 
     /** One lead's row: expected null class = delivered. */
     record Row(String name, int status, ErrorClass expected, boolean transientKind, int attempts,
@@ -125,7 +125,7 @@ class HttpsSinkEndToEndTest {
         receiver.answer(row("ok-200").path(), 200)
                 .answerWithLocation(row("created-201").path(), 201)
                 .answerFirst(row("recovers-after-2-503").path(), 2, 503)
-                .answer(row("timeout").path(), Duration.ofSeconds(3))
+                .answer(row("timeout").path(), Duration.ofSeconds(10))
                 .answer(row("throttled-429").path(), 429, 1)
                 .answerBody(row("bad-request-400").path(), 400, "{\"error\":{\"code\":\"InvalidTemplate\","
                         + "\"message\":\"'mei.lin@contoso.example' is not valid for Email at "

@@ -82,7 +82,7 @@ class TableSinkEndToEndTest {
             // the Table service goes away; a lead arrives; it comes back: the lead is delivered after retries
             AZURITE.server().stop();
             publishLeads(lead("lead-e2e-3", "Fabrikam"));
-            Thread.sleep(2_000);
+            awaitParked(sink);
             AZURITE.server().restart();
 
             outcomes = outcomesUntil(ids -> ids.contains("lead-e2e-3"));
@@ -119,6 +119,15 @@ class TableSinkEndToEndTest {
             for (Lead lead : leads) {
                 producer.send(new ProducerRecord<>(Topics.DELIVERIES_TABLE.name(), lead.leadId(), lead)).get();
             }
+        }
+    }
+
+    /** Waits until the sink holds a lead for a retry: an attempt failed while the Table service was away. */
+    private static void awaitParked(SinkRuntime sink) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (sink.parked() == 0) {
+            assertThat(System.nanoTime()).as("a lead parked for a retry during the outage").isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 }
