@@ -282,14 +282,16 @@ class MonitoringSystemTest {
     @Test
     @Order(2)
     void leadctlStatusExplainsTheBrokenDynamicsOfferAndTheHealthyOne() throws Exception {
-        SystemTestSupport.CliResult broken = status("status", "--offer", DYNAMICS_OFFER);
+        // the status service folds outcomes asynchronously, per offer: wait for the picture the run produced
+        SystemTestSupport.CliResult broken = awaitStatus(out -> out.contains("3 open"), "status", "--offer", DYNAMICS_OFFER);
         assertThat(broken.exitCode()).as(broken.err()).isZero();
         assertThat(broken.out()).contains(DYNAMICS_OFFER).contains("FAILING")
                 .contains(ErrorClass.AAD_INVALID_CLIENT_SECRET.code())
                 .contains(ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation())
                 .doesNotContain(SECRET_CANARY);
 
-        SystemTestSupport.CliResult healthy = status("status", "--offer", TABLE_OFFER);
+        SystemTestSupport.CliResult healthy = awaitStatus(out -> out.contains("5 delivered in the last 24 h"),
+                "status", "--offer", TABLE_OFFER);
         assertThat(healthy.exitCode()).as(healthy.err()).isZero();
         assertThat(healthy.out()).contains("HEALTHY").contains("Last delivered: ")
                 .contains("5 delivered in the last 24 h").doesNotContain("@fabrikam.example");
@@ -401,6 +403,18 @@ class MonitoringSystemTest {
         assertThat(done.test(records.stream().map(ConsumerRecord::value).toList()))
                 .as("outcomes so far: %s", records.stream().map(r -> r.value().offerId() + ":" + r.value().outcome()).toList())
                 .isTrue();
+    }
+
+    /** Runs {@code leadctl status ...} until its output satisfies {@code done}, or 60 s have passed. */
+    private static SystemTestSupport.CliResult awaitStatus(java.util.function.Predicate<String> done, String... args)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        SystemTestSupport.CliResult run = status(args);
+        while (!(run.exitCode() == 0 && done.test(run.out())) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            run = status(args);
+        }
+        return run;
     }
 
     private static SystemTestSupport.CliResult status(String... args) {
