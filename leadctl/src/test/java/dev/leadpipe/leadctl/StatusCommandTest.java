@@ -187,7 +187,8 @@ class StatusCommandTest {
         assertThat(resolve(new Leadctl(env, dir), "status")).isEqualTo("http://status.internal:8090");
         assertThat(resolve(new Leadctl(env, dir), "status", "--status-url", "http://opt:1")).isEqualTo("http://opt:1");
 
-        // and the command uses it: the environment's URL reaches the running service
+        // and the command uses it: the environment's URL reaches the running service (once it has folded the offer)
+        await(r -> r.exit() == 0, "status", "--offer", HEALTHY, "--status-url", url);
         Cli.Run run = Cli.run(new Leadctl(Map.of("LEADPIPE_STATUS_URL", url), dir), "status", "--offer", HEALTHY);
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("Offer: " + HEALTHY);
