@@ -36,6 +36,7 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.testing.Scrape;
@@ -73,9 +74,7 @@ class RouterAppTest {
 
                 LeadDestination table = new LeadDestination(tableOffer, DestinationType.TABLE,
                         Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
-                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), tableOffer,
-                        Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
-                        .get(10, TimeUnit.SECONDS);
+                TopicWriter.writeDestinations(KAFKA.bootstrapServers(), List.of(table));
                 awaitDestination(router, tableOffer);
                 assertThat(router.destination(tableOffer)).map(LeadDestination::type).contains(DestinationType.TABLE);
                 assertThat(router.awaitDestination(tableOffer, 2, Duration.ofMillis(200)))

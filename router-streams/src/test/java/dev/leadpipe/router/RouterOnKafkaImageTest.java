@@ -9,11 +9,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -28,6 +26,7 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.kafka.testing.TopicWriter;
 
 /**
  * The router on the broker operators deploy, the Apache Kafka image, started by Testcontainers: the exactly-once
@@ -58,9 +57,7 @@ class RouterOnKafkaImageTest {
              KafkaProducer<String, byte[]> producer = RouterAppTest.producer(bootstrap)) {
             LeadDestination table = new LeadDestination(offer, DestinationType.TABLE,
                     Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
-            producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offer,
-                    Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
-                    .get(30, TimeUnit.SECONDS);
+            TopicWriter.writeDestinations(bootstrap, List.of(table));
             RouterAppTest.awaitDestination(router, offer);
             RouterAppTest.send(producer, delivered, RouterAppTest.leadJson(delivered, offer, "ann@contoso.com"));
             RouterAppTest.send(producer, edu, RouterAppTest.leadJson(edu, offer, "alice@mit.edu"));

@@ -30,6 +30,7 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
 
 /**
@@ -48,16 +49,13 @@ class UnreadableDestinationTest {
         String goodOffer = "contoso-" + run + ".widget";
         String toUnreadable = "l-unreadable-" + run;
         String toGood = "l-good-" + run;
+        // written before the router starts, so its global store restores them from the topic
         try (KafkaProducer<String, byte[]> producer = producer(KAFKA.bootstrapServers())) {
-            // written before the router starts, so its global store restores them from the topic
             producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), unreadableOffer,
                     "{\"offerId\": [".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
-            LeadDestination table = new LeadDestination(goodOffer, DestinationType.TABLE,
-                    Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
-            producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), goodOffer,
-                    Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), table)))
-                    .get(10, TimeUnit.SECONDS);
         }
+        TopicWriter.writeDestinations(KAFKA.bootstrapServers(), List.of(new LeadDestination(goodOffer,
+                DestinationType.TABLE, Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now())));
         RouterConfig config = RouterConfig.of(KAFKA.bootstrapServers()).withApplicationId("router-unreadable-" + run)
                 .withStateDir(Files.createTempDirectory("router-unreadable-test-"));
         try (Ops ops = Ops.forService("router");

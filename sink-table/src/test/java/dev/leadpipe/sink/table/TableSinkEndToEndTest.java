@@ -14,9 +14,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +30,7 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 
@@ -103,23 +101,11 @@ class TableSinkEndToEndTest {
     }
 
     private static void publishDestinations(LeadDestination... destinations) throws Exception {
-        try (KafkaProducer<String, LeadDestination> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
-                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
-            for (LeadDestination d : destinations) {
-                producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), d.offerId(), d)).get();
-            }
-        }
+        TopicWriter.writeDestinations(KAFKA.bootstrapServers(), List.of(destinations));
     }
 
     private static void publishLeads(Lead... leads) throws Exception {
-        try (KafkaProducer<String, Lead> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
-                Topics.DELIVERIES_TABLE.keySerde().serializer(), Topics.DELIVERIES_TABLE.valueSerde().serializer())) {
-            for (Lead lead : leads) {
-                producer.send(new ProducerRecord<>(Topics.DELIVERIES_TABLE.name(), lead.leadId(), lead)).get();
-            }
-        }
+        TopicWriter.writeLeads(KAFKA.bootstrapServers(), Topics.DELIVERIES_TABLE, List.of(leads), 0);
     }
 
     /** Waits until the sink holds a lead for a retry: an attempt failed while the Table service was away. */
