@@ -86,12 +86,7 @@ class LeadConfigurationSystemTest {
     }
 
     private static JsonNode put(String offerId, String body) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/offers/" + offerId + "/lead-destination"))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
-        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-        JsonNode saved = Json.MAPPER.readTree(r.body());
-        pipeline.awaitRouterHas(offerId, saved.get("version").asLong());
-        return saved;
+        return pipeline.putDestination(offerId, body);
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {

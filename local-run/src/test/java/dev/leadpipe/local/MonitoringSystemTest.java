@@ -451,10 +451,7 @@ class MonitoringSystemTest {
     }
 
     private static void put(String offerId, String body) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(ingestUrl("/v1/offers/" + offerId + "/lead-destination")))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
-        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-        SystemTestSupport.awaitRouterHas(router, offerId, Json.MAPPER.readTree(r.body()).get("version").asLong());
+        SystemTestSupport.putDestination(router, ingest.port(), offerId, body);
     }
 
     private static JsonNode postBatch(List<String> leads) throws Exception {

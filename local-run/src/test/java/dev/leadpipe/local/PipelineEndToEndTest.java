@@ -31,7 +31,6 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.Json;
-import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
@@ -180,12 +179,7 @@ class PipelineEndToEndTest {
     }
 
     private static void putDestination(String offerId, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/v1/offers/" + offerId + "/lead-destination"))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-        assertThat(r.body()).doesNotContain("canary");
-        pipeline.awaitRouterHas(offerId, Json.MAPPER.readTree(r.body()).get("version").asLong());
+        assertThat(pipeline.putDestination(offerId, body).toString()).doesNotContain("canary");
     }
 
     private static String postSingle(String body) throws Exception {

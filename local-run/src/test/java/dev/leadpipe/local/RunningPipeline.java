@@ -2,6 +2,8 @@ package dev.leadpipe.local;
 
 import java.nio.file.Files;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.router.RouterApp;
@@ -33,12 +35,12 @@ final class RunningPipeline implements AutoCloseable {
 
     /** Saves a Table destination over the ingest API and returns once the router routes by it. */
     void putTableDestination(String offerId, String connectionString) throws Exception {
-        awaitRouterHas(offerId, SystemTestSupport.putDestination(ingestPort(), offerId, connectionString));
+        putDestination(offerId, SystemTestSupport.tableDestination(connectionString));
     }
 
-    /** Saves a destination given as the API's JSON body and returns once the router routes by it. */
-    void putDestination(String offerId, String body) throws Exception {
-        awaitRouterHas(offerId, SystemTestSupport.putDestinationBody(ingestPort(), offerId, body));
+    /** Saves a destination given as the API's JSON body; returns ingest's answer once the router routes by it. */
+    JsonNode putDestination(String offerId, String body) throws Exception {
+        return SystemTestSupport.putDestination(router, ingestPort(), offerId, body);
     }
 
     /** As {@link SystemTestSupport#awaitRouterHas}, for this pipeline's router. */

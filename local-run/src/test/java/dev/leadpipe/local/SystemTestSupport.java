@@ -55,19 +55,23 @@ final class SystemTestSupport {
         return "customer" + i + "." + offerId.replace('.', '-') + "@fabrikam.example";
     }
 
-    /** Saves a Table destination over the ingest API; returns the version ingest answered with. */
-    static long putDestination(int ingestPort, String offerId, String connectionString) throws Exception {
-        String body = "{\"type\":\"table\",\"settings\":{\"connectionString\":" + Json.MAPPER.writeValueAsString(connectionString) + "}}";
-        return putDestinationBody(ingestPort, offerId, body);
+    /**
+     * Saves a destination (the API's JSON body) over ingest's API on {@code ingestPort} and returns ingest's answer
+     * once {@code router} routes by the saved version.
+     */
+    static JsonNode putDestination(RouterApp router, int ingestPort, String offerId, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/v1/offers/" + offerId + "/lead-destination"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        JsonNode saved = Json.MAPPER.readTree(r.body());
+        awaitRouterHas(router, offerId, saved.get("version").asLong());
+        return saved;
     }
 
-    /** Saves a destination given as the API's JSON body; returns the version ingest answered with. */
-    static long putDestinationBody(int ingestPort, String offerId, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/v1/offers/" + offerId + "/lead-destination"))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-        return Json.MAPPER.readTree(r.body()).get("version").asLong();
+    /** The API's body for a Table destination with {@code connectionString}. */
+    static String tableDestination(String connectionString) throws Exception {
+        return "{\"type\":\"table\",\"settings\":{\"connectionString\":" + Json.MAPPER.writeValueAsString(connectionString) + "}}";
     }
 
     /**

@@ -170,8 +170,8 @@ public final class RouterApp implements ServiceProcess.Service {
     /**
      * The destination this router currently routes {@code offerId}'s leads by, from its global table of
      * {@code lead-destinations}; empty when it has none (yet). A destination saved through ingest reaches this table
-     * shortly after the save, so a caller that must know the router has it (a test, an operator about to replay)
-     * asks here. Throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the router is not
+     * shortly after the save, so a caller that must know the router has it asks here (or waits with
+     * {@link #awaitDestination}). Throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the router is not
      * running.
      */
     public Optional<LeadDestination> destination(String offerId) {
