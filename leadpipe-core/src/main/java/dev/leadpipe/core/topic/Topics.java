@@ -1,5 +1,7 @@
 package dev.leadpipe.core.topic;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,7 @@ import dev.leadpipe.core.json.JsonSerde;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSerde;
 import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * The registry of every topic the pipeline uses: each module and test imports its names and serdes from here.
@@ -46,13 +49,52 @@ public final class Topics {
     public static final TopicSpec<String, CircuitReport> DESTINATION_CIRCUITS =
             new TopicSpec<>("destination-circuits", Serdes.String(), new JsonSerde<>(CircuitReport.class), 3, true);
 
+    /**
+     * The leads a sink holds back for a later attempt, keyed by leadId: a {@link WaitingLead} each time one starts or
+     * keeps waiting, a tombstone once it has its outcome; compacted, so it holds the leads waiting now. Read by the
+     * status service and {@code leadctl waiting list}.
+     */
+    public static final TopicSpec<String, WaitingLead> LEAD_WAITING =
+            new TopicSpec<>("lead-waiting", Serdes.String(), new JsonSerde<>(WaitingLead.class), LEAD_PARTITIONS, true);
+
+    /**
+     * How many retry tiers each delivery topic has: {@code deliveries.<type>.retry-1} to {@code -4}, read by that type's
+     * sink after each tier's delay (the sink's {@code SINK_RETRY_TIERS}, 10s, 1m, 10m and 1h by default). A tier record
+     * is the delivery record (key, bytes, headers) plus the {@code leadpipe.retry.*} headers.
+     */
+    public static final int RETRY_TIERS = 4;
+
     private static final Map<DestinationType, TopicSpec<String, Lead>> DELIVERY_BY_TYPE = Map.of(
             DestinationType.DYNAMICS, DELIVERIES_DYNAMICS,
             DestinationType.SALESFORCE, DELIVERIES_SALESFORCE,
             DestinationType.TABLE, DELIVERIES_TABLE,
             DestinationType.HTTPS, DELIVERIES_HTTPS);
 
+    private static final Map<DestinationType, List<TopicSpec<String, byte[]>>> RETRY_BY_TYPE = retryTopics();
+
     private Topics() {
+    }
+
+    private static Map<DestinationType, List<TopicSpec<String, byte[]>>> retryTopics() {
+        Map<DestinationType, List<TopicSpec<String, byte[]>>> byType = new EnumMap<>(DestinationType.class);
+        DELIVERY_BY_TYPE.forEach((type, delivery) -> {
+            List<TopicSpec<String, byte[]>> tiers = new ArrayList<>();
+            for (int tier = 1; tier <= RETRY_TIERS; tier++) {
+                tiers.add(new TopicSpec<>(delivery.name() + ".retry-" + tier, Serdes.String(), Serdes.ByteArray(),
+                        LEAD_PARTITIONS, false));
+            }
+            byType.put(type, List.copyOf(tiers));
+        });
+        return byType;
+    }
+
+    /** The retry tiers of a deliverable destination type's delivery topic, shortest delay first. */
+    public static List<TopicSpec<String, byte[]>> retryTiers(DestinationType type) {
+        List<TopicSpec<String, byte[]>> tiers = RETRY_BY_TYPE.get(type);
+        if (tiers == null) {
+            throw new IllegalArgumentException(type + " has no delivery topic");
+        }
+        return tiers;
     }
 
     /** The delivery topic of a deliverable destination type. */
@@ -65,7 +107,14 @@ public final class Topics {
     }
 
     public static List<TopicSpec<?, ?>> all() {
-        return List.of(LEADS, LEAD_DESTINATIONS, DELIVERIES_DYNAMICS, DELIVERIES_SALESFORCE, DELIVERIES_TABLE,
-                DELIVERIES_HTTPS, LEAD_OUTCOMES, LEADS_DLQ, DESTINATION_CIRCUITS);
+        List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(LEADS, LEAD_DESTINATIONS, DELIVERIES_DYNAMICS,
+                DELIVERIES_SALESFORCE, DELIVERIES_TABLE, DELIVERIES_HTTPS, LEAD_OUTCOMES, LEADS_DLQ,
+                DESTINATION_CIRCUITS, LEAD_WAITING));
+        for (DestinationType type : DestinationType.values()) {
+            if (RETRY_BY_TYPE.containsKey(type)) {
+                all.addAll(RETRY_BY_TYPE.get(type));
+            }
+        }
+        return List.copyOf(all);
     }
 }
