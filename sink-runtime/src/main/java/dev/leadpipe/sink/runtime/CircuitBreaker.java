@@ -78,6 +78,18 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * Whether an attempt asking now would be refused: open and its open duration not over, or half-open with the
+     * trial under way. Changes nothing (unlike {@link #tryAcquire()}).
+     */
+    public synchronized boolean isRefusing() {
+        return switch (state) {
+            case CLOSED -> false;
+            case OPEN -> clock.instant().isBefore(openedAt.plus(openDuration));
+            case HALF_OPEN -> trialInFlight;
+        };
+    }
+
     /** When a refused attempt should look again: the end of the open period, or shortly while a trial is under way. */
     public synchronized Instant nextAttemptTime() {
         Instant now = clock.instant();

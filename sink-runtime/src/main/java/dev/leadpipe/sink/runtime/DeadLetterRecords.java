@@ -1,13 +1,8 @@
 package dev.leadpipe.sink.runtime;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
@@ -15,8 +10,10 @@ import dev.leadpipe.core.topic.Topics;
 
 /**
  * Builds a sink's dead-letter record, the same shape the router writes: the delivery record's original key, raw
- * bytes, timestamp and headers (minus any {@code leadpipe.dlq.*} context of an earlier dead-lettering), plus every
- * {@link DeadLetterHeaders} header. The upstream detail must already be redacted.
+ * bytes, timestamp and headers (minus any {@code leadpipe.dlq.*} context of an earlier dead-lettering and the
+ * {@code leadpipe.retry.*} state of a lead that waited in a retry tier), plus every {@link DeadLetterHeaders} header.
+ * The source topic, partition and offset are where the lead was first read from its delivery topic. The upstream
+ * detail must already be redacted.
  */
 final class DeadLetterRecords {
     private DeadLetterRecords() {
@@ -32,7 +29,7 @@ final class DeadLetterRecords {
      *                  producer choose
      */
     static ProducerRecord<String, byte[]> build(PendingLead lead, Context c, Integer partition) {
-        Headers headers = withoutDeadLetterContext(lead.headers);
+        Headers headers = RetryRecords.withoutRetryHeaders(lead.headers);
         DeadLetterHeaders.put(headers, DeadLetterHeaders.LEAD_ID, lead.leadId());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_CLASS, c.errorClass().code());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_KIND, c.transientKind() ? "transient" : "permanent");
@@ -43,24 +40,11 @@ final class DeadLetterRecords {
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ATTEMPTS, c.attempts());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.FIRST_FAILURE_TIME, c.firstFailure());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.LAST_FAILURE_TIME, c.lastFailure());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, lead.partition.topic());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, lead.partition.partition());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, lead.offset);
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, lead.sourceTopic);
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, lead.sourcePartition);
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, lead.sourceOffset);
         DeadLetterHeaders.put(headers, DeadLetterHeaders.REPLAY_COUNT, lead.replayCount);
         return new ProducerRecord<>(Topics.LEADS_DLQ.name(), partition, lead.timestamp >= 0 ? lead.timestamp : null,
                 lead.key, lead.raw, headers);
-    }
-
-    /** A copy of the headers without earlier dead-letter context; the original headers stay untouched. */
-    static Headers withoutDeadLetterContext(Headers original) {
-        List<Header> kept = new ArrayList<>();
-        if (original != null) {
-            for (Header h : original) {
-                if (!h.key().startsWith(DeadLetterHeaders.PREFIX)) {
-                    kept.add(h);
-                }
-            }
-        }
-        return new RecordHeaders(kept);
     }
 }

@@ -24,6 +24,11 @@ import java.util.function.DoubleSupplier;
  *       {@code maxBackoff}; a retry time past the time budget is moved to the budget's end (a last attempt), which
  *       is never sooner than the Retry-After.</li>
  * </ol>
+ *
+ * <p>{@link #hold} decides for a lead held back without an attempt (its endpoint's circuit is open, or the endpoint is
+ * busy): when to look again, {@code base * 2^(holds-1)} spread by the jitter, capped at {@code maxBackoff}, never before
+ * {@code notBefore} (the circuit's trial time); with a running time budget, past the budget's end it gives up, and a
+ * look-again time beyond it is moved to the end.
  */
 public final class RetryPolicy {
     private final int maxAttempts;
@@ -118,6 +123,34 @@ public final class RetryPolicy {
         }
         Instant at = now.plus(wait);
         return new Retry(at.isAfter(deadline) ? deadline : at);
+    }
+
+    /**
+     * Decides what follows a hold: a lead that was not attempted because its endpoint's circuit is open or the
+     * endpoint has no room for it.
+     *
+     * @param base        the first hold's wait (the circuit's open duration, or the shortest retry tier)
+     * @param holds       holds so far, this one included (1 for the first)
+     * @param notBefore   the earliest time worth looking again (the circuit's trial time), or null
+     * @param budgetStart when the lead's time budget started, or null when it has none running (a lead that only
+     *                    waits for capacity has not failed)
+     */
+    public Decision hold(Duration base, int holds, Instant notBefore, Instant budgetStart) {
+        Instant now = clock.instant();
+        if (budgetStart != null && !now.isBefore(deadline(budgetStart))) {
+            return new GiveUp(Reason.TIME_EXHAUSTED);
+        }
+        double capNanos = maxBackoff.toNanos();
+        double grown = Math.min(capNanos, base.toNanos() * Math.pow(2, Math.min(62, Math.max(0, holds - 1))));
+        double factor = 1 + jitter * (2 * random.getAsDouble() - 1);
+        Instant at = now.plusNanos((long) Math.min(capNanos, Math.max(base.toNanos(), grown * factor)));
+        if (notBefore != null && notBefore.isAfter(at)) {
+            at = notBefore;
+        }
+        if (budgetStart != null && at.isAfter(deadline(budgetStart))) {
+            at = deadline(budgetStart);
+        }
+        return new Retry(at);
     }
 
     /**

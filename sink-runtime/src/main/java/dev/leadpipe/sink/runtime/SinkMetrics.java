@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * The sink runtime's meters (names as Micrometer spells them; Prometheus shows {@code leadpipe_sink_outcomes_total}
@@ -24,20 +25,26 @@ import dev.leadpipe.core.outcome.OutcomeType;
  *   <li>{@value #ATTEMPTS} (counter; {@code type}, {@code result} = success / transient / permanent / timeout):
  *       delivery calls made;</li>
  *   <li>{@value #RETRIES} (counter; {@code type}, {@code error_class}): failed attempts after which the lead was
- *       parked for another attempt;</li>
+ *       set for another attempt (in memory or in a retry tier);</li>
+ *   <li>{@value #DEFERRED} (counter; {@code type}, {@code reason} = RETRY / CIRCUIT_OPEN / BUSY): leads written to a
+ *       retry tier to wait there (a lead waiting hours is counted once per hop);</li>
  *   <li>{@value #LATENCY} (timer with a histogram; {@code type}): from the lead's {@code receivedAt} (else its first
  *       attempt) to its delivery, in the buckets {@link #LATENCY_BUCKETS} (0.1 s … 24 h);</li>
- *   <li>{@value #IN_FLIGHT}, {@value #PARKED}, {@value #OPEN_CIRCUITS} (gauges; {@code type}): leads received and not
- *       finished, leads waiting for a retry or an open circuit, endpoints whose circuit is not closed.</li>
+ *   <li>{@value #IN_FLIGHT}, {@value #PARKED}, {@value #QUEUED}, {@value #OPEN_CIRCUITS} (gauges; {@code type}):
+ *       leads held in memory (under way, queued for a slot, waiting at most the retry horizon, or being written), of
+ *       those the ones waiting in memory for a retry and the ones queued for a slot of their endpoint, and endpoints
+ *       whose circuit is not closed.</li>
  * </ul>
  */
 final class SinkMetrics {
     static final String OUTCOMES = "leadpipe.sink.outcomes";
     static final String ATTEMPTS = "leadpipe.sink.attempts";
     static final String RETRIES = "leadpipe.sink.retries";
+    static final String DEFERRED = "leadpipe.sink.deferred";
     static final String LATENCY = "leadpipe.sink.delivery.latency";
     static final String IN_FLIGHT = "leadpipe.sink.in.flight";
     static final String PARKED = "leadpipe.sink.parked";
+    static final String QUEUED = "leadpipe.sink.queued";
     static final String OPEN_CIRCUITS = "leadpipe.sink.circuits.open";
 
     /** The delivery latency histogram's bucket bounds. */
@@ -52,15 +59,17 @@ final class SinkMetrics {
     private final Timer latency;
 
     SinkMetrics(MeterRegistry registry, DestinationType type, Supplier<Number> inFlight, Supplier<Number> parked,
-                Supplier<Number> openCircuits) {
+                Supplier<Number> queued, Supplier<Number> openCircuits) {
         this.registry = registry;
         this.type = type.wireName();
         this.latency = Timer.builder(LATENCY).description("time from a lead's arrival to its delivery")
                 .tag("type", this.type).serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
-        Gauge.builder(IN_FLIGHT, inFlight).description("leads received and not finished").tag("type", this.type)
+        Gauge.builder(IN_FLIGHT, inFlight).description("leads held in memory and not finished").tag("type", this.type)
                 .strongReference(true).register(registry);
-        Gauge.builder(PARKED, parked).description("leads waiting for a retry or an open circuit")
+        Gauge.builder(PARKED, parked).description("leads waiting in memory for a retry")
+                .tag("type", this.type).strongReference(true).register(registry);
+        Gauge.builder(QUEUED, queued).description("leads in memory waiting for a free slot of their endpoint")
                 .tag("type", this.type).strongReference(true).register(registry);
         Gauge.builder(OPEN_CIRCUITS, openCircuits).description("endpoints whose circuit breaker is not closed")
                 .tag("type", this.type).strongReference(true).register(registry);
@@ -79,6 +88,12 @@ final class SinkMetrics {
     void retry(ErrorClass errorClass) {
         Counter.builder(RETRIES).description("failed attempts followed by another attempt").tag("type", type)
                 .tag("error_class", errorClass.code()).register(registry).increment();
+    }
+
+    /** A lead written to a retry tier to wait there. */
+    void deferred(WaitingLead.Reason reason) {
+        Counter.builder(DEFERRED).description("leads written to a retry tier to wait there").tag("type", type)
+                .tag("reason", reason.name()).register(registry).increment();
     }
 
     void outcome(OutcomeType outcome, ErrorClass errorClass) {

@@ -21,9 +21,10 @@ class RetryPolicyTest {
     private final MutableClock clock = new MutableClock(T0);
     private final AtomicReference<Double> random = new AtomicReference<>(0.5); // 0.5 = no jitter
 
-    /** The defaults: 8 attempts, 10 min, 1 s doubling to 60 s, ±20 %. */
+    /** 8 attempts, 10 min, 1 s doubling to 60 s, ±20 %. */
     private RetryPolicy policy() {
-        return RetryPolicy.of(SinkConfig.of("b:1"), clock, random::get);
+        return RetryPolicy.of(SinkConfig.of("b:1").withRetryBudget(8, Duration.ofMinutes(10))
+                .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2), clock, random::get);
     }
 
     private static DeliveryFailure failure(ErrorClass c, int status, Duration retryAfter) {
@@ -124,5 +125,38 @@ class RetryPolicyTest {
         assertThat(policy.decide(UNAVAILABLE, 1, T0)).isEqualTo(new Retry(T0.plusMillis(50)));
         assertThat(policy.decide(UNAVAILABLE, 2, T0)).isEqualTo(new Retry(T0.plusMillis(100)));
         assertThat(policy.decide(UNAVAILABLE, 3, T0)).isEqualTo(new GiveUp(Reason.ATTEMPTS_EXHAUSTED));
+    }
+
+    @Test
+    void aLeadHeldBackByAnOpenCircuitLooksAgainLaterEachTimeButNotBeforeTheTrial() {
+        RetryPolicy policy = policy();
+        Duration open = Duration.ofSeconds(30);
+        Instant trial = T0.plusSeconds(20);
+        assertThat(policy.hold(open, 1, trial, T0)).isEqualTo(new Retry(T0.plusSeconds(30)));
+        assertThat(policy.hold(open, 2, trial, T0)).isEqualTo(new Retry(T0.plusSeconds(60)));
+        assertThat(policy.hold(open, 3, trial, T0)).as("capped at the max backoff").isEqualTo(new Retry(T0.plusSeconds(60)));
+        assertThat(policy.hold(open, 1, T0.plusSeconds(45), T0)).as("not before the circuit's trial")
+                .isEqualTo(new Retry(T0.plusSeconds(45)));
+        random.set(0.0);
+        assertThat(policy.hold(open, 2, null, T0)).as("jitter, never below the first wait")
+                .isEqualTo(new Retry(T0.plusSeconds(48)));
+    }
+
+    @Test
+    void aHeldLeadGivesUpOnceItsTimeBudgetIsSpentAndNeverWaitsPastIt() {
+        RetryPolicy policy = policy();
+        Instant budgetStart = T0.minus(Duration.ofMinutes(9).plusSeconds(40));
+        assertThat(policy.hold(Duration.ofSeconds(30), 1, null, budgetStart))
+                .as("moved to the budget's end").isEqualTo(new Retry(T0.plusSeconds(20)));
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(policy.hold(Duration.ofSeconds(30), 2, null, budgetStart)).isEqualTo(new GiveUp(Reason.TIME_EXHAUSTED));
+    }
+
+    @Test
+    void aLeadWaitingOnlyForCapacityHasNoBudget() {
+        RetryPolicy policy = policy();
+        clock.advance(Duration.ofDays(30));
+        assertThat(policy.hold(Duration.ofSeconds(10), 1, null, null))
+                .isEqualTo(new Retry(T0.plus(Duration.ofDays(30)).plusSeconds(10)));
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 import dev.leadpipe.core.destination.DestinationType;
@@ -29,41 +30,53 @@ final class ScriptedDestination {
     /** What a destination does for one offer. */
     record Script(int transientFailures, IntFunction<ErrorClass> transientClass, Duration retryAfter, ErrorClass permanent,
                   boolean alwaysFail, Duration latency, CountDownLatch block, Predicate<Lead> blockIf,
-                  Predicate<LeadDestination> failWhile) {
-        static final Script OK = new Script(0, null, null, null, false, null, null, null, null);
+                  Predicate<LeadDestination> failWhile, IntPredicate permanentOnCall) {
+        static final Script OK = new Script(0, null, null, null, false, null, null, null, null, null);
 
         static Script transientTimes(int n, ErrorClass c) {
-            return new Script(n, call -> c, null, null, false, null, null, null, null);
+            return new Script(n, call -> c, null, null, false, null, null, null, null, null);
         }
 
         /** Fails once as throttled, asking to come back after {@code retryAfter}. */
         static Script retryAfterOnce(Duration retryAfter) {
-            return new Script(1, call -> ErrorClass.DYNAMICS_THROTTLED, retryAfter, null, false, null, null, null, null);
+            return new Script(1, call -> ErrorClass.DYNAMICS_THROTTLED, retryAfter, null, false, null, null, null,
+                    null, null);
         }
 
         static Script permanently(ErrorClass c) {
-            return new Script(0, null, null, c, false, null, null, null, null);
+            return new Script(0, null, null, c, false, null, null, null, null, null);
+        }
+
+        /** Fails transiently {@code n} times, then permanently. */
+        static Script transientThenPermanent(int n, ErrorClass transientClass, ErrorClass permanent) {
+            return new Script(n, call -> transientClass, null, permanent, false, null, null, null, null, null);
+        }
+
+        /** Refuses a lead's first call permanently and accepts every later one (a fix made in between). */
+        static Script permanentOnFirstCall(ErrorClass c) {
+            return new Script(0, null, null, c, false, null, null, null, null, call -> call == 1);
         }
 
         static Script alwaysTransient(ErrorClass c) {
-            return new Script(0, call -> c, null, null, true, null, null, null, null);
+            return new Script(0, call -> c, null, null, true, null, null, null, null, null);
         }
 
         /** Fails transiently on every call, with the class the function gives for the call's number (1, 2, ...). */
         static Script alwaysTransient(IntFunction<ErrorClass> classOfCall) {
-            return new Script(0, classOfCall, null, null, true, null, null, null, null);
+            return new Script(0, classOfCall, null, null, true, null, null, null, null, null);
         }
 
         static Script slow(Duration latency) {
-            return new Script(0, null, null, null, false, latency, null, null, null);
+            return new Script(0, null, null, null, false, latency, null, null, null, null);
         }
 
         static Script blocking(CountDownLatch block, Predicate<Lead> blockIf) {
-            return new Script(0, null, null, null, false, null, block, blockIf, null);
+            return new Script(0, null, null, null, false, null, block, blockIf, null, null);
         }
 
         static Script failingWhile(Predicate<LeadDestination> failWhile) {
-            return new Script(0, call -> ErrorClass.TABLE_UNAVAILABLE, null, null, false, null, null, null, failWhile);
+            return new Script(0, call -> ErrorClass.TABLE_UNAVAILABLE, null, null, false, null, null, null, failWhile,
+                    null);
         }
     }
 
@@ -131,7 +144,9 @@ final class ScriptedDestination {
                 Thread.currentThread().interrupt();
                 throw new DeliveryException(new DeliveryFailure(ErrorClass.UNKNOWN, 0, null, "interrupted"));
             }
-            if (s.permanent() != null) {
+            boolean permanentNow = s.permanentOnCall() != null ? s.permanentOnCall().test(call)
+                    : call > s.transientFailures();
+            if (s.permanent() != null && permanentNow) {
                 throw new DeliveryException(new DeliveryFailure(s.permanent(), 401, null,
                         "AADSTS7000215: Invalid client secret provided" + careless));
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import dev.leadpipe.core.destination.DestinationType;
 
 class SinkConfigTest {
+    static final List<Duration> TIERS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
+            Duration.ofSeconds(4));
 
     @Test
     void appliesTheDefaults() {
@@ -19,10 +22,10 @@ class SinkConfigTest {
         assertThat(c.groupId()).isNull();
         assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("leadpipe-sink-table");
         assertThat(c.groupIdFor(DestinationType.DYNAMICS)).isEqualTo("leadpipe-sink-dynamics");
-        assertThat(c.maxAttempts()).isEqualTo(8);
-        assertThat(c.maxRetryTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.maxAttempts()).isEqualTo(200);
+        assertThat(c.maxRetryTime()).as("long enough to ride out a CRM outage").isEqualTo(Duration.ofHours(24));
         assertThat(c.initialBackoff()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.maxBackoff()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.maxBackoff()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.jitter()).isEqualTo(0.2);
         assertThat(c.maxConcurrencyPerEndpoint()).isEqualTo(8);
         assertThat(c.breakerFailureThreshold()).isEqualTo(5);
@@ -30,6 +33,9 @@ class SinkConfigTest {
         assertThat(c.maxInFlight()).isEqualTo(1000);
         assertThat(c.attemptTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.retryHorizon()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.retryTiers()).containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1),
+                Duration.ofMinutes(10), Duration.ofHours(1));
         assertThat(SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"))).isEqualTo(c);
     }
 
@@ -38,10 +44,11 @@ class SinkConfigTest {
         SinkConfig c = SinkConfig.of("b:1").withGroupId("g").withRetryBudget(3, Duration.ofSeconds(5))
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0).withMaxConcurrencyPerEndpoint(2)
                 .withCircuitBreaker(4, Duration.ofMillis(300)).withMaxInFlight(10)
-                .withAttemptTimeout(Duration.ofSeconds(3)).withCommitInterval(Duration.ofMillis(100));
+                .withAttemptTimeout(Duration.ofSeconds(3)).withCommitInterval(Duration.ofMillis(100))
+                .withRetryTiers(Duration.ofMillis(500), TIERS);
         assertThat(c).isEqualTo(new SinkConfig("b:1", "g", 3, Duration.ofSeconds(5), Duration.ofMillis(50),
                 Duration.ofMillis(200), 0, 2, 4, Duration.ofMillis(300), 10, Duration.ofSeconds(3),
-                Duration.ofMillis(100)));
+                Duration.ofMillis(100), Duration.ofMillis(500), TIERS));
         assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("g");
         assertThat(c.withMaxAttempts(9).maxAttempts()).isEqualTo(9);
         assertThat(c.withMaxRetryTime(Duration.ofSeconds(9)).maxRetryTime()).isEqualTo(Duration.ofSeconds(9));
@@ -63,10 +70,12 @@ class SinkConfigTest {
                 Map.entry(SinkConfig.MAX_IN_FLIGHT_ENV, "200"),
                 Map.entry(SinkConfig.ATTEMPT_TIMEOUT_ENV, "1h"),
                 Map.entry(SinkConfig.COMMIT_INTERVAL_ENV, "1s"),
+                Map.entry(SinkConfig.RETRY_HORIZON_ENV, "2s"),
+                Map.entry(SinkConfig.RETRY_TIERS_ENV, "1s, 2s,3s,4s"),
                 Map.entry("SINK_TABLE_SOMETHING", "a sink module's own variable, ignored here")));
         assertThat(c).isEqualTo(new SinkConfig("broker:9092", "sink-b", 5, Duration.ofMinutes(15),
                 Duration.ofMillis(500), Duration.ofMinutes(2), 0.1, 4, 10, Duration.ofSeconds(45), 200,
-                Duration.ofHours(1), Duration.ofSeconds(1)));
+                Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(2), TIERS));
     }
 
     @Test
@@ -82,6 +91,8 @@ class SinkConfigTest {
                 Map.entry(SinkConfig.MAX_IN_FLIGHT_ENV, "lots"),
                 Map.entry(SinkConfig.ATTEMPT_TIMEOUT_ENV, "forever"),
                 Map.entry(SinkConfig.COMMIT_INTERVAL_ENV, "2 weeks"),
+                Map.entry(SinkConfig.RETRY_HORIZON_ENV, "soon"),
+                Map.entry(SinkConfig.RETRY_TIERS_ENV, "1m,10s,1h,2h"),
                 Map.entry(SinkConfig.GROUP_ID_ENV, "  "));
         assertThatThrownBy(() -> SinkConfig.fromEnvironment(env))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -90,7 +101,11 @@ class SinkConfigTest {
                         SinkConfig.MAX_RETRY_TIME_ENV, SinkConfig.INITIAL_BACKOFF_ENV, SinkConfig.JITTER_ENV,
                         SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV, SinkConfig.BREAKER_FAILURE_THRESHOLD_ENV,
                         SinkConfig.BREAKER_OPEN_DURATION_ENV, SinkConfig.MAX_IN_FLIGHT_ENV,
-                        SinkConfig.ATTEMPT_TIMEOUT_ENV, SinkConfig.COMMIT_INTERVAL_ENV);
+                        SinkConfig.ATTEMPT_TIMEOUT_ENV, SinkConfig.COMMIT_INTERVAL_ENV, SinkConfig.RETRY_HORIZON_ENV,
+                        SinkConfig.RETRY_TIERS_ENV + " must be 4 strictly increasing");
+        assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
+                SinkConfig.RETRY_TIERS_ENV, "10s,1m,10m")))
+                .as("four tiers, one per retry tier topic").hasMessageContaining(SinkConfig.RETRY_TIERS_ENV);
 
         assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
                 SinkConfig.INITIAL_BACKOFF_ENV, "5s", SinkConfig.MAX_BACKOFF_ENV, "1s")))
@@ -101,13 +116,14 @@ class SinkConfigTest {
     @Test
     void theConstructorReportsEveryBadSettingTogether() {
         assertThatThrownBy(() -> new SinkConfig(" ", "", 0, Duration.ZERO, Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 1.0, 0, 0, Duration.ZERO, 0, null, Duration.ofMillis(-1)))
+                Duration.ofSeconds(1), 1.0, 0, 0, Duration.ZERO, 0, null, Duration.ofMillis(-1), Duration.ZERO,
+                List.of(Duration.ofSeconds(1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
                 .hasMessageContainingAll("bootstrapServers", "groupId", "maxAttempts", "maxRetryTime",
                         "maxBackoff must not be shorter than initialBackoff", "jitter", "maxConcurrencyPerEndpoint",
                         "breakerFailureThreshold", "breakerOpenDuration", "maxInFlight", "attemptTimeout",
-                        "commitInterval");
+                        "commitInterval", "retryHorizon", "retryTiers");
     }
 
     @Test
@@ -115,7 +131,7 @@ class SinkConfigTest {
         SinkConfig c = SinkConfig.of("SASL_SSL://sink-user:S3cr3t-Pa55@broker-1:9093,broker-2:9093")
                 .withGroupId("sink-x");
         String text = c.toString();
-        assertThat(text).contains("broker-1:9093", "broker-2:9093", "sink-x", "maxAttempts=8", "PT10M")
+        assertThat(text).contains("broker-1:9093", "broker-2:9093", "sink-x", "maxAttempts=200", "PT24H", "retryTiers=[PT10S, PT1M, PT10M, PT1H]")
                 .doesNotContain("S3cr3t-Pa55", "sink-user");
         assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092");
     }

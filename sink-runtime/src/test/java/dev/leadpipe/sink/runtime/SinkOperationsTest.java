@@ -283,7 +283,7 @@ class SinkOperationsTest {
 
     private String group() {
         String group = "sink-ops-test-" + run;
-        SinkTestSupport.startAtEnd(admin, TOPIC, group);
+        SinkTestSupport.startAtEnd(admin, TYPE, group);
         return group;
     }
 

@@ -4,7 +4,6 @@ import static dev.leadpipe.sink.runtime.SinkTestSupport.CANARY;
 import static dev.leadpipe.sink.runtime.SinkTestSupport.EMAIL;
 import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,47 +14,29 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.retry.FinishedOffsets;
+import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
 
@@ -65,42 +46,7 @@ import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
  * the test's run id), so tests sharing the broker do not see each other's leads. Budgets and backoffs are tens of
  * milliseconds so that everything finishes in seconds.
  */
-class SinkRuntimeTest {
-    @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
-
-    static final DestinationType TYPE = DestinationType.HTTPS;
-    static final TopicSpec<String, Lead> TOPIC = Topics.deliveryTopic(TYPE);
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-    static final TopicSpec<String, byte[]> RAW_OUTCOMES = new TopicSpec<>(Topics.LEAD_OUTCOMES.name(),
-            Serdes.String(), Serdes.ByteArray(), Topics.LEAD_PARTITIONS, false);
-
-    static CapturedLogs logs;
-    static KafkaProducer<String, byte[]> producer;
-    static Admin admin;
-
-    String run;
-
-    @BeforeAll
-    static void setUp() {
-        logs = CapturedLogs.attach();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        producer.close();
-        admin.close();
-        logs.detach();
-        logs.assertNoSecretOrAddress(); // every line any test of this class logged
-    }
-
-    @BeforeEach
-    void newRun() {
-        run = UUID.randomUUID().toString().substring(0, 8);
-    }
+class SinkRuntimeTest extends SinkBrokerTest {
 
     // ------------------------------------------------------------------------------------------------ tests
 
@@ -272,7 +218,7 @@ class SinkRuntimeTest {
     }
 
     @Test
-    void aBrokenDestinationDoesNotDelayAnotherOffersLeads() throws Exception {
+    void aBrokenDestinationsLeadsWaitInARetryTierWithoutHoldingUpAnotherOffer() throws Exception {
         String broken = offer("broken");
         String healthy = offer("healthy");
         putDestination(broken, TYPE, "broken-" + run, 1);
@@ -304,13 +250,32 @@ class SinkRuntimeTest {
             Duration elapsed = Duration.between(start, Instant.now());
             assertThat(elapsed).as("healthy leads delivered well inside the broken one's budget").isLessThan(budget);
             assertThat(early).allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));
-            assertThat(keys(early)).as("the broken offer's leads are still retrying").doesNotContainAnyElementsOf(brokenLeads);
+            assertThat(keys(early)).as("the broken offer's leads are still waiting").doesNotContainAnyElementsOf(brokenLeads);
             assertThat(destination.calls(brokenLeads.get(0))).isGreaterThanOrEqualTo(1);
-            assertThat(committed(group, 0)).as("the commit never passes the unfinished broken lead")
-                    .isLessThanOrEqualTo(sent.get(brokenLeads.get(0)).offset());
+
+            long end = sent.values().stream().mapToLong(RecordMetadata::offset).max().orElseThrow() + 1;
+            await("the waiting leads' offsets released: partition 0 committed to its end",
+                    () -> committed(group, 0) == end, READ_TIMEOUT);
+            await("every broken lead shown waiting", () -> {
+                Map<String, WaitingLead> waiting = waitingNow();
+                return brokenLeads.stream().allMatch(id -> waiting.get(id) != null);
+            }, READ_TIMEOUT);
+            Map<String, WaitingLead> waiting = waitingNow();
+            assertThat(waiting.keySet()).as("only the broken offer's leads waited").containsAll(brokenLeads)
+                    .doesNotContainAnyElementsOf(healthyLeads);
+            for (String id : brokenLeads) {
+                WaitingLead w = waiting.get(id);
+                assertThat(w.offerId()).isEqualTo(broken);
+                assertThat(w.destinationType()).isEqualTo("https");
+                assertThat(w.reason()).isIn(WaitingLead.Reason.RETRY, WaitingLead.Reason.CIRCUIT_OPEN);
+                assertThat(w.errorClass()).isEqualTo(ErrorClass.TABLE_UNAVAILABLE);
+                assertThat(w.since()).isAfterOrEqualTo(start.minusSeconds(1));
+                assertThat(w.nextAttemptAt()).isAfterOrEqualTo(w.since());
+            }
             assertThat(registry.get(SinkMetrics.OPEN_CIRCUITS).gauge().value())
                     .as("the broken endpoint's circuit opened").isEqualTo(1.0);
-            assertThat(sink.parked()).isPositive();
+            assertThat(count(registry, SinkMetrics.DEFERRED, "reason", "CIRCUIT_OPEN")).isPositive();
+            assertThat(sink.inFlight()).as("waiting leads are not held in memory").isLessThanOrEqualTo(brokenLeads.size());
 
             List<ConsumerRecord<String, Outcome>> all = outcomes(r -> keys(r).containsAll(brokenLeads));
             for (ConsumerRecord<String, Outcome> r : all) {
@@ -320,8 +285,10 @@ class SinkRuntimeTest {
                 }
             }
             assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(budget);
-            long end = sent.values().stream().mapToLong(RecordMetadata::offset).max().orElseThrow() + 1;
-            await("partition 0 committed to its end", () -> committed(group, 0) == end, READ_TIMEOUT);
+            await("their waits closed on lead-waiting", () -> {
+                Map<String, WaitingLead> now = waitingNow();
+                return brokenLeads.stream().allMatch(id -> now.containsKey(id) && now.get(id) == null);
+            }, READ_TIMEOUT);
         }
     }
 
@@ -333,7 +300,8 @@ class SinkRuntimeTest {
         putDestination(b, TYPE, "slow-b-" + run, 1);
         ScriptedDestination destination = new ScriptedDestination();
         CountDownLatch gate = new CountDownLatch(1);
-        Script slowBehindGate = new Script(0, null, null, null, false, Duration.ofMillis(100), gate, l -> true, null);
+        Script slowBehindGate = new Script(0, null, null, null, false, Duration.ofMillis(100), gate, l -> true, null,
+                null);
         destination.script(a, slowBehindGate);
         destination.script(b, slowBehindGate);
         SinkConfig config = config(group()).withMaxConcurrencyPerEndpoint(3).withMaxInFlight(10);
@@ -360,7 +328,7 @@ class SinkRuntimeTest {
     }
 
     @Test
-    void aCrashLosesNoLeadAndTheDestinationHoldsEachOnce() throws Exception {
+    void aCrashLosesNoLeadAndDoesNotSendFinishedLeadsAgain() throws Exception {
         String offer = offer("crash");
         putDestination(offer, TYPE, "crash-" + run, 1);
         ScriptedDestination destination = new ScriptedDestination();
@@ -377,14 +345,22 @@ class SinkRuntimeTest {
         String group = group();
         SinkConfig config = config(group).withMaxConcurrencyPerEndpoint(64);
 
+        Map<String, RecordMetadata> sent = new HashMap<>();
         SinkRuntime first = SinkRuntime.start(config, destination.client(TYPE));
         try {
             for (String leadId : leads) {
-                sendLead(leadId, offer);
+                sent.put(leadId, sendLead(leadId, offer));
             }
             outcomes(r -> r.size() >= 20);
             await("blocked leads under way", () -> blocked.stream().allMatch(id -> destination.calls(id) == 1),
                     READ_TIMEOUT);
+            // the delivered leads sit above blocked ones in their partitions: only the commit's metadata says they are done
+            await("the delivered leads committed as finished", () -> leads.stream().filter(id -> !blocked.contains(id))
+                    .allMatch(id -> {
+                        RecordMetadata md = sent.get(id);
+                        FinishedOffsets state = committedState(group, new TopicPartition(md.topic(), md.partition()));
+                        return state != null && state.isFinished(md.offset());
+                    }), READ_TIMEOUT);
         } finally {
             first.abort(); // a crash: no graceful drain, no final commit
         }
@@ -397,7 +373,12 @@ class SinkRuntimeTest {
             assertThat(keys(outcomes)).containsExactlyInAnyOrderElementsOf(leads);
             assertThat(destination.records).containsOnlyKeys(leads);
             assertThat(new HashSet<>(destination.records.values())).as("one record per lead").hasSize(30);
-            assertThat(blocked).allSatisfy(id -> assertThat(destination.calls(id)).isEqualTo(2));
+            assertThat(blocked).as("unfinished at the crash: attempted again")
+                    .allSatisfy(id -> assertThat(destination.calls(id)).isEqualTo(2));
+            assertThat(leads.stream().filter(id -> !blocked.contains(id)))
+                    .as("finished before the crash: not sent again, though above an unfinished lead")
+                    .allSatisfy(id -> assertThat(destination.calls(id)).isEqualTo(1));
+            assertThat(outcomes).as("one outcome per lead").hasSize(30);
         }
     }
 
@@ -504,101 +485,4 @@ class SinkRuntimeTest {
         assertThat(logs.lines()).as("the log does tell what happened")
                 .anyMatch(l -> l.contains(lead("perm")) && l.contains("DYNAMICS_LOGIN_FAILED"));
     }
-
-    // ------------------------------------------------------------------------------------------------ helpers
-
-    private String offer(String name) {
-        return "pub" + run + "." + name;
-    }
-
-    private String lead(String name) {
-        return name + "-" + run;
-    }
-
-    private String group() {
-        String group = "sink-test-" + run;
-        SinkTestSupport.startAtEnd(admin, TOPIC, group);
-        return group;
-    }
-
-    private SinkConfig config(String group) {
-        return SinkTestSupport.fastConfig(KAFKA.bootstrapServers(), group);
-    }
-
-    private static long committed(String group, int partition) {
-        try {
-            OffsetAndMetadata om = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS).get(new TopicPartition(TOPIC.name(), partition));
-            return om == null ? -1 : om.offset();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void putDestination(String offerId, DestinationType type, String host, long version)
-            throws Exception {
-        LeadDestination d = SinkTestSupport.scriptedDestination(offerId, type, host, version);
-        producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId,
-                Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), d)))
-                .get(10, TimeUnit.SECONDS);
-    }
-
-    private static void deleteDestination(String offerId) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, null)).get(10, TimeUnit.SECONDS);
-    }
-
-    private static byte[] bytes(Lead lead) {
-        return TOPIC.valueSerde().serializer().serialize(TOPIC.name(), lead);
-    }
-
-    /** Writes a lead to the delivery topic as the router does: keyed by leadId, the lead's canonical JSON. */
-    private static RecordMetadata sendLead(String leadId, String offerId) throws Exception {
-        return send(leadId, bytes(SinkTestSupport.customerLead(leadId, offerId)), null);
-    }
-
-    private static RecordMetadata send(String key, byte[] value, Integer partition, Header... headers)
-            throws Exception {
-        return producer.send(new ProducerRecord<>(TOPIC.name(), partition, key, value, List.of(headers)))
-                .get(10, TimeUnit.SECONDS);
-    }
-
-    /** This run's outcomes, read until {@code done} holds for them. */
-    private List<ConsumerRecord<String, Outcome>> outcomes(Predicate<List<ConsumerRecord<String, Outcome>>> done) {
-        return ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES,
-                r -> done.test(ofRun(r)), READ_TIMEOUT, Duration.ZERO));
-    }
-
-    private List<ConsumerRecord<String, byte[]>> deadLetters(Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        return ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS_DLQ,
-                r -> done.test(ofRun(r)), READ_TIMEOUT, Duration.ofMillis(300)));
-    }
-
-    /** This run's dead letters on the topic now, for asserting there are none. */
-    private List<ConsumerRecord<String, byte[]>> deadLettersNow() {
-        return ofRun(TopicReader.readAll(KAFKA.bootstrapServers(), Topics.LEADS_DLQ));
-    }
-
-    private <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records) {
-        return records.stream().filter(r -> r.key() != null && r.key().endsWith("-" + run)).toList();
-    }
-
-    private static <V> Set<String> keys(List<ConsumerRecord<String, V>> records) {
-        return records.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
-    }
-
-    private static Map<String, Outcome> byLead(List<ConsumerRecord<String, Outcome>> records) {
-        Map<String, Outcome> out = new HashMap<>();
-        records.forEach(r -> out.put(r.key(), r.value()));
-        return out;
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        return DeadLetterHeaders.get(record.headers(), name);
-    }
-
-    private static double count(SimpleMeterRegistry registry, String name, String tag, String value) {
-        var counter = registry.find(name).tag(tag, value).counter();
-        return counter == null ? 0 : counter.count();
-    }
-
 }

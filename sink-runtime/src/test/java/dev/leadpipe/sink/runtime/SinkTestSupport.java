@@ -23,6 +23,7 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
 
 /**
  * What the sink runtime's broker tests share: the canary secret and customer address that must never leak, their
@@ -77,11 +78,17 @@ final class SinkTestSupport {
                 .withCommitInterval(Duration.ofMillis(100));
     }
 
-    /** Starts {@code group} at the current end of {@code topic}, so it sees only the leads sent after. */
-    static void startAtEnd(Admin admin, TopicSpec<?, ?> topic, String group) {
+    /**
+     * Starts {@code group} at the current end of the type's delivery topic and its retry tiers, so it sees only the
+     * leads sent after (and none that an earlier test left waiting).
+     */
+    static void startAtEnd(Admin admin, DestinationType type, String group) {
         try {
-            Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, topic.partitions()).boxed()
-                    .collect(Collectors.toMap(p -> new TopicPartition(topic.name(), p), p -> OffsetSpec.latest()));
+            List<TopicSpec<?, ?>> topics = new java.util.ArrayList<>(List.of(Topics.deliveryTopic(type)));
+            topics.addAll(Topics.retryTiers(type));
+            Map<TopicPartition, OffsetSpec> latest = topics.stream().flatMap(t -> IntStream.range(0, t.partitions())
+                            .mapToObj(p -> new TopicPartition(t.name(), p)))
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
                     admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();

@@ -1,0 +1,424 @@
+package dev.leadpipe.sink.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.leadpipe.core.destination.DestinationCatalog;
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.error.SafeErrors;
+import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.retry.RetryHeaders;
+import dev.leadpipe.core.retry.WaitingLead;
+import dev.leadpipe.core.secret.SecretKeyring;
+import dev.leadpipe.core.secret.SecretUnreadableException;
+
+/**
+ * Takes each lead the consumer read to its end: looks up the offer's current destination at every attempt (a fixed
+ * configuration applies to the next attempt and to replays), lets the endpoint's {@link EndpointLane} decide whether it
+ * is attempted now, queued, or held back, runs the {@link Attempt}, and after it asks {@link RetryPolicy}:
+ * <ul>
+ *   <li>delivered: {@code DELIVERED} ({@link OutcomeWriter});</li>
+ *   <li>transient failure, next attempt within the retry horizon: the lead waits in memory (a timer);</li>
+ *   <li>transient failure, next attempt further away; the endpoint's circuit open; or the endpoint busy: the lead is
+ *       written to a retry tier ({@link RetryTierWriter}) and its offset released;</li>
+ *   <li>permanent failure, or the budget spent: dead-lettered ({@link OutcomeWriter}).</li>
+ * </ul>
+ * A lead is finished (its offset may be committed) once what it ended with is acknowledged by Kafka. Nothing is
+ * written for a lead whose partition was revoked, and while closing a transient failure leaves the lead unfinished (it
+ * is read again) rather than being retried or dead-lettered. Runs on the consumer, scheduler and attempt threads.
+ */
+final class Dispatcher implements Attempt.Result {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** How long a lead whose offer has no destination waits once for the catalog to catch up before dead-lettering. */
+    static final Duration DESTINATION_GRACE = Duration.ofSeconds(1);
+
+    /** What the dispatcher works with. */
+    record Parts(SinkConfig config, DestinationClient client, DestinationCatalog catalog, SecretKeyring keyring,
+                 RetryPolicy policy, Clock clock, SinkMetrics metrics, ScheduledExecutorService scheduler,
+                 ExecutorService workers, OutcomeWriter outcomes, RetryTierWriter tiers, CircuitReporter circuits,
+                 OffsetTracker offsets, Runnable commitSoon) {
+    }
+
+    private final Parts parts;
+    private final SinkConfig config;
+    private final DestinationType type;
+    private final Clock clock;
+    private final SinkMetrics metrics;
+
+    private final Set<PendingLead> live = ConcurrentHashMap.newKeySet();
+    private final Set<PendingLead> parked = ConcurrentHashMap.newKeySet();
+    private final Map<String, EndpointLane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, PendingLead> byLeadId = new ConcurrentHashMap<>();
+    private final AtomicInteger attemptsUnderWay = new AtomicInteger();
+    private volatile boolean stopping;
+
+    Dispatcher(Parts parts) {
+        this.parts = parts;
+        this.config = parts.config();
+        this.type = parts.client().type();
+        this.clock = parts.clock();
+        this.metrics = parts.metrics();
+    }
+
+    // ---------------------------------------------------------------- arrival
+
+    /** A record the consumer read and this sink is to work on (consumer thread). */
+    void accept(PendingLead p) {
+        live.add(p);
+        if (p.lead == null) {
+            deadLetter(p, null, new DeliveryFailure(ErrorClass.MALFORMED_RECORD, 0, null, unreadable(p)), "unreadable");
+            return;
+        }
+        RetryRecords.restore(p);
+        PendingLead twin = byLeadId.putIfAbsent(p.leadId(), p);
+        if (twin != null && RetryHeaders.present(p.headers)) {
+            // a retry record written twice (a crash between writing it and committing): the copy under way ends it
+            LOG.debug("lead {}: a second copy of its retry record skipped", p.leadId());
+            finish(p, null, null);
+            return;
+        }
+        Instant now = clock.instant();
+        if (p.nextAttemptAt != null && p.nextAttemptAt.isAfter(now)) {
+            if (Duration.between(now, p.nextAttemptAt).compareTo(config.retryHorizon()) > 0) {
+                defer(p, p.reason, p.nextAttemptAt, null); // another hop through the tiers
+            } else {
+                park(p, p.nextAttemptAt);
+            }
+            return;
+        }
+        dispatch(p, false);
+    }
+
+    private static String unreadable(PendingLead p) {
+        return p.raw == null ? "the record on " + p.partition.topic() + " has no value"
+                : "the record on " + p.partition.topic() + " is not a readable lead";
+    }
+
+    /**
+     * Sends a lead on its way: resolves its offer's current destination and asks that endpoint's lane.
+     *
+     * @param front whether a lead that must queue for a slot goes to the front (it came back from the queue)
+     */
+    void dispatch(PendingLead p, boolean front) {
+        if (p.cancelled || stopping) {
+            return;
+        }
+        LeadDestination destination = null;
+        try {
+            String offerId = p.offerId();
+            Optional<LeadDestination> found = offerId == null ? Optional.empty() : parts.catalog().get(offerId);
+            if (found.isEmpty()) {
+                if (offerId != null && !p.destinationGraceUsed) {
+                    p.destinationGraceUsed = true;
+                    park(p, clock.instant().plus(DESTINATION_GRACE));
+                    return;
+                }
+                deadLetter(p, null, new DeliveryFailure(ErrorClass.NO_DESTINATION_CONFIGURED, 0, null,
+                        offerId == null ? "the lead names no offer" : "offer " + offerId + " has no lead destination"),
+                        "no destination");
+                return;
+            }
+            destination = found.get();
+            if (destination.type() == type) {
+                try {
+                    destination = parts.keyring().decryptSecrets(destination);
+                } catch (SecretUnreadableException e) {
+                    deadLetter(p, destination, new DeliveryFailure(ErrorClass.SECRET_UNREADABLE, 0, null,
+                            e.getMessage()), "secret unreadable");
+                    return;
+                }
+            }
+            if (destination.type() != type) {
+                ErrorClass c = destination.type() == DestinationType.BLOB
+                        ? ErrorClass.DESTINATION_UNSUPPORTED : ErrorClass.NO_DESTINATION_CONFIGURED;
+                deadLetter(p, destination, new DeliveryFailure(c, 0, null, "offer " + offerId
+                        + " now has a lead destination of type " + destination.type().wireName() + ", not "
+                        + type.wireName() + "; replay the lead to route it there"),
+                        "destination type now " + destination.type().wireName());
+                return;
+            }
+            EndpointLane lane = lane(parts.client().endpoint(destination));
+            if (p.tokenLane != null && p.tokenLane != lane) {
+                returnToken(p); // its destination moved to another endpoint
+            }
+            EndpointLane.Admission admission = lane.admit(p, front, config.retryHorizon());
+            parts.circuits().reportTransitions(lane); // an open circuit whose time is up may have become half-open
+            switch (admission) {
+                case START -> startAttempt(p, destination, lane);
+                case QUEUED -> {
+                    if (lane.waitsForCommit()) {
+                        parts.commitSoon().run();
+                    }
+                }
+                case CIRCUIT_OPEN -> hold(p, destination, lane, WaitingLead.Reason.CIRCUIT_OPEN);
+                case BUSY -> hold(p, destination, lane, WaitingLead.Reason.BUSY);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("lead {} of offer {}: dispatching failed: {}", p.leadId(), p.offerId(), SafeErrors.describe(e));
+            failed(p, destination, null, new DeliveryFailure(ErrorClass.UNKNOWN, 0, null,
+                    "the sink failed to dispatch the lead: " + e.getClass().getName()), "error");
+        }
+    }
+
+    private EndpointLane lane(String endpoint) {
+        return lanes.computeIfAbsent(endpoint, e -> new EndpointLane(e, new CircuitBreaker(
+                config.breakerFailureThreshold(), config.breakerOpenDuration(), clock),
+                config.maxConcurrencyPerEndpoint()));
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    /** Waits in memory until {@code at} (at most the retry horizon away), then is dispatched again. */
+    private void park(PendingLead p, Instant at) {
+        long delayMs = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        parked.add(p);
+        try {
+            p.parkedTask = parts.scheduler().schedule(() -> {
+                if (parked.remove(p)) {
+                    dispatch(p, false);
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            parked.remove(p); // shutting down: the lead stays unfinished and is read again
+        }
+    }
+
+    /** Holds back a lead its lane did not let through: it waits in a retry tier, or is dead-lettered once its budget is spent. */
+    private void hold(PendingLead p, LeadDestination destination, EndpointLane lane, WaitingLead.Reason reason) {
+        Instant now = clock.instant();
+        p.holds++;
+        RetryPolicy.Decision decision;
+        if (reason == WaitingLead.Reason.CIRCUIT_OPEN) {
+            if (p.budgetStart == null) {
+                p.budgetStart = now;
+            }
+            if (p.lastFailure == null) {
+                p.lastFailure = lane.breaker.lastFailure(); // what holds it back, for its waiting record
+            }
+            decision = parts.policy().hold(config.breakerOpenDuration(), p.holds, lane.breaker.nextAttemptTime(),
+                    p.budgetStart);
+        } else {
+            decision = parts.policy().hold(config.retryTiers().get(0), p.holds, null, p.budgetStart);
+        }
+        if (decision instanceof RetryPolicy.Retry retry) {
+            defer(p, reason, retry.at(), destination);
+        } else {
+            DeliveryFailure last = p.lastFailure != null ? p.lastFailure : new DeliveryFailure(ErrorClass.UNKNOWN, 0,
+                    null, "the endpoint's circuit breaker stayed open");
+            deadLetter(p, destination, last, "time exhausted while held back");
+        }
+    }
+
+    private void defer(PendingLead p, WaitingLead.Reason reason, Instant at, LeadDestination destination) {
+        WaitingLead.Reason why = reason == null ? WaitingLead.Reason.RETRY : reason;
+        parts.tiers().defer(p, why, at, destination, () -> {
+            metrics.deferred(why);
+            finish(p, null, null);
+        });
+    }
+
+    // ---------------------------------------------------------------- attempts
+
+    private void startAttempt(PendingLead p, LeadDestination destination, EndpointLane lane) {
+        p.attempts++;
+        if (p.firstAttemptAt == null) {
+            p.firstAttemptAt = clock.instant();
+        }
+        attemptsUnderWay.incrementAndGet();
+        try {
+            parts.workers().execute(new Attempt(p, destination, lane, parts.client(), parts.scheduler(),
+                    config.attemptTimeout(), this));
+        } catch (RejectedExecutionException e) {
+            attemptsUnderWay.decrementAndGet();
+            lane.releaseUnused(); // shutting down: the lead stays unfinished and is read again
+        }
+    }
+
+    @Override
+    public void succeeded(PendingLead p, EndpointLane lane, String recordId) {
+        if (lane.breaker.onSuccess()) {
+            LOG.info("circuit of the {} endpoint of offer {} closed again", type.wireName(), p.offerId());
+        }
+        parts.circuits().reportTransitions(lane);
+        metrics.attempt("success");
+        if (p.cancelled) {
+            return; // revoked: the new owner delivers it again, idempotently, and writes the outcome
+        }
+        Duration latency = parts.outcomes().latency(p);
+        LOG.debug("lead {} of offer {} delivered after {} attempt(s)", p.leadId(), p.offerId(), p.attempts);
+        parts.outcomes().delivered(p, recordId, () -> {
+            metrics.latency(latency.isNegative() ? Duration.ZERO : latency);
+            finish(p, OutcomeType.DELIVERED, null);
+        });
+    }
+
+    /** A failed attempt (or dispatch, when {@code lane} is null): tells the breaker, then retries or dead-letters. */
+    @Override
+    public void failed(PendingLead p, LeadDestination destination, EndpointLane lane, DeliveryFailure failure,
+                       String result) {
+        if (lane != null) {
+            metrics.attempt(result);
+            if (failure.isTransient()) {
+                if (lane.breaker.onTransientFailure(failure)) {
+                    LOG.warn("circuit of the {} endpoint of offer {} opened for {}: {} consecutive transient "
+                            + "failures, the last {}{}", type.wireName(), p.offerId(), config.breakerOpenDuration(),
+                            config.breakerFailureThreshold(), failure.errorClass(), statusText(failure));
+                }
+            } else if (lane.breaker.onPermanentFailure()) {
+                LOG.info("circuit of the {} endpoint of offer {} closed again (it answered)", type.wireName(),
+                        p.offerId());
+            }
+            parts.circuits().reportTransitions(lane);
+        }
+        p.recordFailure(failure, clock.instant());
+        if (p.cancelled || (stopping && failure.isTransient())) {
+            return; // revoked, or closing: the lead stays unfinished and is read again
+        }
+        RetryPolicy.Decision decision = parts.policy().decide(failure, p.attempts, p.budgetStart);
+        if (decision instanceof RetryPolicy.Retry retry) {
+            LOG.info("lead {} of offer {}: attempt {} failed with {}{}; next attempt at {}", p.leadId(), p.offerId(),
+                    p.attempts, failure.errorClass(), statusText(failure), retry.at());
+            if (lane != null) {
+                metrics.retry(failure.errorClass());
+            }
+            if (Duration.between(clock.instant(), retry.at()).compareTo(config.retryHorizon()) > 0) {
+                defer(p, WaitingLead.Reason.RETRY, retry.at(), destination);
+            } else {
+                park(p, retry.at());
+            }
+        } else {
+            RetryPolicy.GiveUp giveUp = (RetryPolicy.GiveUp) decision;
+            deadLetter(p, destination, failure, giveUp.reason().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + statusText(failure));
+        }
+    }
+
+    @Override
+    public void returned(EndpointLane lane, long nanos) {
+        attemptsUnderWay.decrementAndGet();
+        redispatch(lane.release(nanos));
+    }
+
+    private static String statusText(DeliveryFailure f) {
+        return f.httpStatus() > 0 ? " (HTTP " + f.httpStatus() + ")" : "";
+    }
+
+    // ---------------------------------------------------------------- ends
+
+    private void deadLetter(PendingLead p, LeadDestination destination, DeliveryFailure failure, String why) {
+        parts.outcomes().deadLettered(p, destination, failure, why,
+                () -> finish(p, OutcomeType.DEAD_LETTERED, failure.errorClass()));
+    }
+
+    /** What the lead ended with is durable: its offset may be committed, and its token is given back once it is. */
+    private void finish(PendingLead p, OutcomeType outcome, ErrorClass errorClass) {
+        if (outcome != null) {
+            metrics.outcome(outcome, errorClass);
+        }
+        live.remove(p);
+        byLeadId.remove(p.leadId(), p);
+        EndpointLane tokenLane = p.tokenLane;
+        parts.offsets().complete(p.partition, p.epoch, p.offset,
+                tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
+        if (tokenLane != null && tokenLane.waitsForCommit()) {
+            parts.commitSoon().run();
+        }
+    }
+
+    private void returnToken(PendingLead p) {
+        EndpointLane lane = p.tokenLane;
+        p.tokenLane = null;
+        if (lane != null) {
+            redispatch(lane.tokenReturned());
+        }
+    }
+
+    private void redispatch(List<PendingLead> leads) {
+        for (PendingLead next : leads) {
+            if (!next.cancelled) {
+                dispatch(next, true);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- partitions and lifecycle
+
+    /** Partitions are being revoked or were lost: nothing more starts or is written for their leads. */
+    void cancel(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        for (PendingLead p : live) {
+            if (gone.contains(p.partition)) {
+                p.cancelled = true;
+            }
+        }
+    }
+
+    /** Forgets the leads of partitions that are gone (after {@link #cancel}): their next owner reads them again. */
+    void drop(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        for (PendingLead p : live) {
+            if (gone.contains(p.partition)) {
+                p.cancelled = true;
+                live.remove(p);
+                byLeadId.remove(p.leadId(), p);
+                if (parked.remove(p)) {
+                    ScheduledFuture<?> task = p.parkedTask;
+                    if (task != null) {
+                        task.cancel(false);
+                    }
+                }
+                returnToken(p);
+            }
+        }
+        lanes.values().forEach(EndpointLane::purgeCancelled);
+    }
+
+    /** Closing: no attempt starts from now on; transient failures leave their leads unfinished. */
+    void stop() {
+        stopping = true;
+    }
+
+    /** Leads held in memory and not finished. */
+    int inFlight() {
+        return live.size();
+    }
+
+    /** Leads waiting in memory for a retry, a destination or a short wait. */
+    int parked() {
+        return parked.size();
+    }
+
+    /** Leads queued in memory for a slot of their endpoint. */
+    int queued() {
+        return lanes.values().stream().mapToInt(EndpointLane::queued).sum();
+    }
+
+    int attemptsUnderWay() {
+        return attemptsUnderWay.get();
+    }
+
+    /** Endpoints whose circuit is not closed. */
+    long openCircuits() {
+        return lanes.values().stream().filter(l -> l.breaker.state() != CircuitBreaker.State.CLOSED).count();
+    }
+}

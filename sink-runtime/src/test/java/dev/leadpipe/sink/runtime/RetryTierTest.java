@@ -1,0 +1,200 @@
+package dev.leadpipe.sink.runtime;
+
+import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.retry.RetryHeaders;
+import dev.leadpipe.core.retry.WaitingLead;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
+
+/**
+ * Leads that must wait longer than the in-memory horizon wait in Kafka: in the retry tiers of the delivery topic, with
+ * their attempt history in headers, their offsets released, visible on {@code lead-waiting}; and an endpoint that is
+ * merely slow gets no more than its share while the others' leads go on. Tier delays are shortened (0.5 s to 4 s).
+ */
+class RetryTierTest extends SinkBrokerTest {
+    static final List<Duration> SHORT_TIERS = List.of(Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(4));
+
+    /** Waits over 300 ms go to the tiers; backoff 1.5 s then 3 s, no jitter. */
+    private SinkConfig tiered(String group) {
+        return config(group).withRetryTiers(Duration.ofMillis(300), SHORT_TIERS)
+                .withBackoff(Duration.ofMillis(1_500), Duration.ofSeconds(3), 0)
+                .withRetryBudget(5, Duration.ofSeconds(60))
+                .withCircuitBreaker(100, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aLeadWhoseNextAttemptIsBeyondTheHorizonWaitsInARetryTierAndComesBackWithItsHistory() throws Exception {
+        String flaky = offer("flaky");
+        String refused = offer("refused");
+        putDestination(flaky, TYPE, "flaky-" + run, 1);
+        putDestination(refused, TYPE, "refused-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(flaky, Script.transientTimes(2, ErrorClass.TABLE_UNAVAILABLE));
+        destination.script(refused, Script.transientThenPermanent(1, ErrorClass.TABLE_UNAVAILABLE,
+                ErrorClass.AAD_INVALID_CLIENT_SECRET));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String group = group();
+        try (SinkRuntime sink = SinkRuntime.start(tiered(group), destination.client(TYPE), registry)) {
+            RecordMetadata flakySent = sendLead(lead("flaky"), flaky);
+            RecordMetadata refusedSent = sendLead(lead("refused"), refused);
+
+            await("the flaky lead's offset released before its second attempt: it waits in Kafka, not in memory", () ->
+                    committed(group, flakySent.partition()) > flakySent.offset() && destination.calls(lead("flaky")) == 1,
+                    READ_TIMEOUT);
+            WaitingLead waiting = waitingHistory(lead("flaky")).get(0);
+            assertThat(waiting.reason()).isEqualTo(WaitingLead.Reason.RETRY);
+            assertThat(waiting.attempts()).isEqualTo(1);
+            assertThat(waiting.errorClass()).isEqualTo(ErrorClass.TABLE_UNAVAILABLE);
+            assertThat(waiting.httpStatus()).isEqualTo(503);
+            assertThat(Duration.between(waiting.since(), waiting.nextAttemptAt()))
+                    .isBetween(Duration.ofMillis(1_400), Duration.ofMillis(1_600));
+
+            Map<String, Outcome> outcomes = byLead(outcomes(r -> r.size() >= 2));
+            assertThat(committed(group, refusedSent.partition())).isGreaterThan(refusedSent.offset());
+            Outcome delivered = outcomes.get(lead("flaky"));
+            assertThat(delivered.outcome()).isEqualTo(OutcomeType.DELIVERED);
+            assertThat(delivered.attempts()).as("the history came back from the tier").isEqualTo(3);
+            List<Instant> calls = destination.callTimes.get(lead("flaky"));
+            assertThat(calls).hasSize(3);
+            assertThat(Duration.between(calls.get(0), calls.get(1))).as("not before its due time")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1_450));
+            assertThat(Duration.between(calls.get(1), calls.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(2_950));
+
+            List<ConsumerRecord<String, byte[]>> tierRecords = tierRecordsOf(lead("flaky"));
+            assertThat(tierRecords).as("one tier record per wait (a 3 s wait hops 2 s then 1 s)").hasSizeGreaterThanOrEqualTo(2);
+            for (ConsumerRecord<String, byte[]> r : tierRecords) {
+                assertThat(RetryHeaders.get(r.headers(), RetryHeaders.SOURCE_TOPIC)).isEqualTo(TOPIC.name());
+                assertThat(RetryHeaders.get(r.headers(), RetryHeaders.SOURCE_OFFSET))
+                        .isEqualTo(String.valueOf(flakySent.offset()));
+                assertThat(RetryHeaders.get(r.headers(), RetryHeaders.ERROR_DETAIL))
+                        .as("redacted").doesNotContain(SinkTestSupport.CANARY, SinkTestSupport.EMAIL);
+            }
+            assertThat(count(registry, SinkMetrics.DEFERRED, "reason", "RETRY")).isGreaterThanOrEqualTo(3);
+
+            Outcome dead = outcomes.get(lead("refused"));
+            assertThat(dead.outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
+            assertThat(dead.errorClass()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET);
+            assertThat(dead.attempts()).isEqualTo(2);
+            ConsumerRecord<String, byte[]> dlq = deadLetters(r -> r.size() >= 1).get(0);
+            assertThat(header(dlq, DeadLetterHeaders.SOURCE_TOPIC)).as("where it was first read").isEqualTo(TOPIC.name());
+            assertThat(header(dlq, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo(String.valueOf(refusedSent.partition()));
+            assertThat(header(dlq, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo(String.valueOf(refusedSent.offset()));
+            assertThat(header(dlq, DeadLetterHeaders.ATTEMPTS)).isEqualTo("2");
+            assertThat(dlq.headers().toArray()).as("no retry state on a dead letter")
+                    .noneMatch(h -> h.key().startsWith(RetryHeaders.PREFIX));
+
+            await("both waits closed on lead-waiting", () -> {
+                Map<String, WaitingLead> now = waitingNow();
+                return now.containsKey(lead("flaky")) && now.get(lead("flaky")) == null
+                        && now.containsKey(lead("refused")) && now.get(lead("refused")) == null;
+            }, READ_TIMEOUT);
+        }
+        assertThat(deadLettersNow()).hasSize(1);
+    }
+
+    @Test
+    void aSlowEndpointGetsItsShareAndTheRestOfItsLeadsWaitInKafkaWhileOthersGoOn() throws Exception {
+        String slow = offer("slow");
+        String fast = offer("fast");
+        putDestination(slow, TYPE, "slow-" + run, 1);
+        putDestination(fast, TYPE, "fast-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(slow, Script.slow(Duration.ofSeconds(2)));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SinkConfig config = tiered(group()).withMaxConcurrencyPerEndpoint(2).withMaxInFlight(100);
+        int logged = logs.lines().size();
+        AtomicInteger maxQueued = new AtomicInteger();
+        try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE), registry)) {
+            List<String> slowLeads = new ArrayList<>();
+            List<String> fastLeads = new ArrayList<>();
+            try (Sampler queued = new Sampler(() -> maxQueued.accumulateAndGet(
+                    (int) registry.get(SinkMetrics.QUEUED).gauge().value(), Math::max))) {
+                for (int i = 0; i < 60; i++) {
+                    slowLeads.add(lead("s" + i));
+                    sendLead(lead("s" + i), slow);
+                }
+                await("the slow endpoint's excess set aside, and some of it back and set aside again", () ->
+                        count(registry, SinkMetrics.DEFERRED, "reason", "BUSY") >= 80
+                                && slowLeads.stream().mapToInt(destination::calls).sum() >= 4, READ_TIMEOUT);
+            }
+            assertThat(maxQueued.get()).as("its share in memory: one round queued behind its 2 calls, no more")
+                    .isLessThanOrEqualTo(2);
+            for (int i = 0; i < 20; i++) {
+                fastLeads.add(lead("f" + i));
+                sendLead(lead("f" + i), fast);
+            }
+            List<ConsumerRecord<String, Outcome>> early = outcomes(r -> keys(r).containsAll(fastLeads));
+            long slowDone = early.stream().filter(r -> slowLeads.contains(r.key())).count();
+            assertThat(slowDone).as("the fast offer's leads did not wait behind the slow ones").isLessThan(20);
+            assertThat(destination.maxConcurrent("slow-" + run)).isEqualTo(2);
+
+            Map<String, WaitingLead> waiting = waitingNow();
+            List<WaitingLead> slowWaiting = slowLeads.stream().map(waiting::get).filter(w -> w != null).toList();
+            assertThat(slowWaiting).isNotEmpty().allSatisfy(w -> {
+                assertThat(w.reason()).isEqualTo(WaitingLead.Reason.BUSY);
+                assertThat(w.errorClass()).as("nothing failed").isNull();
+                assertThat(w.attempts()).isZero();
+            });
+            assertThat(deadLettersNow()).as("waiting for capacity never dead-letters").isEmpty();
+            assertThat(logs.lines().subList(logged, logs.lines().size()))
+                    .as("the slow endpoint never made the sink stop reading").noneMatch(l -> l.contains("pausing consumption"));
+        }
+    }
+
+    /** Runs a probe every 10 ms on a thread of its own until closed. */
+    private static final class Sampler implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean done;
+
+        Sampler(Runnable probe) {
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                while (!done) {
+                    probe.run();
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            done = true;
+            thread.join();
+        }
+    }
+
+    /** This run's records of every retry tier of the delivery topic. */
+    private List<ConsumerRecord<String, byte[]>> tierRecordsOf(String leadId) {
+        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+        for (TopicSpec<String, byte[]> tier : Topics.retryTiers(TYPE)) {
+            all.addAll(TopicReader.readAll(KAFKA.bootstrapServers(), tier));
+        }
+        return all.stream().filter(r -> leadId.equals(r.key())).collect(Collectors.toList());
+    }
+}
