@@ -45,7 +45,9 @@ import dev.leadpipe.sink.runtime.HttpSupport;
  *
  * <p>Destination settings: {@value #URL} (required; https, plain http only for a loopback host; a secret: a Power
  * Automate URL carries its signature in the query, so the URL, its path and its query appear in no detail, log line
- * or exception message, and {@link #endpoint} is {@code scheme://host[:port]} only) and {@value #SIGNING_SECRET}
+ * or exception message, and {@link #endpoint} is {@code scheme://host[:port]#path-<hash of the path>}, so each flow on a
+ * shared host gets its own concurrency cap and circuit breaker without its path being kept in the clear) and
+ * {@value #SIGNING_SECRET}
  * (optional; a secret). Redirects are never followed. Every request gives up after the timeout (default 30 s).
  * Answers and exceptions are classified by {@link HttpsErrorClassifier}. Thread-safe.
  */
@@ -148,8 +150,12 @@ public final class HttpsDestinationClient implements DestinationClient {
             if (uri.getScheme() == null || uri.getHost() == null) {
                 return "invalid-url";
             }
+            // per URL without its query: unrelated flows on one host (prod-NN.<region>.logic.azure.com) are
+            // different endpoints; the query carries the flow's signature, the path is hashed
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                    + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+                    + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+                    + "#path-" + HttpSupport.sha256Hex(path).substring(0, 16);
         } catch (URISyntaxException e) {
             return "invalid-url";
         }

@@ -89,14 +89,21 @@ class HttpsDestinationClientTest {
     }
 
     @Test
-    void theEndpointIsSchemeHostAndPortOnly() {
+    void theEndpointIsTheUrlWithoutItsQueryAndWithItsPathHashed() {
         HttpsDestinationClient client = new HttpsDestinationClient();
         try {
             assertThat(client.type()).isEqualTo(DestinationType.HTTPS);
-            assertThat(client.endpoint(dest(FLOW_URL, null)))
-                    .isEqualTo("https://prod-12.westeurope.logic.azure.com:443");
+            String flow = client.endpoint(dest(FLOW_URL, null));
+            assertThat(flow).startsWith("https://prod-12.westeurope.logic.azure.com:443#path-")
+                    .doesNotContain("/workflows/", "SiGvAlUe", "api-version");
+            assertThat(client.endpoint(dest(FLOW_URL.replace("SiGvAlUe", "AnOtHeRsIg"), null)))
+                    .as("the same flow with another signature: the same endpoint").isEqualTo(flow);
+            assertThat(client.endpoint(dest(FLOW_URL.replace("/workflows/0123abcd", "/workflows/4567ef01"), null)))
+                    .as("another flow on the same host: another endpoint (its own cap and circuit)")
+                    .isNotEqualTo(flow).startsWith("https://prod-12.westeurope.logic.azure.com:443#path-");
             assertThat(client.endpoint(dest("https://Hooks.Contoso.example/in?k=v", null)))
-                    .isEqualTo("https://hooks.contoso.example");
+                    .isEqualTo(client.endpoint(dest("https://hooks.contoso.example/in", null)))
+                    .startsWith("https://hooks.contoso.example#path-");
             assertThat(client.endpoint(dest("not a url ^", null))).isEqualTo("invalid-url");
         } finally {
             client.close();

@@ -52,9 +52,12 @@ final class ScriptedDestination {
             return new Script(n, call -> transientClass, null, permanent, false, null, null, null, null, null);
         }
 
-        /** Refuses a lead's first call permanently and accepts every later one (a fix made in between). */
-        static Script permanentOnFirstCall(ErrorClass c) {
-            return new Script(0, null, null, c, false, null, null, null, null, call -> call == 1);
+        /**
+         * Refuses a lead's first call permanently, answering after {@code slowness}, and accepts every later call at
+         * once (a fix made in between).
+         */
+        static Script refusedSlowlyOnFirstCall(ErrorClass c, Duration slowness) {
+            return new Script(0, null, null, c, false, slowness, null, null, null, call -> call == 1);
         }
 
         static Script alwaysTransient(ErrorClass c) {
@@ -134,8 +137,10 @@ final class ScriptedDestination {
             String careless = " (client secret " + destination.settings().get("clientSecret") + ", customer "
                     + lead.userDetails().email() + ")";
             try {
-                if (s.latency() != null) {
-                    Thread.sleep(s.latency().toMillis()); // the destination's own response time
+                boolean permanentCall = s.permanentOnCall() != null && s.permanentOnCall().test(call);
+                if (s.latency() != null && (s.permanentOnCall() == null || permanentCall)) {
+                    // the destination's own response time (with permanentOnCall: only its refusals are slow)
+                    Thread.sleep(s.latency().toMillis());
                 }
                 if (s.block() != null && s.blockIf().test(lead)) {
                     s.block().await();
