@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * What the status service keeps per offer (the value of {@link StatusTopology#OFFERS_STORE}, as JSON): ids, times,
@@ -38,8 +39,27 @@ public final class OfferState {
         public Instant lastAt;
     }
 
+    /**
+     * The offer's leads waiting in Kafka for their next attempt ({@code lead-waiting}), kept by {@link OfferWaits}:
+     * the count and the oldest are exact (they follow the offer's entries in
+     * {@link StatusTopology#OFFER_WAITING_STORE}); reason, class, HTTP status and next attempt are those of the latest
+     * wait record written for the offer (by its {@code at}), whether that lead still waits or not. Null when none
+     * waits.
+     */
+    public static final class Waits {
+        public long count;
+        public Instant oldestSince;
+        public String oldestLeadId;
+        public WaitingLead.Reason reason;
+        public ErrorClass errorClass;
+        public int httpStatus;
+        public Instant nextAttemptAt;
+        /** When the latest wait record was written. */
+        public Instant updatedAt;
+    }
+
     public String offerId;
-    /** The destination type last seen on an outcome or circuit report (wire name). */
+    /** The destination type last seen on an outcome, circuit report or wait record (wire name). */
     public String destinationType;
     public String lastReceivedLeadId;
     public Instant lastReceivedAt;
@@ -58,6 +78,7 @@ public final class OfferState {
     /** Open dead letters by class; a class leaves the map when its count reaches 0. */
     public Map<ErrorClass, Open> open = new TreeMap<>();
     public CircuitReport circuit;
+    public Waits waits;
 
     public OfferState() {
     }
@@ -143,7 +164,12 @@ public final class OfferState {
                     destinationType = e.circuit().destinationType();
                 }
             }
-            default -> { }
+            case WAITING -> {
+                if (e.destinationType() != null) {
+                    destinationType = e.destinationType();
+                }
+            }
+            default -> { } // WAIT_ENDED: OfferWaits keeps the count and the oldest
         }
         prune(nowMs);
         return this;
@@ -189,7 +215,7 @@ public final class OfferState {
         update.accept(hours.computeIfAbsent(hour, h -> new Counts()));
     }
 
-    private static boolean notBefore(Instant at, Instant current) {
+    static boolean notBefore(Instant at, Instant current) {
         return current == null || at == null || !at.isBefore(current);
     }
 

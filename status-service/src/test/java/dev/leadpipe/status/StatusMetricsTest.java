@@ -22,7 +22,7 @@ class StatusMetricsTest {
 
     private static OfferStatus failing(String offerId, long openDeadLetters, Instant waitingSince) {
         return new OfferStatus(offerId, "dynamics", Verdict.FAILING, "explained", null, null, null, openDeadLetters,
-                List.of(), null, waitingSince, null);
+                List.of(), null, waitingSince, null, null);
     }
 
     /** Offers {@code round .. round+4} of seven, so every refresh drops some series, keeps some and adds some. */
@@ -31,7 +31,7 @@ class StatusMetricsTest {
         for (int k = 0; k < 5; k++) {
             offers.add(failing("offer-" + (round + k) % 7, round % 3 + 1L, round % 2 == 0 ? Instant.ofEpochSecond(round) : null));
         }
-        return new Overview(Instant.now(), offers, List.of(), List.of());
+        return new Overview(Instant.now(), offers, List.of(), List.of(), 0);
     }
 
     @Test
@@ -68,9 +68,9 @@ class StatusMetricsTest {
         Ops ops = Ops.forService("status");
         StatusMetrics metrics = new StatusMetrics(ops, 500);
         metrics.update(new Overview(Instant.now(), List.of(failing("a", 2, Instant.ofEpochSecond(1_700_000_000)),
-                failing("b", 1, null)), List.of(), List.of()), Map.of(), Map.of("leadpipe-router", 4L));
+                failing("b", 1, null)), List.of(), List.of(), 0), Map.of(), Map.of("leadpipe-router", 4L));
         metrics.update(new Overview(Instant.now(), List.of(failing("b", 3, null), failing("c", 1, null)),
-                List.of(), List.of()), Map.of(), Map.of("leadpipe-router", 0L));
+                List.of(), List.of(), 0), Map.of(), Map.of("leadpipe-router", 0L));
 
         Scrape s = Scrape.parse(ops.scrape());
         assertThat(s.labelValues("leadpipe_offer_open_dead_letters", "offer_id")).containsExactlyInAnyOrder("b", "c");
