@@ -78,4 +78,40 @@ class StatusMetricsTest {
         assertThat(s.has("leadpipe_offer_waiting_since_timestamp_seconds")).isFalse();
         assertThat(s.value("leadpipe_consumer_lag", "group=leadpipe-router")).isEqualTo(0.0);
     }
+
+    @Test
+    void waitingLeadsHaveTheirOfferSeriesAndATotalByType() {
+        Ops ops = Ops.forService("status");
+        StatusMetrics metrics = new StatusMetrics(ops, 500);
+        Scrape before = Scrape.parse(ops.scrape());
+        for (String type : List.of("dynamics", "salesforce", "table", "https")) {
+            assertThat(before.value("leadpipe_waiting_leads", "type=" + type)).as(type).isEqualTo(0.0);
+        }
+
+        Instant oldest = Instant.ofEpochSecond(1_700_000_000);
+        StatusViews.Waiting waiting = new StatusViews.Waiting(5000, oldest, 8040, "l-1", "CIRCUIT_OPEN", "TABLE_UNAVAILABLE",
+                503, "fix it", oldest.plusSeconds(9000), oldest.plusSeconds(8000));
+        OfferStatus table = new OfferStatus("contoso.table-offer", "table", Verdict.FAILING, "explained", null, null, null,
+                0, List.of(), null, null, null, waiting);
+        OfferStatus healthy = new OfferStatus("fabrikam.ok", "table", Verdict.HEALTHY, "fine", null, null, null, 0,
+                List.of(), null, null, null, null);
+        metrics.update(new Overview(Instant.now(), List.of(table, healthy), List.of(
+                new StatusViews.DestinationTotals("table", 2, 1, 0, 0, 5000)), List.of(), 5000), Map.of(), Map.of());
+
+        Scrape s = Scrape.parse(ops.scrape());
+        assertThat(s.value("leadpipe_offer_waiting_leads", "offer_id=contoso.table-offer", "type=table")).isEqualTo(5000.0);
+        assertThat(s.value("leadpipe_offer_oldest_waiting_since_timestamp_seconds", "offer_id=contoso.table-offer",
+                "type=table")).isEqualTo(1_700_000_000.0);
+        assertThat(s.value("leadpipe_waiting_leads", "type=table")).isEqualTo(5000.0);
+        assertThat(s.value("leadpipe_waiting_leads", "type=https")).isEqualTo(0.0);
+        assertThat(s.text()).doesNotContain("fabrikam.ok");
+
+        // the leads are delivered: the offer's series go, the total falls to 0 and stays exported
+        metrics.update(new Overview(Instant.now(), List.of(healthy), List.of(
+                new StatusViews.DestinationTotals("table", 2, 0, 5000, 0, 0)), List.of(), 0), Map.of(), Map.of());
+        Scrape after = Scrape.parse(ops.scrape());
+        assertThat(after.has("leadpipe_offer_waiting_leads")).isFalse();
+        assertThat(after.has("leadpipe_offer_oldest_waiting_since_timestamp_seconds")).isFalse();
+        assertThat(after.value("leadpipe_waiting_leads", "type=table")).isEqualTo(0.0);
+    }
 }
