@@ -40,11 +40,10 @@ public final class OfferState {
     }
 
     /**
-     * The offer's leads waiting in Kafka for their next attempt ({@code lead-waiting}), kept by {@link OfferWaits}:
-     * the count and the oldest are exact (they follow the offer's entries in
-     * {@link StatusTopology#OFFER_WAITING_STORE}); reason, class, HTTP status and next attempt are those of the latest
-     * wait record written for the offer (by its {@code at}), whether that lead still waits or not. Null when none
-     * waits.
+     * The offer's leads waiting in Kafka for their next attempt ({@code lead-waiting}), kept by {@link OfferWaits} from
+     * the offer's entries in {@link StatusTopology#OFFER_WAITING_STORE}: how many, the oldest (earliest {@code since}),
+     * and the reason, class, HTTP status and next attempt of the latest record (by its {@code at}) of a lead that still
+     * waits. Null when none waits.
      */
     public static final class Waits {
         public long count;
@@ -54,7 +53,7 @@ public final class OfferState {
         public ErrorClass errorClass;
         public int httpStatus;
         public Instant nextAttemptAt;
-        /** When the latest wait record was written. */
+        /** When the latest record of a lead that still waits was written. */
         public Instant updatedAt;
     }
 

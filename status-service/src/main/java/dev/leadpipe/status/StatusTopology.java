@@ -64,7 +64,10 @@ public final class StatusTopology {
     public static final String DLQ_BACKLOG_STORE = "status-dlq-backlog";
     /** leadId to {@link TrackWaiting.Tracked}: the leads waiting now (and those whose wait an outcome just ended). */
     public static final String WAITING_LEADS_STORE = "status-waiting-leads";
-    /** {@code offerId NUL since NUL leadId} to the lead's latest {@link WaitingLead}: see {@link OfferWaits}. */
+    /**
+     * Each offer's waiting leads, twice: by {@code offerId NUL s<since> NUL leadId} and by {@code offerId NUL u<at> NUL
+     * leadId}, to the lead's latest {@link WaitingLead}: see {@link OfferWaits}.
+     */
     public static final String OFFER_WAITING_STORE = "status-offer-waiting";
 
     public static final String LEADS_SOURCE = "leads-source";

@@ -65,8 +65,8 @@ public final class StatusViews {
 
     /**
      * The offer's leads waiting in Kafka for their next attempt; only present when at least one waits. Count and
-     * oldest are exact; reason, class, HTTP status and next attempt are those of the latest wait record written for
-     * the offer.
+     * oldest are exact; reason, class, HTTP status and next attempt are those of the most recently written record of a
+     * lead that still waits.
      *
      * @param count            leads waiting now
      * @param oldestSince      when the oldest of them started waiting (its first failure, or first hold)

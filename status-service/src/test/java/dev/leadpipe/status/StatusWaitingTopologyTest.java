@@ -111,6 +111,9 @@ class StatusWaitingTopologyTest {
         assertThat(waits(OFFER).count).isEqualTo(2);
         assertThat(waits(OFFER).oldestSince).isEqualTo(T0.plusSeconds(10));
         assertThat(waits(OFFER).oldestLeadId).isEqualTo("l-2");
+        // ... and the latest news is now that of a lead still waiting: l-3's record, the newest of those left
+        assertThat(waits(OFFER).reason).isEqualTo(Reason.RETRY);
+        assertThat(waits(OFFER).updatedAt).isEqualTo(T0.plusSeconds(20));
 
         // l-2's outcome arrives before its tombstone: it stops waiting at once; the tombstone later changes nothing
         outcomes.pipeInput("l-2", Outcome.delivered("l-2", OFFER, "table", "rec-2", 4, 100, false, 0, T0.plusSeconds(50)),
