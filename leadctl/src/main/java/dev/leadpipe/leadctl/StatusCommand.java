@@ -97,8 +97,10 @@ final class StatusCommand extends LeadctlCommand {
         }
         TextTable.print(out(), rows);
         out().println();
+        long waiting = all.path("waitingLeads").asLong();
         out().println(offers.size() + (offers.size() == 1 ? " offer, " : " offers, ") + failing + " failing"
-                + (failing > 0 ? "; details and fixes: leadctl status --offer OFFER_ID" : ""));
+                + (waiting > 0 ? ", " + Ages.count(waiting) + (waiting == 1 ? " lead" : " leads") + " waiting for a retry" : "")
+                + (failing > 0 || waiting > 0 ? "; details and fixes: leadctl status --offer OFFER_ID" : ""));
     }
 
     private void printOffer(JsonNode o) {

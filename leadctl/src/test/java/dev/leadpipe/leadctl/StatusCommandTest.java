@@ -176,7 +176,7 @@ class StatusCommandTest {
         assertThat(lines.get(1)).startsWith(FAILING).contains("dynamics", "FAILING", "never").endsWith(" 0");
         assertThat(lines.get(2)).startsWith(WAITING).contains("table", "FAILING").containsPattern("2 \\(oldest 2h 1\\dm\\)$");
         assertThat(lines.get(3)).startsWith(HEALTHY).contains("table", "HEALTHY", lastHealthyDelivery).endsWith(" 0");
-        assertThat(run.out()).contains("3 offers, 2 failing; details and fixes: leadctl status --offer OFFER_ID");
+        assertThat(run.out()).contains("3 offers, 2 failing, 2 leads waiting for a retry; details and fixes: leadctl status --offer OFFER_ID");
         assertNoCustomerData(run);
     }
 
