@@ -55,8 +55,8 @@ public final class StatusPage {
                 OpenDeadLetters worst = s.worstClass();
                 Waiting w = s.waiting();
                 String cls = worst != null ? worst.errorClass()
-                        : s.circuit() != null && s.circuit().errorClass() != null ? s.circuit().errorClass()
-                        : s.circuitOpen() ? "circuit " + s.circuit().state()
+                        : s.circuitOpen() ? (s.circuit().errorClass() != null ? s.circuit().errorClass()
+                        : "circuit " + s.circuit().state())
                         : w != null ? w.why() : "-";
                 String fix = worst != null ? worst.remediation() : s.explanation();
                 h.append("<tr class=\"failing-offer\" data-offer-id=\"").append(esc(s.offerId())).append("\">")

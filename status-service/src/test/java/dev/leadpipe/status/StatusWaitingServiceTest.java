@@ -114,6 +114,10 @@ class StatusWaitingServiceTest {
             assertThat(row.find()).as(page).isTrue();
             assertThat(row.group(1)).contains(">2<", "CIRCUIT_OPEN", "TABLE_UNAVAILABLE (HTTP 503)",
                     StatusPage.esc(ErrorClass.TABLE_UNAVAILABLE.remediation())).containsPattern("2 h 1\\d min");
+            Matcher failingRow = Pattern.compile("<tr class=\"failing-offer\" data-offer-id=\"" + Pattern.quote(down)
+                    + "\">(.*?)</tr>").matcher(page);
+            assertThat(failingRow.find()).as(page).isTrue();
+            assertThat(failingRow.group(1)).containsPattern("<td>2 \\(oldest 2 h 1\\d min\\)</td>");
             assertThat(page).contains("data-offer-id=\"" + retrying + "\"")
                     .doesNotContain("class=\"waiting-offer\" data-offer-id=\"" + recovered + "\"");
 
