@@ -11,7 +11,8 @@ import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 
 /**
- * Which dead-letter records a command selects, by their {@code leadpipe.dlq.*} headers: any of the error classes,
+ * Which dead-letter records (or, for {@code waiting list}, waiting leads) a command selects, by their
+ * {@code leadpipe.dlq.*} headers (a waiting lead's fields): any of the error classes,
  * any of the offer ids, any of the destination types (an empty set means any), and a failure time (the last failure
  * time header, else the record timestamp) at or after {@code since} and before {@code until}. Relative bounds are
  * resolved once, at {@code now}. {@link #normalized()} is a canonical text of the selection that does not depend on
@@ -42,19 +43,28 @@ record DlqFilter(SortedSet<String> classes, SortedSet<String> offers, SortedSet<
     }
 
     boolean matches(DeadLetter dl) {
-        if (!classes.isEmpty() && (dl.errorClass() == null || !classes.contains(dl.errorClass().trim()))) {
+        return matches(dl.errorClass(), dl.offerId(), dl.destinationType(), dl.failureTime());
+    }
+
+    /**
+     * Whether a lead with this error class code, offer, destination type and time (a dead letter's failure time, a
+     * waiting lead's {@code since}) is selected; null fields match only when their filter is empty.
+     */
+    boolean matches(String errorClass, String offerId, String destinationType, Instant at) {
+        if (!classes.isEmpty() && (errorClass == null || !classes.contains(errorClass.trim()))) {
             return false;
         }
-        if (!offers.isEmpty() && (dl.offerId() == null || !offers.contains(dl.offerId().trim()))) {
+        if (!offers.isEmpty() && (offerId == null || !offers.contains(offerId.trim()))) {
             return false;
         }
         if (!destinations.isEmpty()) {
-            String type = dl.destinationType();
-            if (type == null || !destinations.contains(type.trim().toLowerCase(Locale.ROOT))) {
+            if (destinationType == null || !destinations.contains(destinationType.trim().toLowerCase(Locale.ROOT))) {
                 return false;
             }
         }
-        Instant at = dl.failureTime();
+        if (at == null) {
+            return since == null && until == null;
+        }
         if (since != null && at.isBefore(since.resolve(now))) {
             return false;
         }

@@ -14,13 +14,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The selection options shared by {@code dlq list} and {@code dlq replay} (a picocli mixin): repeatable
- * {@code --class}, {@code --offer}, {@code --destination}, and {@code --since} / {@code --until}. Unknown classes and
- * destination types are usage errors (exit 2) naming every valid value.
+ * The selection options shared by {@code dlq list}, {@code dlq replay} and {@code waiting list} (a picocli mixin):
+ * repeatable {@code --class}, {@code --offer}, {@code --destination}, and {@code --since} / {@code --until}. Unknown
+ * classes and destination types are usage errors (exit 2) naming every valid value.
  */
 final class FilterOptions {
     @Option(names = "--class", paramLabel = "CODE", converter = ErrorClassConverter.class,
-            description = "Only this error class (repeatable), e.g. NO_DESTINATION_CONFIGURED; see docs/error-catalogue.md.")
+            description = "Only this error class (repeatable; a waiting lead's: of its last failure), e.g. NO_DESTINATION_CONFIGURED; see docs/error-catalogue.md.")
     List<ErrorClass> classes = new ArrayList<>();
 
     @Option(names = "--offer", paramLabel = "OFFER_ID", description = "Only this offer, publisherId.offerId (repeatable).")
@@ -31,11 +31,11 @@ final class FilterOptions {
     List<DestinationType> destinations = new ArrayList<>();
 
     @Option(names = "--since", paramLabel = "TIME", converter = TimeBound.Converter.class,
-            description = "Only leads whose last failure is at or after TIME: an ISO instant (2025-06-01T10:00:00Z), a date, or an age (90s, 30m, 2h, 7d).")
+            description = "Only leads whose last failure (waiting list: whose wait started) is at or after TIME: an ISO instant (2025-06-01T10:00:00Z), a date, or an age (90s, 30m, 2h, 7d).")
     TimeBound since;
 
     @Option(names = "--until", paramLabel = "TIME", converter = TimeBound.Converter.class,
-            description = "Only leads whose last failure is before TIME (same forms as --since).")
+            description = "Only leads whose last failure (waiting list: whose wait started) is before TIME (same forms as --since).")
     TimeBound until;
 
     DlqFilter toFilter(Instant now) {

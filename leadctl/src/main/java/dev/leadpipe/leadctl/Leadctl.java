@@ -30,8 +30,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code leadctl}, the operator CLI of leadpipe: list, show and replay dead-lettered leads
  * ({@code leadctl dlq list|show|replay}), and configure and validate offers' lead destinations through the ingest API
- * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}), and show why an
- * offer gets no leads from the status service ({@code leadctl status}, see {@link StatusCommand}). The global option {@code --bootstrap-servers} (accepted before or after the
+ * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}), show why an
+ * offer gets no leads from the status service ({@code leadctl status}, see {@link StatusCommand}), and list the leads
+ * waiting in Kafka for their next attempt ({@code leadctl waiting list}, see {@link WaitingListCommand}). The global
+ * option {@code --bootstrap-servers} (accepted before or after the
  * subcommand) defaults to the environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, else the first line of
  * {@code .leadpipe/bootstrap-servers} in the current directory (written by the local run), else
  * {@code localhost:9092}.
@@ -42,8 +44,8 @@ import picocli.CommandLine.Spec;
  * (commands catch their own failures; every command's usage text is reduced to the hint on a usage error).
  */
 @Command(name = "leadctl", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        subcommands = {DlqCommand.class, DestinationsCommand.class, StatusCommand.class},
-        description = "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations, see each offer's delivery status.",
+        subcommands = {DlqCommand.class, DestinationsCommand.class, StatusCommand.class, WaitingCommand.class},
+        description = "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations, see each offer's delivery status and the leads waiting for their next attempt.",
         footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka, the ingest service or the status service unreachable, 130 interrupted."})
 public final class Leadctl implements Runnable {
     static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
@@ -78,7 +80,7 @@ public final class Leadctl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq, destinations or status)");
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq, destinations, status or waiting)");
     }
 
     /** The Kafka address: the option, else the environment, else the local run's file, else localhost:9092. */

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
         description = {"Show each offer's delivery status: is it getting leads, and if not, why and how to fix it.",
-                "Without --offer: every offer, failing first. With --offer: that offer's details, each open",
-                "dead-letter class with its count and its fix."},
+                "Without --offer: every offer, failing first. With --offer: that offer's details, its leads",
+                "waiting for their next attempt, each open dead-letter class with its count and its fix."},
         footer = {"", "Exit codes: 0 ok, 1 unknown offer or failed, 2 bad arguments, 3 the status service unreachable."})
 final class StatusCommand extends LeadctlCommand {
     static final String DEFAULT_URL = "http://127.0.0.1:8090";
@@ -81,7 +81,7 @@ final class StatusCommand extends LeadctlCommand {
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"OFFER", "TYPE", "VERDICT", "LAST DELIVERED", "RECEIVED 24H", "DELIVERED 24H",
-                "SUPPRESSED 24H", "DEAD-LETTERED 24H", "OPEN DEAD LETTERS"});
+                "SUPPRESSED 24H", "DEAD-LETTERED 24H", "OPEN DEAD LETTERS", "WAITING"});
         int failing = 0;
         for (JsonNode o : offers) {
             JsonNode c = o.path("last24h");
@@ -92,13 +92,15 @@ final class StatusCommand extends LeadctlCommand {
             rows.add(new String[] {o.path("offerId").asText(), text(o, "destinationType"), o.path("verdict").asText(),
                     o.has("lastDelivered") ? time(o.path("lastDelivered").path("at").asText()) : "never",
                     c.path("received").asText("0"), c.path("delivered").asText("0"), c.path("suppressed").asText("0"),
-                    c.path("deadLettered").asText("0"), open});
+                    c.path("deadLettered").asText("0"), open, waitingCell(o.path("waiting"))});
             failing += "FAILING".equals(o.path("verdict").asText()) ? 1 : 0;
         }
         TextTable.print(out(), rows);
         out().println();
+        long waiting = all.path("waitingLeads").asLong();
         out().println(offers.size() + (offers.size() == 1 ? " offer, " : " offers, ") + failing + " failing"
-                + (failing > 0 ? "; details and fixes: leadctl status --offer OFFER_ID" : ""));
+                + (waiting > 0 ? ", " + Ages.count(waiting) + (waiting == 1 ? " lead" : " leads") + " waiting for a retry" : "")
+                + (failing > 0 || waiting > 0 ? "; details and fixes: leadctl status --offer OFFER_ID" : ""));
     }
 
     private void printOffer(JsonNode o) {
@@ -127,6 +129,9 @@ final class StatusCommand extends LeadctlCommand {
         if (o.has("waitingSince")) {
             out().println("Waiting since: " + time(o.path("waitingSince").asText()) + " (leads received since then are not delivered yet)");
         }
+        if (o.has("waiting")) {
+            printWaiting(o.path("waiting"), id);
+        }
         if (o.has("circuit")) {
             JsonNode ci = o.path("circuit");
             out().println("Circuit: " + ci.path("state").asText() + " since " + time(ci.path("since").asText())
@@ -147,6 +152,33 @@ final class StatusCommand extends LeadctlCommand {
             out().println("Last dead letter: " + d.path("errorClass").asText() + " at " + time(d.path("at").asText())
                     + (d.hasNonNull("detail") ? ": " + Privacy.safeUpstream(Privacy.safe(d.path("detail").asText())) : ""));
         }
+    }
+
+    /**
+     * {@code Waiting: 5,000 leads, oldest 2h 14m (since T), CIRCUIT_OPEN after TABLE_UNAVAILABLE (HTTP 503); next
+     * attempt at T}, then the class's fix and the command that lists them, each on its own line.
+     */
+    private void printWaiting(JsonNode w, String offerId) {
+        long count = w.path("count").asLong();
+        out().println("Waiting: " + Ages.count(count) + (count == 1 ? " lead" : " leads") + ", oldest "
+                + Ages.compact(Duration.ofSeconds(w.path("oldestAgeSeconds").asLong())) + " (since "
+                + time(w.path("oldestSince").asText()) + "), " + safe(w.path("reason").asText("WAITING"))
+                + (w.hasNonNull("errorClass") ? " after " + safe(w.path("errorClass").asText()) : "")
+                + (w.hasNonNull("httpStatus") ? " (HTTP " + w.path("httpStatus").asInt() + ")" : "")
+                + (w.hasNonNull("nextAttemptAt") ? "; next attempt at " + time(w.path("nextAttemptAt").asText()) : ""));
+        if (w.hasNonNull("fix")) {
+            out().println("  fix: " + safe(w.path("fix").asText()));
+        }
+        out().println("  list them: leadctl waiting list --offer " + safe(offerId));
+    }
+
+    /** The table's WAITING cell: {@code 0}, or {@code 5,000 (oldest 2h 14m)}. */
+    private static String waitingCell(JsonNode w) {
+        if (w.isMissingNode() || w.path("count").asLong() == 0) {
+            return "0";
+        }
+        return Ages.count(w.path("count").asLong()) + " (oldest "
+                + Ages.compact(Duration.ofSeconds(w.path("oldestAgeSeconds").asLong())) + ")";
     }
 
     private static String text(JsonNode o, String field) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
@@ -38,8 +40,12 @@ class StatusCommandTest {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String HEALTHY = "contoso-" + RUN + ".widget";
     private static final String FAILING = "fabrikam-" + RUN + ".crm";
+    private static final String WAITING = "tailspin-" + RUN + ".table";
     private static final String CUSTOMER_EMAIL = "zephyrine@contoso.com";
     private static final Instant T = Instant.now().minusSeconds(300).truncatedTo(ChronoUnit.MILLIS);
+    /** The WAITING offer's oldest lead started waiting 2 h 14 min before the tests; its next attempt is in 10 min. */
+    private static final Instant WAITING_SINCE = Instant.now().minus(Duration.ofMinutes(134)).truncatedTo(ChronoUnit.SECONDS);
+    private static final Instant NEXT_ATTEMPT = Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
 
     private static Ops ops;
     private static StatusService status;
@@ -62,6 +68,13 @@ class StatusCommandTest {
                 Outcome.deadLettered("f-3-" + RUN, FAILING, "dynamics", ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE, 1,
                         false, 0, T.plusSeconds(5), null)),
                 Outcome::leadId, Map.of());
+        // two leads of the WAITING offer wait behind its table endpoint's open circuit (as a sink reports them)
+        TopicWriter.write(bootstrap, Topics.LEAD_WAITING, List.of(
+                new WaitingLead("w-1-" + RUN, WAITING, "table", WaitingLead.Reason.CIRCUIT_OPEN, WAITING_SINCE, NEXT_ATTEMPT,
+                        4, ErrorClass.TABLE_UNAVAILABLE, 503, WAITING_SINCE.plusSeconds(600)),
+                new WaitingLead("w-2-" + RUN, WAITING, "table", WaitingLead.Reason.CIRCUIT_OPEN, WAITING_SINCE.plusSeconds(60),
+                        NEXT_ATTEMPT, 3, ErrorClass.TABLE_UNAVAILABLE, 503, WAITING_SINCE.plusSeconds(660))),
+                WaitingLead::leadId, Map.of());
         Path stateDir = Files.createTempDirectory("leadctl-status-test-");
         ops = Ops.forService("status");
         status = StatusService.start(StatusConfig.of(bootstrap).withApplicationId("leadctl-status-test-" + RUN)
@@ -124,6 +137,23 @@ class StatusCommandTest {
     }
 
     @Test
+    void anOfferWhoseLeadsWaitShowsHowManyTheOldestWhyAndTheFix() throws Exception {
+        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("Waiting: 2 leads"),
+                "status", "--offer", WAITING, "--status-url", url);
+        List<String> lines = run.outLines();
+        String waiting = lines.stream().filter(l -> l.startsWith("Waiting: ")).findFirst().orElseThrow();
+        // the age is 2h 14m when the test starts; a slow run may print a minute or two more
+        assertThat(waiting).matches("Waiting: 2 leads, oldest 2h 1\\dm \\(since " + Pattern.quote(WAITING_SINCE.toString())
+                + "\\), CIRCUIT_OPEN after TABLE_UNAVAILABLE \\(HTTP 503\\); next attempt at "
+                + Pattern.quote(NEXT_ATTEMPT.toString()));
+        int at = lines.indexOf(waiting);
+        assertThat(lines.get(at + 1)).isEqualTo("  fix: " + ErrorClass.TABLE_UNAVAILABLE.remediation());
+        assertThat(lines.get(at + 2)).isEqualTo("  list them: leadctl waiting list --offer " + WAITING);
+        assertThat(lines).anyMatch(l -> l.startsWith("Verdict: FAILING - 2 leads wait behind the destination's open circuit"));
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
     void aHealthyOfferShowsItsLastDelivery() throws Exception {
         Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("(2 delivered in the last 24 h)"),
                 "status", "--offer", HEALTHY, "--status-url", url);
@@ -138,13 +168,15 @@ class StatusCommandTest {
     void withoutAnOfferEveryOfferIsListedFailingFirst() throws Exception {
         String lastHealthyDelivery = T.plusSeconds(11).truncatedTo(ChronoUnit.SECONDS).toString();
         Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("HEALTHY") && r.out().contains(lastHealthyDelivery)
-                        && r.out().contains("3 (AAD_INVALID_CLIENT_SECRET, ...)"),
+                        && r.out().contains("3 (AAD_INVALID_CLIENT_SECRET, ...)") && r.out().contains("2 (oldest 2h 1"),
                 "status", "--status-url", url + "/");
         List<String> lines = run.outLines();
-        assertThat(lines.get(0)).startsWith("OFFER").contains("VERDICT", "LAST DELIVERED", "OPEN DEAD LETTERS");
-        assertThat(lines.get(1)).startsWith(FAILING).contains("dynamics", "FAILING", "never");
-        assertThat(lines.get(2)).startsWith(HEALTHY).contains("table", "HEALTHY", lastHealthyDelivery);
-        assertThat(run.out()).contains("2 offers, 1 failing; details and fixes: leadctl status --offer OFFER_ID");
+        assertThat(lines.get(0)).startsWith("OFFER").contains("VERDICT", "LAST DELIVERED", "OPEN DEAD LETTERS")
+                .endsWith("WAITING");
+        assertThat(lines.get(1)).startsWith(FAILING).contains("dynamics", "FAILING", "never").endsWith(" 0");
+        assertThat(lines.get(2)).startsWith(WAITING).contains("table", "FAILING").containsPattern("2 \\(oldest 2h 1\\dm\\)$");
+        assertThat(lines.get(3)).startsWith(HEALTHY).contains("table", "HEALTHY", lastHealthyDelivery).endsWith(" 0");
+        assertThat(run.out()).contains("3 offers, 2 failing, 2 leads waiting for a retry; details and fixes: leadctl status --offer OFFER_ID");
         assertNoCustomerData(run);
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * One fact about an offer, keyed by offer id on the status service's repartition topic ({@code <applicationId>-
@@ -21,29 +22,45 @@ import dev.leadpipe.core.outcome.OutcomeType;
  * @param detail          OUTCOME dead-lettered by a sink: the redacted upstream words
  * @param delta           OPEN_DELTA: +1 a lead's dead letter opened in {@code errorClass}, -1 it closed there
  * @param circuit         CIRCUIT: the latest report, null when the record was deleted
+ * @param waiting         WAITING: the lead's latest {@link WaitingLead} (it starts or keeps waiting); WAIT_ENDED: the
+ *                        wait that ended (its offer, leadId and {@code since} name the entry to remove), {@code at}
+ *                        being when it ended
  */
 public record OfferEvent(Kind kind, String leadId, Instant at, boolean test, OutcomeType outcome,
                          String destinationType, ErrorClass errorClass, String detail, int delta,
-                         CircuitReport circuit) {
+                         CircuitReport circuit, WaitingLead waiting) {
 
-    /** The kinds of fact. */
-    public enum Kind { LEAD, OUTCOME, OPEN_DELTA, CIRCUIT }
+    /**
+     * The kinds of fact. WAITING and WAIT_ENDED come from {@code lead-waiting} (and, for WAIT_ENDED, from a terminal
+     * outcome of a waiting lead) through {@link TrackWaiting}.
+     */
+    public enum Kind { LEAD, OUTCOME, OPEN_DELTA, CIRCUIT, WAITING, WAIT_ENDED }
 
     static OfferEvent lead(String leadId, Instant receivedAt, boolean test) {
-        return new OfferEvent(Kind.LEAD, leadId, receivedAt, test, null, null, null, null, 0, null);
+        return new OfferEvent(Kind.LEAD, leadId, receivedAt, test, null, null, null, null, 0, null, null);
     }
 
     static OfferEvent outcome(String leadId, Instant at, boolean test, OutcomeType outcome, String destinationType,
                               ErrorClass errorClass, String detail) {
-        return new OfferEvent(Kind.OUTCOME, leadId, at, test, outcome, destinationType, errorClass, detail, 0, null);
+        return new OfferEvent(Kind.OUTCOME, leadId, at, test, outcome, destinationType, errorClass, detail, 0, null, null);
     }
 
     static OfferEvent openDelta(ErrorClass errorClass, int delta, Instant at, String destinationType) {
-        return new OfferEvent(Kind.OPEN_DELTA, null, at, false, null, destinationType, errorClass, null, delta, null);
+        return new OfferEvent(Kind.OPEN_DELTA, null, at, false, null, destinationType, errorClass, null, delta, null, null);
     }
 
     static OfferEvent circuit(CircuitReport report) {
         return new OfferEvent(Kind.CIRCUIT, null, report == null ? null : report.since(), false, null,
-                report == null ? null : report.destinationType(), null, null, 0, report);
+                report == null ? null : report.destinationType(), null, null, 0, report, null);
+    }
+
+    static OfferEvent waiting(WaitingLead w) {
+        return new OfferEvent(Kind.WAITING, w.leadId(), w.at(), false, null, w.destinationType(), w.errorClass(), null,
+                0, null, w);
+    }
+
+    static OfferEvent waitEnded(WaitingLead w, Instant endedAt) {
+        return new OfferEvent(Kind.WAIT_ENDED, w.leadId(), endedAt, false, null, w.destinationType(), null, null, 0,
+                null, w);
     }
 }

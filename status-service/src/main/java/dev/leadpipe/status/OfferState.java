@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * What the status service keeps per offer (the value of {@link StatusTopology#OFFERS_STORE}, as JSON): ids, times,
@@ -38,8 +39,26 @@ public final class OfferState {
         public Instant lastAt;
     }
 
+    /**
+     * The offer's leads waiting in Kafka for their next attempt ({@code lead-waiting}), kept by {@link OfferWaits} from
+     * the offer's entries in {@link StatusTopology#OFFER_WAITING_STORE}: how many, the oldest (earliest {@code since}),
+     * and the reason, class, HTTP status and next attempt of the latest record (by its {@code at}) of a lead that still
+     * waits. Null when none waits.
+     */
+    public static final class Waits {
+        public long count;
+        public Instant oldestSince;
+        public String oldestLeadId;
+        public WaitingLead.Reason reason;
+        public ErrorClass errorClass;
+        public int httpStatus;
+        public Instant nextAttemptAt;
+        /** When the latest record of a lead that still waits was written. */
+        public Instant updatedAt;
+    }
+
     public String offerId;
-    /** The destination type last seen on an outcome or circuit report (wire name). */
+    /** The destination type last seen on an outcome, circuit report or wait record (wire name). */
     public String destinationType;
     public String lastReceivedLeadId;
     public Instant lastReceivedAt;
@@ -58,6 +77,7 @@ public final class OfferState {
     /** Open dead letters by class; a class leaves the map when its count reaches 0. */
     public Map<ErrorClass, Open> open = new TreeMap<>();
     public CircuitReport circuit;
+    public Waits waits;
 
     public OfferState() {
     }
@@ -143,7 +163,12 @@ public final class OfferState {
                     destinationType = e.circuit().destinationType();
                 }
             }
-            default -> { }
+            case WAITING -> {
+                if (e.destinationType() != null) {
+                    destinationType = e.destinationType();
+                }
+            }
+            default -> { } // WAIT_ENDED: OfferWaits keeps the count and the oldest
         }
         prune(nowMs);
         return this;
@@ -189,7 +214,7 @@ public final class OfferState {
         update.accept(hours.computeIfAbsent(hour, h -> new Counts()));
     }
 
-    private static boolean notBefore(Instant at, Instant current) {
+    static boolean notBefore(Instant at, Instant current) {
         return current == null || at == null || !at.isBefore(current);
     }
 

@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.Tags;
 
 import dev.leadpipe.ops.Ops;
 
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.status.StatusViews.DestinationTotals;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.Overview;
 
@@ -21,10 +23,14 @@ import dev.leadpipe.status.StatusViews.Overview;
  * <ul>
  *   <li>{@code leadpipe_dlq_open{error_class}}: open dead letters by class, every class present (0 when none);</li>
  *   <li>{@code leadpipe_consumer_lag{group}}: records behind, per {@code leadpipe-*} consumer group;</li>
+ *   <li>{@code leadpipe_waiting_leads{type}}: leads waiting in Kafka for their next attempt, every offer's, by the
+ *       offer's destination type; every deliverable type present (0 when none);</li>
  *   <li>{@code leadpipe_offer_open_dead_letters{offer_id,type}},
- *       {@code leadpipe_offer_waiting_since_timestamp_seconds{offer_id,type}} (epoch seconds) and
- *       {@code leadpipe_offer_circuit_open{offer_id,type}}: only offers with a problem, at most the series limit of
- *       offers, worst first; an offer whose problem is gone loses its series at the next refresh.</li>
+ *       {@code leadpipe_offer_waiting_since_timestamp_seconds{offer_id,type}} (epoch seconds),
+ *       {@code leadpipe_offer_circuit_open{offer_id,type}}, {@code leadpipe_offer_waiting_leads{offer_id,type}} and
+ *       {@code leadpipe_offer_oldest_waiting_since_timestamp_seconds{offer_id,type}} (epoch seconds): only offers
+ *       with a problem, at most the series limit of offers, worst first; an offer whose problem is gone loses its
+ *       series at the next refresh.</li>
  * </ul>
  * {@link #update} replaces every value at once; the service calls it every few seconds from the stores, while
  * scrapes run on other threads. A scrape always sees each series at most once (see {@link SeriesFamily}).
@@ -36,6 +42,10 @@ final class StatusMetrics {
     /** No base unit on purpose: the name already ends in {@code seconds}, so Prometheus shows it unchanged. */
     static final String OFFER_WAITING_SINCE = "leadpipe.offer.waiting.since.timestamp.seconds";
     static final String OFFER_CIRCUIT_OPEN = "leadpipe.offer.circuit.open";
+    static final String OFFER_WAITING_LEADS = "leadpipe.offer.waiting.leads";
+    /** Like {@link #OFFER_WAITING_SINCE}: no base unit, the name already ends in {@code seconds}. */
+    static final String OFFER_OLDEST_WAITING_SINCE = "leadpipe.offer.oldest.waiting.since.timestamp.seconds";
+    static final String WAITING_LEADS = "leadpipe.waiting.leads";
 
     private final int offerLimit;
     private final AtomicReference<Map<ErrorClass, Long>> dlq = new AtomicReference<>(Map.of());
@@ -43,6 +53,9 @@ final class StatusMetrics {
     private final SeriesFamily openDeadLetters;
     private final SeriesFamily waitingSince;
     private final SeriesFamily circuitOpen;
+    private final SeriesFamily offerWaitingLeads;
+    private final SeriesFamily offerOldestWaiting;
+    private final SeriesFamily waitingLeads;
 
     StatusMetrics(Ops ops, int offerLimit) {
         this.offerLimit = offerLimit;
@@ -60,6 +73,13 @@ final class StatusMetrics {
                 "When the oldest lead received since the offer's last delivery arrived, epoch seconds (only offers waiting)");
         circuitOpen = new SeriesFamily(ops, OFFER_CIRCUIT_OPEN,
                 "1 while the offer's destination circuit is not closed (only such offers)");
+        offerWaitingLeads = new SeriesFamily(ops, OFFER_WAITING_LEADS,
+                "Leads of the offer waiting in Kafka for their next attempt (only offers with a problem)");
+        offerOldestWaiting = new SeriesFamily(ops, OFFER_OLDEST_WAITING_SINCE,
+                "When the offer's oldest lead waiting for its next attempt started waiting, epoch seconds (only offers with waiting leads)");
+        waitingLeads = new SeriesFamily(ops, WAITING_LEADS,
+                "Leads waiting in Kafka for their next attempt, by the offer's destination type");
+        waitingLeads.replace(waitingByType(null));
     }
 
     /** Replaces every value: the backlog by class, the groups' lag and the worst offers' series. */
@@ -78,6 +98,8 @@ final class StatusMetrics {
             Map<Tags, Number> open = new LinkedHashMap<>();
             Map<Tags, Number> waiting = new LinkedHashMap<>();
             Map<Tags, Number> circuit = new LinkedHashMap<>();
+            Map<Tags, Number> waitingLeadsOf = new LinkedHashMap<>();
+            Map<Tags, Number> oldestWaiting = new LinkedHashMap<>();
             int n = 0;
             for (OfferStatus o : overview.offers()) { // worst first
                 if (!o.hasProblem()) {
@@ -96,11 +118,38 @@ final class StatusMetrics {
                 if (o.circuitOpen()) {
                     circuit.put(tags, 1);
                 }
+                if (o.waitingCount() > 0) {
+                    waitingLeadsOf.put(tags, o.waitingCount());
+                    if (o.waiting().oldestSince() != null) {
+                        oldestWaiting.put(tags, o.waiting().oldestSince().toEpochMilli() / 1000.0);
+                    }
+                }
             }
             openDeadLetters.replace(open);
             waitingSince.replace(waiting);
             circuitOpen.replace(circuit);
+            offerWaitingLeads.replace(waitingLeadsOf);
+            offerOldestWaiting.replace(oldestWaiting);
+            waitingLeads.replace(waitingByType(overview));
         }
+    }
+
+    /** Every deliverable type at 0, plus each type's waiting leads from the overview (any other type that has some). */
+    private static Map<Tags, Number> waitingByType(Overview overview) {
+        Map<Tags, Number> rows = new LinkedHashMap<>();
+        for (DestinationType t : DestinationType.values()) {
+            if (t.isDeliverable()) {
+                rows.put(Tags.of("type", t.wireName()), 0L);
+            }
+        }
+        if (overview != null) {
+            for (DestinationTotals d : overview.destinations()) {
+                if (d.waiting() > 0 || rows.containsKey(Tags.of("type", d.destinationType()))) {
+                    rows.put(Tags.of("type", d.destinationType()), d.waiting());
+                }
+            }
+        }
+        return rows;
     }
 
     /**

@@ -3,17 +3,23 @@ package dev.leadpipe.status;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
 
 import dev.leadpipe.status.StatusViews.Backlog;
 import dev.leadpipe.status.StatusViews.DestinationTotals;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.OpenDeadLetters;
 import dev.leadpipe.status.StatusViews.Overview;
+import dev.leadpipe.status.StatusViews.Waiting;
 
 /**
  * The operator status page ({@code GET /}): plain server-rendered HTML that refreshes itself every 10 s, no script.
  * Every text from the state is escaped. Sections have stable ids: {@code #destinations}, {@code #dlq-backlog},
- * {@code #failing-offers} (one {@code tr.failing-offer[data-offer-id]} per failing offer) and {@code #offers}.
+ * {@code #failing-offers} (one {@code tr.failing-offer[data-offer-id]} per failing offer), {@code #waiting-offers}
+ * (one {@code tr.waiting-offer[data-offer-id]} per offer with leads waiting in Kafka for their next attempt: count,
+ * oldest age, reason, class and fix) and {@code #offers} (its Waiting column: count and oldest age, for offers that
+ * have any).
  */
 public final class StatusPage {
     private StatusPage() {
@@ -31,34 +37,41 @@ public final class StatusPage {
                 .append("table{border-collapse:collapse;width:100%;font-size:.9rem}\n")
                 .append("th,td{border-bottom:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}\n")
                 .append("th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
-                .append("tr.failing-offer,tr.verdict-FAILING{background:#ffebe9}tr.verdict-WAITING{background:#fff8c5}\n")
+                .append("tr.failing-offer,tr.verdict-FAILING{background:#ffebe9}tr.waiting-offer,tr.verdict-WAITING{background:#fff8c5}\n")
                 .append("code{font-size:.85rem}.none{color:#1a7f37;font-weight:600}\n")
                 .append("</style>\n</head>\n<body>\n")
                 .append("<h1>leadpipe status</h1>\n<p class=\"meta\">As of ").append(esc(time(o.generatedAt())))
                 .append(" &middot; ").append(o.offers().size()).append(" offers, ").append(o.failing().size())
-                .append(" failing &middot; refreshes every 10 s</p>\n");
+                .append(" failing, <span id=\"waiting-total\">").append(o.waitingLeads())
+                .append(o.waitingLeads() == 1 ? " lead" : " leads").append(" waiting</span> &middot; refreshes every 10 s</p>\n");
 
         h.append("<section id=\"failing-offers\">\n<h2>Failing offers</h2>\n");
         if (o.failing().isEmpty()) {
             h.append("<p class=\"none\">No failing offers</p>\n");
         } else {
             h.append("<table>\n<thead><tr><th>Offer</th><th>Destination</th><th>Error class</th><th>Open</th>"
-                    + "<th>Remediation</th></tr></thead>\n<tbody>\n");
+                    + "<th>Waiting</th><th>Remediation</th></tr></thead>\n<tbody>\n");
             for (OfferStatus s : o.failing()) {
                 OpenDeadLetters worst = s.worstClass();
+                Waiting w = s.waiting();
                 String cls = worst != null ? worst.errorClass()
-                        : s.circuit() != null && s.circuit().errorClass() != null ? s.circuit().errorClass() : "circuit " + (s.circuit() == null ? "" : s.circuit().state());
+                        : s.circuitOpen() ? (s.circuit().errorClass() != null ? s.circuit().errorClass()
+                        : "circuit " + s.circuit().state())
+                        : w != null ? w.why() : "-";
                 String fix = worst != null ? worst.remediation() : s.explanation();
                 h.append("<tr class=\"failing-offer\" data-offer-id=\"").append(esc(s.offerId())).append("\">")
                         .append("<td><code>").append(esc(s.offerId())).append("</code></td>")
                         .append("<td>").append(esc(dash(s.destinationType()))).append("</td>")
                         .append("<td><code>").append(esc(cls)).append("</code></td>")
                         .append("<td class=\"num\">").append(s.openDeadLetterCount()).append("</td>")
+                        .append("<td>").append(esc(waitingCell(s, o.generatedAt()))).append("</td>")
                         .append("<td>").append(esc(fix)).append("</td></tr>\n");
             }
             h.append("</tbody>\n</table>\n");
         }
         h.append("</section>\n");
+
+        renderWaiting(h, o);
 
         h.append("<section id=\"destinations\">\n<h2>Destinations (last 24 h)</h2>\n");
         if (o.destinations().isEmpty()) {
@@ -97,7 +110,8 @@ public final class StatusPage {
             h.append("<p>No offers seen yet.</p>\n");
         } else {
             h.append("<table>\n<thead><tr><th>Offer</th><th>Verdict</th><th>Destination</th><th>Last delivered</th>"
-                    + "<th>Received</th><th>Delivered</th><th>Suppressed</th><th>Dead-lettered</th><th>Why</th></tr></thead>\n<tbody>\n");
+                    + "<th>Received</th><th>Delivered</th><th>Suppressed</th><th>Dead-lettered</th><th>Waiting</th>"
+                    + "<th>Why</th></tr></thead>\n<tbody>\n");
             for (OfferStatus s : o.offers()) {
                 h.append("<tr class=\"verdict-").append(s.verdict().name()).append("\" data-offer-id=\"").append(esc(s.offerId()))
                         .append("\"><td><code>").append(esc(s.offerId())).append("</code></td><td>").append(s.verdict().name())
@@ -107,12 +121,49 @@ public final class StatusPage {
                         .append("</td><td class=\"num\">").append(s.last24h().delivered())
                         .append("</td><td class=\"num\">").append(s.last24h().suppressed())
                         .append("</td><td class=\"num\">").append(s.last24h().deadLettered())
+                        .append("</td><td>").append(esc(waitingCell(s, o.generatedAt())))
                         .append("</td><td>").append(esc(s.explanation())).append("</td></tr>\n");
             }
             h.append("</tbody>\n</table>\n");
         }
         h.append("</section>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** {@code #waiting-offers}: every offer with leads waiting for their next attempt, most waiting first. */
+    private static void renderWaiting(StringBuilder h, Overview o) {
+        List<OfferStatus> waiting = o.offers().stream().filter(s -> s.waiting() != null)
+                .sorted(Comparator.comparingLong(OfferStatus::waitingCount).reversed().thenComparing(OfferStatus::offerId))
+                .toList();
+        h.append("<section id=\"waiting-offers\">\n<h2>Leads waiting for their next attempt</h2>\n");
+        if (waiting.isEmpty()) {
+            h.append("<p class=\"none\">No leads waiting</p>\n");
+        } else {
+            h.append("<table>\n<thead><tr><th>Offer</th><th>Destination</th><th>Waiting</th><th>Oldest</th><th>Reason</th>"
+                    + "<th>Error class</th><th>Next attempt</th><th>Fix</th></tr></thead>\n<tbody>\n");
+            for (OfferStatus s : waiting) {
+                Waiting w = s.waiting();
+                h.append("<tr class=\"waiting-offer\" data-offer-id=\"").append(esc(s.offerId())).append("\">")
+                        .append("<td><code>").append(esc(s.offerId())).append("</code></td>")
+                        .append("<td>").append(esc(dash(s.destinationType()))).append("</td>")
+                        .append("<td class=\"num\">").append(w.count()).append("</td>")
+                        .append("<td>").append(esc(StatusViews.age(w.oldestSince(), o.generatedAt()))).append(" (since ")
+                        .append(esc(time(w.oldestSince()))).append(")</td>")
+                        .append("<td>").append(esc(dash(w.reason()))).append("</td>")
+                        .append("<td><code>").append(esc(w.errorClass() == null ? "-" : w.errorClass()
+                                + (w.httpStatus() == null ? "" : " (HTTP " + w.httpStatus() + ")"))).append("</code></td>")
+                        .append("<td>").append(esc(time(w.nextAttemptAt()))).append("</td>")
+                        .append("<td>").append(esc(dash(w.fix()))).append("</td></tr>\n");
+            }
+            h.append("</tbody>\n</table>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    /** "N (oldest AGE)" for an offer with waiting leads, empty otherwise. */
+    private static String waitingCell(OfferStatus s, Instant now) {
+        Waiting w = s.waiting();
+        return w == null ? "" : w.count() + " (oldest " + StatusViews.age(w.oldestSince(), now) + ")";
     }
 
     static String time(Instant t) {

@@ -27,6 +27,7 @@ import dev.leadpipe.core.json.JsonSerde;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -41,9 +42,14 @@ import dev.leadpipe.core.topic.Topics;
  *       another class moves it), and {@link #DLQ_BACKLOG_STORE}: open dead letters by class code (per task; the
  *       service sums the tasks). It emits the outcome and a ±1 OPEN_DELTA per change, keyed by offer id.</li>
  *   <li>{@code destination-circuits} (keyed by offer id) becomes a CIRCUIT event.</li>
- *   <li>All three are merged and repartitioned by offer id through {@link #OFFER_EVENTS}
+ *   <li>{@code lead-waiting} (keyed by leadId) passes {@link #TRACK_WAITING}, and {@code lead-outcomes} also passes
+ *       {@link #CLOSE_WAITING}; both keep {@link #WAITING_LEADS_STORE}, the leads waiting now, and emit a WAITING
+ *       event when a lead starts or keeps waiting and a WAIT_ENDED event when its wait ends (a tombstone, a terminal
+ *       outcome, or a move to another offer), keyed by offer id (see {@link TrackWaiting}).</li>
+ *   <li>All of them are merged and repartitioned by offer id through {@link #OFFER_EVENTS}
  *       ({@code <applicationId>-offer-events-repartition}) into {@link #FOLD_OFFER}, which folds them into
- *       {@link #OFFERS_STORE}: one {@link OfferState} per offer.</li>
+ *       {@link #OFFERS_STORE}: one {@link OfferState} per offer, and keeps {@link #OFFER_WAITING_STORE}, each offer's
+ *       waiting leads ordered by when they started waiting (see {@link OfferWaits}).</li>
  * </ol>
  * Every store is persistent with a changelog in Kafka; every node has a fixed name so internal topics stay stable.
  */
@@ -56,15 +62,27 @@ public final class StatusTopology {
     public static final String OPEN_DEAD_LETTERS_STORE = "status-open-dead-letters";
     /** Error class code to the open dead letters of that class in this task's partition. */
     public static final String DLQ_BACKLOG_STORE = "status-dlq-backlog";
+    /** leadId to {@link TrackWaiting.Tracked}: the leads waiting now (and those whose wait an outcome just ended). */
+    public static final String WAITING_LEADS_STORE = "status-waiting-leads";
+    /**
+     * Each offer's waiting leads, twice: by {@code offerId NUL s<since> NUL leadId} and by {@code offerId NUL u<at> NUL
+     * leadId}, to the lead's latest {@link WaitingLead}: see {@link OfferWaits}.
+     */
+    public static final String OFFER_WAITING_STORE = "status-offer-waiting";
 
     public static final String LEADS_SOURCE = "leads-source";
     public static final String OUTCOMES_SOURCE = "outcomes-source";
     public static final String CIRCUITS_SOURCE = "circuits-source";
+    public static final String WAITING_SOURCE = "waiting-source";
     public static final String READ_LEAD = "read-lead";
     public static final String TRACK_DEAD_LETTERS = "track-dead-letters";
     public static final String READ_CIRCUIT = "read-circuit";
+    public static final String TRACK_WAITING = "track-waiting";
+    public static final String CLOSE_WAITING = "close-waiting-on-outcome";
     public static final String MERGE = "merge-offer-events";
     public static final String MERGE_2 = "merge-offer-events-2";
+    public static final String MERGE_3 = "merge-offer-events-3";
+    public static final String MERGE_4 = "merge-offer-events-4";
     /** The repartition by offer id; its topic is {@code <applicationId>-offer-events-repartition}. */
     public static final String OFFER_EVENTS = "offer-events";
     public static final String FOLD_OFFER = "fold-offer";
@@ -72,6 +90,7 @@ public final class StatusTopology {
     static final Serde<OfferEvent> EVENT_SERDE = new JsonSerde<>(OfferEvent.class);
     static final Serde<OfferState> STATE_SERDE = new JsonSerde<>(OfferState.class);
     static final Serde<OpenDeadLetter> OPEN_SERDE = new JsonSerde<>(OpenDeadLetter.class);
+    static final Serde<TrackWaiting.Tracked> TRACKED_SERDE = new JsonSerde<>(TrackWaiting.Tracked.class);
 
     /** A lead whose latest outcome is DEAD_LETTERED. */
     public record OpenDeadLetter(String offerId, ErrorClass errorClass, String destinationType, Instant at) {
@@ -89,14 +108,25 @@ public final class StatusTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OFFERS_STORE),
                 Serdes.String(), STATE_SERDE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_LEADS_STORE),
+                Serdes.String(), TRACKED_SERDE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OFFER_WAITING_STORE),
+                Serdes.String(), Topics.LEAD_WAITING.valueSerde()));
 
         KStream<String, OfferEvent> leads = builder
                 .stream(Topics.LEADS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEADS_SOURCE))
                 .process(ReadLead::new, Named.as(READ_LEAD));
-        KStream<String, OfferEvent> outcomes = builder
+        KStream<String, Outcome> outcomeRecords = builder
                 .stream(Topics.LEAD_OUTCOMES.name(), Consumed.with(Topics.LEAD_OUTCOMES.keySerde(),
-                        Topics.LEAD_OUTCOMES.valueSerde()).withName(OUTCOMES_SOURCE))
+                        Topics.LEAD_OUTCOMES.valueSerde()).withName(OUTCOMES_SOURCE));
+        KStream<String, OfferEvent> outcomes = outcomeRecords
                 .process(TrackDeadLetters::new, Named.as(TRACK_DEAD_LETTERS), OPEN_DEAD_LETTERS_STORE, DLQ_BACKLOG_STORE);
+        KStream<String, OfferEvent> waitsEndedByOutcome = outcomeRecords
+                .process(TrackWaiting.Outcomes::new, Named.as(CLOSE_WAITING), WAITING_LEADS_STORE);
+        KStream<String, OfferEvent> waits = builder
+                .stream(Topics.LEAD_WAITING.name(), Consumed.with(Topics.LEAD_WAITING.keySerde(),
+                        Topics.LEAD_WAITING.valueSerde()).withName(WAITING_SOURCE))
+                .process(TrackWaiting.Waits::new, Named.as(TRACK_WAITING), WAITING_LEADS_STORE);
         KStream<String, OfferEvent> circuits = builder
                 .stream(Topics.DESTINATION_CIRCUITS.name(), Consumed.with(Topics.DESTINATION_CIRCUITS.keySerde(),
                         Topics.DESTINATION_CIRCUITS.valueSerde()).withName(CIRCUITS_SOURCE))
@@ -105,10 +135,12 @@ public final class StatusTopology {
 
         leads.merge(outcomes, Named.as(MERGE))
                 .merge(circuits, Named.as(MERGE_2))
+                .merge(waits, Named.as(MERGE_3))
+                .merge(waitsEndedByOutcome, Named.as(MERGE_4))
                 .filter((offerId, e) -> offerId != null && e != null, Named.as(MERGE + "-keyed"))
                 .repartition(Repartitioned.with(Serdes.String(), EVENT_SERDE).withName(OFFER_EVENTS)
                         .withNumberOfPartitions(Topics.LEAD_PARTITIONS))
-                .process(FoldOffer::new, Named.as(FOLD_OFFER), OFFERS_STORE);
+                .process(FoldOffer::new, Named.as(FOLD_OFFER), OFFERS_STORE, OFFER_WAITING_STORE);
         return builder.build();
     }
 
@@ -218,15 +250,17 @@ public final class StatusTopology {
         }
     }
 
-    /** Folds an offer's events into its {@link OfferState}. */
+    /** Folds an offer's events into its {@link OfferState}, and its waiting leads into {@link #OFFER_WAITING_STORE}. */
     static final class FoldOffer implements Processor<String, OfferEvent, Void, Void> {
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<String, OfferState> offers;
+        private OfferWaits waits;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             this.context = context;
             this.offers = context.getStateStore(OFFERS_STORE);
+            this.waits = new OfferWaits(context.getStateStore(OFFER_WAITING_STORE));
         }
 
         @Override
@@ -235,8 +269,12 @@ public final class StatusTopology {
             if (state == null) {
                 state = new OfferState(record.key());
             }
+            OfferEvent e = record.value();
+            if (e.kind() == OfferEvent.Kind.WAITING || e.kind() == OfferEvent.Kind.WAIT_ENDED) {
+                waits.apply(state, e);
+            }
             long now = Math.max(context.currentStreamTimeMs(), record.timestamp());
-            offers.put(record.key(), state.apply(record.value(), now));
+            offers.put(record.key(), state.apply(e, now));
         }
     }
 }

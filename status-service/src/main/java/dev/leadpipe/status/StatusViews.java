@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * The answers of the status API, built from the stores at a given "now". Records serialize as the API's JSON
@@ -19,11 +20,24 @@ public final class StatusViews {
     private StatusViews() {
     }
 
+    /**
+     * How long an offer's oldest lead may wait in Kafka for its next attempt before the offer counts as FAILING: past
+     * the quick retry tiers (10 s, 1 min, 10 min) a lead that still waits means the destination is down, not blipping.
+     * The alert {@code LeadpipeLeadsWaitingTooLong} uses the same threshold.
+     */
+    public static final Duration WAITING_TOO_LONG = Duration.ofHours(1);
+
     /** An offer's one-word state, worst first. */
     public enum Verdict {
-        /** Open dead letters, or the destination's circuit is open: leads are not getting through. */
+        /**
+         * Open dead letters, the destination's circuit is open, leads wait behind an open circuit, or the oldest
+         * waiting lead has waited longer than {@link #WAITING_TOO_LONG}: leads are not getting through.
+         */
         FAILING,
-        /** Leads arrived since the last delivery and none of them has been delivered yet. */
+        /**
+         * Leads wait in Kafka for their next attempt (a transient failure, a busy endpoint), or leads arrived since
+         * the last delivery and none of them has been delivered yet.
+         */
         WAITING,
         /** No lead received in the last 24 h: nothing to deliver. */
         IDLE,
@@ -49,11 +63,40 @@ public final class StatusViews {
     public record Circuit(String state, Instant since, String destinationType, String errorClass) {
     }
 
+    /**
+     * The offer's leads waiting in Kafka for their next attempt; only present when at least one waits. Count and
+     * oldest are exact; reason, class, HTTP status and next attempt are those of the most recently written record of a
+     * lead that still waits.
+     *
+     * @param count            leads waiting now
+     * @param oldestSince      when the oldest of them started waiting (its first failure, or first hold)
+     * @param oldestAgeSeconds how long it has waited, at the answer's "now"
+     * @param oldestLeadId     that lead
+     * @param reason           RETRY, CIRCUIT_OPEN or BUSY
+     * @param errorClass       the class of the last failure; absent when the lead only waits for capacity (BUSY)
+     * @param httpStatus       the upstream HTTP status of that failure; absent when none
+     * @param fix              the class's remediation; absent with the class
+     * @param nextAttemptAt    when that lead is due for its next attempt
+     * @param updatedAt        when that record was written
+     */
+    public record Waiting(long count, Instant oldestSince, long oldestAgeSeconds, String oldestLeadId, String reason,
+                          String errorClass, Integer httpStatus, String fix, Instant nextAttemptAt, Instant updatedAt) {
+        boolean behindOpenCircuit() {
+            return WaitingLead.Reason.CIRCUIT_OPEN.name().equals(reason);
+        }
+
+        /** e.g. {@code CIRCUIT_OPEN after TABLE_UNAVAILABLE (HTTP 503)}. */
+        String why() {
+            return (reason == null ? "waiting" : reason) + (errorClass == null ? "" : " after " + errorClass)
+                    + (httpStatus == null ? "" : " (HTTP " + httpStatus + ")");
+        }
+    }
+
     /** One offer: {@code GET /v1/status/offers/{offerId}} and each entry of {@code GET /v1/status}. */
     public record OfferStatus(String offerId, String destinationType, Verdict verdict, String explanation,
                               LeadRef lastReceived, Delivery lastDelivered, Counts last24h, long openDeadLetterCount,
                               List<OpenDeadLetters> openDeadLetters, LastDeadLetter lastDeadLetter,
-                              Instant waitingSince, Circuit circuit) {
+                              Instant waitingSince, Circuit circuit, Waiting waiting) {
         /** The class with the most open dead letters, or null. */
         public OpenDeadLetters worstClass() {
             return openDeadLetters.isEmpty() ? null : openDeadLetters.get(0);
@@ -63,33 +106,48 @@ public final class StatusViews {
             return circuit != null && !CircuitReport.State.CLOSED.name().equals(circuit.state());
         }
 
-        /** Whether it needs a {@code leadpipe_offer_*} series: open dead letters, leads waiting or an open circuit. */
+        /** Leads waiting in Kafka for their next attempt (0 when none). */
+        public long waitingCount() {
+            return waiting == null ? 0 : waiting.count();
+        }
+
+        /**
+         * Whether it needs a {@code leadpipe_offer_*} series: open dead letters, leads received and not delivered,
+         * leads waiting for their next attempt, or an open circuit.
+         */
         public boolean hasProblem() {
-            return openDeadLetterCount > 0 || waitingSince != null || circuitOpen();
+            return openDeadLetterCount > 0 || waitingSince != null || waitingCount() > 0 || circuitOpen();
         }
     }
 
-    /** Throughput and errors of one destination type over 24 h (offers counted by their latest type). */
+    /**
+     * Throughput and errors of one destination type over 24 h (offers counted by their latest type), and its leads
+     * waiting for their next attempt now.
+     */
     public record DestinationTotals(String destinationType, long offers, long failingOffers, long delivered,
-                                    long deadLettered) {
+                                    long deadLettered, long waiting) {
     }
 
     /** The open dead letters of one class, pipeline-wide. */
     public record Backlog(String errorClass, long count, String kind, String remediation) {
     }
 
-    /** {@code GET /v1/status}. */
+    /** {@code GET /v1/status}; {@code waitingLeads} is every offer's leads waiting for their next attempt. */
     public record Overview(Instant generatedAt, List<OfferStatus> offers, List<DestinationTotals> destinations,
-                           List<Backlog> deadLetterBacklog) {
+                           List<Backlog> deadLetterBacklog, long waitingLeads) {
         public List<OfferStatus> failing() {
             return offers.stream().filter(o -> o.verdict() == Verdict.FAILING).toList();
         }
     }
 
-    /** Failing first, then by open dead letters (most first), then by how long leads wait, then by offer id. */
+    /**
+     * Failing first, then by open dead letters (most first), then by leads waiting for their next attempt (most
+     * first), then by how long leads wait, then by offer id.
+     */
     public static final Comparator<OfferStatus> WORST_FIRST = Comparator
             .comparing(OfferStatus::verdict)
             .thenComparing(Comparator.comparingLong(OfferStatus::openDeadLetterCount).reversed())
+            .thenComparing(Comparator.comparingLong(OfferStatus::waitingCount).reversed())
             .thenComparing(o -> o.waitingSince() == null ? Instant.MAX : o.waitingSince())
             .thenComparing(OfferStatus::offerId);
 
@@ -113,6 +171,8 @@ public final class StatusViews {
                 : new LastDeadLetter(s.lastDeadLetterClass == null ? null : s.lastDeadLetterClass.code(),
                 s.lastDeadLetterDetail, s.lastDeadLetterAt);
         String type = s.destinationType;
+        Waiting waiting = waiting(s.waits, now);
+        String waitingNote = waiting == null ? "" : "; " + waitingSentence(waiting, now, s.offerId);
 
         Verdict verdict;
         String why;
@@ -122,13 +182,22 @@ public final class StatusViews {
             // one class: its fix in the verdict; several: each fix is listed with its class
             why = openCount + (openCount == 1 ? " lead is" : " leads are") + " dead-lettered and not delivered ("
                     + joinClasses(open) + "): " + (open.size() == 1 ? worst.remediation() + " Then replay them"
-                    : "fix what each class's remediation says, then replay them") + ": leadctl dlq replay --offer " + s.offerId;
+                    : "fix what each class's remediation says, then replay them") + ": leadctl dlq replay --offer " + s.offerId
+                    + waitingNote;
         } else if (circuitOpen) {
             verdict = Verdict.FAILING;
             why = "the " + (type == null ? "destination" : type + " destination") + "'s circuit is "
                     + circuit.state().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " since " + circuit.since()
                     + (circuit.errorClass() == null ? "" : " after " + circuit.errorClass() + " failures")
-                    + ": leads are held and retried until it answers again";
+                    + ": leads are held and retried until it answers again" + waitingNote;
+        } else if (waiting != null && (waiting.behindOpenCircuit()
+                || waiting.oldestAgeSeconds() > WAITING_TOO_LONG.toSeconds())) {
+            verdict = Verdict.FAILING;
+            why = waitingSentence(waiting, now, s.offerId) + (waiting.behindOpenCircuit() ? ""
+                    : "; a lead still waiting after " + WAITING_TOO_LONG.toHours() + " h means the destination is down, not blipping");
+        } else if (waiting != null) {
+            verdict = Verdict.WAITING;
+            why = waitingSentence(waiting, now, s.offerId);
         } else if (s.waitingSince != null) {
             verdict = Verdict.WAITING;
             why = "leads received since " + s.waitingSince + " (" + age(s.waitingSince, now) + " ago) are not delivered yet; "
@@ -143,7 +212,28 @@ public final class StatusViews {
                     + (delivered == null ? "" : "; last delivered " + delivered.leadId() + " at " + delivered.at());
         }
         return new OfferStatus(s.offerId, type, verdict, why, received, delivered, counts, openCount, List.copyOf(open),
-                lastDead, s.waitingSince, circuit);
+                lastDead, s.waitingSince, circuit, waiting);
+    }
+
+    private static Waiting waiting(OfferState.Waits w, Instant now) {
+        if (w == null || w.count <= 0) {
+            return null;
+        }
+        long ageSeconds = w.oldestSince == null ? 0 : Math.max(0, Duration.between(w.oldestSince, now).toSeconds());
+        return new Waiting(w.count, w.oldestSince, ageSeconds, w.oldestLeadId, w.reason == null ? null : w.reason.name(),
+                w.errorClass == null ? null : w.errorClass.code(), w.httpStatus == 0 ? null : w.httpStatus,
+                w.errorClass == null ? null : w.errorClass.remediation(), w.nextAttemptAt, w.updatedAt);
+    }
+
+    /** e.g. "3 leads wait for their next attempt (oldest since T, 2 h 14 min ago): RETRY after ... (HTTP 503): fix". */
+    private static String waitingSentence(Waiting w, Instant now, String offerId) {
+        String what = w.behindOpenCircuit() ? " behind the destination's open circuit"
+                : w.count() == 1 ? " for its next attempt" : " for their next attempt";
+        return w.count() + (w.count() == 1 ? " lead waits" : " leads wait") + what + " (oldest since " + w.oldestSince()
+                + ", " + age(w.oldestSince(), now) + " ago): " + w.why()
+                + (w.nextAttemptAt() == null ? "" : ", next attempt at " + w.nextAttemptAt())
+                + (w.fix() == null ? "" : ". " + w.fix())
+                + " See them: leadctl waiting list --offer " + offerId;
     }
 
     /** Every offer (worst first), the per-type totals and the backlog by class (largest first; only open ones). */
@@ -155,14 +245,15 @@ public final class StatusViews {
         offers.sort(WORST_FIRST);
         Map<String, long[]> byType = new TreeMap<>();
         for (OfferStatus o : offers) {
-            long[] t = byType.computeIfAbsent(o.destinationType() == null ? "unknown" : o.destinationType(), k -> new long[4]);
+            long[] t = byType.computeIfAbsent(o.destinationType() == null ? "unknown" : o.destinationType(), k -> new long[5]);
             t[0]++;
             t[1] += o.verdict() == Verdict.FAILING ? 1 : 0;
             t[2] += o.last24h().delivered();
             t[3] += o.last24h().deadLettered();
+            t[4] += o.waitingCount();
         }
         List<DestinationTotals> types = new ArrayList<>();
-        byType.forEach((type, t) -> types.add(new DestinationTotals(type, t[0], t[1], t[2], t[3])));
+        byType.forEach((type, t) -> types.add(new DestinationTotals(type, t[0], t[1], t[2], t[3], t[4])));
         List<Backlog> dlq = new ArrayList<>();
         backlog.forEach((cls, n) -> {
             if (n > 0) {
@@ -170,7 +261,8 @@ public final class StatusViews {
             }
         });
         dlq.sort(Comparator.comparingLong(Backlog::count).reversed().thenComparing(Backlog::errorClass));
-        return new Overview(now, List.copyOf(offers), List.copyOf(types), List.copyOf(dlq));
+        long waiting = offers.stream().mapToLong(OfferStatus::waitingCount).sum();
+        return new Overview(now, List.copyOf(offers), List.copyOf(types), List.copyOf(dlq), waiting);
     }
 
     private static String joinClasses(List<OpenDeadLetters> open) {

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.dlq.PipelineHeaders;
@@ -35,6 +36,21 @@ public final class TopicWriter {
                 ProducerRecord<String, V> record = new ProducerRecord<>(topic.name(), key.apply(value), value);
                 headers.forEach((name, text) -> record.headers().add(new RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
                 sent.add(producer.send(record));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        }
+    }
+
+    /** Writes a tombstone (a null value) for each key, in order: on a compacted topic, each key's record is deleted. */
+    public static void writeTombstones(String bootstrap, TopicSpec<String, ?> topic, List<String> keys) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+                topic.keySerde().serializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (String key : keys) {
+                sent.add(producer.send(new ProducerRecord<>(topic.name(), key, null)));
             }
             for (Future<RecordMetadata> f : sent) {
                 f.get();

@@ -38,8 +38,8 @@ class MonitoringFilesTest {
     void everyAlertHasSeverityAndTexts() {
         List<MonitoringFiles.AlertRule> rules = MonitoringFiles.alertRules();
         assertThat(rules).extracting(MonitoringFiles.AlertRule::name).containsExactlyInAnyOrder("LeadpipeDeadLetterGrowth",
-                "LeadpipeOfferNotDelivering", "LeadpipeConsumerLag", "LeadpipeDestinationErrorRatio", "LeadpipeCircuitOpen",
-                "LeadpipeServiceNotReady", "LeadpipeServiceDown");
+                "LeadpipeOfferNotDelivering", "LeadpipeLeadsWaitingTooLong", "LeadpipeConsumerLag",
+                "LeadpipeDestinationErrorRatio", "LeadpipeCircuitOpen", "LeadpipeServiceNotReady", "LeadpipeServiceDown");
         for (MonitoringFiles.AlertRule rule : rules) {
             assertThat(rule.group()).isEqualTo("leadpipe");
             assertThat(rule.labels()).as(rule.name()).containsKey("severity");
@@ -69,7 +69,8 @@ class MonitoringFilesTest {
         assertThat(undocumented).as("metrics used in deploy/monitoring but not in docs/monitoring.md (metric -> where)").isEmpty();
         assertThat(MonitoringFiles.metricNamesUsed()).as("every alert's metric is used")
                 .contains("leadpipe_dlq_open", "leadpipe_offer_waiting_since_timestamp_seconds", "leadpipe_consumer_lag",
-                        "leadpipe_sink_attempts_total", "leadpipe_sink_circuits_open", "leadpipe_ready");
+                        "leadpipe_sink_attempts_total", "leadpipe_sink_circuits_open", "leadpipe_ready",
+                        "leadpipe_offer_oldest_waiting_since_timestamp_seconds");
     }
 
     @Test
