@@ -27,7 +27,6 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.retry.RetryHeaders;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.secret.SecretUnreadableException;
@@ -56,7 +55,7 @@ final class Dispatcher implements Attempt.Result {
     record Parts(SinkConfig config, DestinationClient client, DestinationCatalog catalog, SecretKeyring keyring,
                  RetryPolicy policy, Clock clock, SinkMetrics metrics, ScheduledExecutorService scheduler,
                  ExecutorService workers, OutcomeWriter outcomes, RetryTierWriter tiers, CircuitReporter circuits,
-                 OffsetTracker offsets, Runnable commitSoon) {
+                 RetryWakeups wakeups, OffsetTracker offsets, Runnable commitSoon) {
     }
 
     private final Parts parts;
@@ -68,7 +67,8 @@ final class Dispatcher implements Attempt.Result {
     private final Set<PendingLead> live = ConcurrentHashMap.newKeySet();
     private final Set<PendingLead> parked = ConcurrentHashMap.newKeySet();
     private final Map<String, EndpointLane> lanes = new ConcurrentHashMap<>();
-    private final Map<String, PendingLead> byLeadId = new ConcurrentHashMap<>();
+    /** The leads held here by the delivery record they came from (a lead may come back through several tier records). */
+    private final Map<String, PendingLead> byLineage = new ConcurrentHashMap<>();
     private final AtomicInteger attemptsUnderWay = new AtomicInteger();
     private volatile boolean stopping;
 
@@ -89,11 +89,18 @@ final class Dispatcher implements Attempt.Result {
             deadLetter(p, null, new DeliveryFailure(ErrorClass.MALFORMED_RECORD, 0, null, unreadable(p)), "unreadable");
             return;
         }
+        if (parts.wakeups().copied(p)) {
+            LOG.debug("lead {}: its retry record was sent to its next attempt by a wake-up", p.leadId());
+            finish(p, null, null);
+            return;
+        }
         RetryRecords.restore(p);
-        PendingLead twin = byLeadId.putIfAbsent(p.leadId(), p);
-        if (twin != null && RetryHeaders.present(p.headers)) {
-            // a retry record written twice (a crash between writing it and committing): the copy under way ends it
-            LOG.debug("lead {}: a second copy of its retry record skipped", p.leadId());
+        PendingLead twin = byLineage.putIfAbsent(lineage(p), p);
+        if (twin != null) {
+            // the same delivery record twice: its retry record written again after a crash, or a woken copy of it;
+            // the one under way ends it
+            LOG.debug("lead {}: a second copy of the record at {}/{}/{} skipped", p.leadId(), p.sourceTopic,
+                    p.sourcePartition, p.sourceOffset);
             finish(p, null, null);
             return;
         }
@@ -107,6 +114,11 @@ final class Dispatcher implements Attempt.Result {
             return;
         }
         dispatch(p, false);
+    }
+
+    /** The delivery record a lead came from: the same for every tier record it passes through. */
+    private static String lineage(PendingLead p) {
+        return p.sourceTopic + "/" + p.sourcePartition + "/" + p.sourceOffset;
     }
 
     private static String unreadable(PendingLead p) {
@@ -336,7 +348,7 @@ final class Dispatcher implements Attempt.Result {
             metrics.outcome(outcome, errorClass);
         }
         live.remove(p);
-        byLeadId.remove(p.leadId(), p);
+        byLineage.remove(lineage(p), p);
         EndpointLane tokenLane = p.tokenLane;
         parts.offsets().complete(p.partition, p.epoch, p.offset,
                 tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
@@ -380,7 +392,7 @@ final class Dispatcher implements Attempt.Result {
             if (gone.contains(p.partition)) {
                 p.cancelled = true;
                 live.remove(p);
-                byLeadId.remove(p.leadId(), p);
+                byLineage.remove(lineage(p), p);
                 if (parked.remove(p)) {
                     ScheduledFuture<?> task = p.parkedTask;
                     if (task != null) {

@@ -19,8 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       attempt and gives it back once a commit covering its completion is acknowledged), which bounds what a crash
  *       makes the sink send again to this endpoint;</li>
  *   <li>a lead that finds no free slot may queue only while its expected wait (its place in the queue over the
- *       concurrency, times the endpoint's recent call duration) stays within the retry horizon; otherwise the
- *       endpoint is {@link Admission#BUSY} and the lead goes to a retry tier;</li>
+ *       concurrency, times the endpoint's recent call duration) stays within the retry horizon, or, before any call
+ *       has returned, within {@value #UNKNOWN_SPEED_ROUNDS} rounds; otherwise the endpoint is {@link Admission#BUSY}
+ *       and the lead goes to a retry tier;</li>
  *   <li>while the circuit refuses attempts ({@link CircuitBreaker#isRefusing()}), leads are held back
  *       ({@link Admission#CIRCUIT_OPEN}) and go to a retry tier, never to the queue.</li>
  * </ul>
@@ -40,6 +41,8 @@ final class EndpointLane {
     }
 
     private static final double EWMA_WEIGHT = 0.2;
+    /** How many rounds of calls may queue before any call of the endpoint has returned. */
+    static final int UNKNOWN_SPEED_ROUNDS = 4;
 
     final String endpoint;
     final CircuitBreaker breaker;
@@ -108,7 +111,7 @@ final class EndpointLane {
     /** Whether the lead at place {@code ahead} of the queue (0: next) would get a slot within {@code horizon}. */
     private boolean wouldWaitWithin(int ahead, Duration horizon) {
         if (callNanos < 0) {
-            return ahead < concurrency; // no call has returned yet: one round of waiting
+            return ahead < UNKNOWN_SPEED_ROUNDS * concurrency; // no call has returned yet: a few rounds
         }
         long rounds = (ahead + concurrency) / concurrency;
         return rounds * callNanos <= horizon.toNanos();
