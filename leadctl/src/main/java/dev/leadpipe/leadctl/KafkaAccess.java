@@ -131,6 +131,14 @@ final class KafkaAccess {
         return config;
     }
 
+    /** An admin client (for consumer group offsets); the caller closes it. */
+    Admin admin() {
+        Map<String, Object> config = new HashMap<>(common());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        return Admin.create(config);
+    }
+
     /** A consumer of raw keys and values, read_committed, no auto-commit; {@code groupId} may be null. */
     KafkaConsumer<byte[], byte[]> consumer(String groupId) {
         Map<String, Object> config = new HashMap<>(common());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code leadctl waiting}: the leads waiting in Kafka for their next attempt (topic lead-waiting); holds its subcommands. */
 @Command(name = "waiting", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        subcommands = {WaitingListCommand.class},
+        subcommands = {WaitingListCommand.class, WaitingRetryNowCommand.class},
         description = {"Inspect the leads that wait in Kafka for their next delivery attempt (topic lead-waiting).",
                 "A sink writes one record per lead each time it starts or keeps waiting (why, since when, its next "
                         + "attempt, its last failure's class) and a tombstone once the lead has its outcome."})
@@ -22,6 +22,6 @@ final class WaitingCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (list)");
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (list, retry-now)");
     }
 }

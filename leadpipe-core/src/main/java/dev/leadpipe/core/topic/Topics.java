@@ -14,6 +14,7 @@ import dev.leadpipe.core.json.JsonSerde;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSerde;
 import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.retry.WaitingLead;
 
 /**
@@ -56,6 +57,13 @@ public final class Topics {
      */
     public static final TopicSpec<String, WaitingLead> LEAD_WAITING =
             new TopicSpec<>("lead-waiting", Serdes.String(), new JsonSerde<>(WaitingLead.class), LEAD_PARTITIONS, true);
+
+    /**
+     * Offers whose waiting leads were sent to their next attempt at once ({@code leadctl waiting retry-now}), keyed by
+     * {@code <type>:<offerId>}; compacted. Read by every sink, which skips the tier records that were copied.
+     */
+    public static final TopicSpec<String, RetryWakeup> RETRY_WAKEUPS =
+            new TopicSpec<>("retry-wakeups", Serdes.String(), new JsonSerde<>(RetryWakeup.class), 3, true);
 
     /**
      * How many retry tiers each delivery topic has: {@code deliveries.<type>.retry-1} to {@code -4}, read by that type's
@@ -109,7 +117,7 @@ public final class Topics {
     public static List<TopicSpec<?, ?>> all() {
         List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(LEADS, LEAD_DESTINATIONS, DELIVERIES_DYNAMICS,
                 DELIVERIES_SALESFORCE, DELIVERIES_TABLE, DELIVERIES_HTTPS, LEAD_OUTCOMES, LEADS_DLQ,
-                DESTINATION_CIRCUITS, LEAD_WAITING));
+                DESTINATION_CIRCUITS, LEAD_WAITING, RETRY_WAKEUPS));
         for (DestinationType type : DestinationType.values()) {
             if (RETRY_BY_TYPE.containsKey(type)) {
                 all.addAll(RETRY_BY_TYPE.get(type));

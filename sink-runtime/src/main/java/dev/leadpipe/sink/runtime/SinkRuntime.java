@@ -97,6 +97,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
     private final DestinationType type;
     private final MeterRegistry registry;
     private final DestinationCatalog catalog;
+    private final RetryWakeups wakeups;
     private final KafkaProducer<String, byte[]> outcomeProducer;
     private final KafkaProducer<String, byte[]> retryProducer;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -125,8 +126,16 @@ public final class SinkRuntime implements ServiceProcess.Service {
         String clientId = "leadpipe-sink-" + type.wireName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         TopicSpec<String, ?> deliveryTopic = Topics.deliveryTopic(type);
         RetryRecords retryRecords = new RetryRecords(type, config.retryTiers());
+        this.wakeups = RetryWakeups.start(config.bootstrapServers(), type, retryRecords, START_TIMEOUT);
 
-        this.outcomeProducer = producer(config, clientId + "-outcomes");
+        KafkaProducer<String, byte[]> outcomes;
+        try {
+            outcomes = producer(config, clientId + "-outcomes");
+        } catch (RuntimeException e) {
+            wakeups.close();
+            throw e;
+        }
+        this.outcomeProducer = outcomes;
         KafkaProducer<String, byte[]> retries = null;
         KafkaConsumer<String, byte[]> consumer = null;
         int dlqPartitions;
@@ -148,6 +157,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
                 retries.close(Duration.ZERO);
             }
             outcomeProducer.close(Duration.ZERO);
+            wakeups.close();
             throw e;
         }
         this.retryProducer = retries;
@@ -169,7 +179,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
                 scheduler, workers,
                 new OutcomeWriter(type, outcomeProducer, writer, clock, dlqPartitions),
                 new RetryTierWriter(retryProducer, writer, retryRecords, clock),
-                new CircuitReporter(type, outcomeProducer, () -> closed.get() || aborting),
+                new CircuitReporter(type, outcomeProducer, () -> closed.get() || aborting), wakeups,
                 offsets, () -> consumerRef.get().commitSoon()));
         dispatcherRef.set(dispatcher);
         List<String> topics = new ArrayList<>();
@@ -530,6 +540,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
             }
         }
         catalog.close();
+        wakeups.close();
         closeQuietly(client);
         closeWith.forEach(SinkRuntime::closeQuietly);
         terminated.countDown();
