@@ -164,7 +164,7 @@ class WaitingListTest {
         assertThat(limit.errLines().get(0)).contains("--limit must be 0 or more");
         Cli.Run none = cli("waiting");
         assertThat(none.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(none.errLines().get(0)).contains("Missing required subcommand (list)");
+        assertThat(none.errLines().get(0)).contains("Missing required subcommand (list, retry-now)");
     }
 
     @Test

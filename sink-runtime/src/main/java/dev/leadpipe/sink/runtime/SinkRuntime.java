@@ -86,6 +86,8 @@ public final class SinkRuntime implements ServiceProcess.Service {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** How long {@link #close()} waits for attempts under way and their outcome writes. */
     public static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    /** How long after a sink stops heartbeating (a crash) its partitions go to the others. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     /** The consumer is not ready when its last completed poll is older than this. */
     public static final Duration MAX_POLL_AGE = Duration.ofSeconds(30);
     /** The names of the readiness checks {@link #start(SinkConfig, DestinationClient, Ops)} adds. */
@@ -213,6 +215,9 @@ public final class SinkRuntime implements ServiceProcess.Service {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()));
         // cooperative: a rebalance revokes only the partitions that move, so the others keep their leads
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // the consumer thread polls at least every 100 ms: a crashed sink's partitions move after 10 s, not 45 s
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
         return c;
     }
 
