@@ -50,6 +50,8 @@ final class Dispatcher implements Attempt.Result {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** How long a lead whose offer has no destination waits once for the catalog to catch up before dead-lettering. */
     static final Duration DESTINATION_GRACE = Duration.ofSeconds(1);
+    /** Holds of a lead at a fast but saturated endpoint before its look-again time starts to grow. */
+    static final int BUSY_HOLDS_BEFORE_BACKOFF = 3;
 
     /** What the dispatcher works with. */
     record Parts(SinkConfig config, DestinationClient client, DestinationCatalog catalog, SecretKeyring keyring,
@@ -230,7 +232,7 @@ final class Dispatcher implements Attempt.Result {
             decision = parts.policy().hold(config.breakerOpenDuration(), p.holds, lane.breaker.nextAttemptTime(),
                     p.budgetStart);
         } else {
-            decision = parts.policy().hold(config.retryTiers().get(0), p.holds, null, p.budgetStart);
+            decision = busyHold(p, lane);
         }
         if (decision instanceof RetryPolicy.Retry retry) {
             defer(p, reason, retry.at(), destination);
@@ -239,6 +241,22 @@ final class Dispatcher implements Attempt.Result {
                     null, "the endpoint's circuit breaker stayed open");
             deadLetter(p, destination, last, "time exhausted while held back");
         }
+    }
+
+    /**
+     * When a lead its busy endpoint had no room for looks again. A fast endpoint that is merely saturated drains its
+     * queue within the horizon: the lead looks again after the horizon, backing off only after
+     * {@value #BUSY_HOLDS_BEFORE_BACKOFF} such holds (a sustained overload). A slow endpoint (one call longer than the
+     * horizon) is looked at again after one call's duration, doubling with every hold, so its backlog waits in Kafka
+     * without being read over and over.
+     */
+    private RetryPolicy.Decision busyHold(PendingLead p, EndpointLane lane) {
+        Duration horizon = config.retryHorizon();
+        Duration call = lane.callDuration();
+        if (call == null || call.compareTo(horizon) <= 0) {
+            return parts.policy().hold(horizon, Math.max(1, p.holds - BUSY_HOLDS_BEFORE_BACKOFF), null, p.budgetStart);
+        }
+        return parts.policy().hold(call, p.holds, null, p.budgetStart);
     }
 
     private void defer(PendingLead p, WaitingLead.Reason reason, Instant at, LeadDestination destination) {

@@ -204,6 +204,16 @@ final class EndpointLane {
         }
     }
 
+    /** The endpoint's recent call duration, or null before any call returned. */
+    Duration callDuration() {
+        lock.lock();
+        try {
+            return callNanos < 0 ? null : Duration.ofNanos((long) callNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Leads queued for a slot. */
     int queued() {
         lock.lock();
