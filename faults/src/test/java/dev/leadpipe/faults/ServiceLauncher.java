@@ -86,6 +86,11 @@ final class ServiceLauncher implements AutoCloseable {
         }
     }
 
+    /** Has the shutdown hook kill {@code p} too (a child started elsewhere, such as the broker's JVM). */
+    static void register(Process p) {
+        ALL.add(p);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
