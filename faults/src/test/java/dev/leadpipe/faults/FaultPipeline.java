@@ -45,35 +45,69 @@ import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 final class FaultPipeline implements BeforeAllCallback {
     static final Path FAULTS_DIR = Path.of("target", "faults");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static Shared shared;
+    private static Shared common;
+    /** Set for a pipeline of its own ({@link #startOn}); null for the one every scenario shares. */
+    private final Shared own;
+
+    /** The shared pipeline; register as a JUnit extension ({@code @RegisterExtension static final ...}). */
+    FaultPipeline() {
+        this.own = null;
+    }
+
+    private FaultPipeline(Shared own) {
+        this.own = own;
+    }
+
+    /**
+     * A pipeline of its own (router and ingest JVMs) on the broker at {@code bootstrap}, for a scenario that needs a
+     * broker it can stop; {@link #close} it.
+     */
+    static FaultPipeline startOn(String bootstrap, String logName) {
+        return new FaultPipeline(Shared.start(null, bootstrap, logName));
+    }
+
+    /** Stops a pipeline of its own ({@link #startOn}); nothing for the shared one, which JUnit stops at the end. */
+    void close() {
+        if (own != null) {
+            own.close();
+        }
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (FaultPipeline.class) {
-            if (shared == null) {
-                shared = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                        .getOrComputeIfAbsent(Shared.class, k -> Shared.start(), Shared.class);
+            if (common == null) {
+                common = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                        .getOrComputeIfAbsent(Shared.class, k -> Shared.startShared(), Shared.class);
             }
         }
-        recordThatTheClassRanAgainstARealBroker(context);
+        recordThatTheClassRanAgainstARealBroker(context, common);
+    }
+
+    private Shared shared() {
+        Shared s = own != null ? own : common;
+        if (s == null) {
+            throw new IllegalStateException("the pipeline starts in beforeAll: register the extension on a static field");
+        }
+        return s;
     }
 
     String bootstrap() {
-        return shared.bootstrap;
+        return shared().bootstrap;
     }
 
     String ingestUrl() {
-        return shared.ingest.baseUrl();
+        return shared().ingest.baseUrl();
     }
 
     /** The router's child JVM (for the router kill scenario). */
     ServiceLauncher.Service router() {
-        return shared.router;
+        return shared().router;
     }
 
     /** What every child JVM of a scenario needs too: the broker and the secret key ingest encrypts with. */
     Map<String, String> commonEnv() {
-        return shared.commonEnv;
+        return shared().commonEnv;
     }
 
     /**
@@ -116,7 +150,7 @@ final class FaultPipeline implements BeforeAllCallback {
     }
 
     /** Leaves target/real-kafka-tests/CLASS for bin/kafka-test-report, as KafkaBrokerExtension does. */
-    private static void recordThatTheClassRanAgainstARealBroker(ExtensionContext context) {
+    private static void recordThatTheClassRanAgainstARealBroker(ExtensionContext context, Shared shared) {
         try {
             Path dir = Files.createDirectories(Path.of("target", "real-kafka-tests"));
             String kind = shared.broker != null ? "embedded KRaft broker, Kafka " + AppInfoParser.getVersion()
@@ -136,22 +170,28 @@ final class FaultPipeline implements BeforeAllCallback {
         private ServiceLauncher.Service ingest;
         private ServiceLauncher.Service router;
 
-        private Shared(EmbeddedKafkaBroker broker, String bootstrap) throws IOException {
+        private Shared(EmbeddedKafkaBroker broker, String bootstrap, String logName) throws IOException {
             this.broker = broker;
             this.bootstrap = bootstrap;
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             this.commonEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                     "LEADPIPE_SECRET_KEYS", "faults=" + Base64.getEncoder().encodeToString(key));
-            this.launcher = new ServiceLauncher(FAULTS_DIR.resolve("pipeline"), commonEnv);
+            this.launcher = new ServiceLauncher(FAULTS_DIR.resolve(logName), commonEnv);
         }
 
-        static Shared start() {
+        /** The embedded broker (or {@code KAFKA_BOOTSTRAP_SERVERS}'s cluster), ingest and the router. */
+        static Shared startShared() {
             String external = KafkaSettings.bootstrapFromEnvironment();
             EmbeddedKafkaBroker broker = external == null ? EmbeddedKafkaBroker.start() : null;
+            return start(broker, external != null ? external : broker.bootstrapServers(), "pipeline");
+        }
+
+        /** Ingest and the router on {@code bootstrap}; {@code broker}, when given, is closed with them. */
+        static Shared start(EmbeddedKafkaBroker broker, String bootstrap, String logName) {
             Shared s = null;
             try {
-                s = new Shared(broker, external != null ? external : broker.bootstrapServers());
+                s = new Shared(broker, bootstrap, logName);
                 TopicAdmin.ensureTopics(s.bootstrap, KafkaSettings.replicationFactor());
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 Path stateDir = Files.createTempDirectory("faults-router-");
