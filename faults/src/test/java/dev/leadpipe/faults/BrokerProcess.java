@@ -28,9 +28,9 @@ final class BrokerProcess implements AutoCloseable {
     private int starts;
 
     private BrokerProcess(Path dir, int port, int controllerPort) throws IOException {
-        this.dir = Files.createDirectories(dir);
+        this.dir = Files.createDirectories(dir).toAbsolutePath();
         this.port = port;
-        this.properties = dir.resolve("server.properties");
+        this.properties = this.dir.resolve("server.properties");
         Files.writeString(properties, String.join("\n", List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
