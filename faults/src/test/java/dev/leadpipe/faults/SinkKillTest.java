@@ -42,6 +42,7 @@ class SinkKillTest {
             long start = System.nanoTime();
             LoadGenerator.Stream load = s.load.start(offer, "load", "k-" + offer, settings.leads(), loadTime);
             List<String> kills = new ArrayList<>();
+            List<java.time.Instant> readyAt = new ArrayList<>();
             List<Integer> resendsPerKill = new ArrayList<>();
             int resendsBefore = resends(receiver);
             int warmUps = receiver.deliveredCount();
@@ -57,6 +58,7 @@ class SinkKillTest {
                 long t = (System.nanoTime() - start) / 1_000_000;
                 sink.kill9();
                 sink.restart();
+                readyAt.add(java.time.Instant.now());
                 int now = resends(receiver);
                 if (k > 0) {
                     resendsPerKill.add(now - resendsBefore);
@@ -73,6 +75,8 @@ class SinkKillTest {
             extra.put("settings", settings.leads() + " leads at " + settings.perSecond() + "/s; " + settings.kills()
                     + " kill -9 of the sink (seed " + seed + "); sink env " + env);
             extra.put("kills", kills);
+            extra.put("first request after each restarted sink was ready (s)",
+                    resumedAfter(receiver.arrivals(PATH), readyAt));
             extra.put("re-sends per kill (counted up to the next kill)", resendsPerKill);
             extra.put("bound per kill (2 × concurrency)", 2 * FaultSettings.CONCURRENCY);
             extra.put("leads without outcome at the drain timeout", missing);
@@ -86,6 +90,21 @@ class SinkKillTest {
                     .allSatisfy(n -> org.assertj.core.api.Assertions.assertThat(n).isLessThanOrEqualTo(2 * FaultSettings.CONCURRENCY));
             soft.assertAll();
         }
+    }
+
+    /**
+     * For each restart, the seconds from ready ({@code /health/ready}) to the receiver's next request: a restarted
+     * sink is ready once it joined the group, which is not yet delivering if its partitions are still held by the
+     * killed member's session.
+     */
+    static List<Double> resumedAfter(List<java.time.Instant> arrivals, List<java.time.Instant> kills) {
+        List<java.time.Instant> sorted = arrivals.stream().sorted().toList();
+        List<Double> gaps = new ArrayList<>();
+        for (java.time.Instant k : kills) {
+            gaps.add(sorted.stream().filter(a -> a.isAfter(k)).findFirst()
+                    .map(a -> java.time.Duration.between(k, a).toMillis() / 1000.0).orElse(-1.0));
+        }
+        return gaps;
     }
 
     /** Accepted requests beyond the first, summed over the leads the receiver holds. */
