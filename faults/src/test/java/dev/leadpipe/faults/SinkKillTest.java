@@ -1,0 +1,114 @@
+package dev.leadpipe.faults;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.leadpipe.fakes.FakeHttpsReceiver;
+
+/**
+ * kill-9: leads at a steady rate to one receiver that counts the requests per Idempotency-Key, while the sink is
+ * killed with SIGKILL at random moments of its work (the k-th kill once the receiver holds a random count of leads
+ * within the k-th equal slice of them) and started again each time.
+ * Invariants: no lead lost; the re-sends each kill causes (accepted requests beyond the first, counted between one
+ * kill and the next) at most 2 × SINK_MAX_CONCURRENCY_PER_ENDPOINT.
+ */
+class SinkKillTest {
+    @RegisterExtension
+    static final FaultPipeline PIPELINE = new FaultPipeline();
+
+    private static final String PATH = "/flows/counting/invoke";
+
+    @Test
+    void aSinkKilledRepeatedlyLosesNothingAndResendsLittle() throws Exception {
+        FaultSettings.Kill settings = FaultSettings.SINK_KILL;
+        long seed = Long.getLong("faults.seed", System.currentTimeMillis());
+        Random random = new Random(seed);
+        try (Scenario s = new Scenario(PIPELINE, "kill-9")) {
+            FakeHttpsReceiver receiver = s.receiver();
+            String offer = s.offer("k");
+            Map<String, String> env = FaultSettings.sinkEnv();
+            ServiceLauncher.Service sink = s.startSink(env);
+            s.destinations(Map.of(offer, receiver.url(PATH)));
+
+            Duration loadTime = Duration.ofMillis(1000L * settings.leads() / settings.perSecond());
+            long start = System.nanoTime();
+            LoadGenerator.Stream load = s.load.start(offer, "load", "k-" + offer, settings.leads(), loadTime);
+            List<String> kills = new ArrayList<>();
+            List<java.time.Instant> readyAt = new ArrayList<>();
+            List<Integer> resendsPerKill = new ArrayList<>();
+            int resendsBefore = resends(receiver);
+            int warmUps = receiver.deliveredCount();
+            for (int k = 0; k < settings.kills(); k++) {
+                // a random moment while the sink is at work: once the receiver holds a random count of leads within
+                // the k-th equal slice of the run's leads (so a slow restart never makes the kills land on an idle sink)
+                int target = warmUps + (int) ((k + 0.1 + 0.8 * random.nextDouble()) * settings.leads() / settings.kills());
+                long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+                while (receiver.deliveredCount() < target && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                int held = receiver.deliveredCount() - warmUps;
+                long t = (System.nanoTime() - start) / 1_000_000;
+                sink.kill9();
+                sink.restart();
+                readyAt.add(java.time.Instant.now());
+                int now = resends(receiver);
+                if (k > 0) {
+                    resendsPerKill.add(now - resendsBefore);
+                }
+                resendsBefore = now;
+                kills.add("kill " + (k + 1) + " at " + t / 1000.0 + " s (" + held + " leads held), ready again after "
+                        + ((System.nanoTime() - start) / 1_000_000 - t) / 1000.0 + " s");
+            }
+            load.join();
+            int missing = s.drain(settings.drainTimeout());
+            resendsPerKill.add(resends(receiver) - resendsBefore);
+
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("settings", settings.leads() + " leads at " + settings.perSecond() + "/s; " + settings.kills()
+                    + " kill -9 of the sink (seed " + seed + "); sink env " + env);
+            extra.put("kills", kills);
+            extra.put("first request after each restarted sink was ready (s)",
+                    resumedAfter(receiver.arrivals(PATH), readyAt));
+            extra.put("re-sends per kill (counted up to the next kill)", resendsPerKill);
+            extra.put("bound per kill (2 × concurrency)", 2 * FaultSettings.CONCURRENCY);
+            extra.put("leads without outcome at the drain timeout", missing);
+            Reconciliation.Report r = s.report(offer, extra);
+            Reconciliation.write(r);
+
+            String report = Reconciliation.markdown(r);
+            SoftAssertions soft = new SoftAssertions();
+            soft.assertThat(r.lost()).as("lost leads; report: %s", report).isZero();
+            soft.assertThat(resendsPerKill).as("re-sends per kill; report: %s", report)
+                    .allSatisfy(n -> org.assertj.core.api.Assertions.assertThat(n).isLessThanOrEqualTo(2 * FaultSettings.CONCURRENCY));
+            soft.assertAll();
+        }
+    }
+
+    /**
+     * For each restart, the seconds from ready ({@code /health/ready}) to the receiver's next request: a restarted
+     * sink is ready once it joined the group, which is not yet delivering if its partitions are still held by the
+     * killed member's session.
+     */
+    static List<Double> resumedAfter(List<java.time.Instant> arrivals, List<java.time.Instant> kills) {
+        List<java.time.Instant> sorted = arrivals.stream().sorted().toList();
+        List<Double> gaps = new ArrayList<>();
+        for (java.time.Instant k : kills) {
+            gaps.add(sorted.stream().filter(a -> a.isAfter(k)).findFirst()
+                    .map(a -> java.time.Duration.between(k, a).toMillis() / 1000.0).orElse(-1.0));
+        }
+        return gaps;
+    }
+
+    /** Accepted requests beyond the first, summed over the leads the receiver holds. */
+    static int resends(FakeHttpsReceiver receiver) {
+        return receiver.deliveries().values().stream().mapToInt(d -> d.count() - 1).sum();
+    }
+}
