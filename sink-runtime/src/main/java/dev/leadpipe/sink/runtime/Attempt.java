@@ -31,8 +31,8 @@ final class Attempt implements Runnable {
         void failed(PendingLead p, LeadDestination destination, EndpointLane lane, DeliveryFailure failure,
                     String result);
 
-        /** The call returned (after {@code nanos}): its slot is free. */
-        void returned(EndpointLane lane, long nanos);
+        /** The call its lane let through at {@code admittedNanos} returned: its slot is free. */
+        void returned(EndpointLane lane, long admittedNanos);
     }
 
     private final PendingLead p;
@@ -42,6 +42,7 @@ final class Attempt implements Runnable {
     private final ScheduledExecutorService scheduler;
     private final Duration timeout;
     private final Result result;
+    private final long admittedAt;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Thread thread;
 
@@ -54,12 +55,12 @@ final class Attempt implements Runnable {
         this.scheduler = scheduler;
         this.timeout = timeout;
         this.result = result;
+        this.admittedAt = p.admittedAt;
     }
 
     @Override
     public void run() {
         thread = Thread.currentThread();
-        long started = System.nanoTime();
         ScheduledFuture<?> timer = null;
         try {
             timer = scheduler.schedule(this::timeout, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,7 +88,7 @@ final class Attempt implements Runnable {
             if (timer != null) {
                 timer.cancel(false);
             }
-            result.returned(lane, System.nanoTime() - started);
+            result.returned(lane, admittedAt);
         }
     }
 

@@ -37,10 +37,11 @@ import dev.leadpipe.core.lead.Lead;
  *   <li><b>Retry tiers.</b> A tier record not yet due pauses its partition, and the consumer seeks back to it; the
  *       partition resumes at the record's due time. Only that partition waits: the delivery topic and the other tiers
  *       are read on.</li>
- *   <li><b>Memory.</b> While more than {@link SinkConfig#maxInFlight()} leads are held in memory every partition is
- *       paused; it resumes below.</li>
- *   <li><b>Commits.</b> Every {@link SinkConfig#commitInterval()}, and at once when an endpoint waits for tokens
- *       ({@link #commitSoon()}), synchronously: the lowest unfinished offset of each partition with the finished ones
+ *   <li><b>Memory.</b> While more than {@link SinkConfig#maxInFlight()} leads are held in memory (not counting those
+ *       whose end is being written, which the producers' buffers bound) every partition is paused; it resumes
+ *       below.</li>
+ *   <li><b>Commits.</b> Every {@link SinkConfig#commitInterval()}, and at once (between the records of a poll too)
+ *       when an endpoint has enough attempted leads awaiting a commit ({@link #commitSoon()}), synchronously: the lowest unfinished offset of each partition with the finished ones
  *       above it in the metadata ({@link OffsetTracker}).</li>
  *   <li><b>Rebalances</b> (cooperative: only moving partitions are revoked). On revocation nothing new starts or is
  *       written for the partitions' leads, the outcome writes already under way are awaited
@@ -190,7 +191,7 @@ final class DeliveryConsumer implements Runnable {
             }
         });
         due.forEach(duePaused::remove);
-        int inFlight = dispatcher.inFlight();
+        int inFlight = dispatcher.resident();
         if (inFlight > config.maxInFlight()) {
             if (!backpressured) {
                 LOG.info("{} pausing consumption: {} leads in memory (max {})", name, inFlight, config.maxInFlight());
@@ -248,6 +249,12 @@ final class DeliveryConsumer implements Runnable {
             }
             dispatcher.accept(new PendingLead(tp, record.offset(), epoch, record.key(), record.value(),
                     record.headers(), record.timestamp(), lead, PipelineHeaders.replayCount(record.headers())));
+            if (commitRequested.getAndSet(false)) {
+                // an endpoint's finished leads wait for their commit: do not make them wait for the rest of the batch.
+                // No fetch positions here: the consumer's position is already past records this batch has not
+                // handed over yet, and the tracker would take them for finished
+                commit(offsets.committable());
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -52,12 +53,14 @@ final class Dispatcher implements Attempt.Result {
     static final Duration DESTINATION_GRACE = Duration.ofSeconds(1);
     /** Holds of a lead at a fast but saturated endpoint before its look-again time starts to grow. */
     static final int BUSY_HOLDS_BEFORE_BACKOFF = 3;
+    /** How often the endpoints holding leads are counted for {@link #share()}. */
+    static final Duration SHARE_REFRESH = Duration.ofMillis(100);
 
     /** What the dispatcher works with. */
     record Parts(SinkConfig config, DestinationClient client, DestinationCatalog catalog, SecretKeyring keyring,
                  RetryPolicy policy, Clock clock, SinkMetrics metrics, ScheduledExecutorService scheduler,
                  ExecutorService workers, OutcomeWriter outcomes, RetryTierWriter tiers, CircuitReporter circuits,
-                 RetryWakeups wakeups, OffsetTracker offsets, Runnable commitSoon) {
+                 RetryWakeups wakeups, OffsetTracker offsets, Runnable commitSoon, IntSupplier writesUnderWay) {
     }
 
     private final Parts parts;
@@ -72,6 +75,8 @@ final class Dispatcher implements Attempt.Result {
     /** The leads held here by the delivery record they came from (a lead may come back through several tier records). */
     private final Map<String, PendingLead> byLineage = new ConcurrentHashMap<>();
     private final AtomicInteger attemptsUnderWay = new AtomicInteger();
+    private volatile int activeLanes;
+    private volatile long shareCountedAt;
     private volatile boolean stopping;
 
     Dispatcher(Parts parts) {
@@ -175,14 +180,12 @@ final class Dispatcher implements Attempt.Result {
             if (p.tokenLane != null && p.tokenLane != lane) {
                 returnToken(p); // its destination moved to another endpoint
             }
-            EndpointLane.Admission admission = lane.admit(p, front, config.retryHorizon());
+            EndpointLane.Admission admission = lane.admit(p, front, config.retryHorizon(), share(lane));
             parts.circuits().reportTransitions(lane); // an open circuit whose time is up may have become half-open
             switch (admission) {
                 case START -> startAttempt(p, destination, lane);
                 case QUEUED -> {
-                    if (lane.waitsForCommit()) {
-                        parts.commitSoon().run();
-                    }
+                    // waits for a slot: the lane hands it back when a call returns
                 }
                 case CIRCUIT_OPEN -> hold(p, destination, lane, WaitingLead.Reason.CIRCUIT_OPEN);
                 case BUSY -> hold(p, destination, lane, WaitingLead.Reason.BUSY);
@@ -280,7 +283,7 @@ final class Dispatcher implements Attempt.Result {
                     config.attemptTimeout(), this));
         } catch (RejectedExecutionException e) {
             attemptsUnderWay.decrementAndGet();
-            lane.releaseUnused(); // shutting down: the lead stays unfinished and is read again
+            lane.releaseUnused(p.admittedAt); // shutting down: the lead stays unfinished and is read again
         }
     }
 
@@ -344,9 +347,9 @@ final class Dispatcher implements Attempt.Result {
     }
 
     @Override
-    public void returned(EndpointLane lane, long nanos) {
+    public void returned(EndpointLane lane, long admittedNanos) {
         attemptsUnderWay.decrementAndGet();
-        redispatch(lane.release(nanos));
+        redispatch(lane.release(admittedNanos));
     }
 
     private static String statusText(DeliveryFailure f) {
@@ -368,10 +371,9 @@ final class Dispatcher implements Attempt.Result {
         live.remove(p);
         byLineage.remove(lineage(p), p);
         EndpointLane tokenLane = p.tokenLane;
-        parts.offsets().complete(p.partition, p.epoch, p.offset,
-                tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
-        if (tokenLane != null && tokenLane.waitsForCommit()) {
-            parts.commitSoon().run();
+        parts.offsets().complete(p.partition, p.epoch, p.offset, tokenLane == null ? null : tokenLane::tokenReturned);
+        if (tokenLane != null && tokenLane.wantsCommit()) {
+            parts.commitSoon().run(); // keeps what a crash would make the sink send again small
         }
     }
 
@@ -379,7 +381,7 @@ final class Dispatcher implements Attempt.Result {
         EndpointLane lane = p.tokenLane;
         p.tokenLane = null;
         if (lane != null) {
-            redispatch(lane.tokenReturned());
+            lane.tokenReturned();
         }
     }
 
@@ -436,6 +438,26 @@ final class Dispatcher implements Attempt.Result {
     /** Leads waiting in memory for a retry, a destination or a short wait. */
     int parked() {
         return parked.size();
+    }
+
+    /**
+     * An endpoint's fair share of the sink's memory: {@link SinkConfig#maxInFlight()} over the endpoints holding leads,
+     * itself included; unlimited while no other endpoint holds any (it may fill the memory: the consumer then pauses,
+     * which holds nobody else up). The endpoints holding leads are counted at most every {@link #SHARE_REFRESH}.
+     */
+    private int share(EndpointLane lane) {
+        long now = System.nanoTime();
+        if (now - shareCountedAt > SHARE_REFRESH.toNanos()) {
+            activeLanes = (int) lanes.values().stream().filter(EndpointLane::active).count();
+            shareCountedAt = now;
+        }
+        int others = activeLanes - (lane.active() ? 1 : 0);
+        return others <= 0 ? Integer.MAX_VALUE : Math.max(1, config.maxInFlight() / (others + 1));
+    }
+
+    /** Leads held in memory other than those whose end is being written (those are bounded by the producers' buffers). */
+    int resident() {
+        return live.size() - parts.writesUnderWay().getAsInt();
     }
 
     /** Leads queued in memory for a slot of their endpoint. */

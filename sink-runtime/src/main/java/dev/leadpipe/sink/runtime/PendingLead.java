@@ -57,6 +57,9 @@ final class PendingLead {
      */
     EndpointLane tokenLane;
 
+    /** When its endpoint lane last let an attempt of it through ({@link System#nanoTime()}). */
+    long admittedAt;
+
     /** Its partition was revoked (or the sink is closing): nothing more is written for it; the new owner reads it. */
     volatile boolean cancelled;
     volatile ScheduledFuture<?> parkedTask;

@@ -182,7 +182,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
                 new OutcomeWriter(type, outcomeProducer, writer, clock, dlqPartitions),
                 new RetryTierWriter(retryProducer, writer, retryRecords, clock),
                 new CircuitReporter(type, outcomeProducer, () -> closed.get() || aborting), wakeups,
-                offsets, () -> consumerRef.get().commitSoon()));
+                offsets, () -> consumerRef.get().commitSoon(), writer::underWay));
         dispatcherRef.set(dispatcher);
         List<String> topics = new ArrayList<>();
         topics.add(deliveryTopic.name());
@@ -201,6 +201,8 @@ public final class SinkRuntime implements ServiceProcess.Service {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // a lead's end is written record by record, each after the last was acknowledged: no lingering
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -212,7 +214,8 @@ public final class SinkRuntime implements ServiceProcess.Service {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()));
+        // small batches: a commit an endpoint asks for never waits long behind the records of one poll
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(100, config.maxInFlight()));
         // cooperative: a rebalance revokes only the partitions that move, so the others keep their leads
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // the consumer thread polls at least every 100 ms: a crashed sink's partitions move after 10 s, not 45 s
