@@ -40,8 +40,8 @@ import picocli.CommandLine.ParameterException;
  * finished) to their end now, copies each waiting lead of the offer — key, bytes and headers, its attempt history
  * kept, its due times dropped — to the type's delivery topic, then writes a {@link RetryWakeup} to
  * {@code retry-wakeups} so the sinks skip the originals when they reach them. Copies go first: if leadctl stops in
- * between, the originals still come back on their own. A lead a sink was attempting at that moment may be attempted
- * once more (idempotent at the destination). Prints one line per type and a total; exit 0 also when nothing waits.
+ * between, the originals still come back on their own. Each copy names its original ({@link RetryHeaders#COPY_OF}): a
+ * sink that finished the original meanwhile (it came due while this ran) skips the copy. Prints one line per type and a total; exit 0 also when nothing waits.
  */
 @Command(name = "retry-now", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
         description = {"Send an offer's waiting leads to their next delivery attempt now (after its destination was "
@@ -142,7 +142,10 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
                         return true; // not a lead: the sink dead-letters it as MALFORMED_RECORD itself
                     }
                     if (lead != null && offerId.equals(lead.offerId())) {
-                        found.put(new String(r.key(), StandardCharsets.UTF_8), r);
+                        // a lead may have several unfinished tier records while a sink moves it on: the one due
+                        // last is its newest (each is written after its predecessor came due)
+                        found.merge(new String(r.key(), StandardCharsets.UTF_8), r, (a, b) ->
+                                RetryHeaders.dueTime(b.headers()).isBefore(RetryHeaders.dueTime(a.headers())) ? a : b);
                     }
                     return true;
                 });
@@ -183,7 +186,7 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
             List<Future<?>> sent = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : found.leads().values()) {
                 sent.add(producer.send(new ProducerRecord<>(deliveries, null, r.timestamp(), r.key(), r.value(),
-                        dueNow(r.headers()))));
+                        copyHeaders(r))));
             }
             awaitAll(kafka, sent);
             // the originals are skipped only once every copy is written
@@ -192,15 +195,19 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
         }
     }
 
-    /** The headers with the lead's history kept and its due times dropped: due now. */
-    private static RecordHeaders dueNow(Iterable<Header> original) {
+    /** The copy's headers: the lead's history kept, its due times dropped (due now), and where the original is. */
+    private static RecordHeaders copyHeaders(ConsumerRecord<byte[], byte[]> original) {
         List<Header> kept = new ArrayList<>();
-        for (Header h : original) {
-            if (!h.key().equals(RetryHeaders.DUE_TIME) && !h.key().equals(RetryHeaders.NEXT_ATTEMPT_TIME)) {
+        for (Header h : original.headers()) {
+            if (!h.key().equals(RetryHeaders.DUE_TIME) && !h.key().equals(RetryHeaders.NEXT_ATTEMPT_TIME)
+                    && !h.key().equals(RetryHeaders.COPY_OF)) {
                 kept.add(h);
             }
         }
-        return new RecordHeaders(kept);
+        RecordHeaders headers = new RecordHeaders(kept);
+        RetryHeaders.put(headers, RetryHeaders.COPY_OF,
+                RetryHeaders.location(original.topic(), original.partition(), original.offset()));
+        return headers;
     }
 
     private static void awaitAll(KafkaAccess kafka, List<Future<?>> sent) {

@@ -1,5 +1,9 @@
 package dev.leadpipe.core.retry;
 
+import java.time.Instant;
+import java.util.Optional;
+
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
@@ -41,6 +45,11 @@ public final class RetryHeaders {
     public static final String SOURCE_TOPIC = PREFIX + "source.topic";
     public static final String SOURCE_PARTITION = PREFIX + "source.partition";
     public static final String SOURCE_OFFSET = PREFIX + "source.offset";
+    /**
+     * On a copy {@code leadctl waiting retry-now} wrote to a delivery topic: the tier record it copies, as
+     * {@code <topic>:<partition>:<offset>}. A sink that has finished that record already skips the copy.
+     */
+    public static final String COPY_OF = PREFIX + "copy.of";
 
     private RetryHeaders() {
     }
@@ -58,5 +67,39 @@ public final class RetryHeaders {
     /** Whether a record carries a retry history (it came from a retry tier, or was sent back by leadctl). */
     public static boolean present(Headers headers) {
         return headers != null && headers.lastHeader(ATTEMPTS) != null;
+    }
+
+    /** When a tier record is due to be read: its {@link #DUE_TIME}, else (none, or unreadable) at once. */
+    public static Instant dueTime(Headers headers) {
+        String due = headers == null ? null : get(headers, DUE_TIME);
+        try {
+            return due == null ? Instant.EPOCH : Instant.parse(due.trim());
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** Where a tier record is: the {@link #COPY_OF} value of a copy of it. */
+    public static String location(String topic, int partition, long offset) {
+        return topic + ":" + partition + ":" + offset;
+    }
+
+    /** The tier record a copy was made of ({@link #COPY_OF}), or empty: not a copy, or an unreadable value. */
+    public static Optional<RecordLocation> copyOf(Headers headers) {
+        String v = headers == null ? null : get(headers, COPY_OF);
+        if (v == null) {
+            return Optional.empty();
+        }
+        String[] parts = v.trim().split(":");
+        try {
+            return parts.length != 3 ? Optional.empty() : Optional.of(new RecordLocation(
+                    new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2])));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A record's place in Kafka. */
+    public record RecordLocation(TopicPartition partition, long offset) {
     }
 }

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.retry.RetryHeaders;
 
 /**
  * The sink's one consumer thread: it reads the delivery topic and its retry tiers in one consumer group, hands each
@@ -225,7 +226,7 @@ final class DeliveryConsumer implements Runnable {
                 continue;
             }
             if (retries.isTier(record.topic())) {
-                Instant due = RetryRecords.dueOf(record.headers());
+                Instant due = RetryHeaders.dueTime(record.headers());
                 if (due.isAfter(now)) {
                     // the head of this tier partition is not due: wait for it there, read on elsewhere
                     notDue.add(tp);

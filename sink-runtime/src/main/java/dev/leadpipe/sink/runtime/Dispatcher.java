@@ -28,6 +28,7 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.retry.RetryHeaders;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.secret.SecretUnreadableException;
@@ -102,6 +103,13 @@ final class Dispatcher implements Attempt.Result {
             return;
         }
         RetryRecords.restore(p);
+        if (copyOfFinishedRecord(p)) {
+            // leadctl copied a tier record this sink finished meanwhile: delivered, dead-lettered, or carried on by a
+            // later tier record or an earlier copy
+            LOG.debug("lead {}: a retry-now copy of a retry record already finished here skipped", p.leadId());
+            finish(p, null, null);
+            return;
+        }
         PendingLead twin = byLineage.putIfAbsent(lineage(p), p);
         if (twin != null) {
             // the same delivery record twice: its retry record written again after a crash, or a woken copy of it;
@@ -121,6 +129,12 @@ final class Dispatcher implements Attempt.Result {
             return;
         }
         dispatch(p, false);
+    }
+
+    /** Whether {@code p} is a retry-now copy of a tier record this process knows to be finished. */
+    private boolean copyOfFinishedRecord(PendingLead p) {
+        return RetryHeaders.copyOf(p.headers)
+                .map(at -> parts.offsets().finished(at.partition(), at.offset())).orElse(false);
     }
 
     /** The delivery record a lead came from: the same for every tier record it passes through. */

@@ -129,12 +129,6 @@ final class RetryRecords {
         }
     }
 
-    /** When a tier record is due to be read: its due header, else at once. */
-    static Instant dueOf(Headers headers) {
-        Instant due = instantOf(headers, RetryHeaders.DUE_TIME);
-        return due == null ? Instant.EPOCH : due;
-    }
-
     /** A copy of the headers without retry and dead-letter context; the original headers stay untouched. */
     static Headers withoutRetryHeaders(Headers original) {
         List<Header> kept = new ArrayList<>();

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -163,6 +165,45 @@ class RetryTierTest extends SinkBrokerTest {
             assertThat(logs.lines().subList(logged, logs.lines().size()))
                     .as("the slow endpoint never made the sink stop reading").noneMatch(l -> l.contains("pausing consumption"));
         }
+    }
+
+    @Test
+    void aRetryNowCopyOfATierRecordTheSinkFinishedMeanwhileIsSkippedAndACopyOfAWaitingOneIsDelivered() throws Exception {
+        String flaky = offer("flaky");
+        putDestination(flaky, TYPE, "flaky-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(flaky, Script.transientTimes(1, ErrorClass.TABLE_UNAVAILABLE));
+        try (SinkRuntime sink = SinkRuntime.start(tiered(group()), destination.client(TYPE), new SimpleMeterRegistry())) {
+            sendLead(lead("came-due"), flaky);
+            outcomes(r -> keys(r).contains(lead("came-due")));
+            List<ConsumerRecord<String, byte[]>> tier = tierRecordsOf(lead("came-due"));
+            ConsumerRecord<String, byte[]> original = tier.get(tier.size() - 1);
+
+            // leadctl read the tier record just before the sink delivered it, and its copy arrives now
+            send(lead("came-due"), original.value(), 0, copyHeaders(original, original.offset()));
+            // a copy of a tier record the sink has not reached yet (it waits for hours): that lead goes on now
+            send(lead("woken"), bytes(SinkTestSupport.customerLead(lead("woken"), flaky)), 0,
+                    copyHeaders(original, Long.MAX_VALUE - 1));
+            List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> keys(r).contains(lead("woken")));
+            assertThat(byLead(outcomes).get(lead("woken")).outcome()).isEqualTo(OutcomeType.DELIVERED);
+            assertThat(outcomes.stream().filter(r -> r.key().equals(lead("came-due"))))
+                    .as("the copy of a finished tier record ends nothing twice").hasSize(1);
+            assertThat(destination.calls(lead("came-due"))).as("one failed attempt, one delivery, no third").isEqualTo(2);
+        }
+    }
+
+    /** The headers leadctl puts on a copy of {@code original}, naming the tier record at {@code offset}. */
+    private static Header[] copyHeaders(ConsumerRecord<String, byte[]> original, long offset) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : original.headers()) {
+            if (!h.key().equals(RetryHeaders.DUE_TIME) && !h.key().equals(RetryHeaders.NEXT_ATTEMPT_TIME)
+                    && !h.key().startsWith(RetryHeaders.PREFIX + "source.")) {
+                headers.add(h);
+            }
+        }
+        RetryHeaders.put(headers, RetryHeaders.COPY_OF,
+                RetryHeaders.location(original.topic(), original.partition(), offset));
+        return headers.toArray();
     }
 
     /** Runs a probe every 10 ms on a thread of its own until closed. */
