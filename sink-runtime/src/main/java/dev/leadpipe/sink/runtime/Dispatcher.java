@@ -199,7 +199,9 @@ final class Dispatcher implements Attempt.Result {
             switch (admission) {
                 case START -> startAttempt(p, destination, lane);
                 case QUEUED -> {
-                    // waits for a slot: the lane hands it back when a call returns
+                    if (lane.wantsCommit()) {
+                        parts.commitSoon().run(); // it waits for a token only a commit gives back
+                    }
                 }
                 case CIRCUIT_OPEN -> hold(p, destination, lane, WaitingLead.Reason.CIRCUIT_OPEN);
                 case BUSY -> hold(p, destination, lane, WaitingLead.Reason.BUSY);
@@ -385,7 +387,8 @@ final class Dispatcher implements Attempt.Result {
         live.remove(p);
         byLineage.remove(lineage(p), p);
         EndpointLane tokenLane = p.tokenLane;
-        parts.offsets().complete(p.partition, p.epoch, p.offset, tokenLane == null ? null : tokenLane::tokenReturned);
+        parts.offsets().complete(p.partition, p.epoch, p.offset,
+                tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
         if (tokenLane != null && tokenLane.wantsCommit()) {
             parts.commitSoon().run(); // keeps what a crash would make the sink send again small
         }
@@ -395,7 +398,7 @@ final class Dispatcher implements Attempt.Result {
         EndpointLane lane = p.tokenLane;
         p.tokenLane = null;
         if (lane != null) {
-            lane.tokenReturned();
+            redispatch(lane.tokenReturned());
         }
     }
 

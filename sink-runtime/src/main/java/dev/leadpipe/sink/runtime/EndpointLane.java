@@ -3,6 +3,7 @@ package dev.leadpipe.sink.runtime;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -15,10 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * slow, takes more than its share or holds up another's leads:
  * <ul>
  *   <li>at most {@code maxConcurrencyPerEndpoint} calls at a time;</li>
- *   <li>the leads attempted here and not yet committed are counted ("tokens": a lead takes one at its first attempt and
- *       gives it back once a commit covering its completion is acknowledged); as soon as half the concurrency of them
- *       have finished, the sink commits ({@link #wantsCommit()}), which keeps what a crash makes the sink send again to
- *       this endpoint near the concurrency plus that half;</li>
+ *   <li>at most twice that many leads attempted here and not yet committed ("tokens": a lead takes one at its first
+ *       attempt and gives it back once a commit covering its completion is acknowledged), which bounds what a crash
+ *       makes the sink send again to this endpoint; the sink commits as soon as half the concurrency of them have
+ *       finished ({@link #wantsCommit()}), so the bound seldom holds a lead up;</li>
  *   <li>a lead that finds no free slot may queue only while its expected wait (its place in the queue over the
  *       concurrency, times the endpoint's recent call duration) stays within the retry horizon, or, before any call
  *       has returned, within {@value #UNKNOWN_SPEED_ROUNDS} rounds, and while the endpoint holds less than its share
@@ -35,7 +36,7 @@ final class EndpointLane {
     enum Admission {
         /** A slot (and the breaker's permission) was taken: attempt now, then {@link #release}. */
         START,
-        /** Queued for a slot; {@link #release} hands it back to be dispatched again. */
+        /** Queued for a slot or a token; {@link #release} or {@link #tokenReturned} hands it back to be dispatched again. */
         QUEUED,
         /** The circuit refuses attempts: hold the lead back until {@link CircuitBreaker#nextAttemptTime()}. */
         CIRCUIT_OPEN,
@@ -52,6 +53,7 @@ final class EndpointLane {
     final String endpoint;
     final CircuitBreaker breaker;
     private final int concurrency;
+    private final int maxTokens;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<PendingLead> waiting = new ArrayDeque<>();
     private int inUse;
@@ -70,6 +72,7 @@ final class EndpointLane {
         this.endpoint = endpoint;
         this.breaker = breaker;
         this.concurrency = concurrency;
+        this.maxTokens = 2 * concurrency;
     }
 
     /**
@@ -84,14 +87,15 @@ final class EndpointLane {
         }
         lock.lock();
         try {
-            if (inUse < concurrency) {
+            boolean needsToken = p.tokenLane != this;
+            if (inUse < concurrency && (!needsToken || tokens < maxTokens)) {
                 if (!breaker.tryAcquire()) {
                     return Admission.CIRCUIT_OPEN;
                 }
                 inUse++;
                 p.admittedAt = System.nanoTime();
                 startedAt.merge(p.admittedAt, 1, Integer::sum);
-                if (p.tokenLane != this) {
+                if (needsToken) {
                     tokens++;
                     p.tokenLane = this;
                 }
@@ -170,11 +174,16 @@ final class EndpointLane {
         }
     }
 
-    /** A lead that held this lane's token is committed (or gone): gives the token back. */
-    void tokenReturned() {
+    /**
+     * A lead that held this lane's token is committed (or gone): gives the token back.
+     *
+     * @return queued leads to dispatch again (the token lets one more through)
+     */
+    List<PendingLead> tokenReturned() {
         lock.lock();
         try {
             tokens--;
+            return takeRunnable();
         } finally {
             lock.unlock();
         }
@@ -190,15 +199,27 @@ final class EndpointLane {
         }
     }
 
-    /** Takes, in queue order, the leads that the free slots let through. */
+    /** Takes, in queue order, the leads that a free slot (and, for those without one, a free token) lets through. */
     private List<PendingLead> takeRunnable() {
         List<PendingLead> out = new ArrayList<>();
         int free = concurrency - inUse;
-        while (free > 0 && !waiting.isEmpty()) {
-            PendingLead next = waiting.pollFirst();
-            if (!next.cancelled) {
-                out.add(next);
-                free--;
+        int tokensLeft = maxTokens - tokens;
+        Iterator<PendingLead> it = waiting.iterator();
+        while (free > 0 && it.hasNext()) {
+            PendingLead next = it.next();
+            if (next.cancelled) {
+                it.remove();
+                continue;
+            }
+            boolean needsToken = next.tokenLane != this;
+            if (needsToken && tokensLeft <= 0) {
+                continue;
+            }
+            it.remove();
+            out.add(next);
+            free--;
+            if (needsToken) {
+                tokensLeft--;
             }
         }
         return out;
@@ -206,12 +227,13 @@ final class EndpointLane {
 
     /**
      * Whether a commit should be made now for this endpoint: half its concurrency of the leads attempted here have
-     * finished (or wait for a retry) since their last commit.
+     * finished (or wait for a retry) since their last commit, or a free slot waits for a token.
      */
     boolean wantsCommit() {
         lock.lock();
         try {
-            return tokens - inUse >= Math.max(1, concurrency / 2);
+            return tokens - inUse >= Math.max(1, concurrency / 2)
+                    || (tokens >= maxTokens && inUse < concurrency && !waiting.isEmpty());
         } finally {
             lock.unlock();
         }
