@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,21 +96,8 @@ final class DlqListCommand extends LeadctlCommand {
     }
 
     private String summary(List<DeadLetter> matching, int shown) {
-        Map<String, Integer> byClass = new TreeMap<>();
-        for (DeadLetter dl : matching) {
-            byClass.merge(dl.errorClass() == null ? "(none)" : Privacy.safe(dl.errorClass()), 1, Integer::sum);
-        }
-        StringBuilder s = new StringBuilder();
-        s.append(matching.size()).append(allRecords ? " dead-letter records" : " dead-lettered leads");
-        if (!byClass.isEmpty()) {
-            List<String> parts = new ArrayList<>();
-            byClass.forEach((k, v) -> parts.add(k + "=" + v));
-            s.append(" (by class: ").append(String.join(", ", parts)).append(')');
-        }
-        if (shown < matching.size()) {
-            s.append("; showing the first ").append(shown);
-        }
-        return s.toString();
+        String counted = allRecords ? "dead-letter records" : "dead-lettered leads";
+        return CountLine.of(matching, counted, counted, "class", DeadLetter::errorClass, shown);
     }
 
     private void printTable(List<DeadLetter> rows) {

@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -122,20 +121,7 @@ final class WaitingListCommand extends LeadctlCommand {
     }
 
     private static String summary(List<WaitingLead> matching, int shown) {
-        Map<String, Integer> byOffer = new TreeMap<>();
-        for (WaitingLead w : matching) {
-            byOffer.merge(w.offerId() == null ? "(none)" : Privacy.safe(w.offerId()), 1, Integer::sum);
-        }
-        StringBuilder s = new StringBuilder().append(matching.size()).append(matching.size() == 1 ? " waiting lead" : " waiting leads");
-        if (!byOffer.isEmpty()) {
-            List<String> parts = new ArrayList<>();
-            byOffer.forEach((k, v) -> parts.add(k + "=" + v));
-            s.append(" (by offer: ").append(String.join(", ", parts)).append(')');
-        }
-        if (shown < matching.size()) {
-            s.append("; showing the first ").append(shown);
-        }
-        return s.toString();
+        return CountLine.of(matching, "waiting lead", "waiting leads", "offer", WaitingLead::offerId, shown);
     }
 
     private void printTable(List<WaitingLead> rows) {

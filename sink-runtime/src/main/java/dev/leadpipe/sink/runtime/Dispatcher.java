@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,6 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.retry.RetryHeaders;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.secret.SecretUnreadableException;
@@ -54,8 +52,6 @@ final class Dispatcher implements Attempt.Result {
     static final Duration DESTINATION_GRACE = Duration.ofSeconds(1);
     /** Holds of a lead at a fast but saturated endpoint before its look-again time starts to grow. */
     static final int BUSY_HOLDS_BEFORE_BACKOFF = 3;
-    /** How often the endpoints holding leads are counted for {@link #share()}. */
-    static final Duration SHARE_REFRESH = Duration.ofMillis(100);
 
     /** What the dispatcher works with. */
     record Parts(SinkConfig config, DestinationClient client, DestinationCatalog catalog, SecretKeyring keyring,
@@ -72,12 +68,9 @@ final class Dispatcher implements Attempt.Result {
 
     private final Set<PendingLead> live = ConcurrentHashMap.newKeySet();
     private final Set<PendingLead> parked = ConcurrentHashMap.newKeySet();
-    private final Map<String, EndpointLane> lanes = new ConcurrentHashMap<>();
-    /** The leads held here by the delivery record they came from (a lead may come back through several tier records). */
-    private final Map<String, PendingLead> byLineage = new ConcurrentHashMap<>();
+    private final EndpointLanes lanes;
+    private final SecondCopies secondCopies;
     private final AtomicInteger attemptsUnderWay = new AtomicInteger();
-    private volatile int activeLanes;
-    private volatile long shareCountedAt;
     private volatile boolean stopping;
 
     Dispatcher(Parts parts) {
@@ -86,6 +79,8 @@ final class Dispatcher implements Attempt.Result {
         this.type = parts.client().type();
         this.clock = parts.clock();
         this.metrics = parts.metrics();
+        this.lanes = new EndpointLanes(config, clock);
+        this.secondCopies = new SecondCopies(parts.wakeups(), parts.offsets());
     }
 
     // ---------------------------------------------------------------- arrival
@@ -97,25 +92,10 @@ final class Dispatcher implements Attempt.Result {
             deadLetter(p, null, new DeliveryFailure(ErrorClass.MALFORMED_RECORD, 0, null, unreadable(p)), "unreadable");
             return;
         }
-        if (parts.wakeups().copied(p)) {
-            LOG.debug("lead {}: its retry record was sent to its next attempt by a wake-up", p.leadId());
-            finish(p, null, null);
-            return;
-        }
         RetryRecords.restore(p);
-        if (copyOfFinishedRecord(p)) {
-            // leadctl copied a tier record this sink finished meanwhile: delivered, dead-lettered, or carried on by a
-            // later tier record or an earlier copy
-            LOG.debug("lead {}: a retry-now copy of a retry record already finished here skipped", p.leadId());
-            finish(p, null, null);
-            return;
-        }
-        PendingLead twin = byLineage.putIfAbsent(lineage(p), p);
-        if (twin != null) {
-            // the same delivery record twice: its retry record written again after a crash, or a woken copy of it;
-            // the one under way ends it
-            LOG.debug("lead {}: a second copy of the record at {}/{}/{} skipped", p.leadId(), p.sourceTopic,
-                    p.sourcePartition, p.sourceOffset);
+        String skipped = secondCopies.skipReason(p);
+        if (skipped != null) {
+            LOG.debug("lead {} skipped: {}", p.leadId(), skipped);
             finish(p, null, null);
             return;
         }
@@ -129,17 +109,6 @@ final class Dispatcher implements Attempt.Result {
             return;
         }
         dispatch(p, false);
-    }
-
-    /** Whether {@code p} is a retry-now copy of a tier record this process knows to be finished. */
-    private boolean copyOfFinishedRecord(PendingLead p) {
-        return RetryHeaders.copyOf(p.headers)
-                .map(at -> parts.offsets().finished(at.partition(), at.offset())).orElse(false);
-    }
-
-    /** The delivery record a lead came from: the same for every tier record it passes through. */
-    private static String lineage(PendingLead p) {
-        return p.sourceTopic + "/" + p.sourcePartition + "/" + p.sourceOffset;
     }
 
     private static String unreadable(PendingLead p) {
@@ -190,11 +159,11 @@ final class Dispatcher implements Attempt.Result {
                         "destination type now " + destination.type().wireName());
                 return;
             }
-            EndpointLane lane = lane(parts.client().endpoint(destination));
+            EndpointLane lane = lanes.get(parts.client().endpoint(destination));
             if (p.tokenLane != null && p.tokenLane != lane) {
                 returnToken(p); // its destination moved to another endpoint
             }
-            EndpointLane.Admission admission = lane.admit(p, front, config.retryHorizon(), share(lane));
+            EndpointLane.Admission admission = lane.admit(p, front, config.retryHorizon(), lanes.share(lane));
             parts.circuits().reportTransitions(lane); // an open circuit whose time is up may have become half-open
             switch (admission) {
                 case START -> startAttempt(p, destination, lane);
@@ -211,12 +180,6 @@ final class Dispatcher implements Attempt.Result {
             failed(p, destination, null, new DeliveryFailure(ErrorClass.UNKNOWN, 0, null,
                     "the sink failed to dispatch the lead: " + e.getClass().getName()), "error");
         }
-    }
-
-    private EndpointLane lane(String endpoint) {
-        return lanes.computeIfAbsent(endpoint, e -> new EndpointLane(e, new CircuitBreaker(
-                config.breakerFailureThreshold(), config.breakerOpenDuration(), clock),
-                config.maxConcurrencyPerEndpoint()));
     }
 
     // ---------------------------------------------------------------- waiting
@@ -385,7 +348,7 @@ final class Dispatcher implements Attempt.Result {
             metrics.outcome(outcome, errorClass);
         }
         live.remove(p);
-        byLineage.remove(lineage(p), p);
+        secondCopies.ended(p);
         EndpointLane tokenLane = p.tokenLane;
         parts.offsets().complete(p.partition, p.epoch, p.offset,
                 tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
@@ -429,7 +392,7 @@ final class Dispatcher implements Attempt.Result {
             if (gone.contains(p.partition)) {
                 p.cancelled = true;
                 live.remove(p);
-                byLineage.remove(lineage(p), p);
+                secondCopies.ended(p);
                 if (parked.remove(p)) {
                     ScheduledFuture<?> task = p.parkedTask;
                     if (task != null) {
@@ -439,7 +402,7 @@ final class Dispatcher implements Attempt.Result {
                 returnToken(p);
             }
         }
-        lanes.values().forEach(EndpointLane::purgeCancelled);
+        lanes.purgeCancelled();
     }
 
     /** Closing: no attempt starts from now on; transient failures leave their leads unfinished. */
@@ -457,21 +420,6 @@ final class Dispatcher implements Attempt.Result {
         return parked.size();
     }
 
-    /**
-     * An endpoint's fair share of the sink's memory: {@link SinkConfig#maxInFlight()} over the endpoints holding leads,
-     * itself included; unlimited while no other endpoint holds any (it may fill the memory: the consumer then pauses,
-     * which holds nobody else up). The endpoints holding leads are counted at most every {@link #SHARE_REFRESH}.
-     */
-    private int share(EndpointLane lane) {
-        long now = System.nanoTime();
-        if (now - shareCountedAt > SHARE_REFRESH.toNanos()) {
-            activeLanes = (int) lanes.values().stream().filter(EndpointLane::active).count();
-            shareCountedAt = now;
-        }
-        int others = activeLanes - (lane.active() ? 1 : 0);
-        return others <= 0 ? Integer.MAX_VALUE : Math.max(1, config.maxInFlight() / (others + 1));
-    }
-
     /** Leads held in memory other than those whose end is being written (those are bounded by the producers' buffers). */
     int resident() {
         return live.size() - parts.writesUnderWay().getAsInt();
@@ -479,7 +427,7 @@ final class Dispatcher implements Attempt.Result {
 
     /** Leads queued in memory for a slot of their endpoint. */
     int queued() {
-        return lanes.values().stream().mapToInt(EndpointLane::queued).sum();
+        return lanes.queued();
     }
 
     int attemptsUnderWay() {
@@ -488,6 +436,6 @@ final class Dispatcher implements Attempt.Result {
 
     /** Endpoints whose circuit is not closed. */
     long openCircuits() {
-        return lanes.values().stream().filter(l -> l.breaker.state() != CircuitBreaker.State.CLOSED).count();
+        return lanes.openCircuits();
     }
 }
