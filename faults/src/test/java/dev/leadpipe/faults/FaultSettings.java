@@ -19,7 +19,7 @@ final class FaultSettings {
             : System.getProperty("faults.suite", "short").trim();
     static final boolean LONG = SUITE.equals("long");
 
-    /** The in-memory horizon the new runtime parks a lead for before it moves to a retry tier (its default). */
+    /** The in-memory horizon a lead waits for before it moves to a retry tier (the runtime's default). */
     static final String RETRY_HORIZON = "5s";
     /** The retry tiers' delays, compressed from the default 10s,1m,10m,1h so a recovered endpoint drains within a minute. */
     static final String RETRY_TIERS = LONG ? "5s,15s,1m,2m" : "2s,5s,15s,30s";
@@ -79,9 +79,9 @@ final class FaultSettings {
             : new LongOutage(Duration.ofSeconds(90), 5_000, 5, Duration.ofMinutes(4));
 
     /**
-     * long-outage's {@code SINK_MAX_RETRY_TIME}: unset by default (the runtime's own budget: 10m today, 24h in the
-     * new runtime); {@code -Dfaults.longOutage.maxRetryTime=60s} scales today's 10-minute budget down to the
-     * compressed outage, to show what today's runtime does with an outage longer than its budget.
+     * long-outage's {@code SINK_MAX_RETRY_TIME}: unset by default (the runtime's own budget, 24 h);
+     * {@code -Dfaults.longOutage.maxRetryTime=60s} gives the sink a budget shorter than the compressed outage, to show
+     * what an outage longer than the budget does (the runtime before issue 14 had 10 minutes).
      */
     static final String LONG_OUTAGE_MAX_RETRY_TIME = System.getProperty("faults.longOutage.maxRetryTime", "").trim();
 

@@ -58,28 +58,43 @@ class WaitingRetryNowTest {
         RecordMetadata second = writeTierRecord(tier, lead(RUN + "-2", FIXED), 1);
         RecordMetadata third = writeTierRecord(tier, lead(RUN + "-3", OTHER), 2);
         RecordMetadata finished = writeTierRecord(tier, lead(RUN + "-4", FIXED), 2);
+        // -5 is being moved on by a sink: its tier record in the slowest tier came due and was attempted again, and
+        // the newer record (due later) went to the first tier, which is read first
+        Instant now = Instant.now();
+        RecordMetadata superseded = writeTierRecord(tier, lead(RUN + "-5", FIXED), 5, now.minusSeconds(1));
+        RecordMetadata newest = writeTierRecord(Topics.retryTiers(TYPE).get(0).name(), lead(RUN + "-5", FIXED), 6,
+                now.plusSeconds(10));
         // the sink already finished -4, above unfinished ones (its commit's metadata says so): it no longer waits
         commitAsSink(new TopicPartition(finished.topic(), finished.partition()), FinishedOffsets.of(
                 finished.offset() + 1, new TreeSet<>(List.of(first.offset(), second.offset(), third.offset()))));
+        assertThat(superseded.offset()).isGreaterThan(finished.offset()); // not covered by the commit: unfinished
 
         Cli.Run dry = Cli.run("--bootstrap-servers", KAFKA.bootstrapServers(), "waiting", "retry-now", "--offer", FIXED,
                 "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.out()).contains("https: would send 2 waiting leads of offer " + FIXED, "dry run: nothing sent");
+        assertThat(dry.out()).contains("https: would send 3 waiting leads of offer " + FIXED, "dry run: nothing sent");
         assertThat(copies()).isEmpty();
 
         Cli.Run run = Cli.run("--bootstrap-servers", KAFKA.bootstrapServers(), "waiting", "retry-now", "--offer", FIXED);
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("https: sent 2 waiting leads of offer " + FIXED, "sent 2 leads in all");
+        assertThat(run.out()).contains("https: sent 3 waiting leads of offer " + FIXED, "sent 3 leads in all");
 
         List<ConsumerRecord<String, Lead>> copies = copies();
-        assertThat(copies).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(RUN + "-1", RUN + "-2");
+        assertThat(copies).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(RUN + "-1", RUN + "-2", RUN + "-5");
         ConsumerRecord<String, Lead> copy = copies.stream().filter(r -> r.key().equals(RUN + "-1")).findFirst().orElseThrow();
         assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.ATTEMPTS)).as("its history kept").isEqualTo("3");
         assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.WAITING_SINCE)).isNotNull();
         assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.DUE_TIME)).as("due now").isNull();
         assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.NEXT_ATTEMPT_TIME)).isNull();
         assertThat(copy.value().offerId()).isEqualTo(FIXED);
+        assertThat(RetryHeaders.copyOf(copy.headers())).as("the copy names its original")
+                .contains(new RetryHeaders.RecordLocation(new TopicPartition(first.topic(), first.partition()),
+                        first.offset()));
+        ConsumerRecord<String, Lead> moved = copies.stream().filter(r -> r.key().equals(RUN + "-5")).findFirst()
+                .orElseThrow();
+        assertThat(RetryHeaders.get(moved.headers(), RetryHeaders.ATTEMPTS)).as("the newest record copied").isEqualTo("6");
+        assertThat(RetryHeaders.copyOf(moved.headers())).contains(new RetryHeaders.RecordLocation(
+                new TopicPartition(newest.topic(), newest.partition()), newest.offset()));
 
         List<ConsumerRecord<String, RetryWakeup>> wakeups = TopicReader.readAll(KAFKA.bootstrapServers(),
                 Topics.RETRY_WAKEUPS).stream().filter(r -> r.key().equals(RetryWakeup.key("https", FIXED))).toList();
@@ -107,13 +122,17 @@ class WaitingRetryNowTest {
 
     /** A tier record as a sink writes it: the lead's bytes and its retry history. */
     private static RecordMetadata writeTierRecord(String tier, Lead lead, int attempts) throws Exception {
+        return writeTierRecord(tier, lead, attempts, Instant.now().plusSeconds(3_000));
+    }
+
+    private static RecordMetadata writeTierRecord(String tier, Lead lead, int attempts, Instant due) throws Exception {
         RecordHeaders headers = new RecordHeaders();
         Instant since = Instant.now().minusSeconds(3_600);
         RetryHeaders.put(headers, RetryHeaders.ATTEMPTS, attempts);
         RetryHeaders.put(headers, RetryHeaders.REASON, "CIRCUIT_OPEN");
         RetryHeaders.put(headers, RetryHeaders.WAITING_SINCE, since);
-        RetryHeaders.put(headers, RetryHeaders.NEXT_ATTEMPT_TIME, Instant.now().plusSeconds(3_000));
-        RetryHeaders.put(headers, RetryHeaders.DUE_TIME, Instant.now().plusSeconds(3_000));
+        RetryHeaders.put(headers, RetryHeaders.NEXT_ATTEMPT_TIME, due);
+        RetryHeaders.put(headers, RetryHeaders.DUE_TIME, due);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer())) {
