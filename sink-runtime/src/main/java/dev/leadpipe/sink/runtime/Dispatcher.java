@@ -80,7 +80,7 @@ final class Dispatcher implements Attempt.Result {
         this.clock = parts.clock();
         this.metrics = parts.metrics();
         this.lanes = new EndpointLanes(config, clock);
-        this.secondCopies = new SecondCopies(parts.wakeups(), parts.offsets());
+        this.secondCopies = new SecondCopies(parts.wakeups()::copied, parts.offsets());
     }
 
     // ---------------------------------------------------------------- arrival
@@ -348,7 +348,7 @@ final class Dispatcher implements Attempt.Result {
             metrics.outcome(outcome, errorClass);
         }
         live.remove(p);
-        secondCopies.ended(p);
+        secondCopies.ended(p, outcome != null);
         EndpointLane tokenLane = p.tokenLane;
         parts.offsets().complete(p.partition, p.epoch, p.offset,
                 tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
@@ -392,7 +392,7 @@ final class Dispatcher implements Attempt.Result {
             if (gone.contains(p.partition)) {
                 p.cancelled = true;
                 live.remove(p);
-                secondCopies.ended(p);
+                secondCopies.ended(p, false);
                 if (parked.remove(p)) {
                     ScheduledFuture<?> task = p.parkedTask;
                     if (task != null) {
