@@ -229,14 +229,19 @@ final class Dispatcher implements Attempt.Result {
      * When a lead its busy endpoint had no room for looks again. A fast endpoint that is merely saturated drains its
      * queue within the horizon: the lead looks again after the horizon, backing off only after
      * {@value #BUSY_HOLDS_BEFORE_BACKOFF} such holds (a sustained overload). A slow endpoint (one call longer than the
-     * horizon) is looked at again after one call's duration, doubling with every hold, so its backlog waits in Kafka
-     * without being read over and over.
+     * horizon) is looked at again after one call's duration, doubling with every hold; once it has held back more
+     * leads within one call's duration than it has slots (its backlog would take longer than any backoff to clear),
+     * after the longest backoff (between 80 and 100 % of {@link SinkConfig#maxBackoff()}), so its backlog waits in
+     * Kafka without being read over and over.
      */
     private RetryPolicy.Decision busyHold(PendingLead p, EndpointLane lane) {
         Duration horizon = config.retryHorizon();
         Duration call = lane.callDuration();
         if (call == null || call.compareTo(horizon) <= 0) {
             return parts.policy().hold(horizon, Math.max(1, p.holds - BUSY_HOLDS_BEFORE_BACKOFF), null, p.budgetStart);
+        }
+        if (lane.heldBusy(call) > config.maxConcurrencyPerEndpoint()) {
+            return parts.policy().hold(config.maxBackoff().dividedBy(2), 2, null, p.budgetStart);
         }
         return parts.policy().hold(call, p.holds, null, p.budgetStart);
     }

@@ -60,6 +60,10 @@ final class EndpointLane {
     private int tokens;
     /** The recent duration of a call, exponentially weighted; -1 until a call returned. */
     private double callNanos = -1;
+    /** How many recent BUSY holds {@link #heldBusy} remembers at most. */
+    static final int BUSY_HOLDS_REMEMBERED = 10_000;
+    /** When this endpoint held leads back BUSY ({@link System#nanoTime()}), the oldest first. */
+    private final ArrayDeque<Long> busyHolds = new ArrayDeque<>();
     /** When each call under way started ({@link System#nanoTime()}), with how many started then. */
     private final TreeMap<Long, Integer> startedAt = new TreeMap<>();
 
@@ -245,6 +249,26 @@ final class EndpointLane {
         try {
             long call = callNanos(System.nanoTime());
             return call < 0 ? null : Duration.ofNanos(call);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A lead was held back BUSY now.
+     *
+     * @return how many leads were held back BUSY within the last {@code window}, this one included
+     */
+    int heldBusy(Duration window) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            busyHolds.addLast(now);
+            while (!busyHolds.isEmpty()
+                    && (now - busyHolds.peekFirst() > window.toNanos() || busyHolds.size() > BUSY_HOLDS_REMEMBERED)) {
+                busyHolds.pollFirst();
+            }
+            return busyHolds.size();
         } finally {
             lock.unlock();
         }
