@@ -42,7 +42,8 @@ import dev.leadpipe.core.retry.RetryHeaders;
  *       whose end is being written, which the producers' buffers bound) every partition is paused; it resumes
  *       below.</li>
  *   <li><b>Commits.</b> Every {@link SinkConfig#commitInterval()}, and at once (between the records of a poll too)
- *       when an endpoint has enough attempted leads awaiting a commit ({@link #commitSoon()}), synchronously: the lowest unfinished offset of each partition with the finished ones
+ *       when an endpoint has enough attempted leads awaiting a commit ({@link #commitSoon()}), synchronously: the
+ *       lowest unfinished offset of each partition with the finished ones
  *       above it in the metadata ({@link OffsetTracker}).</li>
  *   <li><b>Rebalances</b> (cooperative: only moving partitions are revoked). On revocation nothing new starts or is
  *       written for the partitions' leads, the outcome writes already under way are awaited

@@ -158,8 +158,7 @@ final class EndpointLane {
     List<PendingLead> release(long admittedNanos) {
         lock.lock();
         try {
-            inUse--;
-            startedAt.compute(admittedNanos, (k, n) -> n == null || n <= 1 ? null : n - 1);
+            freeSlot(admittedNanos);
             long nanos = System.nanoTime() - admittedNanos;
             callNanos = callNanos < 0 ? nanos : (1 - EWMA_WEIGHT) * callNanos + EWMA_WEIGHT * nanos;
             return takeRunnable();
@@ -168,12 +167,17 @@ final class EndpointLane {
         }
     }
 
+    /** Frees the slot of the call admitted at {@code admittedNanos}. Call under the lock. */
+    private void freeSlot(long admittedNanos) {
+        inUse--;
+        startedAt.compute(admittedNanos, (k, n) -> n == null || n <= 1 ? null : n - 1);
+    }
+
     /** An attempt never started (the sink is closing): frees its slot without counting a call. */
     void releaseUnused(long admittedNanos) {
         lock.lock();
         try {
-            inUse--;
-            startedAt.compute(admittedNanos, (k, n) -> n == null || n <= 1 ? null : n - 1);
+            freeSlot(admittedNanos);
         } finally {
             lock.unlock();
         }
