@@ -80,7 +80,7 @@ final class Dispatcher implements Attempt.Result {
         this.clock = parts.clock();
         this.metrics = parts.metrics();
         this.lanes = new EndpointLanes(config, clock);
-        this.secondCopies = new SecondCopies(parts.wakeups()::copied, parts.offsets());
+        this.secondCopies = new SecondCopies(parts.wakeups()::copied);
     }
 
     // ---------------------------------------------------------------- arrival
@@ -397,7 +397,7 @@ final class Dispatcher implements Attempt.Result {
             if (gone.contains(p.partition)) {
                 p.cancelled = true;
                 live.remove(p);
-                secondCopies.ended(p, false);
+                secondCopies.dropped(p);
                 if (parked.remove(p)) {
                     ScheduledFuture<?> task = p.parkedTask;
                     if (task != null) {

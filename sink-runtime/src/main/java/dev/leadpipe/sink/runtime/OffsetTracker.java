@@ -205,15 +205,6 @@ final class OffsetTracker {
         orphaned.forEach(Runnable::run);
     }
 
-    /**
-     * Whether the record at {@code offset} is known to be finished: its partition is tracked here, it was read (or a
-     * commit said it was finished), and it is not under way. False when unknown.
-     */
-    synchronized boolean finished(TopicPartition tp, long offset) {
-        PartitionState state = partitions.get(tp);
-        return state != null && offset < state.end && !state.unfinished.contains(offset);
-    }
-
     /** Offsets taken on by this process and not finished, over every tracked partition. */
     synchronized int underWay() {
         int n = 0;

@@ -17,42 +17,39 @@ import dev.leadpipe.core.retry.RetryHeaders;
  * delivery topic. Thread-safe.
  */
 final class SecondCopies {
-    /** How many lineages that ended with an outcome are remembered (the oldest are forgotten first). */
-    static final int ENDED_REMEMBERED = 50_000;
+    /** How many lineages that ended with an outcome, and how many records worked on, are remembered (oldest first out). */
+    static final int REMEMBERED = 50_000;
 
     private final Predicate<PendingLead> copiedByWakeup;
-    private final OffsetTracker offsets;
     /** The lead held in memory per lineage. */
     private final Map<String, PendingLead> byLineage = new ConcurrentHashMap<>();
     /** Lineages whose lead ended here with an outcome, most recent last. */
-    private final Set<String> endedWithOutcome = Collections.newSetFromMap(Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > ENDED_REMEMBERED;
-                }
-            }));
-
+    private final Set<String> endedWithOutcome = boundedSet();
     /**
-     * @param copiedByWakeup whether a tier record was copied by a retry-now wake-up ({@link RetryWakeups#copied})
-     * @param offsets        what this process knows to be finished
+     * Records this sink carried a lead from to their end (an outcome, or its next tier record): a retry-now copy of
+     * one of them is not needed. A record skipped because a wake-up copied it is not among them: its copy carries the
+     * lead on.
      */
-    SecondCopies(Predicate<PendingLead> copiedByWakeup, OffsetTracker offsets) {
+    private final Set<String> workedOn = boundedSet();
+
+    /** @param copiedByWakeup whether a tier record was copied by a retry-now wake-up ({@link RetryWakeups#copied}) */
+    SecondCopies(Predicate<PendingLead> copiedByWakeup) {
         this.copiedByWakeup = copiedByWakeup;
-        this.offsets = offsets;
     }
 
     /**
      * Whether {@code p} (its retry state restored) is a second copy to skip; if not, it is its lead's carrier from now
-     * until {@link #ended}. Skipped are:
+     * until {@link #ended} or {@link #dropped}. Skipped are:
      * <ul>
      *   <li>a tier record a retry-now wake-up copied (the copy carries the lead on);</li>
-     *   <li>a retry-now copy of a tier record this process finished meanwhile (delivered, dead-lettered, or carried on
-     *       by a newer record);</li>
-     *   <li>any record of a lineage whose lead ended here with an outcome (of the last {@value #ENDED_REMEMBERED}): a
+     *   <li>a retry-now copy of a tier record this process worked on meanwhile (it came due before the wake-up was
+     *       read, and was delivered, dead-lettered, or carried on by a newer tier record);</li>
+     *   <li>any record of a lineage whose lead ended here with an outcome (of the last {@value #REMEMBERED}): a
      *       tier record written before a crash whose delivery record was read and delivered again after it;</li>
      *   <li>a record whose lineage is held here already (the one under way ends the lead).</li>
      * </ul>
+     * A copy whose original this process has no memory of working on (another process did, or this one restarted) is
+     * worked on: at worst the lead is attempted twice, never dropped.
      *
      * @return why it is skipped, for the log; null when it is to be worked on
      */
@@ -60,10 +57,11 @@ final class SecondCopies {
         if (copiedByWakeup.test(p)) {
             return "its retry record was sent to its next attempt by a wake-up";
         }
-        boolean copyOfFinished = RetryHeaders.copyOf(p.headers)
-                .map(at -> offsets.finished(at.partition(), at.offset())).orElse(false);
-        if (copyOfFinished) {
-            return "a retry-now copy of a retry record this sink finished meanwhile";
+        boolean copyOfWorkedOn = RetryHeaders.copyOf(p.headers)
+                .map(at -> workedOn.contains(location(at.partition().topic(), at.partition().partition(), at.offset())))
+                .orElse(false);
+        if (copyOfWorkedOn) {
+            return "a retry-now copy of a retry record this sink worked on meanwhile";
         }
         if (endedWithOutcome.contains(lineage(p))) {
             return "its lead already ended here, from another record of " + lineage(p);
@@ -75,18 +73,39 @@ final class SecondCopies {
     }
 
     /**
-     * {@code p} is finished or gone: its lineage is free.
+     * {@code p} is finished: its lineage is free, and if it carried its lead, its record was worked on.
      *
      * @param withOutcome whether its lead ended (delivered or dead-lettered), not just moved on to a tier record
      */
     void ended(PendingLead p, boolean withOutcome) {
-        if (byLineage.remove(lineage(p), p) && withOutcome) {
-            endedWithOutcome.add(lineage(p));
+        if (byLineage.remove(lineage(p), p)) {
+            workedOn.add(location(p.partition.topic(), p.partition.partition(), p.offset));
+            if (withOutcome) {
+                endedWithOutcome.add(lineage(p));
+            }
         }
+    }
+
+    /** {@code p} is gone unfinished (its partition was revoked): its lineage is free; its next owner reads it again. */
+    void dropped(PendingLead p) {
+        byLineage.remove(lineage(p), p);
     }
 
     /** The delivery record a lead came from: the same for every tier record it passes through. */
     private static String lineage(PendingLead p) {
-        return p.sourceTopic + "/" + p.sourcePartition + "/" + p.sourceOffset;
+        return location(p.sourceTopic, p.sourcePartition, p.sourceOffset);
+    }
+
+    private static String location(String topic, int partition, long offset) {
+        return topic + "/" + partition + "/" + offset;
+    }
+
+    private static Set<String> boundedSet() {
+        return Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > REMEMBERED;
+            }
+        }));
     }
 }

@@ -8,11 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,7 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.retry.RetryHeaders;
+import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
@@ -189,6 +193,38 @@ class RetryTierTest extends SinkBrokerTest {
             assertThat(outcomes.stream().filter(r -> r.key().equals(lead("came-due"))))
                     .as("the copy of a finished tier record ends nothing twice").hasSize(1);
             assertThat(destination.calls(lead("came-due"))).as("one failed attempt, one delivery, no third").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aCopyReadAfterTheWakeUpSkippedItsOriginalIsDeliveredOnce() throws Exception {
+        String flaky = offer("flaky");
+        putDestination(flaky, TYPE, "flaky-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(flaky, Script.transientTimes(1, ErrorClass.TABLE_UNAVAILABLE));
+        String group = group();
+        // the lead's second attempt is due 6 s after its first: time for the wake-up to be read before it
+        SinkConfig slowBackoff = tiered(group).withBackoff(Duration.ofSeconds(6), Duration.ofSeconds(6), 0);
+        try (SinkRuntime sink = SinkRuntime.start(slowBackoff, destination.client(TYPE), new SimpleMeterRegistry())) {
+            sendLead(lead("woken"), flaky);
+            await("its tier record written", () -> !tierRecordsOf(lead("woken")).isEmpty(), READ_TIMEOUT);
+            ConsumerRecord<String, byte[]> original = tierRecordsOf(lead("woken")).get(0);
+            TopicPartition tier = new TopicPartition(original.topic(), original.partition());
+
+            // leadctl's wake-up lands first; the sink skips the original when it comes due; only then is the copy read
+            producer.send(new ProducerRecord<>(Topics.RETRY_WAKEUPS.name(), RetryWakeup.key(TYPE.wireName(), flaky),
+                    Topics.RETRY_WAKEUPS.valueSerde().serializer().serialize(Topics.RETRY_WAKEUPS.name(),
+                            new RetryWakeup(flaky, TYPE.wireName(), Instant.now(), Map.of(RetryWakeup.partitionKey(
+                                    tier.topic(), tier.partition()), original.offset() + 1))))).get(10, TimeUnit.SECONDS);
+            await("the original skipped (its offset committed)", () -> committedOn(group, tier) > original.offset(),
+                    READ_TIMEOUT);
+            assertThat(destination.calls(lead("woken"))).as("the original was not attempted").isEqualTo(1);
+            send(lead("woken"), original.value(), 0, copyHeaders(original, original.offset()));
+
+            List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> keys(r).contains(lead("woken")));
+            assertThat(byLead(outcomes).get(lead("woken")).outcome()).as("the copy carried the lead")
+                    .isEqualTo(OutcomeType.DELIVERED);
+            assertThat(destination.calls(lead("woken"))).isEqualTo(2);
         }
     }
 

@@ -16,8 +16,7 @@ class SecondCopiesTest {
     static final TopicPartition DELIVERIES = new TopicPartition("deliveries.https", 2);
     static final TopicPartition TIER = new TopicPartition("deliveries.https.retry-1", 2);
 
-    private final OffsetTracker offsets = new OffsetTracker();
-    private final SecondCopies copies = new SecondCopies(p -> false, offsets);
+    private final SecondCopies copies = new SecondCopies(p -> false);
 
     @Test
     void aTierRecordOfALeadDeliveredFromItsDeliveryRecordAgainAfterACrashIsSkipped() {
@@ -45,21 +44,41 @@ class SecondCopiesTest {
     }
 
     @Test
-    void aRetryNowCopyIsSkippedOnceItsOriginalIsFinishedHereAndWorkedOnOtherwise() {
-        offsets.assigned(TIER, null);
-        long epoch = offsets.take(TIER, 7);
+    void aRetryNowCopyIsSkippedOnceItsOriginalWasWorkedOnHereAndWorkedOnOtherwise() {
+        PendingLead original = tierRecord(7, 40);
         PendingLead copyWhileWaiting = copyOf(7, 40);
-        assertThat(copies.skipReason(copyWhileWaiting)).as("the original is under way: not finished").isNull();
-        copies.ended(copyWhileWaiting, false);
+        assertThat(copies.skipReason(copyWhileWaiting)).as("the original not read yet").isNull();
+        copies.ended(copyWhileWaiting, false); // held back again: a newer tier record carries the lead
 
-        offsets.complete(TIER, epoch, 7, null);
-        assertThat(copies.skipReason(copyOf(7, 40))).contains("finished meanwhile");
+        assertThat(copies.skipReason(original)).isNull();
+        copies.ended(original, false); // came due before the wake-up was read: worked on, carried on
+        assertThat(copies.skipReason(copyOf(7, 40))).contains("worked on meanwhile");
         assertThat(copies.skipReason(copyOf(1_000, 41))).as("an original this sink has not read").isNull();
     }
 
     @Test
+    void theCopyOfATierRecordAWakeUpSkippedCarriesTheLead() {
+        SecondCopies woken = new SecondCopies(p -> p.partition.equals(TIER) && p.offset == 7);
+        PendingLead original = tierRecord(7, 40);
+        assertThat(woken.skipReason(original)).contains("wake-up");
+        woken.ended(original, false); // the sink finishes a skipped record too
+
+        PendingLead copy = copyOf(7, 40);
+        assertThat(woken.skipReason(copy)).as("the lead's only carrier now").isNull();
+    }
+
+    @Test
+    void theCopyOfATierRecordDroppedOnARevocationIsWorkedOn() {
+        PendingLead original = tierRecord(7, 40);
+        assertThat(copies.skipReason(original)).isNull();
+        copies.dropped(original); // revoked before it finished: not worked on to its end
+
+        assertThat(copies.skipReason(copyOf(7, 40))).isNull();
+    }
+
+    @Test
     void aTierRecordAWakeUpCopiedIsSkipped() {
-        SecondCopies woken = new SecondCopies(p -> p.offset == 7, offsets);
+        SecondCopies woken = new SecondCopies(p -> p.offset == 7);
         assertThat(woken.skipReason(tierRecord(7, 40))).contains("wake-up");
         assertThat(woken.skipReason(tierRecord(8, 41))).isNull();
     }

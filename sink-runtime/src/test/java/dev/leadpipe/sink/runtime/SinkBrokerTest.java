@@ -105,9 +105,14 @@ abstract class SinkBrokerTest {
     }
 
     protected static long committed(String group, int partition) {
+        return committedOn(group, new TopicPartition(TOPIC.name(), partition));
+    }
+
+    /** The group's committed offset on {@code tp}, or -1. */
+    protected static long committedOn(String group, TopicPartition tp) {
         try {
             OffsetAndMetadata om = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS).get(new TopicPartition(TOPIC.name(), partition));
+                    .get(10, TimeUnit.SECONDS).get(tp);
             return om == null ? -1 : om.offset();
         } catch (Exception e) {
             throw new IllegalStateException(e);
