@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +39,13 @@ import picocli.CommandLine.ParameterException;
  * at once, once the publisher says its destination is fixed. For each destination type (or {@code --destination}) it
  * reads the type's retry tiers from the sink group's committed offsets (skipping what the commit's metadata says is
  * finished) to their end now, copies each waiting lead of the offer — key, bytes and headers, its attempt history
- * kept, its due times dropped — to the type's delivery topic, then writes a {@link RetryWakeup} to
+ * kept, its due times and hold count dropped — to the type's delivery topic, then writes a {@link RetryWakeup} to
  * {@code retry-wakeups} so the sinks skip the originals when they reach them. Copies go first: if leadctl stops in
  * between, the originals still come back on their own. Each copy names its original ({@link RetryHeaders#COPY_OF}): a
- * sink that finished the original meanwhile (it came due while this ran) skips the copy. Prints one line per type and a total; exit 0 also when nothing waits.
+ * sink that worked on the original meanwhile (it came due while this ran) skips the copy. A copy starts its hold backoff
+ * over: should it meet the endpoint's circuit still open (a probe failed just before the fix), it looks again after one
+ * open duration, not after the longest backoff its outage had grown to. Prints one line per type and a total; exit 0
+ * also when nothing waits.
  */
 @Command(name = "retry-now", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
         description = {"Send an offer's waiting leads to their next delivery attempt now (after its destination was "
@@ -50,6 +54,9 @@ import picocli.CommandLine.ParameterException;
 final class WaitingRetryNowCommand extends LeadctlCommand {
     /** The sinks' default consumer group prefix ({@code SINK_GROUP_ID} unset). */
     static final String SINK_GROUP_PREFIX = "leadpipe-sink-";
+    /** Retry headers a copy does not take from its original. */
+    private static final Set<String> DROPPED_FROM_COPIES = Set.of(RetryHeaders.DUE_TIME, RetryHeaders.NEXT_ATTEMPT_TIME,
+            RetryHeaders.HOLDS, RetryHeaders.COPY_OF);
 
     @Option(names = "--offer", required = true, paramLabel = "OFFER_ID", description = "The offer, publisherId.offerId.")
     String offerId;
@@ -195,12 +202,14 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
         }
     }
 
-    /** The copy's headers: the lead's history kept, its due times dropped (due now), and where the original is. */
+    /**
+     * The copy's headers: the lead's history kept, its due times dropped (due now), its hold count dropped (its backoff
+     * starts over), and where the original is.
+     */
     private static RecordHeaders copyHeaders(ConsumerRecord<byte[], byte[]> original) {
         List<Header> kept = new ArrayList<>();
         for (Header h : original.headers()) {
-            if (!h.key().equals(RetryHeaders.DUE_TIME) && !h.key().equals(RetryHeaders.NEXT_ATTEMPT_TIME)
-                    && !h.key().equals(RetryHeaders.COPY_OF)) {
+            if (!DROPPED_FROM_COPIES.contains(h.key())) {
                 kept.add(h);
             }
         }

@@ -86,6 +86,7 @@ class WaitingRetryNowTest {
         assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.WAITING_SINCE)).isNotNull();
         assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.DUE_TIME)).as("due now").isNull();
         assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.NEXT_ATTEMPT_TIME)).isNull();
+        assertThat(RetryHeaders.get(copy.headers(), RetryHeaders.HOLDS)).as("its hold backoff starts over").isNull();
         assertThat(copy.value().offerId()).isEqualTo(FIXED);
         assertThat(RetryHeaders.copyOf(copy.headers())).as("the copy names its original")
                 .contains(new RetryHeaders.RecordLocation(new TopicPartition(first.topic(), first.partition()),
@@ -129,6 +130,7 @@ class WaitingRetryNowTest {
         RecordHeaders headers = new RecordHeaders();
         Instant since = Instant.now().minusSeconds(3_600);
         RetryHeaders.put(headers, RetryHeaders.ATTEMPTS, attempts);
+        RetryHeaders.put(headers, RetryHeaders.HOLDS, 40);
         RetryHeaders.put(headers, RetryHeaders.REASON, "CIRCUIT_OPEN");
         RetryHeaders.put(headers, RetryHeaders.WAITING_SINCE, since);
         RetryHeaders.put(headers, RetryHeaders.NEXT_ATTEMPT_TIME, due);
