@@ -38,7 +38,7 @@ import com.sun.net.httpserver.HttpServer;
  * with no body (what a flow's HTTP trigger answers) and keeps the delivery. Accepted deliveries are kept per
  * {@code Idempotency-Key} (else {@code X-Leadpipe-Lead-Id}): the parsed JSON body, how many times it came, and
  * whether its signature was verified ({@link #delivery}). Every request's arrival is recorded per path
- * ({@link #arrivals}). Thread-safe.
+ * ({@link #arrivals}), and when a lead already accepted is accepted again ({@link #repeats}). Thread-safe.
  */
 public final class FakeHttpsReceiver implements AutoCloseable {
     public static final String SIGNATURE_HEADER = "X-Leadpipe-Signature";
@@ -55,6 +55,10 @@ public final class FakeHttpsReceiver implements AutoCloseable {
     }
 
     /** A programmed answer: status, {@code Retry-After} seconds (or -1), {@code Location} (or null), delay. */
+    /** A lead accepted before at {@code previousAt} (its latest acceptance), accepted again at {@code at}. */
+    public record Repeat(String leadId, Instant previousAt, Instant at) {
+    }
+
     private record Answer(int status, int retryAfterSeconds, String location, Duration delay, String body) {
     }
 
@@ -65,6 +69,8 @@ public final class FakeHttpsReceiver implements AutoCloseable {
     private final Map<String, AtomicInteger> failFirst = new ConcurrentHashMap<>();
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
     private final Map<String, List<Instant>> arrivals = new ConcurrentHashMap<>();
+    private final List<Repeat> repeats = new CopyOnWriteArrayList<>();
+    private final Map<String, Instant> lastAccepted = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger verified = new AtomicInteger();
@@ -165,6 +171,11 @@ public final class FakeHttpsReceiver implements AutoCloseable {
         return List.copyOf(arrivals.getOrDefault(path, List.of()));
     }
 
+    /** When a lead already accepted was accepted again (a re-send), in arrival order. */
+    public List<Repeat> repeats() {
+        return List.copyOf(repeats);
+    }
+
     /** Requests answered 401 for a missing, malformed, wrong or stale {@code X-Leadpipe-Signature}. */
     public int rejectedSignatures() {
         return rejectedSignatures.get();
@@ -260,9 +271,14 @@ public final class FakeHttpsReceiver implements AutoCloseable {
         boolean verifiedNow = signatureVerified;
         String leadId = key;
         Map<String, String> kept = java.util.Collections.unmodifiableMap(headers);
-        deliveries.merge(leadId, new Delivery(leadId, json, 1, verifiedNow, kept),
+        Delivery merged = deliveries.merge(leadId, new Delivery(leadId, json, 1, verifiedNow, kept),
                 (old, now) -> new Delivery(leadId, json, old.count() + 1, old.signatureVerified() && verifiedNow,
                         now.headers()));
+        Instant now = Instant.now();
+        Instant acceptedBefore = lastAccepted.put(leadId, now);
+        if (merged.count() > 1) {
+            repeats.add(new Repeat(leadId, acceptedBefore == null ? now : acceptedBefore, now));
+        }
         accepted.incrementAndGet();
         if (verifiedNow) {
             verified.incrementAndGet();

@@ -1,6 +1,7 @@
 package dev.leadpipe.faults;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +18,9 @@ import dev.leadpipe.fakes.FakeHttpsReceiver;
  * kill-9: leads at a steady rate to one receiver that counts the requests per Idempotency-Key, while the sink is
  * killed with SIGKILL at random moments of its work (the k-th kill once the receiver holds a random count of leads
  * within the k-th equal slice of them) and started again each time.
- * Invariants: no lead lost; the re-sends each kill causes (accepted requests beyond the first, counted between one
- * kill and the next) at most 2 × SINK_MAX_CONCURRENCY_PER_ENDPOINT.
+ * Invariants: no lead lost; the re-sends each kill causes at most 2 × SINK_MAX_CONCURRENCY_PER_ENDPOINT. A re-send is
+ * an accepted request for a lead already accepted; it is caused by the first kill after the lead's previous acceptance
+ * (that life ended before it could record the lead finished), whichever later life sends it.
  */
 class SinkKillTest {
     @RegisterExtension
@@ -42,9 +44,8 @@ class SinkKillTest {
             long start = System.nanoTime();
             LoadGenerator.Stream load = s.load.start(offer, "load", "k-" + offer, settings.leads(), loadTime);
             List<String> kills = new ArrayList<>();
-            List<java.time.Instant> readyAt = new ArrayList<>();
-            List<Integer> resendsPerKill = new ArrayList<>();
-            int resendsBefore = resends(receiver);
+            List<Instant> readyAt = new ArrayList<>();
+            List<Instant> killedAt = new ArrayList<>();
             int warmUps = receiver.deliveredCount();
             for (int k = 0; k < settings.kills(); k++) {
                 // a random moment while the sink is at work: once the receiver holds a random count of leads within
@@ -57,19 +58,17 @@ class SinkKillTest {
                 int held = receiver.deliveredCount() - warmUps;
                 long t = (System.nanoTime() - start) / 1_000_000;
                 sink.kill9();
+                killedAt.add(Instant.now());
                 sink.restart();
-                readyAt.add(java.time.Instant.now());
-                int now = resends(receiver);
-                if (k > 0) {
-                    resendsPerKill.add(now - resendsBefore);
-                }
-                resendsBefore = now;
+                readyAt.add(Instant.now());
                 kills.add("kill " + (k + 1) + " at " + t / 1000.0 + " s (" + held + " leads held), ready again after "
                         + ((System.nanoTime() - start) / 1_000_000 - t) / 1000.0 + " s");
             }
             load.join();
             int missing = s.drain(settings.drainTimeout());
-            resendsPerKill.add(resends(receiver) - resendsBefore);
+            List<List<String>> resentPerKill = perKill(receiver.repeats(), killedAt);
+            List<Integer> resendsPerKill = resentPerKill.stream().map(List::size).toList();
+            int beforeAnyKill = receiver.repeats().size() - resendsPerKill.stream().mapToInt(Integer::intValue).sum();
 
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("settings", settings.leads() + " leads at " + settings.perSecond() + "/s; " + settings.kills()
@@ -77,7 +76,10 @@ class SinkKillTest {
             extra.put("kills", kills);
             extra.put("first request after each restarted sink was ready (s)",
                     resumedAfter(receiver.arrivals(PATH), readyAt));
-            extra.put("re-sends per kill (counted up to the next kill)", resendsPerKill);
+            extra.put("re-sends per kill (caused by it: the lead's previous acceptance came before it)", resendsPerKill);
+            extra.put("re-sends caused by no kill", beforeAnyKill);
+            extra.put("killed at", killedAt);
+            extra.put("leads re-sent per kill", resentPerKill);
             extra.put("bound per kill (2 × concurrency)", 2 * FaultSettings.CONCURRENCY);
             extra.put("leads without outcome at the drain timeout", missing);
             Reconciliation.Report r = s.report(offer, extra);
@@ -97,18 +99,29 @@ class SinkKillTest {
      * sink is ready once it joined the group, which is not yet delivering if its partitions are still held by the
      * killed member's session.
      */
-    static List<Double> resumedAfter(List<java.time.Instant> arrivals, List<java.time.Instant> kills) {
-        List<java.time.Instant> sorted = arrivals.stream().sorted().toList();
+    static List<Double> resumedAfter(List<Instant> arrivals, List<Instant> kills) {
+        List<Instant> sorted = arrivals.stream().sorted().toList();
         List<Double> gaps = new ArrayList<>();
-        for (java.time.Instant k : kills) {
+        for (Instant k : kills) {
             gaps.add(sorted.stream().filter(a -> a.isAfter(k)).findFirst()
-                    .map(a -> java.time.Duration.between(k, a).toMillis() / 1000.0).orElse(-1.0));
+                    .map(a -> Duration.between(k, a).toMillis() / 1000.0).orElse(-1.0));
         }
         return gaps;
     }
 
-    /** Accepted requests beyond the first, summed over the leads the receiver holds. */
-    static int resends(FakeHttpsReceiver receiver) {
-        return receiver.deliveries().values().stream().mapToInt(d -> d.count() - 1).sum();
+    /**
+     * The leads of {@code repeats} each kill caused: those whose previous acceptance came after the kill before it and
+     * before it ({@code kills}: when each killed process was gone).
+     */
+    static List<List<String>> perKill(List<FakeHttpsReceiver.Repeat> repeats, List<Instant> kills) {
+        List<List<String>> perKill = new ArrayList<>();
+        for (int k = 0; k < kills.size(); k++) {
+            Instant from = k == 0 ? Instant.MIN : kills.get(k - 1);
+            Instant to = kills.get(k);
+            perKill.add(repeats.stream().filter(r -> !r.previousAt().isBefore(from) && r.previousAt().isBefore(to)
+                            && r.at().isAfter(to))
+                    .map(r -> r.leadId() + " (accepted " + r.previousAt() + ", again " + r.at() + ")").toList());
+        }
+        return perKill;
     }
 }
