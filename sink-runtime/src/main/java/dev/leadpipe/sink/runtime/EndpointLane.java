@@ -16,10 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * slow, takes more than its share or holds up another's leads:
  * <ul>
  *   <li>at most {@code maxConcurrencyPerEndpoint} calls at a time;</li>
- *   <li>at most as many leads attempted here and not yet committed ("tokens": a lead takes one at its first attempt
- *       and gives it back once a commit covering its completion is acknowledged), which bounds what a crash makes the
- *       sink send again to this endpoint to the concurrency, leaving as much again for what a crash redoes otherwise
- *       (the issue's bound is twice the concurrency); the sink commits as soon as half the concurrency of them have
+ *   <li>at most twice that many leads attempted here and not yet committed ("tokens": a lead takes one at its first
+ *       attempt and gives it back once a commit covering its completion is acknowledged), which bounds what a crash
+ *       makes the sink send again to this endpoint; the sink commits as soon as half the concurrency of them have
  *       finished ({@link #wantsCommit()});</li>
  *   <li>a lead that finds no free slot may queue only while its expected wait (its place in the queue over the
  *       concurrency, times the endpoint's recent call duration) stays within the retry horizon, or, before any call
@@ -77,7 +76,7 @@ final class EndpointLane {
         this.endpoint = endpoint;
         this.breaker = breaker;
         this.concurrency = concurrency;
-        this.maxTokens = concurrency;
+        this.maxTokens = 2 * concurrency;
     }
 
     /**
