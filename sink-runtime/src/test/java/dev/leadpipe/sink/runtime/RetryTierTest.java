@@ -174,9 +174,7 @@ class RetryTierTest extends SinkBrokerTest {
     @Test
     void aRetryNowCopyOfATierRecordTheSinkFinishedMeanwhileIsSkippedAndACopyOfAWaitingOneIsDelivered() throws Exception {
         String flaky = offer("flaky");
-        putDestination(flaky, TYPE, "flaky-" + run, 1);
-        ScriptedDestination destination = new ScriptedDestination();
-        destination.script(flaky, Script.transientTimes(1, ErrorClass.TABLE_UNAVAILABLE));
+        ScriptedDestination destination = failingOnce(flaky);
         try (SinkRuntime sink = SinkRuntime.start(tiered(group()), destination.client(TYPE), new SimpleMeterRegistry())) {
             sendLead(lead("came-due"), flaky);
             outcomes(r -> keys(r).contains(lead("came-due")));
@@ -199,9 +197,7 @@ class RetryTierTest extends SinkBrokerTest {
     @Test
     void aCopyReadAfterTheWakeUpSkippedItsOriginalIsDeliveredOnce() throws Exception {
         String flaky = offer("flaky");
-        putDestination(flaky, TYPE, "flaky-" + run, 1);
-        ScriptedDestination destination = new ScriptedDestination();
-        destination.script(flaky, Script.transientTimes(1, ErrorClass.TABLE_UNAVAILABLE));
+        ScriptedDestination destination = failingOnce(flaky);
         String group = group();
         // the lead's second attempt is due 6 s after its first: time for the wake-up to be read before it
         SinkConfig slowBackoff = tiered(group).withBackoff(Duration.ofSeconds(6), Duration.ofSeconds(6), 0);
@@ -226,6 +222,14 @@ class RetryTierTest extends SinkBrokerTest {
                     .isEqualTo(OutcomeType.DELIVERED);
             assertThat(destination.calls(lead("woken"))).isEqualTo(2);
         }
+    }
+
+    /** A destination for {@code offerId} whose first call per lead fails transiently. */
+    private ScriptedDestination failingOnce(String offerId) throws Exception {
+        putDestination(offerId, TYPE, "flaky-" + run, 1);
+        ScriptedDestination destination = new ScriptedDestination();
+        destination.script(offerId, Script.transientTimes(1, ErrorClass.TABLE_UNAVAILABLE));
+        return destination;
     }
 
     /** The headers leadctl puts on a copy of {@code original}, naming the tier record at {@code offset}. */
