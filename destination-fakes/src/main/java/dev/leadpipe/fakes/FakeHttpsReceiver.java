@@ -54,11 +54,11 @@ public final class FakeHttpsReceiver implements AutoCloseable {
     public record Delivery(String leadId, JsonNode body, int count, boolean signatureVerified, Map<String, String> headers) {
     }
 
-    /** A programmed answer: status, {@code Retry-After} seconds (or -1), {@code Location} (or null), delay. */
     /** A lead accepted before at {@code previousAt} (its latest acceptance), accepted again at {@code at}. */
     public record Repeat(String leadId, Instant previousAt, Instant at) {
     }
 
+    /** A programmed answer: status, {@code Retry-After} seconds (or -1), {@code Location} (or null), delay. */
     private record Answer(int status, int retryAfterSeconds, String location, Duration delay, String body) {
     }
 
