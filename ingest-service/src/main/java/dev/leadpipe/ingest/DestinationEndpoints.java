@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.leadpipe.core.destination.DestinationCatalog;
+import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.DestinationValidator;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -186,7 +187,7 @@ final class DestinationEndpoints {
                                                   List<FieldError> errors) {
         Map<String, String> settings = new LinkedHashMap<>(parsed.settings);
         for (Map.Entry<String, String> e : parsed.settings.entrySet()) {
-            if (!LeadDestination.MASK.equals(e.getValue()) || !LeadDestination.isSecretSetting(e.getKey())) {
+            if (!LeadDestination.MASK.equals(e.getValue()) || !DestinationSpecs.of(parsed.type).isSecret(e.getKey())) {
                 continue;
             }
             String stored = previous.filter(d -> d.type() == parsed.type).map(d -> d.settings().get(e.getKey())).orElse(null);

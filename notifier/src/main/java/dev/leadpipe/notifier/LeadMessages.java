@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.lead.EduEmail;
 import dev.leadpipe.core.lead.Lead;
@@ -68,18 +69,7 @@ final class LeadMessages {
 
     /** Where the publisher finds a lead delivered to a destination of this type. */
     static String whereToFind(DestinationType type) {
-        if (type == null) {
-            return "not delivered: the offer has no working lead destination; the lead is held and can be replayed"
-                    + " once one is configured.";
-        }
-        return switch (type) {
-            case TABLE -> "the MarketplaceLeads table of your storage account.";
-            case DYNAMICS -> "Leads in Dynamics 365; search for the lead id.";
-            case SALESFORCE -> "Leads in Salesforce; search for the lead id.";
-            case HTTPS -> "your HTTPS endpoint, which received the lead with its lead id.";
-            case NONE, BLOB -> "not delivered: the offer has no working lead destination; the lead is held and can"
-                    + " be replayed once one is configured.";
-        };
+        return DestinationSpecs.of(type == null ? DestinationType.NONE : type).whereToFind();
     }
 
     static String subject(Lead lead) {

@@ -1,9 +1,7 @@
 package dev.leadpipe.core.destination;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -11,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 /**
  * An offer's lead destination as stored (keyed by offer id) on the compacted destinations topic.
  * {@code settings} are the destination's own fields (instance URL, ids, secrets); {@link #toString()} and
- * {@link #maskedSettings()} never show a secret's value. On the topic, secret settings are encrypted
+ * {@link #maskedSettings()} never show the value of a setting its type's {@link DestinationSpec} declares secret. On the topic, secret settings are encrypted
  * ({@link dev.leadpipe.core.secret.SecretKeyring}); {@code contactEmails} are the publisher's contacts, notified of
  * each new lead ({@code notifications} {@link NotificationMode#PER_LEAD}, the default) or once a day.
  */
@@ -38,22 +36,16 @@ public record LeadDestination(String offerId, DestinationType type, Map<String, 
         return new LeadDestination(offerId, type, newSettings, contactEmails, version, updatedAt, notifications);
     }
 
-    /**
-     * Whether a setting holds a secret: client secrets, passwords, keys, tokens, connection strings and SAS, and
-     * URLs (an HTTPS destination's URL, often a Power Automate flow, carries a signature in its query).
-     */
-    public static boolean isSecretSetting(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("secret") || n.contains("password") || n.contains("key") || n.contains("token")
-                || n.contains("connectionstring") || n.contains("sas") || n.equals("url") || n.endsWith("signature");
+    /** The description of this destination's type ({@code none}'s when the type is missing). */
+    @JsonIgnore
+    public DestinationSpec spec() {
+        return DestinationSpecs.of(type == null ? DestinationType.NONE : type);
     }
 
     /** The settings with every secret's value replaced by {@link #MASK}. */
     @JsonIgnore
     public Map<String, String> maskedSettings() {
-        Map<String, String> masked = new LinkedHashMap<>();
-        settings.forEach((k, v) -> masked.put(k, isSecretSetting(k) ? MASK : v));
-        return masked;
+        return spec().masked(settings);
     }
 
     @Override

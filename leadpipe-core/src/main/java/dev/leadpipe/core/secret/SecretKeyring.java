@@ -237,7 +237,7 @@ public final class SecretKeyring {
         }
     }
 
-    /** The destination with every secret setting encrypted ({@link LeadDestination#isSecretSetting}). */
+    /** The destination with every secret setting encrypted (those its type's {@link dev.leadpipe.core.destination.DestinationSpec} declares secret). */
     public LeadDestination encryptSecrets(LeadDestination destination) {
         return destination.withSettings(transform(destination, true));
     }
@@ -250,7 +250,7 @@ public final class SecretKeyring {
     private Map<String, String> transform(LeadDestination d, boolean encrypt) {
         Map<String, String> out = new LinkedHashMap<>();
         d.settings().forEach((name, value) -> out.put(name, encrypt
-                ? (LeadDestination.isSecretSetting(name) ? encrypt(d.offerId(), name, value) : value)
+                ? (d.spec().isSecret(name) ? encrypt(d.offerId(), name, value) : value)
                 : decrypt(d.offerId(), name, value)));
         return out;
     }

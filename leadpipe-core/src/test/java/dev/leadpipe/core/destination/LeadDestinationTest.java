@@ -28,10 +28,18 @@ class LeadDestinationTest {
     }
 
     @Test
-    void urlsConnectionStringsAndPasswordsAreSecrets() {
-        assertThat(List.of("url", "connectionString", "password", "accountKey", "sasToken", "clientSecret"))
-                .allMatch(LeadDestination::isSecretSetting);
-        assertThat(List.of("instanceUrl", "organizationId", "tenantId", "applicationId", "userName"))
-                .noneMatch(LeadDestination::isSecretSetting);
+    void theSpecDecidesWhatIsMaskedAndAnUndeclaredNameIsMaskedToo() {
+        LeadDestination https = new LeadDestination("contoso.flow", DestinationType.HTTPS, Map.of(
+                "url", "https://flow.example/x?sig=abc", "signingSecret", CANARY, "typo", "value"),
+                List.of(), 1, Instant.EPOCH);
+        assertThat(https.maskedSettings()).containsEntry("url", LeadDestination.MASK)
+                .containsEntry("signingSecret", LeadDestination.MASK).containsEntry("typo", LeadDestination.MASK);
+        LeadDestination salesforce = new LeadDestination("contoso.sf", DestinationType.SALESFORCE, Map.of(
+                "clientId", "consumer-key", "userName", "api@contoso.example", "privateKey", CANARY),
+                List.of(), 1, Instant.EPOCH);
+        assertThat(salesforce.maskedSettings()).containsEntry("clientId", "consumer-key")
+                .containsEntry("userName", "api@contoso.example").containsEntry("privateKey", LeadDestination.MASK);
+        LeadDestination untyped = new LeadDestination("contoso.x", null, Map.of("anything", CANARY), List.of(), 1, Instant.EPOCH);
+        assertThat(untyped.toString()).doesNotContain(CANARY);
     }
 }

@@ -112,15 +112,11 @@ final class OutcomeWriter {
         return new ProducerRecord<>(Topics.LEAD_OUTCOMES.name(), outcome.leadId(), value);
     }
 
-    /** Removes from upstream text the destination's secret settings and the lead's personal fields. */
+    /** Removes from upstream text what the destination's spec redacts and the lead's personal fields. */
     static String redact(String detail, LeadDestination destination, Lead lead) {
         List<String> secrets = new ArrayList<>();
         if (destination != null) {
-            destination.settings().forEach((name, value) -> {
-                if (LeadDestination.isSecretSetting(name)) {
-                    secrets.add(value);
-                }
-            });
+            secrets.addAll(destination.spec().redactionValues(destination.settings()));
         }
         if (lead != null) {
             UserDetails u = lead.userDetails();

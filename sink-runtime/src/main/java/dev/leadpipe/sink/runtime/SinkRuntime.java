@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
+import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.secret.SecretKeyring;
@@ -407,19 +408,14 @@ public final class SinkRuntime implements ServiceProcess.Service {
     }
 
     /**
-     * The default port of a sink's operations endpoints: dynamics 9102, salesforce 9103, table 9104, https 9105
-     * ({@code docs/monitoring.md}).
+     * The default port of a sink's operations endpoints, from its type's spec: dynamics 9102, salesforce 9103,
+     * table 9104, https 9105 ({@code docs/monitoring.md}).
      *
      * @throws IllegalArgumentException for a type no sink delivers ({@code none}, {@code blob})
      */
     public static int defaultOpsPort(DestinationType type) {
-        return switch (type) {
-            case DYNAMICS -> 9102;
-            case SALESFORCE -> 9103;
-            case TABLE -> 9104;
-            case HTTPS -> 9105;
-            default -> throw new IllegalArgumentException("no sink delivers destination type " + type.wireName());
-        };
+        return DestinationSpecs.of(type).defaultOpsPort().orElseThrow(
+                () -> new IllegalArgumentException("no sink delivers destination type " + type.wireName()));
     }
 
     private void awaitFirstAssignment() {
