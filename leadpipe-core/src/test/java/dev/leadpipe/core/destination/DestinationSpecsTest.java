@@ -129,13 +129,13 @@ class DestinationSpecsTest {
     }
 
     @Test
-    void theGuideAndTheApiReferenceShowEachTypesTableAsItsSpecRendersIt() throws IOException {
-        for (String doc : List.of("publisher-guide.md", "api.md")) {
-            String text = Files.readString(Path.of("..", "docs", doc));
-            for (DestinationSpec spec : DestinationSpecs.all()) {
-                if (spec.settings().isEmpty() || spec.refusal().isPresent()) {
-                    continue;
-                }
+    void theGuideTheApiReferenceAndTheSinkPagesShowEachTypesTableAsItsSpecRendersIt() throws IOException {
+        for (DestinationSpec spec : DestinationSpecs.all()) {
+            if (spec.settings().isEmpty() || spec.refusal().isPresent()) {
+                continue;
+            }
+            for (String doc : List.of("publisher-guide.md", "api.md", "sink-" + spec.typeName() + ".md")) {
+                String text = Files.readString(Path.of("..", "docs", doc));
                 String open = DestinationSpecTable.openMarker(spec);
                 assertThat(text).as(doc + " has " + open).contains(open);
                 int start = text.indexOf(open) + open.length() + 1;
