@@ -17,7 +17,7 @@ class HostsTest {
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"127.evil.example", "localhost.example", "contoso.crm.dynamics.com", "10.0.0.1", "::2",
-            "[::2]", "8.8.8.8", "127.0.0.1.example", "localhost:8080"})
+            "[::2]", "8.8.8.8", "127.0.0.1.example", "localhost:8080", "[::1", "[1:2:3]"})
     void otherHostsAreNot(String host) {
         assertThat(Hosts.isLoopback(host)).as(String.valueOf(host)).isFalse();
     }

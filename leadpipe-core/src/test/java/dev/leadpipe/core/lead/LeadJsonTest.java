@@ -167,6 +167,9 @@ class LeadJsonTest {
                 .isEqualTo("contoso.widget");
         assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AppSource-INS|con toso.widget\"}")).errors())
                 .extracting(FieldError::pointer).containsExactly("/offerId");
+        assertThat(LeadJson.readForIngest(json("{\"leadId\": \"$$$\", \"UserDetails\": {\"Email\": \"ann\"}}")).errors())
+                .extracting(FieldError::pointer).as("a missing offer is reported with the other problems")
+                .containsExactlyInAnyOrder("/leadId", "/UserDetails/Email", "/offerId");
         assertThat(LeadJson.readForIngest(json("{\"offerId\": \"no-dot\"}")).errors())
                 .extracting(FieldError::pointer).containsExactly("/offerId");
         assertThat(LeadJson.readForIngest(json("{\"offerId\": [\"contoso.widget\"]}")).errors())
@@ -179,6 +182,6 @@ class LeadJsonTest {
     void aLeadsTextNamesNoPersonalData() throws Exception {
         Lead lead = LeadJson.read(json("{\"leadId\": \"lead-1\", \"UserDetails\": {\"FirstName\": \"Ann\", \"Email\": \"ann@contoso.com\"}}")).lead();
         assertThat(lead.toString()).contains("lead-1").doesNotContain("Ann").doesNotContain("ann@contoso.com");
-        assertThat(lead.userDetails().toString()).doesNotContain("Ann");
+        assertThat(lead.userDetails().toString()).contains("withheld").doesNotContain("Ann");
     }
 }
