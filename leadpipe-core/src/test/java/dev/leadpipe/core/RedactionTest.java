@@ -2,6 +2,7 @@ package dev.leadpipe.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,21 @@ class RedactionTest {
 
     @Test
     void cutsLongText() {
-        assertThat(Redaction.redact("x".repeat(5_000), List.of())).hasSize(1_003);
+        assertThat(Redaction.redact("x".repeat(5_000), List.of())).hasSize(1_003).endsWith("x...");
+        assertThat(Redaction.redact("x".repeat(1_001), List.of())).isEqualTo("x".repeat(1_000) + "...");
+        assertThat(Redaction.redact("x".repeat(1_000), List.of())).as("fits: not cut").isEqualTo("x".repeat(1_000));
+    }
+
+    @Test
+    void knownSecretsOfFourCharactersOrMoreAreRemovedShorterOnesAndNullsIgnored() {
+        String out = Redaction.redact("pin 7f3q and abc in the reply", Arrays.asList("7f3q", "abc", null));
+        assertThat(out).isEqualTo("pin " + Redaction.REDACTED + " and abc in the reply");
+        assertThat(Redaction.redact(null, List.of("7f3q"))).isNull();
+    }
+
+    @Test
+    void textWithoutSecretsIsKeptAsItIs() {
+        String plain = "Required field missing: [Company] (REQUIRED_FIELD_MISSING)";
+        assertThat(Redaction.redact(plain, List.of())).isEqualTo(plain);
     }
 }

@@ -2,6 +2,8 @@ package dev.leadpipe.core.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import dev.leadpipe.core.json.Json;
@@ -22,14 +24,25 @@ class EduPrivacyTest {
         assertThat(written).doesNotContainIgnoringCase("alice").doesNotContain("Liddell").doesNotContain("555-0100")
                 .doesNotContain("Student").doesNotContain("chess").doesNotContain("Extra");
         assertThat(withheld.userDetails().isEdu()).isTrue();
+        assertThat(withheld.userDetails().email()).isEqualTo(EduPrivacy.WITHHELD_LOCAL_PART + "@cs.mit.edu.");
         assertThat(withheld.leadId()).isEqualTo("l1");
         assertThat(withheld.offerId()).isEqualTo("contoso.widget");
         assertThat(withheld.actionCode()).isEqualTo("INS");
     }
 
     @Test
+    void theNameAndAddressFormKeepsOnlyTheDomain() throws Exception {
+        Lead lead = new Lead("l2", "contoso.widget", null, false, new UserDetails("Alice", null,
+                "Alice Liddell <alice@Oxford.EDU>", null, null, null, null, Map.of()), null, null, null, null, Map.of());
+        assertThat(EduPrivacy.withhold(lead).userDetails().email()).isEqualTo("withheld@oxford.edu");
+    }
+
+    @Test
     void otherLeadsAreUntouched() throws Exception {
         Lead lead = read("{\"UserDetails\":{\"FirstName\":\"Ann\",\"Email\":\"ann@edu.com\"}}");
         assertThat(EduPrivacy.withhold(lead)).isSameAs(lead);
+        assertThat(lead.userDetails().isEdu()).isFalse();
+        assertThat(lead.userDetails().toString()).doesNotContain("Ann").doesNotContain("ann@edu.com");
+        assertThat(lead.toString()).doesNotContain("Ann").doesNotContain("ann@edu.com");
     }
 }

@@ -2,9 +2,16 @@ package dev.leadpipe.core.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.leadpipe.core.json.Json;
 
@@ -23,9 +30,54 @@ class LeadIdsTest {
     }
 
     @Test
+    void unknownFieldsInAnotherOrderGiveTheSameId() throws Exception {
+        Lead a = read("""
+                {"Campaign": {"source": "ads", "id": 7, "tags": [{"b": 1, "a": 2}]}, "Zone": "EU",
+                 "UserDetails": {"Email": "x@y.com", "Nickname": "X", "Age": 40}}""");
+        Lead b = read("""
+                {"UserDetails": {"Age": 40, "Email": "x@y.com", "Nickname": "X"}, "Zone": "EU",
+                 "Campaign": {"tags": [{"a": 2, "b": 1}], "id": 7, "source": "ads"}}""");
+        assertThat(LeadIds.deterministicId(a)).isEqualTo(LeadIds.deterministicId(b));
+        Lead c = read("""
+                {"Campaign": {"source": "ads", "id": 7, "tags": [{"b": 2, "a": 1}]}, "Zone": "EU",
+                 "UserDetails": {"Email": "x@y.com", "Nickname": "X", "Age": 40}}""");
+        assertThat(LeadIds.deterministicId(c)).as("a value deep inside an array differs").isNotEqualTo(LeadIds.deterministicId(a));
+    }
+
+    @Test
     void aDifferentLeadGetsADifferentId() throws Exception {
         Lead a = read("{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"x@y.com\"}}");
         Lead b = read("{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"z@y.com\"}}");
         assertThat(LeadIds.deterministicId(a)).isNotEqualTo(LeadIds.deterministicId(b));
+        assertThat(LeadIds.deterministicId(a.withLeadId("given-1"))).as("a given lead id is not part of the content")
+                .isEqualTo(LeadIds.deterministicId(a));
+    }
+
+    /**
+     * The documented form, computed independently: the first 128 bits of the SHA-256 of the canonical JSON (keys
+     * sorted at every level, without leadId and receivedAt), with the UUID version set to 8 and the IETF variant.
+     */
+    @Test
+    void theIdIsTheSha256OfTheCanonicalContentAsAVersion8Uuid() throws Exception {
+        Lead lead = read("""
+                {"leadId": "ignored-1", "receivedAt": "2026-03-01T10:00:00Z", "offerId": "contoso.widget",
+                 "UserDetails": {"LastName": "Lee", "FirstName": "Ann", "Email": "ann@contoso.com", "Nick": {"z": 1, "a": [3, {"y": 2, "b": 1}]}},
+                 "LeadSource": "AzureMarketplace-INS|contoso.widget", "ActionCode": "INS", "OfferTitle": "Widget",
+                 "Description": "Call me", "Extra": true}""");
+        ObjectMapper sortingMapper = Json.MAPPER.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        var content = LeadJson.write(lead);
+        content.remove("leadId");
+        content.remove("receivedAt");
+        String canonical = sortingMapper.writeValueAsString(sortingMapper.convertValue(content, TreeMap.class));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+        String expected = HexFormat.of().formatHex(digest, 0, 16);
+
+        String id = LeadIds.deterministicId(lead).replace("-", "");
+        assertThat(id).hasSize(32);
+        assertThat(id.charAt(12)).as("version").isEqualTo('8');
+        int variantNibble = Character.digit(expected.charAt(16), 16);
+        assertThat(Character.digit(id.charAt(16), 16)).as("IETF variant").isEqualTo((variantNibble & 0x3) | 0x8);
+        assertThat(id.substring(0, 12) + id.substring(13, 16) + id.substring(17))
+                .isEqualTo(expected.substring(0, 12) + expected.substring(13, 16) + expected.substring(17));
     }
 }

@@ -75,5 +75,113 @@ class LeadJsonTest {
     @Test
     void aNonObjectIsNotALead() throws Exception {
         assertThat(LeadJson.read(json("[1,2]")).errors()).extracting(FieldError::pointer).containsExactly("");
+        assertThat(LeadJson.read(null).ok()).isFalse();
+        assertThat(LeadJson.read(json("{\"UserDetails\": \"Ann\"}")).errors()).extracting(FieldError::pointer)
+                .containsExactly("/UserDetails");
+    }
+
+    @Test
+    void everyFieldSurvivesWritingAndReadingBack() throws Exception {
+        LeadJson.Result r = LeadJson.read(json("""
+                {"leadId": "lead-1", "offerId": "contoso.widget", "receivedAt": "2026-03-01T10:15:30Z", "test": false,
+                 "UserDetails": {"FirstName": "Ann", "LastName": "Lee", "Email": "ann@contoso.com", "Phone": "555-0100",
+                   "Country": "NZ", "Company": "Contoso", "Title": "CTO"},
+                 "LeadSource": "AzureMarketplace-INS|contoso.widget", "ActionCode": "INS", "OfferTitle": "Widget",
+                 "Description": "Call after 3pm"}"""));
+        assertThat(r.ok()).isTrue();
+        Lead lead = r.lead();
+        assertThat(lead.receivedAt()).isEqualTo(java.time.Instant.parse("2026-03-01T10:15:30Z"));
+        assertThat(lead.parsedLeadSource().offerId()).isEqualTo("contoso.widget");
+        JsonNode written = LeadJson.write(lead);
+        for (String pointer : new String[] {"/leadId", "/offerId", "/receivedAt", "/LeadSource", "/ActionCode",
+                "/OfferTitle", "/Description", "/UserDetails/FirstName", "/UserDetails/LastName", "/UserDetails/Email",
+                "/UserDetails/Phone", "/UserDetails/Country", "/UserDetails/Company", "/UserDetails/Title"}) {
+            assertThat(written.at(pointer).isTextual()).as(pointer).isTrue();
+        }
+        assertThat(LeadJson.read(written).lead()).isEqualTo(lead);
+        assertThat(LeadJson.read(LeadJson.write(lead.withLeadId(null))).lead().leadId()).isNull();
+    }
+
+    @Test
+    void theMarketplaceShapeDropsThePipelinesFields() throws Exception {
+        Lead lead = LeadJson.read(json("""
+                {"leadId": "lead-1", "offerId": "contoso.widget", "receivedAt": "2026-03-01T10:15:30Z",
+                 "UserDetails": {"Email": "ann@contoso.com"}, "LeadSource": "AppSource-INS|contoso.widget", "Extra": 1}""")).lead();
+        JsonNode shape = LeadJson.writeMarketplaceShape(lead);
+        assertThat(shape.has("leadId") || shape.has("offerId") || shape.has("receivedAt") || shape.has("test")).isFalse();
+        assertThat(shape.at("/UserDetails/Email").asText()).isEqualTo("ann@contoso.com");
+        assertThat(shape.at("/LeadSource").asText()).isEqualTo("AppSource-INS|contoso.widget");
+        assertThat(shape.at("/Extra").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiveTimeMustBeAnInstant() throws Exception {
+        assertThat(LeadJson.read(json("{\"receivedAt\": \"yesterday\"}")).errors()).extracting(FieldError::pointer)
+                .containsExactly("/receivedAt");
+        assertThat(LeadJson.read(json("{\"receivedAt\": null}")).lead().receivedAt()).isNull();
+    }
+
+    @Test
+    void fieldsMayBeAsLongAsTheirLimitAndNoLonger() throws Exception {
+        String atLimit = "a".repeat(1024);
+        String descriptionAtLimit = "d".repeat(8192);
+        LeadJson.Result ok = LeadJson.read(json("{\"OfferTitle\": \"" + atLimit + "\", \"Description\": \""
+                + descriptionAtLimit + "\", \"UserDetails\": {\"Company\": \"" + atLimit + "\"}}"));
+        assertThat(ok.errors()).isEmpty();
+        assertThat(ok.lead().offerTitle()).isEqualTo(atLimit);
+        assertThat(ok.lead().description()).isEqualTo(descriptionAtLimit);
+        LeadJson.Result tooLong = LeadJson.read(json("{\"OfferTitle\": \"" + atLimit + "a\", \"Description\": \""
+                + descriptionAtLimit + "d\", \"UserDetails\": {\"Company\": \"" + atLimit + "a\"}}"));
+        assertThat(tooLong.errors()).extracting(FieldError::pointer)
+                .containsExactlyInAnyOrder("/OfferTitle", "/Description", "/UserDetails/Company");
+        assertThat(tooLong.errors()).extracting(FieldError::detail)
+                .contains("is longer than 1024 characters", "is longer than 8192 characters");
+    }
+
+    @Test
+    void aNumberIsReadAsTextAndAnAbsentFieldStaysAbsent() throws Exception {
+        Lead lead = LeadJson.read(json("{\"UserDetails\": {\"Phone\": 5550100, \"Email\": \"  \"}}")).lead();
+        assertThat(lead.userDetails().phone()).isEqualTo("5550100");
+        assertThat(lead.userDetails().firstName()).isNull();
+        assertThat(lead.actionCode()).isNull();
+        assertThat(lead.userDetails().email()).as("a blank e-mail is not checked").isBlank();
+    }
+
+    @Test
+    void anyMarketplaceFieldStartingWithTheTestPrefixMarksATestLead() throws Exception {
+        for (String field : new String[] {"LeadSource", "ActionCode", "OfferTitle", "Description"}) {
+            assertThat(LeadJson.read(json("{\"" + field + "\": \"MSFT_TEST_1\"}")).lead().test()).as(field).isTrue();
+        }
+        for (String field : new String[] {"FirstName", "LastName", "Email", "Company", "Title"}) {
+            String value = field.equals("Email") ? "MSFT_TEST_1@test.com" : "MSFT_TEST_1";
+            assertThat(LeadJson.read(json("{\"UserDetails\": {\"" + field + "\": \"" + value + "\"}}")).lead().test())
+                    .as(field).isTrue();
+        }
+        assertThat(LeadJson.read(json("{\"UserDetails\": {\"Phone\": \"MSFT_TEST_1\"}, \"OfferTitle\": \"A MSFT_TEST_\"}"))
+                .lead().test()).as("the phone, or the prefix elsewhere than at the start").isFalse();
+    }
+
+    @Test
+    void ingestTakesTheOfferFromTheLeadSourceOrReportsItOnce() throws Exception {
+        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AppSource-INS|contoso.widget\"}")).lead().offerId())
+                .isEqualTo("contoso.widget");
+        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AppSource-INS|con toso.widget\"}")).errors())
+                .extracting(FieldError::pointer).containsExactly("/offerId");
+        assertThat(LeadJson.readForIngest(json("{\"leadId\": \"$$$\", \"UserDetails\": {\"Email\": \"ann\"}}")).errors())
+                .extracting(FieldError::pointer).as("a missing offer is reported with the other problems")
+                .containsExactlyInAnyOrder("/leadId", "/UserDetails/Email", "/offerId");
+        assertThat(LeadJson.readForIngest(json("{\"offerId\": \"no-dot\"}")).errors())
+                .extracting(FieldError::pointer).containsExactly("/offerId");
+        assertThat(LeadJson.readForIngest(json("{\"offerId\": [\"contoso.widget\"]}")).errors())
+                .extracting(FieldError::detail).as("an unreadable offerId is reported once, not also as missing")
+                .containsExactly("must be a string");
+        assertThat(LeadJson.read(json("{\"LeadSource\": \"AppSource-INS|con toso.widget\"}")).lead().offerId()).isNull();
+    }
+
+    @Test
+    void aLeadsTextNamesNoPersonalData() throws Exception {
+        Lead lead = LeadJson.read(json("{\"leadId\": \"lead-1\", \"UserDetails\": {\"FirstName\": \"Ann\", \"Email\": \"ann@contoso.com\"}}")).lead();
+        assertThat(lead.toString()).contains("lead-1").doesNotContain("Ann").doesNotContain("ann@contoso.com");
+        assertThat(lead.userDetails().toString()).contains("withheld").doesNotContain("Ann");
     }
 }

@@ -49,8 +49,39 @@ class FinishedOffsetsTest {
     }
 
     @Test
+    void offsetsAtOrPastTheEndAreNotKept() {
+        FinishedOffsets state = FinishedOffsets.of(10, new TreeSet<>(List.of(3L, 7L, 10L, 12L)));
+        assertThat(state.position()).isEqualTo(3);
+        assertThat(state.end()).isEqualTo(10);
+        assertThat(state.unfinished()).containsExactly(3L, 7L);
+        assertThat(FinishedOffsets.decode(3, state.metadata())).isEqualTo(state);
+    }
+
+    @Test
+    void theCutKeepsAsManyOffsetsAsFitTheLimit() {
+        TreeSet<Long> unfinished = new TreeSet<>();
+        for (long o = 0; o < 20_000; o++) {
+            unfinished.add(1_000_000_000L + o * 3);
+        }
+        FinishedOffsets state = FinishedOffsets.of(2_000_000_000L, unfinished);
+        assertThat(state.metadata().length()).isLessThanOrEqualTo(FinishedOffsets.MAX_METADATA_CHARS)
+                .as("the room is used, not given away").isGreaterThan(FinishedOffsets.MAX_METADATA_CHARS - 40);
+        assertThat(state.end()).isEqualTo(state.unfinished().last() + 3).as("cut at the first offset left out");
+    }
+
+    @Test
+    void metadataWithoutGapsStillNamesItsEnd() {
+        FinishedOffsets read = FinishedOffsets.decode(5, "f1:3");
+        assertThat(read.end()).isEqualTo(8);
+        assertThat(read.isFinished(5)).isFalse();
+        assertThat(read.isFinished(6)).isTrue();
+        assertThat(read.isFinished(8)).isFalse();
+    }
+
+    @Test
     void unreadableMetadataMeansNothingIsKnownAboveTheCommittedOffset() {
-        for (String bad : new String[] {"f1:x:y", "f1:5:@@@", "f2:3:AA", "something else", "f1:-3:", "f1:2:fw"}) {
+        // "f1:3:Aw" names offset 103 as unfinished, at the end it gives: not something this writes
+        for (String bad : new String[] {"f1:x:y", "f1:5:@@@", "f2:3:AA", "something else", "f1:-3:", "f1:2:fw", "f1:3:Aw", null}) {
             FinishedOffsets read = FinishedOffsets.decode(100, bad);
             assertThat(read).as(bad).isEqualTo(FinishedOffsets.at(100));
             assertThat(read.isFinished(100)).isFalse();

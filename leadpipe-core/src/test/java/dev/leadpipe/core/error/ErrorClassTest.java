@@ -1,0 +1,57 @@
+package dev.leadpipe.core.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ErrorClassTest {
+    @Test
+    void everyClassHasItsNameAsCodeAndARemediation() {
+        for (ErrorClass c : ErrorClass.values()) {
+            assertThat(c.code()).isEqualTo(c.name());
+            assertThat(c.remediation()).as(c.code()).isNotBlank().endsWith(".");
+            assertThat(c.kind()).as(c.code()).isNotNull();
+        }
+        assertThat(Arrays.stream(ErrorClass.values()).map(ErrorClass::remediation).distinct())
+                .hasSize(ErrorClass.values().length);
+    }
+
+    @Test
+    void transientClassesAreRetriedWhateverTheStatusAndPermanentOnesNever() {
+        for (int status : new int[] {0, 400, 408, 429, 500, 503}) {
+            assertThat(ErrorClass.DYNAMICS_TIMEOUT.isTransient(status)).isTrue();
+            assertThat(ErrorClass.UNKNOWN.isTransient(status)).isTrue();
+            assertThat(ErrorClass.AAD_INVALID_CLIENT_SECRET.isTransient(status)).isFalse();
+            assertThat(ErrorClass.SECRET_UNREADABLE.isTransient(status)).isFalse();
+            assertThat(ErrorClass.EDU_PRIVACY_SUPPRESSED.isTransient(status)).as("not an error").isFalse();
+        }
+        assertThat(ErrorClass.DYNAMICS_TIMEOUT.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(ErrorClass.SECRET_UNREADABLE.kind()).isEqualTo(ErrorKind.PERMANENT);
+        assertThat(ErrorClass.EDU_PRIVACY_SUPPRESSED.kind()).isEqualTo(ErrorKind.NOT_AN_ERROR);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {408, 429, 500, 502, 503, 599})
+    void anHttpErrorIsRetriedOnTimeoutThrottlingAndServerErrors(int status) {
+        assertThat(ErrorClass.DESTINATION_HTTP_ERROR.kind()).isEqualTo(ErrorKind.BY_STATUS);
+        assertThat(ErrorClass.DESTINATION_HTTP_ERROR.isTransient(status)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 400, 401, 403, 404, 407, 409, 428, 430, 499})
+    void anHttpErrorIsPermanentOnOtherStatuses(int status) {
+        assertThat(ErrorClass.DESTINATION_HTTP_ERROR.isTransient(status)).isFalse();
+    }
+
+    @Test
+    void kindsHaveLowerCaseHyphenatedLabels() {
+        assertThat(ErrorKind.TRANSIENT.label()).isEqualTo("transient");
+        assertThat(ErrorKind.PERMANENT.label()).isEqualTo("permanent");
+        assertThat(ErrorKind.BY_STATUS.label()).isEqualTo("by-status");
+        assertThat(ErrorKind.NOT_AN_ERROR.label()).isEqualTo("not-an-error");
+    }
+}
