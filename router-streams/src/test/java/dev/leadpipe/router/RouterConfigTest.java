@@ -45,7 +45,7 @@ class RouterConfigTest {
                 RouterConfig.DEDUP_WINDOW.env(), "7 weeks", RouterConfig.NUM_STREAM_THREADS.env(), "-1",
                 RouterConfig.COMMIT_INTERVAL.env(), "fast", "KAFKA_REPLICATION_FACTOR", "0")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("invalid router settings: KAFKA_BOOTSTRAP_SERVERS is required")
+                .hasMessageStartingWith("invalid router settings: KAFKA_BOOTSTRAP_SERVERS is not set")
                 .hasMessageContainingAll(RouterConfig.DEDUP_WINDOW.env() + " must be a positive duration",
                         RouterConfig.NUM_STREAM_THREADS.env() + " must be a whole number of at least 1",
                         RouterConfig.COMMIT_INTERVAL.env() + " must be a whole number of at least 1",

@@ -166,7 +166,7 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
      */
     public String problem(Object value, boolean byEnv) {
         if (value == null) {
-            return label(byEnv) + (isRequired ? " is required: " : " must be set to ") + rule;
+            return label(byEnv) + (isRequired ? " is not set: " : " must be set to ") + rule;
         }
         @SuppressWarnings("unchecked")
         T v = (T) value;

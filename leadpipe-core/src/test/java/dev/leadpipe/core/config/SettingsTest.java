@@ -73,7 +73,7 @@ class SettingsTest {
                 "DEMO_WINDOW", "soon", "DEMO_TIMEOUT_SECONDS", "0", "DEMO_TLS", "perhaps", "DEMO_PASSWORD",
                 "CANARY-secret", "DEMO_DIR", "a\0b")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("invalid demo settings: KAFKA_BOOTSTRAP_SERVERS is required: the Kafka cluster")
+                .hasMessageStartingWith("invalid demo settings: KAFKA_BOOTSTRAP_SERVERS is not set: the Kafka cluster")
                 .hasMessageContainingAll("KAFKA_REPLICATION_FACTOR must be a whole number from 1 to 32767",
                         "DEMO_PORT must be a whole number from 0 to 65535",
                         "DEMO_WINDOW must be a positive duration such as 7d",

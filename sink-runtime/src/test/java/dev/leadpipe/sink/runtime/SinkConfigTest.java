@@ -102,7 +102,7 @@ class SinkConfigTest {
         assertThatThrownBy(() -> SinkConfig.fromEnvironment(env))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
-                .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS is required", SinkConfig.MAX_ATTEMPTS_ENV,
+                .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS is not set", SinkConfig.MAX_ATTEMPTS_ENV,
                         SinkConfig.MAX_RETRY_TIME_ENV, SinkConfig.INITIAL_BACKOFF_ENV, SinkConfig.JITTER_ENV,
                         SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV, SinkConfig.BREAKER_FAILURE_THRESHOLD_ENV,
                         SinkConfig.BREAKER_OPEN_DURATION_ENV, SinkConfig.MAX_IN_FLIGHT_ENV,
