@@ -178,8 +178,11 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
         return byEnv ? env : name + " (" + env + ")";
     }
 
-    /** A value as shown: {@value #MASK} for a secret. */
+    /** A value as shown: {@value #MASK} for a secret, the documented default for an empty optional one. */
     public String show(Object value) {
+        if (value instanceof Optional<?> o && o.isEmpty() && defaultDoc != null) {
+            return defaultDoc;
+        }
         @SuppressWarnings("unchecked")
         T v = (T) value;
         return v == null ? "none" : shown.apply(v);

@@ -140,7 +140,8 @@ class SinkConfigTest {
         assertThat(text).contains("broker-1:9093", "broker-2:9093", "sink-x", "maxAttempts=200",
                         "maxRetryTime=1d", "retryTiers=10s,1m,10m,1h")
                 .doesNotContain("S3cr3t-Pa55", "sink-user");
-        assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092");
+        assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092",
+                "groupId=leadpipe-sink-<type>");
     }
 
     @Test
