@@ -24,14 +24,14 @@ import java.util.regex.Pattern;
  *
  * @param name        the record component the setting fills, used in problems found in-process
  * @param env         the environment variable it is read from
- * @param parser      reads the variable's value (trimmed unless {@code verbatim}); throws when it cannot
+ * @param parser      reads the variable's value (trimmed unless secret); throws when it cannot
  * @param valid       whether a value is allowed
  * @param rule        what a value must be, completing "{@code <name> must be ...}"
  * @param defaultValue the value of an unset or blank variable; null for a required setting
  * @param isRequired  whether the variable must be set
  * @param isSecret    whether the value is hidden wherever settings are shown; its variable is not trimmed either
  * @param shown       how a value is shown, e.g. in {@code toString}
- * @param doc         a one-line description
+ * @param doc         a one-line description, the meaning column of {@link SettingsDoc#table}
  * @param defaultDoc  the default as documented (e.g. {@code 5 MiB}); null to show the default value
  */
 public record Setting<T>(String name, String env, Function<String, T> parser, Predicate<? super T> valid, String rule,

@@ -27,7 +27,7 @@ public final class SettingsDoc {
 
     /**
      * The differences, one a line ({@code SINK_X: documented default 1s, declared 2s}); empty when the document
-     * agrees.
+     * agrees. {@link #table} prints the declared rows.
      *
      * @param complete whether every declared setting must be documented (else only the documented ones are compared)
      */
@@ -52,6 +52,16 @@ public final class SettingsDoc {
             }
         }
         return out;
+    }
+
+    /** The declared settings as a Markdown table ({@code | variable | default | meaning |}), to paste into a doc. */
+    public static String table(List<Setting<?>> settings) {
+        StringBuilder out = new StringBuilder("| variable | default | meaning |\n|---|---|---|\n");
+        for (Setting<?> s : settings) {
+            out.append("| `").append(s.env()).append("` | ").append(s.defaultText()).append(" | ").append(s.doc())
+                    .append(" |\n");
+        }
+        return out.toString();
     }
 
     /** Variable to default cell, from every environment table of the document. */

@@ -155,6 +155,15 @@ class SettingsTest {
     }
 
     @Test
+    void theDeclarationsPrintAsATableTheCheckerAccepts(@TempDir Path dir) throws Exception {
+        String table = SettingsDoc.table(SETTINGS);
+        assertThat(table).startsWith("| variable | default | meaning |\n|---|---|---|\n")
+                .contains("| `DEMO_PORT` | 8080 | HTTP port |\n", "| `DEMO_PASSWORD` | none | its password |\n");
+        Path doc = Files.writeString(dir.resolve("demo.md"), table);
+        assertThat(SettingsDoc.differences(doc, SETTINGS, true)).isEmpty();
+    }
+
+    @Test
     void aDocumentedTableThatDriftsFromTheDeclarationsIsReported(@TempDir Path dir) throws Exception {
         Path doc = dir.resolve("demo.md");
         Files.writeString(doc, """
