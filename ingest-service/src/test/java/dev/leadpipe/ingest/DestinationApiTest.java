@@ -33,7 +33,7 @@ class DestinationApiTest {
 
     @BeforeAll
     static void start() {
-        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0));
+        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
         http = new Http(service.port());
     }
 
@@ -172,7 +172,8 @@ class DestinationApiTest {
         assertThat(http.put(path, dynamics(CANARY)).status()).isEqualTo(201);
         assertThat(http.put(path, dynamics(CANARY)).status()).isEqualTo(200);
 
-        try (IngestService second = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0))) {
+        try (IngestService second = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(IngestConfig.PORT, 0))) {
             Http.Answer read = new Http(second.port()).get(path);
             assertThat(read.status()).as("caught up before start returned").isEqualTo(200);
             assertThat(read.json().path("version").asLong()).isEqualTo(2);

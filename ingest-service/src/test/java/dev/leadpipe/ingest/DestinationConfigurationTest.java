@@ -43,7 +43,7 @@ class DestinationConfigurationTest {
 
     @BeforeAll
     static void start() {
-        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0));
+        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
         http = new Http(service.port());
     }
 

@@ -33,7 +33,8 @@ class IngestOpsTest {
 
     @Test
     void metricsCountEveryLeadByResultAndReasonAndReadinessSaysKafkaIsUp() throws Exception {
-        IngestConfig config = IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0).withMaxBatchItems(3);
+        IngestConfig config = IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0)
+                .with(IngestConfig.MAX_BATCH_ITEMS, 3);
         try (IngestService service = IngestService.start(config)) {
             Http http = new Http(service.port());
 

@@ -33,7 +33,8 @@ class KafkaFailureTest {
     @BeforeAll
     static void start() {
         producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0), producer);
+        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(IngestConfig.PORT, 0), producer);
         http = new Http(service.port());
     }
 

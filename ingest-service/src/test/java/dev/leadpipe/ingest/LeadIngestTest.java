@@ -33,7 +33,7 @@ class LeadIngestTest {
 
     @BeforeAll
     static void start() {
-        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0));
+        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
         http = new Http(service.port());
     }
 
@@ -238,8 +238,9 @@ class LeadIngestTest {
 
     @Test
     void aBodyOverTheLimitIs413ProblemWhetherItsLengthIsDeclaredOrNot() {
-        try (IngestService small = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).withPort(0)
-                .withMaxBodyBytes(1024).withMaxBatchItems(2))) {
+        try (IngestService small = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(IngestConfig.PORT, 0)
+                .with(IngestConfig.MAX_BODY_BYTES, 1024L).with(IngestConfig.MAX_BATCH_ITEMS, 2))) {
             Http smallHttp = new Http(small.port());
             long before = leadCount();
             String big = lead("x".repeat(2000));

@@ -77,8 +77,9 @@ class StatusCommandTest {
                 WaitingLead::leadId, Map.of());
         Path stateDir = Files.createTempDirectory("leadctl-status-test-");
         ops = Ops.forService("status");
-        status = StatusService.start(StatusConfig.of(bootstrap).withApplicationId("leadctl-status-test-" + RUN)
-                .withStateDir(stateDir).withPort(0), ops);
+        status = StatusService.start(StatusConfig.of(bootstrap)
+                .with(StatusConfig.APPLICATION_ID, "leadctl-status-test-" + RUN)
+                .with(StatusConfig.STATE_DIR, stateDir).with(StatusConfig.PORT, 0), ops);
         url = "http://127.0.0.1:" + status.port();
     }
 

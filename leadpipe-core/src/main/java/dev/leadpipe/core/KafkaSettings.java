@@ -1,17 +1,68 @@
 package dev.leadpipe.core;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+
+import dev.leadpipe.core.config.Setting;
+
 /** Where the services find Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} points every service at an existing cluster. */
 public final class KafkaSettings {
     public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String REPLICATION_FACTOR_ENV = "KAFKA_REPLICATION_FACTOR";
 
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?:(?<=//)|^|(?<=,))[^/@,\\s]+@");
+
+    /** The cluster, every service's one required setting; a {@code user:password@} part is masked when shown. */
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrapServers", BOOTSTRAP_ENV,
+                    "the Kafka cluster as host:port,... (e.g. " + BOOTSTRAP_ENV + "=localhost:9092)",
+                    "the Kafka cluster")
+            .shownAs(s -> URL_USER_INFO.matcher(s).replaceAll(Setting.MASK + "@"));
+    /** Checked by every service, which reads it when it creates its topics ({@link #replicationFactor()}). */
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.wholeNumber("replicationFactor",
+            REPLICATION_FACTOR_ENV, 1, Short.MAX_VALUE, "replication factor of the topics a service creates")
+            .defaultsTo(1);
+
     private KafkaSettings() {
+    }
+
+    /** The application id of a Kafka Streams service (also its consumer group and internal topic prefix). */
+    public static Setting<String> applicationId(String env, String defaultId) {
+        return Setting.text("applicationId", env, "a non-blank application id",
+                "Streams application id, consumer group and internal topic prefix").defaultsTo(defaultId);
+    }
+
+    /** The local directory of a Kafka Streams service's stores: {@code ${java.io.tmpdir}/<dirName>} by default. */
+    public static Setting<Path> stateDir(String env, String dirName, String doc) {
+        return Setting.path("stateDir", env, doc).defaultsTo(Path.of(System.getProperty("java.io.tmpdir"), dirName))
+                .documentedDefault("$TMPDIR/" + dirName);
     }
 
     /** The bootstrap servers from the environment, or null when none is set. */
     public static String bootstrapFromEnvironment() {
         String v = System.getenv(BOOTSTRAP_ENV);
         return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /**
+     * The Kafka Streams properties every stream service shares: its application id, cluster, state directory and
+     * commit interval, exactly_once_v2 and internal topics with {@link #replicationFactor()}. The keys are Kafka
+     * Streams' {@code StreamsConfig} names (this module does not depend on Kafka Streams); each service adds its
+     * error handlers.
+     */
+    public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir,
+                                               Duration commitInterval) {
+        Properties p = new Properties();
+        p.put("application.id", applicationId);
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put("state.dir", stateDir.toAbsolutePath().toString());
+        p.put("processing.guarantee", "exactly_once_v2");
+        p.put("commit.interval.ms", commitInterval.toMillis());
+        p.put("replication.factor", (int) replicationFactor());
+        return p;
     }
 
     public static short replicationFactor() {

@@ -121,7 +121,8 @@ public final class LocalPipeline {
         Files.writeString(BOOTSTRAP_FILE, bootstrap + "\n");
 
         Map<String, LocalOps> ops = new LinkedHashMap<>();
-        RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("leadpipe-router-")),
+        RouterApp router = RouterApp.start(RouterConfig.of(bootstrap)
+                .with(RouterConfig.STATE_DIR, Files.createTempDirectory("leadpipe-router-")),
                 opsFor(ops, toClose, RouterApp.SERVICE, RouterApp.DEFAULT_OPS_PORT));
         toClose.add(0, router);
         System.out.println("Router     running (Kafka Streams, exactly_once_v2)");
@@ -167,7 +168,8 @@ public final class LocalPipeline {
         smtp.start();
         toClose.add(0, smtp::stop);
         Notifier notifier = Notifier.start(NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", smtp.getSmtp().getPort())
-                .withFrom("leads-noreply@leadpipe.local"), opsFor(ops, toClose, Notifier.SERVICE, NotifierApp.DEFAULT_OPS_PORT));
+                .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local"),
+                opsFor(ops, toClose, Notifier.SERVICE, NotifierApp.DEFAULT_OPS_PORT));
         toClose.add(0, notifier);
         System.out.println("Notifier   e-mails each offer's contacts about new leads, through a local SMTP server (GreenMail) on 127.0.0.1:"
                 + smtp.getSmtp().getPort());
@@ -175,8 +177,8 @@ public final class LocalPipeline {
         dev.leadpipe.ops.Ops statusOps = dev.leadpipe.ops.Ops.forService("status");
         toClose.add(0, statusOps);
         int statusPort = LocalOps.portFree(StatusConfig.DEFAULT_PORT) ? StatusConfig.DEFAULT_PORT : 0;
-        StatusService status = StatusService.start(StatusConfig.of(bootstrap).withPort(statusPort)
-                .withStateDir(Files.createTempDirectory("leadpipe-status-")), statusOps);
+        StatusService status = StatusService.start(StatusConfig.of(bootstrap).with(StatusConfig.PORT, statusPort)
+                .with(StatusConfig.STATE_DIR, Files.createTempDirectory("leadpipe-status-")), statusOps);
         toClose.add(0, status);
         String statusUrl = "http://127.0.0.1:" + status.port();
         Files.writeString(STATUS_URL_FILE, statusUrl + "\n");
@@ -185,7 +187,8 @@ public final class LocalPipeline {
 
         dev.leadpipe.ops.Ops ingestOps = dev.leadpipe.ops.Ops.forService(IngestService.SERVICE);
         toClose.add(0, ingestOps);
-        IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap).withPort(localPort()), ingestOps);
+        IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap)
+                .with(IngestConfig.PORT, localPort()), ingestOps);
         toClose.add(0, ingest);
         String base = "http://127.0.0.1:" + ingest.port();
         System.out.println("Ingest     " + base + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");

@@ -108,7 +108,8 @@ class MonitoringSystemTest {
         String bootstrap = KAFKA.bootstrapServers();
         closedPort = SystemTestSupport.freePort();
         LocalOps routerOps = ops(RouterApp.SERVICE);
-        router = closeLater(RouterApp.start(RouterConfig.of(bootstrap).withStateDir(Files.createTempDirectory("router-")),
+        router = closeLater(RouterApp.start(RouterConfig.of(bootstrap)
+                .with(RouterConfig.STATE_DIR, Files.createTempDirectory("router-")),
                 routerOps.ops()));
 
         LocalOps tableOps = ops("sink-table");
@@ -134,16 +135,18 @@ class MonitoringSystemTest {
         CLOSE.add(0, smtp::stop);
         LocalOps notifierOps = ops(Notifier.SERVICE);
         closeLater(Notifier.start(NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", smtp.getSmtp().getPort())
-                .withFrom("leads-noreply@leadpipe.local"), notifierOps.ops()));
+                .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local"), notifierOps.ops()));
 
         Ops statusOps = closeLater(Ops.forService("status"));
-        status = closeLater(StatusService.start(StatusConfig.of(bootstrap).withPort(0)
-                .withStateDir(Files.createTempDirectory("status-")).withMetricsRefresh(Duration.ofMillis(300))
-                .withLagCacheTtl(Duration.ofSeconds(1)), statusOps));
+        status = closeLater(StatusService.start(StatusConfig.of(bootstrap).with(StatusConfig.PORT, 0)
+                .with(StatusConfig.STATE_DIR, Files.createTempDirectory("status-"))
+                .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(300))
+                .with(StatusConfig.LAG_CACHE_TTL, Duration.ofSeconds(1)), statusOps));
         OPS_URLS.put("status", "http://127.0.0.1:" + status.port());
 
         Ops ingestOps = closeLater(Ops.forService(IngestService.SERVICE));
-        ingest = closeLater(IngestService.start(IngestConfig.defaults(bootstrap).withPort(0), ingestOps));
+        ingest = closeLater(IngestService.start(IngestConfig.defaults(bootstrap)
+                .with(IngestConfig.PORT, 0), ingestOps));
         OPS_URLS.put(IngestService.SERVICE, ingestUrl(""));
 
         put(TABLE_OFFER, table(AZURITE.connectionString()));

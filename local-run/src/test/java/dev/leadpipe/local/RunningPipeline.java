@@ -20,9 +20,11 @@ final class RunningPipeline implements AutoCloseable {
     }
 
     static RunningPipeline start(String bootstrapServers) throws Exception {
-        RouterApp router = RouterApp.start(RouterConfig.of(bootstrapServers).withStateDir(Files.createTempDirectory("router-")));
+        RouterApp router = RouterApp.start(RouterConfig.of(bootstrapServers)
+                .with(RouterConfig.STATE_DIR, Files.createTempDirectory("router-")));
         try {
-            return new RunningPipeline(router, IngestService.start(IngestConfig.defaults(bootstrapServers).withPort(0)));
+            return new RunningPipeline(router, IngestService.start(IngestConfig.defaults(bootstrapServers)
+                    .with(IngestConfig.PORT, 0)));
         } catch (RuntimeException e) {
             router.close();
             throw e;

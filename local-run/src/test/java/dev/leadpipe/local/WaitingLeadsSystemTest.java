@@ -89,8 +89,9 @@ class WaitingLeadsSystemTest {
                         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0.2),
                 new HttpsDestinationClient(null, Duration.ofSeconds(5)), sinkOps.ops()));
         Ops statusOps = closeLater(Ops.forService("status"));
-        status = closeLater(StatusService.start(StatusConfig.of(bootstrap).withPort(0)
-                .withStateDir(Files.createTempDirectory("status-")).withMetricsRefresh(Duration.ofMillis(300)), statusOps));
+        status = closeLater(StatusService.start(StatusConfig.of(bootstrap).with(StatusConfig.PORT, 0)
+                .with(StatusConfig.STATE_DIR, Files.createTempDirectory("status-"))
+                .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(300)), statusOps));
         TopicWriter.writeDestinations(bootstrap, List.of(destination(DOWN, DOWN_PATH), destination(HEALTHY, HEALTHY_PATH)));
     }
 

@@ -37,7 +37,7 @@ final class MailSender {
         p.put("mail.smtp.timeout", "30000");
         p.put("mail.smtp.writetimeout", "30000");
         p.put("mail.smtp.sendpartial", "true");
-        if (config.smtpUser() != null) {
+        if (config.smtpUser().isPresent()) {
             p.put("mail.smtp.auth", "true");
         }
         if (config.startTls()) {
@@ -80,8 +80,8 @@ final class MailSender {
         message.setSentDate(Date.from(clock.instant()));
         message.setHeader("Auto-Submitted", "auto-generated");
         try {
-            if (config.smtpUser() != null) {
-                Transport.send(message, config.smtpUser(), config.smtpPassword());
+            if (config.smtpUser().isPresent()) {
+                Transport.send(message, config.smtpUser().get(), config.smtpPassword().orElse(null));
             } else {
                 Transport.send(message);
             }

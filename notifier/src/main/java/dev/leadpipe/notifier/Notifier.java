@@ -404,7 +404,8 @@ public final class Notifier implements ServiceProcess.Service {
             return;
         }
         String subject = LeadMessages.subject(lead);
-        String body = LeadMessages.body(lead, clock.instant(), deliveryType(destination), config.leadLookupUrl());
+        String body = LeadMessages.body(lead, clock.instant(), deliveryType(destination),
+                config.leadLookupUrl().orElse(null));
         sendWithRetries(NotifierMetrics.Kind.LEAD, "lead " + lead.leadId(), to, subject, body, SEND_ATTEMPTS);
         LOG.info("notified {} contact(s) of offer {} of lead {}", to.size(), lead.offerId(), lead.leadId());
     }
@@ -493,7 +494,7 @@ public final class Notifier implements ServiceProcess.Service {
             return false;
         }
         String body = LeadMessages.digestBody(d.offerId, d.offerTitle, d.byAction, d.edu, d.test, d.first, d.last,
-                d.listedIds(), deliveryType(found.get()), config.leadLookupUrl());
+                d.listedIds(), deliveryType(found.get()), config.leadLookupUrl().orElse(null));
         try {
             sendWithRetries(NotifierMetrics.Kind.DIGEST, "the digest of offer " + d.offerId, to, LeadMessages.digestSubject(d.offerId, d.count),
                     body, attempts);

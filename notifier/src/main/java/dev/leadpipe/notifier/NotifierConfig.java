@@ -1,97 +1,81 @@
 package dev.leadpipe.notifier;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
-import dev.leadpipe.core.config.EnvReader;
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.config.Settings;
 
 /**
  * The settings of the notifier, validated when built: every setting that cannot work is reported together in one
- * single-line {@link IllegalArgumentException} naming the setting (the record component, or the environment variable
- * for {@link #fromEnvironment(Map)}), never its value. {@link #toString()} masks the SMTP password.
+ * single-line {@link IllegalArgumentException} naming the setting (the record component and its variable, or the
+ * environment variable for {@link #fromEnvironment(Map)}), never its value. {@link #toString()} masks the SMTP
+ * password. Each setting is declared once, in {@link #SETTINGS}.
  *
- * <p>Build one with {@link #of(String)} (every default) and the {@code with...} copy methods, or read it from the
- * environment with {@link #fromEnvironment(Map)}.
+ * <p>Build one with {@link #of(String)} (every default), {@link #with(Setting, Object)}, {@link #withSmtp} and
+ * {@link #withSmtpCredentials}, or read it from the environment with {@link #fromEnvironment(Map)}.
  *
  * @param bootstrapServers the Kafka cluster; required ({@code KAFKA_BOOTSTRAP_SERVERS})
- * @param smtpHost         the SMTP relay; default {@code 127.0.0.1} ({@value #SMTP_HOST_ENV})
- * @param smtpPort         its port, 1-65535; default 25 ({@value #SMTP_PORT_ENV})
- * @param smtpUser         the SMTP user, null for no authentication ({@value #SMTP_USER_ENV})
- * @param smtpPassword     its password, null for none; never shown ({@value #SMTP_PASSWORD_ENV})
- * @param startTls         whether STARTTLS is required; default false ({@value #SMTP_STARTTLS_ENV})
- * @param from             the sender address; default {@value #DEFAULT_FROM} ({@value #FROM_ENV})
- * @param groupId          the consumer group; default {@value #DEFAULT_GROUP_ID} ({@value #GROUP_ID_ENV})
- * @param digestInterval   how often a daily-digest offer gets its digest; default 24h ({@value #DIGEST_INTERVAL_ENV})
- * @param leadLookupUrl    an optional operator page where a lead can be looked up by its id, named in each e-mail;
- *                         null for none ({@value #LEAD_LOOKUP_URL_ENV})
+ * @param smtpHost         the SMTP relay; default {@code 127.0.0.1} ({@code NOTIFIER_SMTP_HOST})
+ * @param smtpPort         its port, 1-65535; default 25 ({@code NOTIFIER_SMTP_PORT})
+ * @param smtpUser         the SMTP user, empty for no authentication ({@code NOTIFIER_SMTP_USER})
+ * @param smtpPassword     its password, empty for none; never shown ({@code NOTIFIER_SMTP_PASSWORD})
+ * @param startTls         whether STARTTLS is required; default false ({@code NOTIFIER_SMTP_STARTTLS})
+ * @param from             the sender address; default {@code leads-noreply@leadpipe.local} ({@code NOTIFIER_FROM})
+ * @param groupId          the consumer group; default {@code leadpipe-notifier} ({@code NOTIFIER_GROUP_ID})
+ * @param digestInterval   how often a daily-digest offer gets its digest; default 24h
+ *                         ({@code NOTIFIER_DIGEST_INTERVAL})
+ * @param leadLookupUrl    an optional operator page where a lead can be looked up by its id, named in each e-mail
+ *                         ({@code NOTIFIER_LEAD_LOOKUP_URL})
  */
-public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpPort, String smtpUser,
-                             String smtpPassword, boolean startTls, String from, String groupId,
-                             Duration digestInterval, String leadLookupUrl) {
+public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpPort, Optional<String> smtpUser,
+                             Optional<String> smtpPassword, boolean startTls, String from, String groupId,
+                             Duration digestInterval, Optional<String> leadLookupUrl) {
 
-    public static final String SMTP_HOST_ENV = "NOTIFIER_SMTP_HOST";
-    public static final String SMTP_PORT_ENV = "NOTIFIER_SMTP_PORT";
-    public static final String SMTP_USER_ENV = "NOTIFIER_SMTP_USER";
-    public static final String SMTP_PASSWORD_ENV = "NOTIFIER_SMTP_PASSWORD";
-    public static final String SMTP_STARTTLS_ENV = "NOTIFIER_SMTP_STARTTLS";
-    public static final String FROM_ENV = "NOTIFIER_FROM";
-    public static final String GROUP_ID_ENV = "NOTIFIER_GROUP_ID";
-    public static final String DIGEST_INTERVAL_ENV = "NOTIFIER_DIGEST_INTERVAL";
-    public static final String LEAD_LOOKUP_URL_ENV = "NOTIFIER_LEAD_LOOKUP_URL";
-
-    public static final String DEFAULT_SMTP_HOST = "127.0.0.1";
-    public static final int DEFAULT_SMTP_PORT = 25;
-    public static final String DEFAULT_FROM = "leads-noreply@leadpipe.local";
-    public static final String DEFAULT_GROUP_ID = "leadpipe-notifier";
-    public static final Duration DEFAULT_DIGEST_INTERVAL = Duration.ofHours(24);
-    public static final String MASK = "********";
+    public static final String MASK = Setting.MASK;
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?:(?<=//)|^|(?<=,))[^/@,\\s]+@");
+
+    public static final Setting<String> SMTP_HOST = Setting.text("smtpHost", "NOTIFIER_SMTP_HOST",
+            "a host name or address", "the SMTP relay").defaultsTo("127.0.0.1");
+    public static final Setting<Integer> SMTP_PORT = Setting.wholeNumber("smtpPort", "NOTIFIER_SMTP_PORT", 1, 65535,
+            "its port").defaultsTo(25);
+    public static final Setting<Optional<String>> SMTP_USER = Setting.text("smtpUser", "NOTIFIER_SMTP_USER",
+            "a non-blank user name", "SMTP user; no authentication when unset").optional();
+    public static final Setting<Optional<String>> SMTP_PASSWORD = Setting.text("smtpPassword",
+            "NOTIFIER_SMTP_PASSWORD", "a password", "its password (needs the user; never printed)").secret().optional();
+    public static final Setting<Boolean> SMTP_STARTTLS = Setting.flag("startTls", "NOTIFIER_SMTP_STARTTLS",
+            "true requires STARTTLS").defaultsTo(false);
+    public static final Setting<String> FROM = Setting.text("from", "NOTIFIER_FROM", "", "the sender address")
+            .must("an e-mail address such as leads-noreply@leadpipe.local", a -> ADDRESS.matcher(a).matches())
+            .defaultsTo("leads-noreply@leadpipe.local");
+    public static final Setting<String> GROUP_ID = Setting.text("groupId", "NOTIFIER_GROUP_ID",
+            "a non-blank consumer group id", "the consumer group").defaultsTo("leadpipe-notifier");
+    public static final Setting<Duration> DIGEST_INTERVAL = Setting.duration("digestInterval",
+            "NOTIFIER_DIGEST_INTERVAL", "24h", "digest period of daily-digest offers").defaultsTo(Duration.ofHours(24));
+    public static final Setting<Optional<String>> LEAD_LOOKUP_URL = Setting.text("leadLookupUrl",
+                    "NOTIFIER_LEAD_LOOKUP_URL", "", "an http(s) operator page where a lead can be looked up by id")
+            .must("an http(s) URL", u -> u.startsWith("https://") || u.startsWith("http://")).optional();
+
+    /** Every setting of the notifier, in the order of the components. */
+    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR, SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS, FROM,
+            GROUP_ID, DIGEST_INTERVAL, LEAD_LOOKUP_URL);
+    private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(SMTP_PASSWORD,
+            "not be set without", SMTP_USER, (password, user) -> password.isEmpty() || user.isPresent()));
 
     public NotifierConfig {
-        List<String> errors = new ArrayList<>();
-        bootstrapServers = trimToNull(bootstrapServers);
-        smtpHost = trimToNull(smtpHost);
-        smtpUser = trimToNull(smtpUser);
-        smtpPassword = smtpPassword == null || smtpPassword.isEmpty() ? null : smtpPassword;
-        from = trimToNull(from);
-        groupId = trimToNull(groupId);
-        leadLookupUrl = trimToNull(leadLookupUrl);
-        if (bootstrapServers == null) {
-            errors.add("bootstrapServers is required (host:port,...)");
-        }
-        if (smtpHost == null) {
-            errors.add("smtpHost must be a host name or address");
-        }
-        if (smtpPort < 1 || smtpPort > 65535) {
-            errors.add("smtpPort must be a port number from 1 to 65535");
-        }
-        if (smtpPassword != null && smtpUser == null) {
-            errors.add("smtpPassword is set but smtpUser is not");
-        }
-        if (from == null || !ADDRESS.matcher(from).matches()) {
-            errors.add("from must be an e-mail address such as " + DEFAULT_FROM);
-        }
-        if (groupId == null) {
-            errors.add("groupId must be a non-blank consumer group id");
-        }
-        if (digestInterval == null || digestInterval.isNegative() || digestInterval.isZero()) {
-            errors.add("digestInterval must be a positive duration");
-        }
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid notifier settings: " + String.join("; ", errors));
-        }
+        Settings.check(NotifierConfig.class, "notifier settings", SETTINGS, RULES, bootstrapServers, smtpHost,
+                smtpPort, smtpUser, smtpPassword, startTls, from, groupId, digestInterval, leadLookupUrl);
     }
 
     /** Every default, for the given cluster. */
     public static NotifierConfig of(String bootstrapServers) {
-        return new NotifierConfig(bootstrapServers, DEFAULT_SMTP_HOST, DEFAULT_SMTP_PORT, null, null, false,
-                DEFAULT_FROM, DEFAULT_GROUP_ID, DEFAULT_DIGEST_INTERVAL, null);
+        return Settings.build(NotifierConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** Reads the settings from the process environment; see {@link #fromEnvironment(Map)}. */
@@ -101,94 +85,34 @@ public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpP
 
     /**
      * Reads the settings from the given variables: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the optional
-     * {@code NOTIFIER_*} variables named by the {@code *_ENV} constants; others are ignored.
+     * {@code NOTIFIER_*} variables of {@link #SETTINGS}; others are ignored.
      *
      * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line, without
      *                                  echoing any value
      */
     public static NotifierConfig fromEnvironment(Map<String, String> env) {
-        EnvReader r = new EnvReader(env);
-        String bootstrap = r.kafkaBootstrapServers();
-        String host = r.text(SMTP_HOST_ENV, DEFAULT_SMTP_HOST);
-        int port = (int) r.wholeNumber(SMTP_PORT_ENV, DEFAULT_SMTP_PORT, 1, 65535);
-        String user = r.text(SMTP_USER_ENV);
-        String password = env.get(SMTP_PASSWORD_ENV); // not trimmed: a password may start or end with a space
-        if (password != null && password.isEmpty()) {
-            password = null;
-        }
-        if (password != null && user == null) {
-            r.problem(SMTP_PASSWORD_ENV + " is set but " + SMTP_USER_ENV + " is not");
-        }
-        boolean startTls = false;
-        String rawTls = r.text(SMTP_STARTTLS_ENV);
-        if (rawTls != null) {
-            switch (rawTls.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1" -> startTls = true;
-                case "false", "no", "0" -> startTls = false;
-                default -> r.problem(SMTP_STARTTLS_ENV + " must be true or false");
-            }
-        }
-        String from = r.text(FROM_ENV, DEFAULT_FROM);
-        if (!ADDRESS.matcher(from).matches()) {
-            r.problem(FROM_ENV + " must be an e-mail address such as " + DEFAULT_FROM);
-        }
-        Duration interval = r.positiveDuration(DIGEST_INTERVAL_ENV, DEFAULT_DIGEST_INTERVAL, "24h");
-        String lookup = r.text(LEAD_LOOKUP_URL_ENV);
-        if (lookup != null && !(lookup.startsWith("https://") || lookup.startsWith("http://"))) {
-            r.problem(LEAD_LOOKUP_URL_ENV + " must be an http(s) URL");
-        }
-        r.throwIfProblems("notifier settings");
-        return new NotifierConfig(bootstrap, host, port, user, password, startTls, from,
-                r.text(GROUP_ID_ENV, DEFAULT_GROUP_ID), interval, lookup);
+        return Settings.fromEnvironment(NotifierConfig.class, "notifier settings", SETTINGS, RULES, env);
     }
 
+    /** A copy with one setting changed, such as {@code with(NotifierConfig.FROM, "leads@example.com")}. */
+    public <T> NotifierConfig with(Setting<T> setting, T value) {
+        return Settings.with(this, SETTINGS, setting, value);
+    }
+
+    /** A copy sending through the relay at {@code host}:{@code port}. */
     public NotifierConfig withSmtp(String host, int port) {
-        return new NotifierConfig(bootstrapServers, host, port, smtpUser, smtpPassword, startTls, from, groupId,
-                digestInterval, leadLookupUrl);
+        return Settings.with(this, SETTINGS, Map.of(SMTP_HOST, host, SMTP_PORT, port));
     }
 
+    /** A copy authenticating as {@code user} with {@code password}. */
     public NotifierConfig withSmtpCredentials(String user, String password) {
-        return new NotifierConfig(bootstrapServers, smtpHost, smtpPort, user, password, startTls, from, groupId,
-                digestInterval, leadLookupUrl);
-    }
-
-    public NotifierConfig withStartTls(boolean required) {
-        return new NotifierConfig(bootstrapServers, smtpHost, smtpPort, smtpUser, smtpPassword, required, from,
-                groupId, digestInterval, leadLookupUrl);
-    }
-
-    public NotifierConfig withFrom(String address) {
-        return new NotifierConfig(bootstrapServers, smtpHost, smtpPort, smtpUser, smtpPassword, startTls, address,
-                groupId, digestInterval, leadLookupUrl);
-    }
-
-    public NotifierConfig withGroupId(String id) {
-        return new NotifierConfig(bootstrapServers, smtpHost, smtpPort, smtpUser, smtpPassword, startTls, from, id,
-                digestInterval, leadLookupUrl);
-    }
-
-    public NotifierConfig withDigestInterval(Duration interval) {
-        return new NotifierConfig(bootstrapServers, smtpHost, smtpPort, smtpUser, smtpPassword, startTls, from,
-                groupId, interval, leadLookupUrl);
-    }
-
-    public NotifierConfig withLeadLookupUrl(String url) {
-        return new NotifierConfig(bootstrapServers, smtpHost, smtpPort, smtpUser, smtpPassword, startTls, from,
-                groupId, digestInterval, url);
+        return Settings.with(this, SETTINGS, Map.of(SMTP_USER, Optional.of(user), SMTP_PASSWORD,
+                Optional.of(password)));
     }
 
     /** Every setting, the password (and any {@code user:password@} in the bootstrap servers) masked. */
     @Override
     public String toString() {
-        return "NotifierConfig[bootstrapServers="
-                + URL_USER_INFO.matcher(bootstrapServers).replaceAll(MASK + "@") + ", smtpHost=" + smtpHost + ", smtpPort="
-                + smtpPort + ", smtpUser=" + (smtpUser == null ? "none" : smtpUser)
-                + ", smtpPassword=" + (smtpPassword == null ? "none" : MASK) + ", startTls=" + startTls
-                + ", from=" + from + ", groupId=" + groupId + ", digestInterval=" + digestInterval
-                + ", leadLookupUrl=" + (leadLookupUrl == null ? "none" : leadLookupUrl) + "]";
-    }
-
-    private static String trimToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
+        return Settings.describe(this, SETTINGS);
     }
 }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import dev.leadpipe.core.config.SettingsDoc;
 
 /** The notifier's settings: defaults, environment parsing, every bad variable at once, the password masked. */
 class NotifierConfigTest {
@@ -20,8 +24,8 @@ class NotifierConfigTest {
         assertThat(c.from()).isEqualTo("leads-noreply@leadpipe.local");
         assertThat(c.groupId()).isEqualTo("leadpipe-notifier");
         assertThat(c.digestInterval()).isEqualTo(Duration.ofHours(24));
-        assertThat(c.leadLookupUrl()).isNull();
-        assertThat(c.smtpUser()).isNull();
+        assertThat(c.leadLookupUrl()).isEmpty();
+        assertThat(c.smtpUser()).isEmpty();
     }
 
     @Test
@@ -31,8 +35,9 @@ class NotifierConfigTest {
                 "NOTIFIER_SMTP_USER", "relay", "NOTIFIER_SMTP_PASSWORD", "pw", "NOTIFIER_SMTP_STARTTLS", "true",
                 "NOTIFIER_FROM", "leads@pub.example", "NOTIFIER_GROUP_ID", "g", "NOTIFIER_DIGEST_INTERVAL", "12h",
                 "NOTIFIER_LEAD_LOOKUP_URL", "https://ops.example/leads"));
-        assertThat(c).isEqualTo(new NotifierConfig("k:9092", "smtp.example", 587, "relay", "pw", true,
-                "leads@pub.example", "g", Duration.ofHours(12), "https://ops.example/leads"));
+        assertThat(c).isEqualTo(new NotifierConfig("k:9092", "smtp.example", 587, Optional.of("relay"),
+                Optional.of("pw"), true, "leads@pub.example", "g", Duration.ofHours(12),
+                Optional.of("https://ops.example/leads")));
     }
 
     @Test
@@ -52,9 +57,13 @@ class NotifierConfigTest {
 
     @Test
     void recordRejectsBadComponentsTogether() {
-        assertThatThrownBy(() -> new NotifierConfig(" ", "h", 0, null, null, false, "x", "g", Duration.ZERO, null))
+        assertThatThrownBy(() -> new NotifierConfig(" ", "h", 0, Optional.empty(), Optional.of("CANARY-pw"), false, "x",
+                "g", Duration.ZERO, Optional.of("ftp://CANARY")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContainingAll("bootstrapServers", "smtpPort", "from", "digestInterval");
+                .hasMessageContainingAll("bootstrapServers", "smtpPort", "from", "digestInterval",
+                        "leadLookupUrl (NOTIFIER_LEAD_LOOKUP_URL) must be an http(s) URL",
+                        "smtpPassword (NOTIFIER_SMTP_PASSWORD) must not be set without smtpUser (NOTIFIER_SMTP_USER)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARY"));
     }
 
     @Test
@@ -64,5 +73,11 @@ class NotifierConfigTest {
                 .contains("relay");
         assertThat(NotifierConfig.of("k:9092").toString()).contains("smtpPassword=none");
         assertThat(NotifierConfig.of("sasl://bob:CANARY-kafka@k:9092").toString()).doesNotContain("CANARY-kafka");
+    }
+
+    @Test
+    void theDocumentedVariablesAreTheDeclaredOnes() {
+        assertThat(SettingsDoc.differences(Path.of("../docs/notifications.md"), NotifierConfig.SETTINGS, true))
+                .as("docs/notifications.md against NotifierConfig.SETTINGS").isEmpty();
     }
 }

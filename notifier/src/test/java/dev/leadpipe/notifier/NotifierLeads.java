@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.mail.internet.MimeMessage;
@@ -90,8 +91,9 @@ final class NotifierLeads {
     }
 
     static NotifierConfig config(String bootstrap, GreenMail mail, String group) {
-        return NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", mail.getSmtp().getPort()).withGroupId(group)
-                .withLeadLookupUrl("https://ops.leadpipe.example/leads");
+        return NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", mail.getSmtp().getPort())
+                .with(NotifierConfig.GROUP_ID, group)
+                .with(NotifierConfig.LEAD_LOOKUP_URL, Optional.of("https://ops.leadpipe.example/leads"));
     }
 
     /** A received message's subject, headers and text, as one string to search. */

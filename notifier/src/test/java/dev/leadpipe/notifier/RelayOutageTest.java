@@ -41,7 +41,7 @@ class RelayOutageTest {
         NotifierLeads.publishLeads(bootstrap, List.of(NotifierLeads.lead("lead-outage-1", OFFER, "INS")), 0);
 
         NotifierConfig config = NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", relayPort)
-                .withGroupId("notifier-relay-outage");
+                .with(NotifierConfig.GROUP_ID, "notifier-relay-outage");
         try (Ops ops = Ops.forService("notifier"); Notifier notifier = Notifier.start(config, ops)) {
             Scrape refused = awaitScrape(ops, s -> s.value(EMAILS, "kind=lead", "result=failed") >= 1);
             assertThat(refused.value(EMAILS, "kind=lead", "result=failed")).as("every attempt refused: one failed e-mail")

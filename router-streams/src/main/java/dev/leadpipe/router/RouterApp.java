@@ -29,7 +29,7 @@ import dev.leadpipe.ops.StreamsStartup;
  *
  * <p>In-process use (ingest's tests, the local run):
  * <pre>{@code
- * try (RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).withStateDir(tempDir))) {
+ * try (RouterApp router = RouterApp.start(RouterConfig.of(bootstrap).with(RouterConfig.STATE_DIR, tempDir))) {
  *     ... produce leads, read deliveries / outcomes / leads-dlq ...
  *     long dropped = router.duplicateCount();
  * }

@@ -2,6 +2,8 @@ package dev.leadpipe.router;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -11,18 +13,18 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 import dev.leadpipe.core.KafkaSettings;
-import dev.leadpipe.core.config.EnvReader;
+import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.config.Settings;
 
 /**
- * The router's settings. Every field but {@code bootstrapServers} has a default, applied when it is given as null
- * (or, for {@code numStreamThreads}, as 0); the constructor rejects values that cannot work with an
- * {@link IllegalArgumentException} whose message names the setting.
+ * The router's settings. Each is declared once, in {@link #SETTINGS} (variable, rule, default and description); the
+ * constructor rejects values that cannot work with one {@link IllegalArgumentException} naming every bad setting.
  *
- * <p>Build one with {@link #of(String)} and the {@code with...} methods, or read it with {@link #fromEnvironment()}.
+ * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)}, or read it with {@link #fromEnvironment()}.
  *
  * @param bootstrapServers the Kafka cluster ({@code host:port,...}); required
  * @param applicationId    the Streams application id, also the consumer group and the prefix of the router's
- *                         internal topics; default {@value #DEFAULT_APPLICATION_ID}
+ *                         internal topics; default {@code leadpipe-router}
  * @param stateDir         where the de-duplication and destination stores live on local disk; default
  *                         {@code ${java.io.tmpdir}/leadpipe-router-state}. Two routers in one JVM (or on one machine
  *                         with the same application id) need different directories.
@@ -35,49 +37,37 @@ import dev.leadpipe.core.config.EnvReader;
 public record RouterConfig(String bootstrapServers, String applicationId, Path stateDir, Duration dedupWindow,
                            int numStreamThreads, Duration commitInterval) {
 
-    public static final String DEFAULT_APPLICATION_ID = "leadpipe-router";
-    public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofDays(7);
-    public static final int DEFAULT_NUM_STREAM_THREADS = 1;
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final Setting<String> APPLICATION_ID = KafkaSettings.applicationId("ROUTER_APPLICATION_ID",
+            "leadpipe-router");
+    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir("ROUTER_STATE_DIR", "leadpipe-router-state",
+            "where the de-duplication and destination stores live");
+    /** A duration such as {@code 7d}, {@code 12h} or ISO-8601 {@code P7D} ({@link Setting#parseDuration}). */
+    public static final Setting<Duration> DEDUP_WINDOW = Setting.duration("dedupWindow", "ROUTER_DEDUP_WINDOW", "7d",
+            "how long a lead id counts as a duplicate").defaultsTo(Duration.ofDays(7));
+    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.wholeNumber("numStreamThreads",
+            "ROUTER_NUM_STREAM_THREADS", 1, Integer.MAX_VALUE, "stream threads of this instance").defaultsTo(1);
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.durationIn("commitInterval",
+            "ROUTER_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, 1, Integer.MAX_VALUE,
+            "how often Streams commits (and routed leads become visible)").defaultsTo(Duration.ofMillis(100));
 
-    /** Optional environment variables read by {@link #fromEnvironment()} besides {@code KAFKA_BOOTSTRAP_SERVERS}. */
-    public static final String APPLICATION_ID_ENV = "ROUTER_APPLICATION_ID";
-    public static final String STATE_DIR_ENV = "ROUTER_STATE_DIR";
-    /** A duration such as {@code 7d}, {@code 12h} or ISO-8601 {@code P7D} ({@link EnvReader#parseDuration}). */
-    public static final String DEDUP_WINDOW_ENV = "ROUTER_DEDUP_WINDOW";
-    public static final String NUM_STREAM_THREADS_ENV = "ROUTER_NUM_STREAM_THREADS";
-    public static final String COMMIT_INTERVAL_MS_ENV = "ROUTER_COMMIT_INTERVAL_MS";
+    /** Every setting of the router, in the order of the components. */
+    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR, APPLICATION_ID, STATE_DIR, DEDUP_WINDOW, NUM_STREAM_THREADS,
+            COMMIT_INTERVAL);
 
     public RouterConfig {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("bootstrapServers is required (host:port,...)");
-        }
-        bootstrapServers = bootstrapServers.trim();
-        applicationId = applicationId == null || applicationId.isBlank() ? DEFAULT_APPLICATION_ID : applicationId.trim();
-        stateDir = stateDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "leadpipe-router-state") : stateDir;
-        dedupWindow = dedupWindow == null ? DEFAULT_DEDUP_WINDOW : dedupWindow;
-        if (dedupWindow.isNegative() || dedupWindow.isZero()) {
-            throw new IllegalArgumentException("the de-duplication window must be positive");
-        }
-        numStreamThreads = numStreamThreads == 0 ? DEFAULT_NUM_STREAM_THREADS : numStreamThreads;
-        if (numStreamThreads < 1) {
-            throw new IllegalArgumentException("the number of stream threads must be at least 1");
-        }
-        commitInterval = commitInterval == null ? DEFAULT_COMMIT_INTERVAL : commitInterval;
-        if (commitInterval.isNegative() || commitInterval.isZero()) {
-            throw new IllegalArgumentException("the commit interval must be positive");
-        }
+        Settings.check(RouterConfig.class, "router settings", SETTINGS, List.of(), bootstrapServers, applicationId,
+                stateDir, dedupWindow, numStreamThreads, commitInterval);
     }
 
     /** The defaults for a cluster. */
     public static RouterConfig of(String bootstrapServers) {
-        return new RouterConfig(bootstrapServers, null, null, null, 0, null);
+        return Settings.build(RouterConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /**
      * Reads the settings from the process environment: {@code KAFKA_BOOTSTRAP_SERVERS} (required), and optionally
-     * {@value #APPLICATION_ID_ENV}, {@value #STATE_DIR_ENV}, {@value #DEDUP_WINDOW_ENV},
-     * {@value #NUM_STREAM_THREADS_ENV} and {@value #COMMIT_INTERVAL_MS_ENV}.
+     * the other variables of {@link #SETTINGS}.
      *
      * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line
      */
@@ -87,35 +77,12 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static RouterConfig fromEnvironment(Map<String, String> env) {
-        EnvReader r = new EnvReader(env);
-        String bootstrap = r.kafkaBootstrapServers();
-        Path stateDir = r.path(STATE_DIR_ENV);
-        Duration dedupWindow = r.positiveDuration(DEDUP_WINDOW_ENV, DEFAULT_DEDUP_WINDOW, "7d");
-        long threads = r.wholeNumber(NUM_STREAM_THREADS_ENV, DEFAULT_NUM_STREAM_THREADS, 1, Integer.MAX_VALUE);
-        long commitMs = r.wholeNumber(COMMIT_INTERVAL_MS_ENV, DEFAULT_COMMIT_INTERVAL.toMillis(), 1, Integer.MAX_VALUE);
-        r.throwIfProblems("router settings");
-        return new RouterConfig(bootstrap, r.text(APPLICATION_ID_ENV), stateDir, dedupWindow, (int) threads,
-                Duration.ofMillis(commitMs));
+        return Settings.fromEnvironment(RouterConfig.class, "router settings", SETTINGS, List.of(), env);
     }
 
-    public RouterConfig withApplicationId(String id) {
-        return new RouterConfig(bootstrapServers, id, stateDir, dedupWindow, numStreamThreads, commitInterval);
-    }
-
-    public RouterConfig withStateDir(Path dir) {
-        return new RouterConfig(bootstrapServers, applicationId, dir, dedupWindow, numStreamThreads, commitInterval);
-    }
-
-    public RouterConfig withDedupWindow(Duration window) {
-        return new RouterConfig(bootstrapServers, applicationId, stateDir, window, numStreamThreads, commitInterval);
-    }
-
-    public RouterConfig withNumStreamThreads(int threads) {
-        return new RouterConfig(bootstrapServers, applicationId, stateDir, dedupWindow, threads, commitInterval);
-    }
-
-    public RouterConfig withCommitInterval(Duration interval) {
-        return new RouterConfig(bootstrapServers, applicationId, stateDir, dedupWindow, numStreamThreads, interval);
+    /** A copy with one setting changed, such as {@code with(RouterConfig.STATE_DIR, dir)}. */
+    public <T> RouterConfig with(Setting<T> setting, T value) {
+        return Settings.with(this, SETTINGS, setting, value);
     }
 
     /**
@@ -127,14 +94,8 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
      * as no destination ({@link DestinationTableSerde}).
      */
     public Properties streamsProperties() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        Properties p = KafkaSettings.streamsProperties(applicationId, bootstrapServers, stateDir, commitInterval);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) KafkaSettings.replicationFactor());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class.getName());
@@ -142,4 +103,9 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
         return p;
     }
 
+    /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */
+    @Override
+    public String toString() {
+        return Settings.describe(this, SETTINGS);
+    }
 }

@@ -60,8 +60,8 @@ class RouterAppTest {
         String bad = "k-bad-" + run;
         Path stateDir = Files.createTempDirectory("router-app-test-");
         RouterConfig config = RouterConfig.of(KAFKA.bootstrapServers())
-                .withApplicationId("router-app-test-" + run)
-                .withStateDir(stateDir);
+                .with(RouterConfig.APPLICATION_ID, "router-app-test-" + run)
+                .with(RouterConfig.STATE_DIR, stateDir);
 
         try (Ops ops = Ops.forService("router");
              OpsServer opsServer = OpsServer.start("127.0.0.1", 0, ops)) {

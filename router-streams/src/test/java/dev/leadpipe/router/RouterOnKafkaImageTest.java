@@ -51,7 +51,8 @@ class RouterOnKafkaImageTest {
         String delivered = "l-table-" + run;
         String edu = "l-edu-" + run;
         Path stateDir = Files.createTempDirectory("router-image-test-");
-        RouterConfig config = RouterConfig.of(bootstrap).withApplicationId("router-image-test-" + run).withStateDir(stateDir);
+        RouterConfig config = RouterConfig.of(bootstrap)
+                .with(RouterConfig.APPLICATION_ID, "router-image-test-" + run).with(RouterConfig.STATE_DIR, stateDir);
 
         try (RouterApp router = RouterApp.start(config, Duration.ofSeconds(120));
              KafkaProducer<String, byte[]> producer = RouterAppTest.producer(bootstrap)) {

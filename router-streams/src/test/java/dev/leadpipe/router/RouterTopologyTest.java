@@ -68,7 +68,7 @@ class RouterTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        RouterConfig config = RouterConfig.of("unused:9092").withStateDir(stateDir);
+        RouterConfig config = RouterConfig.of("unused:9092").with(RouterConfig.STATE_DIR, stateDir);
         ops = Ops.forService("router");
         metrics = new RouterMetrics(ops.registry());
         driver = new TopologyTestDriver(RouterTopology.build(config, metrics), config.streamsProperties());

@@ -56,8 +56,9 @@ class UnreadableDestinationTest {
         }
         TopicWriter.writeDestinations(KAFKA.bootstrapServers(), List.of(new LeadDestination(goodOffer,
                 DestinationType.TABLE, Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now())));
-        RouterConfig config = RouterConfig.of(KAFKA.bootstrapServers()).withApplicationId("router-unreadable-" + run)
-                .withStateDir(Files.createTempDirectory("router-unreadable-test-"));
+        RouterConfig config = RouterConfig.of(KAFKA.bootstrapServers())
+                .with(RouterConfig.APPLICATION_ID, "router-unreadable-" + run)
+                .with(RouterConfig.STATE_DIR, Files.createTempDirectory("router-unreadable-test-"));
         try (Ops ops = Ops.forService("router");
              RouterApp router = RouterApp.start(config, ops);
              KafkaProducer<String, byte[]> producer = producer(KAFKA.bootstrapServers())) {

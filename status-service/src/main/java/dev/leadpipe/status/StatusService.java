@@ -48,7 +48,8 @@ import dev.leadpipe.status.StatusViews.Overview;
  *
  * <pre>{@code
  * try (Ops ops = Ops.forService("status");
- *      StatusService status = StatusService.start(StatusConfig.of(bootstrap).withPort(0).withStateDir(dir), ops)) {
+ *      StatusService status = StatusService.start(StatusConfig.of(bootstrap).with(StatusConfig.PORT, 0)
+         .with(StatusConfig.STATE_DIR, dir), ops)) {
  *     int port = status.port();
  * }
  * }</pre>

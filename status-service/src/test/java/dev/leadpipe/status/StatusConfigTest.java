@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+
+import dev.leadpipe.core.config.SettingsDoc;
 
 class StatusConfigTest {
     @Test
@@ -31,6 +34,13 @@ class StatusConfigTest {
         assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/status"));
         assertThat(c.offerSeriesLimit()).isEqualTo(20);
         assertThat(c.streamsProperties()).containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/var/lib/status").toAbsolutePath().toString());
+        StatusConfig timing = StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "STATUS_COMMIT_INTERVAL", "250ms", "STATUS_METRICS_REFRESH", "1m", "STATUS_LAG_CACHE_TTL", "0s"));
+        assertThat(timing).isEqualTo(StatusConfig.of("k:9092")
+                .with(StatusConfig.COMMIT_INTERVAL, Duration.ofMillis(250))
+                .with(StatusConfig.METRICS_REFRESH, Duration.ofMinutes(1))
+                .with(StatusConfig.LAG_CACHE_TTL, Duration.ZERO)
+                .withClock(timing.clock()));
     }
 
     @Test
@@ -42,5 +52,11 @@ class StatusConfigTest {
                 .hasMessageNotContaining("http");
         assertThatThrownBy(() -> StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "STATUS_PORT", "70000")))
                 .hasMessageContaining("STATUS_PORT must be a whole number from 0 to 65535");
+    }
+
+    @Test
+    void theMonitoringGuideDocumentsTheDeclaredVariables() {
+        assertThat(SettingsDoc.differences(Path.of("../docs/monitoring.md"), StatusConfig.SETTINGS, true))
+                .as("docs/monitoring.md against StatusConfig.SETTINGS").isEmpty();
     }
 }

@@ -135,8 +135,10 @@ class StatusServiceTest {
                 CircuitReport::offerId, Map.of());
 
         Path stateDir = Files.createTempDirectory("status-service-test-");
-        StatusConfig config = StatusConfig.of(bootstrap).withApplicationId("status-test-" + run).withStateDir(stateDir)
-                .withPort(0).withMetricsRefresh(Duration.ofMillis(200)).withLagCacheTtl(Duration.ofMillis(500));
+        StatusConfig config = StatusConfig.of(bootstrap).with(StatusConfig.APPLICATION_ID, "status-test-" + run)
+                .with(StatusConfig.STATE_DIR, stateDir)
+                .with(StatusConfig.PORT, 0).with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(200))
+                .with(StatusConfig.LAG_CACHE_TTL, Duration.ofMillis(500));
         try (Ops ops = Ops.forService("status"); StatusService status = StatusService.start(config, ops)) {
             int port = status.port();
 

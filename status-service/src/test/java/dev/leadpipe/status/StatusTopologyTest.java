@@ -49,7 +49,7 @@ class StatusTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        StatusConfig config = StatusConfig.of("unused:9092").withStateDir(stateDir);
+        StatusConfig config = StatusConfig.of("unused:9092").with(StatusConfig.STATE_DIR, stateDir);
         driver = new TopologyTestDriver(StatusTopology.build(config), config.streamsProperties());
         leads = driver.createInputTopic(Topics.LEADS.name(), new StringSerializer(), Topics.LEADS.valueSerde().serializer());
         rawLeads = driver.createInputTopic(Topics.LEADS.name(), new StringSerializer(), new ByteArraySerializer());

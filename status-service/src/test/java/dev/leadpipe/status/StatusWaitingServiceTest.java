@@ -68,8 +68,9 @@ class StatusWaitingServiceTest {
         TopicWriter.writeTombstones(bootstrap, Topics.LEAD_WAITING, List.of("d-1-" + run));
 
         Path stateDir = Files.createTempDirectory("status-waiting-test-");
-        StatusConfig config = StatusConfig.of(bootstrap).withApplicationId("status-waiting-test-" + run)
-                .withStateDir(stateDir).withPort(0).withMetricsRefresh(Duration.ofMillis(200));
+        StatusConfig config = StatusConfig.of(bootstrap).with(StatusConfig.APPLICATION_ID, "status-waiting-test-" + run)
+                .with(StatusConfig.STATE_DIR, stateDir).with(StatusConfig.PORT, 0)
+                .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(200));
         try (Ops ops = Ops.forService("status"); StatusService status = StatusService.start(config, ops)) {
             int port = status.port();
 

@@ -42,7 +42,7 @@ class StatusWaitingTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        StatusConfig config = StatusConfig.of("unused:9092").withStateDir(stateDir);
+        StatusConfig config = StatusConfig.of("unused:9092").with(StatusConfig.STATE_DIR, stateDir);
         driver = new TopologyTestDriver(StatusTopology.build(config), config.streamsProperties());
         waiting = driver.createInputTopic(Topics.LEAD_WAITING.name(), new StringSerializer(),
                 Topics.LEAD_WAITING.valueSerde().serializer());

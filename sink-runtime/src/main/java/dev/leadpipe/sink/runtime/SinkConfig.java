@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
-import dev.leadpipe.core.config.EnvReader;
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.topic.Topics;
 
@@ -19,12 +20,12 @@ import dev.leadpipe.core.topic.Topics;
  * secret-looking (a {@code user:password@} part of the bootstrap servers). Unknown variables are ignored, so a sink
  * module may read its own {@code SINK_<TYPE>_*} variables beside these.
  *
- * <p>Build one with {@link #of(String)} (every default) and the {@code with...} copy methods, or read it with
- * {@link #fromEnvironment()}; each setting is declared once (component, variable, parser, rule and default) in the
- * private parameter table below.
+ * <p>Build one with {@link #of(String)} (every default) and {@link #with(Setting, Object)} (or the copy methods that
+ * change settings which belong together), or read it with {@link #fromEnvironment()}; each setting is declared once
+ * (component, variable, parser, rule, default and description) in {@link #SETTINGS}.
  *
  * @param bootstrapServers          the Kafka cluster ({@code host:port,...}); required ({@code KAFKA_BOOTSTRAP_SERVERS})
- * @param groupId                   the consumer group; null means {@code leadpipe-sink-<type>} ({@link #groupIdFor})
+ * @param groupId                   the consumer group; empty means {@code leadpipe-sink-<type>} ({@link #groupIdFor})
  *                                  ({@value #GROUP_ID_ENV})
  * @param maxAttempts               delivery attempts per lead, the first included, before it is dead-lettered with its
  *                                  last failure's class; default 200 ({@value #MAX_ATTEMPTS_ENV})
@@ -57,7 +58,7 @@ import dev.leadpipe.core.topic.Topics;
  *                                  strictly increasing; every instance of a sink group must use the same; default
  *                                  10 s, 1 min, 10 min, 1 h ({@value #RETRY_TIERS_ENV}, comma-separated)
  */
-public record SinkConfig(String bootstrapServers, String groupId, int maxAttempts, Duration maxRetryTime,
+public record SinkConfig(String bootstrapServers, Optional<String> groupId, int maxAttempts, Duration maxRetryTime,
                          Duration initialBackoff, Duration maxBackoff, double jitter, int maxConcurrencyPerEndpoint,
                          int breakerFailureThreshold, Duration breakerOpenDuration, int maxInFlight,
                          Duration attemptTimeout, Duration commitInterval, Duration retryHorizon,
@@ -80,86 +81,68 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
     public static final String RETRY_TIERS_ENV = "SINK_RETRY_TIERS";
 
     public static final String DEFAULT_GROUP_ID_PREFIX = "leadpipe-sink-";
-    public static final String MASK = "********";
+    public static final String MASK = Setting.MASK;
     /** The default retry tier delays. */
     public static final List<Duration> DEFAULT_RETRY_TIERS = List.of(Duration.ofSeconds(10), Duration.ofMinutes(1),
             Duration.ofMinutes(10), Duration.ofHours(1));
 
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?:(?<=//)|^|(?<=,))[^/@,\\s]+@");
+    public static final Setting<Optional<String>> GROUP_ID = Setting.text("groupId", GROUP_ID_ENV,
+                    "a non-blank consumer group id", "consumer group (of the delivery topic and its retry tiers)")
+            .optional().documentedDefault(DEFAULT_GROUP_ID_PREFIX + "<type>");
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.wholeNumber("maxAttempts", MAX_ATTEMPTS_ENV, 1,
+            Integer.MAX_VALUE, "attempts per lead, the first included").defaultsTo(200);
+    public static final Setting<Duration> MAX_RETRY_TIME = Setting.duration("maxRetryTime", MAX_RETRY_TIME_ENV,
+            "24h", "transient budget: how long after a lead's first failure it may still be retried")
+            .defaultsTo(Duration.ofHours(24));
+    public static final Setting<Duration> INITIAL_BACKOFF = Setting.duration("initialBackoff", INITIAL_BACKOFF_ENV,
+            "1s", "wait after the first failure, doubling").defaultsTo(Duration.ofSeconds(1));
+    public static final Setting<Duration> MAX_BACKOFF = Setting.duration("maxBackoff", MAX_BACKOFF_ENV, "10m",
+            "cap of that wait, and of a held-back lead's wait").defaultsTo(Duration.ofMinutes(10));
+    public static final Setting<Double> JITTER = Setting.of("jitter", JITTER_ENV, SinkConfig::parseFraction,
+            "a fraction from 0 up to (not including) 1, e.g. 0.2", j -> j >= 0 && j < 1,
+            "each wait spread by this fraction either way").defaultsTo(0.2);
+    public static final Setting<Integer> MAX_CONCURRENCY_PER_ENDPOINT = Setting.wholeNumber(
+            "maxConcurrencyPerEndpoint", MAX_CONCURRENCY_PER_ENDPOINT_ENV, 1, Integer.MAX_VALUE,
+            "concurrent calls to one endpoint").defaultsTo(8);
+    public static final Setting<Integer> BREAKER_FAILURE_THRESHOLD = Setting.wholeNumber("breakerFailureThreshold",
+            BREAKER_FAILURE_THRESHOLD_ENV, 1, Integer.MAX_VALUE,
+            "consecutive transient failures that open an endpoint's circuit").defaultsTo(5);
+    public static final Setting<Duration> BREAKER_OPEN_DURATION = Setting.duration("breakerOpenDuration",
+            BREAKER_OPEN_DURATION_ENV, "30s", "how long a circuit stays open before one trial")
+            .defaultsTo(Duration.ofSeconds(30));
+    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.wholeNumber("maxInFlight", MAX_IN_FLIGHT_ENV, 1,
+            Integer.MAX_VALUE, "leads held in memory above which consumption pauses").defaultsTo(1000);
+    public static final Setting<Duration> ATTEMPT_TIMEOUT = Setting.duration("attemptTimeout", ATTEMPT_TIMEOUT_ENV,
+            "2m", "a call not returned by then is a transient failure").defaultsTo(Duration.ofMinutes(2));
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("commitInterval", COMMIT_INTERVAL_ENV,
+            "200ms", "the longest a finished lead waits for its commit").defaultsTo(Duration.ofMillis(200));
+    public static final Setting<Duration> RETRY_HORIZON = Setting.duration("retryHorizon", RETRY_HORIZON_ENV, "5s",
+            "the longest a lead waits in memory").defaultsTo(Duration.ofSeconds(5));
+    public static final Setting<List<Duration>> RETRY_TIERS = Setting.of("retryTiers", RETRY_TIERS_ENV,
+                    SinkConfig::parseDurations, Topics.RETRY_TIERS
+                            + " strictly increasing positive durations, comma-separated (e.g. 10s,1m,10m,1h)",
+                    SinkConfig::validTiers, "the delays of the retry tier topics")
+            .shownAs(SinkConfig::formatDurations).defaultsTo(DEFAULT_RETRY_TIERS);
 
-    /** One setting, declared once: its component, its variable, how the variable is read and what is valid. */
-    private record Param<T>(String field, String env, Function<String, T> parser, Predicate<T> valid, String rule) {
-        String check(T value, boolean byEnv) {
-            return value == null || !valid.test(value) ? (byEnv ? env : field) + " must be " + rule : null;
-        }
-    }
-
-    private static final Param<String> GROUP_ID = new Param<>("groupId", GROUP_ID_ENV, String::trim,
-            s -> !s.isBlank(), "a non-blank consumer group id");
-    private static final Param<Integer> MAX_ATTEMPTS = new Param<>("maxAttempts", MAX_ATTEMPTS_ENV,
-            SinkConfig::parseInt, n -> n >= 1, "a whole number of at least 1");
-    private static final Param<Duration> MAX_RETRY_TIME = new Param<>("maxRetryTime", MAX_RETRY_TIME_ENV,
-            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 24h, 90s, PT10M)");
-    private static final Param<Duration> INITIAL_BACKOFF = new Param<>("initialBackoff", INITIAL_BACKOFF_ENV,
-            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 1s, 500ms)");
-    private static final Param<Duration> MAX_BACKOFF = new Param<>("maxBackoff", MAX_BACKOFF_ENV,
-            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 10m)");
-    private static final Param<Double> JITTER = new Param<>("jitter", JITTER_ENV,
-            SinkConfig::parseDouble, j -> j >= 0 && j < 1, "a fraction from 0 up to (not including) 1, e.g. 0.2");
-    private static final Param<Integer> MAX_CONCURRENCY = new Param<>("maxConcurrencyPerEndpoint",
-            MAX_CONCURRENCY_PER_ENDPOINT_ENV, SinkConfig::parseInt, n -> n >= 1, "a whole number of at least 1");
-    private static final Param<Integer> BREAKER_THRESHOLD = new Param<>("breakerFailureThreshold",
-            BREAKER_FAILURE_THRESHOLD_ENV, SinkConfig::parseInt, n -> n >= 1, "a whole number of at least 1");
-    private static final Param<Duration> BREAKER_OPEN = new Param<>("breakerOpenDuration", BREAKER_OPEN_DURATION_ENV,
-            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 30s)");
-    private static final Param<Integer> MAX_IN_FLIGHT = new Param<>("maxInFlight", MAX_IN_FLIGHT_ENV,
-            SinkConfig::parseInt, n -> n >= 1, "a whole number of at least 1");
-    private static final Param<Duration> ATTEMPT_TIMEOUT = new Param<>("attemptTimeout", ATTEMPT_TIMEOUT_ENV,
-            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 2m)");
-    private static final Param<Duration> COMMIT_INTERVAL = new Param<>("commitInterval", COMMIT_INTERVAL_ENV,
-            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 200ms)");
-    private static final Param<Duration> RETRY_HORIZON = new Param<>("retryHorizon", RETRY_HORIZON_ENV,
-            EnvReader::parseDuration, SinkConfig::positive, "a positive duration (e.g. 5s)");
-    private static final Param<List<Duration>> RETRY_TIERS = new Param<>("retryTiers", RETRY_TIERS_ENV,
-            SinkConfig::parseDurations, SinkConfig::validTiers,
-            Topics.RETRY_TIERS + " strictly increasing positive durations, comma-separated (e.g. 10s,1m,10m,1h)");
+    /** Every setting of a sink, in the order of the components. */
+    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR, GROUP_ID, MAX_ATTEMPTS, MAX_RETRY_TIME, INITIAL_BACKOFF, MAX_BACKOFF,
+            JITTER, MAX_CONCURRENCY_PER_ENDPOINT, BREAKER_FAILURE_THRESHOLD, BREAKER_OPEN_DURATION, MAX_IN_FLIGHT,
+            ATTEMPT_TIMEOUT, COMMIT_INTERVAL, RETRY_HORIZON, RETRY_TIERS);
+    private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(MAX_BACKOFF,
+            "not be shorter than", INITIAL_BACKOFF, (max, initial) -> max.compareTo(initial) >= 0));
+    private static final String WHAT = "sink settings";
 
     public SinkConfig {
-        List<String> errors = new ArrayList<>();
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            errors.add("bootstrapServers is required (host:port,...)");
-        } else {
-            bootstrapServers = bootstrapServers.trim();
-        }
-        if (groupId != null) {
-            add(errors, GROUP_ID.check(groupId, false));
-            groupId = groupId.trim();
-        }
-        add(errors, MAX_ATTEMPTS.check(maxAttempts, false));
-        add(errors, MAX_RETRY_TIME.check(maxRetryTime, false));
-        add(errors, INITIAL_BACKOFF.check(initialBackoff, false));
-        add(errors, MAX_BACKOFF.check(maxBackoff, false));
-        add(errors, backoffOrder(initialBackoff, maxBackoff, false));
-        add(errors, JITTER.check(jitter, false));
-        add(errors, MAX_CONCURRENCY.check(maxConcurrencyPerEndpoint, false));
-        add(errors, BREAKER_THRESHOLD.check(breakerFailureThreshold, false));
-        add(errors, BREAKER_OPEN.check(breakerOpenDuration, false));
-        add(errors, MAX_IN_FLIGHT.check(maxInFlight, false));
-        add(errors, ATTEMPT_TIMEOUT.check(attemptTimeout, false));
-        add(errors, COMMIT_INTERVAL.check(commitInterval, false));
-        add(errors, RETRY_HORIZON.check(retryHorizon, false));
-        add(errors, RETRY_TIERS.check(retryTiers, false));
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid sink settings: " + String.join("; ", errors));
-        }
+        Settings.check(SinkConfig.class, WHAT, SETTINGS, RULES, bootstrapServers, groupId, maxAttempts, maxRetryTime,
+                initialBackoff, maxBackoff, jitter, maxConcurrencyPerEndpoint, breakerFailureThreshold,
+                breakerOpenDuration, maxInFlight, attemptTimeout, commitInterval, retryHorizon, retryTiers);
         retryTiers = List.copyOf(retryTiers);
     }
 
     /** Every default, for the given cluster. */
     public static SinkConfig of(String bootstrapServers) {
-        return new SinkConfig(bootstrapServers, null, 200, Duration.ofHours(24), Duration.ofSeconds(1),
-                Duration.ofMinutes(10), 0.2, 8, 5, Duration.ofSeconds(30), 1000, Duration.ofMinutes(2),
-                Duration.ofMillis(200), Duration.ofSeconds(5), DEFAULT_RETRY_TIERS);
+        return Settings.build(SinkConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /**
@@ -176,197 +159,67 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
-        EnvReader kafka = new EnvReader(env);
-        String bootstrap = kafka.kafkaBootstrapServers();
-        List<String> errors = new ArrayList<>(kafka.problems());
-        SinkConfig d = of("unused:0");
-        String groupId = read(env, GROUP_ID, null, errors);
-        int maxAttempts = read(env, MAX_ATTEMPTS, d.maxAttempts, errors);
-        Duration maxRetryTime = read(env, MAX_RETRY_TIME, d.maxRetryTime, errors);
-        Duration initialBackoff = read(env, INITIAL_BACKOFF, d.initialBackoff, errors);
-        Duration maxBackoff = read(env, MAX_BACKOFF, d.maxBackoff, errors);
-        add(errors, backoffOrder(initialBackoff, maxBackoff, true));
-        double jitter = read(env, JITTER, d.jitter, errors);
-        int concurrency = read(env, MAX_CONCURRENCY, d.maxConcurrencyPerEndpoint, errors);
-        int threshold = read(env, BREAKER_THRESHOLD, d.breakerFailureThreshold, errors);
-        Duration open = read(env, BREAKER_OPEN, d.breakerOpenDuration, errors);
-        int inFlight = read(env, MAX_IN_FLIGHT, d.maxInFlight, errors);
-        Duration attemptTimeout = read(env, ATTEMPT_TIMEOUT, d.attemptTimeout, errors);
-        Duration commitInterval = read(env, COMMIT_INTERVAL, d.commitInterval, errors);
-        Duration horizon = read(env, RETRY_HORIZON, d.retryHorizon, errors);
-        List<Duration> tiers = read(env, RETRY_TIERS, d.retryTiers, errors);
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid sink settings: " + String.join("; ", errors));
-        }
-        return new SinkConfig(bootstrap, groupId, maxAttempts, maxRetryTime, initialBackoff, maxBackoff, jitter,
-                concurrency, threshold, open, inFlight, attemptTimeout, commitInterval, horizon, tiers);
+        return Settings.fromEnvironment(SinkConfig.class, WHAT, SETTINGS, RULES, env);
     }
 
     /** The consumer group of a sink of this type: {@link #groupId()} when set, else {@code leadpipe-sink-<type>}. */
     public String groupIdFor(DestinationType type) {
-        return groupId != null ? groupId : DEFAULT_GROUP_ID_PREFIX + type.wireName();
+        return groupId.orElse(DEFAULT_GROUP_ID_PREFIX + type.wireName());
     }
 
+    /** A copy with one setting changed, such as {@code with(SinkConfig.MAX_IN_FLIGHT, 10)}. */
+    public <T> SinkConfig with(Setting<T> setting, T value) {
+        return Settings.with(this, SETTINGS, setting, value);
+    }
+
+    /** A copy with its own consumer group instead of {@code leadpipe-sink-<type>}. */
     public SinkConfig withGroupId(String id) {
-        return copy(b -> b.groupId = id);
+        return with(GROUP_ID, Optional.of(id));
     }
 
-    /** The per-destination retry budget: at most {@code attempts} attempts within {@code retryTime} of the first failure. */
+    /** A copy allowing {@code calls} concurrent delivery calls to one endpoint. */
+    public SinkConfig withMaxConcurrencyPerEndpoint(int calls) {
+        return with(MAX_CONCURRENCY_PER_ENDPOINT, calls);
+    }
+
+    /** The retry budget: at most {@code attempts} attempts within {@code retryTime} of the first failure. */
     public SinkConfig withRetryBudget(int attempts, Duration retryTime) {
-        return copy(b -> {
-            b.maxAttempts = attempts;
-            b.maxRetryTime = retryTime;
-        });
-    }
-
-    public SinkConfig withMaxAttempts(int attempts) {
-        return withRetryBudget(attempts, maxRetryTime);
-    }
-
-    public SinkConfig withMaxRetryTime(Duration retryTime) {
-        return withRetryBudget(maxAttempts, retryTime);
+        return Settings.with(this, SETTINGS, Map.of(MAX_ATTEMPTS, attempts, MAX_RETRY_TIME, retryTime));
     }
 
     /** The backoff: {@code initial} after the first failure, doubling up to {@code max}, spread by {@code jitter}. */
     public SinkConfig withBackoff(Duration initial, Duration max, double jitterFraction) {
-        return copy(b -> {
-            b.initialBackoff = initial;
-            b.maxBackoff = max;
-            b.jitter = jitterFraction;
-        });
-    }
-
-    public SinkConfig withMaxConcurrencyPerEndpoint(int calls) {
-        return copy(b -> b.maxConcurrencyPerEndpoint = calls);
+        return Settings.with(this, SETTINGS,
+                Map.of(INITIAL_BACKOFF, initial, MAX_BACKOFF, max, JITTER, jitterFraction));
     }
 
     /** The circuit breaker: opens after {@code failures} consecutive transient failures, for {@code openFor}. */
     public SinkConfig withCircuitBreaker(int failures, Duration openFor) {
-        return copy(b -> {
-            b.breakerFailureThreshold = failures;
-            b.breakerOpenDuration = openFor;
-        });
-    }
-
-    public SinkConfig withMaxInFlight(int leads) {
-        return copy(b -> b.maxInFlight = leads);
-    }
-
-    public SinkConfig withAttemptTimeout(Duration timeout) {
-        return copy(b -> b.attemptTimeout = timeout);
-    }
-
-    public SinkConfig withCommitInterval(Duration interval) {
-        return copy(b -> b.commitInterval = interval);
+        return Settings.with(this, SETTINGS,
+                Map.of(BREAKER_FAILURE_THRESHOLD, failures, BREAKER_OPEN_DURATION, openFor));
     }
 
     /** Waits up to {@code horizon} stay in memory; longer ones go to the retry tiers, whose delays are {@code tiers}. */
     public SinkConfig withRetryTiers(Duration horizon, List<Duration> tiers) {
-        return copy(b -> {
-            b.retryHorizon = horizon;
-            b.retryTiers = tiers;
-        });
-    }
-
-    /** The settings as fields to change one by one, for the copy methods. */
-    private static final class Copy {
-        String bootstrapServers;
-        String groupId;
-        int maxAttempts;
-        Duration maxRetryTime;
-        Duration initialBackoff;
-        Duration maxBackoff;
-        double jitter;
-        int maxConcurrencyPerEndpoint;
-        int breakerFailureThreshold;
-        Duration breakerOpenDuration;
-        int maxInFlight;
-        Duration attemptTimeout;
-        Duration commitInterval;
-        Duration retryHorizon;
-        List<Duration> retryTiers;
-    }
-
-    private SinkConfig copy(java.util.function.Consumer<Copy> change) {
-        Copy b = new Copy();
-        b.bootstrapServers = bootstrapServers;
-        b.groupId = groupId;
-        b.maxAttempts = maxAttempts;
-        b.maxRetryTime = maxRetryTime;
-        b.initialBackoff = initialBackoff;
-        b.maxBackoff = maxBackoff;
-        b.jitter = jitter;
-        b.maxConcurrencyPerEndpoint = maxConcurrencyPerEndpoint;
-        b.breakerFailureThreshold = breakerFailureThreshold;
-        b.breakerOpenDuration = breakerOpenDuration;
-        b.maxInFlight = maxInFlight;
-        b.attemptTimeout = attemptTimeout;
-        b.commitInterval = commitInterval;
-        b.retryHorizon = retryHorizon;
-        b.retryTiers = retryTiers;
-        change.accept(b);
-        return new SinkConfig(b.bootstrapServers, b.groupId, b.maxAttempts, b.maxRetryTime, b.initialBackoff,
-                b.maxBackoff, b.jitter, b.maxConcurrencyPerEndpoint, b.breakerFailureThreshold, b.breakerOpenDuration,
-                b.maxInFlight, b.attemptTimeout, b.commitInterval, b.retryHorizon, b.retryTiers);
+        return Settings.with(this, SETTINGS, Map.of(RETRY_HORIZON, horizon, RETRY_TIERS, tiers));
     }
 
     /** Every setting, with any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return "SinkConfig[bootstrapServers=" + URL_USER_INFO.matcher(bootstrapServers).replaceAll(MASK + "@")
-                + ", groupId=" + (groupId == null ? DEFAULT_GROUP_ID_PREFIX + "<type>" : groupId)
-                + ", maxAttempts=" + maxAttempts + ", maxRetryTime=" + maxRetryTime
-                + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + ", jitter=" + jitter
-                + ", maxConcurrencyPerEndpoint=" + maxConcurrencyPerEndpoint
-                + ", breakerFailureThreshold=" + breakerFailureThreshold
-                + ", breakerOpenDuration=" + breakerOpenDuration + ", maxInFlight=" + maxInFlight
-                + ", attemptTimeout=" + attemptTimeout + ", commitInterval=" + commitInterval
-                + ", retryHorizon=" + retryHorizon + ", retryTiers=" + retryTiers + "]";
-    }
-
-    private static <T> T read(Map<String, String> env, Param<T> param, T fallback, List<String> errors) {
-        String raw = blankToNull(env.get(param.env()));
-        if (raw == null) {
-            return fallback;
-        }
-        T value;
-        try {
-            value = param.parser().apply(raw);
-        } catch (RuntimeException e) {
-            value = null;
-        }
-        String problem = param.check(value, true);
-        if (problem != null) {
-            errors.add(problem);
-            return fallback;
-        }
-        return value;
-    }
-
-    private static String backoffOrder(Duration initial, Duration max, boolean byEnv) {
-        if (positive(initial) && positive(max) && max.compareTo(initial) < 0) {
-            return byEnv ? MAX_BACKOFF_ENV + " must not be shorter than " + INITIAL_BACKOFF_ENV
-                    : "maxBackoff must not be shorter than initialBackoff";
-        }
-        return null;
-    }
-
-    private static boolean positive(Duration d) {
-        return d != null && !d.isNegative() && !d.isZero();
-    }
-
-    private static void add(List<String> errors, String problem) {
-        if (problem != null) {
-            errors.add(problem);
-        }
+        return Settings.describe(this, SETTINGS);
     }
 
     private static List<Duration> parseDurations(String s) {
         List<Duration> out = new ArrayList<>();
         for (String part : s.split(",")) {
-            out.add(EnvReader.parseDuration(part.trim()));
+            out.add(Setting.parseDuration(part.trim()));
         }
         return out;
+    }
+
+    private static String formatDurations(List<Duration> tiers) {
+        return tiers.stream().map(Setting::formatDuration).collect(Collectors.joining(","));
     }
 
     private static boolean validTiers(List<Duration> tiers) {
@@ -374,26 +227,19 @@ public record SinkConfig(String bootstrapServers, String groupId, int maxAttempt
             return false;
         }
         for (int i = 0; i < tiers.size(); i++) {
-            if (!positive(tiers.get(i)) || (i > 0 && tiers.get(i).compareTo(tiers.get(i - 1)) <= 0)) {
+            Duration t = tiers.get(i);
+            if (t == null || t.isNegative() || t.isZero() || (i > 0 && t.compareTo(tiers.get(i - 1)) <= 0)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static Integer parseInt(String s) {
-        return Integer.valueOf(s.trim());
-    }
-
-    private static Double parseDouble(String s) {
-        double d = Double.parseDouble(s.trim());
+    private static Double parseFraction(String s) {
+        double d = Double.parseDouble(s);
         if (Double.isNaN(d)) {
             throw new NumberFormatException("NaN");
         }
         return d;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 }

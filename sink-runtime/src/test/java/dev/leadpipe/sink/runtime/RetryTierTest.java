@@ -130,7 +130,7 @@ class RetryTierTest extends SinkBrokerTest {
         ScriptedDestination destination = new ScriptedDestination();
         destination.script(slow, Script.slow(Duration.ofSeconds(2)));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SinkConfig config = tiered(group()).withMaxConcurrencyPerEndpoint(2).withMaxInFlight(100);
+        SinkConfig config = tiered(group()).withMaxConcurrencyPerEndpoint(2).with(SinkConfig.MAX_IN_FLIGHT, 100);
         int logged = logs.lines().size();
         AtomicInteger maxQueued = new AtomicInteger();
         try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE), registry)) {

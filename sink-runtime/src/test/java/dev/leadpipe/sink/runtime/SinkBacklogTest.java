@@ -45,7 +45,8 @@ class SinkBacklogTest extends SinkBrokerTest {
             written.add(f.get());
         }
         ScriptedDestination destination = new ScriptedDestination();
-        try (SinkRuntime sink = SinkRuntime.start(config(group).withMaxInFlight(300), destination.client(TYPE))) {
+        try (SinkRuntime sink = SinkRuntime.start(config(group)
+                .with(SinkConfig.MAX_IN_FLIGHT, 300), destination.client(TYPE))) {
             List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> keys(r).containsAll(leads));
             assertThat(keys(outcomes)).containsAll(leads);
             assertThat(outcomes).allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));

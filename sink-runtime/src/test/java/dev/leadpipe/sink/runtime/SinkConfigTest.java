@@ -3,12 +3,15 @@ package dev.leadpipe.sink.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.leadpipe.core.config.SettingsDoc;
 import dev.leadpipe.core.destination.DestinationType;
 
 class SinkConfigTest {
@@ -19,7 +22,7 @@ class SinkConfigTest {
     void appliesTheDefaults() {
         SinkConfig c = SinkConfig.of(" localhost:9092 ");
         assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(c.groupId()).isNull();
+        assertThat(c.groupId()).isEmpty();
         assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("leadpipe-sink-table");
         assertThat(c.groupIdFor(DestinationType.DYNAMICS)).isEqualTo("leadpipe-sink-dynamics");
         assertThat(c.maxAttempts()).isEqualTo(200);
@@ -43,15 +46,17 @@ class SinkConfigTest {
     void copyMethodsChangeOneThing() {
         SinkConfig c = SinkConfig.of("b:1").withGroupId("g").withRetryBudget(3, Duration.ofSeconds(5))
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0).withMaxConcurrencyPerEndpoint(2)
-                .withCircuitBreaker(4, Duration.ofMillis(300)).withMaxInFlight(10)
-                .withAttemptTimeout(Duration.ofSeconds(3)).withCommitInterval(Duration.ofMillis(100))
+                .withCircuitBreaker(4, Duration.ofMillis(300)).with(SinkConfig.MAX_IN_FLIGHT, 10)
+                .with(SinkConfig.ATTEMPT_TIMEOUT, Duration.ofSeconds(3))
+                .with(SinkConfig.COMMIT_INTERVAL, Duration.ofMillis(100))
                 .withRetryTiers(Duration.ofMillis(500), TIERS);
-        assertThat(c).isEqualTo(new SinkConfig("b:1", "g", 3, Duration.ofSeconds(5), Duration.ofMillis(50),
+        assertThat(c).isEqualTo(new SinkConfig("b:1", Optional.of("g"), 3, Duration.ofSeconds(5), Duration.ofMillis(50),
                 Duration.ofMillis(200), 0, 2, 4, Duration.ofMillis(300), 10, Duration.ofSeconds(3),
                 Duration.ofMillis(100), Duration.ofMillis(500), TIERS));
         assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("g");
-        assertThat(c.withMaxAttempts(9).maxAttempts()).isEqualTo(9);
-        assertThat(c.withMaxRetryTime(Duration.ofSeconds(9)).maxRetryTime()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(c.with(SinkConfig.MAX_ATTEMPTS, 9).maxAttempts()).isEqualTo(9);
+        assertThat(c.with(SinkConfig.MAX_RETRY_TIME, Duration.ofSeconds(9)).maxRetryTime())
+                .isEqualTo(Duration.ofSeconds(9));
     }
 
     @Test
@@ -73,7 +78,7 @@ class SinkConfigTest {
                 Map.entry(SinkConfig.RETRY_HORIZON_ENV, "2s"),
                 Map.entry(SinkConfig.RETRY_TIERS_ENV, "1s, 2s,3s,4s"),
                 Map.entry("SINK_TABLE_SOMETHING", "a sink module's own variable, ignored here")));
-        assertThat(c).isEqualTo(new SinkConfig("broker:9092", "sink-b", 5, Duration.ofMinutes(15),
+        assertThat(c).isEqualTo(new SinkConfig("broker:9092", Optional.of("sink-b"), 5, Duration.ofMinutes(15),
                 Duration.ofMillis(500), Duration.ofMinutes(2), 0.1, 4, 10, Duration.ofSeconds(45), 200,
                 Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(2), TIERS));
     }
@@ -115,13 +120,14 @@ class SinkConfigTest {
 
     @Test
     void theConstructorReportsEveryBadSettingTogether() {
-        assertThatThrownBy(() -> new SinkConfig(" ", "", 0, Duration.ZERO, Duration.ofSeconds(2),
+        assertThatThrownBy(() -> new SinkConfig(" ", Optional.of(""), 0, Duration.ZERO, Duration.ofSeconds(2),
                 Duration.ofSeconds(1), 1.0, 0, 0, Duration.ZERO, 0, null, Duration.ofMillis(-1), Duration.ZERO,
                 List.of(Duration.ofSeconds(1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
-                .hasMessageContainingAll("bootstrapServers", "groupId", "maxAttempts", "maxRetryTime",
-                        "maxBackoff must not be shorter than initialBackoff", "jitter", "maxConcurrencyPerEndpoint",
+                .hasMessageContainingAll("bootstrapServers", "groupId (SINK_GROUP_ID) must be", "maxAttempts",
+                        "maxRetryTime", "maxBackoff (SINK_MAX_BACKOFF) must not be shorter than initialBackoff "
+                                + "(SINK_INITIAL_BACKOFF)", "jitter", "maxConcurrencyPerEndpoint",
                         "breakerFailureThreshold", "breakerOpenDuration", "maxInFlight", "attemptTimeout",
                         "commitInterval", "retryHorizon", "retryTiers");
     }
@@ -131,8 +137,16 @@ class SinkConfigTest {
         SinkConfig c = SinkConfig.of("SASL_SSL://sink-user:S3cr3t-Pa55@broker-1:9093,broker-2:9093")
                 .withGroupId("sink-x");
         String text = c.toString();
-        assertThat(text).contains("broker-1:9093", "broker-2:9093", "sink-x", "maxAttempts=200", "PT24H", "retryTiers=[PT10S, PT1M, PT10M, PT1H]")
+        assertThat(text).contains("broker-1:9093", "broker-2:9093", "sink-x", "maxAttempts=200",
+                        "maxRetryTime=1d", "retryTiers=10s,1m,10m,1h")
                 .doesNotContain("S3cr3t-Pa55", "sink-user");
-        assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092");
+        assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092",
+                "groupId=leadpipe-sink-<type>");
+    }
+
+    @Test
+    void theDocumentedVariablesAreTheDeclaredOnes() {
+        assertThat(SettingsDoc.differences(Path.of("../docs/sink-runtime.md"), SinkConfig.SETTINGS, true))
+                .as("docs/sink-runtime.md against SinkConfig.SETTINGS").isEmpty();
     }
 }

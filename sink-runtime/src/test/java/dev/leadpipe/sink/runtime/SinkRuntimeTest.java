@@ -304,7 +304,7 @@ class SinkRuntimeTest extends SinkBrokerTest {
                 null);
         destination.script(a, slowBehindGate);
         destination.script(b, slowBehindGate);
-        SinkConfig config = config(group()).withMaxConcurrencyPerEndpoint(3).withMaxInFlight(10);
+        SinkConfig config = config(group()).withMaxConcurrencyPerEndpoint(3).with(SinkConfig.MAX_IN_FLIGHT, 10);
         try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE))) {
             // an endpoint alone may fill the sink's memory (nobody else's leads wait); the gate holds every call, so
             // nothing finishes and only the pause keeps the sink from reading all 30

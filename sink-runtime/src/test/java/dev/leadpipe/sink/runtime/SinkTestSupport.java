@@ -74,8 +74,8 @@ final class SinkTestSupport {
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.2)
                 .withRetryBudget(5, Duration.ofSeconds(10))
                 .withCircuitBreaker(5, Duration.ofMillis(300))
-                .withAttemptTimeout(Duration.ofSeconds(10))
-                .withCommitInterval(Duration.ofMillis(100));
+                .with(SinkConfig.ATTEMPT_TIMEOUT, Duration.ofSeconds(10))
+                .with(SinkConfig.COMMIT_INTERVAL, Duration.ofMillis(100));
     }
 
     /**

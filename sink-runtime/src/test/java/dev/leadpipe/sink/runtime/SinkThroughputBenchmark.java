@@ -62,7 +62,7 @@ class SinkThroughputBenchmark extends SinkBrokerTest {
         admin.deleteConsumerGroups(List.of(group)).all().get();
         long cpuBefore = cpu();
         long start = System.nanoTime();
-        try (SinkRuntime sink = SinkRuntime.start(config(group).withMaxInFlight(1000)
+        try (SinkRuntime sink = SinkRuntime.start(config(group).with(SinkConfig.MAX_IN_FLIGHT, 1000)
                 .withMaxConcurrencyPerEndpoint(8), destination.client(TYPE))) {
             // the size first: a scan of every record 50 times a second would take a core from the sink it measures
             await("every lead delivered", () -> destination.records.size() >= LEADS && destination.records.keySet()
