@@ -76,17 +76,6 @@ public interface DestinationSpec {
         return masked;
     }
 
-    /** The values of the secret settings, in declaration order of the names present. */
-    default Map<String, String> secretSettings(Map<String, String> settings) {
-        Map<String, String> secrets = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (v != null && isSecret(k)) {
-                secrets.put(k, v);
-            }
-        });
-        return secrets;
-    }
-
     /**
      * What must never appear in a detail, a log line or a dead-letter header: the value of every secret or personal
      * setting (as given and stripped) and its {@link #derivedSecrets}.

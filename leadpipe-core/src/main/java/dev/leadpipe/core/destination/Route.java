@@ -28,11 +28,6 @@ public record Route(String name, String title, Set<String> markers, List<String>
         return new Route(name, title, markers, required, optional, true);
     }
 
-    /** Whether the setting belongs to this route. */
-    public boolean uses(String setting) {
-        return required.contains(setting) || optional.contains(setting);
-    }
-
     /** The required settings joined with {@code +}, for messages: {@code clientId + clientSecret}. */
     public String requiredList() {
         return String.join(" + ", required);

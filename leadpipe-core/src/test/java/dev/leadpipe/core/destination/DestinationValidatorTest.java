@@ -114,6 +114,30 @@ class DestinationValidatorTest {
     }
 
     @Test
+    void eachTypeSaysWhereAPublisherFindsADeliveredLead() {
+        assertThat(DestinationSpecs.of(DestinationType.TABLE).whereToFind()).contains("MarketplaceLeads table");
+        assertThat(DestinationSpecs.of(DestinationType.DYNAMICS).whereToFind()).contains("Dynamics 365");
+        assertThat(DestinationSpecs.of(DestinationType.SALESFORCE).whereToFind()).contains("Salesforce");
+        assertThat(DestinationSpecs.of(DestinationType.HTTPS).whereToFind()).contains("HTTPS endpoint");
+        assertThat(DestinationSpecs.of(DestinationType.NONE).whereToFind()).startsWith("not delivered");
+        assertThat(DestinationSpecs.of(DestinationType.BLOB).whereToFind()).startsWith("not delivered");
+        assertThat(DestinationSpecs.all()).extracting(DestinationSpec::title).doesNotHaveDuplicates().allMatch(t -> !t.isBlank());
+    }
+
+    @Test
+    void aRetiredBlobConfigurationStillMasksItsConnectionString() {
+        assertThat(DestinationSpecs.of(DestinationType.BLOB).masked(Map.of("connectionString", "AccountKey=k", "containerName", "leads")))
+                .containsEntry("connectionString", LeadDestination.MASK).containsEntry("containerName", "leads");
+    }
+
+    @Test
+    void aSigningSecretOfExactlySixteenCharactersIsEnough() {
+        assertThat(pointers(DestinationType.HTTPS, Map.of("url", "https://a.example", "signingSecret", "0123456789abcdef"))).isEmpty();
+        assertThat(pointers(DestinationType.HTTPS, Map.of("url", "https://a.example", "signingSecret", "0123456789abcde")))
+                .containsExactly("/settings/signingSecret");
+    }
+
+    @Test
     void aBlankValueCountsAsMissingAndSettingPointersAreEscaped() {
         assertThat(pointers(DestinationType.HTTPS, Map.of("url", "  "))).containsExactly("/settings/url");
         assertThat(DestinationValidator.pointer("a/b~c")).isEqualTo("/settings/a~1b~0c");
@@ -137,8 +161,19 @@ class DestinationValidatorTest {
                 "AccountName=a;AccountKey=a2V5%2B;SharedAccessSignature=sv=1&sig=c2ln%3D")))
                 .contains("a2V5%2B", "a2V5+", "c2ln%3D", "c2ln=");
         assertThat(DestinationSpecs.of(DestinationType.HTTPS).redactionValues(Map.of("url",
-                "https://flow.example/workflows/abc/invoke?sp=%2Ftriggers&sig=S1gn4ture")))
-                .contains("S1gn4ture", "/workflows/abc/invoke", "%2Ftriggers", "/triggers");
+                "https://flow.example/workflows/a%20b/invoke?sp=%2Ftriggers&sig=S1gn4ture", "signingSecret", " padded-secret-value ")))
+                .contains("S1gn4ture", "/workflows/a%20b/invoke", "/workflows/a b/invoke", "sp=%2Ftriggers&sig=S1gn4ture",
+                        "sp=/triggers&sig=S1gn4ture", "%2Ftriggers", "/triggers", " padded-secret-value ", "padded-secret-value")
+                .doesNotContain("s", "flow.example");
+        assertThat(DestinationSpecs.of(DestinationType.HTTPS).redactionValues(Map.of("url", "https://flow.example/x?a=1&b=22")))
+                .as("one-character parts are not redacted (they would blank out every detail)").contains("22").doesNotContain("1", "/x".substring(1));
+        assertThat(DestinationSpecs.of(DestinationType.HTTPS).redactionValues(Map.of("url", "not a [url")))
+                .containsExactly("not a [url");
+        assertThat(DestinationSpecs.of(DestinationType.TABLE).redactionValues(Map.of("connectionString",
+                "AccountName=acct;TableEndpoint=https://acct.table.example/?sv=1&sig=ZW5kcG9pbnQ%3D")))
+                .contains("ZW5kcG9pbnQ%3D", "ZW5kcG9pbnQ=").doesNotContain("acct", "1");
+        assertThat(DestinationSpecs.of(DestinationType.TABLE).redactionValues(Map.of("connectionString", "AccountName=acct;sig=c2ln")))
+                .contains("c2ln").doesNotContain("acct");
         assertThat(DestinationSpecs.of(DestinationType.SALESFORCE).redactionValues(Map.of("privateKey", PEM,
                 "userName", "api@contoso.example", "clientId", "ck")))
                 .contains("MIIEvQIBADANBgkqhkiG9w0B", "api@contoso.example").doesNotContain("ck", "-----END PRIVATE KEY-----");
