@@ -60,7 +60,8 @@ public final class DeadLetterRecord {
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_CLASS, error.code());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_KIND, kind(error, c.httpStatus()));
         DeadLetterHeaders.put(headers, DeadLetterHeaders.REMEDIATION, error.remediation());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.UPSTREAM_DETAIL, Redaction.redact(c.redactedDetail(), List.of()));
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.UPSTREAM_DETAIL,
+                Redaction.redact(c.redactedDetail(), List.of()));
         DeadLetterHeaders.put(headers, DeadLetterHeaders.DESTINATION_TYPE, c.destinationType());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.OFFER_ID, c.offerId());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ATTEMPTS, c.attempts());

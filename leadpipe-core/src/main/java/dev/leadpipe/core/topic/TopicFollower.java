@@ -31,8 +31,9 @@ import dev.leadpipe.core.error.SafeErrors;
  *       positioned) and throws when the follower stopped or timed out first.</li>
  *   <li>A record the consumer cannot deserialize is skipped with a warning naming only where it was, then
  *       {@link Handler#skipped} is told.</li>
- *   <li>A {@link KafkaException} while polling or handling is retried after a pause ({@link OnPollFailure#RETRY}) or
- *       stops the follower ({@link OnPollFailure#STOP}); any other exception stops it. {@link #failure()} says why.</li>
+ *   <li>A {@link KafkaException} while polling or handling is retried after a pause ({@link OnPollFailure#RETRY})
+ *       or stops the follower ({@link OnPollFailure#STOP}); any other exception stops it. {@link #failure()} says
+ *       why.</li>
  *   <li>{@link #close()} wakes the consumer, waits for the thread, which closes the consumer.</li>
  * </ul>
  *
@@ -127,7 +128,8 @@ public final class TopicFollower<K, V> implements AutoCloseable {
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist");
         }
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        List<TopicPartition> partitions = infos.stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         consumer.assign(partitions);
         return partitions;
     }
