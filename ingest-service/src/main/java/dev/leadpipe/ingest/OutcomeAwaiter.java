@@ -41,7 +41,7 @@ final class OutcomeAwaiter implements AutoCloseable {
      */
     OutcomeAwaiter start(Duration timeout) {
         try {
-            follower.start().awaitReady(timeout);
+            follower.start().awaitReady(timeout, "could not position on " + Topics.LEAD_OUTCOMES.name());
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -62,7 +62,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
                                                   Duration catchUpTimeout) {
         CompactedTopicView<V> view = new CompactedTopicView<>(bootstrapServers, topic, name);
         try {
-            view.follower.start().awaitReady(catchUpTimeout);
+            view.follower.start().awaitReady(catchUpTimeout, "did not catch up with " + topic.name());
         } catch (RuntimeException e) {
             view.close();
             throw e;

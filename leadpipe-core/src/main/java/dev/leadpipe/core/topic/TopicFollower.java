@@ -143,9 +143,10 @@ public final class TopicFollower<K, V> implements AutoCloseable {
     /**
      * Waits until the handler said it is ready.
      *
-     * @throws IllegalStateException when the follower stopped first or was not ready within {@code timeout}
+     * @param notReady what "not ready" means, for the exception: "did not catch up with lead-destinations"
+     * @throws IllegalStateException when the follower stopped first, or "the NAME NOT-READY within TIMEOUT"
      */
-    public TopicFollower<K, V> awaitReady(Duration timeout) {
+    public TopicFollower<K, V> awaitReady(Duration timeout, String notReady) {
         try {
             boolean done = ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             RuntimeException f = failure;
@@ -153,7 +154,7 @@ public final class TopicFollower<K, V> implements AutoCloseable {
                 throw new IllegalStateException("the " + name + " stopped: " + SafeErrors.describe(f), f);
             }
             if (!done) {
-                throw new IllegalStateException("the " + name + " was not ready within " + timeout);
+                throw new IllegalStateException("the " + name + " " + notReady + " within " + timeout);
             }
             return this;
         } catch (InterruptedException e) {
