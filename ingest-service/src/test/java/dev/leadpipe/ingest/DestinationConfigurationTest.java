@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,15 +27,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.kafka.testing.TopicWriter;
 
 /**
  * A publisher's lead configuration through the HTTP API: every bad field named in one answer, blob refused with the
  * advice, offers that need a destination refused at publication, and secrets that reach Kafka only encrypted (the
- * topic's raw bytes hold no canary), are shown masked, and survive an edit that sends the mask back.
+ * topic's raw bytes hold no canary), are shown masked, and survive an edit that sends the mask back; validation
+ * answers with the outcome a sink writes for its test lead (the test stands in for router and sink, and writes an
+ * outcome of another lead first, which must not answer).
  */
 class DestinationConfigurationTest {
     @RegisterExtension
@@ -184,6 +193,61 @@ class DestinationConfigurationTest {
         assertThat(http.postJson("/v1/offers/nobody.here/lead-destination/validate", "").status()).isEqualTo(404);
         assertThat(http.put("/v1/offers/woodgrove.none/lead-destination", "{\"type\": \"none\"}").status()).isEqualTo(201);
         assertThat(http.postJson("/v1/offers/woodgrove.none/lead-destination/validate", "").status()).isEqualTo(422);
+    }
+
+    @Test
+    void aDeliveredTestLeadAnswersWithTheRecordId() throws Exception {
+        String offer = "contoso.validated-flow";
+        configureHttps(offer);
+
+        JsonNode answer = validateWhileTheSinkAnswers(offer, lead -> Outcome.delivered(lead.leadId(), offer, "https",
+                "flow-run-0815", 1, 42, true, 0, Instant.now()));
+
+        assertThat(answer.path("outcome").asText()).isEqualTo("delivered");
+        assertThat(answer.path("destinationRecordId").asText()).isEqualTo("flow-run-0815");
+        assertThat(answer.path("leadId").asText()).startsWith(Lead.TEST_LEAD_PREFIX);
+    }
+
+    @Test
+    void aDeadLetteredTestLeadAnswersWithTheClassAndItsRemediation() throws Exception {
+        String offer = "contoso.refused-flow";
+        configureHttps(offer);
+
+        JsonNode answer = validateWhileTheSinkAnswers(offer, lead -> Outcome.deadLettered(lead.leadId(), offer,
+                "https", ErrorClass.DESTINATION_HTTP_ERROR, 1, true, 0, Instant.now(), "HTTP 404: no such flow"));
+
+        assertThat(answer.path("outcome").asText()).isEqualTo("dead_lettered");
+        assertThat(answer.path("errorClass").asText()).isEqualTo("DESTINATION_HTTP_ERROR");
+        assertThat(answer.path("remediation").asText()).isEqualTo(ErrorClass.DESTINATION_HTTP_ERROR.remediation());
+        assertThat(answer.path("detail").asText()).isEqualTo("HTTP 404: no such flow");
+    }
+
+    private static void configureHttps(String offer) {
+        Http.Answer put = http.put("/v1/offers/" + offer + "/lead-destination",
+                "{\"type\": \"https\", \"settings\": {\"url\": \"https://flow.contoso.example/" + offer + "\"}}");
+        assertThat(put.status()).as(put.body()).isEqualTo(201);
+    }
+
+    /** Posts the validation, answers its test lead as a sink would, and returns the validation's answer. */
+    private static JsonNode validateWhileTheSinkAnswers(String offer, Function<Lead, Outcome> sink)
+            throws Exception {
+        CompletableFuture<Http.Answer> validation = CompletableFuture.supplyAsync(
+                () -> http.postJson("/v1/offers/" + offer + "/lead-destination/validate", ""));
+        List<ConsumerRecord<String, Lead>> leads = TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS,
+                read -> read.stream().anyMatch(r -> offer.equals(r.value().offerId())), Duration.ofSeconds(30),
+                Duration.ZERO);
+        Lead testLead = leads.stream().map(ConsumerRecord::value).filter(l -> offer.equals(l.offerId()))
+                .findFirst().orElseThrow(() -> new AssertionError("no test lead for " + offer + " on leads"));
+        assertThat(testLead.test()).isTrue();
+
+        Outcome other = Outcome.delivered("another-lead-" + offer, "someone.else", "https", "not-this-one", 1, 1,
+                false, 0, Instant.now());
+        TopicWriter.write(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES, List.of(other, sink.apply(testLead)),
+                Outcome::leadId, Map.of());
+
+        Http.Answer answer = validation.get(60, TimeUnit.SECONDS);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
     }
 
     /** Every byte of the destinations topic, as text. */

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.dlq.DeadLetterRecord;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.topic.Topics;
@@ -122,7 +123,7 @@ final class DlqSeed {
                 DeadLetterHeaders.put(headers, DeadLetterHeaders.LEAD_ID, leadId);
             }
             DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_CLASS, error.code());
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_KIND, error.kind().label());
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_KIND, DeadLetterRecord.kind(error, 0));
             DeadLetterHeaders.put(headers, DeadLetterHeaders.REMEDIATION, error.remediation());
             DeadLetterHeaders.put(headers, DeadLetterHeaders.UPSTREAM_DETAIL, upstreamDetail);
             DeadLetterHeaders.put(headers, DeadLetterHeaders.DESTINATION_TYPE, destinationType);

@@ -1,6 +1,5 @@
 package dev.leadpipe.local;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,68 +8,65 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.Topics;
 
 /**
- * Follows the outcome, delivery and dead-letter topics (read_committed, from the beginning) and records each
- * lead's latest fate. A terminal outcome (delivered, suppressed, dead-lettered) wins over "routed to a delivery
- * topic", which is only where a lead waits for its sink.
+ * Follows the outcome, delivery and dead-letter topics (a {@link TopicFollower}: read_committed, from the beginning)
+ * and records each lead's latest fate. A terminal outcome (delivered, suppressed, dead-lettered) wins over "routed
+ * to a delivery topic", which is only where a lead waits for its sink.
  */
 final class OutcomeWatcher implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
+    private static final List<String> TOPICS = List.of(Topics.LEAD_OUTCOMES.name(), Topics.LEADS_DLQ.name(),
+            Topics.DELIVERIES_DYNAMICS.name(), Topics.DELIVERIES_SALESFORCE.name(), Topics.DELIVERIES_TABLE.name(),
+            Topics.DELIVERIES_HTTPS.name());
     private final Map<String, LeadFate> fates = new ConcurrentHashMap<>();
     private final Consumer<LeadFate> onNewFate;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower<String, byte[]> follower;
 
     OutcomeWatcher(String bootstrapServers, Consumer<LeadFate> onNewFate) {
         this.onNewFate = onNewFate;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "leadpipe-local-watcher-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
-        this.consumer.subscribe(List.of(Topics.LEAD_OUTCOMES.name(), Topics.LEADS_DLQ.name(),
-                Topics.DELIVERIES_DYNAMICS.name(), Topics.DELIVERIES_SALESFORCE.name(), Topics.DELIVERIES_TABLE.name(),
-                Topics.DELIVERIES_HTTPS.name()));
-        this.thread = new Thread(this::run, "outcome-watcher");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.follower = new TopicFollower<>("outcome watcher", TopicFollower.config(bootstrapServers,
+                "leadpipe-local-watcher-" + UUID.randomUUID(), Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG, "leadpipe-local-watcher-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
+                new StringDeserializer(), new ByteArrayDeserializer(), new Reader(),
+                TopicFollower.OnPollFailure.STOP).start();
     }
 
     LeadFate fate(String leadId) {
         return fates.get(leadId);
     }
 
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    LeadFate fate = toFate(r);
-                    if (fate == null || fate.leadId() == null) {
-                        continue;
-                    }
-                    LeadFate before = fates.get(fate.leadId());
-                    LeadFate merged = merge(before, fate);
-                    fates.put(fate.leadId(), merged);
-                    if (before == null || !before.what().equals(merged.what())) {
-                        onNewFate.accept(merged);
-                    }
+    /** Subscribes to every topic a lead's fate shows on, in a group of its own, and merges each record's fate. */
+    private final class Reader implements TopicFollower.Handler<String, byte[]> {
+        @Override
+        public void start(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer) {
+            consumer.subscribe(TOPICS);
+        }
+
+        @Override
+        public void handle(ConsumerRecords<String, byte[]> records,
+                           org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer) {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                LeadFate fate = toFate(r);
+                if (fate == null || fate.leadId() == null) {
+                    continue;
+                }
+                LeadFate before = fates.get(fate.leadId());
+                LeadFate merged = merge(before, fate);
+                fates.put(fate.leadId(), merged);
+                if (before == null || !before.what().equals(merged.what())) {
+                    onNewFate.accept(merged);
                 }
             }
-        } catch (WakeupException stopping) {
-            // close() was called
-        } finally {
-            consumer.close();
         }
     }
 
@@ -116,12 +112,6 @@ final class OutcomeWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 
 import dev.leadpipe.azurite.testing.AzuriteExtension;
@@ -80,6 +80,9 @@ class MonitoringSystemTest {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension
     static final AzuriteExtension AZURITE = AzuriteExtension.persistent();
+    @RegisterExtension
+    static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withPerMethodLifecycle(false);
 
     private static final String TABLE_OFFER = "contoso.monitored-table";
     private static final String DYNAMICS_OFFER = "litware.monitored-crm";
@@ -99,7 +102,6 @@ class MonitoringSystemTest {
     private static IngestService ingest;
     private static StatusService status;
     private static FakeDataverse dataverse;
-    private static GreenMail smtp;
     private static int closedPort;
     private static final Map<String, String> LEAD_IDS = new LinkedHashMap<>();
 
@@ -130,11 +132,8 @@ class MonitoringSystemTest {
                         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1), 0.2).withCircuitBreaker(2, Duration.ofSeconds(2)),
                 new HttpsDestinationClient(null, Duration.ofSeconds(5)), httpsOps.ops()));
 
-        smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        smtp.start();
-        CLOSE.add(0, smtp::stop);
         LocalOps notifierOps = ops(Notifier.SERVICE);
-        closeLater(Notifier.start(NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", smtp.getSmtp().getPort())
+        closeLater(Notifier.start(NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", SMTP.getSmtp().getPort())
                 .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local"), notifierOps.ops()));
 
         Ops statusOps = closeLater(Ops.forService("status"));
@@ -404,7 +403,7 @@ class MonitoringSystemTest {
 
     /** E-mails the SMTP server received (GreenMail keeps one copy per recipient). */
     private static long emailsReceived() {
-        return java.util.Arrays.stream(smtp.getReceivedMessages()).map(m -> {
+        return java.util.Arrays.stream(SMTP.getReceivedMessages()).map(m -> {
             try {
                 return m.getMessageID();
             } catch (jakarta.mail.MessagingException e) {

@@ -7,12 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
@@ -30,17 +28,8 @@ class DailyDigestTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     static final String OFFER = "quokka.consulting";
-    static GreenMail mail;
-
-    @BeforeAll
-    static void smtp() {
-        mail = NotifierLeads.startSmtp();
-    }
-
-    @AfterAll
-    static void stopSmtp() {
-        mail.stop();
-    }
+    @RegisterExtension
+    static final GreenMailExtension MAIL = NotifierLeads.smtp();
 
     @Test
     void oneDigestPerIntervalWithCountsAndNoPersonalData() throws Exception {
@@ -55,14 +44,14 @@ class DailyDigestTest {
         NotifierLeads.MutableClock clock = new NotifierLeads.MutableClock(Instant.parse("2026-11-24T09:00:00Z"));
 
         try (Ops ops = Ops.forService("notifier");
-             Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, mail, "notifier-digest"), clock, ops)) {
+             Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, MAIL, "notifier-digest"), clock, ops)) {
             assertThat(notifier.awaitLeadsHandled(4, Duration.ofSeconds(30))).isTrue();
-            assertThat(mail.waitForIncomingEmail(1_000, 1)).as("no per-lead mail").isFalse();
+            assertThat(MAIL.waitForIncomingEmail(1_000, 1)).as("no per-lead mail").isFalse();
             assertThat(notifier.pendingDigests()).isEqualTo(1);
 
             clock.advance(Duration.ofHours(24).plusSeconds(1));
-            assertThat(mail.waitForIncomingEmail(10_000, 1)).isTrue();
-            String digest = NotifierLeads.text(mail.getReceivedMessages()[0]);
+            assertThat(MAIL.waitForIncomingEmail(10_000, 1)).isTrue();
+            String digest = NotifierLeads.text(MAIL.getReceivedMessages()[0]);
             assertThat(digest).contains("Lead digest for " + OFFER + ": 4 new leads")
                     .contains("3 x the customer asked to be contacted")
                     .contains("1 x the customer started a trial")
@@ -77,14 +66,14 @@ class DailyDigestTest {
                     NotifierLeads.lead("lead-dg-6", OFFER, "INS")), 0);
             assertThat(notifier.awaitLeadsHandled(6, Duration.ofSeconds(30))).isTrue();
             assertThat(notifier.flushDigests()).isEqualTo(1);
-            assertThat(mail.waitForIncomingEmail(10_000, 2)).isTrue();
+            assertThat(MAIL.waitForIncomingEmail(10_000, 2)).isTrue();
             // flushDigests waits for any digest being sent, so both are counted by now
             Scrape scrape = Scrape.parse(ops.scrape());
             assertThat(scrape.value(EMAILS, "kind=digest", "result=sent", "service=notifier")).isEqualTo(2);
             assertThat(scrape.value(EMAILS, "kind=lead", "result=sent", "service=notifier")).isZero();
         }
-        assertThat(mail.getReceivedMessages()).hasSize(2);
-        String second = NotifierLeads.text(mail.getReceivedMessages()[1]);
+        assertThat(MAIL.getReceivedMessages()).hasSize(2);
+        String second = NotifierLeads.text(MAIL.getReceivedMessages()[1]);
         assertThat(second).contains(": 2 new leads").contains("2 x the customer installed the offer")
                 .contains("lead-dg-5", "lead-dg-6").doesNotContain("lead-dg-1").doesNotContain(".edu");
         PERSONAL.forEach(p -> assertThat(second).doesNotContainIgnoringCase(p));

@@ -9,12 +9,10 @@ import java.util.List;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
@@ -35,17 +33,8 @@ class LeadNotificationTest {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     static final String OFFER = "quokka.widget-saas";
     static final List<String> CONTACTS = List.of("sales@quokka-pub.example", "ops@quokka-pub.example");
-    static GreenMail mail;
-
-    @BeforeAll
-    static void smtp() {
-        mail = NotifierLeads.startSmtp();
-    }
-
-    @AfterAll
-    static void stopSmtp() {
-        mail.stop();
-    }
+    @RegisterExtension
+    static final GreenMailExtension MAIL = NotifierLeads.smtp();
 
     @Test
     void oneMailPerLeadAndContactWithoutPersonalData() throws Exception {
@@ -60,10 +49,10 @@ class LeadNotificationTest {
         NotifierLeads.publishLeads(bootstrap, List.of(NotifierLeads.lead("lead-normal-1", OFFER, "INS")), 1);
 
         try (Ops ops = Ops.forService("notifier")) {
-            try (Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, mail, "notifier-per-lead"), ops)) {
+            try (Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, MAIL, "notifier-per-lead"), ops)) {
                 assertThat(notifier.awaitLeadsHandled(5, Duration.ofSeconds(30))).isTrue();
-                assertThat(mail.waitForIncomingEmail(10_000, 6)).isTrue();
-                assertThat(mail.waitForIncomingEmail(1_500, 7)).as("no mail beyond one per lead and contact").isFalse();
+                assertThat(MAIL.waitForIncomingEmail(10_000, 6)).isTrue();
+                assertThat(MAIL.waitForIncomingEmail(1_500, 7)).as("no mail beyond one per lead and contact").isFalse();
 
                 // one e-mail (to both contacts) per notified lead: the normal, the .edu and the test lead
                 Scrape scrape = Scrape.parse(ops.scrape());
@@ -79,7 +68,7 @@ class LeadNotificationTest {
             assertThat(closed.ready()).isFalse();
             assertThat(closed.checks()).containsEntry("consumer", "the consumer is stopped");
         }
-        MimeMessage[] received = mail.getReceivedMessages();
+        MimeMessage[] received = MAIL.getReceivedMessages();
         assertThat(received).hasSize(6);
         for (MimeMessage m : received) {
             assertThat(m.getRecipients(Message.RecipientType.TO)).extracting(Object::toString)

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.mail.internet.MimeMessage;
 
 
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.base.GreenMailOperations;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 
 import dev.leadpipe.core.destination.DestinationType;
@@ -84,13 +85,12 @@ final class NotifierLeads {
         TopicWriter.writeLeads(bootstrap, Topics.LEADS, leads, replayCount);
     }
 
-    static GreenMail startSmtp() {
-        GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        mail.start();
-        return mail;
+    /** An SMTP server on a free port, fresh for each test. */
+    static GreenMailExtension smtp() {
+        return new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
     }
 
-    static NotifierConfig config(String bootstrap, GreenMail mail, String group) {
+    static NotifierConfig config(String bootstrap, GreenMailOperations mail, String group) {
         return NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", mail.getSmtp().getPort())
                 .with(NotifierConfig.GROUP_ID, group)
                 .with(NotifierConfig.LEAD_LOOKUP_URL, Optional.of("https://ops.leadpipe.example/leads"));

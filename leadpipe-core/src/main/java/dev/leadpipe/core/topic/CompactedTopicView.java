@@ -6,26 +6,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.leadpipe.core.error.SafeErrors;
-
 /**
- * A local, read-only view of a compacted topic keyed by string: each key's latest value. A background consumer (no
+ * A local, read-only view of a compacted topic keyed by string: each key's latest value. A {@link TopicFollower} (no
  * consumer group; it assigns every partition) reads the topic from the beginning and keeps following it; a tombstone
  * removes the key. {@link #start} returns only once the view has caught up with the end offsets the topic had when it
  * started.
@@ -39,7 +32,6 @@ import dev.leadpipe.core.error.SafeErrors;
  */
 public final class CompactedTopicView<V> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicView.class);
-    private static final Duration POLL = Duration.ofMillis(200);
 
     /** One key's latest known state; {@code value} is null after a deletion. */
     private record Entry<V>(V value, int partition, long offset) {
@@ -48,23 +40,16 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private final TopicSpec<String, V> topic;
     private final String name;
     private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
-    private final Consumer<String, byte[]> consumer;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile RuntimeException startFailure;
+    private final TopicFollower<String, byte[]> follower;
 
     private CompactedTopicView(String bootstrapServers, TopicSpec<String, V> topic, String name) {
         this.topic = topic;
         this.name = name;
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "leadpipe-" + name.replace(' ', '-') + "-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = Thread.ofPlatform().name(name.replace(' ', '-')).daemon().unstarted(this::run);
+        Map<String, Object> config = TopicFollower.config(bootstrapServers,
+                "leadpipe-" + name.replace(' ', '-') + "-" + UUID.randomUUID(),
+                Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        this.follower = new TopicFollower<>(name, config, new StringDeserializer(), new ByteArrayDeserializer(),
+                new Reader(), TopicFollower.OnPollFailure.RETRY);
     }
 
     /**
@@ -76,20 +61,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     public static <V> CompactedTopicView<V> start(String bootstrapServers, TopicSpec<String, V> topic, String name,
                                                   Duration catchUpTimeout) {
         CompactedTopicView<V> view = new CompactedTopicView<>(bootstrapServers, topic, name);
-        view.thread.start();
         try {
-            boolean done = view.caughtUp.await(catchUpTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (view.startFailure != null) {
-                throw view.startFailure;
-            }
-            if (!done) {
-                throw new IllegalStateException("the " + name + " did not catch up with " + topic.name() + " within "
-                        + catchUpTimeout);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            view.close();
-            throw new IllegalStateException("interrupted while reading " + topic.name(), e);
+            view.follower.start().awaitReady(catchUpTimeout, "did not catch up with " + topic.name());
         } catch (RuntimeException e) {
             view.close();
             throw e;
@@ -115,61 +88,34 @@ public final class CompactedTopicView<V> implements AutoCloseable {
                 (old, now) -> old.partition() == now.partition() && old.offset() > now.offset() ? old : now);
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
+    /** Reads the topic from the beginning; ready once it reached the end offsets the topic had then. */
+    private final class Reader implements TopicFollower.Handler<String, byte[]> {
+        private Map<TopicPartition, Long> end;
+
+        @Override
+        public void start(Consumer<String, byte[]> consumer) {
+            List<TopicPartition> partitions = TopicFollower.assignAll(consumer, topic.name());
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            boolean reported = false;
-            while (running) {
-                if (!reported && reachedEnd(end)) {
-                    LOG.info("{} caught up: {} keys have a value", name, size());
-                    caughtUp.countDown();
-                    reported = true;
-                }
-                try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                        read(record);
-                    }
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    LOG.warn("reading {} failed, retrying: {}", topic.name(), SafeErrors.describe(e));
-                    Thread.sleep(1000);
+            end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        }
+
+        @Override
+        public boolean ready(Consumer<String, byte[]> consumer) {
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                if (consumer.position(e.getKey()) < e.getValue()) {
+                    return false;
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                startFailure = new IllegalStateException(name + " woken up unexpectedly", e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            startFailure = new IllegalStateException("could not read " + topic.name() + ": "
-                    + e.getClass().getSimpleName(), e);
-            LOG.error("{} stopped: {}", name, SafeErrors.describe(e));
-        } finally {
-            caughtUp.countDown();
-            consumer.close(Duration.ofSeconds(5));
+            LOG.info("{} caught up: {} keys have a value", name, size());
+            return true;
         }
-    }
 
-    private List<TopicPartition> partitions() {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic.name() + " does not exist");
-        }
-        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-    }
-
-    private boolean reachedEnd(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
+        @Override
+        public void handle(ConsumerRecords<String, byte[]> records, Consumer<String, byte[]> consumer) {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                read(record);
             }
         }
-        return true;
     }
 
     private void read(ConsumerRecord<String, byte[]> record) {
@@ -193,15 +139,6 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     /** Stops the background consumer. */
     @Override
     public void close() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

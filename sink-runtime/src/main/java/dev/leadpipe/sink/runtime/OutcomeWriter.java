@@ -83,7 +83,7 @@ final class OutcomeWriter {
         Instant first = p.firstFailureAt != null ? p.firstFailureAt : p.budgetStart != null ? p.budgetStart : now;
         Instant last = p.lastFailureAt != null ? p.lastFailureAt : now;
         String detail = redact(failure.detail(), destination, p.lead);
-        DeadLetterRecords.Context context = new DeadLetterRecords.Context(failure.errorClass(), failure.isTransient(),
+        DeadLetterRecords.Context context = new DeadLetterRecords.Context(failure.errorClass(), failure.httpStatus(),
                 detail, type.wireName(), p.attempts, first, last);
         Integer partition = p.sourcePartition < deadLetterPartitions ? p.sourcePartition : null;
         // attempts null when none was made, as Outcome documents (the dead-letter header says 0)

@@ -2,16 +2,14 @@ package dev.leadpipe.sink.runtime;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.dlq.DeadLetterRecord;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.retry.RetryHeaders;
 import dev.leadpipe.core.retry.WaitingLead;
@@ -131,15 +129,7 @@ final class RetryRecords {
 
     /** A copy of the headers without retry and dead-letter context; the original headers stay untouched. */
     static Headers withoutRetryHeaders(Headers original) {
-        List<Header> kept = new ArrayList<>();
-        if (original != null) {
-            for (Header h : original) {
-                if (!h.key().startsWith(RetryHeaders.PREFIX) && !h.key().startsWith(DeadLetterHeaders.PREFIX)) {
-                    kept.add(h);
-                }
-            }
-        }
-        return new RecordHeaders(kept);
+        return DeadLetterRecord.without(original, List.of(RetryHeaders.PREFIX, DeadLetterHeaders.PREFIX));
     }
 
     private static void put(Headers headers, String name, Object value) {
