@@ -5,7 +5,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.leadpipe.core.destination.DestinationSpec;
+import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
@@ -15,7 +15,7 @@ import dev.leadpipe.core.destination.ValueChecks;
  * Dynamics 365 (Dataverse): the instance URL, and either an Azure AD application (tenant, application id, client
  * secret: client credentials) or an Office 365 user (user name, password).
  */
-public final class DynamicsSpec implements DestinationSpec {
+public final class DynamicsSpec extends DeclaredSpec {
     public static final String INSTANCE_URL = "instanceUrl";
     public static final String TENANT_ID = "tenantId";
     public static final String APPLICATION_ID = "applicationId";
@@ -49,33 +49,8 @@ public final class DynamicsSpec implements DestinationSpec {
             Route.of("office365-user", "an Office 365 user", Set.of(USER_NAME, PASSWORD),
                     List.of(INSTANCE_URL, USER_NAME, PASSWORD), List.of(TENANT_ID, APPLICATION_ID)));
 
-    @Override
-    public String typeName() {
-        return "dynamics";
-    }
-
-    @Override
-    public String title() {
-        return "Dynamics 365";
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return SETTINGS;
-    }
-
-    @Override
-    public List<Route> routes() {
-        return ROUTES;
-    }
-
-    @Override
-    public String whereToFind() {
-        return "Leads in Dynamics 365; search for the lead id.";
-    }
-
-    @Override
-    public OptionalInt defaultOpsPort() {
-        return OptionalInt.of(9102);
+    public DynamicsSpec() {
+        super("dynamics", "Dynamics 365", SETTINGS, ROUTES, "Leads in Dynamics 365; search for the lead id.",
+                OptionalInt.of(9102));
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import dev.leadpipe.core.destination.DestinationSpec;
+import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
@@ -19,7 +19,7 @@ import dev.leadpipe.core.destination.ValueChecks;
  * An HTTPS endpoint (a Power Automate HTTP trigger, for example): its URL, a secret since it often carries a
  * signature in its query, and an optional signing secret for the request's HMAC.
  */
-public final class HttpsSpec implements DestinationSpec {
+public final class HttpsSpec extends DeclaredSpec {
     public static final String URL = "url";
     public static final String SIGNING_SECRET = "signingSecret";
 
@@ -33,27 +33,12 @@ public final class HttpsSpec implements DestinationSpec {
     private static final List<Route> ROUTES = List.of(
             Route.of("endpoint", "an HTTPS endpoint", Set.of(URL), List.of(URL), List.of(SIGNING_SECRET)));
 
-    @Override
-    public String typeName() {
-        return "https";
-    }
-
-    @Override
-    public String title() {
-        return "HTTPS endpoint";
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return SETTINGS;
-    }
-
-    @Override
-    public List<Route> routes() {
-        return ROUTES;
-    }
-
     /** The URL's path, raw and decoded query, and each query value (a Power Automate {@code sig}). */
+    public HttpsSpec() {
+        super("https", "HTTPS endpoint", SETTINGS, ROUTES, "your HTTPS endpoint, which received the lead with its lead id.",
+                OptionalInt.of(9105));
+    }
+
     @Override
     public Set<String> derivedSecrets(String setting, String value) {
         Set<String> out = new LinkedHashSet<>();
@@ -84,16 +69,6 @@ public final class HttpsSpec implements DestinationSpec {
             // the whole value is already redacted
         }
         return out;
-    }
-
-    @Override
-    public String whereToFind() {
-        return "your HTTPS endpoint, which received the lead with its lead id.";
-    }
-
-    @Override
-    public OptionalInt defaultOpsPort() {
-        return OptionalInt.of(9105);
     }
 
     private static void addIfLong(Set<String> out, String value) {

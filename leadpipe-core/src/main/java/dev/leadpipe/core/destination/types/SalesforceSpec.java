@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.leadpipe.core.destination.DestinationSpec;
+import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
@@ -16,7 +16,7 @@ import dev.leadpipe.core.destination.ValueChecks;
  * Salesforce: the REST API (a connected app signing in by client credentials or by JWT bearer), or, when no REST
  * setting is given, Web-to-Lead (the organisation id).
  */
-public final class SalesforceSpec implements DestinationSpec {
+public final class SalesforceSpec extends DeclaredSpec {
     public static final String ORGANIZATION_ID = "organizationId";
     public static final String WEB_TO_LEAD_URL = "webToLeadUrl";
     public static final String LOGIN_URL = "loginUrl";
@@ -66,27 +66,12 @@ public final class SalesforceSpec implements DestinationSpec {
             Route.of("web-to-lead", "Web-to-Lead", Set.of(ORGANIZATION_ID, WEB_TO_LEAD_URL),
                     List.of(ORGANIZATION_ID), List.of(WEB_TO_LEAD_URL)).asFallback());
 
-    @Override
-    public String typeName() {
-        return "salesforce";
-    }
-
-    @Override
-    public String title() {
-        return "Salesforce";
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return SETTINGS;
-    }
-
-    @Override
-    public List<Route> routes() {
-        return ROUTES;
-    }
-
     /** Each line of a PEM key, so a detail quoting one line of it still hides it. */
+    public SalesforceSpec() {
+        super("salesforce", "Salesforce", SETTINGS, ROUTES, "Leads in Salesforce; search for the lead id.",
+                OptionalInt.of(9103));
+    }
+
     @Override
     public Set<String> derivedSecrets(String setting, String value) {
         Set<String> lines = new LinkedHashSet<>();
@@ -96,15 +81,5 @@ public final class SalesforceSpec implements DestinationSpec {
             }
         }
         return lines;
-    }
-
-    @Override
-    public String whereToFind() {
-        return "Leads in Salesforce; search for the lead id.";
-    }
-
-    @Override
-    public OptionalInt defaultOpsPort() {
-        return OptionalInt.of(9103);
     }
 }

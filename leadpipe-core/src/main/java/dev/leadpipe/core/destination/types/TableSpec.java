@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import dev.leadpipe.core.destination.DestinationSpec;
+import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
@@ -22,7 +22,7 @@ import dev.leadpipe.core.destination.SettingSpec;
  * Azure Table storage: a storage account's connection string (AccountName with a base64 AccountKey or a
  * SharedAccessSignature, or {@code UseDevelopmentStorage=true}).
  */
-public final class TableSpec implements DestinationSpec {
+public final class TableSpec extends DeclaredSpec {
     public static final String CONNECTION_STRING = "connectionString";
 
     private static final List<SettingSpec> SETTINGS = List.of(
@@ -32,27 +32,12 @@ public final class TableSpec implements DestinationSpec {
     private static final List<Route> ROUTES = List.of(
             Route.of("storage-account", "a storage account", Set.of(CONNECTION_STRING), List.of(CONNECTION_STRING), List.of()));
 
-    @Override
-    public String typeName() {
-        return "table";
-    }
-
-    @Override
-    public String title() {
-        return "Azure Table";
-    }
-
-    @Override
-    public List<SettingSpec> settings() {
-        return SETTINGS;
-    }
-
-    @Override
-    public List<Route> routes() {
-        return ROUTES;
-    }
-
     /** The connection string's AccountKey, SharedAccessSignature and SAS {@code sig}, as written and URL-decoded. */
+    public TableSpec() {
+        super("table", "Azure Table", SETTINGS, ROUTES, "the MarketplaceLeads table of your storage account.",
+                OptionalInt.of(9104));
+    }
+
     @Override
     public Set<String> derivedSecrets(String setting, String value) {
         Set<String> secrets = new LinkedHashSet<>();
@@ -69,16 +54,6 @@ public final class TableSpec implements DestinationSpec {
             }
         });
         return secrets;
-    }
-
-    @Override
-    public String whereToFind() {
-        return "the MarketplaceLeads table of your storage account.";
-    }
-
-    @Override
-    public OptionalInt defaultOpsPort() {
-        return OptionalInt.of(9104);
     }
 
     /**
