@@ -38,6 +38,8 @@ import org.apache.kafka.common.config.ConfigResource;
 /**
  * Share-group (KIP-932) spike for leadpipe sinks. Usage: Spike (hol|multi|footprint|lock|dlq|crash|all)
  * Each scenario starts its own in-process single-node KRaft broker (same set-up as leadpipe's EmbeddedKafkaBroker).
+ * <p>One file on purpose: this is a finished experiment, not part of the build, kept exactly as it produced the
+ * figures in {@code results/} and the README, so that a reader can re-run and audit it as one piece.
  */
 public final class Spike {
     static final int DURATION_S = Integer.getInteger("spike.durationS", 60);
