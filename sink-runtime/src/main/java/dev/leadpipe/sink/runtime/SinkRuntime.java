@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -33,6 +32,7 @@ import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
+import dev.leadpipe.ops.Termination;
 
 /**
  * The runtime every sink runs in: it consumes its destination type's delivery topic and retry tiers, delivers each
@@ -97,8 +97,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
     private final DeliveryConsumer deliveries;
     private final Thread consumerThread;
     private final CountDownLatch firstAssignment = new CountDownLatch(1);
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Termination termination = new Termination();
     private volatile boolean stopping;
     private volatile boolean aborting;
     private volatile Throwable failure;
@@ -147,7 +146,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
                 scheduler, workers,
                 new OutcomeWriter(type, outcomeProducer, writer, clock, dlqPartitions),
                 new RetryTierWriter(retryProducer, writer, retryRecords, clock),
-                new CircuitReporter(type, outcomeProducer, () -> closed.get() || aborting), wakeups,
+                new CircuitReporter(type, outcomeProducer, () -> termination.isClosed() || aborting), wakeups,
                 offsets, () -> consumerRef.get().commitSoon(), writer::underWay));
         dispatcherRef.set(dispatcher);
         List<String> topics = new ArrayList<>();
@@ -201,7 +200,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
             failure = e;
             LOG.error("sink {} consumer stopped after an unrecoverable error: {}", type.wireName(),
                     SafeErrors.describe(e));
-            terminated.countDown(); // run() notices, then close() releases the rest
+            termination.terminated(); // run() notices, then close() releases the rest
         }
     }
 
@@ -292,7 +291,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
 
     /** Whether {@link #close()} was called. */
     boolean isClosed() {
-        return closed.get();
+        return termination.isClosed();
     }
 
     private void awaitFirstAssignment() {
@@ -351,7 +350,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
 
     /** {@link #readinessProblem()} as at {@code nowNanos} ({@link System#nanoTime()}), for tests. */
     String readinessProblem(long nowNanos) {
-        if (closed.get() || stopping) {
+        if (termination.isClosed() || stopping) {
             return "the sink is closed";
         }
         if (failure != null || deliveries.hasStopped()) {
@@ -381,7 +380,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
 
     /** Blocks until the runtime is closed, or its consumer stopped after an unrecoverable error. */
     public void awaitTermination() throws InterruptedException {
-        terminated.await();
+        termination.await();
     }
 
     /**
@@ -393,7 +392,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!termination.beginClose()) {
             return;
         }
         LOG.info("sink {} closing{}", type.wireName(), aborting ? " abruptly" : "");
@@ -424,7 +423,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
         wakeups.close();
         SinkStartup.closeQuietly(client);
         closeWith.forEach(SinkStartup::closeQuietly);
-        terminated.countDown();
+        termination.terminated();
         LOG.info("sink {} closed", type.wireName());
     }
 
