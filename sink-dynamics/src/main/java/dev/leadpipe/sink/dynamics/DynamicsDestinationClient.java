@@ -92,18 +92,13 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
      * @param timeout       per-request timeout (Dataverse and sign-in)
      */
     public DynamicsDestinationClient(String authorityHost, IHttpClient msalHttp, HttpClient http, Duration timeout) {
-        super(http, timeout, DEFAULT_TIMEOUT);
+        super(DestinationType.DYNAMICS, http, timeout, DEFAULT_TIMEOUT);
         this.authorityHost = HttpSupport.stripTrailingSlashes(authorityHost == null ? DEFAULT_AUTHORITY_HOST : authorityHost);
         if (!this.authorityHost.startsWith("https://")) {
             super.close();
             throw new IllegalArgumentException("the authority host must be https (msal4j): " + this.authorityHost);
         }
         this.msalHttp = msalHttp;
-    }
-
-    @Override
-    public DestinationType type() {
-        return DestinationType.DYNAMICS;
     }
 
     @Override

@@ -80,13 +80,8 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
     }
 
     HttpsDestinationClient(HttpClient http, Duration timeout, Clock clock) {
-        super(http, timeout, DEFAULT_TIMEOUT);
+        super(DestinationType.HTTPS, http, timeout, DEFAULT_TIMEOUT);
         this.clock = clock;
-    }
-
-    @Override
-    public DestinationType type() {
-        return DestinationType.HTTPS;
     }
 
     @Override

@@ -105,16 +105,11 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
      * @param timeout per-request timeout (sign-in, upsert, describe, Web-to-Lead); null for {@link #DEFAULT_TIMEOUT}
      */
     public SalesforceDestinationClient(HttpClient http, Duration timeout) {
-        super(http, timeout, DEFAULT_TIMEOUT);
+        super(DestinationType.SALESFORCE, http, timeout, DEFAULT_TIMEOUT);
         SalesforceExchange exchange = this::exchange;
         this.signIn = new SalesforceSignIn(exchange, this.timeout);
         this.rest = new SalesforceRest(exchange, this.timeout, signIn);
         this.webToLead = new WebToLead(exchange, this.timeout);
-    }
-
-    @Override
-    public DestinationType type() {
-        return DestinationType.SALESFORCE;
     }
 
     @Override
