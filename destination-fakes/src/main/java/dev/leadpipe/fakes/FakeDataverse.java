@@ -38,7 +38,7 @@ import com.sun.net.httpserver.HttpServer;
  * environment ({@link Failure#NOT_A_USER_OF_THIS_ENVIRONMENT}). Records are kept per leadId ({@link #record}, {@link #recordCount()}); the
  * highest concurrency seen is {@link #maxConcurrent()}. Thread-safe.
  */
-public final class FakeDataverse implements AutoCloseable {
+public final class FakeDataverse extends FakeLeadStore implements AutoCloseable {
     public static final String API = "/api/data/v9.2/";
     private static final Pattern UPSERT = Pattern.compile("^/api/data/v9\\.2/leads\\(leadpipe_leadid='(.*)'\\)$");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,19 +55,13 @@ public final class FakeDataverse implements AutoCloseable {
         NOT_A_USER_OF_THIS_ENVIRONMENT
     }
 
-    /** One lead as stored: its Dataverse id, how many upserts wrote it, and the last fields written. */
-    public record LeadRecord(String leadId, String id, int writes, Map<String, Object> fields) {
-    }
-
     private final FakeAzureAd aad;
     private final HttpServer server;
-    private final Map<String, LeadRecord> records = new ConcurrentHashMap<>();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final AtomicInteger concurrent = new AtomicInteger();
     /** Exchanges already answered (no longer concurrent); identity, as HttpExchange's attributes are the context's. */
     private final java.util.Set<HttpExchange> answered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
-    private final AtomicInteger upsertRequests = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger concurrencyThrottled = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
@@ -125,24 +119,8 @@ public final class FakeDataverse implements AutoCloseable {
         return this;
     }
 
-    public LeadRecord record(String leadId) {
-        return records.get(leadId);
-    }
-
-    public int recordCount() {
-        return records.size();
-    }
-
-    public Map<String, LeadRecord> records() {
-        return Map.copyOf(records);
-    }
-
     public int maxConcurrent() {
         return maxConcurrent.get();
-    }
-
-    public int upsertRequests() {
-        return upsertRequests.get();
     }
 
     public int throttledRequests() {
@@ -200,7 +178,7 @@ public final class FakeDataverse implements AutoCloseable {
                 error(exchange, 405, "0x80060888", "The HTTP method '" + method + "' is not allowed on this resource.");
                 return;
             }
-            upsertRequests.incrementAndGet();
+            countUpsert();
             if (now > concurrencyLimit) {
                 concurrencyThrottled.incrementAndGet();
                 throttle(exchange, "0x80072326", "Number of concurrent requests exceeded the limit of "
@@ -258,8 +236,7 @@ public final class FakeDataverse implements AutoCloseable {
             entity.properties().forEach(e -> fields.put(e.getKey(),
                     e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().asText()));
             fields.put("leadpipe_leadid", leadId);
-            LeadRecord stored = records.compute(leadId, (id, old) -> new LeadRecord(id,
-                    uuid("lead:" + id), old == null ? 1 : old.writes() + 1, Map.copyOf(nonNull(fields))));
+            LeadRecord stored = store(leadId, uuid("lead:" + leadId), old -> nonNull(fields));
             exchange.getResponseHeaders().set("OData-Version", "4.0");
             exchange.getResponseHeaders().set("OData-EntityId", url() + API + "leads(" + stored.id() + ")");
             reply(exchange, 204, null, null);

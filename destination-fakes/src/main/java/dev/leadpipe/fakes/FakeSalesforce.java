@@ -5,15 +5,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,14 +50,15 @@ import com.sun.net.httpserver.HttpServer;
  * filled with an allowed value, otherwise silently dropped ({@link #webToLeadReceived()} vs
  * {@link #webToLeadStored()}).</li>
  * </ul>
- * REST records are kept per leadId ({@link #record}, {@link #recordCount()}). Thread-safe.
+ * REST records are kept per leadId ({@link #record}, {@link #recordCount()}, shared with {@link FakeDataverse} in
+ * {@link FakeLeadStore}); the login host is {@link FakeSalesforceLogin}. Thread-safe.
  */
-public final class FakeSalesforce implements AutoCloseable {
+public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable {
     public static final String API_VERSION = "v62.0";
     public static final String EXTERNAL_ID_FIELD = "LeadpipeLeadId__c";
     public static final String TOKEN_PATH = "/services/oauth2/token";
     public static final String WEB_TO_LEAD_PATH = "/servlet/servlet.WebToLead";
-    public static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    public static final String JWT_BEARER = FakeSalesforceLogin.JWT_BEARER;
     private static final String SOBJECT = "/services/data/" + API_VERSION + "/sobjects/Lead/";
     private static final Pattern UPSERT = Pattern.compile("^" + Pattern.quote(SOBJECT + EXTERNAL_ID_FIELD + "/") + "(.+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,36 +76,26 @@ public final class FakeSalesforce implements AutoCloseable {
         INVALID_SESSION
     }
 
-    /** One lead as stored by the REST upsert: its Salesforce id, how many upserts wrote it, the last fields. */
-    public record LeadRecord(String leadId, String id, int writes, Map<String, Object> fields) {
-    }
-
     /** One picklist field added to the Lead object. */
     public record Picklist(String name, String label, List<String> values, boolean required, boolean restricted) {
     }
 
-    private record App(String secret, String userName, PublicKey publicKey) {
-    }
-
     private final HttpServer server;
     private final String orgId;
-    private final Map<String, App> apps = new ConcurrentHashMap<>();
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> tokenRequests = new ConcurrentHashMap<>();
+    private final FakeSalesforceLogin login;
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Map<String, Picklist> picklists = new ConcurrentHashMap<>();
     private final Set<String> orgs = ConcurrentHashMap.newKeySet();
     private final Set<String> duplicates = ConcurrentHashMap.newKeySet();
-    private final Map<String, LeadRecord> records = new ConcurrentHashMap<>();
     private final List<Map<String, String>> webToLeadReceived = new CopyOnWriteArrayList<>();
     private final List<Map<String, String>> webToLeadStored = new CopyOnWriteArrayList<>();
-    private final AtomicInteger upsertRequests = new AtomicInteger();
     private final AtomicInteger describeRequests = new AtomicInteger();
     private volatile Duration retryAfter;
 
     private FakeSalesforce() {
         this.server = FakeHttp.start(this::handle);
         this.orgId = "00D" + base62("org:" + server.getAddress().getPort(), 15);
+        this.login = new FakeSalesforceLogin(url(), orgId);
     }
 
     /** Starts a fake org on 127.0.0.1 and a free port. */
@@ -132,13 +120,13 @@ public final class FakeSalesforce implements AutoCloseable {
 
     /** A connected app allowing the client credentials flow. */
     public FakeSalesforce addClientCredentialsApp(String clientId, String secret) {
-        apps.put(clientId, new App(secret, null, null));
+        login.addApp(clientId, new FakeSalesforceLogin.App(secret, null, null));
         return this;
     }
 
     /** A connected app allowing the JWT bearer flow for {@code userName}, with the certificate's public key. */
     public FakeSalesforce addJwtApp(String clientId, String userName, PublicKey publicKey) {
-        apps.put(clientId, new App(null, userName, publicKey));
+        login.addApp(clientId, new FakeSalesforceLogin.App(null, userName, publicKey));
         return this;
     }
 
@@ -188,30 +176,13 @@ public final class FakeSalesforce implements AutoCloseable {
 
     /** Every token issued so far becomes invalid (the next call answers 401 INVALID_SESSION_ID). */
     public FakeSalesforce expireTokens() {
-        tokens.clear();
+        login.expireTokens();
         return this;
     }
 
     /** Token requests received for this client id (successful or not). */
     public int tokenRequests(String clientId) {
-        AtomicInteger n = tokenRequests.get(clientId);
-        return n == null ? 0 : n.get();
-    }
-
-    public LeadRecord record(String leadId) {
-        return records.get(leadId);
-    }
-
-    public int recordCount() {
-        return records.size();
-    }
-
-    public Map<String, LeadRecord> records() {
-        return Map.copyOf(records);
-    }
-
-    public int upsertRequests() {
-        return upsertRequests.get();
+        return login.tokenRequests(clientId);
     }
 
     public int describeRequests() {
@@ -239,7 +210,7 @@ public final class FakeSalesforce implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         if (path.equals(TOKEN_PATH) && "POST".equals(method)) {
-            token(exchange);
+            login.token(exchange);
             return;
         }
         if (path.equals(WEB_TO_LEAD_PATH) && "POST".equals(method)) {
@@ -253,7 +224,7 @@ public final class FakeSalesforce implements AutoCloseable {
             return;
         }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        String clientId = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7).trim()) : null;
+        String clientId = login.clientOf(auth);
         Failure failure = clientId == null ? null : failures.get(clientId);
         if (clientId == null || failure == Failure.INVALID_SESSION) {
             restErrors(exchange, 401, errors("INVALID_SESSION_ID", "Session expired or invalid", null));
@@ -288,7 +259,7 @@ public final class FakeSalesforce implements AutoCloseable {
             restErrors(exchange, 405, errors("METHOD_NOT_ALLOWED", "HTTP Method '" + method + "' not allowed. Allowed are PATCH", null));
             return;
         }
-        upsertRequests.incrementAndGet();
+        countUpsert();
         upsert(exchange, URLDecoder.decode(upsert.group(1), StandardCharsets.UTF_8));
     }
 
@@ -312,7 +283,7 @@ public final class FakeSalesforce implements AutoCloseable {
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         body.properties().forEach(e -> fields.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
-        boolean create = !records.containsKey(leadId);
+        boolean create = !isStored(leadId);
         for (Picklist p : picklists.values()) {
             Object v = fields.get(p.name());
             if (v != null && p.restricted() && !p.values().contains(String.valueOf(v))) {
@@ -342,10 +313,8 @@ public final class FakeSalesforce implements AutoCloseable {
             }
         }
         fields.put(EXTERNAL_ID_FIELD, leadId);
-        boolean[] created = {false};
-        LeadRecord stored = records.compute(leadId, (id, old) -> {
-            created[0] = old == null;
-            Map<String, Object> merged = new LinkedHashMap<>(old == null ? Map.of() : old.fields());
+        LeadRecord stored = store(leadId, recordId("lead:" + leadId), old -> {
+            Map<String, Object> merged = new LinkedHashMap<>(old);
             fields.forEach((k, v) -> {
                 if (v == null) {
                     merged.remove(k);
@@ -353,85 +322,11 @@ public final class FakeSalesforce implements AutoCloseable {
                     merged.put(k, v);
                 }
             });
-            return new LeadRecord(id, recordId("lead:" + id), old == null ? 1 : old.writes() + 1, Map.copyOf(merged));
+            return merged;
         });
-        FakeHttp.send(exchange, created[0] ? 201 : 200, JSON_TYPE, "{\"id\":" + FakeHttp.json(stored.id())
-                + ",\"success\":true,\"errors\":[],\"created\":" + created[0] + "}");
-    }
-
-    private void token(HttpExchange exchange) throws IOException {
-        Map<String, String> form = FakeHttp.form(FakeHttp.body(exchange));
-        String grant = form.getOrDefault("grant_type", "");
-        if (grant.equals("client_credentials")) {
-            String clientId = form.getOrDefault("client_id", "");
-            count(clientId);
-            App app = apps.get(clientId);
-            if (app == null || app.secret() == null || !app.secret().equals(form.get("client_secret"))) {
-                oauthError(exchange, "invalid_client", "invalid client credentials");
-                return;
-            }
-            issue(exchange, clientId, "005" + base62("user:" + clientId, 15));
-            return;
-        }
-        if (grant.equals(JWT_BEARER)) {
-            String assertion = form.getOrDefault("assertion", "");
-            String[] parts = assertion.split("\\.", -1);
-            JsonNode claims;
-            try {
-                if (parts.length != 3) {
-                    throw new IllegalArgumentException("not a JWT");
-                }
-                claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            } catch (Exception e) {
-                oauthError(exchange, "invalid_grant", "invalid assertion");
-                return;
-            }
-            String clientId = claims.path("iss").asText("");
-            count(clientId);
-            App app = apps.get(clientId);
-            if (app == null || app.publicKey() == null) {
-                oauthError(exchange, "invalid_client_id", "client identifier invalid");
-                return;
-            }
-            boolean valid;
-            try {
-                JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
-                Signature verifier = Signature.getInstance("SHA256withRSA");
-                verifier.initVerify(app.publicKey());
-                verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-                valid = "RS256".equals(header.path("alg").asText())
-                        && verifier.verify(Base64.getUrlDecoder().decode(parts[2]));
-            } catch (Exception e) {
-                valid = false;
-            }
-            String aud = claims.path("aud").asText("");
-            long exp = claims.path("exp").asLong(0);
-            if (!valid || !(aud.equals(url()) || aud.equals(url() + "/"))
-                    || exp <= System.currentTimeMillis() / 1000) {
-                oauthError(exchange, "invalid_grant", "invalid assertion");
-                return;
-            }
-            if (!app.userName().equalsIgnoreCase(claims.path("sub").asText(""))) {
-                oauthError(exchange, "invalid_grant", "user hasn't approved this consumer");
-                return;
-            }
-            issue(exchange, clientId, "005" + base62("user:" + app.userName(), 15));
-            return;
-        }
-        oauthError(exchange, "unsupported_grant_type", "grant type not supported");
-    }
-
-    private void issue(HttpExchange exchange, String clientId, String userId) throws IOException {
-        String token = orgId.substring(0, 15) + "!" + UUID.randomUUID().toString().replace("-", "")
-                + UUID.randomUUID().toString().replace("-", "");
-        tokens.put(token, clientId);
-        String issuedAt = Long.toString(System.currentTimeMillis());
-        FakeHttp.send(exchange, 200, JSON_TYPE, "{\"access_token\":" + FakeHttp.json(token)
-                + ",\"instance_url\":" + FakeHttp.json(url())
-                + ",\"id\":" + FakeHttp.json(url() + "/id/" + orgId + "/" + userId)
-                + ",\"token_type\":\"Bearer\",\"issued_at\":" + FakeHttp.json(issuedAt)
-                + ",\"signature\":" + FakeHttp.json(Base64.getEncoder().encodeToString(
-                sha256(clientId + issuedAt + token))) + "}");
+        boolean created = stored.writes() == 1;
+        FakeHttp.send(exchange, created ? 201 : 200, JSON_TYPE, "{\"id\":" + FakeHttp.json(stored.id())
+                + ",\"success\":true,\"errors\":[],\"created\":" + created + "}");
     }
 
     private void webToLead(HttpExchange exchange) throws IOException {
@@ -497,10 +392,6 @@ public final class FakeSalesforce implements AutoCloseable {
         out.append("]}");
     }
 
-    private void count(String clientId) {
-        tokenRequests.computeIfAbsent(clientId, k -> new AtomicInteger()).incrementAndGet();
-    }
-
     private void setRetryAfter(HttpExchange exchange) {
         Duration d = retryAfter;
         if (d != null) {
@@ -517,11 +408,6 @@ public final class FakeSalesforce implements AutoCloseable {
         FakeHttp.send(exchange, status, JSON_TYPE, body);
     }
 
-    private static void oauthError(HttpExchange exchange, String error, String description) throws IOException {
-        FakeHttp.send(exchange, 400, JSON_TYPE, "{\"error\":" + FakeHttp.json(error) + ",\"error_description\":"
-                + FakeHttp.json(description) + "}");
-    }
-
     private static boolean blank(Object v) {
         return v == null || String.valueOf(v).isBlank();
     }
@@ -531,7 +417,7 @@ public final class FakeSalesforce implements AutoCloseable {
         return "00Q" + base62(seed, 15);
     }
 
-    private static String base62(String seed, int length) {
+    static String base62(String seed, int length) {
         String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         byte[] h = sha256(seed);
         StringBuilder b = new StringBuilder();
@@ -541,7 +427,7 @@ public final class FakeSalesforce implements AutoCloseable {
         return b.toString();
     }
 
-    private static byte[] sha256(String s) {
+    static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {

@@ -1,7 +1,6 @@
 package dev.leadpipe.azurite;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -9,12 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -22,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The child's output goes to {@link #logFile()}, never to this process's console. No node process is left
  * behind: {@link #close()} and {@link #stop()} end it, a JVM shutdown hook ends any still running, and a small
- * watchdog loaded into node ends it when this JVM disappears without running its hooks (its stdin closes).
+ * watchdog loaded into node ends it when this JVM disappears without running its hooks (its stdin closes). The
+ * watchdog script, the log directory and the reading of the log are {@link AzuriteFiles}.
  */
 public final class AzuriteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AzuriteServer.class);
@@ -57,21 +54,6 @@ public final class AzuriteServer implements AutoCloseable {
     private static final int AUTO_PORT_ATTEMPTS = 5;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Set<AzuriteServer> RUNNING = ConcurrentHashMap.newKeySet();
-    private static final String WATCHDOG = """
-            // Written by dev.leadpipe.azurite.AzuriteServer. Ends Azurite when the JVM that started it goes away:
-            // the JVM holds this process's stdin; end of input means stop (gracefully if Azurite is up).
-            'use strict';
-            process.stdin.on('data', () => {});
-            const stop = () => {
-              if (process.listenerCount('SIGINT') === 0) { process.exit(0); }
-              process.emit('SIGINT');
-              setTimeout(() => process.exit(0), 3000);
-            };
-            process.stdin.on('end', stop);
-            process.stdin.on('error', stop);
-            process.stdin.resume();
-            """;
-
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (AzuriteServer server : List.copyOf(RUNNING)) {
@@ -93,7 +75,7 @@ public final class AzuriteServer implements AutoCloseable {
 
     private AzuriteServer(Builder b) {
         this.script = AzuriteInstall.ensureInstalled();
-        this.watchdog = writeWatchdog(script);
+        this.watchdog = AzuriteFiles.writeWatchdog(script);
         this.requestedPort = b.port;
         this.startTimeout = b.startTimeout;
         try {
@@ -107,7 +89,7 @@ public final class AzuriteServer implements AutoCloseable {
                 this.location = null;
                 this.ownsLocation = false;
             }
-            Path logDir = b.logDirectory != null ? b.logDirectory : defaultLogDirectory();
+            Path logDir = b.logDirectory != null ? b.logDirectory : AzuriteFiles.defaultLogDirectory();
             Files.createDirectories(logDir);
             this.logFile = logDir.resolve("azurite-table-" + ProcessHandle.current().pid() + "-"
                     + INSTANCES.incrementAndGet() + ".log");
@@ -241,11 +223,11 @@ public final class AzuriteServer implements AutoCloseable {
         if (p == null) {
             return;
         }
-        long logOffset = sizeOf(logFile);
+        long logOffset = AzuriteFiles.sizeOf(logFile);
         try {
-            closeQuietly(p.getOutputStream()); // the watchdog asks Azurite to close (it saves its database)
+            AzuriteFiles.closeQuietly(p.getOutputStream()); // the watchdog asks Azurite to close (it saves its database)
             long deadline = System.nanoTime() + GRACEFUL_STOP.toNanos();
-            while (p.isAlive() && System.nanoTime() < deadline && !logSince(logOffset).contains(CLOSED_LINE)) {
+            while (p.isAlive() && System.nanoTime() < deadline && !AzuriteFiles.logSince(logFile, logOffset).contains(CLOSED_LINE)) {
                 p.waitFor(50, TimeUnit.MILLISECONDS);
             }
             List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
@@ -271,7 +253,7 @@ public final class AzuriteServer implements AutoCloseable {
             return;
         }
         try {
-            closeQuietly(p.getOutputStream());
+            AzuriteFiles.closeQuietly(p.getOutputStream());
             if (!p.waitFor(2, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -281,7 +263,7 @@ public final class AzuriteServer implements AutoCloseable {
             p.destroyForcibly();
         }
         if (ownsLocation) {
-            deleteRecursively(location);
+            AzuriteFiles.deleteRecursively(location);
         }
     }
 
@@ -303,7 +285,7 @@ public final class AzuriteServer implements AutoCloseable {
         closed = true;
         stop();
         if (ownsLocation) {
-            deleteRecursively(location);
+            AzuriteFiles.deleteRecursively(location);
         }
     }
 
@@ -339,7 +321,7 @@ public final class AzuriteServer implements AutoCloseable {
             command.add("--inMemoryPersistence");
         }
         command.addAll(List.of("--silent", "--skipApiVersionCheck", "--disableTelemetry"));
-        long logOffset = sizeOf(logFile);
+        long logOffset = AzuriteFiles.sizeOf(logFile);
         long started = System.nanoTime();
         Process p;
         try {
@@ -359,10 +341,10 @@ public final class AzuriteServer implements AutoCloseable {
                 if (!p.isAlive()) {
                     process = null;
                     RUNNING.remove(this);
-                    String out = logSince(logOffset).strip();
-                    return "node exited with " + p.exitValue() + (out.isEmpty() ? "" : ": " + lastLines(out, 6));
+                    String out = AzuriteFiles.logSince(logFile, logOffset).strip();
+                    return "node exited with " + p.exitValue() + (out.isEmpty() ? "" : ": " + AzuriteFiles.lastLines(out, 6));
                 }
-                if (answers(candidate) && logSince(logOffset).contains(STARTED_LINE)) {
+                if (answers(candidate) && AzuriteFiles.logSince(logFile, logOffset).contains(STARTED_LINE)) {
                     LOG.info("Azurite {} table service on {}:{} ({}) up in {} ms; log {}", AzuriteInstall.VERSION,
                             HOST, candidate, location == null ? "in memory" : location,
                             (System.nanoTime() - started) / 1_000_000, logFile);
@@ -405,82 +387,6 @@ public final class AzuriteServer implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + HOST, e);
-        }
-    }
-
-    private static Path writeWatchdog(Path script) {
-        // <install dir>/node_modules/azurite/dist/src/table/main.js -> <install dir>/leadpipe-watchdog.js
-        Path dir = script;
-        for (int i = 0; i < 6; i++) {
-            dir = dir.getParent();
-        }
-        Path file = dir.resolve("leadpipe-watchdog.js");
-        try {
-            if (!Files.isRegularFile(file) || !Files.readString(file).equals(WATCHDOG)) {
-                Path tmp = Files.createTempFile(dir, "leadpipe-watchdog", ".tmp");
-                Files.writeString(tmp, WATCHDOG, StandardCharsets.UTF_8);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file, e);
-        }
-        return file;
-    }
-
-    private static Path defaultLogDirectory() {
-        Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        if (Files.isDirectory(cwd.resolve("target")) || Files.isRegularFile(cwd.resolve("pom.xml"))) {
-            return cwd.resolve("target").resolve("azurite");
-        }
-        return AzuriteInstall.toolsDirectory().resolve("logs");
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private String logSince(long offset) {
-        try {
-            byte[] all = Files.readAllBytes(logFile);
-            int from = (int) Math.min(offset, all.length);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String lastLines(String text, int n) {
-        List<String> lines = text.lines().toList();
-        return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-    }
-
-    private static void closeQuietly(OutputStream out) {
-        try {
-            out.close();
-        } catch (IOException e) {
-            // the process is going away anyway
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // a temp directory left behind is harmless
-                }
-            });
-        } catch (IOException e) {
-            // same
         }
     }
 }

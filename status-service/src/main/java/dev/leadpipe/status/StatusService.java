@@ -6,11 +6,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -38,6 +36,7 @@ import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.StreamsStartup;
+import dev.leadpipe.ops.Termination;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.Overview;
 
@@ -70,8 +69,7 @@ public final class StatusService implements ServiceProcess.Service {
     private final ConsumerLag lag;
     private final StatusMetrics metrics;
     private final ScheduledExecutorService scheduler;
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Termination termination = new Termination();
     private OpsServer server;
 
     private StatusService(StatusConfig config, Ops ops) {
@@ -85,7 +83,7 @@ public final class StatusService implements ServiceProcess.Service {
         streams.setStateListener((now, before) -> {
             LOG.info("status {} state {} -> {}", config.applicationId(), before, now);
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                terminated.countDown();
+                termination.terminated();
             }
         });
         this.kafka = new KafkaReachability(config.bootstrapServers());
@@ -286,19 +284,19 @@ public final class StatusService implements ServiceProcess.Service {
     /** Why the service stopped by itself (Streams in ERROR), or null. */
     @Override
     public String failure() {
-        return !closed.get() && state() == KafkaStreams.State.ERROR
+        return !termination.isClosed() && state() == KafkaStreams.State.ERROR
                 ? "stopped after an unrecoverable error (Kafka Streams is ERROR)" : null;
     }
 
     /** Blocks until the service has stopped: closed, or Streams failed for good. */
     public void awaitTermination() throws InterruptedException {
-        terminated.await();
+        termination.await();
     }
 
     /** Stops the HTTP server, the gauges' refresh and Streams (waiting up to 30 s). Idempotent; the Ops stays open. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!termination.beginClose()) {
             return;
         }
         scheduler.shutdownNow();
@@ -310,6 +308,6 @@ public final class StatusService implements ServiceProcess.Service {
         }
         lag.close();
         kafka.close();
-        terminated.countDown();
+        termination.terminated();
     }
 }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.aad.msal4j.IHttpClient;
 
@@ -22,13 +21,13 @@ import dev.leadpipe.core.Hosts;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.LeadSource;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Stage;
 import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Upstream;
 import dev.leadpipe.sink.runtime.DeliveryException;
-import dev.leadpipe.sink.runtime.DestinationClient;
+import dev.leadpipe.sink.runtime.HttpDestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
+import dev.leadpipe.sink.runtime.LeadFields;
 
 /**
  * Delivers a lead to Dynamics 365 (Dataverse Web API v9.2) as an upsert of a {@code lead} row on the alternate key
@@ -61,7 +60,7 @@ import dev.leadpipe.sink.runtime.HttpSupport;
  * be https (plain http only for a loopback host, for tests and the local run). Failures are classified by
  * {@link DynamicsErrorClassifier}. Thread-safe.
  */
-public final class DynamicsDestinationClient implements DestinationClient {
+public final class DynamicsDestinationClient extends HttpDestinationClient {
     public static final String INSTANCE_URL = "instanceUrl";
     public static final String TENANT_ID = "tenantId";
     public static final String APPLICATION_ID = "applicationId";
@@ -76,13 +75,9 @@ public final class DynamicsDestinationClient implements DestinationClient {
     public static final int LEAD_SOURCE_CODE_WEB = 8;
     static final String API_PATH = "/api/data/v9.2/";
     private static final int MAX_CACHED_SIGNERS = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String authorityHost;
     private final IHttpClient msalHttp;
-    private final HttpClient http;
-    private final boolean ownsHttp;
-    private final Duration timeout;
     private final ConcurrentMap<String, TokenSource> signers = new ConcurrentHashMap<>();
 
     /** Production: login.microsoftonline.com, default HTTP clients, 2-minute timeout. */
@@ -97,19 +92,13 @@ public final class DynamicsDestinationClient implements DestinationClient {
      * @param timeout       per-request timeout (Dataverse and sign-in)
      */
     public DynamicsDestinationClient(String authorityHost, IHttpClient msalHttp, HttpClient http, Duration timeout) {
+        super(DestinationType.DYNAMICS, http, timeout, DEFAULT_TIMEOUT);
         this.authorityHost = HttpSupport.stripTrailingSlashes(authorityHost == null ? DEFAULT_AUTHORITY_HOST : authorityHost);
         if (!this.authorityHost.startsWith("https://")) {
+            super.close();
             throw new IllegalArgumentException("the authority host must be https (msal4j): " + this.authorityHost);
         }
         this.msalHttp = msalHttp;
-        this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
-        this.ownsHttp = http == null;
-        this.http = http != null ? http : HttpSupport.newClient(this.timeout);
-    }
-
-    @Override
-    public DestinationType type() {
-        return DestinationType.DYNAMICS;
     }
 
     @Override
@@ -156,9 +145,7 @@ public final class DynamicsDestinationClient implements DestinationClient {
     @Override
     public void close() {
         signers.clear();
-        if (ownsHttp) {
-            http.shutdownNow();
-        }
+        super.close();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -185,14 +172,8 @@ public final class DynamicsDestinationClient implements DestinationClient {
                 .header("OData-Version", "4.0")
                 .method("PATCH", BodyPublishers.ofByteArray(body))
                 .build();
-        try {
-            return http.send(request, BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
-        } catch (Exception e) {
-            throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
-        }
+        return send(request, BodyHandlers.ofString(),
+                e -> DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
     }
 
     private TokenSource tokenSource(LeadDestination destination, URI instance) throws DeliveryException {
@@ -269,39 +250,20 @@ public final class DynamicsDestinationClient implements DestinationClient {
 
     /** The Dataverse {@code lead} row for a lead (see the class comment for the mapping). */
     static byte[] body(Lead lead) {
-        ObjectNode row = JSON.createObjectNode();
+        ObjectNode row = LeadFields.row();
         UserDetails u = lead.userDetails();
-        put(row, "firstname", u.firstName(), 50);
-        put(row, "lastname", u.lastName(), 50);
-        put(row, "emailaddress1", u.email(), 100);
-        put(row, "telephone1", u.phone(), 50);
-        put(row, "companyname", u.company(), 100);
-        put(row, "jobtitle", u.title(), 100);
-        put(row, "address1_country", u.country(), 80);
-        put(row, "description", lead.description(), 2000);
-        put(row, "subject", subject(lead), 300);
+        LeadFields.put(row, "firstname", u.firstName(), 50);
+        LeadFields.put(row, "lastname", u.lastName(), 50);
+        LeadFields.put(row, "emailaddress1", u.email(), 100);
+        LeadFields.put(row, "telephone1", u.phone(), 50);
+        LeadFields.put(row, "companyname", u.company(), 100);
+        LeadFields.put(row, "jobtitle", u.title(), 100);
+        LeadFields.put(row, "address1_country", u.country(), 80);
+        LeadFields.put(row, "description", lead.description(), 2000);
+        LeadFields.put(row, "subject", LeadFields.subject(lead), 300);
         row.put("leadsourcecode", LEAD_SOURCE_CODE_WEB);
-        put(row, "leadpipe_leadsource", lead.leadSource(), 400);
-        try {
-            return JSON.writeValueAsBytes(row);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String subject(Lead lead) {
-        LeadSource source = lead.parsedLeadSource();
-        String title = lead.offerTitle() != null ? lead.offerTitle() : lead.offerId();
-        String action = lead.actionCode() != null ? lead.actionCode() : source.action();
-        String from = source.source() != null ? source.source() : lead.leadSource();
-        return (title == null ? "Marketplace lead" : title) + (action == null ? "" : " (" + action + ")")
-                + (from == null ? "" : " via " + from);
-    }
-
-    private static void put(ObjectNode row, String column, String value, int max) {
-        if (value != null && !value.isBlank()) {
-            row.put(column, value.length() > max ? value.substring(0, max) : value);
-        }
+        LeadFields.put(row, "leadpipe_leadsource", lead.leadSource(), 400);
+        return LeadFields.bytes(row);
     }
 
     /** Every secret setting's value (client secret, password, ...): removed from every detail. */

@@ -17,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.leadpipe.core.Hosts;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -26,8 +24,9 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
-import dev.leadpipe.sink.runtime.DestinationClient;
+import dev.leadpipe.sink.runtime.HttpDestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
+import dev.leadpipe.sink.runtime.LeadFields;
 
 /**
  * Delivers a lead to a publisher's HTTPS endpoint (often a Power Automate flow's HTTP trigger): one
@@ -51,7 +50,7 @@ import dev.leadpipe.sink.runtime.HttpSupport;
  * (optional; a secret). Redirects are never followed. Every request gives up after the timeout (default 30 s).
  * Answers and exceptions are classified by {@link HttpsErrorClassifier}. Thread-safe.
  */
-public final class HttpsDestinationClient implements DestinationClient {
+public final class HttpsDestinationClient extends HttpDestinationClient {
     /** Setting: the endpoint URL (secret). */
     public static final String URL = "url";
     /** Setting: the HMAC-SHA256 key of the {@value HmacSignature#HEADER} header (secret, optional). */
@@ -63,11 +62,7 @@ public final class HttpsDestinationClient implements DestinationClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** The most of a response body read (for the detail of a failure). */
     static final int MAX_BODY_READ = 16 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
-    private final boolean ownsHttp;
-    private final Duration timeout;
     private final Clock clock;
 
     /** Production: its own HTTP client, 30-second timeout. */
@@ -85,15 +80,8 @@ public final class HttpsDestinationClient implements DestinationClient {
     }
 
     HttpsDestinationClient(HttpClient http, Duration timeout, Clock clock) {
-        this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        super(DestinationType.HTTPS, http, timeout, DEFAULT_TIMEOUT);
         this.clock = clock;
-        this.ownsHttp = http == null;
-        this.http = http != null ? http : HttpSupport.newClient(this.timeout);
-    }
-
-    @Override
-    public DestinationType type() {
-        return DestinationType.HTTPS;
     }
 
     @Override
@@ -119,16 +107,11 @@ public final class HttpsDestinationClient implements DestinationClient {
         if (signingSecret != null && !signingSecret.isEmpty()) {
             request.header(SIGNATURE_HEADER, HmacSignature.sign(signingSecret, clock.instant().getEpochSecond(), body));
         }
-        HttpResponse<InputStream> response;
+        HttpResponse<InputStream> response = send(request.build(), BodyHandlers.ofInputStream(),
+                e -> HttpsErrorClassifier.classifyError(e, timeout));
         String responseBody;
-        try {
-            response = http.send(request.build(), BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                responseBody = new String(in.readNBytes(MAX_BODY_READ), StandardCharsets.UTF_8);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException(HttpsErrorClassifier.classifyError(e, timeout));
+        try (InputStream in = response.body()) {
+            responseBody = new String(in.readNBytes(MAX_BODY_READ), StandardCharsets.UTF_8);
         } catch (Exception e) {
             throw new DeliveryException(HttpsErrorClassifier.classifyError(e, timeout));
         }
@@ -158,13 +141,6 @@ public final class HttpsDestinationClient implements DestinationClient {
                     + "#path-" + HttpSupport.sha256Hex(path).substring(0, 16);
         } catch (URISyntaxException e) {
             return "invalid-url";
-        }
-    }
-
-    @Override
-    public void close() {
-        if (ownsHttp) {
-            http.shutdownNow();
         }
     }
 
@@ -199,11 +175,7 @@ public final class HttpsDestinationClient implements DestinationClient {
 
 
     static byte[] body(Lead lead) {
-        try {
-            return JSON.writeValueAsBytes(LeadJson.writeMarketplaceShape(lead));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot write the lead as JSON", e);
-        }
+        return LeadFields.bytes(LeadJson.writeMarketplaceShape(lead));
     }
 
     /**

@@ -3,9 +3,7 @@ package dev.leadpipe.sink.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -14,40 +12,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.secret.SecretKeyring;
-import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
-import dev.leadpipe.ops.Readiness;
 import dev.leadpipe.ops.ServiceProcess;
+import dev.leadpipe.ops.Termination;
 
 /**
  * The runtime every sink runs in: it consumes its destination type's delivery topic and retry tiers, delivers each
@@ -67,7 +53,9 @@ import dev.leadpipe.ops.ServiceProcess;
  * what happens after each attempt), {@link EndpointLane} (per-endpoint share: slots, queue, circuit breaker,
  * uncommitted-attempt tokens), {@link Attempt} (one call), {@link RetryTierWriter} and {@link RetryRecords} (waiting in
  * Kafka), {@link OutcomeWriter} and {@link DeadLetterRecords} (outcomes and dead letters), {@link LeadWriter} (write
- * chains that respect revocation), {@link CircuitReporter}.
+ * chains that respect revocation), {@link CircuitReporter}. {@link SinkStartup} holds the work of {@link #run} and
+ * {@link #start} (topics, catalog, readiness checks, clean-up of a failed start), {@link SinkKafkaClients} how its
+ * consumer and producers are configured and opened.
  *
  * <h2>Operations</h2>
  * {@link #run} serves {@code /metrics}, {@code /health/live} and {@code /health/ready} (service {@code sink-<type>}, port
@@ -110,8 +98,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
     private final DeliveryConsumer deliveries;
     private final Thread consumerThread;
     private final CountDownLatch firstAssignment = new CountDownLatch(1);
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Termination termination = new Termination();
     private volatile boolean stopping;
     private volatile boolean aborting;
     private volatile Throwable failure;
@@ -119,8 +106,8 @@ public final class SinkRuntime implements ServiceProcess.Service {
     /** Closed after everything else by {@link #close()} (the Kafka readiness check). */
     private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
 
-    private SinkRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                        DestinationCatalog catalog, SecretKeyring keyring, Clock clock) {
+    SinkRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
+                DestinationCatalog catalog, SecretKeyring keyring, Clock clock) {
         this.config = config;
         this.client = client;
         this.type = client.type();
@@ -131,39 +118,17 @@ public final class SinkRuntime implements ServiceProcess.Service {
         RetryRecords retryRecords = new RetryRecords(type, config.retryTiers());
         this.wakeups = RetryWakeups.start(config.bootstrapServers(), type, retryRecords, START_TIMEOUT);
 
-        KafkaProducer<String, byte[]> outcomes;
+        SinkKafkaClients.Opened kafka;
         try {
-            outcomes = producer(config, clientId + "-outcomes");
+            kafka = SinkKafkaClients.open(config, clientId, type);
         } catch (RuntimeException e) {
             wakeups.close();
             throw e;
         }
-        this.outcomeProducer = outcomes;
-        KafkaProducer<String, byte[]> retries = null;
-        KafkaConsumer<String, byte[]> consumer = null;
-        int dlqPartitions;
-        try {
-            retries = producer(config, clientId + "-retries");
-            consumer = new KafkaConsumer<>(consumerConfig(config, clientId, type), new StringDeserializer(),
-                    new ByteArrayDeserializer());
-            List<PartitionInfo> dlq = outcomeProducer.partitionsFor(Topics.LEADS_DLQ.name());
-            dlqPartitions = dlq == null ? 0 : dlq.size();
-            // fetched now so that the first write of each kind does not wait for metadata
-            outcomeProducer.partitionsFor(Topics.DESTINATION_CIRCUITS.name());
-            outcomeProducer.partitionsFor(Topics.LEAD_OUTCOMES.name());
-            retries.partitionsFor(Topics.LEAD_WAITING.name());
-        } catch (RuntimeException e) {
-            if (consumer != null) {
-                consumer.close(CloseOptions.timeout(Duration.ZERO));
-            }
-            if (retries != null) {
-                retries.close(Duration.ZERO);
-            }
-            outcomeProducer.close(Duration.ZERO);
-            wakeups.close();
-            throw e;
-        }
-        this.retryProducer = retries;
+        this.outcomeProducer = kafka.outcomes();
+        this.retryProducer = kafka.retries();
+        KafkaConsumer<String, byte[]> consumer = kafka.consumer();
+        int dlqPartitions = kafka.dlqPartitions();
 
         this.scheduler = new ScheduledThreadPoolExecutor(1,
                 r -> Thread.ofPlatform().daemon().name("sink-" + type.wireName() + "-scheduler").unstarted(r));
@@ -182,7 +147,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
                 scheduler, workers,
                 new OutcomeWriter(type, outcomeProducer, writer, clock, dlqPartitions),
                 new RetryTierWriter(retryProducer, writer, retryRecords, clock),
-                new CircuitReporter(type, outcomeProducer, () -> closed.get() || aborting), wakeups,
+                new CircuitReporter(type, outcomeProducer, () -> termination.isClosed() || aborting), wakeups,
                 offsets, () -> consumerRef.get().commitSoon(), writer::underWay));
         dispatcherRef.set(dispatcher);
         List<String> topics = new ArrayList<>();
@@ -194,35 +159,6 @@ public final class SinkRuntime implements ServiceProcess.Service {
         consumerRef.set(deliveries);
         this.consumerThread = Thread.ofPlatform().daemon().name("sink-" + type.wireName() + "-consumer")
                 .unstarted(deliveries);
-    }
-
-    private static KafkaProducer<String, byte[]> producer(SinkConfig config, String clientId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // a lead's end is written record by record, each after the last was acknowledged: no lingering
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static Map<String, Object> consumerConfig(SinkConfig config, String clientId, DestinationType type) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupIdFor(type));
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // small batches: a commit an endpoint asks for never waits long behind the records of one poll
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(100, config.maxInFlight()));
-        // cooperative: a rebalance revokes only the partitions that move, so the others keep their leads
-        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        // the consumer thread polls at least every 100 ms: a crashed sink's partitions move after 10 s, not 45 s
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
-        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
-        return c;
     }
 
     /** What the consumer thread tells the runtime. */
@@ -265,7 +201,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
             failure = e;
             LOG.error("sink {} consumer stopped after an unrecoverable error: {}", type.wireName(),
                     SafeErrors.describe(e));
-            terminated.countDown(); // run() notices, then close() releases the rest
+            termination.terminated(); // run() notices, then close() releases the rest
         }
     }
 
@@ -292,7 +228,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
      */
     public static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry,
                                     SecretKeyring keyring) {
-        return start(config, client, registry, keyring, null);
+        return SinkStartup.start(config, client, registry, keyring, null);
     }
 
     /**
@@ -308,79 +244,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
 
     /** {@link #start(SinkConfig, DestinationClient, Ops)} decrypting destination secrets with {@code keyring}. */
     public static SinkRuntime start(SinkConfig config, DestinationClient client, Ops ops, SecretKeyring keyring) {
-        return start(config, client, ops.registry(), keyring, ops.readiness());
-    }
-
-    private static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                                     SecretKeyring keyring, Readiness readiness) {
-        if (readiness == null || !client.type().isDeliverable()) {
-            return startRuntime(config, client, registry, keyring, null);
-        }
-        KafkaReachability reachability;
-        try {
-            reachability = new KafkaReachability(config.bootstrapServers());
-        } catch (RuntimeException e) {
-            closeQuietly(client); // the runtime owns the client from the start, as a failed start closes it
-            throw e;
-        }
-        AtomicReference<SinkRuntime> started = new AtomicReference<>();
-        AtomicReference<String> notStarted = new AtomicReference<>("the sink is starting");
-        AtomicBoolean failedToStart = new AtomicBoolean();
-        readiness.add(KAFKA_CHECK, () -> {
-            SinkRuntime r = started.get();
-            if (failedToStart.get() || (r != null && r.closed.get())) {
-                return r == null ? "the sink failed to start" : "the sink is closed";
-            }
-            return reachability.problem();
-        });
-        readiness.add(CONSUMER_CHECK, () -> {
-            SinkRuntime r = started.get();
-            return r == null ? notStarted.get() : r.readinessProblem();
-        });
-        try {
-            SinkRuntime runtime = startRuntime(config, client, registry, keyring, reachability);
-            started.set(runtime);
-            return runtime;
-        } catch (RuntimeException e) {
-            failedToStart.set(true);
-            notStarted.set("the sink failed to start");
-            closeQuietly(reachability); // startRuntime closed it already if the runtime was built: closing is idempotent
-            throw e;
-        }
-    }
-
-    private static SinkRuntime startRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                                            SecretKeyring keyring, AutoCloseable closeWithRuntime) {
-        DestinationCatalog catalog = null;
-        SinkRuntime runtime = null;
-        try {
-            if (!client.type().isDeliverable()) {
-                throw new IllegalArgumentException("destination type " + client.type().wireName()
-                        + " has no delivery topic");
-            }
-            TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
-            SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
-            catalog = DestinationCatalog.start(config.bootstrapServers(), START_TIMEOUT);
-            runtime = new SinkRuntime(config, client, registry, catalog, keys, Clock.systemUTC());
-            if (closeWithRuntime != null) {
-                runtime.closeWith.add(closeWithRuntime);
-            }
-            runtime.consumerThread.start();
-            runtime.awaitFirstAssignment();
-        } catch (RuntimeException e) {
-            if (runtime != null) {
-                runtime.close();
-            } else {
-                if (catalog != null) {
-                    catalog.close();
-                }
-                closeQuietly(client);
-            }
-            throw e;
-        }
-        LOG.info("sink {} running: group {}, topic {} and its {} retry tiers, {}", runtime.type.wireName(),
-                config.groupIdFor(runtime.type), Topics.deliveryTopic(runtime.type).name(), Topics.RETRY_TIERS, config);
-        return runtime;
+        return SinkStartup.start(config, client, ops.registry(), keyring, ops.readiness());
     }
 
     /**
@@ -396,15 +260,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
      */
     public static void run(DestinationType type, Supplier<SinkConfig> settings,
                            Supplier<? extends DestinationClient> client) {
-        ServiceProcess.run("sink-" + type.wireName(), defaultOpsPort(type), settings, (config, ops) -> {
-            DestinationClient created = client.get();
-            if (created.type() != type) {
-                closeQuietly(created);
-                throw new IllegalStateException("a " + created.type().wireName() + " client cannot run as the "
-                        + type.wireName() + " sink");
-            }
-            return start(config, created, ops);
-        });
+        SinkStartup.run(type, settings, client);
     }
 
     /**
@@ -416,6 +272,22 @@ public final class SinkRuntime implements ServiceProcess.Service {
     public static int defaultOpsPort(DestinationType type) {
         return DestinationSpecs.of(type).defaultOpsPort().orElseThrow(
                 () -> new IllegalArgumentException("no sink delivers destination type " + type.wireName()));
+    }
+
+    /** Starts the consumer thread and waits for the first partition assignment (see {@link SinkStartup}). */
+    void launch() {
+        consumerThread.start();
+        awaitFirstAssignment();
+    }
+
+    /** Closes {@code resource} after everything else when the runtime closes. */
+    void closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
+    }
+
+    /** Whether {@link #close()} was called. */
+    boolean isClosed() {
+        return termination.isClosed();
     }
 
     private void awaitFirstAssignment() {
@@ -474,7 +346,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
 
     /** {@link #readinessProblem()} as at {@code nowNanos} ({@link System#nanoTime()}), for tests. */
     String readinessProblem(long nowNanos) {
-        if (closed.get() || stopping) {
+        if (termination.isClosed() || stopping) {
             return "the sink is closed";
         }
         if (failure != null || deliveries.hasStopped()) {
@@ -504,7 +376,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
 
     /** Blocks until the runtime is closed, or its consumer stopped after an unrecoverable error. */
     public void awaitTermination() throws InterruptedException {
-        terminated.await();
+        termination.await();
     }
 
     /**
@@ -516,7 +388,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!termination.beginClose()) {
             return;
         }
         LOG.info("sink {} closing{}", type.wireName(), aborting ? " abruptly" : "");
@@ -545,9 +417,9 @@ public final class SinkRuntime implements ServiceProcess.Service {
         }
         catalog.close();
         wakeups.close();
-        closeQuietly(client);
-        closeWith.forEach(SinkRuntime::closeQuietly);
-        terminated.countDown();
+        SinkStartup.closeQuietly(client);
+        closeWith.forEach(SinkStartup::closeQuietly);
+        termination.terminated();
         LOG.info("sink {} closed", type.wireName());
     }
 
@@ -558,21 +430,5 @@ public final class SinkRuntime implements ServiceProcess.Service {
     void abort() {
         aborting = true;
         close();
-    }
-
-    private static void closeQuietly(DestinationClient client) {
-        try {
-            client.close();
-        } catch (Exception e) {
-            LOG.warn("closing the destination client failed: {}", SafeErrors.describe(e));
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.warn("closing {} failed: {}", resource.getClass().getSimpleName(), SafeErrors.describe(e));
-        }
     }
 }

@@ -112,4 +112,30 @@ class SalesforceDestinationClientTest {
                 .containsEntry("Company", SalesforceDestinationClient.PLACEHOLDER)
                 .containsEntry("LeadSource", SalesforceDestinationClient.DEFAULT_LEAD_SOURCE);
     }
+
+    @Test
+    void bothRoutesSendTheSameFieldsCutToSalesforcesLengths() throws Exception {
+        var base = lead("lead-unit-mapping", "contoso.unit");
+        String longName = "M".repeat(60);
+        var lead = new dev.leadpipe.core.lead.Lead(base.leadId(), base.offerId(), base.receivedAt(), false,
+                new dev.leadpipe.core.lead.UserDetails(longName, "Lin", "mei.lin@contoso.example", "+886 2 1234 5678",
+                        "TW", "Contoso", "CTO", Map.of()),
+                base.leadSource(), base.actionCode(), base.offerTitle(), null, Map.of());
+        client.deliver(lead, clientCredentials("contoso.unit", salesforce.url(), CC, CANARY_SECRET));
+        assertThat(salesforce.record("lead-unit-mapping").fields())
+                .containsEntry("FirstName", "M".repeat(40)).containsEntry("LastName", "Lin")
+                .containsEntry("Email", "mei.lin@contoso.example").containsEntry("Phone", "+886 2 1234 5678")
+                .containsEntry("Company", "Contoso").containsEntry("Title", "CTO").containsEntry("Country", "TW")
+                .containsEntry("Description", "Contoso Widget SaaS (INS) via AzureMarketplace")
+                .containsEntry("LeadSource", "AzureMarketplace");
+
+        client.deliver(lead, webToLead("contoso.unit", salesforce.webToLeadUrl(), salesforce.orgId()));
+        Map<String, String> form = salesforce.webToLeadStored().get(salesforce.webToLeadStored().size() - 1);
+        assertThat(form).containsEntry("oid", salesforce.orgId()).containsEntry("first_name", "M".repeat(40))
+                .containsEntry("last_name", "Lin").containsEntry("email", "mei.lin@contoso.example")
+                .containsEntry("phone", "+886 2 1234 5678").containsEntry("company", "Contoso")
+                .containsEntry("title", "CTO").containsEntry("country", "TW")
+                .containsEntry("lead_source", "AzureMarketplace").containsEntry("encoding", "UTF-8")
+                .doesNotContainKey("description");
+    }
 }

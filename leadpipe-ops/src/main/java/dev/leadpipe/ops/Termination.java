@@ -1,0 +1,41 @@
+package dev.leadpipe.ops;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * How a {@link ServiceProcess.Service} ends: {@link #close()} does its work at most once, and
+ * {@link ServiceProcess.Service#awaitTermination()} returns once the service closed or stopped by itself.
+ * <pre>{@code
+ * public void awaitTermination() throws InterruptedException { termination.await(); }
+ * public void close() {
+ *     if (!termination.beginClose()) { return; }
+ *     ... stop everything ...
+ *     termination.terminated();
+ * }
+ * }</pre>
+ */
+public final class Termination {
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    /** True for the first caller only, who then closes the service; false once it is closing or closed. */
+    public boolean beginClose() {
+        return closed.compareAndSet(false, true);
+    }
+
+    /** Whether closing has begun. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** The service has stopped: closed, or by itself. Releases every {@link #await()}. */
+    public void terminated() {
+        terminated.countDown();
+    }
+
+    /** Blocks until {@link #terminated()}. */
+    public void await() throws InterruptedException {
+        terminated.await();
+    }
+}

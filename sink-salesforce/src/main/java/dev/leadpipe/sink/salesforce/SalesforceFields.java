@@ -1,0 +1,76 @@
+package dev.leadpipe.sink.salesforce;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.LeadSource;
+import dev.leadpipe.sink.runtime.LeadFields;
+
+/**
+ * The field mapping of {@link SalesforceDestinationClient} (its class comment has the table): one list serves the
+ * REST Lead body and the Web-to-Lead form, so the two routes cannot drift apart.
+ */
+final class SalesforceFields {
+    /**
+     * One mapped field: its Lead API name, its Web-to-Lead form name, Salesforce's length, the value sent on both
+     * routes and the one REST sends (which fills what the Lead object requires).
+     */
+    record Field(String rest, String form, int max, Function<Lead, String> value, Function<Lead, String> restValue) {
+        Field(String rest, String form, int max, Function<Lead, String> value) {
+            this(rest, form, max, value, value);
+        }
+    }
+
+    static final List<Field> FIELDS = List.of(
+            new Field("FirstName", "first_name", 40, l -> l.userDetails().firstName()),
+            new Field("LastName", "last_name", 80, l -> l.userDetails().lastName(),
+                    l -> orPlaceholder(l.userDetails().lastName())),
+            new Field("Email", "email", 80, l -> l.userDetails().email()),
+            new Field("Phone", "phone", 40, l -> l.userDetails().phone()),
+            new Field("Company", "company", 255, l -> l.userDetails().company(),
+                    l -> orPlaceholder(l.userDetails().company())),
+            new Field("Title", "title", 128, l -> l.userDetails().title()),
+            new Field("Country", "country", 80, l -> l.userDetails().country()),
+            new Field("Description", "description", 32_000, Lead::description,
+                    l -> l.description() != null && !l.description().isBlank() ? l.description() : LeadFields.subject(l)),
+            new Field("LeadSource", "lead_source", 40, SalesforceFields::leadSource));
+
+    private SalesforceFields() {
+    }
+
+    /** The REST Lead body. */
+    static byte[] body(Lead lead) {
+        ObjectNode row = LeadFields.row();
+        for (Field f : FIELDS) {
+            LeadFields.put(row, f.rest(), f.restValue().apply(lead), f.max());
+        }
+        return LeadFields.bytes(row);
+    }
+
+    /** Adds the lead's Web-to-Lead form fields; absent values are not sent. */
+    static void putForm(Map<String, String> form, Lead lead) {
+        for (Field f : FIELDS) {
+            String value = f.value().apply(lead);
+            if (value != null && !value.isBlank()) {
+                form.put(f.form(), LeadFields.cut(value, f.max()));
+            }
+        }
+    }
+
+    /**
+     * The LeadSource's source part (AzureMarketplace, AppSource, AzurePortal, ...), else
+     * {@value SalesforceDestinationClient#DEFAULT_LEAD_SOURCE}.
+     */
+    static String leadSource(Lead lead) {
+        LeadSource source = lead.parsedLeadSource();
+        return source.source() != null ? source.source() : SalesforceDestinationClient.DEFAULT_LEAD_SOURCE;
+    }
+
+    private static String orPlaceholder(String value) {
+        return value == null || value.isBlank() ? SalesforceDestinationClient.PLACEHOLDER : value;
+    }
+}
