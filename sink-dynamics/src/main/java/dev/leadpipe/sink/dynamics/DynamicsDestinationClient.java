@@ -7,7 +7,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,9 +16,12 @@ import java.util.concurrent.ConcurrentMap;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.aad.msal4j.IHttpClient;
 
-import dev.leadpipe.core.Hosts;
+import dev.leadpipe.core.destination.DestinationSpec;
+import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.DestinationUrls;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.DynamicsSpec;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Stage;
@@ -61,18 +63,19 @@ import dev.leadpipe.sink.runtime.LeadFields;
  * {@link DynamicsErrorClassifier}. Thread-safe.
  */
 public final class DynamicsDestinationClient extends HttpDestinationClient {
-    public static final String INSTANCE_URL = "instanceUrl";
-    public static final String TENANT_ID = "tenantId";
-    public static final String APPLICATION_ID = "applicationId";
-    public static final String CLIENT_SECRET = "clientSecret";
-    public static final String USER_NAME = "userName";
-    public static final String PASSWORD = "password";
+    public static final String INSTANCE_URL = DynamicsSpec.INSTANCE_URL;
+    public static final String TENANT_ID = DynamicsSpec.TENANT_ID;
+    public static final String APPLICATION_ID = DynamicsSpec.APPLICATION_ID;
+    public static final String CLIENT_SECRET = DynamicsSpec.CLIENT_SECRET;
+    public static final String USER_NAME = DynamicsSpec.USER_NAME;
+    public static final String PASSWORD = DynamicsSpec.PASSWORD;
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
     /** The public client id of Microsoft's Dynamics 365 sample application, for the Office 365 user route. */
     public static final String OFFICE_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     /** {@code leadsourcecode} option "Web". */
     public static final int LEAD_SOURCE_CODE_WEB = 8;
+    private static final DestinationSpec SPEC = DestinationSpecs.of(DestinationType.DYNAMICS);
     static final String API_PATH = "/api/data/v9.2/";
     private static final int MAX_CACHED_SIGNERS = 10_000;
 
@@ -240,7 +243,7 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
             throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl("the instance URL is not a URL"));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && Hosts.isLoopback(uri.getHost()))) {
+        if (!DestinationUrls.allowed(uri)) {
             throw new DeliveryException(DynamicsErrorClassifier.invalidInstanceUrl(
                     "the instance URL must be https://ORG.crm.dynamics.com (scheme " + scheme + ")"));
         }
@@ -266,18 +269,9 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
         return LeadFields.bytes(row);
     }
 
-    /** Every secret setting's value (client secret, password, ...): removed from every detail. */
+    /** What must never appear in a detail: the redaction values of the Dynamics spec. */
     static Set<String> secretValues(Map<String, String> settings) {
-        Set<String> out = new HashSet<>();
-        settings.forEach((k, v) -> {
-            if (v != null && (LeadDestination.isSecretSetting(k) || k.equals(PASSWORD) || k.equals(CLIENT_SECRET))) {
-                out.add(v);
-            }
-        });
-        return out;
+        return SPEC.redactionValues(settings);
     }
-
-
-
 
 }

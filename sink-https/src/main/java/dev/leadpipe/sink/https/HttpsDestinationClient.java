@@ -3,7 +3,6 @@ package dev.leadpipe.sink.https;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -12,14 +11,16 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.leadpipe.core.Hosts;
+import dev.leadpipe.core.destination.DestinationSpec;
+import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.DestinationUrls;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.HttpsSpec;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.sink.runtime.DeliveryException;
@@ -52,12 +53,13 @@ import dev.leadpipe.sink.runtime.LeadFields;
  */
 public final class HttpsDestinationClient extends HttpDestinationClient {
     /** Setting: the endpoint URL (secret). */
-    public static final String URL = "url";
+    public static final String URL = HttpsSpec.URL;
     /** Setting: the HMAC-SHA256 key of the {@value HmacSignature#HEADER} header (secret, optional). */
-    public static final String SIGNING_SECRET = "signingSecret";
+    public static final String SIGNING_SECRET = HttpsSpec.SIGNING_SECRET;
     public static final String LEAD_ID_HEADER = "X-Leadpipe-Lead-Id";
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     public static final String SIGNATURE_HEADER = HmacSignature.HEADER;
+    private static final DestinationSpec SPEC = DestinationSpecs.of(DestinationType.HTTPS);
     public static final String USER_AGENT = "leadpipe-sink-https";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** The most of a response body read (for the detail of a failure). */
@@ -162,7 +164,7 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
             throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url setting is not an absolute URL"
                     + " with a host"));
         }
-        if (!(scheme.equals("https") || scheme.equals("http") && Hosts.isLoopback(uri.getHost()))) {
+        if (!DestinationUrls.allowed(uri)) {
             throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url must be https"
                     + " (plain http only for a loopback host); its scheme is "
                     + (scheme.matches("[a-z][a-z0-9+.-]{0,15}") ? scheme : "unreadable") + "; nothing was sent"));
@@ -179,50 +181,11 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
     }
 
     /**
-     * What must never leave in a detail: every secret setting's value (the URL, the signing secret), and the URL's
-     * path, raw and decoded query, and each query value (a Power Automate {@code sig}).
+     * What must never leave in a detail: the redaction values of the HTTPS spec (the URL, its path, query and each
+     * query value such as a Power Automate {@code sig}, and the signing secret).
      */
     static Set<String> secretValues(Map<String, String> settings) {
-        Set<String> out = new LinkedHashSet<>();
-        settings.forEach((k, v) -> {
-            if (v != null && (LeadDestination.isSecretSetting(k) || k.equals(SIGNING_SECRET))) {
-                out.add(v);
-                out.add(v.trim());
-            }
-        });
-        String url = settings.get(URL);
-        if (url != null) {
-            try {
-                URI uri = new URI(url.trim());
-                addIfLong(out, uri.getRawPath());
-                addIfLong(out, uri.getPath());
-                addIfLong(out, uri.getRawQuery());
-                addIfLong(out, uri.getQuery());
-                if (uri.getRawQuery() != null) {
-                    for (String pair : uri.getRawQuery().split("&")) {
-                        int eq = pair.indexOf('=');
-                        if (eq >= 0) {
-                            String raw = pair.substring(eq + 1);
-                            addIfLong(out, raw);
-                            try {
-                                addIfLong(out, URLDecoder.decode(raw, StandardCharsets.UTF_8));
-                            } catch (IllegalArgumentException ignored) {
-                                // not decodable: the raw value is enough
-                            }
-                        }
-                    }
-                }
-            } catch (URISyntaxException ignored) {
-                // the whole value is already in
-            }
-        }
-        return out;
-    }
-
-    private static void addIfLong(Set<String> out, String value) {
-        if (value != null && value.length() > 1) {
-            out.add(value);
-        }
+        return SPEC.redactionValues(settings);
     }
 
     private static String recordId(String location, Set<String> secrets) {

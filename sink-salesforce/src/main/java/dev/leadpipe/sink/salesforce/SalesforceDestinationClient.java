@@ -6,15 +6,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.leadpipe.core.Hosts;
+import dev.leadpipe.core.destination.DestinationSpec;
+import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.DestinationUrls;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.sink.runtime.DeliveryException;
@@ -69,16 +71,17 @@ import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
  * the URL rule ({@link #url}) and what must never appear in a detail ({@link #secretValues}).
  */
 public final class SalesforceDestinationClient extends HttpDestinationClient {
-    public static final String ORGANIZATION_ID = "organizationId";
-    public static final String WEB_TO_LEAD_URL = "webToLeadUrl";
-    public static final String LOGIN_URL = "loginUrl";
-    public static final String CLIENT_ID = "clientId";
-    public static final String CLIENT_SECRET = "clientSecret";
-    public static final String USER_NAME = "userName";
-    public static final String PRIVATE_KEY = "privateKey";
-    public static final String API_VERSION = "apiVersion";
-    public static final String EXTERNAL_ID_FIELD = "externalIdField";
+    public static final String ORGANIZATION_ID = SalesforceSpec.ORGANIZATION_ID;
+    public static final String WEB_TO_LEAD_URL = SalesforceSpec.WEB_TO_LEAD_URL;
+    public static final String LOGIN_URL = SalesforceSpec.LOGIN_URL;
+    public static final String CLIENT_ID = SalesforceSpec.CLIENT_ID;
+    public static final String CLIENT_SECRET = SalesforceSpec.CLIENT_SECRET;
+    public static final String USER_NAME = SalesforceSpec.USER_NAME;
+    public static final String PRIVATE_KEY = SalesforceSpec.PRIVATE_KEY;
+    public static final String API_VERSION = SalesforceSpec.API_VERSION;
+    public static final String EXTERNAL_ID_FIELD = SalesforceSpec.EXTERNAL_ID_FIELD;
 
+    private static final DestinationSpec SPEC = DestinationSpecs.of(DestinationType.SALESFORCE);
     public static final String DEFAULT_WEB_TO_LEAD_URL = "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8";
     public static final String DEFAULT_LOGIN_URL = "https://login.salesforce.com";
     public static final String DEFAULT_API_VERSION = "v62.0";
@@ -180,8 +183,7 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
             uri = null;
         }
         String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri == null || uri.getHost() == null
-                || !(scheme.equals("https") || scheme.equals("http") && Hosts.isLoopback(uri.getHost()))) {
+        if (!DestinationUrls.allowed(uri)) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
                     "the " + setting + " must be an https:// URL" + (scheme.isEmpty() ? "" : " (scheme " + scheme + ")")));
         }
@@ -201,20 +203,8 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
         return "(invalid URL)";
     }
 
-    /** Every secret setting's value, each line of a PEM key, and the user name: removed from every detail. */
+    /** What must never appear in a detail: the redaction values of the Salesforce spec (secrets, PEM lines, user name). */
     static Set<String> secretValues(Map<String, String> settings) {
-        Set<String> out = new HashSet<>();
-        settings.forEach((k, v) -> {
-            if (v != null && (LeadDestination.isSecretSetting(k) || k.equals(CLIENT_SECRET) || k.equals(PRIVATE_KEY)
-                    || k.equals(USER_NAME))) {
-                out.add(v);
-                for (String line : v.split("\\R")) {
-                    if (line.trim().length() >= 8 && !line.startsWith("-----")) {
-                        out.add(line.trim());
-                    }
-                }
-            }
-        });
-        return out;
+        return SPEC.redactionValues(settings);
     }
 }

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.sink.runtime.DeliveryException;
@@ -27,8 +27,6 @@ import dev.leadpipe.sink.salesforce.SalesforceSignIn.TokenHolder;
  * {@link #preflight} a test lead runs first. A call answered 401 is sent once more with a refreshed token.
  */
 final class SalesforceRest {
-    private static final Pattern API_VERSION_FORMAT = Pattern.compile("v\\d{2,3}\\.\\d");
-    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
     /** One REST destination: its shared tokens, and what to call. */
     private record Rest(TokenHolder tokens, String apiVersion, String externalIdField) {
@@ -93,13 +91,13 @@ final class SalesforceRest {
                 SalesforceDestinationClient.DEFAULT_LOGIN_URL, SalesforceDestinationClient.LOGIN_URL);
         String loginUrl = HttpSupport.stripTrailingSlashes(login.toString());
         String apiVersion = setting(s, SalesforceDestinationClient.API_VERSION, SalesforceDestinationClient.DEFAULT_API_VERSION);
-        if (!API_VERSION_FORMAT.matcher(apiVersion).matches()) {
+        if (!SalesforceSpec.API_VERSION_FORMAT.matcher(apiVersion).matches()) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
                     "the apiVersion setting must look like v62.0"));
         }
         String field = setting(s, SalesforceDestinationClient.EXTERNAL_ID_FIELD,
                 SalesforceDestinationClient.DEFAULT_EXTERNAL_ID_FIELD);
-        if (!FIELD_NAME.matcher(field).matches()) {
+        if (!SalesforceSpec.FIELD_NAME.matcher(field).matches()) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
                     "the externalIdField setting must be a field API name such as "
                             + SalesforceDestinationClient.DEFAULT_EXTERNAL_ID_FIELD));

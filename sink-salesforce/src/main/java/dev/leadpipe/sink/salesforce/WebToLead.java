@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.sink.runtime.DeliveryException;
@@ -22,7 +22,6 @@ import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
  * {@value SalesforceDestinationClient#WEB_TO_LEAD_NOT_CONFIRMED}.
  */
 final class WebToLead {
-    static final Pattern ORG_ID = Pattern.compile("00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?");
 
     private final SalesforceExchange exchange;
     private final Duration timeout;
@@ -60,7 +59,7 @@ final class WebToLead {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_INVALID_ORG_ID,
                     "no organizationId configured (Web-to-Lead needs it; or configure clientId for the REST API)"));
         }
-        if (!ORG_ID.matcher(oid).matches()) {
+        if (!SalesforceSpec.ORG_ID.matcher(oid).matches()) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_INVALID_ORG_ID,
                     "the organizationId is not a Salesforce organisation id (15 or 18 letters and digits starting"
                             + " 00D; it has " + oid.length() + " characters)"));

@@ -3,10 +3,10 @@ package dev.leadpipe.sink.table;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.leadpipe.core.destination.types.TableSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
@@ -32,7 +32,7 @@ record TableAccount(String endpoint, String accountName, String accountKey, Stri
         if (connectionString == null || connectionString.isBlank()) {
             throw fail(ErrorClass.TABLE_ACCOUNT_NOT_FOUND, "the destination has no connectionString setting");
         }
-        Map<String, String> parts = parts(connectionString);
+        Map<String, String> parts = TableSpec.parts(connectionString);
         if ("true".equalsIgnoreCase(parts.get("usedevelopmentstorage"))) {
             return new TableAccount(DEVELOPMENT_ENDPOINT, DEVELOPMENT_ACCOUNT, DEVELOPMENT_KEY, null);
         }
@@ -82,18 +82,6 @@ record TableAccount(String endpoint, String accountName, String accountKey, Stri
             throw fail(ErrorClass.TABLE_AUTH_FAILED, "the connection string's AccountKey is not a base64 key");
         }
         return new TableAccount(endpoint, accountName, key, null);
-    }
-
-    /** {@code key=value} pairs split at {@code ;}, keys lower-cased; a value may itself contain {@code =}. */
-    static Map<String, String> parts(String connectionString) {
-        Map<String, String> parts = new LinkedHashMap<>();
-        for (String part : connectionString.split(";")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                parts.putIfAbsent(part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
-            }
-        }
-        return parts;
     }
 
     private static URI httpUri(String text) {

@@ -24,6 +24,7 @@ import com.azure.data.tables.models.TableServiceException;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.TableSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
@@ -48,7 +49,7 @@ public final class TableDestinationClient implements DestinationClient {
 
     public static final String TABLE_NAME = "MarketplaceLeads";
     /** The destination setting holding the storage connection string. */
-    public static final String CONNECTION_STRING = "connectionString";
+    public static final String CONNECTION_STRING = TableSpec.CONNECTION_STRING;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final String INVALID_ENDPOINT = "table:invalid-connection-string";
     private static final int MAX_CACHED_CLIENTS = 10_000;

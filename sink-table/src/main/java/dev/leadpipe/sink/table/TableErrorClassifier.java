@@ -1,12 +1,9 @@
 package dev.leadpipe.sink.table;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +19,8 @@ import com.azure.core.http.HttpResponse;
 import com.azure.data.tables.models.TableServiceError;
 import com.azure.data.tables.models.TableServiceException;
 
-import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.DestinationSpecs;
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
@@ -121,43 +119,11 @@ public final class TableErrorClassifier {
     }
 
     /**
-     * The values of a destination's secret settings ({@link LeadDestination#isSecretSetting}) and, for connection
-     * strings among them, their {@code AccountKey}, {@code SharedAccessSignature} and SAS {@code sig} parts, both as
-     * written and URL-decoded, so none of them can leak through an upstream message.
+     * What must not appear in a detail: the redaction values of the Table spec (the connection string and its
+     * AccountKey, SharedAccessSignature and SAS {@code sig} parts, as written and URL-decoded).
      */
     public static Set<String> secretValues(Map<String, String> settings) {
-        Set<String> secrets = new LinkedHashSet<>();
-        settings.forEach((name, value) -> {
-            if (value == null || !LeadDestination.isSecretSetting(name)) {
-                return;
-            }
-            secrets.add(value);
-            TableAccount.parts(value).forEach((k, v) -> {
-                if (k.equals("accountkey") || k.equals("sharedaccesssignature") || k.equals("sig")) {
-                    addWithDecoded(secrets, v);
-                }
-                if (k.equals("sharedaccesssignature") || k.equals("tableendpoint")) {
-                    for (String param : v.replaceFirst("^[^?]*\\?", "").split("&")) {
-                        if (param.startsWith("sig=")) {
-                            addWithDecoded(secrets, param.substring(4));
-                        }
-                    }
-                }
-            });
-        });
-        return secrets;
-    }
-
-    private static void addWithDecoded(Set<String> secrets, String value) {
-        if (value == null || value.isBlank()) {
-            return;
-        }
-        secrets.add(value);
-        try {
-            secrets.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            // not URL-encoded
-        }
+        return DestinationSpecs.of(DestinationType.TABLE).redactionValues(settings);
     }
 
     /** How long the service asked to wait: {@code x-ms-retry-after-ms}, {@code retry-after-ms} or {@code Retry-After}. */
