@@ -1,5 +1,11 @@
 package dev.leadpipe.sink.dynamics;
 
+import static dev.leadpipe.core.destination.types.DynamicsSpec.APPLICATION_ID;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.CLIENT_SECRET;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.INSTANCE_URL;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.PASSWORD;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.TENANT_ID;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.USER_NAME;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,10 +43,10 @@ import dev.leadpipe.sink.runtime.LeadFields;
  * {@code If-Match}, so a retry, a replay or a re-delivery rewrites the same row. Returns the row's id (the GUID of
  * the {@code OData-EntityId} header).
  *
- * <p>Destination settings: {@value #INSTANCE_URL} ({@code https://ORG.crm.dynamics.com}), and either
- * {@value #TENANT_ID} + {@value #APPLICATION_ID} + {@value #CLIENT_SECRET} (Azure AD application user: client
- * credentials) or {@value #USER_NAME} + {@value #PASSWORD} (Office 365 user: the resource-owner password grant, with
- * the public client id {@value #OFFICE_CLIENT_ID}, or {@value #APPLICATION_ID} when set, and {@value #TENANT_ID} or
+ * <p>Destination settings: {@value DynamicsSpec#INSTANCE_URL} ({@code https://ORG.crm.dynamics.com}), and either
+ * {@value DynamicsSpec#TENANT_ID} + {@value DynamicsSpec#APPLICATION_ID} + {@value DynamicsSpec#CLIENT_SECRET} (Azure AD application user: client
+ * credentials) or {@value DynamicsSpec#USER_NAME} + {@value DynamicsSpec#PASSWORD} (Office 365 user: the resource-owner password grant, with
+ * the public client id {@value #OFFICE_CLIENT_ID}, or {@value DynamicsSpec#APPLICATION_ID} when set, and {@value DynamicsSpec#TENANT_ID} or
  * {@code organizations} as tenant). Sign-in uses msal4j with authority {@code <authorityHost>/<tenant>/}, instance
  * discovery off, scope {@code <instanceUrl>/.default}; one msal4j application per (authority, client id, secret
  * hash), so its token cache serves every lead of that destination (the password route keeps the last token until 5
@@ -63,12 +69,6 @@ import dev.leadpipe.sink.runtime.LeadFields;
  * {@link DynamicsErrorClassifier}. Thread-safe.
  */
 public final class DynamicsDestinationClient extends HttpDestinationClient {
-    public static final String INSTANCE_URL = DynamicsSpec.INSTANCE_URL;
-    public static final String TENANT_ID = DynamicsSpec.TENANT_ID;
-    public static final String APPLICATION_ID = DynamicsSpec.APPLICATION_ID;
-    public static final String CLIENT_SECRET = DynamicsSpec.CLIENT_SECRET;
-    public static final String USER_NAME = DynamicsSpec.USER_NAME;
-    public static final String PASSWORD = DynamicsSpec.PASSWORD;
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
     /** The public client id of Microsoft's Dynamics 365 sample application, for the Office 365 user route. */
     public static final String OFFICE_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d";

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.dynamics;
 
+import dev.leadpipe.core.destination.types.DynamicsSpec;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,19 +26,19 @@ final class DynamicsLeads {
 
     static LeadDestination aad(String offerId, String instanceUrl, String tenant, String appId, String secret) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(DynamicsDestinationClient.INSTANCE_URL, instanceUrl);
-        s.put(DynamicsDestinationClient.TENANT_ID, tenant);
-        s.put(DynamicsDestinationClient.APPLICATION_ID, appId);
-        s.put(DynamicsDestinationClient.CLIENT_SECRET, secret);
+        s.put(DynamicsSpec.INSTANCE_URL, instanceUrl);
+        s.put(DynamicsSpec.TENANT_ID, tenant);
+        s.put(DynamicsSpec.APPLICATION_ID, appId);
+        s.put(DynamicsSpec.CLIENT_SECRET, secret);
         return new LeadDestination(offerId, DestinationType.DYNAMICS, s, List.of("ops@contoso.example"), 1,
                 Instant.parse("2026-11-24T08:00:00Z"));
     }
 
     static LeadDestination office(String offerId, String instanceUrl, String user, String password) {
         return new LeadDestination(offerId, DestinationType.DYNAMICS, Map.of(
-                DynamicsDestinationClient.INSTANCE_URL, instanceUrl,
-                DynamicsDestinationClient.USER_NAME, user,
-                DynamicsDestinationClient.PASSWORD, password), List.of("ops@contoso.example"), 1,
+                DynamicsSpec.INSTANCE_URL, instanceUrl,
+                DynamicsSpec.USER_NAME, user,
+                DynamicsSpec.PASSWORD, password), List.of("ops@contoso.example"), 1,
                 Instant.parse("2026-11-24T08:00:00Z"));
     }
 

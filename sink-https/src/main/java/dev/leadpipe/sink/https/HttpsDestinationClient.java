@@ -1,5 +1,7 @@
 package dev.leadpipe.sink.https;
 
+import static dev.leadpipe.core.destination.types.HttpsSpec.SIGNING_SECRET;
+import static dev.leadpipe.core.destination.types.HttpsSpec.URL;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -37,25 +39,21 @@ import dev.leadpipe.sink.runtime.LeadFields;
  * <li>{@value #LEAD_ID_HEADER} and {@value #IDEMPOTENCY_KEY_HEADER}: the leadId, the same on every retry, replay or
  * re-delivery, so the receiver can drop duplicates (an HTTP endpoint is not an upsert by itself: deduping on this key
  * is what makes the delivery idempotent);</li>
- * <li>{@value HmacSignature#HEADER} when the destination has a {@value #SIGNING_SECRET}:
+ * <li>{@value HmacSignature#HEADER} when the destination has a {@value HttpsSpec#SIGNING_SECRET}:
  * {@code t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>} (see {@link HmacSignature} for the
  * receiver's verification, with its 5-minute tolerance against replays).</li>
  * </ul>
  * Returns the answer's {@code Location} header as the record id when present, else {@code "HTTP <status>"}.
  *
- * <p>Destination settings: {@value #URL} (required; https, plain http only for a loopback host; a secret: a Power
+ * <p>Destination settings: {@value HttpsSpec#URL} (required; https, plain http only for a loopback host; a secret: a Power
  * Automate URL carries its signature in the query, so the URL, its path and its query appear in no detail, log line
  * or exception message, and {@link #endpoint} is {@code scheme://host[:port]#path-<hash of the path>}, so each flow on a
  * shared host gets its own concurrency cap and circuit breaker without its path being kept in the clear) and
- * {@value #SIGNING_SECRET}
+ * {@value HttpsSpec#SIGNING_SECRET}
  * (optional; a secret). Redirects are never followed. Every request gives up after the timeout (default 30 s).
  * Answers and exceptions are classified by {@link HttpsErrorClassifier}. Thread-safe.
  */
 public final class HttpsDestinationClient extends HttpDestinationClient {
-    /** Setting: the endpoint URL (secret). */
-    public static final String URL = HttpsSpec.URL;
-    /** Setting: the HMAC-SHA256 key of the {@value HmacSignature#HEADER} header (secret, optional). */
-    public static final String SIGNING_SECRET = HttpsSpec.SIGNING_SECRET;
     public static final String LEAD_ID_HEADER = "X-Leadpipe-Lead-Id";
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     public static final String SIGNATURE_HEADER = HmacSignature.HEADER;

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.https;
 
+import dev.leadpipe.core.destination.types.HttpsSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -134,7 +135,7 @@ class HttpsDestinationClientTest {
     @Test
     void theUrlAndTheSigningSecretAreMaskedSettings() {
         Map<String, String> masked = dest(FLOW_URL, "my-signing-secret").maskedSettings();
-        assertThat(masked.get(HttpsDestinationClient.URL)).isEqualTo(LeadDestination.MASK);
-        assertThat(masked.get(HttpsDestinationClient.SIGNING_SECRET)).isEqualTo(LeadDestination.MASK);
+        assertThat(masked.get(HttpsSpec.URL)).isEqualTo(LeadDestination.MASK);
+        assertThat(masked.get(HttpsSpec.SIGNING_SECRET)).isEqualTo(LeadDestination.MASK);
     }
 }

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.https;
 
+import dev.leadpipe.core.destination.types.HttpsSpec;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,9 @@ final class HttpsLeads {
 
     static LeadDestination destination(String offerId, String url, String signingSecret) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(HttpsDestinationClient.URL, url);
+        s.put(HttpsSpec.URL, url);
         if (signingSecret != null) {
-            s.put(HttpsDestinationClient.SIGNING_SECRET, signingSecret);
+            s.put(HttpsSpec.SIGNING_SECRET, signingSecret);
         }
         return new LeadDestination(offerId, DestinationType.HTTPS, s, List.of("ops@contoso.example"), 1,
                 Instant.parse("2026-11-24T08:00:00Z"));

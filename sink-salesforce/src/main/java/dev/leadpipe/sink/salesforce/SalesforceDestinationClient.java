@@ -1,5 +1,14 @@
 package dev.leadpipe.sink.salesforce;
 
+import static dev.leadpipe.core.destination.types.SalesforceSpec.API_VERSION;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.CLIENT_ID;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.CLIENT_SECRET;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.EXTERNAL_ID_FIELD;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.LOGIN_URL;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.ORGANIZATION_ID;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.PRIVATE_KEY;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.USER_NAME;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.WEB_TO_LEAD_URL;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +37,9 @@ import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
 /**
  * Delivers a lead to Salesforce by one of two routes, chosen by the destination's settings.
  *
- * <p><b>REST</b> (when {@value #CLIENT_ID} is set; recommended): signs in at {@code <loginUrl>/services/oauth2/token}
- * with the connected app's client credentials ({@value #CLIENT_ID} + {@value #CLIENT_SECRET}) or the JWT bearer flow
- * ({@value #CLIENT_ID} + {@value #USER_NAME} + {@value #PRIVATE_KEY}: an RS256 assertion with iss = client id, sub =
+ * <p><b>REST</b> (when {@value SalesforceSpec#CLIENT_ID} is set; recommended): signs in at {@code <loginUrl>/services/oauth2/token}
+ * with the connected app's client credentials ({@value SalesforceSpec#CLIENT_ID} + {@value SalesforceSpec#CLIENT_SECRET}) or the JWT bearer flow
+ * ({@value SalesforceSpec#CLIENT_ID} + {@value SalesforceSpec#USER_NAME} + {@value SalesforceSpec#PRIVATE_KEY}: an RS256 assertion with iss = client id, sub =
  * user name, aud = login URL, exp = now + 3 minutes), then upserts the Lead on its external id:
  * {@code PATCH <instance_url>/services/data/<apiVersion>/sobjects/Lead/<externalIdField>/<leadId>}, so a retry, a
  * replay or a re-delivery rewrites the same record. Returns the Lead's Salesforce id. One token per (login URL,
@@ -40,16 +49,16 @@ import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
  * {@value Lead#TEST_LEAD_PREFIX}) first runs the {@link #preflight}, so a configuration that would fail every lead is
  * reported by the publisher's validation.
  *
- * <p><b>Web-to-Lead</b> (when no {@value #CLIENT_ID}): posts the form to {@value #WEB_TO_LEAD_URL} (default
- * {@value #DEFAULT_WEB_TO_LEAD_URL}) with {@code oid} = {@value #ORGANIZATION_ID}, checked locally first (15 or 18
+ * <p><b>Web-to-Lead</b> (when no {@value SalesforceSpec#CLIENT_ID}): posts the form to {@value SalesforceSpec#WEB_TO_LEAD_URL} (default
+ * {@value #DEFAULT_WEB_TO_LEAD_URL}) with {@code oid} = {@value SalesforceSpec#ORGANIZATION_ID}, checked locally first (15 or 18
  * letters and digits starting {@code 00D}, else SALESFORCE_INVALID_ORG_ID without sending). Salesforce answers 200
  * whatever happens to the lead (an unknown org or a missing required field drops it silently), so a 200 returns
  * {@value #WEB_TO_LEAD_NOT_CONFIRMED}: sent, not confirmed.
  *
- * <p>Settings: {@value #ORGANIZATION_ID}, {@value #WEB_TO_LEAD_URL}, {@value #LOGIN_URL} (default
- * {@value #DEFAULT_LOGIN_URL}; client credentials need the org's My Domain URL), {@value #CLIENT_ID},
- * {@value #CLIENT_SECRET} (secret), {@value #USER_NAME}, {@value #PRIVATE_KEY} (PKCS#8 PEM, secret),
- * {@value #API_VERSION} (default {@value #DEFAULT_API_VERSION}), {@value #EXTERNAL_ID_FIELD} (default
+ * <p>Settings: {@value SalesforceSpec#ORGANIZATION_ID}, {@value SalesforceSpec#WEB_TO_LEAD_URL}, {@value SalesforceSpec#LOGIN_URL} (default
+ * {@value #DEFAULT_LOGIN_URL}; client credentials need the org's My Domain URL), {@value SalesforceSpec#CLIENT_ID},
+ * {@value SalesforceSpec#CLIENT_SECRET} (secret), {@value SalesforceSpec#USER_NAME}, {@value SalesforceSpec#PRIVATE_KEY} (PKCS#8 PEM, secret),
+ * {@value SalesforceSpec#API_VERSION} (default {@value #DEFAULT_API_VERSION}), {@value SalesforceSpec#EXTERNAL_ID_FIELD} (default
  * {@value #DEFAULT_EXTERNAL_ID_FIELD}). URLs must be https (plain http only for a loopback host: tests, local run).
  *
  * <p>Field mapping (lead → Lead field / Web-to-Lead form field, cut to Salesforce's lengths):
@@ -71,15 +80,6 @@ import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
  * the URL rule ({@link #url}) and what must never appear in a detail ({@link #secretValues}).
  */
 public final class SalesforceDestinationClient extends HttpDestinationClient {
-    public static final String ORGANIZATION_ID = SalesforceSpec.ORGANIZATION_ID;
-    public static final String WEB_TO_LEAD_URL = SalesforceSpec.WEB_TO_LEAD_URL;
-    public static final String LOGIN_URL = SalesforceSpec.LOGIN_URL;
-    public static final String CLIENT_ID = SalesforceSpec.CLIENT_ID;
-    public static final String CLIENT_SECRET = SalesforceSpec.CLIENT_SECRET;
-    public static final String USER_NAME = SalesforceSpec.USER_NAME;
-    public static final String PRIVATE_KEY = SalesforceSpec.PRIVATE_KEY;
-    public static final String API_VERSION = SalesforceSpec.API_VERSION;
-    public static final String EXTERNAL_ID_FIELD = SalesforceSpec.EXTERNAL_ID_FIELD;
 
     private static final DestinationSpec SPEC = DestinationSpecs.of(DestinationType.SALESFORCE);
     public static final String DEFAULT_WEB_TO_LEAD_URL = "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8";

@@ -87,15 +87,15 @@ final class SalesforceRest {
     }
 
     private Rest rest(Map<String, String> s, Set<String> secrets) throws DeliveryException {
-        URI login = SalesforceDestinationClient.url(s.get(SalesforceDestinationClient.LOGIN_URL),
-                SalesforceDestinationClient.DEFAULT_LOGIN_URL, SalesforceDestinationClient.LOGIN_URL);
+        URI login = SalesforceDestinationClient.url(s.get(SalesforceSpec.LOGIN_URL),
+                SalesforceDestinationClient.DEFAULT_LOGIN_URL, SalesforceSpec.LOGIN_URL);
         String loginUrl = HttpSupport.stripTrailingSlashes(login.toString());
-        String apiVersion = setting(s, SalesforceDestinationClient.API_VERSION, SalesforceDestinationClient.DEFAULT_API_VERSION);
+        String apiVersion = setting(s, SalesforceSpec.API_VERSION, SalesforceDestinationClient.DEFAULT_API_VERSION);
         if (!SalesforceSpec.API_VERSION_FORMAT.matcher(apiVersion).matches()) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
                     "the apiVersion setting must look like v62.0"));
         }
-        String field = setting(s, SalesforceDestinationClient.EXTERNAL_ID_FIELD,
+        String field = setting(s, SalesforceSpec.EXTERNAL_ID_FIELD,
                 SalesforceDestinationClient.DEFAULT_EXTERNAL_ID_FIELD);
         if (!SalesforceSpec.FIELD_NAME.matcher(field).matches()) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.salesforce;
 
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -89,10 +90,10 @@ final class SalesforceSignIn {
      * {@code clientSecret} is set, else the JWT bearer flow; neither configured is SALESFORCE_AUTH_FAILED.
      */
     TokenHolder tokens(String loginUrl, Map<String, String> s, Set<String> secrets) throws DeliveryException {
-        String clientId = s.get(SalesforceDestinationClient.CLIENT_ID).trim();
-        String secret = s.get(SalesforceDestinationClient.CLIENT_SECRET);
-        String user = HttpSupport.blankToNull(s.get(SalesforceDestinationClient.USER_NAME));
-        String pem = HttpSupport.blankToNull(s.get(SalesforceDestinationClient.PRIVATE_KEY));
+        String clientId = s.get(SalesforceSpec.CLIENT_ID).trim();
+        String secret = s.get(SalesforceSpec.CLIENT_SECRET);
+        String user = HttpSupport.blankToNull(s.get(SalesforceSpec.USER_NAME));
+        String pem = HttpSupport.blankToNull(s.get(SalesforceSpec.PRIVATE_KEY));
         String key;
         SignIn signIn;
         if (secret != null && !secret.isEmpty()) {

@@ -33,8 +33,8 @@ final class WebToLead {
 
     String deliver(Lead lead, Map<String, String> s, Set<String> secrets) throws DeliveryException {
         String oid = orgId(s);
-        URI target = SalesforceDestinationClient.url(s.get(SalesforceDestinationClient.WEB_TO_LEAD_URL),
-                SalesforceDestinationClient.DEFAULT_WEB_TO_LEAD_URL, SalesforceDestinationClient.WEB_TO_LEAD_URL);
+        URI target = SalesforceDestinationClient.url(s.get(SalesforceSpec.WEB_TO_LEAD_URL),
+                SalesforceDestinationClient.DEFAULT_WEB_TO_LEAD_URL, SalesforceSpec.WEB_TO_LEAD_URL);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("oid", oid);
         SalesforceFields.putForm(form, lead);
@@ -54,7 +54,7 @@ final class WebToLead {
 
     /** The organisation id setting, checked: 15 or 18 letters and digits starting {@code 00D}. */
     static String orgId(Map<String, String> s) throws DeliveryException {
-        String oid = HttpSupport.blankToNull(s.get(SalesforceDestinationClient.ORGANIZATION_ID));
+        String oid = HttpSupport.blankToNull(s.get(SalesforceSpec.ORGANIZATION_ID));
         if (oid == null) {
             throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_INVALID_ORG_ID,
                     "no organizationId configured (Web-to-Lead needs it; or configure clientId for the REST API)"));

@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.salesforce;
 
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.CANARY_SECRET;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.USER;
 import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
@@ -81,8 +82,8 @@ class SalesforceDestinationClientTest {
         assertThat(notHttps.failure().detail()).contains("loginUrl");
         DeliveryException noCredential = catchThrowableOfType(DeliveryException.class, () -> client.deliver(
                 lead("lead-unit-nocred", "contoso.unit"), SalesforceLeads.destination("contoso.unit",
-                        Map.of(SalesforceDestinationClient.LOGIN_URL, salesforce.url(),
-                                SalesforceDestinationClient.CLIENT_ID, CC))));
+                        Map.of(SalesforceSpec.LOGIN_URL, salesforce.url(),
+                                SalesforceSpec.CLIENT_ID, CC))));
         assertThat(noCredential.failure().errorClass()).isEqualTo(ErrorClass.SALESFORCE_AUTH_FAILED);
         int received = salesforce.webToLeadReceived().size();
         DeliveryException badOrg = catchThrowableOfType(DeliveryException.class, () -> client.deliver(
@@ -97,7 +98,7 @@ class SalesforceDestinationClientTest {
         assertThat(client.endpoint(clientCredentials("o", "https://contoso.my.salesforce.com/", CC, CANARY_SECRET)))
                 .isEqualTo("https://contoso.my.salesforce.com client " + CC);
         assertThat(client.endpoint(SalesforceLeads.destination("o", Map.of(
-                SalesforceDestinationClient.ORGANIZATION_ID, "00D5g000004XyZa"))))
+                SalesforceSpec.ORGANIZATION_ID, "00D5g000004XyZa"))))
                 .isEqualTo("https://webto.salesforce.com org 00D5g000004XyZa");
     }
 

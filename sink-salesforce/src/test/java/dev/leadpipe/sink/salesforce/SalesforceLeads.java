@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.salesforce;
 
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
@@ -44,24 +45,24 @@ final class SalesforceLeads {
 
     static LeadDestination clientCredentials(String offerId, String loginUrl, String clientId, String secret) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(SalesforceDestinationClient.LOGIN_URL, loginUrl);
-        s.put(SalesforceDestinationClient.CLIENT_ID, clientId);
-        s.put(SalesforceDestinationClient.CLIENT_SECRET, secret);
+        s.put(SalesforceSpec.LOGIN_URL, loginUrl);
+        s.put(SalesforceSpec.CLIENT_ID, clientId);
+        s.put(SalesforceSpec.CLIENT_SECRET, secret);
         return destination(offerId, s);
     }
 
     static LeadDestination jwt(String offerId, String loginUrl, String clientId, String user, String pem) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(SalesforceDestinationClient.LOGIN_URL, loginUrl);
-        s.put(SalesforceDestinationClient.CLIENT_ID, clientId);
-        s.put(SalesforceDestinationClient.USER_NAME, user);
-        s.put(SalesforceDestinationClient.PRIVATE_KEY, pem);
+        s.put(SalesforceSpec.LOGIN_URL, loginUrl);
+        s.put(SalesforceSpec.CLIENT_ID, clientId);
+        s.put(SalesforceSpec.USER_NAME, user);
+        s.put(SalesforceSpec.PRIVATE_KEY, pem);
         return destination(offerId, s);
     }
 
     static LeadDestination webToLead(String offerId, String webToLeadUrl, String orgId) {
-        return destination(offerId, Map.of(SalesforceDestinationClient.WEB_TO_LEAD_URL, webToLeadUrl,
-                SalesforceDestinationClient.ORGANIZATION_ID, orgId));
+        return destination(offerId, Map.of(SalesforceSpec.WEB_TO_LEAD_URL, webToLeadUrl,
+                SalesforceSpec.ORGANIZATION_ID, orgId));
     }
 
     static LeadDestination destination(String offerId, Map<String, String> settings) {

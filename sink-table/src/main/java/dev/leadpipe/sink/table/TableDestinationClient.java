@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.table;
 
+import static dev.leadpipe.core.destination.types.TableSpec.CONNECTION_STRING;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,7 +38,7 @@ import dev.leadpipe.sink.runtime.HttpSupport;
 /**
  * Delivers a lead to the publisher's Azure Table storage the way the marketplace does: one entity in table
  * {@value #TABLE_NAME} (created if missing), PartitionKey = offer id, RowKey = leadId, upserted in REPLACE mode so a
- * retry or replay rewrites the same entity instead of adding one. The destination setting {@value #CONNECTION_STRING}
+ * retry or replay rewrites the same entity instead of adding one. The destination setting {@value TableSpec#CONNECTION_STRING}
  * holds the storage connection string (account name and key, or a SAS).
  *
  * <p>One {@link TableClient} per connection string, cached under the string's SHA-256 (the string itself is never
@@ -48,8 +49,6 @@ public final class TableDestinationClient implements DestinationClient {
     private static final Logger LOG = LoggerFactory.getLogger(TableDestinationClient.class);
 
     public static final String TABLE_NAME = "MarketplaceLeads";
-    /** The destination setting holding the storage connection string. */
-    public static final String CONNECTION_STRING = TableSpec.CONNECTION_STRING;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final String INVALID_ENDPOINT = "table:invalid-connection-string";
     private static final int MAX_CACHED_CLIENTS = 10_000;

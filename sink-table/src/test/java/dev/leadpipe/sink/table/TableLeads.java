@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.table;
 
+import dev.leadpipe.core.destination.types.TableSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ final class TableLeads {
 
     static LeadDestination destination(String offerId, String connectionString) {
         return new LeadDestination(offerId, DestinationType.TABLE,
-                connectionString == null ? Map.of() : Map.of(TableDestinationClient.CONNECTION_STRING, connectionString),
+                connectionString == null ? Map.of() : Map.of(TableSpec.CONNECTION_STRING, connectionString),
                 List.of("ops@contoso.example"), 1, Instant.parse("2026-11-24T08:00:00Z"));
     }
 }
