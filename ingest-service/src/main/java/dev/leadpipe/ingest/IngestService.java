@@ -75,7 +75,8 @@ public final class IngestService implements ServiceProcess.Service {
         Clock clock = Clock.systemUTC();
         LeadEndpoints leads = new LeadEndpoints(config, writer, clock, new IngestMetrics(ops.registry()));
         DestinationEndpoints destinations = new DestinationEndpoints(config, writer, catalog, keyring, clock);
-        TestLeadEndpoints testLeads = new TestLeadEndpoints(config, writer, catalog, outcomes, clock);
+        TestLeadEndpoints testLeads = new TestLeadEndpoints(config, catalog,
+                new TestLeadRoundTrip(writer, outcomes, clock, config.validationTimeout()));
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;

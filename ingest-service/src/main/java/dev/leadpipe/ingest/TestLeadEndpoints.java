@@ -1,15 +1,9 @@
 package dev.leadpipe.ingest;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +19,6 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.UserDetails;
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.topic.Topics;
 import io.javalin.http.Context;
 
 /**
@@ -53,22 +42,15 @@ final class TestLeadEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(TestLeadEndpoints.class);
     static final String VALIDATE_PATH = DestinationEndpoints.PATH + "/validate";
     static final String PUBLISH_PATH = "/v1/offers/{offerId}/publish";
-    /** .NET ticks (100 ns since 0001-01-01) at the Unix epoch: the marketplace's test leads carry ticks. */
-    private static final long TICKS_AT_EPOCH = 621_355_968_000_000_000L;
 
     private final IngestConfig config;
-    private final KafkaWriter writer;
     private final DestinationCatalog catalog;
-    private final OutcomeAwaiter outcomes;
-    private final Clock clock;
+    private final TestLeadRoundTrip roundTrip;
 
-    TestLeadEndpoints(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, OutcomeAwaiter outcomes,
-                      Clock clock) {
+    TestLeadEndpoints(IngestConfig config, DestinationCatalog catalog, TestLeadRoundTrip roundTrip) {
         this.config = config;
-        this.writer = writer;
         this.catalog = catalog;
-        this.outcomes = outcomes;
-        this.clock = clock;
+        this.roundTrip = roundTrip;
     }
 
     void validate(Context ctx) {
@@ -76,7 +58,7 @@ final class TestLeadEndpoints {
         LeadDestination destination = catalog.get(offerId).orElseThrow(() -> new ProblemException(
                 Problem.of(404, "not-found", "Not Found", "this offer has no lead destination to validate")));
         requireDeliverable(destination);
-        ctx.future(() -> sendTestLead(offerId).handle((result, error) -> {
+        ctx.future(() -> roundTrip.send(offerId).handle((result, error) -> {
             if (error != null) {
                 HttpErrors.write(ctx, problemFor(error));
             } else {
@@ -143,7 +125,7 @@ final class TestLeadEndpoints {
         }
         requireDeliverable(destination.get());
         String type = offerType.wireName();
-        ctx.future(() -> sendTestLead(offerId).handle((result, error) -> {
+        ctx.future(() -> roundTrip.send(offerId).handle((result, error) -> {
             if (error != null) {
                 HttpErrors.write(ctx, problemFor(error));
             } else if ("delivered".equals(result.path("outcome").asText())) {
@@ -160,63 +142,16 @@ final class TestLeadEndpoints {
         }));
     }
 
-    /** Writes a new test lead for the offer and completes with its outcome as answered, or fails with a timeout. */
-    private CompletableFuture<ObjectNode> sendTestLead(String offerId) {
-        Instant now = clock.instant();
-        Lead lead = testLead(offerId, now);
-        CompletableFuture<Outcome> outcome = outcomes.await(lead.leadId());
-        long started = System.nanoTime();
-        LOG.info("validating the lead destination of offer {} with test lead {}", offerId, lead.leadId());
-        return writer.send(Topics.LEADS, lead.leadId(), lead)
-                .thenCompose(written -> outcome.orTimeout(config.validationTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .thenApply(o -> answer(o, Duration.ofNanos(System.nanoTime() - started)))
-                .whenComplete((r, e) -> outcomes.forget(lead.leadId()))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        KafkaWriter.unwrap(e) instanceof TimeoutException ? new TestLeadTimeout(lead.leadId()) : e));
-    }
-
-    private ObjectNode answer(Outcome o, Duration elapsed) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
-        json.put("offerId", o.offerId());
-        json.put("leadId", o.leadId());
-        json.put("outcome", o.outcome().name().toLowerCase(java.util.Locale.ROOT));
-        if (o.destinationType() != null) {
-            json.put("destinationType", o.destinationType());
-        }
-        if (o.outcome() == OutcomeType.DELIVERED) {
-            json.put("destinationRecordId", o.destinationRecordId());
-        } else if (o.errorClass() != null) {
-            json.put("errorClass", o.errorClass().code());
-            json.put("remediation", o.errorClass().remediation());
-            if (o.detail() != null) {
-                json.put("detail", o.detail());
-            }
-        }
-        if (o.attempts() != null) {
-            json.put("attempts", o.attempts());
-        }
-        json.put("elapsedMs", elapsed.toMillis());
-        return json;
-    }
-
     private Problem problemFor(Throwable error) {
         Throwable cause = KafkaWriter.unwrap(error);
-        if (cause instanceof TestLeadTimeout t) {
+        if (cause instanceof TestLeadRoundTrip.Timeout t) {
             return Problem.of(504, "test-lead-timeout", "Test Lead Timeout", "no outcome for test lead " + t.leadId
-                    + " within " + config.validationTimeout().toSeconds() + " s: the destination may still be retrying;"
+                    + " within " + roundTrip.timeout().toSeconds() + " s: the destination may still be retrying;"
                     + " check later with leadctl dlq list or the destination itself")
                     .withExtension("leadId", Json.MAPPER.getNodeFactory().textNode(t.leadId));
         }
         LOG.warn("the test lead was not written: {}", SafeErrors.describe(cause));
         return KafkaWriter.problemFor(cause, "test lead");
-    }
-
-    /** The marketplace-style test lead: every personal field {@code MSFT_TEST_<ticks>}, leadId the same. */
-    static Lead testLead(String offerId, Instant now) {
-        long ticks = TICKS_AT_EPOCH + now.getEpochSecond() * 10_000_000L + now.getNano() / 100;
-        String marker = Lead.TEST_LEAD_PREFIX + ticks;
-        UserDetails user = new UserDetails(marker, marker, marker + "@test.com", "1234567890", "US", marker, marker, null);
-        return new Lead(marker, offerId, now, true, user, "AzureMarketplace-INS|" + offerId, "INS", marker, marker, null);
     }
 
     private static void requireDeliverable(LeadDestination destination) {
@@ -227,15 +162,6 @@ final class TestLeadEndpoints {
         if (!destination.type().isDeliverable()) {
             throw new ProblemException(Problem.of(422, "no-destination", "No Destination",
                     "this offer's lead destination is none: there is nothing to send a test lead to"));
-        }
-    }
-
-    private static final class TestLeadTimeout extends RuntimeException {
-        final String leadId;
-
-        TestLeadTimeout(String leadId) {
-            super("no outcome for " + leadId, null, false, false);
-            this.leadId = leadId;
         }
     }
 }

@@ -13,12 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.leadpipe.core.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code leadctl destinations get|apply|delete|validate|publish}: an offer's lead configuration, through the ingest
@@ -31,27 +28,18 @@ import picocli.CommandLine.Spec;
                 DestinationsCommand.Validate.class, DestinationsCommand.Publish.class},
         description = {"Configure offers' lead destinations (through the ingest service's HTTP API).",
                 "Secrets are encrypted before they are stored and always shown masked."})
-final class DestinationsCommand implements Runnable {
+final class DestinationsCommand extends GroupCommand {
     static final String DEFAULT_API = "http://127.0.0.1:8080";
     static final String API_FILE = ".leadpipe/api-url";
     static final String API_ENV = "LEADPIPE_API_URL";
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--api-url", paramLabel = "URL", scope = ScopeType.INHERIT,
             description = "The ingest service. Default: $LEADPIPE_API_URL, else ./" + API_FILE + " (written by bin/run-local), else "
                     + DEFAULT_API + ".")
     String apiUrlOption;
 
-    @Spec
-    void installCompactUsageErrors(CommandSpec spec) {
-        Leadctl.compactUsageErrors(spec);
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (get, apply, delete, validate or publish)");
+    DestinationsCommand() {
+        super("get, apply, delete, validate or publish");
     }
 
     /** The shared work of the subcommands: the API's address, requests, and turning answers into output. */

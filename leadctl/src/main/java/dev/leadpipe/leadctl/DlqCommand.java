@@ -1,9 +1,6 @@
 package dev.leadpipe.leadctl;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code leadctl dlq}: the dead-letter topic {@code leads-dlq}; does nothing itself but hold its subcommands. */
 @Command(name = "dlq", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
@@ -11,17 +8,8 @@ import picocli.CommandLine.Spec;
         description = {"Inspect and replay dead-lettered leads (topic leads-dlq).",
                 "Every record keeps the lead's original bytes and headers plus leadpipe.dlq.* context: error class, "
                         + "remediation, offer, destination type, attempts, failure times, replay count."})
-final class DlqCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Spec
-    void installCompactUsageErrors(CommandSpec spec) {
-        Leadctl.compactUsageErrors(spec);
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (list, show or replay)");
+final class DlqCommand extends GroupCommand {
+    DlqCommand() {
+        super("list, show or replay");
     }
 }

@@ -13,7 +13,6 @@ import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,42 +27,20 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
         description = "List dead-lettered leads, filtered by their dead-letter headers. Never prints personal data.")
-final class DlqListCommand extends LeadctlCommand {
-    @Mixin
-    FilterOptions filters;
-
-    @Option(names = "--json", description = "One JSON object per line (every leadpipe.dlq.* header); summary on stderr.")
-    boolean json;
-
-    @Option(names = "--limit", paramLabel = "N", description = "Print at most N leads (the summary still counts all).")
-    Integer limit;
-
+final class DlqListCommand extends ListCommand<DeadLetter> {
     @Option(names = "--all-records", description = "Every matching record, not only the newest record of each lead.")
     boolean allRecords;
 
+    DlqListCommand() {
+        super(Topics.LEADS_DLQ.name(), DlqListCommand::toJson);
+    }
+
     @Override
-    int execute() {
-        if (limit != null && limit < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more");
-        }
-        DlqFilter filter = filters.toFilter(Instant.now());
-        KafkaAccess kafka = kafka(Topics.LEADS_DLQ.name());
+    List<DeadLetter> matching(KafkaAccess kafka, DlqFilter filter) {
         List<DeadLetter> matching = select(kafka, filter, allRecords);
         matching.sort(Comparator.comparing(DeadLetter::failureTime).thenComparingLong(DeadLetter::timestamp)
                 .thenComparingInt(d -> d.partition().partition()).thenComparingLong(DeadLetter::offset));
-        List<DeadLetter> shown = limit == null || limit >= matching.size() ? matching : matching.subList(0, limit);
-        if (json) {
-            for (DeadLetter dl : shown) {
-                out().println(toJson(dl));
-            }
-            err().println(summary(matching, shown.size()));
-        } else {
-            if (!shown.isEmpty()) {
-                printTable(shown);
-            }
-            out().println(summary(matching, shown.size()));
-        }
-        return ExitCodes.OK;
+        return matching;
     }
 
     /** The records matching {@code filter}: the newest record of each lead, or every record. */
@@ -95,12 +72,14 @@ final class DlqListCommand extends LeadctlCommand {
         return out;
     }
 
-    private String summary(List<DeadLetter> matching, int shown) {
+    @Override
+    String summary(List<DeadLetter> matching, int shown) {
         String counted = allRecords ? "dead-letter records" : "dead-lettered leads";
         return CountLine.of(matching, counted, counted, "class", DeadLetter::errorClass, shown);
     }
 
-    private void printTable(List<DeadLetter> rows) {
+    @Override
+    void printTable(List<DeadLetter> rows) {
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"LEAD ID", "OFFER", "DESTINATION", "CLASS", "KIND", "ATTEMPTS", "REPLAYS", "LAST FAILURE"});
         for (DeadLetter dl : rows) {

@@ -23,9 +23,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code leadctl}, the operator CLI of leadpipe: list, show and replay dead-lettered leads
@@ -47,12 +45,9 @@ import picocli.CommandLine.Spec;
         subcommands = {DlqCommand.class, DestinationsCommand.class, StatusCommand.class, WaitingCommand.class},
         description = "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations, see each offer's delivery status and the leads waiting for their next attempt.",
         footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka, the ingest service or the status service unreachable, 130 interrupted."})
-public final class Leadctl implements Runnable {
+public final class Leadctl extends GroupCommand {
     static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", scope = ScopeType.INHERIT,
             description = "Kafka to use. Default: $KAFKA_BOOTSTRAP_SERVERS, else ./" + BOOTSTRAP_FILE
@@ -69,18 +64,9 @@ public final class Leadctl implements Runnable {
 
     /** For tests: a given environment and working directory instead of the process's own. */
     Leadctl(Map<String, String> environment, Path workingDirectory) {
+        super("dlq, destinations, status or waiting");
         this.environment = Map.copyOf(environment);
         this.workingDirectory = workingDirectory;
-    }
-
-    @Spec
-    void installCompactUsageErrors(CommandSpec spec) {
-        compactUsageErrors(spec);
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (dlq, destinations, status or waiting)");
     }
 
     /** The Kafka address: the option, else the environment, else the local run's file, else localhost:9092. */

@@ -1,9 +1,6 @@
 package dev.leadpipe.leadctl;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code leadctl waiting}: the leads waiting in Kafka for their next attempt (topic lead-waiting); holds its subcommands. */
 @Command(name = "waiting", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
@@ -11,17 +8,8 @@ import picocli.CommandLine.Spec;
         description = {"Inspect the leads that wait in Kafka for their next delivery attempt (topic lead-waiting).",
                 "A sink writes one record per lead each time it starts or keeps waiting (why, since when, its next "
                         + "attempt, its last failure's class) and a tombstone once the lead has its outcome."})
-final class WaitingCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Spec
-    void installCompactUsageErrors(CommandSpec spec) {
-        Leadctl.compactUsageErrors(spec);
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (list, retry-now)");
+final class WaitingCommand extends GroupCommand {
+    WaitingCommand() {
+        super("list, retry-now");
     }
 }

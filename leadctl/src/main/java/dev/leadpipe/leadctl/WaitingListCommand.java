@@ -17,9 +17,6 @@ import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code leadctl waiting list}: reads {@code lead-waiting} from the beginning up to the end offsets captured at start
@@ -37,23 +34,13 @@ import picocli.CommandLine.ParameterException;
         description = {"List the leads waiting in Kafka for their next delivery attempt, oldest wait first.",
                 "--since and --until select by when a lead started waiting; --class by its last failure's class."},
         footer = {"", "Exit codes: 0 ok (nothing waiting included), 1 failed, 2 bad arguments, 3 Kafka unreachable."})
-final class WaitingListCommand extends LeadctlCommand {
-    @Mixin
-    FilterOptions filters;
-
-    @Option(names = "--json", description = "One JSON object per line (the lead's waiting record and its fix); summary on stderr.")
-    boolean json;
-
-    @Option(names = "--limit", paramLabel = "N", description = "Print at most N leads (the summary still counts all).")
-    Integer limit;
+final class WaitingListCommand extends ListCommand<WaitingLead> {
+    WaitingListCommand() {
+        super(Topics.LEAD_WAITING.name(), WaitingListCommand::toJson);
+    }
 
     @Override
-    int execute() {
-        if (limit != null && limit < 0) {
-            throw new ParameterException(spec.commandLine(), "--limit must be 0 or more");
-        }
-        DlqFilter filter = filters.toFilter(Instant.now());
-        KafkaAccess kafka = kafka(Topics.LEAD_WAITING.name());
+    List<WaitingLead> matching(KafkaAccess kafka, DlqFilter filter) {
         Waiting read = read(kafka);
         List<WaitingLead> matching = new ArrayList<>();
         for (WaitingLead w : read.leads().values()) {
@@ -64,21 +51,11 @@ final class WaitingListCommand extends LeadctlCommand {
         }
         matching.sort(Comparator.comparing(WaitingLead::since, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(WaitingLead::leadId));
-        List<WaitingLead> shown = limit == null || limit >= matching.size() ? matching : matching.subList(0, limit);
         if (read.unreadable() > 0) {
             err().println("leadctl: skipped " + read.unreadable() + " unreadable record"
                     + (read.unreadable() == 1 ? "" : "s") + " of " + Topics.LEAD_WAITING.name());
         }
-        if (json) {
-            shown.forEach(w -> out().println(toJson(w)));
-            err().println(summary(matching, shown.size()));
-        } else {
-            if (!shown.isEmpty()) {
-                printTable(shown);
-            }
-            out().println(summary(matching, shown.size()));
-        }
-        return ExitCodes.OK;
+        return matching;
     }
 
     /** Each leadId's latest record, tombstoned leads dropped, and how many records could not be read. */
@@ -120,11 +97,13 @@ final class WaitingListCommand extends LeadctlCommand {
         return new Waiting(latest, unreadable[0]);
     }
 
-    private static String summary(List<WaitingLead> matching, int shown) {
+    @Override
+    String summary(List<WaitingLead> matching, int shown) {
         return CountLine.of(matching, "waiting lead", "waiting leads", "offer", WaitingLead::offerId, shown);
     }
 
-    private void printTable(List<WaitingLead> rows) {
+    @Override
+    void printTable(List<WaitingLead> rows) {
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"LEAD ID", "OFFER", "DESTINATION", "REASON", "ATTEMPTS", "WAITING SINCE", "NEXT ATTEMPT",
             "CLASS", "HTTP"});

@@ -40,6 +40,7 @@ import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 import dev.leadpipe.leadctl.Leadctl;
 import dev.leadpipe.router.RouterApp;
 import dev.leadpipe.router.RouterConfig;
+import dev.leadpipe.sink.runtime.DestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
@@ -130,39 +131,32 @@ public final class LocalPipeline {
         AzuriteServer azurite = AzuriteServer.start();
         toClose.add(0, azurite);
         System.out.println("Azurite    Azure Table emulator at " + azurite.tableEndpoint());
-        SinkRuntime tableSink = SinkRuntime.start(SinkConfig.of(bootstrap)
-                .withRetryBudget(5, Duration.ofSeconds(30)), new TableDestinationClient(), sinkOps(ops, toClose, DestinationType.TABLE));
-        toClose.add(0, tableSink);
-        System.out.println("sink-table running (deliveries.table -> each offer's Azure Table, MarketplaceLeads)");
+        startSink(ops, toClose, SinkConfig.of(bootstrap), new TableDestinationClient(), DestinationType.TABLE,
+                "deliveries.table -> each offer's Azure Table, MarketplaceLeads");
 
         FakeAzureAd aad = FakeAzureAd.start().addApp(SAMPLE_TENANT, SAMPLE_APP, SAMPLE_SECRET);
         toClose.add(0, aad);
         FakeDataverse dataverse = FakeDataverse.start(aad);
         toClose.add(0, dataverse);
         System.out.println("Dynamics   local stand-ins: Azure AD token endpoint " + aad.baseUrl() + ", Dataverse Web API " + dataverse.url());
-        SinkRuntime dynamicsSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30))
-                .withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT),
+        SinkConfig dataverseLimited = SinkConfig.of(bootstrap)
+                .withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT);
+        startSink(ops, toClose, dataverseLimited,
                 new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(30)),
-                sinkOps(ops, toClose, DestinationType.DYNAMICS));
-        toClose.add(0, dynamicsSink);
-        System.out.println("sink-dynamics running (deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD)");
+                DestinationType.DYNAMICS, "deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD");
 
         FakeSalesforce salesforce = FakeSalesforce.start().addClientCredentialsApp(SAMPLE_SF_CLIENT, SAMPLE_SF_SECRET)
                 .addOrg(SAMPLE_SF_ORG);
         toClose.add(0, salesforce);
         System.out.println("Salesforce local stand-in (OAuth, REST API, Web-to-Lead) at " + salesforce.url());
-        SinkRuntime salesforceSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30)),
-                new SalesforceDestinationClient(null, Duration.ofSeconds(30)), sinkOps(ops, toClose, DestinationType.SALESFORCE));
-        toClose.add(0, salesforceSink);
-        System.out.println("sink-salesforce running (deliveries.salesforce -> REST upsert on LeadpipeLeadId__c, or Web-to-Lead)");
+        startSink(ops, toClose, SinkConfig.of(bootstrap), new SalesforceDestinationClient(null, Duration.ofSeconds(30)),
+                DestinationType.SALESFORCE, "deliveries.salesforce -> REST upsert on LeadpipeLeadId__c, or Web-to-Lead");
 
         FakeHttpsReceiver receiver = FakeHttpsReceiver.start(SAMPLE_SIGNING_SECRET);
         toClose.add(0, receiver);
         System.out.println("HTTPS      local receiver (stands in for a Power Automate flow, verifies the HMAC signature) at " + receiver.baseUrl());
-        SinkRuntime httpsSink = SinkRuntime.start(SinkConfig.of(bootstrap).withRetryBudget(5, Duration.ofSeconds(30)),
-                new HttpsDestinationClient(null, Duration.ofSeconds(30)), sinkOps(ops, toClose, DestinationType.HTTPS));
-        toClose.add(0, httpsSink);
-        System.out.println("sink-https running (deliveries.https -> POST of the marketplace JSON, HMAC-SHA256 signed)");
+        startSink(ops, toClose, SinkConfig.of(bootstrap), new HttpsDestinationClient(null, Duration.ofSeconds(30)),
+                DestinationType.HTTPS, "deliveries.https -> POST of the marketplace JSON, HMAC-SHA256 signed");
 
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
@@ -294,8 +288,17 @@ public final class LocalPipeline {
         return local.ops();
     }
 
-    private static dev.leadpipe.ops.Ops sinkOps(Map<String, LocalOps> all, List<AutoCloseable> toClose, DestinationType type) {
-        return opsFor(all, toClose, "sink-" + type.wireName(), SinkRuntime.defaultOpsPort(type));
+    /**
+     * Starts the sink of {@code type} with its ops server and the local run's retry budget (5 attempts within 30 s),
+     * closed with the rest, and says what it delivers where ({@code route}).
+     */
+    private static void startSink(Map<String, LocalOps> all, List<AutoCloseable> toClose, SinkConfig config,
+                                  DestinationClient client, DestinationType type, String route) {
+        String service = "sink-" + type.wireName();
+        SinkRuntime sink = SinkRuntime.start(config.withRetryBudget(5, Duration.ofSeconds(30)), client,
+                opsFor(all, toClose, service, SinkRuntime.defaultOpsPort(type)));
+        toClose.add(0, sink);
+        System.out.println(service + " running (" + route + ")");
     }
 
     /** What the local SMTP server received: one line per e-mail, and the body of the first one about a .edu lead. */

@@ -4,8 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
@@ -22,19 +21,13 @@ import dev.leadpipe.core.error.ErrorClass;
  * {@link DeadLetterHeaders} context, any of an earlier dead-lettering replaced). Failure times are the record's
  * timestamp; the source topic, partition and offset are those of the leads record being processed.
  */
-final class DeadLetterProcessor implements FixedKeyProcessor<String, RoutingRecord, byte[]> {
+final class DeadLetterProcessor extends ContextualFixedKeyProcessor<String, RoutingRecord, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
 
     private final RouterMetrics metrics;
-    private FixedKeyProcessorContext<String, byte[]> context;
 
     DeadLetterProcessor(RouterMetrics metrics) {
         this.metrics = metrics;
-    }
-
-    @Override
-    public void init(FixedKeyProcessorContext<String, byte[]> context) {
-        this.context = context;
     }
 
     @Override
@@ -44,7 +37,7 @@ final class DeadLetterProcessor implements FixedKeyProcessor<String, RoutingReco
         String leadId = v.lead() == null ? record.key() : v.lead().leadId();
         String offerId = v.lead() == null ? null : v.lead().offerId();
         Instant time = Instant.ofEpochMilli(record.timestamp());
-        Optional<RecordMetadata> source = context.recordMetadata();
+        Optional<RecordMetadata> source = context().recordMetadata();
         Headers headers = DeadLetterRecord.headers(record.headers(), new DeadLetterRecord.Context(leadId, offerId, error,
                 0, v.detail(), v.destinationTypeName(), 0, time, time, source.map(RecordMetadata::topic).orElse(null),
                 source.map(RecordMetadata::partition).orElse(null), source.map(RecordMetadata::offset).orElse(null),
@@ -52,6 +45,6 @@ final class DeadLetterProcessor implements FixedKeyProcessor<String, RoutingReco
 
         metrics.recordDeadLettered(error);
         LOG.warn("lead {} dead-lettered as {}: {}", leadId, error.code(), v.detail());
-        context.forward(record.withValue(v.raw()).withHeaders(headers));
+        context().forward(record.withValue(v.raw()).withHeaders(headers));
     }
 }

@@ -2,7 +2,7 @@ package dev.leadpipe.router;
 
 import java.time.Duration;
 
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
@@ -25,12 +25,11 @@ import dev.leadpipe.core.dlq.PipelineHeaders;
  * <p>A lead carrying {@link PipelineHeaders#REPLAY_COUNT} (sent back by replay) always passes and is recorded again,
  * which restarts its window; one with a replay count above 0 is counted ({@link RouterMetrics#replays()}).
  */
-final class DeduplicationProcessor implements FixedKeyProcessor<String, RoutingRecord, RoutingRecord> {
+final class DeduplicationProcessor extends ContextualFixedKeyProcessor<String, RoutingRecord, RoutingRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(DeduplicationProcessor.class);
 
     private final long windowMs;
     private final RouterMetrics metrics;
-    private FixedKeyProcessorContext<String, RoutingRecord> context;
     private WindowStore<String, Long> store;
 
     DeduplicationProcessor(Duration window, RouterMetrics metrics) {
@@ -40,7 +39,7 @@ final class DeduplicationProcessor implements FixedKeyProcessor<String, RoutingR
 
     @Override
     public void init(FixedKeyProcessorContext<String, RoutingRecord> context) {
-        this.context = context;
+        super.init(context);
         this.store = context.getStateStore(RouterTopology.DEDUP_STORE);
     }
 
@@ -58,7 +57,7 @@ final class DeduplicationProcessor implements FixedKeyProcessor<String, RoutingR
         if (PipelineHeaders.replayCount(record.headers()) > 0) {
             metrics.replayRouted();
         }
-        context.forward(record);
+        context().forward(record);
     }
 
     private boolean seenWithinWindow(String leadId, long ts) {

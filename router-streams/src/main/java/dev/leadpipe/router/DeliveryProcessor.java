@@ -1,7 +1,6 @@
 package dev.leadpipe.router;
 
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,12 +9,11 @@ import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.lead.Lead;
 
 /** Hands a routable lead to its delivery topic: keyed by its leadId, the lead as value, the original headers kept. */
-final class DeliveryProcessor implements Processor<String, RoutingRecord, String, Lead> {
+final class DeliveryProcessor extends ContextualProcessor<String, RoutingRecord, String, Lead> {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
 
     private final DestinationType type;
     private final RouterMetrics metrics;
-    private ProcessorContext<String, Lead> context;
 
     DeliveryProcessor(DestinationType type, RouterMetrics metrics) {
         this.type = type;
@@ -23,15 +21,10 @@ final class DeliveryProcessor implements Processor<String, RoutingRecord, String
     }
 
     @Override
-    public void init(ProcessorContext<String, Lead> context) {
-        this.context = context;
-    }
-
-    @Override
     public void process(Record<String, RoutingRecord> record) {
         Lead lead = record.value().lead();
         metrics.leadDelivered(type);
         LOG.debug("lead {} routed to {}", lead.leadId(), type.wireName());
-        context.forward(record.withKey(lead.leadId()).withValue(lead));
+        context().forward(record.withKey(lead.leadId()).withValue(lead));
     }
 }

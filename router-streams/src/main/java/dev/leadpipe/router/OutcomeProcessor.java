@@ -3,8 +3,7 @@ package dev.leadpipe.router;
 import java.time.Instant;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,23 +19,17 @@ import dev.leadpipe.core.outcome.Outcome;
  * the destination type and the error class only, at the record's timestamp, and carries none of the input
  * record's headers, so no personal data can reach the outcomes topic.
  */
-final class OutcomeProcessor implements Processor<String, RoutingRecord, String, Outcome> {
+final class OutcomeProcessor extends ContextualProcessor<String, RoutingRecord, String, Outcome> {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeProcessor.class);
 
     enum Kind { SUPPRESSED, DEAD_LETTERED }
 
     private final Kind kind;
     private final RouterMetrics metrics;
-    private ProcessorContext<String, Outcome> context;
 
     OutcomeProcessor(Kind kind, RouterMetrics metrics) {
         this.kind = kind;
         this.metrics = metrics;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, Outcome> context) {
-        this.context = context;
     }
 
     @Override
@@ -61,6 +54,6 @@ final class OutcomeProcessor implements Processor<String, RoutingRecord, String,
             outcome = Outcome.deadLettered(key, lead.offerId(), v.destinationTypeName(), error, null, lead.test(),
                     replayCount, at);
         }
-        context.forward(new Record<>(key, outcome, record.timestamp(), new RecordHeaders()));
+        context().forward(new Record<>(key, outcome, record.timestamp(), new RecordHeaders()));
     }
 }

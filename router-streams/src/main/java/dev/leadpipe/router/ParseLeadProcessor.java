@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,19 +19,12 @@ import dev.leadpipe.core.lead.LeadJson;
  * lead, or a lead without {@code leadId} or {@code offerId} is forwarded as {@link RoutingRecord#malformed}, with a
  * description naming the problem and never a field's value.
  */
-final class ParseLeadProcessor implements FixedKeyProcessor<String, byte[], RoutingRecord> {
+final class ParseLeadProcessor extends ContextualFixedKeyProcessor<String, byte[], RoutingRecord> {
     private static final int MAX_DETAIL_LENGTH = 500;
-
-    private FixedKeyProcessorContext<String, RoutingRecord> context;
-
-    @Override
-    public void init(FixedKeyProcessorContext<String, RoutingRecord> context) {
-        this.context = context;
-    }
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
-        context.forward(record.withValue(parse(record.value())));
+        context().forward(record.withValue(parse(record.value())));
     }
 
     static RoutingRecord parse(byte[] raw) {

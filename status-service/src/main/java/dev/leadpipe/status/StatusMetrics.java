@@ -1,10 +1,13 @@
 package dev.leadpipe.status;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,11 +53,7 @@ final class StatusMetrics {
     private final int offerLimit;
     private final AtomicReference<Map<ErrorClass, Long>> dlq = new AtomicReference<>(Map.of());
     private final SeriesFamily lag;
-    private final SeriesFamily openDeadLetters;
-    private final SeriesFamily waitingSince;
-    private final SeriesFamily circuitOpen;
-    private final SeriesFamily offerWaitingLeads;
-    private final SeriesFamily offerOldestWaiting;
+    private final List<OfferSeries> offerSeries;
     private final SeriesFamily waitingLeads;
 
     StatusMetrics(Ops ops, int offerLimit) {
@@ -67,16 +66,23 @@ final class StatusMetrics {
         }
         lag = new SeriesFamily(ops, CONSUMER_LAG,
                 "Records behind the end of their topics, per consumer group of the pipeline");
-        openDeadLetters = new SeriesFamily(ops, OFFER_OPEN_DEAD_LETTERS,
-                "Open dead letters of an offer (only offers with a problem)");
-        waitingSince = new SeriesFamily(ops, OFFER_WAITING_SINCE,
-                "When the oldest lead received since the offer's last delivery arrived, epoch seconds (only offers waiting)");
-        circuitOpen = new SeriesFamily(ops, OFFER_CIRCUIT_OPEN,
-                "1 while the offer's destination circuit is not closed (only such offers)");
-        offerWaitingLeads = new SeriesFamily(ops, OFFER_WAITING_LEADS,
-                "Leads of the offer waiting in Kafka for their next attempt (only offers with a problem)");
-        offerOldestWaiting = new SeriesFamily(ops, OFFER_OLDEST_WAITING_SINCE,
-                "When the offer's oldest lead waiting for its next attempt started waiting, epoch seconds (only offers with waiting leads)");
+        offerSeries = List.of(
+                new OfferSeries(new SeriesFamily(ops, OFFER_OPEN_DEAD_LETTERS,
+                        "Open dead letters of an offer (only offers with a problem)"),
+                        o -> o.openDeadLetterCount() > 0 ? o.openDeadLetterCount() : null),
+                new OfferSeries(new SeriesFamily(ops, OFFER_WAITING_SINCE,
+                        "When the oldest lead received since the offer's last delivery arrived, epoch seconds (only offers waiting)"),
+                        o -> o.waitingSince() == null ? null : epochSeconds(o.waitingSince())),
+                new OfferSeries(new SeriesFamily(ops, OFFER_CIRCUIT_OPEN,
+                        "1 while the offer's destination circuit is not closed (only such offers)"),
+                        o -> o.circuitOpen() ? 1 : null),
+                new OfferSeries(new SeriesFamily(ops, OFFER_WAITING_LEADS,
+                        "Leads of the offer waiting in Kafka for their next attempt (only offers with a problem)"),
+                        o -> o.waitingCount() > 0 ? o.waitingCount() : null),
+                new OfferSeries(new SeriesFamily(ops, OFFER_OLDEST_WAITING_SINCE,
+                        "When the offer's oldest lead waiting for its next attempt started waiting, epoch seconds (only offers with waiting leads)"),
+                        o -> o.waitingCount() > 0 && o.waiting().oldestSince() != null
+                                ? epochSeconds(o.waiting().oldestSince()) : null));
         waitingLeads = new SeriesFamily(ops, WAITING_LEADS,
                 "Leads waiting in Kafka for their next attempt, by the offer's destination type");
         waitingLeads.replace(waitingByType(null));
@@ -95,43 +101,32 @@ final class StatusMetrics {
         }
 
         if (overview != null) {
-            Map<Tags, Number> open = new LinkedHashMap<>();
-            Map<Tags, Number> waiting = new LinkedHashMap<>();
-            Map<Tags, Number> circuit = new LinkedHashMap<>();
-            Map<Tags, Number> waitingLeadsOf = new LinkedHashMap<>();
-            Map<Tags, Number> oldestWaiting = new LinkedHashMap<>();
-            int n = 0;
+            Map<Tags, OfferStatus> worst = new LinkedHashMap<>();
             for (OfferStatus o : overview.offers()) { // worst first
                 if (!o.hasProblem()) {
                     continue;
                 }
-                if (n++ >= offerLimit) {
+                if (worst.size() >= offerLimit) {
                     break;
                 }
-                Tags tags = Tags.of("offer_id", o.offerId(), "type", o.destinationType() == null ? "unknown" : o.destinationType());
-                if (o.openDeadLetterCount() > 0) {
-                    open.put(tags, o.openDeadLetterCount());
-                }
-                if (o.waitingSince() != null) {
-                    waiting.put(tags, o.waitingSince().toEpochMilli() / 1000.0);
-                }
-                if (o.circuitOpen()) {
-                    circuit.put(tags, 1);
-                }
-                if (o.waitingCount() > 0) {
-                    waitingLeadsOf.put(tags, o.waitingCount());
-                    if (o.waiting().oldestSince() != null) {
-                        oldestWaiting.put(tags, o.waiting().oldestSince().toEpochMilli() / 1000.0);
-                    }
-                }
+                worst.put(Tags.of("offer_id", o.offerId(), "type", o.destinationType() == null ? "unknown" : o.destinationType()), o);
             }
-            openDeadLetters.replace(open);
-            waitingSince.replace(waiting);
-            circuitOpen.replace(circuit);
-            offerWaitingLeads.replace(waitingLeadsOf);
-            offerOldestWaiting.replace(oldestWaiting);
+            for (OfferSeries series : offerSeries) {
+                Map<Tags, Number> rows = new LinkedHashMap<>();
+                worst.forEach((tags, o) -> {
+                    Number value = series.value().apply(o);
+                    if (value != null) {
+                        rows.put(tags, value);
+                    }
+                });
+                series.family().replace(rows);
+            }
             waitingLeads.replace(waitingByType(overview));
         }
+    }
+
+    private static double epochSeconds(Instant t) {
+        return t.toEpochMilli() / 1000.0;
     }
 
     /** Every deliverable type at 0, plus each type's waiting leads from the overview (any other type that has some). */
@@ -150,6 +145,10 @@ final class StatusMetrics {
             }
         }
         return rows;
+    }
+
+    /** One per-offer gauge: its series, and its value for an offer with a problem (null: the offer has no series). */
+    private record OfferSeries(SeriesFamily family, Function<OfferStatus, Number> value) {
     }
 
     /**
