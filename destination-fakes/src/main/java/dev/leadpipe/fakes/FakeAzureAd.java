@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import com.microsoft.aad.msal4j.HttpMethod;
-import com.microsoft.aad.msal4j.HttpRequest;
 import com.microsoft.aad.msal4j.HttpResponse;
 import com.microsoft.aad.msal4j.IHttpClient;
 import com.sun.net.httpserver.HttpExchange;
@@ -52,15 +51,15 @@ import com.sun.net.httpserver.HttpServer;
 public final class FakeAzureAd implements AutoCloseable {
     /** The https host to put in msal4j's authority; {@link #httpClient()} routes it here. */
     public static final String AUTHORITY_HOST = "login.fake-aad.test";
-    private static final Pattern GUID = Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static final Pattern GUID =
+            Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Set<String> WELL_KNOWN = Set.of("common", "organizations", "consumers");
 
-    private record App(String tenant, String secret, boolean expired) {
-    }
+    private record App(String tenant, String secret, boolean expired) {}
 
     /** Who an issued token is for: an application (client id) or an Office 365 user. */
-    public record Principal(String tenant, String subject) {
-    }
+    public record Principal(String tenant, String subject) {}
 
     private final HttpServer server;
     private final Set<String> tenants = ConcurrentHashMap.newKeySet();
@@ -151,22 +150,28 @@ public final class FakeAzureAd implements AutoCloseable {
      * kept), with the JDK's HTTP client.
      */
     public IHttpClient httpClient() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String base = baseUrl();
         return request -> {
             URL url = request.url();
             String target = base + url.getPath() + (url.getQuery() == null ? "" : "?" + url.getQuery());
-            var builder = java.net.http.HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30));
+            var builder =
+                    java.net.http.HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30));
             request.headers().forEach((k, v) -> {
                 if (!isRestricted(k)) {
                     builder.header(k, v);
                 }
             });
             String body = request.body();
-            builder.method(request.httpMethod() == HttpMethod.POST ? "POST" : request.httpMethod().name(),
+            builder.method(
+                    request.httpMethod() == HttpMethod.POST
+                            ? "POST"
+                            : request.httpMethod().name(),
                     body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
             var response = http.send(builder.build(), BodyHandlers.ofString());
-            HttpResponse out = new HttpResponse().statusCode(response.statusCode()).body(response.body());
+            HttpResponse out =
+                    new HttpResponse().statusCode(response.statusCode()).body(response.body());
             out.addHeaders(response.headers().map());
             return out;
         };
@@ -174,7 +179,10 @@ public final class FakeAzureAd implements AutoCloseable {
 
     private static boolean isRestricted(String header) {
         String h = header.toLowerCase(Locale.ROOT);
-        return h.equals("host") || h.equals("content-length") || h.equals("connection") || h.equals("expect")
+        return h.equals("host")
+                || h.equals("content-length")
+                || h.equals("connection")
+                || h.equals("expect")
                 || h.equals("upgrade");
     }
 
@@ -191,24 +199,28 @@ public final class FakeAzureAd implements AutoCloseable {
         requestLog.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
         try {
             String[] parts = path.split("/");
-            if ("POST".equals(exchange.getRequestMethod()) && parts.length == 5 && path.endsWith("/oauth2/v2.0/token")) {
+            if ("POST".equals(exchange.getRequestMethod())
+                    && parts.length == 5
+                    && path.endsWith("/oauth2/v2.0/token")) {
                 token(exchange, parts[1], FakeHttp.form(FakeHttp.body(exchange)));
-            } else if ("GET".equals(exchange.getRequestMethod()) && path.toLowerCase(Locale.ROOT).startsWith("/common/userrealm/")) {
+            } else if ("GET".equals(exchange.getRequestMethod())
+                    && path.toLowerCase(Locale.ROOT).startsWith("/common/userrealm/")) {
                 FakeHttp.send(exchange, 200, "application/json; charset=utf-8", """
                         {"ver":"1.0","account_type":"Managed","domain_name":"contoso.example",\
                         "cloud_instance_name":"microsoftonline.com","cloud_audience_urn":"urn:federation:MicrosoftOnline"}""");
-            } else if ("GET".equals(exchange.getRequestMethod()) && path.endsWith("/v2.0/.well-known/openid-configuration")) {
+            } else if ("GET".equals(exchange.getRequestMethod())
+                    && path.endsWith("/v2.0/.well-known/openid-configuration")) {
                 String t = parts[1];
                 String base = "https://" + AUTHORITY_HOST + "/" + t;
                 FakeHttp.send(exchange, 200, "application/json; charset=utf-8", """
                         {"token_endpoint":"%s/oauth2/v2.0/token","authorization_endpoint":"%s/oauth2/v2.0/authorize",\
-                        "issuer":"https://%s/%s/v2.0","device_authorization_endpoint":"%s/oauth2/v2.0/devicecode"}"""
-                        .formatted(base, base, AUTHORITY_HOST, t, base));
+                        "issuer":"https://%s/%s/v2.0","device_authorization_endpoint":"%s/oauth2/v2.0/devicecode"}""".formatted(
+                                base, base, AUTHORITY_HOST, t, base));
             } else if ("GET".equals(exchange.getRequestMethod()) && path.equals("/common/discovery/instance")) {
                 FakeHttp.send(exchange, 200, "application/json; charset=utf-8", """
                         {"tenant_discovery_endpoint":"https://%s/common/v2.0/.well-known/openid-configuration",\
-                        "api-version":"1.1","metadata":[{"preferred_network":"%s","preferred_cache":"%s","aliases":["%s"]}]}"""
-                        .formatted(AUTHORITY_HOST, AUTHORITY_HOST, AUTHORITY_HOST, AUTHORITY_HOST));
+                        "api-version":"1.1","metadata":[{"preferred_network":"%s","preferred_cache":"%s","aliases":["%s"]}]}""".formatted(
+                                AUTHORITY_HOST, AUTHORITY_HOST, AUTHORITY_HOST, AUTHORITY_HOST));
             } else {
                 FakeHttp.send(exchange, 404, "text/html", "<html><body>404 Not Found</body></html>");
             }
@@ -220,69 +232,116 @@ public final class FakeAzureAd implements AutoCloseable {
     private void token(HttpExchange exchange, String tenant, Map<String, String> form) throws IOException {
         tokenRequests.incrementAndGet();
         String grant = form.getOrDefault("grant_type", "");
-        String subject = "password".equals(grant) ? form.getOrDefault("username", "") : form.getOrDefault("client_id", "");
-        tokenRequestsBySubject.computeIfAbsent(subject.toLowerCase(Locale.ROOT), s -> new AtomicInteger()).incrementAndGet();
+        String subject =
+                "password".equals(grant) ? form.getOrDefault("username", "") : form.getOrDefault("client_id", "");
+        tokenRequestsBySubject
+                .computeIfAbsent(subject.toLowerCase(Locale.ROOT), s -> new AtomicInteger())
+                .incrementAndGet();
         String t = tenant.toLowerCase(Locale.ROOT);
         boolean wellKnown = WELL_KNOWN.contains(t);
         if (!wellKnown && !GUID.matcher(t).matches() && !t.contains(".")) {
-            error(exchange, 400, "invalid_request", 900023, "Specified tenant identifier '" + tenant
-                    + "' is neither a valid DNS name, nor a valid external domain.");
+            error(
+                    exchange,
+                    400,
+                    "invalid_request",
+                    900023,
+                    "Specified tenant identifier '" + tenant
+                            + "' is neither a valid DNS name, nor a valid external domain.");
             return;
         }
         if (!wellKnown && !tenants.contains(t)) {
-            error(exchange, 400, "invalid_request", 90002, "Tenant '" + tenant + "' not found. Check to make sure you"
-                    + " have the correct tenant ID and are signing into the correct cloud. Check with your subscription"
-                    + " administrator, this may happen if there are no active subscriptions for the tenant.");
+            error(
+                    exchange,
+                    400,
+                    "invalid_request",
+                    90002,
+                    "Tenant '" + tenant + "' not found. Check to make sure you"
+                            + " have the correct tenant ID and are signing into the correct cloud. Check with your subscription"
+                            + " administrator, this may happen if there are no active subscriptions for the tenant.");
             return;
         }
         if ("client_credentials".equals(grant)) {
             App app = apps.get(subject);
             if (app == null || (!wellKnown && !app.tenant().equals(t))) {
-                error(exchange, 400, "unauthorized_client", 700016, "Application with identifier '" + subject
-                        + "' was not found in the directory '" + tenant + "'. This can happen if the application has"
-                        + " not been installed by the administrator of the tenant or consented to by any user in the"
-                        + " tenant. You may have sent your authentication request to the wrong tenant.");
+                error(
+                        exchange,
+                        400,
+                        "unauthorized_client",
+                        700016,
+                        "Application with identifier '" + subject
+                                + "' was not found in the directory '" + tenant
+                                + "'. This can happen if the application has"
+                                + " not been installed by the administrator of the tenant or consented to by any user in the"
+                                + " tenant. You may have sent your authentication request to the wrong tenant.");
                 return;
             }
             if (app.expired()) {
-                error(exchange, 401, "invalid_client", 7000222, "The provided client secret keys for app '" + subject
-                        + "' are expired. Visit the Azure portal to create new keys for your app:"
-                        + " https://aka.ms/NewClientSecret, or consider using certificate credentials for added security:"
-                        + " https://aka.ms/certCreds.");
+                error(
+                        exchange,
+                        401,
+                        "invalid_client",
+                        7000222,
+                        "The provided client secret keys for app '" + subject
+                                + "' are expired. Visit the Azure portal to create new keys for your app:"
+                                + " https://aka.ms/NewClientSecret, or consider using certificate credentials for added security:"
+                                + " https://aka.ms/certCreds.");
                 return;
             }
             if (!app.secret().equals(form.get("client_secret"))) {
-                error(exchange, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret"
-                        + " being sent in the request is the client secret value, not the client secret ID, for a"
-                        + " secret added to app '" + subject + "'.");
+                error(
+                        exchange,
+                        401,
+                        "invalid_client",
+                        7000215,
+                        "Invalid client secret provided. Ensure the secret"
+                                + " being sent in the request is the client secret value, not the client secret ID, for a"
+                                + " secret added to app '" + subject + "'.");
                 return;
             }
         } else if ("password".equals(grant)) {
             String password = users.get(subject.toLowerCase(Locale.ROOT));
             if (password == null) {
-                error(exchange, 400, "invalid_grant", 50034, "The user account {EUII Hidden} does not exist in the "
-                        + tenant + " directory. To sign into this application, the account must be added to the directory.");
+                error(
+                        exchange,
+                        400,
+                        "invalid_grant",
+                        50034,
+                        "The user account {EUII Hidden} does not exist in the " + tenant
+                                + " directory. To sign into this application, the account must be added to the directory.");
                 return;
             }
             if (!password.equals(form.get("password"))) {
-                error(exchange, 400, "invalid_grant", 50126,
+                error(
+                        exchange,
+                        400,
+                        "invalid_grant",
+                        50126,
                         "Error validating credentials due to invalid username or password.");
                 return;
             }
         } else {
-            error(exchange, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '"
-                    + grant + "'.");
+            error(
+                    exchange,
+                    400,
+                    "unsupported_grant_type",
+                    70003,
+                    "The app requested an unsupported grant type '" + grant + "'.");
             return;
         }
-        String token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.fake." + UUID.randomUUID().toString().replace("-", "");
+        String token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.fake."
+                + UUID.randomUUID().toString().replace("-", "");
         tokens.put(token, new Principal(t, subject.toLowerCase(Locale.ROOT)));
         int expires = expiresInSeconds;
-        FakeHttp.send(exchange, 200, "application/json; charset=utf-8",
+        FakeHttp.send(
+                exchange,
+                200,
+                "application/json; charset=utf-8",
                 "{\"token_type\":\"Bearer\",\"expires_in\":" + expires + ",\"ext_expires_in\":" + expires
                         + ",\"access_token\":\"" + token + "\"}");
     }
 
-    private static void error(HttpExchange exchange, int status, String error, int code, String text) throws IOException {
+    private static void error(HttpExchange exchange, int status, String error, int code, String text)
+            throws IOException {
         String trace = UUID.randomUUID().toString();
         String correlation = UUID.randomUUID().toString();
         String timestamp = Instant.now().toString().replace("T", " ").replace("Z", "Z");

@@ -61,6 +61,7 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
     private final AtomicInteger concurrent = new AtomicInteger();
     /** Exchanges already answered (no longer concurrent); identity, as HttpExchange's attributes are the context's. */
     private final java.util.Set<HttpExchange> answered = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger concurrencyThrottled = new AtomicInteger();
@@ -152,26 +153,37 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             Matcher upsert = UPSERT.matcher(path);
             boolean api = path.equals(API) || upsert.matches();
             if (!api) {
-                reply(exchange, 404, "text/html; charset=utf-8",
+                reply(
+                        exchange,
+                        404,
+                        "text/html; charset=utf-8",
                         "<!DOCTYPE html><html><head><title>404 - Not Found</title></head><body><h1>404 - Not Found</h1></body></html>");
                 return;
             }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             FakeAzureAd.Principal principal = auth != null && auth.startsWith("Bearer ")
-                    ? aad.principalOf(auth.substring(7).trim()) : null;
+                    ? aad.principalOf(auth.substring(7).trim())
+                    : null;
             if (principal != null && failures.get(principal.subject()) == Failure.NOT_A_USER_OF_THIS_ENVIRONMENT) {
                 principal = null;
             }
             if (principal == null) {
                 unauthorized.incrementAndGet();
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer authorization_uri="
-                        + aad.authorityHost() + "/common/oauth2/authorize, resource_id=" + url() + "/");
+                exchange.getResponseHeaders()
+                        .set(
+                                "WWW-Authenticate",
+                                "Bearer authorization_uri=" + aad.authorityHost()
+                                        + "/common/oauth2/authorize, resource_id=" + url() + "/");
                 reply(exchange, 401, null, null);
                 return;
             }
             if (path.equals(API) && "GET".equals(method)) {
-                reply(exchange, 200, "application/json; odata.metadata=minimal", "{\"@odata.context\":\""
-                        + url() + API + "$metadata\",\"value\":[{\"name\":\"leads\",\"kind\":\"EntitySet\",\"url\":\"leads\"}]}");
+                reply(
+                        exchange,
+                        200,
+                        "application/json; odata.metadata=minimal",
+                        "{\"@odata.context\":\"" + url() + API
+                                + "$metadata\",\"value\":[{\"name\":\"leads\",\"kind\":\"EntitySet\",\"url\":\"leads\"}]}");
                 return;
             }
             if (!upsert.matches() || !"PATCH".equals(method)) {
@@ -181,12 +193,16 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             countUpsert();
             if (now > concurrencyLimit) {
                 concurrencyThrottled.incrementAndGet();
-                throttle(exchange, "0x80072326", "Number of concurrent requests exceeded the limit of "
-                        + concurrencyLimit + ".");
+                throttle(
+                        exchange,
+                        "0x80072326",
+                        "Number of concurrent requests exceeded the limit of " + concurrencyLimit + ".");
                 return;
             }
             if (System.nanoTime() - throttleUntilNanos < 0) {
-                throttle(exchange, "0x80072322",
+                throttle(
+                        exchange,
+                        "0x80072322",
                         "Number of requests exceeded the limit of 6000 over time window of 300 seconds.");
                 return;
             }
@@ -202,21 +218,33 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             Failure failure = failures.get(principal.subject());
             String body = FakeHttp.body(exchange);
             if (failure == Failure.NO_ROLES_ASSIGNED) {
-                error(exchange, 403, "0x80040220", "SecLib::RetrievePrivilegeForUser failed - no roles are assigned"
-                        + " to user. Returned by SecLib::RetrievePrivilegeForUser. UserId: " + uuid(principal.subject())
-                        + ", BusinessUnitId: " + uuid(principal.tenant()) + ", OrganizationId: " + uuid(url()));
+                error(
+                        exchange,
+                        403,
+                        "0x80040220",
+                        "SecLib::RetrievePrivilegeForUser failed - no roles are assigned"
+                                + " to user. Returned by SecLib::RetrievePrivilegeForUser. UserId: "
+                                + uuid(principal.subject())
+                                + ", BusinessUnitId: " + uuid(principal.tenant()) + ", OrganizationId: " + uuid(url()));
                 return;
             }
             if (failure == Failure.MISSING_LEAD_WRITER_ROLE && body.contains("leadsourcecode")) {
-                error(exchange, 403, "0x80040220", "Principal user (Id=" + uuid(principal.subject())
-                        + ", type=8, roleCount=1, privilegeCount=412, accessMode=0), is missing prvCreateLead privilege"
-                        + " (Id=" + uuid("prvCreateLead") + ") on OTC=4 for entity 'lead' (LocalizedName='Lead')"
-                        + " to create the attribute 'leadsourcecode' of entity 'lead'. Consider assigning a role with"
-                        + " the required access level to the user or team.");
+                error(
+                        exchange,
+                        403,
+                        "0x80040220",
+                        "Principal user (Id=" + uuid(principal.subject())
+                                + ", type=8, roleCount=1, privilegeCount=412, accessMode=0), is missing prvCreateLead privilege"
+                                + " (Id=" + uuid("prvCreateLead")
+                                + ") on OTC=4 for entity 'lead' (LocalizedName='Lead')"
+                                + " to create the attribute 'leadsourcecode' of entity 'lead'. Consider assigning a role with"
+                                + " the required access level to the user or team.");
                 return;
             }
             if (failure == Failure.THROTTLED) {
-                throttle(exchange, "0x80072322",
+                throttle(
+                        exchange,
+                        "0x80072322",
                         "Number of requests exceeded the limit of 6000 over time window of 300 seconds.");
                 return;
             }
@@ -224,17 +252,29 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             try {
                 entity = JSON.readTree(body);
             } catch (IOException e) {
-                error(exchange, 400, "0x80048d19", "Error identified in Payload provided by the user for Entity :'leads'");
+                error(
+                        exchange,
+                        400,
+                        "0x80048d19",
+                        "Error identified in Payload provided by the user for Entity :'leads'");
                 return;
             }
             if (entity == null || !entity.isObject()) {
-                error(exchange, 400, "0x80048d19", "Error identified in Payload provided by the user for Entity :'leads'");
+                error(
+                        exchange,
+                        400,
+                        "0x80048d19",
+                        "Error identified in Payload provided by the user for Entity :'leads'");
                 return;
             }
             String leadId = upsert.group(1).replace("''", "'");
             Map<String, Object> fields = new LinkedHashMap<>();
-            entity.properties().forEach(e -> fields.put(e.getKey(),
-                    e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().asText()));
+            entity.properties()
+                    .forEach(e -> fields.put(
+                            e.getKey(),
+                            e.getValue().isNumber()
+                                    ? e.getValue().numberValue()
+                                    : e.getValue().asText()));
             fields.put("leadpipe_leadid", leadId);
             LeadRecord stored = store(leadId, uuid("lead:" + leadId), old -> nonNull(fields));
             exchange.getResponseHeaders().set("OData-Version", "4.0");
@@ -277,7 +317,10 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
 
     private void error(HttpExchange exchange, int status, String code, String message) throws IOException {
         exchange.getResponseHeaders().set("OData-Version", "4.0");
-        reply(exchange, status, "application/json; odata.metadata=minimal",
+        reply(
+                exchange,
+                status,
+                "application/json; odata.metadata=minimal",
                 "{\"error\":{\"code\":" + FakeHttp.json(code) + ",\"message\":" + FakeHttp.json(message) + "}}");
     }
 

@@ -9,8 +9,7 @@ import java.util.concurrent.CountDownLatch;
  * {@link FakeAzureAd#httpClient()} (same JVM) as msal4j's HTTP client.
  */
 public final class FakeDestinations {
-    private FakeDestinations() {
-    }
+    private FakeDestinations() {}
 
     public static void main(String[] args) throws InterruptedException {
         String tenant = arg(args, 0, "00000000-0000-0000-0000-00000000c0de");

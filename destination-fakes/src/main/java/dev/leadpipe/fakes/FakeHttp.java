@@ -16,8 +16,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /** The small HTTP plumbing the fakes share: a JDK server on a free loopback port, forms, answers. */
 final class FakeHttp {
-    private FakeHttp() {
-    }
+    private FakeHttp() {}
 
     /** A started server on 127.0.0.1 and a free port, one virtual thread per exchange. */
     static HttpServer start(HttpHandler handler) {

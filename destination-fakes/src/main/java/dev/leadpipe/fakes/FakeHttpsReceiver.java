@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -51,16 +50,14 @@ public final class FakeHttpsReceiver implements AutoCloseable {
      * One accepted lead: its body as received last, how many accepted requests carried it, whether every one of them
      * had a verified signature, and the last request's headers (case-insensitive keys).
      */
-    public record Delivery(String leadId, JsonNode body, int count, boolean signatureVerified, Map<String, String> headers) {
-    }
+    public record Delivery(
+            String leadId, JsonNode body, int count, boolean signatureVerified, Map<String, String> headers) {}
 
     /** A lead accepted before at {@code previousAt} (its latest acceptance), accepted again at {@code at}. */
-    public record Repeat(String leadId, Instant previousAt, Instant at) {
-    }
+    public record Repeat(String leadId, Instant previousAt, Instant at) {}
 
     /** A programmed answer: status, {@code Retry-After} seconds (or -1), {@code Location} (or null), delay. */
-    private record Answer(int status, int retryAfterSeconds, String location, Duration delay, String body) {
-    }
+    private record Answer(int status, int retryAfterSeconds, String location, Duration delay, String body) {}
 
     private final String signingSecret;
     private final String urlSignature = "fakeSig" + UUID.randomUUID().toString().replace("-", "");
@@ -204,8 +201,12 @@ public final class FakeHttpsReceiver implements AutoCloseable {
         String query = exchange.getRequestURI().getRawQuery();
         if (query == null || !List.of(query.split("&")).contains("sig=" + urlSignature)) {
             rejectedUrlSignatures.incrementAndGet();
-            FakeHttp.send(exchange, 401, "application/json", "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\","
-                    + "\"message\":\"The request must be authenticated only by Shared Access scheme.\"}}");
+            FakeHttp.send(
+                    exchange,
+                    401,
+                    "application/json",
+                    "{\"error\":{\"code\":\"DirectApiAuthorizationRequired\","
+                            + "\"message\":\"The request must be authenticated only by Shared Access scheme.\"}}");
             return;
         }
         if (!"POST".equals(exchange.getRequestMethod())) {
@@ -216,8 +217,12 @@ public final class FakeHttpsReceiver implements AutoCloseable {
         if (signingSecret != null) {
             if (!verify(exchange.getRequestHeaders().getFirst(SIGNATURE_HEADER), body)) {
                 rejectedSignatures.incrementAndGet();
-                FakeHttp.send(exchange, 401, "application/json", "{\"error\":{\"code\":\"InvalidSignature\","
-                        + "\"message\":\"The X-Leadpipe-Signature header is missing, malformed, stale or wrong.\"}}");
+                FakeHttp.send(
+                        exchange,
+                        401,
+                        "application/json",
+                        "{\"error\":{\"code\":\"InvalidSignature\","
+                                + "\"message\":\"The X-Leadpipe-Signature header is missing, malformed, stale or wrong.\"}}");
                 return;
             }
             signatureVerified = true;
@@ -225,7 +230,10 @@ public final class FakeHttpsReceiver implements AutoCloseable {
         AtomicInteger first = failFirst.get(path);
         if (first != null && first.getAndDecrement() > 0) {
             Answer a = answers.get(path + "#first");
-            FakeHttp.send(exchange, a.status(), "application/json",
+            FakeHttp.send(
+                    exchange,
+                    a.status(),
+                    "application/json",
                     "{\"error\":{\"code\":\"Transient\",\"message\":\"try again\"}}");
             return;
         }
@@ -244,16 +252,24 @@ public final class FakeHttpsReceiver implements AutoCloseable {
             if (answer.location() != null) {
                 exchange.getResponseHeaders().set("Location", answer.location());
             }
-            FakeHttp.send(exchange, answer.status(), "application/json", answer.body() != null ? answer.body()
-                    : "{\"error\":{\"code\":\"Status" + answer.status() + "\",\"message\":\"programmed answer "
-                    + answer.status() + "\"}}");
+            FakeHttp.send(
+                    exchange,
+                    answer.status(),
+                    "application/json",
+                    answer.body() != null
+                            ? answer.body()
+                            : "{\"error\":{\"code\":\"Status" + answer.status() + "\",\"message\":\"programmed answer "
+                                    + answer.status() + "\"}}");
             return;
         }
         JsonNode json;
         try {
             json = JSON.readTree(body);
         } catch (IOException e) {
-            FakeHttp.send(exchange, 400, "application/json",
+            FakeHttp.send(
+                    exchange,
+                    400,
+                    "application/json",
                     "{\"error\":{\"code\":\"InvalidRequestContent\",\"message\":\"The body is not JSON.\"}}");
             return;
         }
@@ -262,7 +278,10 @@ public final class FakeHttpsReceiver implements AutoCloseable {
             key = exchange.getRequestHeaders().getFirst(LEAD_ID_HEADER);
         }
         if (key == null || json == null || !json.isObject()) {
-            FakeHttp.send(exchange, 400, "application/json",
+            FakeHttp.send(
+                    exchange,
+                    400,
+                    "application/json",
                     "{\"error\":{\"code\":\"InvalidRequestContent\",\"message\":\"no lead id or not a JSON object\"}}");
             return;
         }
@@ -271,9 +290,11 @@ public final class FakeHttpsReceiver implements AutoCloseable {
         boolean verifiedNow = signatureVerified;
         String leadId = key;
         Map<String, String> kept = java.util.Collections.unmodifiableMap(headers);
-        Delivery merged = deliveries.merge(leadId, new Delivery(leadId, json, 1, verifiedNow, kept),
-                (old, now) -> new Delivery(leadId, json, old.count() + 1, old.signatureVerified() && verifiedNow,
-                        now.headers()));
+        Delivery merged = deliveries.merge(
+                leadId,
+                new Delivery(leadId, json, 1, verifiedNow, kept),
+                (old, now) -> new Delivery(
+                        leadId, json, old.count() + 1, old.signatureVerified() && verifiedNow, now.headers()));
         Instant now = Instant.now();
         Instant acceptedBefore = lastAccepted.put(leadId, now);
         if (merged.count() > 1) {

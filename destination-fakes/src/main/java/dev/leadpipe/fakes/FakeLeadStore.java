@@ -11,14 +11,12 @@ import java.util.function.UnaryOperator;
  */
 public abstract class FakeLeadStore {
     /** One lead as stored by an upsert: its record id, how many upserts wrote it, its fields. */
-    public record LeadRecord(String leadId, String id, int writes, Map<String, Object> fields) {
-    }
+    public record LeadRecord(String leadId, String id, int writes, Map<String, Object> fields) {}
 
     private final Map<String, LeadRecord> records = new ConcurrentHashMap<>();
     private final AtomicInteger upsertRequests = new AtomicInteger();
 
-    FakeLeadStore() {
-    }
+    FakeLeadStore() {}
 
     public LeadRecord record(String leadId) {
         return records.get(leadId);
@@ -50,7 +48,12 @@ public abstract class FakeLeadStore {
      * a new lead); returns the record ({@code writes} 1 when it was created).
      */
     LeadRecord store(String leadId, String id, UnaryOperator<Map<String, Object>> fields) {
-        return records.compute(leadId, (k, old) -> new LeadRecord(k, id, old == null ? 1 : old.writes() + 1,
-                Map.copyOf(fields.apply(old == null ? Map.of() : old.fields()))));
+        return records.compute(
+                leadId,
+                (k, old) -> new LeadRecord(
+                        k,
+                        id,
+                        old == null ? 1 : old.writes() + 1,
+                        Map.copyOf(fields.apply(old == null ? Map.of() : old.fields()))));
     }
 }

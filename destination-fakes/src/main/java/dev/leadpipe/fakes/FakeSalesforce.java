@@ -60,7 +60,8 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
     public static final String WEB_TO_LEAD_PATH = "/servlet/servlet.WebToLead";
     public static final String JWT_BEARER = FakeSalesforceLogin.JWT_BEARER;
     private static final String SOBJECT = "/services/data/" + API_VERSION + "/sobjects/Lead/";
-    private static final Pattern UPSERT = Pattern.compile("^" + Pattern.quote(SOBJECT + EXTERNAL_ID_FIELD + "/") + "(.+)$");
+    private static final Pattern UPSERT =
+            Pattern.compile("^" + Pattern.quote(SOBJECT + EXTERNAL_ID_FIELD + "/") + "(.+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json;charset=UTF-8";
 
@@ -77,8 +78,7 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
     }
 
     /** One picklist field added to the Lead object. */
-    public record Picklist(String name, String label, List<String> values, boolean required, boolean restricted) {
-    }
+    public record Picklist(String name, String label, List<String> values, boolean required, boolean restricted) {}
 
     private final HttpServer server;
     private final String orgId;
@@ -237,8 +237,12 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
         }
         if (failure == Failure.UNAVAILABLE) {
             setRetryAfter(exchange);
-            FakeHttp.send(exchange, 503, "text/html;charset=UTF-8", "<html><head><title>Service Unavailable</title>"
-                    + "</head><body><h1>Service Unavailable</h1><p>This site is down for maintenance.</p></body></html>");
+            FakeHttp.send(
+                    exchange,
+                    503,
+                    "text/html;charset=UTF-8",
+                    "<html><head><title>Service Unavailable</title>"
+                            + "</head><body><h1>Service Unavailable</h1><p>This site is down for maintenance.</p></body></html>");
             return;
         }
         if (failure == Failure.UNAVAILABLE_JSON) {
@@ -248,7 +252,13 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
         }
         if (describe) {
             if (!"GET".equals(method)) {
-                restErrors(exchange, 405, errors("METHOD_NOT_ALLOWED", "HTTP Method '" + method + "' not allowed. Allowed are GET,HEAD", null));
+                restErrors(
+                        exchange,
+                        405,
+                        errors(
+                                "METHOD_NOT_ALLOWED",
+                                "HTTP Method '" + method + "' not allowed. Allowed are GET,HEAD",
+                                null));
                 return;
             }
             describeRequests.incrementAndGet();
@@ -256,7 +266,10 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
             return;
         }
         if (!"PATCH".equals(method)) {
-            restErrors(exchange, 405, errors("METHOD_NOT_ALLOWED", "HTTP Method '" + method + "' not allowed. Allowed are PATCH", null));
+            restErrors(
+                    exchange,
+                    405,
+                    errors("METHOD_NOT_ALLOWED", "HTTP Method '" + method + "' not allowed. Allowed are PATCH", null));
             return;
         }
         countUpsert();
@@ -282,13 +295,20 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
             return;
         }
         Map<String, Object> fields = new LinkedHashMap<>();
-        body.properties().forEach(e -> fields.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        body.properties()
+                .forEach(e -> fields.put(
+                        e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
         boolean create = !isStored(leadId);
         for (Picklist p : picklists.values()) {
             Object v = fields.get(p.name());
             if (v != null && p.restricted() && !p.values().contains(String.valueOf(v))) {
-                restErrors(exchange, 400, errors("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                        p.label() + ": bad value for restricted picklist field: " + v, p.name()));
+                restErrors(
+                        exchange,
+                        400,
+                        errors(
+                                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                                p.label() + ": bad value for restricted picklist field: " + v,
+                                p.name()));
                 return;
             }
         }
@@ -299,16 +319,25 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
                     missing.add(required);
                 }
             }
-            picklists.values().stream().filter(Picklist::required).map(Picklist::name).sorted()
-                    .filter(n -> blank(fields.get(n))).forEach(missing::add);
+            picklists.values().stream()
+                    .filter(Picklist::required)
+                    .map(Picklist::name)
+                    .sorted()
+                    .filter(n -> blank(fields.get(n)))
+                    .forEach(missing::add);
             if (!missing.isEmpty()) {
                 StringBuilder names = new StringBuilder("[");
                 for (String m : missing) {
                     names.append(names.length() > 1 ? "," : "").append(FakeHttp.json(m));
                 }
-                restErrors(exchange, 400, "[{\"message\":" + FakeHttp.json("Required fields are missing: "
-                        + missing.toString().replace(" ", "")) + ",\"errorCode\":\"REQUIRED_FIELD_MISSING\",\"fields\":"
-                        + names.append(']') + "}]");
+                restErrors(
+                        exchange,
+                        400,
+                        "[{\"message\":"
+                                + FakeHttp.json("Required fields are missing: "
+                                        + missing.toString().replace(" ", ""))
+                                + ",\"errorCode\":\"REQUIRED_FIELD_MISSING\",\"fields\":"
+                                + names.append(']') + "}]");
                 return;
             }
         }
@@ -325,15 +354,20 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
             return merged;
         });
         boolean created = stored.writes() == 1;
-        FakeHttp.send(exchange, created ? 201 : 200, JSON_TYPE, "{\"id\":" + FakeHttp.json(stored.id())
-                + ",\"success\":true,\"errors\":[],\"created\":" + created + "}");
+        FakeHttp.send(
+                exchange,
+                created ? 201 : 200,
+                JSON_TYPE,
+                "{\"id\":" + FakeHttp.json(stored.id()) + ",\"success\":true,\"errors\":[],\"created\":" + created
+                        + "}");
     }
 
     private void webToLead(HttpExchange exchange) throws IOException {
         Map<String, String> form = FakeHttp.form(FakeHttp.body(exchange));
         webToLeadReceived.add(Map.copyOf(form));
         String oid = form.get("oid");
-        boolean knownOrg = oid != null && (oid.equals(orgId) || oid.equals(orgId.substring(0, 15)) || orgs.contains(oid));
+        boolean knownOrg =
+                oid != null && (oid.equals(orgId) || oid.equals(orgId.substring(0, 15)) || orgs.contains(oid));
         boolean picklistsOk = picklists.values().stream().allMatch(p -> {
             String v = form.get(p.name());
             if (v == null || v.isBlank()) {
@@ -344,9 +378,13 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
         if (knownOrg && picklistsOk) {
             webToLeadStored.add(Map.copyOf(form));
         }
-        FakeHttp.send(exchange, 200, "text/html;charset=UTF-8", "<html><head>"
-                + "<meta http-equiv=\"Refresh\" content=\"0; URL=" + (form.getOrDefault("retURL", "")) + "\">"
-                + "</head><body></body></html>");
+        FakeHttp.send(
+                exchange,
+                200,
+                "text/html;charset=UTF-8",
+                "<html><head>"
+                        + "<meta http-equiv=\"Refresh\" content=\"0; URL=" + (form.getOrDefault("retURL", "")) + "\">"
+                        + "</head><body></body></html>");
     }
 
     private String describeJson() {
@@ -361,32 +399,70 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
         field(fields, "Country", "Country", "string", true, true, false, null);
         field(fields, "Description", "Description", "textarea", true, true, false, null);
         Picklist leadSource = picklists.get("LeadSource");
-        field(fields, "LeadSource", "Lead Source", "picklist", true, true, false, leadSource != null
-                ? leadSource.values() : List.of("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"));
-        field(fields, "Status", "Lead Status", "picklist", false, true, true,
+        field(
+                fields,
+                "LeadSource",
+                "Lead Source",
+                "picklist",
+                true,
+                true,
+                false,
+                leadSource != null
+                        ? leadSource.values()
+                        : List.of("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"));
+        field(
+                fields,
+                "Status",
+                "Lead Status",
+                "picklist",
+                false,
+                true,
+                true,
                 List.of("Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"));
         field(fields, EXTERNAL_ID_FIELD, "Leadpipe Lead Id", "string", true, true, false, null);
-        picklists.values().stream().filter(p -> !p.name().equals("LeadSource"))
+        picklists.values().stream()
+                .filter(p -> !p.name().equals("LeadSource"))
                 .sorted((a, b) -> a.name().compareTo(b.name()))
                 .forEach(p -> field(fields, p.name(), p.label(), "picklist", !p.required(), true, false, p.values()));
-        return "{\"name\":\"Lead\",\"label\":\"Lead\",\"createable\":true,\"updateable\":true,\"fields\":["
-                + fields + "]}";
+        return "{\"name\":\"Lead\",\"label\":\"Lead\",\"createable\":true,\"updateable\":true,\"fields\":[" + fields
+                + "]}";
     }
 
-    private static void field(StringBuilder out, String name, String label, String type, boolean nillable,
-                              boolean createable, boolean defaulted, List<String> values) {
+    private static void field(
+            StringBuilder out,
+            String name,
+            String label,
+            String type,
+            boolean nillable,
+            boolean createable,
+            boolean defaulted,
+            List<String> values) {
         if (!out.isEmpty()) {
             out.append(',');
         }
-        out.append("{\"name\":").append(FakeHttp.json(name)).append(",\"label\":").append(FakeHttp.json(label))
-                .append(",\"type\":").append(FakeHttp.json(type)).append(",\"nillable\":").append(nillable)
-                .append(",\"createable\":").append(createable).append(",\"defaultedOnCreate\":").append(defaulted)
-                .append(",\"externalId\":").append(name.equals(EXTERNAL_ID_FIELD))
+        out.append("{\"name\":")
+                .append(FakeHttp.json(name))
+                .append(",\"label\":")
+                .append(FakeHttp.json(label))
+                .append(",\"type\":")
+                .append(FakeHttp.json(type))
+                .append(",\"nillable\":")
+                .append(nillable)
+                .append(",\"createable\":")
+                .append(createable)
+                .append(",\"defaultedOnCreate\":")
+                .append(defaulted)
+                .append(",\"externalId\":")
+                .append(name.equals(EXTERNAL_ID_FIELD))
                 .append(",\"picklistValues\":[");
         if (values != null) {
             for (int i = 0; i < values.size(); i++) {
-                out.append(i > 0 ? "," : "").append("{\"value\":").append(FakeHttp.json(values.get(i)))
-                        .append(",\"label\":").append(FakeHttp.json(values.get(i))).append(",\"active\":true}");
+                out.append(i > 0 ? "," : "")
+                        .append("{\"value\":")
+                        .append(FakeHttp.json(values.get(i)))
+                        .append(",\"label\":")
+                        .append(FakeHttp.json(values.get(i)))
+                        .append(",\"active\":true}");
             }
         }
         out.append("]}");

@@ -24,8 +24,7 @@ final class FakeSalesforceLogin {
     private static final String JSON_TYPE = "application/json;charset=UTF-8";
 
     /** A connected app: a client secret (client credentials), or a user name and public key (JWT bearer). */
-    record App(String secret, String userName, PublicKey publicKey) {
-    }
+    record App(String secret, String userName, PublicKey publicKey) {}
 
     private final String url;
     private final String orgId;
@@ -45,7 +44,8 @@ final class FakeSalesforceLogin {
     /** The client id a {@code Bearer} token was issued to; null for no, an unknown or an expired token. */
     String clientOf(String authorization) {
         return authorization != null && authorization.startsWith("Bearer ")
-                ? tokens.get(authorization.substring(7).trim()) : null;
+                ? tokens.get(authorization.substring(7).trim())
+                : null;
     }
 
     /** Every token issued so far becomes invalid. */
@@ -106,8 +106,7 @@ final class FakeSalesforceLogin {
             }
             String aud = claims.path("aud").asText("");
             long exp = claims.path("exp").asLong(0);
-            if (!valid || !(aud.equals(url) || aud.equals(url + "/"))
-                    || exp <= System.currentTimeMillis() / 1000) {
+            if (!valid || !(aud.equals(url) || aud.equals(url + "/")) || exp <= System.currentTimeMillis() / 1000) {
                 oauthError(exchange, "invalid_grant", "invalid assertion");
                 return;
             }
@@ -122,16 +121,23 @@ final class FakeSalesforceLogin {
     }
 
     private void issue(HttpExchange exchange, String clientId, String userId) throws IOException {
-        String token = orgId.substring(0, 15) + "!" + UUID.randomUUID().toString().replace("-", "")
-                + UUID.randomUUID().toString().replace("-", "");
+        String token =
+                orgId.substring(0, 15) + "!" + UUID.randomUUID().toString().replace("-", "")
+                        + UUID.randomUUID().toString().replace("-", "");
         tokens.put(token, clientId);
         String issuedAt = Long.toString(System.currentTimeMillis());
-        FakeHttp.send(exchange, 200, JSON_TYPE, "{\"access_token\":" + FakeHttp.json(token)
-                + ",\"instance_url\":" + FakeHttp.json(url)
-                + ",\"id\":" + FakeHttp.json(url + "/id/" + orgId + "/" + userId)
-                + ",\"token_type\":\"Bearer\",\"issued_at\":" + FakeHttp.json(issuedAt)
-                + ",\"signature\":" + FakeHttp.json(Base64.getEncoder().encodeToString(
-                FakeSalesforce.sha256(clientId + issuedAt + token))) + "}");
+        FakeHttp.send(
+                exchange,
+                200,
+                JSON_TYPE,
+                "{\"access_token\":" + FakeHttp.json(token)
+                        + ",\"instance_url\":" + FakeHttp.json(url)
+                        + ",\"id\":" + FakeHttp.json(url + "/id/" + orgId + "/" + userId)
+                        + ",\"token_type\":\"Bearer\",\"issued_at\":" + FakeHttp.json(issuedAt)
+                        + ",\"signature\":"
+                        + FakeHttp.json(
+                                Base64.getEncoder().encodeToString(FakeSalesforce.sha256(clientId + issuedAt + token)))
+                        + "}");
     }
 
     private void count(String clientId) {
@@ -139,7 +145,10 @@ final class FakeSalesforceLogin {
     }
 
     private static void oauthError(HttpExchange exchange, String error, String description) throws IOException {
-        FakeHttp.send(exchange, 400, JSON_TYPE, "{\"error\":" + FakeHttp.json(error) + ",\"error_description\":"
-                + FakeHttp.json(description) + "}");
+        FakeHttp.send(
+                exchange,
+                400,
+                JSON_TYPE,
+                "{\"error\":" + FakeHttp.json(error) + ",\"error_description\":" + FakeHttp.json(description) + "}");
     }
 }

@@ -1,7 +1,5 @@
 package dev.leadpipe.fakes;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,14 +12,15 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fakes answer with the services' shapes: token JSON, AAD error JSON and statuses, Dataverse upsert and errors. */
 class FakesTest {
@@ -34,8 +33,11 @@ class FakesTest {
 
     @BeforeAll
     static void start() {
-        aad = FakeAzureAd.start().addApp(TENANT, APP, "s3cret-value").addApp(TENANT, "expired-app", "x-secret")
-                .expireSecret("expired-app").addUser("user@contoso.example", "pw-1234");
+        aad = FakeAzureAd.start()
+                .addApp(TENANT, APP, "s3cret-value")
+                .addApp(TENANT, "expired-app", "x-secret")
+                .expireSecret("expired-app")
+                .addUser("user@contoso.example", "pw-1234");
         dataverse = FakeDataverse.start(aad);
     }
 
@@ -46,32 +48,43 @@ class FakesTest {
     }
 
     static HttpResponse<String> token(String tenant, String form) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(aad.baseUrl() + "/" + tenant + "/oauth2/v2.0/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(BodyPublishers.ofString(form)).build(), BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(aad.baseUrl() + "/" + tenant + "/oauth2/v2.0/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(BodyPublishers.ofString(form))
+                        .build(),
+                BodyHandlers.ofString());
     }
 
     @Test
     void issuesTokensInTheRealShape() throws Exception {
-        var response = token(TENANT, "grant_type=client_credentials&client_id=" + APP
-                + "&client_secret=s3cret-value&scope=https%3A%2F%2Forg.crm.dynamics.com%2F.default");
+        var response = token(
+                TENANT,
+                "grant_type=client_credentials&client_id=" + APP
+                        + "&client_secret=s3cret-value&scope=https%3A%2F%2Forg.crm.dynamics.com%2F.default");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("token_type").asText()).isEqualTo("Bearer");
         assertThat(body.path("expires_in").asInt()).isPositive();
         assertThat(body.path("ext_expires_in").asInt()).isPositive();
-        assertThat(aad.principalOf(body.path("access_token").asText()).subject()).isEqualTo(APP);
+        assertThat(aad.principalOf(body.path("access_token").asText()).subject())
+                .isEqualTo(APP);
     }
 
     @ParameterizedTest
     @CsvSource({
-            "0f0f0f0f-0000-4000-8000-00000000dead, grant_type=client_credentials&client_id=" + APP + "&client_secret=s3cret-value, 400, invalid_request, 90002",
-            "contoso, grant_type=client_credentials&client_id=" + APP + "&client_secret=s3cret-value, 400, invalid_request, 900023",
-            TENANT + ", grant_type=client_credentials&client_id=nope&client_secret=s3cret-value, 400, unauthorized_client, 700016",
-            TENANT + ", grant_type=client_credentials&client_id=" + APP + "&client_secret=wrong, 401, invalid_client, 7000215",
-            TENANT + ", grant_type=client_credentials&client_id=expired-app&client_secret=x-secret, 401, invalid_client, 7000222",
-            "organizations, grant_type=password&username=user%40contoso.example&password=wrong, 400, invalid_grant, 50126",
-            "organizations, grant_type=password&username=nobody%40contoso.example&password=pw-1234, 400, invalid_grant, 50034",
+        "0f0f0f0f-0000-4000-8000-00000000dead, grant_type=client_credentials&client_id=" + APP
+                + "&client_secret=s3cret-value, 400, invalid_request, 90002",
+        "contoso, grant_type=client_credentials&client_id=" + APP
+                + "&client_secret=s3cret-value, 400, invalid_request, 900023",
+        TENANT
+                + ", grant_type=client_credentials&client_id=nope&client_secret=s3cret-value, 400, unauthorized_client, 700016",
+        TENANT + ", grant_type=client_credentials&client_id=" + APP
+                + "&client_secret=wrong, 401, invalid_client, 7000215",
+        TENANT
+                + ", grant_type=client_credentials&client_id=expired-app&client_secret=x-secret, 401, invalid_client, 7000222",
+        "organizations, grant_type=password&username=user%40contoso.example&password=wrong, 400, invalid_grant, 50126",
+        "organizations, grant_type=password&username=nobody%40contoso.example&password=pw-1234, 400, invalid_grant, 50034",
     })
     void answersTheRealAadErrors(String tenant, String form, int status, String error, int code) throws Exception {
         var response = token(tenant, form);
@@ -86,12 +99,18 @@ class FakesTest {
     }
 
     static String accessToken() throws Exception {
-        return JSON.readTree(token(TENANT, "grant_type=client_credentials&client_id=" + APP
-                + "&client_secret=s3cret-value&scope=x").body()).path("access_token").asText();
+        return JSON.readTree(token(
+                                TENANT,
+                                "grant_type=client_credentials&client_id=" + APP
+                                        + "&client_secret=s3cret-value&scope=x")
+                        .body())
+                .path("access_token")
+                .asText();
     }
 
     static HttpResponse<String> upsert(String leadId, String token) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(dataverse.url() + "/api/data/v9.2/leads(leadpipe_leadid='" + leadId + "')"))
+        var b = HttpRequest.newBuilder(
+                        URI.create(dataverse.url() + "/api/data/v9.2/leads(leadpipe_leadid='" + leadId + "')"))
                 .method("PATCH", BodyPublishers.ofString("{\"lastname\":\"Lin\",\"leadsourcecode\":8}"))
                 .header("Content-Type", "application/json");
         if (token != null) {
@@ -106,20 +125,30 @@ class FakesTest {
         var first = upsert("lead-1", token);
         var second = upsert("lead-1", token);
         assertThat(first.statusCode()).isEqualTo(204);
-        assertThat(first.headers().firstValue("OData-EntityId")).isEqualTo(second.headers().firstValue("OData-EntityId"));
-        assertThat(first.headers().firstValue("OData-EntityId").orElseThrow()).startsWith(dataverse.url() + "/api/data/v9.2/leads(");
+        assertThat(first.headers().firstValue("OData-EntityId"))
+                .isEqualTo(second.headers().firstValue("OData-EntityId"));
+        assertThat(first.headers().firstValue("OData-EntityId").orElseThrow())
+                .startsWith(dataverse.url() + "/api/data/v9.2/leads(");
         assertThat(dataverse.record("lead-1").writes()).isEqualTo(2);
-        assertThat(dataverse.record("lead-1").fields()).containsEntry("lastname", "Lin").containsEntry("leadsourcecode", 8);
+        assertThat(dataverse.record("lead-1").fields())
+                .containsEntry("lastname", "Lin")
+                .containsEntry("leadsourcecode", 8);
 
         var noToken = upsert("lead-2", null);
         assertThat(noToken.statusCode()).isEqualTo(401);
-        assertThat(noToken.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer authorization_uri=");
-        var elsewhere = HTTP.send(HttpRequest.newBuilder(URI.create(dataverse.url() + "/not-dataverse/api/data/v9.2/"))
-                .build(), BodyHandlers.ofString());
+        assertThat(noToken.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .startsWith("Bearer authorization_uri=");
+        var elsewhere = HTTP.send(
+                HttpRequest.newBuilder(URI.create(dataverse.url() + "/not-dataverse/api/data/v9.2/"))
+                        .build(),
+                BodyHandlers.ofString());
         assertThat(elsewhere.statusCode()).isEqualTo(404);
         assertThat(elsewhere.body()).contains("<html>");
-        var serviceDocument = HTTP.send(HttpRequest.newBuilder(URI.create(dataverse.url() + "/api/data/v9.2/"))
-                .header("Authorization", "Bearer " + token).build(), BodyHandlers.ofString());
+        var serviceDocument = HTTP.send(
+                HttpRequest.newBuilder(URI.create(dataverse.url() + "/api/data/v9.2/"))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                BodyHandlers.ofString());
         assertThat(serviceDocument.statusCode()).isEqualTo(200);
         assertThat(serviceDocument.body()).contains("\"leads\"");
     }
@@ -130,7 +159,8 @@ class FakesTest {
         dataverse.failFor(APP, FakeDataverse.Failure.NO_ROLES_ASSIGNED);
         var noRoles = upsert("lead-3", token);
         assertThat(noRoles.statusCode()).isEqualTo(403);
-        assertThat(JSON.readTree(noRoles.body()).path("error").path("code").asText()).isEqualTo("0x80040220");
+        assertThat(JSON.readTree(noRoles.body()).path("error").path("code").asText())
+                .isEqualTo("0x80040220");
         assertThat(noRoles.body()).contains("no roles are assigned to user");
 
         dataverse.failFor(APP, FakeDataverse.Failure.MISSING_LEAD_WRITER_ROLE);
@@ -142,22 +172,27 @@ class FakesTest {
         var throttled = upsert("lead-3", token);
         assertThat(throttled.statusCode()).isEqualTo(429);
         assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
-        assertThat(JSON.readTree(throttled.body()).path("error").path("code").asText()).isEqualTo("0x80072322");
+        assertThat(JSON.readTree(throttled.body()).path("error").path("code").asText())
+                .isEqualTo("0x80072322");
         dataverse.failFor(APP, null);
         assertThat(dataverse.record("lead-3")).isNull();
     }
 
     @Test
     void enforcesTheConcurrencyLimit() throws Exception {
-        try (FakeDataverse limited = FakeDataverse.start(aad).concurrencyLimit(5).delay(Duration.ofMillis(300));
-             var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (FakeDataverse limited =
+                        FakeDataverse.start(aad).concurrencyLimit(5).delay(Duration.ofMillis(300));
+                var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             String token = accessToken();
             List<Future<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String id = "lead-c-" + i;
-                calls.add(pool.submit(() -> HTTP.send(HttpRequest.newBuilder(URI.create(limited.url()
-                                + "/api/data/v9.2/leads(leadpipe_leadid='" + id + "')"))
-                        .method("PATCH", BodyPublishers.ofString("{}")).header("Authorization", "Bearer " + token).build(),
+                calls.add(pool.submit(() -> HTTP.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        limited.url() + "/api/data/v9.2/leads(leadpipe_leadid='" + id + "')"))
+                                .method("PATCH", BodyPublishers.ofString("{}"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
                         BodyHandlers.ofString())));
             }
             int throttled = 0;
@@ -165,7 +200,8 @@ class FakesTest {
                 var r = call.get();
                 if (r.statusCode() == 429) {
                     throttled++;
-                    assertThat(r.body()).contains("0x80072326", "Number of concurrent requests exceeded the limit of 5.");
+                    assertThat(r.body())
+                            .contains("0x80072326", "Number of concurrent requests exceeded the limit of 5.");
                     assertThat(r.headers().firstValue("Retry-After")).isPresent();
                 }
             }

@@ -30,8 +30,7 @@ final class AzuriteFiles {
             process.stdin.resume();
             """;
 
-    private AzuriteFiles() {
-    }
+    private AzuriteFiles() {}
 
     static Path writeWatchdog(Path script) {
         // <install dir>/node_modules/azurite/dist/src/table/main.js -> <install dir>/leadpipe-watchdog.js
@@ -44,7 +43,10 @@ final class AzuriteFiles {
             if (!Files.isRegularFile(file) || !Files.readString(file).equals(WATCHDOG)) {
                 Path tmp = Files.createTempFile(dir, "leadpipe-watchdog", ".tmp");
                 Files.writeString(tmp, WATCHDOG, StandardCharsets.UTF_8);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                Files.move(
+                        tmp,
+                        file,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {

@@ -33,6 +33,7 @@ public final class AzuriteInstall {
     public static final String VERSION = "3.35.0";
     /** The oldest Node.js major version Azurite {@value #VERSION} supports. */
     public static final int MIN_NODE_MAJOR = 18;
+
     public static final String TOOLS_DIR_PROPERTY = "leadpipe.tools.dir";
     public static final String TOOLS_DIR_ENV = "LEADPIPE_TOOLS_DIR";
 
@@ -42,8 +43,7 @@ public final class AzuriteInstall {
     private static final Object JVM_LOCK = new Object();
     private static volatile String checkedNode;
 
-    private AzuriteInstall() {
-    }
+    private AzuriteInstall() {}
 
     /** The tools folder: {@code <repository root>/.leadpipe/tools}, unless moved by the property or variable. */
     public static Path toolsDirectory() {
@@ -93,8 +93,9 @@ public final class AzuriteInstall {
             try {
                 Files.createDirectories(dir.getParent());
                 Path lockFile = dir.getParent().resolve("azurite-" + VERSION + ".lock");
-                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = channel.lock()) {
+                try (FileChannel channel =
+                                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock ignored = channel.lock()) {
                     if (!isInstalled(dir)) {
                         npmInstall(dir);
                     }
@@ -113,8 +114,8 @@ public final class AzuriteInstall {
     private static void npmInstall(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path log = dir.getParent().resolve("azurite-" + VERSION + "-install.log");
-        List<String> command = List.of(npmCommand(), "install", "--no-audit", "--no-fund", "--prefix", dir.toString(),
-                "azurite@" + VERSION);
+        List<String> command = List.of(
+                npmCommand(), "install", "--no-audit", "--no-fund", "--prefix", dir.toString(), "azurite@" + VERSION);
         LOG.info("installing Azurite {} with npm into {} (once; output in {})", VERSION, dir, log);
         long started = System.nanoTime();
         Process npm;
@@ -126,8 +127,10 @@ public final class AzuriteInstall {
                     .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("npm was not found on the PATH. Azurite needs Node.js " + MIN_NODE_MAJOR
-                    + " or newer with npm (Node 20 recommended; Azurite " + VERSION + " does not need more).", e);
+            throw new IllegalStateException(
+                    "npm was not found on the PATH. Azurite needs Node.js " + MIN_NODE_MAJOR
+                            + " or newer with npm (Node 20 recommended; Azurite " + VERSION + " does not need more).",
+                    e);
         }
         try {
             if (!npm.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -161,15 +164,19 @@ public final class AzuriteInstall {
         String node = isWindows() ? "node.exe" : "node";
         String version;
         try {
-            Process p = new ProcessBuilder(node, "--version").redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
+            Process p = new ProcessBuilder(node, "--version")
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+                    .start();
             version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         } catch (IOException e) {
-            throw new IllegalStateException("Node.js was not found on the PATH. Azurite (the Azure Table emulator the "
-                    + "tests and the local run use) needs Node.js " + MIN_NODE_MAJOR + " or newer with npm.", e);
+            throw new IllegalStateException(
+                    "Node.js was not found on the PATH. Azurite (the Azure Table emulator the "
+                            + "tests and the local run use) needs Node.js " + MIN_NODE_MAJOR + " or newer with npm.",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the Node.js version", e);

@@ -46,6 +46,7 @@ public final class AzuriteServer implements AutoCloseable {
     /** The emulator's well-known development account key (public, documented by Microsoft; not a secret). */
     public static final String ACCOUNT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
 
     private static final String STARTED_LINE = "Azurite Table service successfully started";
@@ -54,12 +55,16 @@ public final class AzuriteServer implements AutoCloseable {
     private static final int AUTO_PORT_ATTEMPTS = 5;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Set<AzuriteServer> RUNNING = ConcurrentHashMap.newKeySet();
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (AzuriteServer server : List.copyOf(RUNNING)) {
-                server.endAtExit();
-            }
-        }, "azurite-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (AzuriteServer server : List.copyOf(RUNNING)) {
+                                server.endAtExit();
+                            }
+                        },
+                        "azurite-shutdown"));
     }
 
     private final int requestedPort;
@@ -80,7 +85,8 @@ public final class AzuriteServer implements AutoCloseable {
         this.startTimeout = b.startTimeout;
         try {
             if (b.location != null) {
-                this.location = Files.createDirectories(b.location.toAbsolutePath().normalize());
+                this.location =
+                        Files.createDirectories(b.location.toAbsolutePath().normalize());
                 this.ownsLocation = false;
             } else if (b.persistent) {
                 this.location = Files.createTempDirectory("leadpipe-azurite-");
@@ -91,8 +97,8 @@ public final class AzuriteServer implements AutoCloseable {
             }
             Path logDir = b.logDirectory != null ? b.logDirectory : AzuriteFiles.defaultLogDirectory();
             Files.createDirectories(logDir);
-            this.logFile = logDir.resolve("azurite-table-" + ProcessHandle.current().pid() + "-"
-                    + INSTANCES.incrementAndGet() + ".log");
+            this.logFile = logDir.resolve(
+                    "azurite-table-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet() + ".log");
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare Azurite's directories", e);
         }
@@ -120,8 +126,7 @@ public final class AzuriteServer implements AutoCloseable {
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private Path logDirectory;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** A fixed port (10002 is Azurite's usual one); 0, the default, picks a free port. */
         public Builder port(int port) {
@@ -225,9 +230,12 @@ public final class AzuriteServer implements AutoCloseable {
         }
         long logOffset = AzuriteFiles.sizeOf(logFile);
         try {
-            AzuriteFiles.closeQuietly(p.getOutputStream()); // the watchdog asks Azurite to close (it saves its database)
+            AzuriteFiles.closeQuietly(
+                    p.getOutputStream()); // the watchdog asks Azurite to close (it saves its database)
             long deadline = System.nanoTime() + GRACEFUL_STOP.toNanos();
-            while (p.isAlive() && System.nanoTime() < deadline && !AzuriteFiles.logSince(logFile, logOffset).contains(CLOSED_LINE)) {
+            while (p.isAlive()
+                    && System.nanoTime() < deadline
+                    && !AzuriteFiles.logSince(logFile, logOffset).contains(CLOSED_LINE)) {
                 p.waitFor(50, TimeUnit.MILLISECONDS);
             }
             List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
@@ -305,16 +313,23 @@ public final class AzuriteServer implements AutoCloseable {
                 return;
             }
             if (attempt >= attempts || !failure.contains("EADDRINUSE")) {
-                throw new IllegalStateException("Azurite did not start on " + HOST + ":" + candidate + ": "
-                        + failure + " (log: " + logFile + ")");
+                throw new IllegalStateException("Azurite did not start on " + HOST + ":" + candidate + ": " + failure
+                        + " (log: " + logFile + ")");
             }
         }
     }
 
     /** Starts node on the port and waits for it to answer; null on success, else why not (and nothing is left running). */
     private String tryStart(int candidate) {
-        List<String> command = new ArrayList<>(List.of(AzuriteInstall.nodeCommand(), "--require", watchdog.toString(),
-                script.toString(), "--tableHost", HOST, "--tablePort", Integer.toString(candidate)));
+        List<String> command = new ArrayList<>(List.of(
+                AzuriteInstall.nodeCommand(),
+                "--require",
+                watchdog.toString(),
+                script.toString(),
+                "--tableHost",
+                HOST,
+                "--tablePort",
+                Integer.toString(candidate)));
         if (location != null) {
             command.addAll(List.of("--location", location.toString()));
         } else {
@@ -326,7 +341,10 @@ public final class AzuriteServer implements AutoCloseable {
         Process p;
         try {
             p = new ProcessBuilder(command)
-                    .directory(location != null ? location.toFile() : logFile.getParent().toFile())
+                    .directory(
+                            location != null
+                                    ? location.toFile()
+                                    : logFile.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
@@ -342,12 +360,19 @@ public final class AzuriteServer implements AutoCloseable {
                     process = null;
                     RUNNING.remove(this);
                     String out = AzuriteFiles.logSince(logFile, logOffset).strip();
-                    return "node exited with " + p.exitValue() + (out.isEmpty() ? "" : ": " + AzuriteFiles.lastLines(out, 6));
+                    return "node exited with " + p.exitValue()
+                            + (out.isEmpty() ? "" : ": " + AzuriteFiles.lastLines(out, 6));
                 }
-                if (answers(candidate) && AzuriteFiles.logSince(logFile, logOffset).contains(STARTED_LINE)) {
-                    LOG.info("Azurite {} table service on {}:{} ({}) up in {} ms; log {}", AzuriteInstall.VERSION,
-                            HOST, candidate, location == null ? "in memory" : location,
-                            (System.nanoTime() - started) / 1_000_000, logFile);
+                if (answers(candidate)
+                        && AzuriteFiles.logSince(logFile, logOffset).contains(STARTED_LINE)) {
+                    LOG.info(
+                            "Azurite {} table service on {}:{} ({}) up in {} ms; log {}",
+                            AzuriteInstall.VERSION,
+                            HOST,
+                            candidate,
+                            location == null ? "in memory" : location,
+                            (System.nanoTime() - started) / 1_000_000,
+                            logFile);
                     return null;
                 }
                 Thread.sleep(50);
@@ -368,8 +393,10 @@ public final class AzuriteServer implements AutoCloseable {
             return false;
         }
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + HOST + ":" + port + "/" + ACCOUNT_NAME
-                    + "/Tables").toURL().openConnection();
+            HttpURLConnection c =
+                    (HttpURLConnection) URI.create("http://" + HOST + ":" + port + "/" + ACCOUNT_NAME + "/Tables")
+                            .toURL()
+                            .openConnection();
             c.setConnectTimeout(500);
             c.setReadTimeout(2000);
             c.getResponseCode(); // any answer (403 without credentials) will do

@@ -31,33 +31,46 @@ final class BrokerProcess implements AutoCloseable {
         this.dir = Files.createDirectories(dir).toAbsolutePath();
         this.port = port;
         this.properties = this.dir.resolve("server.properties");
-        Files.writeString(properties, String.join("\n", List.of(
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + dir.resolve("data").toAbsolutePath(),
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=6",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "transaction.state.log.num.partitions=6",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "auto.create.topics.enable=false",
-                "num.partitions=6")) + "\n");
+        Files.writeString(
+                properties,
+                String.join(
+                                "\n",
+                                List.of(
+                                        "process.roles=broker,controller",
+                                        "node.id=1",
+                                        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:"
+                                                + controllerPort,
+                                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                                        "controller.listener.names=CONTROLLER",
+                                        "inter.broker.listener.name=PLAINTEXT",
+                                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                                        "log.dirs=" + dir.resolve("data").toAbsolutePath(),
+                                        "offsets.topic.replication.factor=1",
+                                        "offsets.topic.num.partitions=6",
+                                        "transaction.state.log.replication.factor=1",
+                                        "transaction.state.log.min.isr=1",
+                                        "transaction.state.log.num.partitions=6",
+                                        "share.coordinator.state.topic.replication.factor=1",
+                                        "share.coordinator.state.topic.min.isr=1",
+                                        "group.initial.rebalance.delay.ms=0",
+                                        "auto.create.topics.enable=false",
+                                        "num.partitions=6"))
+                        + "\n");
     }
 
     /** Formats a fresh data directory under {@code dir} and starts the broker on free ports. */
     static BrokerProcess start(Path dir) throws Exception {
         BrokerProcess b = new BrokerProcess(dir, ServiceLauncher.freePort(), ServiceLauncher.freePort());
-        Process format = b.java(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
-                b.properties.toString()), dir.resolve("format.log"));
+        Process format = b.java(
+                List.of(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        Uuid.randomUuid().toString(),
+                        "-c",
+                        b.properties.toString()),
+                dir.resolve("format.log"));
         if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
             format.destroyForcibly();
             throw new IllegalStateException("formatting the broker's storage failed; see " + dir.resolve("format.log"));
@@ -75,18 +88,25 @@ final class BrokerProcess implements AutoCloseable {
         starts++;
         process = java(List.of("kafka.Kafka", properties.toString()), dir.resolve("broker-" + starts + ".log"));
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5_000))) {
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see its log in " + dir);
+                    throw new IllegalStateException(
+                            "the broker exited with " + process.exitValue() + "; see its log in " + dir);
                 }
                 try {
                     admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     return;
                 } catch (Exception e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the broker did not answer within " + READY_WITHIN + "; see " + dir, e);
+                        throw new IllegalStateException(
+                                "the broker did not answer within " + READY_WITHIN + "; see " + dir, e);
                     }
                     Thread.sleep(250);
                 }
@@ -118,9 +138,12 @@ final class BrokerProcess implements AutoCloseable {
 
     private Process java(List<String> mainAndArgs, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path")));
+        List<String> command =
+                new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path")));
         command.addAll(mainAndArgs);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Process p = pb.start();
         ServiceLauncher.register(p);

@@ -6,11 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.fakes.FakeHttpsReceiver;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
-import dev.leadpipe.fakes.FakeHttpsReceiver;
 
 /**
  * Long suite only: the broker stopped and started again under a steady load. The broker runs in a JVM of its own
@@ -28,7 +27,8 @@ class BrokerRestartTest {
     void aBrokerStoppedAndStartedUnderLoadLosesNoAcknowledgedLead() throws Exception {
         FaultSettings.BrokerRestart settings = FaultSettings.BROKER_RESTART;
         String name = "broker-restart";
-        try (BrokerProcess broker = BrokerProcess.start(FaultPipeline.FAULTS_DIR.resolve(name).resolve("broker"))) {
+        try (BrokerProcess broker =
+                BrokerProcess.start(FaultPipeline.FAULTS_DIR.resolve(name).resolve("broker"))) {
             FaultPipeline pipeline = FaultPipeline.startOn(broker.bootstrapServers(), name + "/pipeline");
             try (Scenario s = new Scenario(pipeline, name)) {
                 FakeHttpsReceiver receiver = s.receiver();
@@ -45,7 +45,7 @@ class BrokerRestartTest {
                 for (int k = 0; k < settings.restarts(); k++) {
                     long wait = start + (k + 1) * slice - System.nanoTime();
                     if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000);   // the fault's moment, not a wait for a condition
+                        Thread.sleep(wait / 1_000_000); // the fault's moment, not a wait for a condition
                     }
                     long t = (System.nanoTime() - start) / 1_000_000;
                     boolean kill = k % 2 == 1;
@@ -54,7 +54,7 @@ class BrokerRestartTest {
                     } else {
                         broker.stop();
                     }
-                    Thread.sleep(settings.down().toMillis());   // the outage itself
+                    Thread.sleep(settings.down().toMillis()); // the outage itself
                     broker.startAgain();
                     restarts.add((kill ? "kill -9" : "SIGTERM") + " at " + t / 1000.0 + " s, answering again at "
                             + ((System.nanoTime() - start) / 1_000_000) / 1000.0 + " s");
@@ -63,12 +63,17 @@ class BrokerRestartTest {
                 int missing = s.drain(settings.drainTimeout());
 
                 Map<String, Object> extra = new LinkedHashMap<>();
-                extra.put("settings", settings.leads() + " leads at " + settings.perSecond() + "/s; the broker stopped "
-                        + settings.restarts() + " times (SIGTERM and kill -9 alternately), down " + settings.down().toSeconds()
-                        + " s each; sink env " + env);
+                extra.put(
+                        "settings",
+                        settings.leads() + " leads at " + settings.perSecond() + "/s; the broker stopped "
+                                + settings.restarts() + " times (SIGTERM and kill -9 alternately), down "
+                                + settings.down().toSeconds()
+                                + " s each; sink env " + env);
                 extra.put("restarts", restarts);
-                extra.put("services still running at the end", s.sinks().stream().allMatch(ServiceLauncher.Service::alive)
-                        && pipeline.router().alive());
+                extra.put(
+                        "services still running at the end",
+                        s.sinks().stream().allMatch(ServiceLauncher.Service::alive)
+                                && pipeline.router().alive());
                 extra.put("leads without outcome at the drain timeout", missing);
                 Reconciliation.Report r = s.report(offer, extra);
                 Reconciliation.write(r);
@@ -76,7 +81,9 @@ class BrokerRestartTest {
                 String report = Reconciliation.markdown(r);
                 SoftAssertions soft = new SoftAssertions();
                 soft.assertThat(r.lost()).as("lost leads; report: %s", report).isZero();
-                soft.assertThat(r.mismatches()).as("outcome ≠ destination; report: %s", report).isZero();
+                soft.assertThat(r.mismatches())
+                        .as("outcome ≠ destination; report: %s", report)
+                        .isZero();
                 soft.assertAll();
             } finally {
                 pipeline.close();

@@ -28,11 +28,14 @@ final class FairnessRun {
         }
 
         static Fault slow(Duration perCall) {
-            return new Fault("takes " + perCall.toSeconds() + " s per call, then 202", (r, path) -> r.answer(path, perCall));
+            return new Fault(
+                    "takes " + perCall.toSeconds() + " s per call, then 202", (r, path) -> r.answer(path, perCall));
         }
 
         static Fault retryAfter(int status, int seconds) {
-            return new Fault("answers " + status + " with Retry-After: " + seconds, (r, path) -> r.answer(path, status, seconds));
+            return new Fault(
+                    "answers " + status + " with Retry-After: " + seconds,
+                    (r, path) -> r.answer(path, status, seconds));
         }
 
         static void recover(FakeHttpsReceiver r, String path) {
@@ -42,6 +45,7 @@ final class FairnessRun {
 
     /** H's and B's receivers and offers; the same receiver for both means same host and port, different paths. */
     private final Scenario scenario;
+
     private final FaultSettings.Fairness settings;
     private final Fault fault;
     private final boolean sameHost;
@@ -69,18 +73,25 @@ final class FairnessRun {
         scenario.startSink(sinkEnv);
         scenario.destinations(Map.of(healthyOffer(), h.url(H_PATH), brokenOffer(), b.url(B_PATH)));
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("settings", "phase " + settings.phase().toSeconds() + " s; H " + settings.healthyPerSecond()
-                + " leads/s; B " + settings.burstLeads() + " leads per phase; B's endpoint in the fault phase "
-                + fault.description() + (sameHost ? "; H and B on one host:port, different paths" : "; H and B on different hosts")
-                + "; sink env " + sinkEnv);
+        extra.put(
+                "settings",
+                "phase " + settings.phase().toSeconds() + " s; H " + settings.healthyPerSecond()
+                        + " leads/s; B " + settings.burstLeads() + " leads per phase; B's endpoint in the fault phase "
+                        + fault.description()
+                        + (sameHost ? "; H and B on one host:port, different paths" : "; H and B on different hosts")
+                        + "; sink env " + sinkEnv);
         for (String phase : List.of(NO_FAULT, FAULT)) {
             if (phase.equals(FAULT)) {
                 fault.apply().accept(b, B_PATH);
             }
-            LoadGenerator.Stream healthy = scenario.load.steady(healthyOffer(), phase, "h-" + phase + "-" + healthyOffer(),
-                    settings.healthyPerSecond(), settings.phase());
-            LoadGenerator.Stream burst = scenario.load.start(brokenOffer(), phase, "b-" + phase + "-" + brokenOffer(),
-                    settings.burstLeads(), settings.phase());
+            LoadGenerator.Stream healthy = scenario.load.steady(
+                    healthyOffer(),
+                    phase,
+                    "h-" + phase + "-" + healthyOffer(),
+                    settings.healthyPerSecond(),
+                    settings.phase());
+            LoadGenerator.Stream burst = scenario.load.start(
+                    brokenOffer(), phase, "b-" + phase + "-" + brokenOffer(), settings.burstLeads(), settings.phase());
             long start = System.nanoTime();
             healthy.join();
             burst.join();
@@ -103,6 +114,7 @@ final class FairnessRun {
         if (report.phase(FAULT).delivered() == 0) {
             return Double.POSITIVE_INFINITY;
         }
-        return (double) report.phase(FAULT).p99() / Math.max(1, report.phase(NO_FAULT).p99());
+        return (double) report.phase(FAULT).p99()
+                / Math.max(1, report.phase(NO_FAULT).p99());
     }
 }

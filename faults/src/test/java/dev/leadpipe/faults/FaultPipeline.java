@@ -16,6 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -24,13 +30,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import dev.leadpipe.core.KafkaSettings;
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.topic.TopicAdmin;
-import dev.leadpipe.core.topic.TopicSpec;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 
 /**
  * The part of the pipeline every scenario shares: a real broker (embedded KRaft in this JVM, or the cluster named
@@ -77,7 +76,8 @@ final class FaultPipeline implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (FaultPipeline.class) {
             if (common == null) {
-                common = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                common = context.getRoot()
+                        .getStore(ExtensionContext.Namespace.GLOBAL)
                         .getOrComputeIfAbsent(Shared.class, k -> Shared.startShared(), Shared.class);
             }
         }
@@ -87,7 +87,8 @@ final class FaultPipeline implements BeforeAllCallback {
     private Shared shared() {
         Shared s = own != null ? own : common;
         if (s == null) {
-            throw new IllegalStateException("the pipeline starts in beforeAll: register the extension on a static field");
+            throw new IllegalStateException(
+                    "the pipeline starts in beforeAll: register the extension on a static field");
         }
         return s;
     }
@@ -116,14 +117,20 @@ final class FaultPipeline implements BeforeAllCallback {
      */
     long putHttpsDestination(String offerId, String url) throws Exception {
         String body = "{\"type\":\"https\",\"settings\":{\"url\":\"" + url + "\"}}";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(ingestUrl() + "/v1/offers/" + offerId + "/lead-destination"))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(ingestUrl() + "/v1/offers/" + offerId + "/lead-destination"))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200 && r.statusCode() != 201) {
             throw new IllegalStateException("saving " + offerId + "'s destination: " + r.statusCode() + " " + r.body());
         }
-        return dev.leadpipe.core.json.Json.MAPPER.readTree(r.body()).get("version").asLong();
+        return dev.leadpipe.core.json.Json.MAPPER
+                .readTree(r.body())
+                .get("version")
+                .asLong();
     }
 
     /**
@@ -143,7 +150,10 @@ final class FaultPipeline implements BeforeAllCallback {
                 }
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.listOffsets(latest)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
             admin.alterConsumerGroupOffsets(group, offsets).all().get();
         }
         return group;
@@ -153,7 +163,8 @@ final class FaultPipeline implements BeforeAllCallback {
     private static void recordThatTheClassRanAgainstARealBroker(ExtensionContext context, Shared shared) {
         try {
             Path dir = Files.createDirectories(Path.of("target", "real-kafka-tests"));
-            String kind = shared.broker != null ? "embedded KRaft broker, Kafka " + AppInfoParser.getVersion()
+            String kind = shared.broker != null
+                    ? "embedded KRaft broker, Kafka " + AppInfoParser.getVersion()
                     : "external cluster from KAFKA_BOOTSTRAP_SERVERS";
             Files.writeString(dir.resolve(context.getRequiredTestClass().getName()), kind + "\n");
         } catch (IOException e) {
@@ -175,8 +186,11 @@ final class FaultPipeline implements BeforeAllCallback {
             this.bootstrap = bootstrap;
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            this.commonEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                    "LEADPIPE_SECRET_KEYS", "faults=" + Base64.getEncoder().encodeToString(key));
+            this.commonEnv = Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    bootstrap,
+                    "LEADPIPE_SECRET_KEYS",
+                    "faults=" + Base64.getEncoder().encodeToString(key));
             this.launcher = new ServiceLauncher(FAULTS_DIR.resolve(logName), commonEnv);
         }
 
@@ -195,8 +209,14 @@ final class FaultPipeline implements BeforeAllCallback {
                 TopicAdmin.ensureTopics(s.bootstrap, KafkaSettings.replicationFactor());
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 Path stateDir = Files.createTempDirectory("faults-router-");
-                s.router = s.launcher.start("router", ServiceLauncher.Main.ROUTER, Map.of(
-                        "ROUTER_APPLICATION_ID", "faults-router-" + run, "ROUTER_STATE_DIR", stateDir.toString()));
+                s.router = s.launcher.start(
+                        "router",
+                        ServiceLauncher.Main.ROUTER,
+                        Map.of(
+                                "ROUTER_APPLICATION_ID",
+                                "faults-router-" + run,
+                                "ROUTER_STATE_DIR",
+                                stateDir.toString()));
                 s.ingest = s.launcher.start("ingest", ServiceLauncher.Main.INGEST, Map.of());
                 return s;
             } catch (Exception e) {

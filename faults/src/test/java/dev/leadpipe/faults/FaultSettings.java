@@ -15,8 +15,10 @@ import java.util.Map;
  */
 final class FaultSettings {
     /** {@code short} or {@code long}. */
-    static final String SUITE = System.getProperty("faults.suite", "short").isBlank() ? "short"
+    static final String SUITE = System.getProperty("faults.suite", "short").isBlank()
+            ? "short"
             : System.getProperty("faults.suite", "short").trim();
+
     static final boolean LONG = SUITE.equals("long");
 
     /** The in-memory horizon a lead waits for before it moves to a retry tier (the runtime's default). */
@@ -31,8 +33,7 @@ final class FaultSettings {
     /** Concurrent calls to one endpoint; the kill-9 bound on re-sends is twice this. */
     static final int CONCURRENCY = 8;
 
-    private FaultSettings() {
-    }
+    private FaultSettings() {}
 
     /**
      * Two phases of one fairness run: the same load, the first without a fault, the second with it. B's leads are
@@ -40,8 +41,7 @@ final class FaultSettings {
      * 20,000 in 30 s (667/s) a loaded 2-core machine is saturated already in the no-fault phase (H's p99 12.5 s there
      * in a trial run), which makes the phase a poor baseline; the long suite sends 20,000 in 120 s (167/s).
      */
-    record Fairness(String name, Duration phase, int healthyPerSecond, int burstLeads, Duration drainTimeout) {
-    }
+    record Fairness(String name, Duration phase, int healthyPerSecond, int burstLeads, Duration drainTimeout) {}
 
     static final Fairness FAIRNESS_503 = LONG
             ? new Fairness("fairness-503", Duration.ofSeconds(120), 20, 20_000, Duration.ofMinutes(20))
@@ -67,8 +67,7 @@ final class FaultSettings {
             : new Fairness("same-host-paths", Duration.ofSeconds(20), 20, 2_000, Duration.ofMinutes(4));
 
     /** A destination down for {@code outage} while {@code leads} arrive for it, then recovering. */
-    record LongOutage(Duration outage, int leads, int healthyPerSecond, Duration drainTimeout) {
-    }
+    record LongOutage(Duration outage, int leads, int healthyPerSecond, Duration drainTimeout) {}
 
     /**
      * The short outage (90 s) stands for one longer than the old 10-minute budget; the long one really is longer
@@ -83,11 +82,11 @@ final class FaultSettings {
      * {@code -Dfaults.longOutage.maxRetryTime=60s} gives the sink a budget shorter than the compressed outage, to show
      * what an outage longer than the budget does (the runtime before issue 14 had 10 minutes).
      */
-    static final String LONG_OUTAGE_MAX_RETRY_TIME = System.getProperty("faults.longOutage.maxRetryTime", "").trim();
+    static final String LONG_OUTAGE_MAX_RETRY_TIME =
+            System.getProperty("faults.longOutage.maxRetryTime", "").trim();
 
     /** {@code leads} at {@code perSecond} to one counting receiver, with {@code kills} kill -9 of the sink. */
-    record Kill(int leads, int perSecond, int kills, Duration drainTimeout) {
-    }
+    record Kill(int leads, int perSecond, int kills, Duration drainTimeout) {}
 
     /**
      * The issue's 10,000 leads and 5 kills in both suites (about 90 s: a restarted sink gets its partitions within about
@@ -98,23 +97,22 @@ final class FaultSettings {
     static final Kill ROUTER_KILL = new Kill(20_000, 250, 5, Duration.ofMinutes(10));
 
     /** Long suite only: the broker (a JVM of its own) stopped {@code restarts} times under load, down {@code down} each. */
-    record BrokerRestart(int leads, int perSecond, int restarts, Duration down, Duration drainTimeout) {
-    }
+    record BrokerRestart(int leads, int perSecond, int restarts, Duration down, Duration drainTimeout) {}
 
-    static final BrokerRestart BROKER_RESTART = new BrokerRestart(10_000, 100, 2, Duration.ofSeconds(15),
-            Duration.ofMinutes(10));
+    static final BrokerRestart BROKER_RESTART =
+            new BrokerRestart(10_000, 100, 2, Duration.ofSeconds(15), Duration.ofMinutes(10));
 
     /** Two sinks in one group, the second stopped and started {@code cycles} times while leads are dead-lettered. */
-    record Rebalance(int leadsPerOffer, int perSecondPerOffer, int cycles, Duration drainTimeout) {
-    }
+    record Rebalance(int leadsPerOffer, int perSecondPerOffer, int cycles, Duration drainTimeout) {}
 
     static final Rebalance REBALANCE = LONG
             ? new Rebalance(10_000, 100, 10, Duration.ofMinutes(10))
             : new Rebalance(1_000, 50, 3, Duration.ofMinutes(3));
 
     /** Long suite only: B answers 429 with {@code Retry-After: retryAfterSeconds} for the fault phase. */
-    static final Fairness RETRY_AFTER_STORM = new Fairness("retry-after-storm", Duration.ofSeconds(120), 20, 20_000,
-            Duration.ofMinutes(20));
+    static final Fairness RETRY_AFTER_STORM =
+            new Fairness("retry-after-storm", Duration.ofSeconds(120), 20, 20_000, Duration.ofMinutes(20));
+
     static final int RETRY_AFTER_SECONDS = 5;
 
     /** The sink environment every scenario starts from: the new runtime's knobs compressed, concurrency explicit. */

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.json.Json;
 
 /**
@@ -26,11 +25,11 @@ import dev.leadpipe.core.json.Json;
  */
 final class LoadGenerator {
     static final int MAX_BATCH = 500;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One acknowledged lead. */
-    record Ack(String leadId, String offerId, String phase, Instant ackedAt) {
-    }
+    record Ack(String leadId, String offerId, String phase, Instant ackedAt) {}
 
     private final String ingestUrl;
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
@@ -115,9 +114,13 @@ final class LoadGenerator {
         }
         HttpResponse<String> r;
         try {
-            r = HTTP.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/leads/batch"))
-                    .header("Content-Type", "application/x-ndjson").timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/leads/batch"))
+                            .header("Content-Type", "application/x-ndjson")
+                            .timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             return seqs;
         }

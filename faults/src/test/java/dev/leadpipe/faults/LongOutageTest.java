@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.leadpipe.fakes.FakeHttpsReceiver;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import dev.leadpipe.fakes.FakeHttpsReceiver;
 
 /**
  * long-outage: B's endpoint answers 503 for longer than the sink's in-memory horizon and (time-compressed, see
@@ -38,9 +37,10 @@ class LongOutageTest {
             int warmUps = b.deliveredCount();
             b.answer(B_PATH, 503);
             long outageStart = System.nanoTime();
-            LoadGenerator.Stream downLeads = s.load.start(down, "outage", "b-" + down, settings.leads(), settings.outage());
-            LoadGenerator.Stream healthyLeads = s.load.steady(healthy, "outage", "h-" + healthy,
-                    settings.healthyPerSecond(), settings.outage());
+            LoadGenerator.Stream downLeads =
+                    s.load.start(down, "outage", "b-" + down, settings.leads(), settings.outage());
+            LoadGenerator.Stream healthyLeads =
+                    s.load.steady(healthy, "outage", "h-" + healthy, settings.healthyPerSecond(), settings.outage());
             downLeads.join();
             healthyLeads.join();
             long outage = waitUntil(outageStart, settings.outage());
@@ -51,8 +51,10 @@ class LongOutageTest {
             long drained = (System.nanoTime() - recoveryStart) / 1_000_000_000L;
 
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("settings", "B's endpoint answers 503 for " + outage + " s while " + settings.leads()
-                    + " B leads arrive; H " + settings.healthyPerSecond() + " leads/s; sink env " + env);
+            extra.put(
+                    "settings",
+                    "B's endpoint answers 503 for " + outage + " s while " + settings.leads() + " B leads arrive; H "
+                            + settings.healthyPerSecond() + " leads/s; sink env " + env);
             extra.put("B leads delivered during the outage", deliveredDuringOutage);
             extra.put("B leads delivered after recovery", b.deliveredCount() - warmUps - deliveredDuringOutage);
             extra.put("drain after recovery (s)", drained);
@@ -63,10 +65,14 @@ class LongOutageTest {
             SoftAssertions soft = new SoftAssertions();
             String report = Reconciliation.markdown(r);
             soft.assertThat(r.lost()).as("lost leads; report: %s", report).isZero();
-            soft.assertThat(r.deadLetteredLeads()).as("dead letters; report: %s", report).isZero();
-            soft.assertThat(r.perOffer().get(down).getOrDefault("DELIVERED", 0)).as("B leads delivered; report: %s", report)
+            soft.assertThat(r.deadLetteredLeads())
+                    .as("dead letters; report: %s", report)
+                    .isZero();
+            soft.assertThat(r.perOffer().get(down).getOrDefault("DELIVERED", 0))
+                    .as("B leads delivered; report: %s", report)
                     .isEqualTo(r.perOffer().get(down).get("acknowledged"));
-            soft.assertThat(s.heap.maxHeapMiBOverall()).as("max sink heap (MiB) over %d samples", s.heap.samples())
+            soft.assertThat(s.heap.maxHeapMiBOverall())
+                    .as("max sink heap (MiB) over %d samples", s.heap.samples())
                     .isLessThan(256);
             soft.assertAll();
         }

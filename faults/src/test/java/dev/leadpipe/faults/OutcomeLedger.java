@@ -7,11 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.common.header.Header;
-
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.common.header.Header;
 
 /**
  * What the pipeline said about each lead since a scenario started: every outcome on {@code lead-outcomes} (the last

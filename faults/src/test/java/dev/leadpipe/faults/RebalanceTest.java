@@ -7,11 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.leadpipe.fakes.FakeHttpsReceiver;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import dev.leadpipe.fakes.FakeHttpsReceiver;
 
 /**
  * rebalance: two sink-https instances in one group; one offer's endpoint accepts (202), another's refuses every lead
@@ -43,26 +42,31 @@ class RebalanceTest {
 
             Duration loadTime = Duration.ofMillis(1000L * settings.leadsPerOffer() / settings.perSecondPerOffer());
             long start = System.nanoTime();
-            LoadGenerator.Stream ok = s.load.start(accepting, "load", "ok-" + accepting, settings.leadsPerOffer(), loadTime);
-            LoadGenerator.Stream refused = s.load.start(refusing, "load", "no-" + refusing, settings.leadsPerOffer(), loadTime);
+            LoadGenerator.Stream ok =
+                    s.load.start(accepting, "load", "ok-" + accepting, settings.leadsPerOffer(), loadTime);
+            LoadGenerator.Stream refused =
+                    s.load.start(refusing, "load", "no-" + refusing, settings.leadsPerOffer(), loadTime);
             List<String> cycles = new ArrayList<>();
             for (int c = 0; c < settings.cycles(); c++) {
-                Thread.sleep(1_000 + random.nextInt(3_000));   // a random moment: the fault itself, not a wait for a condition
+                Thread.sleep(
+                        1_000 + random.nextInt(3_000)); // a random moment: the fault itself, not a wait for a condition
                 long t = (System.nanoTime() - start) / 1_000_000;
                 second.stop();
                 long stopped = (System.nanoTime() - start) / 1_000_000;
                 second.restart();
-                cycles.add("stop at " + t / 1000.0 + " s (stopped after " + (stopped - t) / 1000.0 + " s), ready again at "
-                        + ((System.nanoTime() - start) / 1_000_000) / 1000.0 + " s");
+                cycles.add("stop at " + t / 1000.0 + " s (stopped after " + (stopped - t) / 1000.0
+                        + " s), ready again at " + ((System.nanoTime() - start) / 1_000_000) / 1000.0 + " s");
             }
             ok.join();
             refused.join();
             int missing = s.drain(settings.drainTimeout());
 
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("settings", settings.leadsPerOffer() + " leads per offer at " + settings.perSecondPerOffer()
-                    + "/s each, one offer accepted (202), one refused (400); 2 sinks in one group, the second stopped and"
-                    + " started " + settings.cycles() + " times (seed " + seed + "); sink env " + env);
+            extra.put(
+                    "settings",
+                    settings.leadsPerOffer() + " leads per offer at " + settings.perSecondPerOffer()
+                            + "/s each, one offer accepted (202), one refused (400); 2 sinks in one group, the second stopped and"
+                            + " started " + settings.cycles() + " times (seed " + seed + "); sink env " + env);
             extra.put("stop/start cycles", cycles);
             extra.put("leads without outcome at the drain timeout", missing);
             Reconciliation.Report r = s.report(accepting, extra);
@@ -71,9 +75,11 @@ class RebalanceTest {
             String report = Reconciliation.markdown(r);
             SoftAssertions soft = new SoftAssertions();
             soft.assertThat(r.lost()).as("lost leads; report: %s", report).isZero();
-            soft.assertThat(r.mismatches()).as("leads whose last outcome does not match the destination; report: %s", report)
+            soft.assertThat(r.mismatches())
+                    .as("leads whose last outcome does not match the destination; report: %s", report)
                     .isZero();
-            soft.assertThat(r.perOffer().get(refusing).getOrDefault("DEAD_LETTERED", 0)).as("refused leads dead-lettered")
+            soft.assertThat(r.perOffer().get(refusing).getOrDefault("DEAD_LETTERED", 0))
+                    .as("refused leads dead-lettered")
                     .isEqualTo(r.perOffer().get(refusing).get("acknowledged"));
             soft.assertAll();
         }

@@ -33,22 +33,32 @@ import dev.leadpipe.fakes.FakeHttpsReceiver;
  * </ul>
  */
 final class Reconciliation {
-    private Reconciliation() {
-    }
+    private Reconciliation() {}
 
     /** Latency of one offer's delivered leads in one phase, in milliseconds. */
-    record PhaseLatency(String phase, int delivered, long p50, long p99, long max) {
-    }
+    record PhaseLatency(String phase, int delivered, long p50, long p99, long max) {}
 
     /** The reconciled figures of one scenario; {@link #extra} holds what only that scenario measures. */
-    record Report(String scenario, int acknowledged, int lost, Map<String, Integer> lastOutcomes, int secondOutcomes,
-                  int deadLetteredLeads, Map<String, Integer> deadLettersByClass, int destinationRecords, int resends,
-                  int mismatches, Map<String, Map<String, Integer>> perOffer, List<PhaseLatency> latency,
-                  Map<String, Object> extra) {
+    record Report(
+            String scenario,
+            int acknowledged,
+            int lost,
+            Map<String, Integer> lastOutcomes,
+            int secondOutcomes,
+            int deadLetteredLeads,
+            Map<String, Integer> deadLettersByClass,
+            int destinationRecords,
+            int resends,
+            int mismatches,
+            Map<String, Map<String, Integer>> perOffer,
+            List<PhaseLatency> latency,
+            Map<String, Object> extra) {
 
         /** The latency of {@code name}; delivered 0 and -1 figures when none of the offer's leads was delivered then. */
         PhaseLatency phase(String name) {
-            return latency.stream().filter(p -> p.phase().equals(name)).findFirst()
+            return latency.stream()
+                    .filter(p -> p.phase().equals(name))
+                    .findFirst()
                     .orElse(new PhaseLatency(name, 0, -1, -1, -1));
         }
     }
@@ -57,12 +67,21 @@ final class Reconciliation {
      * Reconciles {@code acks} (read the ledger to its end first); {@code latencyOffer} (or null) is the offer whose
      * DELIVERED latencies are reported per phase.
      */
-    static Report reconcile(String scenario, List<LoadGenerator.Ack> acks, OutcomeLedger ledger,
-                            Collection<FakeHttpsReceiver> receivers, String latencyOffer, Map<String, Object> extra) {
+    static Report reconcile(
+            String scenario,
+            List<LoadGenerator.Ack> acks,
+            OutcomeLedger ledger,
+            Collection<FakeHttpsReceiver> receivers,
+            String latencyOffer,
+            Map<String, Object> extra) {
         Map<String, FakeHttpsReceiver.Delivery> held = new HashMap<>();
         for (FakeHttpsReceiver r : receivers) {
-            r.deliveries().forEach((id, d) -> held.merge(id, d, (a, b) -> new FakeHttpsReceiver.Delivery(id, a.body(),
-                    a.count() + b.count(), a.signatureVerified(), a.headers())));
+            r.deliveries()
+                    .forEach((id, d) -> held.merge(
+                            id,
+                            d,
+                            (a, b) -> new FakeHttpsReceiver.Delivery(
+                                    id, a.body(), a.count() + b.count(), a.signatureVerified(), a.headers())));
         }
         Map<String, Integer> lastOutcomes = new TreeMap<>();
         Map<String, Integer> byClass = new TreeMap<>();
@@ -97,18 +116,36 @@ final class Reconciliation {
                 mismatches++;
                 offer.merge("mismatches", 1, Integer::sum);
             }
-            if (ack.offerId().equals(latencyOffer) && last.outcome() == OutcomeType.DELIVERED && last.latencyMs() != null) {
+            if (ack.offerId().equals(latencyOffer)
+                    && last.outcome() == OutcomeType.DELIVERED
+                    && last.latencyMs() != null) {
                 latencies.computeIfAbsent(ack.phase(), k -> new ArrayList<>()).add(last.latencyMs());
             }
         }
         List<PhaseLatency> latency = new ArrayList<>();
         latencies.forEach((phase, values) -> {
             List<Long> sorted = values.stream().sorted().toList();
-            latency.add(new PhaseLatency(phase, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
+            latency.add(new PhaseLatency(
+                    phase,
+                    sorted.size(),
+                    percentile(sorted, 0.50),
+                    percentile(sorted, 0.99),
                     sorted.get(sorted.size() - 1)));
         });
-        return new Report(scenario, acks.size(), lost, lastOutcomes, second, deadLettered, byClass, records, resends,
-                mismatches, perOffer, latency, new LinkedHashMap<>(extra));
+        return new Report(
+                scenario,
+                acks.size(),
+                lost,
+                lastOutcomes,
+                second,
+                deadLettered,
+                byClass,
+                records,
+                resends,
+                mismatches,
+                perOffer,
+                latency,
+                new LinkedHashMap<>(extra));
     }
 
     /** Nearest-rank percentile of a sorted list. */
@@ -128,25 +165,39 @@ final class Reconciliation {
         Path dir = Files.createDirectories(FaultPipeline.FAULTS_DIR.resolve(report.scenario()));
         String md = markdown(report);
         Files.writeString(dir.resolve("report.md"), md);
-        Files.writeString(dir.resolve("report.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(report)));
-        Files.writeString(FaultPipeline.FAULTS_DIR.resolve("summary.md"), md + "\n", StandardOpenOption.CREATE,
+        Files.writeString(
+                dir.resolve("report.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(report)));
+        Files.writeString(
+                FaultPipeline.FAULTS_DIR.resolve("summary.md"),
+                md + "\n",
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 
     static String markdown(Report r) {
         StringBuilder b = new StringBuilder();
-        b.append("### ").append(r.scenario()).append(" (suite ").append(FaultSettings.SUITE).append(")\n\n");
+        b.append("### ")
+                .append(r.scenario())
+                .append(" (suite ")
+                .append(FaultSettings.SUITE)
+                .append(")\n\n");
         b.append("| figure | value |\n|---|---|\n");
         row(b, "leads acknowledged", r.acknowledged());
         row(b, "lost (no outcome)", r.lost());
         row(b, "last outcomes", r.lastOutcomes());
         row(b, "leads with more than one outcome", r.secondOutcomes());
-        row(b, "dead-lettered leads", r.deadLetteredLeads() + (r.deadLettersByClass().isEmpty() ? "" : " " + r.deadLettersByClass()));
+        row(
+                b,
+                "dead-lettered leads",
+                r.deadLetteredLeads() + (r.deadLettersByClass().isEmpty() ? "" : " " + r.deadLettersByClass()));
         row(b, "destination records (distinct leads held)", r.destinationRecords());
         row(b, "re-sends (Σ accepted requests − 1)", r.resends());
         row(b, "outcome ≠ destination", r.mismatches());
         for (PhaseLatency p : r.latency()) {
-            row(b, "latency " + p.phase() + " (ms, " + p.delivered() + " delivered)",
+            row(
+                    b,
+                    "latency " + p.phase() + " (ms, " + p.delivered() + " delivered)",
                     "p50 " + p.p50() + ", p99 " + p.p99() + ", max " + p.max());
         }
         r.extra().forEach((k, v) -> row(b, k, v));
@@ -174,8 +225,17 @@ final class Reconciliation {
         m.put("perOffer", r.perOffer());
         List<Map<String, Object>> lat = new ArrayList<>();
         for (PhaseLatency p : r.latency()) {
-            lat.add(new LinkedHashMap<>(Map.of("phase", p.phase(), "delivered", p.delivered(), "p50Ms", p.p50(),
-                    "p99Ms", p.p99(), "maxMs", p.max())));
+            lat.add(new LinkedHashMap<>(Map.of(
+                    "phase",
+                    p.phase(),
+                    "delivered",
+                    p.delivered(),
+                    "p50Ms",
+                    p.p50(),
+                    "p99Ms",
+                    p.p99(),
+                    "maxMs",
+                    p.max())));
         }
         m.put("latency", lat);
         m.put("extra", r.extra());

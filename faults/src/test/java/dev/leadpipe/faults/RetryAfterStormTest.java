@@ -17,8 +17,11 @@ class RetryAfterStormTest {
     @Test
     void aThrottlingDestinationDoesNotSlowAHealthyOfferOnTheSameSink() throws Exception {
         try (Scenario s = new Scenario(PIPELINE, FaultSettings.RETRY_AFTER_STORM.name())) {
-            FairnessRun run = new FairnessRun(s, FaultSettings.RETRY_AFTER_STORM,
-                    FairnessRun.Fault.retryAfter(429, FaultSettings.RETRY_AFTER_SECONDS), false);
+            FairnessRun run = new FairnessRun(
+                    s,
+                    FaultSettings.RETRY_AFTER_STORM,
+                    FairnessRun.Fault.retryAfter(429, FaultSettings.RETRY_AFTER_SECONDS),
+                    false);
             FairnessTest.assertFair(run.run(FaultSettings.sinkEnv()));
         }
     }

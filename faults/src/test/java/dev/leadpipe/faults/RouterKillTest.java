@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.leadpipe.fakes.FakeHttpsReceiver;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import dev.leadpipe.fakes.FakeHttpsReceiver;
 
 /**
  * Long suite only: the router (Kafka Streams, exactly-once) killed with SIGKILL at random moments under a steady
@@ -48,7 +47,7 @@ class RouterKillTest {
             for (int k = 0; k < settings.kills(); k++) {
                 long wait = start + k * slice + (long) (random.nextDouble() * slice) - System.nanoTime();
                 if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000);   // a random moment of this slice: the fault itself
+                    Thread.sleep(wait / 1_000_000); // a random moment of this slice: the fault itself
                 }
                 long t = (System.nanoTime() - start) / 1_000_000;
                 router.kill9();
@@ -60,8 +59,10 @@ class RouterKillTest {
             int missing = s.drain(settings.drainTimeout());
 
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("settings", settings.leads() + " leads at " + settings.perSecond() + "/s; " + settings.kills()
-                    + " kill -9 of the router (seed " + seed + "); sink env " + env);
+            extra.put(
+                    "settings",
+                    settings.leads() + " leads at " + settings.perSecond() + "/s; " + settings.kills()
+                            + " kill -9 of the router (seed " + seed + "); sink env " + env);
             extra.put("kills", kills);
             extra.put("leads without outcome at the drain timeout", missing);
             Reconciliation.Report r = s.report(offer, extra);
@@ -70,7 +71,9 @@ class RouterKillTest {
             String report = Reconciliation.markdown(r);
             SoftAssertions soft = new SoftAssertions();
             soft.assertThat(r.lost()).as("lost leads; report: %s", report).isZero();
-            soft.assertThat(r.mismatches()).as("outcome ≠ destination; report: %s", report).isZero();
+            soft.assertThat(r.mismatches())
+                    .as("outcome ≠ destination; report: %s", report)
+                    .isZero();
             soft.assertAll();
         }
     }

@@ -22,11 +22,17 @@ class SameHostPathsTest {
             Reconciliation.Report r = run.run(FaultSettings.sinkEnv());
             Map<String, Integer> healthy = r.perOffer().get(run.healthyOffer());
             SoftAssertions soft = new SoftAssertions();
-            soft.assertThat(r.lost()).as("lost leads; report: %s", Reconciliation.markdown(r)).isZero();
-            soft.assertThat(healthy.getOrDefault("DEAD_LETTERED", 0)).as("the healthy path's dead letters; report: %s",
-                    Reconciliation.markdown(r)).isZero();
-            soft.assertThat(FairnessRun.ratio(r)).as("the healthy path's p99, fault phase over no-fault phase; report: %s",
-                    Reconciliation.markdown(r)).isLessThanOrEqualTo(1.1);
+            soft.assertThat(r.lost())
+                    .as("lost leads; report: %s", Reconciliation.markdown(r))
+                    .isZero();
+            soft.assertThat(healthy.getOrDefault("DEAD_LETTERED", 0))
+                    .as("the healthy path's dead letters; report: %s", Reconciliation.markdown(r))
+                    .isZero();
+            soft.assertThat(FairnessRun.ratio(r))
+                    .as(
+                            "the healthy path's p99, fault phase over no-fault phase; report: %s",
+                            Reconciliation.markdown(r))
+                    .isLessThanOrEqualTo(1.1);
             soft.assertAll();
         }
     }

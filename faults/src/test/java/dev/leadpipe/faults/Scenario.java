@@ -90,7 +90,8 @@ final class Scenario implements AutoCloseable {
         long deadline = System.nanoTime() + WARM_UP_WITHIN.toNanos();
         for (String offer : urlByOffer.keySet()) {
             for (int attempt = 0; ; attempt++) {
-                warmUp.start(offer, "warmup", "warmup-" + offer + "-" + attempt, 1, Duration.ZERO).join();
+                warmUp.start(offer, "warmup", "warmup-" + offer + "-" + attempt, 1, Duration.ZERO)
+                        .join();
                 String id = "warmup-" + offer + "-" + attempt + "-0";
                 ledger.awaitOutcomes(List.of(id), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 Outcome o = ledger.last(id);
@@ -98,8 +99,8 @@ final class Scenario implements AutoCloseable {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no warm-up lead of " + offer + " was delivered within " + WARM_UP_WITHIN
-                            + "; last outcome " + o);
+                    throw new IllegalStateException("no warm-up lead of " + offer + " was delivered within "
+                            + WARM_UP_WITHIN + "; last outcome " + o);
                 }
                 Thread.sleep(500);
             }
@@ -108,7 +109,8 @@ final class Scenario implements AutoCloseable {
 
     /** Waits for an outcome of every lead acknowledged so far; returns how many have none after {@code timeout}. */
     int drain(Duration timeout) throws InterruptedException {
-        return ledger.awaitOutcomes(load.acks().stream().map(LoadGenerator.Ack::leadId).toList(), timeout);
+        return ledger.awaitOutcomes(
+                load.acks().stream().map(LoadGenerator.Ack::leadId).toList(), timeout);
     }
 
     /** Reconciles the scenario's acknowledged leads (write it with {@link Reconciliation#write}). */
@@ -117,15 +119,17 @@ final class Scenario implements AutoCloseable {
         Map<String, Object> all = new LinkedHashMap<>(extra);
         all.put("max sink heap (MiB)", heap.maxHeapMiB());
         all.put("scenario wall time (s)", (System.nanoTime() - startedAt) / 1_000_000_000L);
-        all.put("machine load average (1/5/15 min) at start, at end", loadAtStart + "; " + loadAverage()
-                + " (" + Runtime.getRuntime().availableProcessors() + " cores)");
+        all.put(
+                "machine load average (1/5/15 min) at start, at end",
+                loadAtStart + "; " + loadAverage() + " (" + Runtime.getRuntime().availableProcessors() + " cores)");
         return Reconciliation.reconcile(name, load.acks(), ledger, receivers(), latencyOffer, all);
     }
 
     /** The machine's load averages ({@code /proc/loadavg}): the cores are shared, and the figures depend on it. */
     static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (Exception e) {
             return "unknown";

@@ -29,12 +29,14 @@ import dev.leadpipe.sink.https.HttpsSinkApp;
  * JVM shutdown hook, so none outlives the test run even when a test fails or hangs.
  */
 final class ServiceLauncher implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration READY_WITHIN = Duration.ofSeconds(150);
     private static final Set<Process> ALL = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly), "faults-children"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly), "faults-children"));
     }
 
     /** A service main: its class, the variable naming its HTTP port (ops, or ingest's API) and its heap. */
@@ -171,9 +173,15 @@ final class ServiceLauncher implements AutoCloseable {
             int n = starts.merge(name, 1, Integer::sum);
             port = freePort();
             log = logDir.resolve(name + "-" + n + ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, main.heap, "-XX:+UseSerialGC", "-cp",
-                    System.getProperty("java.class.path"), main.mainClass.getName());
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(
+                    java,
+                    main.heap,
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    main.mainClass.getName());
             pb.environment().clear();
             pb.environment().putAll(commonEnv);
             pb.environment().putAll(env);
@@ -195,8 +203,11 @@ final class ServiceLauncher implements AutoCloseable {
                             + "log " + log + ":\n" + tail());
                 }
                 try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return;
                     }

@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.leadpipe.fakes.FakeHttpsReceiver;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import dev.leadpipe.fakes.FakeHttpsReceiver;
 
 /**
  * kill-9: leads at a steady rate to one receiver that counts the requests per Idempotency-Key, while the sink is
@@ -49,8 +48,10 @@ class SinkKillTest {
             int warmUps = receiver.deliveredCount();
             for (int k = 0; k < settings.kills(); k++) {
                 // a random moment while the sink is at work: once the receiver holds a random count of leads within
-                // the k-th equal slice of the run's leads (so a slow restart never makes the kills land on an idle sink)
-                int target = warmUps + (int) ((k + 0.1 + 0.8 * random.nextDouble()) * settings.leads() / settings.kills());
+                // the k-th equal slice of the run's leads (so a slow restart never makes the kills land on an idle
+                // sink)
+                int target =
+                        warmUps + (int) ((k + 0.1 + 0.8 * random.nextDouble()) * settings.leads() / settings.kills());
                 long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
                 while (receiver.deliveredCount() < target && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -67,16 +68,22 @@ class SinkKillTest {
             load.join();
             int missing = s.drain(settings.drainTimeout());
             List<List<String>> resentPerKill = perKill(receiver.repeats(), killedAt);
-            List<Integer> resendsPerKill = resentPerKill.stream().map(List::size).toList();
-            int beforeAnyKill = receiver.repeats().size() - resendsPerKill.stream().mapToInt(Integer::intValue).sum();
+            List<Integer> resendsPerKill =
+                    resentPerKill.stream().map(List::size).toList();
+            int beforeAnyKill = receiver.repeats().size()
+                    - resendsPerKill.stream().mapToInt(Integer::intValue).sum();
 
             Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("settings", settings.leads() + " leads at " + settings.perSecond() + "/s; " + settings.kills()
-                    + " kill -9 of the sink (seed " + seed + "); sink env " + env);
+            extra.put(
+                    "settings",
+                    settings.leads() + " leads at " + settings.perSecond() + "/s; " + settings.kills()
+                            + " kill -9 of the sink (seed " + seed + "); sink env " + env);
             extra.put("kills", kills);
-            extra.put("first request after each restarted sink was ready (s)",
+            extra.put(
+                    "first request after each restarted sink was ready (s)",
                     resumedAfter(receiver.arrivals(PATH), readyAt));
-            extra.put("re-sends per kill (caused by it: the lead's previous acceptance came before it)", resendsPerKill);
+            extra.put(
+                    "re-sends per kill (caused by it: the lead's previous acceptance came before it)", resendsPerKill);
             extra.put("re-sends caused by no kill", beforeAnyKill);
             extra.put("killed at", killedAt);
             extra.put("leads re-sent per kill", resentPerKill);
@@ -88,8 +95,10 @@ class SinkKillTest {
             String report = Reconciliation.markdown(r);
             SoftAssertions soft = new SoftAssertions();
             soft.assertThat(r.lost()).as("lost leads; report: %s", report).isZero();
-            soft.assertThat(resendsPerKill).as("re-sends per kill; report: %s", report)
-                    .allSatisfy(n -> org.assertj.core.api.Assertions.assertThat(n).isLessThanOrEqualTo(2 * FaultSettings.CONCURRENCY));
+            soft.assertThat(resendsPerKill)
+                    .as("re-sends per kill; report: %s", report)
+                    .allSatisfy(n -> org.assertj.core.api.Assertions.assertThat(n)
+                            .isLessThanOrEqualTo(2 * FaultSettings.CONCURRENCY));
             soft.assertAll();
         }
     }
@@ -103,8 +112,11 @@ class SinkKillTest {
         List<Instant> sorted = arrivals.stream().sorted().toList();
         List<Double> gaps = new ArrayList<>();
         for (Instant k : kills) {
-            gaps.add(sorted.stream().filter(a -> a.isAfter(k)).findFirst()
-                    .map(a -> Duration.between(k, a).toMillis() / 1000.0).orElse(-1.0));
+            gaps.add(sorted.stream()
+                    .filter(a -> a.isAfter(k))
+                    .findFirst()
+                    .map(a -> Duration.between(k, a).toMillis() / 1000.0)
+                    .orElse(-1.0));
         }
         return gaps;
     }
@@ -118,9 +130,11 @@ class SinkKillTest {
         for (int k = 0; k < kills.size(); k++) {
             Instant from = k == 0 ? Instant.MIN : kills.get(k - 1);
             Instant to = kills.get(k);
-            perKill.add(repeats.stream().filter(r -> !r.previousAt().isBefore(from) && r.previousAt().isBefore(to)
-                            && r.at().isAfter(to))
-                    .map(r -> r.leadId() + " (accepted " + r.previousAt() + ", again " + r.at() + ")").toList());
+            perKill.add(repeats.stream()
+                    .filter(r ->
+                            !r.previousAt().isBefore(from) && r.previousAt().isBefore(to) && r.at().isAfter(to))
+                    .map(r -> r.leadId() + " (accepted " + r.previousAt() + ", again " + r.at() + ")")
+                    .toList());
         }
         return perKill;
     }

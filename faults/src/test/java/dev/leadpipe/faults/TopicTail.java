@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import dev.leadpipe.core.topic.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -17,8 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-
-import dev.leadpipe.core.topic.TopicSpec;
 
 /**
  * Follows one topic from where it ends when the tail is created (so a scenario reads only what came after its start),
@@ -39,12 +38,18 @@ final class TopicTail<V> implements AutoCloseable {
     TopicTail(String bootstrap, TopicSpec<String, V> topic, Consumer<ConsumerRecord<String, V>> handler) {
         this.bootstrap = bootstrap;
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        this.consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        2_000),
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
         Map<TopicPartition, Long> start = endOffsets();
         consumer.assign(start.keySet());
         start.forEach((tp, offset) -> {
@@ -89,7 +94,9 @@ final class TopicTail<V> implements AutoCloseable {
                 latest.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get()
                     .forEach((tp, info) -> ends.put(tp, info.offset()));
             return ends;
         } catch (Exception e) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-
 import dev.leadpipe.core.json.Json;
 import io.javalin.http.Context;
 
@@ -22,10 +21,10 @@ final class Bodies {
     static final String NDJSON = "application/x-ndjson";
 
     /** Parses one JSON document; content after it is an error, not silently ignored. */
-    private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader READER =
+            Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private Bodies() {
-    }
+    private Bodies() {}
 
     /**
      * The request's media type (lower case, without parameters) when it is one of {@code accepted}; otherwise 415.
@@ -77,7 +76,10 @@ final class Bodies {
     }
 
     static Problem tooLarge(long maxBytes) {
-        return Problem.of(413, "payload-too-large", "Content Too Large",
+        return Problem.of(
+                413,
+                "payload-too-large",
+                "Content Too Large",
                 "the request body is larger than the limit of " + maxBytes + " bytes");
     }
 
@@ -86,7 +88,8 @@ final class Bodies {
         try {
             return parse(body, 0, body.length);
         } catch (MalformedJson e) {
-            throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON", "the body " + e.getMessage()));
+            throw new ProblemException(
+                    Problem.of(400, "malformed-json", "Malformed JSON", "the body " + e.getMessage()));
         }
     }
 
@@ -107,7 +110,9 @@ final class Bodies {
             return node;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            String where = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            String where = at == null || at.getLineNr() < 1
+                    ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
             throw new MalformedJson("is not valid JSON" + where);
         } catch (IOException e) {
             throw new MalformedJson("could not be read as JSON");

@@ -1,7 +1,5 @@
 package dev.leadpipe.ingest;
 
-import dev.leadpipe.core.error.SafeErrors;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,25 +12,24 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.DestinationValidator;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.NotificationMode;
-import dev.leadpipe.core.secret.SecretKeyring;
-import dev.leadpipe.core.secret.SecretUnreadableException;
+import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 import dev.leadpipe.core.lead.LeadJson;
+import dev.leadpipe.core.secret.SecretKeyring;
+import dev.leadpipe.core.secret.SecretUnreadableException;
 import dev.leadpipe.core.topic.Topics;
 import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/offers/{offerId}/lead-destination}: PUT writes an offer's {@link LeadDestination} to the compacted
@@ -55,11 +52,13 @@ final class DestinationEndpoints {
     private static final Set<String> FIELDS = Set.of("type", "settings", "contactEmails", "notifications");
     /** Fields a GET answers with that a PUT may send back unchanged: ignored (offerId must match the path). */
     private static final Set<String> READ_ONLY_FIELDS = Set.of("offerId", "version", "updatedAt");
+
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final int MAX_SETTING_NAME = 128;
     private static final int MAX_SETTING_VALUE = 8192;
     private static final int MAX_EMAIL = 320;
-    private static final String TYPES = Arrays.stream(DestinationType.values()).map(DestinationType::wireName)
+    private static final String TYPES = Arrays.stream(DestinationType.values())
+            .map(DestinationType::wireName)
             .collect(Collectors.joining(", "));
 
     private final IngestConfig config;
@@ -68,8 +67,8 @@ final class DestinationEndpoints {
     private final Clock clock;
     private final SecretKeyring keyring;
 
-    DestinationEndpoints(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, SecretKeyring keyring,
-                         Clock clock) {
+    DestinationEndpoints(
+            IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, SecretKeyring keyring, Clock clock) {
         this.config = config;
         this.writer = writer;
         this.catalog = catalog;
@@ -84,7 +83,9 @@ final class DestinationEndpoints {
         List<FieldError> errors = new ArrayList<>(offerIdErrors(offerId));
         Parsed parsed = parse(body, errors);
         JsonNode bodyOfferId = body.isObject() ? body.get("offerId") : null;
-        if (bodyOfferId != null && !bodyOfferId.isNull() && !bodyOfferId.asText().equals(offerId)) {
+        if (bodyOfferId != null
+                && !bodyOfferId.isNull()
+                && !bodyOfferId.asText().equals(offerId)) {
             errors.add(new FieldError("/offerId", "differs from the offer id in the path (it may be left out)"));
         }
         Optional<LeadDestination> previous = errors.isEmpty() ? catalog.get(offerId) : Optional.empty();
@@ -93,26 +94,35 @@ final class DestinationEndpoints {
             errors.addAll(DestinationValidator.validate(parsed.type, settings));
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.of(422, "invalid-destination", "Invalid Lead Destination",
-                    errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid", errors));
+            throw new ProblemException(Problem.of(
+                    422,
+                    "invalid-destination",
+                    "Invalid Lead Destination",
+                    errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid",
+                    errors));
         }
         long version = previous.map(d -> d.version() + 1).orElse(1L);
-        LeadDestination destination = keyring.encryptSecrets(new LeadDestination(offerId, parsed.type, settings,
-                parsed.contactEmails, version, clock.instant(), parsed.notifications));
-        ctx.future(() -> writer.send(Topics.LEAD_DESTINATIONS, offerId, destination).handle((metadata, error) -> {
-            if (error != null) {
-                LOG.warn("destination of offer {} was not written: {}", offerId, SafeErrors.describe(KafkaWriter.unwrap(error)));
-                HttpErrors.write(ctx, KafkaWriter.problemFor(error, "lead destination"));
-            } else {
-                catalog.applyAcknowledged(offerId, destination, metadata.partition(), metadata.offset());
-                LOG.info("stored {}", destination);
-                if (previous.isEmpty()) {
-                    ctx.header("Location", ctx.path());
-                }
-                LeadEndpoints.respond(ctx, previous.isEmpty() ? 201 : 200, "application/json", view(destination));
-            }
-            return null;
-        }));
+        LeadDestination destination = keyring.encryptSecrets(new LeadDestination(
+                offerId, parsed.type, settings, parsed.contactEmails, version, clock.instant(), parsed.notifications));
+        ctx.future(() -> writer.send(Topics.LEAD_DESTINATIONS, offerId, destination)
+                .handle((metadata, error) -> {
+                    if (error != null) {
+                        LOG.warn(
+                                "destination of offer {} was not written: {}",
+                                offerId,
+                                SafeErrors.describe(KafkaWriter.unwrap(error)));
+                        HttpErrors.write(ctx, KafkaWriter.problemFor(error, "lead destination"));
+                    } else {
+                        catalog.applyAcknowledged(offerId, destination, metadata.partition(), metadata.offset());
+                        LOG.info("stored {}", destination);
+                        if (previous.isEmpty()) {
+                            ctx.header("Location", ctx.path());
+                        }
+                        LeadEndpoints.respond(
+                                ctx, previous.isEmpty() ? 201 : 200, "application/json", view(destination));
+                    }
+                    return null;
+                }));
     }
 
     void get(Context ctx) {
@@ -128,7 +138,10 @@ final class DestinationEndpoints {
         }
         ctx.future(() -> writer.send(Topics.LEAD_DESTINATIONS, offerId, null).handle((metadata, error) -> {
             if (error != null) {
-                LOG.warn("destination of offer {} was not deleted: {}", offerId, SafeErrors.describe(KafkaWriter.unwrap(error)));
+                LOG.warn(
+                        "destination of offer {} was not deleted: {}",
+                        offerId,
+                        SafeErrors.describe(KafkaWriter.unwrap(error)));
                 HttpErrors.write(ctx, KafkaWriter.problemFor(error, "deletion"));
             } else {
                 catalog.applyAcknowledged(offerId, null, metadata.partition(), metadata.offset());
@@ -162,45 +175,54 @@ final class DestinationEndpoints {
         String offerId = ctx.pathParam("offerId");
         List<FieldError> errors = offerIdErrors(offerId);
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.of(422, "invalid-offer-id", "Invalid Offer Id",
-                    "the offer id in the path is invalid", errors));
+            throw new ProblemException(Problem.of(
+                    422, "invalid-offer-id", "Invalid Offer Id", "the offer id in the path is invalid", errors));
         }
         return offerId;
     }
 
     private static List<FieldError> offerIdErrors(String offerId) {
         if (offerId == null || !LeadJson.OFFER_ID_PATTERN.matcher(offerId).matches()) {
-            return List.of(new FieldError(OFFER_ID_POINTER, "must be publisherId.offerId (letters, digits, _ - and dots)"));
+            return List.of(
+                    new FieldError(OFFER_ID_POINTER, "must be publisherId.offerId (letters, digits, _ - and dots)"));
         }
         return List.of();
     }
 
-    private record Parsed(DestinationType type, Map<String, String> settings, List<String> contactEmails,
-                          NotificationMode notifications) {
-    }
+    private record Parsed(
+            DestinationType type,
+            Map<String, String> settings,
+            List<String> contactEmails,
+            NotificationMode notifications) {}
 
     /**
      * The settings to store: a secret given as {@value LeadDestination#MASK} (as a GET shows it) takes the stored
      * value of the same setting, decrypted so it can be checked; without one it is an error.
      */
-    private Map<String, String> keepMaskedSecrets(String offerId, Parsed parsed, Optional<LeadDestination> previous,
-                                                  List<FieldError> errors) {
+    private Map<String, String> keepMaskedSecrets(
+            String offerId, Parsed parsed, Optional<LeadDestination> previous, List<FieldError> errors) {
         Map<String, String> settings = new LinkedHashMap<>(parsed.settings);
         for (Map.Entry<String, String> e : parsed.settings.entrySet()) {
-            if (!LeadDestination.MASK.equals(e.getValue()) || !DestinationSpecs.of(parsed.type).isSecret(e.getKey())) {
+            if (!LeadDestination.MASK.equals(e.getValue())
+                    || !DestinationSpecs.of(parsed.type).isSecret(e.getKey())) {
                 continue;
             }
-            String stored = previous.filter(d -> d.type() == parsed.type).map(d -> d.settings().get(e.getKey())).orElse(null);
+            String stored = previous.filter(d -> d.type() == parsed.type)
+                    .map(d -> d.settings().get(e.getKey()))
+                    .orElse(null);
             if (stored == null) {
-                errors.add(new FieldError("/settings/" + pointerToken(e.getKey()),
+                errors.add(new FieldError(
+                        "/settings/" + pointerToken(e.getKey()),
                         "is masked, but no stored value exists to keep: enter the secret itself"));
                 continue;
             }
             try {
                 settings.put(e.getKey(), keyring.decrypt(offerId, e.getKey(), stored));
             } catch (SecretUnreadableException unreadable) {
-                errors.add(new FieldError("/settings/" + pointerToken(e.getKey()),
-                        "is masked, but the stored value cannot be decrypted with this service's keys: enter the secret again"));
+                errors.add(
+                        new FieldError(
+                                "/settings/" + pointerToken(e.getKey()),
+                                "is masked, but the stored value cannot be decrypted with this service's keys: enter the secret again"));
             }
         }
         return settings;
@@ -215,7 +237,9 @@ final class DestinationEndpoints {
         while (names.hasNext()) {
             String name = names.next();
             if (!FIELDS.contains(name) && !READ_ONLY_FIELDS.contains(name)) {
-                errors.add(new FieldError("/" + pointerToken(name), "is not a field of a lead destination (type, settings, contactEmails, notifications)"));
+                errors.add(new FieldError(
+                        "/" + pointerToken(name),
+                        "is not a field of a lead destination (type, settings, contactEmails, notifications)"));
             }
         }
         DestinationType type = null;
@@ -239,7 +263,8 @@ final class DestinationEndpoints {
                 settingsNode.fields().forEachRemaining(f -> {
                     String pointer = "/settings/" + pointerToken(f.getKey());
                     if (f.getKey().isBlank() || f.getKey().length() > MAX_SETTING_NAME) {
-                        errors.add(new FieldError(pointer, "a setting's name must be 1-" + MAX_SETTING_NAME + " characters"));
+                        errors.add(new FieldError(
+                                pointer, "a setting's name must be 1-" + MAX_SETTING_NAME + " characters"));
                     } else if (!f.getValue().isTextual()) {
                         errors.add(new FieldError(pointer, "must be a string"));
                     } else if (f.getValue().asText().length() > MAX_SETTING_VALUE) {
@@ -260,7 +285,8 @@ final class DestinationEndpoints {
                     JsonNode e = emailsNode.get(i);
                     if (!e.isTextual()) {
                         errors.add(new FieldError("/contactEmails/" + i, "must be a string"));
-                    } else if (e.asText().length() > MAX_EMAIL || !EMAIL.matcher(e.asText().strip()).matches()) {
+                    } else if (e.asText().length() > MAX_EMAIL
+                            || !EMAIL.matcher(e.asText().strip()).matches()) {
                         errors.add(new FieldError("/contactEmails/" + i, "is not an e-mail address"));
                     } else {
                         emails.add(e.asText().strip());
@@ -272,10 +298,12 @@ final class DestinationEndpoints {
         JsonNode notificationsNode = body.get("notifications");
         if (notificationsNode != null && !notificationsNode.isNull()) {
             notifications = notificationsNode.isTextual()
-                    ? NotificationMode.fromWireName(notificationsNode.asText()).orElse(null) : null;
+                    ? NotificationMode.fromWireName(notificationsNode.asText()).orElse(null)
+                    : null;
             if (notifications == null) {
-                errors.add(new FieldError("/notifications", "must be per-lead (an e-mail per lead, the default) or "
-                        + "daily-digest (one e-mail a day)"));
+                errors.add(new FieldError(
+                        "/notifications",
+                        "must be per-lead (an e-mail per lead, the default) or " + "daily-digest (one e-mail a day)"));
             }
         }
         return new Parsed(type, settings, emails, notifications);

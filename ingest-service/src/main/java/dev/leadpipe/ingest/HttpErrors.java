@@ -1,20 +1,17 @@
 package dev.leadpipe.ingest;
 
-import dev.leadpipe.core.error.SafeErrors;
-
 import java.util.Locale;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
-
+import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes every 4xx and 5xx answer of the service a problem detail ({@code application/problem+json}): the service's
@@ -26,16 +23,20 @@ final class HttpErrors {
     /** {@link dev.leadpipe.ops.OpsServer}'s readiness path, whose 503 answer is JSON by contract, not a problem. */
     static final String READINESS_PATH = "/health/ready";
 
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     static void register(RoutesConfig routes, IngestConfig config) {
         routes.exception(ProblemException.class, (e, ctx) -> write(ctx, e.problem()));
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromHttp(e, config)));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure answering {} {}: {}", ctx.method(), ctx.path(), SafeErrors.describe(e));
-            write(ctx, Problem.of(500, "internal-error", "Internal Server Error",
-                    "the service failed unexpectedly; the request may be retried"));
+            write(
+                    ctx,
+                    Problem.of(
+                            500,
+                            "internal-error",
+                            "Internal Server Error",
+                            "the service failed unexpectedly; the request may be retried"));
         });
         // A status set without a problem body (by Javalin or Jetty, e.g. an async time-out) still answers with one.
         // The readiness endpoint's 503 is the ops contract's own JSON answer, left as it is.
@@ -73,8 +74,8 @@ final class HttpErrors {
             return Problem.of(404, "not-found", "Not Found", "no resource at this path");
         }
         if (status == 405) {
-            Problem p = Problem.of(405, "method-not-allowed", "Method Not Allowed",
-                    "this path does not support the request's method");
+            Problem p = Problem.of(
+                    405, "method-not-allowed", "Method Not Allowed", "this path does not support the request's method");
             if (e instanceof MethodNotAllowedResponse) {
                 Object methods = e.getDetails().get("availableMethods");
                 if (methods != null) {
@@ -88,8 +89,10 @@ final class HttpErrors {
 
     static Problem generic(int status, String detail) {
         HttpStatus known = HttpStatus.forStatus(status);
-        String title = known == HttpStatus.UNKNOWN ? (status >= 500 ? "Server Error" : "Client Error") : known.getMessage();
-        String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        String title =
+                known == HttpStatus.UNKNOWN ? (status >= 500 ? "Server Error" : "Client Error") : known.getMessage();
+        String slug =
+                title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
         Problem p = Problem.of(status, slug, title, detail);
         if (status == 503) {
             p = p.withHeader("Retry-After", KafkaWriter.RETRY_AFTER_SECONDS);

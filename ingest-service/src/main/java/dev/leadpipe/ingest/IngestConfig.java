@@ -25,33 +25,63 @@ import dev.leadpipe.core.config.Settings;
  * @param validationTimeout how long validating or publishing a configuration waits for its test lead's outcome
  *                         ({@code INGEST_VALIDATION_TIMEOUT_SECONDS}, default 60 s); the answer is 504 after that
  */
-public record IngestConfig(String bootstrapServers, String host, int port, int maxBatchItems, long maxBodyBytes,
-                           Duration validationTimeout) {
+public record IngestConfig(
+        String bootstrapServers,
+        String host,
+        int port,
+        int maxBatchItems,
+        long maxBodyBytes,
+        Duration validationTimeout) {
 
     /** Bodies are read into one byte array, so no limit may exceed what an array holds. */
     static final long MAX_BODY_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
-    public static final Setting<String> HOST = Setting.text("host", "INGEST_HOST", "a host name or address",
-            "the address the HTTP server binds to").defaultsTo("127.0.0.1");
-    public static final Setting<Integer> PORT = Setting.wholeNumber("port", "INGEST_PORT", 0, 65535,
-            "the HTTP port (0: any free port)").defaultsTo(8080);
-    public static final Setting<Integer> MAX_BATCH_ITEMS = Setting.wholeNumber("maxBatchItems",
-            "INGEST_MAX_BATCH_ITEMS", 1, Integer.MAX_VALUE, "most leads in one batch").defaultsTo(1000);
-    public static final Setting<Long> MAX_BODY_BYTES = Setting.longNumber("maxBodyBytes", "INGEST_MAX_BODY_BYTES", 1,
-            MAX_BODY_BYTES_LIMIT, "largest request body").defaultsTo(5L * 1024 * 1024).documentedDefault("5 MiB");
-    public static final Setting<Duration> VALIDATION_TIMEOUT = Setting.durationIn("validationTimeout",
-                    "INGEST_VALIDATION_TIMEOUT_SECONDS", ChronoUnit.SECONDS, 1, 600,
+    public static final Setting<String> HOST = Setting.text(
+                    "host", "INGEST_HOST", "a host name or address", "the address the HTTP server binds to")
+            .defaultsTo("127.0.0.1");
+    public static final Setting<Integer> PORT = Setting.wholeNumber(
+                    "port", "INGEST_PORT", 0, 65535, "the HTTP port (0: any free port)")
+            .defaultsTo(8080);
+    public static final Setting<Integer> MAX_BATCH_ITEMS = Setting.wholeNumber(
+                    "maxBatchItems", "INGEST_MAX_BATCH_ITEMS", 1, Integer.MAX_VALUE, "most leads in one batch")
+            .defaultsTo(1000);
+    public static final Setting<Long> MAX_BODY_BYTES = Setting.longNumber(
+                    "maxBodyBytes", "INGEST_MAX_BODY_BYTES", 1, MAX_BODY_BYTES_LIMIT, "largest request body")
+            .defaultsTo(5L * 1024 * 1024)
+            .documentedDefault("5 MiB");
+    public static final Setting<Duration> VALIDATION_TIMEOUT = Setting.durationIn(
+                    "validationTimeout",
+                    "INGEST_VALIDATION_TIMEOUT_SECONDS",
+                    ChronoUnit.SECONDS,
+                    1,
+                    600,
                     "how long validate and publish wait for the test lead's outcome before answering 504")
             .defaultsTo(Duration.ofSeconds(60));
 
     /** Every setting of the ingest service, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR, HOST, PORT, MAX_BATCH_ITEMS, MAX_BODY_BYTES, VALIDATION_TIMEOUT);
+    public static final List<Setting<?>> SETTINGS = List.of(
+            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR,
+            HOST,
+            PORT,
+            MAX_BATCH_ITEMS,
+            MAX_BODY_BYTES,
+            VALIDATION_TIMEOUT);
+
     private static final String WHAT = "ingest configuration";
 
     public IngestConfig {
-        Settings.check(IngestConfig.class, WHAT, SETTINGS, List.of(), bootstrapServers, host, port, maxBatchItems,
-                maxBodyBytes, validationTimeout);
+        Settings.check(
+                IngestConfig.class,
+                WHAT,
+                SETTINGS,
+                List.of(),
+                bootstrapServers,
+                host,
+                port,
+                maxBatchItems,
+                maxBodyBytes,
+                validationTimeout);
     }
 
     /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB, 60 s. */

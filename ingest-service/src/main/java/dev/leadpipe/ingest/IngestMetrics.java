@@ -20,7 +20,13 @@ final class IngestMetrics {
 
     /** Why a lead was refused, as the {@code reason} tag says it. */
     enum Reason {
-        NONE, INVALID_JSON, INVALID_FIELDS, TOO_LARGE, KAFKA_UNAVAILABLE, UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR;
+        NONE,
+        INVALID_JSON,
+        INVALID_FIELDS,
+        TOO_LARGE,
+        KAFKA_UNAVAILABLE,
+        UNSUPPORTED_MEDIA_TYPE,
+        INTERNAL_ERROR;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -31,11 +37,13 @@ final class IngestMetrics {
 
     IngestMetrics(MeterRegistry registry) {
         for (Reason reason : Reason.values()) {
-            counters.put(reason, Counter.builder(LEADS)
-                    .description("Leads posted to ingest, by result and the reason of a rejection")
-                    .tag("result", reason == Reason.NONE ? "accepted" : "rejected")
-                    .tag("reason", reason.tag())
-                    .register(registry));
+            counters.put(
+                    reason,
+                    Counter.builder(LEADS)
+                            .description("Leads posted to ingest, by result and the reason of a rejection")
+                            .tag("result", reason == Reason.NONE ? "accepted" : "rejected")
+                            .tag("reason", reason.tag())
+                            .register(registry));
         }
     }
 

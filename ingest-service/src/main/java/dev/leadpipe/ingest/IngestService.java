@@ -5,13 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.kafka.clients.producer.Producer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-
-import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
@@ -21,6 +16,9 @@ import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.ServiceProcess;
 import io.javalin.Javalin;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ingest HTTP service: accepts marketplace leads and offers' lead destinations and writes them to Kafka,
@@ -48,6 +46,7 @@ public final class IngestService implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     /** The {@code service} tag of ingest's meters. */
     public static final String SERVICE = "ingest";
+
     private static final Duration CATALOG_CATCH_UP = Duration.ofSeconds(60);
     /** A safety net beyond the producer's own delivery time-out: an async answer pending longer gets 503. */
     private static final long ASYNC_TIMEOUT_MS = KafkaWriter.DELIVERY_TIMEOUT_MS + 15_000L;
@@ -63,8 +62,15 @@ public final class IngestService implements ServiceProcess.Service {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private IngestService(IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, OutcomeAwaiter outcomes,
-                          SecretKeyring keyring, Ops ops, boolean ownsOps, KafkaReachability kafka) {
+    private IngestService(
+            IngestConfig config,
+            KafkaWriter writer,
+            DestinationCatalog catalog,
+            OutcomeAwaiter outcomes,
+            SecretKeyring keyring,
+            Ops ops,
+            boolean ownsOps,
+            KafkaReachability kafka) {
         this.config = config;
         this.writer = writer;
         this.catalog = catalog;
@@ -75,18 +81,24 @@ public final class IngestService implements ServiceProcess.Service {
         Clock clock = Clock.systemUTC();
         LeadEndpoints leads = new LeadEndpoints(config, writer, clock, new IngestMetrics(ops.registry()));
         DestinationEndpoints destinations = new DestinationEndpoints(config, writer, catalog, keyring, clock);
-        TestLeadEndpoints testLeads = new TestLeadEndpoints(config, catalog,
-                new TestLeadRoundTrip(writer, outcomes, clock, config.validationTimeout()));
+        TestLeadEndpoints testLeads = new TestLeadEndpoints(
+                config, catalog, new TestLeadRoundTrip(writer, outcomes, clock, config.validationTimeout()));
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.http.prefer405over404 = true;
-            cfg.http.asyncTimeout = Math.max(ASYNC_TIMEOUT_MS, config.validationTimeout().toMillis() + 15_000L);
+            cfg.http.asyncTimeout =
+                    Math.max(ASYNC_TIMEOUT_MS, config.validationTimeout().toMillis() + 15_000L);
             cfg.jetty.timeoutStatus = 503;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
-            cfg.routes.get("/health", ctx -> LeadEndpoints.respond(ctx, 200, "application/json",
-                    Json.MAPPER.createObjectNode().put("status", "UP")));
+            cfg.routes.get(
+                    "/health",
+                    ctx -> LeadEndpoints.respond(
+                            ctx,
+                            200,
+                            "application/json",
+                            Json.MAPPER.createObjectNode().put("status", "UP")));
             OpsServer.register(cfg.routes, ops);
             cfg.routes.post(LeadEndpoints.SINGLE_PATH, leads::postLead);
             cfg.routes.post(LeadEndpoints.BATCH_PATH, leads::postBatch);
@@ -161,7 +173,11 @@ public final class IngestService implements ServiceProcess.Service {
             ops.readiness().add("kafka", kafka);
             IngestService service = new IngestService(config, writer, catalog, outcomes, keyring, ops, ownsOps, kafka);
             service.app.start(config.host(), config.port());
-            LOG.info("ingest listening on http://{}:{} (Kafka {})", config.host(), service.port(), config.bootstrapServers());
+            LOG.info(
+                    "ingest listening on http://{}:{} (Kafka {})",
+                    config.host(),
+                    service.port(),
+                    config.bootstrapServers());
             return service;
         } catch (RuntimeException e) {
             if (kafka != null) {

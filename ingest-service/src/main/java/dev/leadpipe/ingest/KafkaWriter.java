@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
+import dev.leadpipe.core.topic.TopicSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -15,8 +16,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import dev.leadpipe.core.topic.TopicSpec;
 
 /**
  * The service's one Kafka producer, shared by every request: idempotent, {@code acks=all}, lz4, a 5 ms linger so
@@ -40,16 +39,26 @@ final class KafkaWriter implements AutoCloseable {
 
     static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "leadpipe-ingest",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "leadpipe-ingest",
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                64 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                DELIVERY_TIMEOUT_MS,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                MAX_BLOCK_MS);
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -94,20 +103,28 @@ final class KafkaWriter implements AutoCloseable {
     static Problem problemFor(Throwable failure, String what) {
         Throwable cause = unwrap(failure);
         if (cause instanceof RecordTooLargeException) {
-            return Problem.of(413, "record-too-large", "Content Too Large",
+            return Problem.of(
+                    413,
+                    "record-too-large",
+                    "Content Too Large",
                     "the " + what + " is larger than Kafka accepts for one record");
         }
         if (cause instanceof SerializationException) {
-            return Problem.of(500, "internal-error", "Internal Server Error", "the " + what + " could not be serialized");
+            return Problem.of(
+                    500, "internal-error", "Internal Server Error", "the " + what + " could not be serialized");
         }
-        return Problem.of(503, "kafka-unavailable", "Service Unavailable",
+        return Problem.of(
+                        503,
+                        "kafka-unavailable",
+                        "Service Unavailable",
                         "Kafka did not confirm the write of the " + what + "; retry later")
                 .withHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
 
     static Throwable unwrap(Throwable t) {
         Throwable c = t;
-        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        while ((c instanceof java.util.concurrent.CompletionException
+                        || c instanceof java.util.concurrent.ExecutionException)
                 && c.getCause() != null) {
             c = c.getCause();
         }

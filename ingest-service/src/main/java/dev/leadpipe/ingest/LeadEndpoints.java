@@ -1,27 +1,24 @@
 package dev.leadpipe.ingest;
 
-import dev.leadpipe.core.error.SafeErrors;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import io.javalin.http.Context;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/leads} and {@code POST /v1/leads/batch}: validate, write to the {@code leads} topic keyed by
@@ -73,7 +70,8 @@ final class LeadEndpoints {
             } else {
                 LOG.debug("accepted lead {}", lead.leadId());
                 metrics.accepted(1);
-                ObjectNode body = Json.MAPPER.createObjectNode()
+                ObjectNode body = Json.MAPPER
+                        .createObjectNode()
                         .put("leadId", lead.leadId())
                         .put("offerId", lead.offerId())
                         .put("status", "accepted");
@@ -84,8 +82,13 @@ final class LeadEndpoints {
     }
 
     static Problem invalidLead(List<FieldError> errors) {
-        return Problem.of(422, "invalid-lead", "Invalid Lead",
-                errors.size() == 1 ? "1 field of the lead is invalid" : errors.size() + " fields of the lead are invalid",
+        return Problem.of(
+                422,
+                "invalid-lead",
+                "Invalid Lead",
+                errors.size() == 1
+                        ? "1 field of the lead is invalid"
+                        : errors.size() + " fields of the lead are invalid",
                 errors);
     }
 
@@ -112,10 +115,11 @@ final class LeadEndpoints {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (Item item : items) {
             if (item.lead != null) {
-                writes.add(writer.send(Topics.LEADS, item.lead.leadId(), item.lead).handle((metadata, error) -> {
-                    item.written(metadata, error);
-                    return null;
-                }));
+                writes.add(
+                        writer.send(Topics.LEADS, item.lead.leadId(), item.lead).handle((metadata, error) -> {
+                            item.written(metadata, error);
+                            return null;
+                        }));
             }
         }
         ctx.future(() -> CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
@@ -125,8 +129,12 @@ final class LeadEndpoints {
     private List<Item> arrayItems(byte[] body) {
         JsonNode root = Bodies.parseJson(body);
         if (!root.isArray()) {
-            throw new ProblemException(Problem.of(400, "malformed-batch", "Malformed Batch",
-                    "an application/json batch must be a JSON array of leads (send a single lead to " + SINGLE_PATH + ")"));
+            throw new ProblemException(Problem.of(
+                    400,
+                    "malformed-batch",
+                    "Malformed Batch",
+                    "an application/json batch must be a JSON array of leads (send a single lead to " + SINGLE_PATH
+                            + ")"));
         }
         checkCount(root.size());
         List<Item> items = new ArrayList<>(root.size());
@@ -137,8 +145,7 @@ final class LeadEndpoints {
     }
 
     private List<Item> ndjsonItems(byte[] body) {
-        record Line(int number, int offset, int length) {
-        }
+        record Line(int number, int offset, int length) {}
         List<Line> lines = new ArrayList<>();
         int start = 0;
         int number = 1;
@@ -159,7 +166,8 @@ final class LeadEndpoints {
             try {
                 items.add(prepared(i, line.number(), Bodies.parse(body, line.offset(), line.length())));
             } catch (Bodies.MalformedJson e) {
-                items.add(Item.refused(i, line.number(), 400, List.of(new FieldError("", "the line " + e.getMessage()))));
+                items.add(
+                        Item.refused(i, line.number(), 400, List.of(new FieldError("", "the line " + e.getMessage()))));
             }
         }
         return items;
@@ -168,7 +176,10 @@ final class LeadEndpoints {
     private void checkCount(int count) {
         if (count > config.maxBatchItems()) {
             metrics.rejected(IngestMetrics.Reason.TOO_LARGE, count);
-            throw new ProblemException(Problem.of(413, TOO_MANY_ITEMS, "Content Too Large",
+            throw new ProblemException(Problem.of(
+                    413,
+                    TOO_MANY_ITEMS,
+                    "Content Too Large",
                     "a batch holds at most " + config.maxBatchItems() + " leads; this one holds " + count
                             + " (nothing was written)"));
         }
@@ -179,7 +190,9 @@ final class LeadEndpoints {
 
     private Item prepared(int index, Integer line, JsonNode node) {
         LeadIntake.Outcome outcome = LeadIntake.prepare(node, null, clock.instant());
-        return outcome.ok() ? Item.valid(index, line, outcome.lead()) : Item.refused(index, line, 422, outcome.errors());
+        return outcome.ok()
+                ? Item.valid(index, line, outcome.lead())
+                : Item.refused(index, line, 422, outcome.errors());
     }
 
     private void answerBatch(Context ctx, List<Item> items) {
@@ -202,7 +215,8 @@ final class LeadEndpoints {
         int rejected = items.size() - accepted;
         LOG.debug("batch of {}: {} accepted, {} rejected", items.size(), accepted, rejected);
         if (accepted == items.size()) {
-            ObjectNode body = Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", 0);
+            ObjectNode body =
+                    Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", 0);
             body.set("items", results);
             respond(ctx, 202, "application/json", body);
             return;
@@ -211,12 +225,15 @@ final class LeadEndpoints {
             Problem problem = serverFailures == 0
                     ? Problem.of(422, "invalid-batch", "Invalid Batch", "no lead of the batch was accepted; see items")
                     : KafkaWriter.problemFor(items.get(0).failure, "batch");
-            HttpErrors.write(ctx, problem.withExtension("accepted", IntNode.valueOf(0))
-                    .withExtension("rejected", IntNode.valueOf(rejected))
-                    .withExtension("items", results));
+            HttpErrors.write(
+                    ctx,
+                    problem.withExtension("accepted", IntNode.valueOf(0))
+                            .withExtension("rejected", IntNode.valueOf(rejected))
+                            .withExtension("items", results));
             return;
         }
-        ObjectNode body = Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", rejected);
+        ObjectNode body =
+                Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", rejected);
         body.set("items", results);
         if (serverFailures > 0) {
             ctx.header("Retry-After", KafkaWriter.RETRY_AFTER_SECONDS);
@@ -287,9 +304,9 @@ final class LeadEndpoints {
             if (problem != null) {
                 return IngestMetrics.reasonFor(problem);
             }
-            return status == 400 ? IngestMetrics.Reason.INVALID_JSON
-                    : status == 422 ? IngestMetrics.Reason.INVALID_FIELDS
-                    : IngestMetrics.Reason.INTERNAL_ERROR;
+            return status == 400
+                    ? IngestMetrics.Reason.INVALID_JSON
+                    : status == 422 ? IngestMetrics.Reason.INVALID_FIELDS : IngestMetrics.Reason.INTERNAL_ERROR;
         }
 
         ObjectNode toJson() {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.lead.EduPrivacy;
 import dev.leadpipe.core.lead.FieldError;
 import dev.leadpipe.core.lead.Lead;
@@ -23,8 +22,7 @@ final class LeadIntake {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final String IDEMPOTENCY_KEY_POINTER = "header:" + IDEMPOTENCY_KEY;
 
-    private LeadIntake() {
-    }
+    private LeadIntake() {}
 
     /** A lead ready to write ({@code errors} empty), or every problem found. */
     record Outcome(Lead lead, List<FieldError> errors) {
@@ -38,8 +36,10 @@ final class LeadIntake {
      */
     static Outcome prepare(JsonNode node, String idempotencyKey, Instant now) {
         List<FieldError> errors = new ArrayList<>();
-        if (idempotencyKey != null && !LeadJson.LEAD_ID_PATTERN.matcher(idempotencyKey).matches()) {
-            errors.add(new FieldError(IDEMPOTENCY_KEY_POINTER,
+        if (idempotencyKey != null
+                && !LeadJson.LEAD_ID_PATTERN.matcher(idempotencyKey).matches()) {
+            errors.add(new FieldError(
+                    IDEMPOTENCY_KEY_POINTER,
                     "must be 1-128 letters, digits or . _ : - (starting with a letter or digit)"));
         }
         LeadJson.Result read = LeadJson.readForIngest(node);
@@ -48,9 +48,9 @@ final class LeadIntake {
             return new Outcome(null, errors);
         }
         Lead lead = read.lead();
-        String leadId = lead.leadId() != null ? lead.leadId()
-                : idempotencyKey != null ? idempotencyKey
-                : LeadIds.deterministicId(lead);
+        String leadId = lead.leadId() != null
+                ? lead.leadId()
+                : idempotencyKey != null ? idempotencyKey : LeadIds.deterministicId(lead);
         // The id is computed from the full lead first, so a resubmitted .edu lead keeps its id too.
         return new Outcome(EduPrivacy.withhold(lead.withLeadId(leadId).withReceivedAt(now)), List.of());
     }

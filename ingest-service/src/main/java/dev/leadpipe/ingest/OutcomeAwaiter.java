@@ -7,16 +7,15 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.TopicFollower;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.topic.TopicFollower;
-import dev.leadpipe.core.topic.Topics;
 
 /**
  * Follows {@code lead-outcomes} from its end (a {@link TopicFollower} without consumer group: it assigns every
@@ -29,9 +28,17 @@ final class OutcomeAwaiter implements AutoCloseable {
     private final TopicFollower<String, byte[]> follower;
 
     OutcomeAwaiter(String bootstrapServers) {
-        this.follower = new TopicFollower<>("ingest outcomes", TopicFollower.config(bootstrapServers,
-                "leadpipe-ingest-outcomes-" + UUID.randomUUID().toString().substring(0, 8), Map.of()),
-                new StringDeserializer(), new ByteArrayDeserializer(), new Reader(), TopicFollower.OnPollFailure.RETRY);
+        this.follower = new TopicFollower<>(
+                "ingest outcomes",
+                TopicFollower.config(
+                        bootstrapServers,
+                        "leadpipe-ingest-outcomes-"
+                                + UUID.randomUUID().toString().substring(0, 8),
+                        Map.of()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                new Reader(),
+                TopicFollower.OnPollFailure.RETRY);
     }
 
     /**
@@ -73,7 +80,9 @@ final class OutcomeAwaiter implements AutoCloseable {
                 CompletableFuture<Outcome> future = record.key() == null ? null : waiting.remove(record.key());
                 if (future != null && record.value() != null) {
                     try {
-                        future.complete(Topics.LEAD_OUTCOMES.valueSerde().deserializer()
+                        future.complete(Topics.LEAD_OUTCOMES
+                                .valueSerde()
+                                .deserializer()
                                 .deserialize(record.topic(), record.value()));
                     } catch (RuntimeException e) {
                         future.completeExceptionally(e);

@@ -7,7 +7,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 
@@ -19,8 +18,14 @@ import dev.leadpipe.core.lead.FieldError;
  *
  * @param headers response headers that go with the problem, such as {@code Retry-After}
  */
-record Problem(int status, String slug, String title, String detail, List<FieldError> errors,
-                      Map<String, JsonNode> extensions, Map<String, String> headers) {
+record Problem(
+        int status,
+        String slug,
+        String title,
+        String detail,
+        List<FieldError> errors,
+        Map<String, JsonNode> extensions,
+        Map<String, String> headers) {
 
     public static final String TYPE_BASE = "https://leadpipe.dev/problems/";
     public static final String CONTENT_TYPE = "application/problem+json";

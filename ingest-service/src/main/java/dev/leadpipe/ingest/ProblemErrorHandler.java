@@ -3,13 +3,12 @@ package dev.leadpipe.ingest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
+import dev.leadpipe.core.json.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import dev.leadpipe.core.json.Json;
 
 /**
  * Jetty's own error answers (requests that never reach Javalin: an unparsable request line or URI, headers too
@@ -18,8 +17,9 @@ import dev.leadpipe.core.json.Json;
 final class ProblemErrorHandler extends ErrorHandler {
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) throws IOException {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback)
+            throws IOException {
         Problem problem = HttpErrors.generic(code, detail(code));
         byte[] body = Json.MAPPER.writeValueAsBytes(problem.toJson(null));
         problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));

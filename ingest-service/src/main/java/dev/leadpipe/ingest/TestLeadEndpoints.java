@@ -5,12 +5,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -20,6 +16,8 @@ import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validating and publishing a lead configuration, as the marketplace does it: a test lead goes through the real
@@ -55,8 +53,9 @@ final class TestLeadEndpoints {
 
     void validate(Context ctx) {
         String offerId = DestinationEndpoints.requireOfferId(ctx);
-        LeadDestination destination = catalog.get(offerId).orElseThrow(() -> new ProblemException(
-                Problem.of(404, "not-found", "Not Found", "this offer has no lead destination to validate")));
+        LeadDestination destination = catalog.get(offerId)
+                .orElseThrow(() -> new ProblemException(
+                        Problem.of(404, "not-found", "Not Found", "this offer has no lead destination to validate")));
         requireDeliverable(destination);
         ctx.future(() -> roundTrip.send(offerId).handle((result, error) -> {
             if (error != null) {
@@ -82,7 +81,9 @@ final class TestLeadEndpoints {
             while (names.hasNext()) {
                 String name = names.next();
                 if (!name.equals("offerType") && !name.equals("listingOption")) {
-                    errors.add(new FieldError("/" + DestinationEndpoints.pointerToken(name), "is not a field of a publication (offerType, listingOption)"));
+                    errors.add(new FieldError(
+                            "/" + DestinationEndpoints.pointerToken(name),
+                            "is not a field of a publication (offerType, listingOption)"));
                 }
             }
             JsonNode type = body.get("offerType");
@@ -91,33 +92,47 @@ final class TestLeadEndpoints {
             } else {
                 offerType = OfferType.fromWireName(type.asText()).orElse(null);
                 if (offerType == null) {
-                    errors.add(new FieldError("/offerType", "is not a known offer type: one of " + OfferType.wireNames()));
+                    errors.add(
+                            new FieldError("/offerType", "is not a known offer type: one of " + OfferType.wireNames()));
                 }
             }
             JsonNode listing = body.get("listingOption");
             if (listing != null && !listing.isNull()) {
-                if (!listing.isTextual() || !List.of("contact-me", "free-trial", "get-it-now", "test-drive")
-                        .contains(listing.asText().strip().toLowerCase(java.util.Locale.ROOT))) {
-                    errors.add(new FieldError("/listingOption", "must be contact-me, free-trial, get-it-now or test-drive"));
+                if (!listing.isTextual()
+                        || !List.of("contact-me", "free-trial", "get-it-now", "test-drive")
+                                .contains(listing.asText().strip().toLowerCase(java.util.Locale.ROOT))) {
+                    errors.add(new FieldError(
+                            "/listingOption", "must be contact-me, free-trial, get-it-now or test-drive"));
                 } else {
                     listingOption = listing.asText().strip();
                 }
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.of(422, "invalid-publication", "Invalid Publication",
-                    errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid", errors));
+            throw new ProblemException(Problem.of(
+                    422,
+                    "invalid-publication",
+                    "Invalid Publication",
+                    errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid",
+                    errors));
         }
         Optional<LeadDestination> destination = catalog.get(offerId).filter(d -> d.type() != DestinationType.NONE);
         if (destination.isEmpty()) {
             if (offerType.requiresLeadDestination(listingOption)) {
-                throw new ProblemException(Problem.of(422, "lead-destination-required", "Lead Destination Required",
-                        "a " + offerType.wireName() + " offer" + (listingOption == null ? "" : " listed as " + listingOption)
+                throw new ProblemException(Problem.of(
+                        422,
+                        "lead-destination-required",
+                        "Lead Destination Required",
+                        "a " + offerType.wireName() + " offer"
+                                + (listingOption == null ? "" : " listed as " + listingOption)
                                 + " cannot be published without a lead destination: configure one with PUT "
                                 + "/v1/offers/" + offerId + "/lead-destination, then publish again",
                         List.of(new FieldError("/offerType", "needs a lead destination"))));
             }
-            ObjectNode ok = Json.MAPPER.createObjectNode().put("offerId", offerId).put("published", true)
+            ObjectNode ok = Json.MAPPER
+                    .createObjectNode()
+                    .put("offerId", offerId)
+                    .put("published", true)
                     .put("offerType", offerType.wireName());
             ok.putNull("testLead");
             LeadEndpoints.respond(ctx, 200, "application/json", ok);
@@ -129,14 +144,24 @@ final class TestLeadEndpoints {
             if (error != null) {
                 HttpErrors.write(ctx, problemFor(error));
             } else if ("delivered".equals(result.path("outcome").asText())) {
-                ObjectNode ok = Json.MAPPER.createObjectNode().put("offerId", offerId).put("published", true)
+                ObjectNode ok = Json.MAPPER
+                        .createObjectNode()
+                        .put("offerId", offerId)
+                        .put("published", true)
                         .put("offerType", type);
                 ok.set("testLead", result);
                 LeadEndpoints.respond(ctx, 200, "application/json", ok);
             } else {
-                HttpErrors.write(ctx, Problem.of(422, "test-lead-failed", "Test Lead Failed",
-                        "the test lead was not delivered (" + result.path("errorClass").asText() + "): "
-                                + result.path("remediation").asText()).withExtension("testLead", result));
+                HttpErrors.write(
+                        ctx,
+                        Problem.of(
+                                        422,
+                                        "test-lead-failed",
+                                        "Test Lead Failed",
+                                        "the test lead was not delivered ("
+                                                + result.path("errorClass").asText() + "): "
+                                                + result.path("remediation").asText())
+                                .withExtension("testLead", result));
             }
             return null;
         }));
@@ -145,9 +170,14 @@ final class TestLeadEndpoints {
     private Problem problemFor(Throwable error) {
         Throwable cause = KafkaWriter.unwrap(error);
         if (cause instanceof TestLeadRoundTrip.Timeout t) {
-            return Problem.of(504, "test-lead-timeout", "Test Lead Timeout", "no outcome for test lead " + t.leadId
-                    + " within " + roundTrip.timeout().toSeconds() + " s: the destination may still be retrying;"
-                    + " check later with leadctl dlq list or the destination itself")
+            return Problem.of(
+                            504,
+                            "test-lead-timeout",
+                            "Test Lead Timeout",
+                            "no outcome for test lead " + t.leadId
+                                    + " within " + roundTrip.timeout().toSeconds()
+                                    + " s: the destination may still be retrying;"
+                                    + " check later with leadctl dlq list or the destination itself")
                     .withExtension("leadId", Json.MAPPER.getNodeFactory().textNode(t.leadId));
         }
         LOG.warn("the test lead was not written: {}", SafeErrors.describe(cause));
@@ -156,11 +186,17 @@ final class TestLeadEndpoints {
 
     private static void requireDeliverable(LeadDestination destination) {
         if (destination.type() == DestinationType.BLOB) {
-            throw new ProblemException(Problem.of(422, "destination-unsupported", "Destination Unsupported",
+            throw new ProblemException(Problem.of(
+                    422,
+                    "destination-unsupported",
+                    "Destination Unsupported",
                     ErrorClass.DESTINATION_UNSUPPORTED.remediation()));
         }
         if (!destination.type().isDeliverable()) {
-            throw new ProblemException(Problem.of(422, "no-destination", "No Destination",
+            throw new ProblemException(Problem.of(
+                    422,
+                    "no-destination",
+                    "No Destination",
                     "this offer's lead destination is none: there is nothing to send a test lead to"));
         }
     }

@@ -7,17 +7,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A test lead's trip through the real pipeline: writes a new marketplace-style test lead for an offer to
@@ -72,8 +70,10 @@ record TestLeadRoundTrip(KafkaWriter writer, OutcomeAwaiter outcomes, Clock cloc
     static Lead testLead(String offerId, Instant now) {
         long ticks = TICKS_AT_EPOCH + now.getEpochSecond() * 10_000_000L + now.getNano() / 100;
         String marker = Lead.TEST_LEAD_PREFIX + ticks;
-        UserDetails user = new UserDetails(marker, marker, marker + "@test.com", "1234567890", "US", marker, marker, null);
-        return new Lead(marker, offerId, now, true, user, "AzureMarketplace-INS|" + offerId, "INS", marker, marker, null);
+        UserDetails user =
+                new UserDetails(marker, marker, marker + "@test.com", "1234567890", "US", marker, marker, null);
+        return new Lead(
+                marker, offerId, now, true, user, "AzureMarketplace-INS|" + offerId, "INS", marker, marker, null);
     }
 
     /** No outcome came within the timeout. */

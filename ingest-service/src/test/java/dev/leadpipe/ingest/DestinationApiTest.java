@@ -1,25 +1,23 @@
 package dev.leadpipe.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Offers' lead destinations through the HTTP API, on the real compacted {@code lead-destinations} topic. */
 class DestinationApiTest {
@@ -33,7 +31,8 @@ class DestinationApiTest {
 
     @BeforeAll
     static void start() {
-        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
+        service = IngestService.start(
+                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
         http = new Http(service.port());
     }
 
@@ -54,10 +53,18 @@ class DestinationApiTest {
     }
 
     private static List<ConsumerRecord<String, LeadDestination>> destinationRecords(String offerId, int atLeast) {
-        return TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEAD_DESTINATIONS,
-                        records -> records.stream().filter(r -> r.key().equals(offerId)).count() >= atLeast,
-                        Duration.ofSeconds(30), Duration.ZERO)
-                .stream().filter(r -> r.key().equals(offerId)).toList();
+        return TopicReader.readUntil(
+                        KAFKA.bootstrapServers(),
+                        Topics.LEAD_DESTINATIONS,
+                        records -> records.stream()
+                                        .filter(r -> r.key().equals(offerId))
+                                        .count()
+                                >= atLeast,
+                        Duration.ofSeconds(30),
+                        Duration.ZERO)
+                .stream()
+                .filter(r -> r.key().equals(offerId))
+                .toList();
     }
 
     private static List<String> pointers(JsonNode errors) {
@@ -79,7 +86,8 @@ class DestinationApiTest {
         assertThat(json.path("type").asText()).isEqualTo("dynamics");
         assertThat(json.path("version").asLong()).isEqualTo(1);
         assertThat(json.path("settings").path("clientSecret").asText()).isEqualTo(LeadDestination.MASK);
-        assertThat(json.path("settings").path("applicationId").asText()).isEqualTo("11111111-2222-3333-4444-555555555555");
+        assertThat(json.path("settings").path("applicationId").asText())
+                .isEqualTo("11111111-2222-3333-4444-555555555555");
         assertThat(json.path("contactEmails")).hasSize(2);
 
         Http.Answer read = http.get(path);
@@ -97,7 +105,9 @@ class DestinationApiTest {
         LeadDestination latest = records.get(records.size() - 1).value();
         assertThat(latest.type()).isEqualTo(DestinationType.DYNAMICS);
         assertThat(latest.version()).isEqualTo(2);
-        assertThat(latest.settings().get("clientSecret")).as("encrypted on the topic").startsWith(SecretKeyring.PREFIX)
+        assertThat(latest.settings().get("clientSecret"))
+                .as("encrypted on the topic")
+                .startsWith(SecretKeyring.PREFIX)
                 .doesNotContain(CANARY);
         assertThat(SecretKeyring.fromEnvironment().decryptSecrets(latest).settings())
                 .containsEntry("clientSecret", CANARY + "-rotated");
@@ -107,8 +117,12 @@ class DestinationApiTest {
     @Test
     void aDeletedDestinationIsGone() {
         String path = "/v1/offers/fabrikam.to-delete/lead-destination";
-        assertThat(http.put(path, "{\"type\": \"https\", \"settings\": {\"url\": \"https://example.com/flow?sig=" + CANARY + "\"}}")
-                .status()).isEqualTo(201);
+        assertThat(http.put(
+                                path,
+                                "{\"type\": \"https\", \"settings\": {\"url\": \"https://example.com/flow?sig=" + CANARY
+                                        + "\"}}")
+                        .status())
+                .isEqualTo(201);
 
         Http.Answer deleted = http.delete(path);
         assertThat(deleted.status()).isEqualTo(204);
@@ -140,10 +154,20 @@ class DestinationApiTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(422);
         assertThat(answer.contentType()).startsWith("application/problem+json");
         assertThat(answer.json().path("type").asText()).isEqualTo("https://leadpipe.dev/problems/invalid-destination");
-        assertThat(pointers(answer.json().path("errors"))).containsExactlyInAnyOrder(
-                "path:offerId", "/type", "/settings/password", "/contactEmails/0", "/contactEmails/1", "/colour");
-        assertThat(answer.body()).doesNotContain(CANARY).doesNotContain("not-an-address").doesNotContain("ftp");
-        assertThat(TopicCounts.count(KAFKA.bootstrapServers(), Topics.LEAD_DESTINATIONS)).isEqualTo(before);
+        assertThat(pointers(answer.json().path("errors")))
+                .containsExactlyInAnyOrder(
+                        "path:offerId",
+                        "/type",
+                        "/settings/password",
+                        "/contactEmails/0",
+                        "/contactEmails/1",
+                        "/colour");
+        assertThat(answer.body())
+                .doesNotContain(CANARY)
+                .doesNotContain("not-an-address")
+                .doesNotContain("ftp");
+        assertThat(TopicCounts.count(KAFKA.bootstrapServers(), Topics.LEAD_DESTINATIONS))
+                .isEqualTo(before);
     }
 
     @Test
@@ -151,8 +175,10 @@ class DestinationApiTest {
         Http.Answer answer = http.put("/v1/offers/contoso.x/lead-destination", "{\"settings\": []}");
         assertThat(answer.status()).isEqualTo(422);
         assertThat(pointers(answer.json().path("errors"))).containsExactlyInAnyOrder("/type", "/settings");
-        assertThat(http.put("/v1/offers/contoso.x/lead-destination", "[]").status()).isEqualTo(422);
-        assertThat(http.put("/v1/offers/contoso.x/lead-destination", "{").status()).isEqualTo(400);
+        assertThat(http.put("/v1/offers/contoso.x/lead-destination", "[]").status())
+                .isEqualTo(422);
+        assertThat(http.put("/v1/offers/contoso.x/lead-destination", "{").status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -172,8 +198,8 @@ class DestinationApiTest {
         assertThat(http.put(path, dynamics(CANARY)).status()).isEqualTo(201);
         assertThat(http.put(path, dynamics(CANARY)).status()).isEqualTo(200);
 
-        try (IngestService second = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
-                .with(IngestConfig.PORT, 0))) {
+        try (IngestService second = IngestService.start(
+                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0))) {
             Http.Answer read = new Http(second.port()).get(path);
             assertThat(read.status()).as("caught up before start returned").isEqualTo(200);
             assertThat(read.json().path("version").asLong()).isEqualTo(2);

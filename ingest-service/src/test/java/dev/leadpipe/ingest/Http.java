@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.json.Json;
 
 /** A small HTTP client for the tests: sends to one service and reads answers as text and JSON. */
 final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
 
@@ -57,7 +57,10 @@ final class Http {
     }
 
     Answer put(String path, String body) {
-        return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build());
+        return send(request(path)
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build());
     }
 
     Answer get(String path) {

@@ -1,20 +1,18 @@
 package dev.leadpipe.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.testing.Scrape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What an operator sees of ingest: {@code leadpipe_ingest_leads_total} by result and reason on the API's own port,
@@ -33,7 +31,8 @@ class IngestOpsTest {
 
     @Test
     void metricsCountEveryLeadByResultAndReasonAndReadinessSaysKafkaIsUp() throws Exception {
-        IngestConfig config = IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0)
+        IngestConfig config = IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(IngestConfig.PORT, 0)
                 .with(IngestConfig.MAX_BATCH_ITEMS, 3);
         try (IngestService service = IngestService.start(config)) {
             Http http = new Http(service.port());
@@ -41,16 +40,19 @@ class IngestOpsTest {
             assertThat(http.postJson("/v1/leads", lead()).status()).isEqualTo(202);
             assertThat(http.postJson("/v1/leads", lead()).status()).isEqualTo(202);
             assertThat(http.postJson("/v1/leads", INVALID_FIELDS).status()).isEqualTo(422);
-            assertThat(http.postJson("/v1/leads", "{\"UserDetails\": oops").status()).isEqualTo(400);
+            assertThat(http.postJson("/v1/leads", "{\"UserDetails\": oops").status())
+                    .isEqualTo(400);
             assertThat(http.post("/v1/leads", "text/plain", lead()).status()).isEqualTo(415);
             // a JSON array batch: two good items, one with invalid fields
-            Http.Answer array = http.postJson("/v1/leads/batch", "[" + lead() + "," + lead() + "," + INVALID_FIELDS + "]");
+            Http.Answer array =
+                    http.postJson("/v1/leads/batch", "[" + lead() + "," + lead() + "," + INVALID_FIELDS + "]");
             assertThat(array.status()).as(array.body()).isEqualTo(207);
             // an NDJSON batch: one good line, one that is not JSON
             Http.Answer ndjson = http.post("/v1/leads/batch", "application/x-ndjson", lead() + "\n{\"broken\n");
             assertThat(ndjson.status()).as(ndjson.body()).isEqualTo(207);
             // more items than a batch may hold: each of the four is refused as too large
-            Http.Answer tooMany = http.postJson("/v1/leads/batch", "[" + String.join(",", lead(), lead(), lead(), lead()) + "]");
+            Http.Answer tooMany =
+                    http.postJson("/v1/leads/batch", "[" + String.join(",", lead(), lead(), lead(), lead()) + "]");
             assertThat(tooMany.status()).isEqualTo(413);
             // a batch body that is not JSON at all counts once
             assertThat(http.postJson("/v1/leads/batch", "[{").status()).isEqualTo(400);
@@ -69,7 +71,10 @@ class IngestOpsTest {
             assertThat(scrape.value("leadpipe_ready", "service=ingest")).isEqualTo(1);
             assertThat(scrape.names()).contains("jvm_memory_used_bytes");
             // no lead content ever becomes a tag
-            assertThat(scrape.text()).doesNotContain("Lovelace").doesNotContain("contoso").doesNotContain("example.com");
+            assertThat(scrape.text())
+                    .doesNotContain("Lovelace")
+                    .doesNotContain("contoso")
+                    .doesNotContain("example.com");
 
             Http.Answer live = http.get("/health/live");
             assertThat(live.status()).isEqualTo(200);
@@ -87,8 +92,10 @@ class IngestOpsTest {
             assertThat(down.contentType()).startsWith("application/json");
             assertThat(down.json().path("status").asText()).isEqualTo("DOWN");
             assertThat(down.json().path("checks").path("kafka").asText()).isEqualTo("UP");
-            assertThat(down.json().path("checks").path("standby-kafka").asText()).contains("did not answer");
-            assertThat(Scrape.parse(http.get("/metrics").body()).value("leadpipe_ready", "service=ingest")).isZero();
+            assertThat(down.json().path("checks").path("standby-kafka").asText())
+                    .contains("did not answer");
+            assertThat(Scrape.parse(http.get("/metrics").body()).value("leadpipe_ready", "service=ingest"))
+                    .isZero();
         }
     }
 
@@ -96,7 +103,7 @@ class IngestOpsTest {
     void readinessIs503WithTheReasonWhenKafkaDoesNotAnswer() throws Exception {
         String bootstrap = "127.0.0.1:" + closedPort();
         try (Ops ops = Ops.forService("ingest");
-             KafkaReachability kafka = new KafkaReachability(bootstrap)) {
+                KafkaReachability kafka = new KafkaReachability(bootstrap)) {
             ops.readiness().add("kafka", kafka);
             try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops)) {
                 Http http = new Http(server.port());
@@ -107,7 +114,8 @@ class IngestOpsTest {
                 assertThat(body.path("checks").path("kafka").asText())
                         .isEqualTo("Kafka at " + bootstrap + " did not answer within 3 s");
                 assertThat(http.get("/health/live").status()).isEqualTo(200);
-                assertThat(Scrape.parse(http.get("/metrics").body()).value("leadpipe_ready", "service=ingest")).isZero();
+                assertThat(Scrape.parse(http.get("/metrics").body()).value("leadpipe_ready", "service=ingest"))
+                        .isZero();
             }
         }
     }

@@ -1,11 +1,11 @@
 package dev.leadpipe.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.http.HttpRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.ops.testing.Scrape;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -15,8 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
-import dev.leadpipe.ops.testing.Scrape;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a client sees when Kafka does not acknowledge: the producer is a {@link MockProducer} whose sends the test
@@ -33,8 +32,8 @@ class KafkaFailureTest {
     @BeforeAll
     static void start() {
         producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
-                .with(IngestConfig.PORT, 0), producer);
+        service = IngestService.start(
+                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0), producer);
         http = new Http(service.port());
     }
 
@@ -46,8 +45,10 @@ class KafkaFailureTest {
     }
 
     private static CompletableFuture<Http.Answer> postAsync(String path, String body) {
-        return http.sendAsync(http.request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return http.sendAsync(http.request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static void awaitSends(int total) throws InterruptedException {
@@ -67,7 +68,8 @@ class KafkaFailureTest {
         Thread.sleep(200);
         assertThat(pending).as("no answer before Kafka acknowledged").isNotDone();
 
-        assertThat(producer.errorNext(new TimeoutException("simulated: no acknowledgement"))).isTrue();
+        assertThat(producer.errorNext(new TimeoutException("simulated: no acknowledgement")))
+                .isTrue();
         Http.Answer answer = pending.get(10, TimeUnit.SECONDS);
 
         assertThat(answer.status()).isEqualTo(503);
@@ -75,7 +77,8 @@ class KafkaFailureTest {
         assertThat(answer.header("Retry-After")).isNotBlank();
         assertThat(answer.json().path("type").asText()).isEqualTo("https://leadpipe.dev/problems/kafka-unavailable");
         assertThat(answer.body()).doesNotContain("simulated").doesNotContain("ada@example.com");
-        assertThat(rejectedAsKafkaUnavailable()).as("the refused lead, counted once on /metrics")
+        assertThat(rejectedAsKafkaUnavailable())
+                .as("the refused lead, counted once on /metrics")
                 .isEqualTo(unavailableBefore + 1);
     }
 
@@ -141,8 +144,10 @@ class KafkaFailureTest {
     void aDestinationIsNotVisibleUntilItsWriteWasAcknowledged() throws Exception {
         int before = producer.history().size();
         String path = "/v1/offers/contoso.pending/lead-destination";
-        CompletableFuture<Http.Answer> pending = http.sendAsync(http.request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"type\": \"none\"}")).build());
+        CompletableFuture<Http.Answer> pending = http.sendAsync(http.request(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"type\": \"none\"}"))
+                .build());
         awaitSends(before + 1);
         assertThat(http.get(path).status()).isEqualTo(404);
         producer.errorNext(new TimeoutException("simulated"));

@@ -1,7 +1,5 @@
 package dev.leadpipe.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -10,18 +8,18 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.kafka.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
-import dev.leadpipe.kafka.testing.TopicReader;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Leads through the HTTP API onto the real {@code leads} topic, and every way a request is refused. */
 class LeadIngestTest {
@@ -33,7 +31,8 @@ class LeadIngestTest {
 
     @BeforeAll
     static void start() {
-        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
+        service = IngestService.start(
+                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
         http = new Http(service.port());
     }
 
@@ -70,11 +69,17 @@ class LeadIngestTest {
     /** The records keyed by any of {@code keys}, read until there are at least {@code atLeast} of them. */
     private static List<ConsumerRecord<String, Lead>> leadsWithKeys(List<String> keys, int atLeast) {
         Predicate<List<ConsumerRecord<String, Lead>>> allThere = records -> {
-            List<String> found = records.stream().map(ConsumerRecord::key).filter(keys::contains).toList();
+            List<String> found = records.stream()
+                    .map(ConsumerRecord::key)
+                    .filter(keys::contains)
+                    .toList();
             return found.containsAll(keys) && found.size() >= atLeast;
         };
-        return TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS, allThere, Duration.ofSeconds(30), Duration.ZERO)
-                .stream().filter(r -> keys.contains(r.key())).toList();
+        return TopicReader.readUntil(
+                        KAFKA.bootstrapServers(), Topics.LEADS, allThere, Duration.ofSeconds(30), Duration.ZERO)
+                .stream()
+                .filter(r -> keys.contains(r.key()))
+                .toList();
     }
 
     private static void assertProblem(Http.Answer answer, int status, String slug) {
@@ -134,7 +139,8 @@ class LeadIngestTest {
         assertThat(lead.userDetails().firstName()).isEqualTo("Grace");
         assertThat(lead.userDetails().otherFields()).containsKey("Nickname");
         assertThat(lead.otherFields()).containsKey("CampaignInfo");
-        assertThat(lead.otherFields().get("CampaignInfo").path("clicks").asInt()).isEqualTo(3);
+        assertThat(lead.otherFields().get("CampaignInfo").path("clicks").asInt())
+                .isEqualTo(3);
         assertThat(lead.description()).isEqualTo(marker);
     }
 
@@ -143,7 +149,8 @@ class LeadIngestTest {
         String body = lead(marker());
         String first = http.postJson("/v1/leads", body).json().path("leadId").asText();
         String second = http.postJson("/v1/leads", body).json().path("leadId").asText();
-        String other = http.postJson("/v1/leads", lead(marker())).json().path("leadId").asText();
+        String other =
+                http.postJson("/v1/leads", lead(marker())).json().path("leadId").asText();
 
         assertThat(first).isNotBlank().isEqualTo(second);
         assertThat(other).isNotBlank().isNotEqualTo(first);
@@ -163,7 +170,9 @@ class LeadIngestTest {
         assertThat(byHeader.status()).as(byHeader.body()).isEqualTo(202);
         assertThat(byHeader.json().path("leadId").asText()).isEqualTo(key);
 
-        assertThat(leadsWithKeys(List.of(fieldId, key))).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(fieldId, key);
+        assertThat(leadsWithKeys(List.of(fieldId, key)))
+                .extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder(fieldId, key);
     }
 
     @Test
@@ -180,7 +189,8 @@ class LeadIngestTest {
     @Test
     void malformedJsonIs400WithoutEchoingTheBody() {
         long before = leadCount();
-        Http.Answer answer = http.postJson("/v1/leads", "{\"UserDetails\": {\"Email\": \"secret.canary@example.com\"\n oops}");
+        Http.Answer answer =
+                http.postJson("/v1/leads", "{\"UserDetails\": {\"Email\": \"secret.canary@example.com\"\n oops}");
 
         assertProblem(answer, 400, "malformed-json");
         assertThat(answer.json().path("detail").asText()).contains("line 2");
@@ -215,7 +225,9 @@ class LeadIngestTest {
         assertProblem(answer, 422, "invalid-lead");
         assertThat(pointers(answer.json().path("errors")))
                 .containsExactlyInAnyOrder("/UserDetails/Email", "/ActionCode", "/offerId");
-        answer.json().path("errors").forEach(e -> assertThat(e.path("detail").asText()).isNotBlank());
+        answer.json()
+                .path("errors")
+                .forEach(e -> assertThat(e.path("detail").asText()).isNotBlank());
         assertThat(answer.body()).doesNotContain("not-an-email").doesNotContain("bad id");
         assertThat(leadCount()).isEqualTo(before);
     }
@@ -223,7 +235,8 @@ class LeadIngestTest {
     @Test
     void aLeadWithoutAnyOfferIsRefusedAlongsideItsOtherErrors() {
         long before = leadCount();
-        Http.Answer answer = http.postJson("/v1/leads", "{\"UserDetails\": {\"Email\": \"nope\"}, \"LeadSource\": \"AzurePortal\"}");
+        Http.Answer answer =
+                http.postJson("/v1/leads", "{\"UserDetails\": {\"Email\": \"nope\"}, \"LeadSource\": \"AzurePortal\"}");
 
         assertProblem(answer, 422, "invalid-lead");
         assertThat(pointers(answer.json().path("errors"))).containsExactlyInAnyOrder("/UserDetails/Email", "/offerId");
@@ -240,7 +253,8 @@ class LeadIngestTest {
     void aBodyOverTheLimitIs413ProblemWhetherItsLengthIsDeclaredOrNot() {
         try (IngestService small = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
                 .with(IngestConfig.PORT, 0)
-                .with(IngestConfig.MAX_BODY_BYTES, 1024L).with(IngestConfig.MAX_BATCH_ITEMS, 2))) {
+                .with(IngestConfig.MAX_BODY_BYTES, 1024L)
+                .with(IngestConfig.MAX_BATCH_ITEMS, 2))) {
             Http smallHttp = new Http(small.port());
             long before = leadCount();
             String big = lead("x".repeat(2000));
@@ -252,17 +266,23 @@ class LeadIngestTest {
 
             // Chunked, no Content-Length: Javalin's own request-size limit answers, still as a problem.
             byte[] bytes = big.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            HttpRequest chunked = smallHttp.request("/v1/leads").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
+            HttpRequest chunked = smallHttp
+                    .request("/v1/leads")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+                    .build();
             Http.Answer streamed = smallHttp.send(chunked);
             assertProblem(streamed, 413, "payload-too-large");
 
-            Http.Answer tooMany = smallHttp.postJson("/v1/leads/batch", "[" + lead(marker()) + "," + lead(marker()) + ",{}]");
+            Http.Answer tooMany =
+                    smallHttp.postJson("/v1/leads/batch", "[" + lead(marker()) + "," + lead(marker()) + ",{}]");
             assertProblem(tooMany, 413, "too-many-items");
             assertThat(tooMany.json().path("detail").asText()).contains("at most 2");
 
             Http.Answer small1 = smallHttp.postJson("/v1/leads", lead(marker()));
-            assertThat(small1.status()).as("a lead under the limit is still accepted").isEqualTo(202);
+            assertThat(small1.status())
+                    .as("a lead under the limit is still accepted")
+                    .isEqualTo(202);
             assertThat(leadCount()).isEqualTo(before + 1);
         }
     }
@@ -270,7 +290,8 @@ class LeadIngestTest {
     @Test
     void aJsonArrayBatchWritesOnlyTheGoodItems() {
         long before = leadCount();
-        String bad = "{\"UserDetails\": {\"Email\": \"broken\"}, \"LeadSource\": \"AzureMarketplace-INS|contoso.widget-pro\"}";
+        String bad =
+                "{\"UserDetails\": {\"Email\": \"broken\"}, \"LeadSource\": \"AzureMarketplace-INS|contoso.widget-pro\"}";
         String body = "[" + lead(marker()) + ", " + bad + ", " + lead(marker()) + "]";
         Http.Answer answer = http.postJson("/v1/leads/batch", body);
 
@@ -288,7 +309,9 @@ class LeadIngestTest {
         assertThat(items.get(2).path("status").asInt()).isEqualTo(202);
         assertThat(answer.body()).doesNotContain("broken");
 
-        List<String> ids = List.of(items.get(0).path("leadId").asText(), items.get(2).path("leadId").asText());
+        List<String> ids = List.of(
+                items.get(0).path("leadId").asText(),
+                items.get(2).path("leadId").asText());
         assertThat(leadsWithKeys(ids)).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(leadCount()).isEqualTo(before + 2);
     }
@@ -343,7 +366,9 @@ class LeadIngestTest {
 
     @Test
     void aBatchOfGoodLeadsIs202() {
-        Http.Answer answer = http.post("/v1/leads/batch", "application/x-ndjson",
+        Http.Answer answer = http.post(
+                "/v1/leads/batch",
+                "application/x-ndjson",
                 lead(marker()).replace("\n", " ") + "\n" + lead(marker()).replace("\n", " "));
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
         assertThat(answer.json().path("accepted").asInt()).isEqualTo(2);
@@ -361,10 +386,15 @@ class LeadIngestTest {
     @Test
     void requestsJettyRefusesBeforeRoutingAnswerWithProblemsToo() throws Exception {
         String badUri = raw("GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        assertThat(badUri).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+        assertThat(badUri)
+                .startsWith("HTTP/1.1 400")
+                .contains("Content-Type: application/problem+json")
                 .contains("\"status\":400");
-        String bigHeaders = raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
-        assertThat(bigHeaders).startsWith("HTTP/1.1 431").contains("Content-Type: application/problem+json")
+        String bigHeaders = raw(
+                "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+        assertThat(bigHeaders)
+                .startsWith("HTTP/1.1 431")
+                .contains("Content-Type: application/problem+json")
                 .doesNotContain("aaaa");
     }
 

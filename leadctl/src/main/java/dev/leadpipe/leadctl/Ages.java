@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** How leadctl writes an age or a count for people: {@code 45s}, {@code 12m}, {@code 2h 14m}, {@code 3d 4h}; {@code 5,000}. */
 final class Ages {
-    private Ages() {
-    }
+    private Ages() {}
 
     /** The age in its two largest units, to the second below a minute; a negative age is {@code 0s}. */
     static String compact(Duration age) {

@@ -11,8 +11,7 @@ import java.util.function.Function;
  * first 10}. Group names pass through {@link Privacy#safe}; a missing one counts as {@code (none)}.
  */
 final class CountLine {
-    private CountLine() {
-    }
+    private CountLine() {}
 
     /**
      * @param matching what matched the filters
@@ -22,19 +21,25 @@ final class CountLine {
      * @param groupOf  an item's group
      * @param shown    how many rows the table shows
      */
-    static <T> String of(List<T> matching, String singular, String plural, String by, Function<T, String> groupOf,
-                         int shown) {
+    static <T> String of(
+            List<T> matching, String singular, String plural, String by, Function<T, String> groupOf, int shown) {
         Map<String, Integer> groups = new TreeMap<>();
         for (T item : matching) {
             String group = groupOf.apply(item);
             groups.merge(group == null ? "(none)" : Privacy.safe(group), 1, Integer::sum);
         }
-        StringBuilder s = new StringBuilder().append(matching.size()).append(' ')
+        StringBuilder s = new StringBuilder()
+                .append(matching.size())
+                .append(' ')
                 .append(matching.size() == 1 ? singular : plural);
         if (!groups.isEmpty()) {
             List<String> parts = new ArrayList<>();
             groups.forEach((k, v) -> parts.add(k + "=" + v));
-            s.append(" (by ").append(by).append(": ").append(String.join(", ", parts)).append(')');
+            s.append(" (by ")
+                    .append(by)
+                    .append(": ")
+                    .append(String.join(", ", parts))
+                    .append(')');
         }
         if (shown < matching.size()) {
             s.append("; showing the first ").append(shown);

@@ -9,14 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.error.ErrorClass;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import dev.leadpipe.core.dlq.DeadLetterHeaders;
-import dev.leadpipe.core.error.ErrorClass;
 
 /**
  * One record of {@code leads-dlq} as leadctl sees it: where it is (partition, offset, timestamp), its raw key and
@@ -25,8 +24,14 @@ import dev.leadpipe.core.error.ErrorClass;
  * strings in the order they appear. A copy without the value ({@link #withoutPayload()}) is kept where many records
  * must be remembered at once.
  */
-record DeadLetter(TopicPartition partition, long offset, long timestamp, byte[] key, byte[] value,
-                  List<Header> originalHeaders, Map<String, String> dlqHeaders) {
+record DeadLetter(
+        TopicPartition partition,
+        long offset,
+        long timestamp,
+        byte[] key,
+        byte[] value,
+        List<Header> originalHeaders,
+        Map<String, String> dlqHeaders) {
 
     static DeadLetter of(ConsumerRecord<byte[], byte[]> record) {
         List<Header> original = new ArrayList<>();
@@ -38,8 +43,14 @@ record DeadLetter(TopicPartition partition, long offset, long timestamp, byte[] 
                 original.add(h);
             }
         }
-        return new DeadLetter(new TopicPartition(record.topic(), record.partition()), record.offset(),
-                record.timestamp(), record.key(), record.value(), List.copyOf(original), Collections.unmodifiableMap(dlq));
+        return new DeadLetter(
+                new TopicPartition(record.topic(), record.partition()),
+                record.offset(),
+                record.timestamp(),
+                record.key(),
+                record.value(),
+                List.copyOf(original),
+                Collections.unmodifiableMap(dlq));
     }
 
     /** The same record without its value and original headers, to remember many records cheaply. */

@@ -10,7 +10,6 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,19 +22,32 @@ import picocli.CommandLine.ScopeType;
  * by the local run, else {@value #DEFAULT_API}). Secrets are shown masked, as the API returns them. A refused
  * request prints one line naming every bad field and exits 1; an unreachable API exits 3.
  */
-@Command(name = "destinations", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        subcommands = {DestinationsCommand.Get.class, DestinationsCommand.Apply.class, DestinationsCommand.Delete.class,
-                DestinationsCommand.Validate.class, DestinationsCommand.Publish.class},
-        description = {"Configure offers' lead destinations (through the ingest service's HTTP API).",
-                "Secrets are encrypted before they are stored and always shown masked."})
+@Command(
+        name = "destinations",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
+        subcommands = {
+            DestinationsCommand.Get.class,
+            DestinationsCommand.Apply.class,
+            DestinationsCommand.Delete.class,
+            DestinationsCommand.Validate.class,
+            DestinationsCommand.Publish.class
+        },
+        description = {
+            "Configure offers' lead destinations (through the ingest service's HTTP API).",
+            "Secrets are encrypted before they are stored and always shown masked."
+        })
 final class DestinationsCommand extends GroupCommand {
     static final String DEFAULT_API = "http://127.0.0.1:8080";
     static final String API_FILE = ".leadpipe/api-url";
     static final String API_ENV = "LEADPIPE_API_URL";
 
-    @Option(names = "--api-url", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "The ingest service. Default: $LEADPIPE_API_URL, else ./" + API_FILE + " (written by bin/run-local), else "
-                    + DEFAULT_API + ".")
+    @Option(
+            names = "--api-url",
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
+            description = "The ingest service. Default: $LEADPIPE_API_URL, else ./" + API_FILE
+                    + " (written by bin/run-local), else " + DEFAULT_API + ".")
     String apiUrlOption;
 
     DestinationsCommand() {
@@ -69,7 +81,9 @@ final class DestinationsCommand extends GroupCommand {
                 line.append(": ").append(p.get("detail").asText());
             }
             List<String> fields = new ArrayList<>();
-            p.path("errors").forEach(e -> fields.add(e.path("pointer").asText() + " " + e.path("detail").asText()));
+            p.path("errors")
+                    .forEach(e -> fields.add(
+                            e.path("pointer").asText() + " " + e.path("detail").asText()));
             if (!fields.isEmpty()) {
                 line.append(" [").append(String.join("; ", fields)).append("]");
             }
@@ -87,19 +101,29 @@ final class DestinationsCommand extends GroupCommand {
         /** Prints a test lead's outcome in one line; exit 0 when delivered. */
         int printTestLead(JsonNode t) {
             if ("delivered".equals(t.path("outcome").asText())) {
-                out().printf("delivered: test lead %s is in the %s destination as record %s (%d ms)%n",
-                        t.path("leadId").asText(), t.path("destinationType").asText(), t.path("destinationRecordId").asText(),
-                        t.path("elapsedMs").asLong());
+                out().printf(
+                                "delivered: test lead %s is in the %s destination as record %s (%d ms)%n",
+                                t.path("leadId").asText(),
+                                t.path("destinationType").asText(),
+                                t.path("destinationRecordId").asText(),
+                                t.path("elapsedMs").asLong());
                 return ExitCodes.OK;
             }
-            out().printf("%s: test lead %s failed with %s: %s%s%n", t.path("outcome").asText(), t.path("leadId").asText(),
-                    t.path("errorClass").asText(), t.path("remediation").asText(),
-                    t.hasNonNull("detail") ? " (" + t.get("detail").asText() + ")" : "");
+            out().printf(
+                            "%s: test lead %s failed with %s: %s%s%n",
+                            t.path("outcome").asText(),
+                            t.path("leadId").asText(),
+                            t.path("errorClass").asText(),
+                            t.path("remediation").asText(),
+                            t.hasNonNull("detail") ? " (" + t.get("detail").asText() + ")" : "");
             return ExitCodes.FAILURE;
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an offer's lead destination (secrets masked).")
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
+            description = "Show an offer's lead destination (secrets masked).")
     static final class Get extends ApiCommand {
         @Override
         int execute() {
@@ -112,29 +136,41 @@ final class DestinationsCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = {"Create or replace an offer's lead destination from a JSON file:",
-                    "{\"type\": \"table\", \"settings\": {...}, \"contactEmails\": [...], \"notifications\": \"per-lead\"}.",
-                    "A secret given as ******** keeps its stored value."})
+    @Command(
+            name = "apply",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create or replace an offer's lead destination from a JSON file:",
+                "{\"type\": \"table\", \"settings\": {...}, \"contactEmails\": [...], \"notifications\": \"per-lead\"}.",
+                "A secret given as ******** keeps its stored value."
+            })
     static final class Apply extends ApiCommand {
-        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The configuration (JSON); - reads stdin.")
+        @Option(
+                names = {"-f", "--file"},
+                required = true,
+                paramLabel = "FILE",
+                description = "The configuration (JSON); - reads stdin.")
         String file;
 
         @Override
         int execute() {
             String body;
             try {
-                body = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                body = file.equals("-")
+                        ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                         : Files.readString(Path.of(file), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new LeadctlException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getClass().getSimpleName());
+                throw new LeadctlException(
+                        ExitCodes.USAGE,
+                        "cannot read " + file + ": " + e.getClass().getSimpleName());
             }
             ServiceHttp.Answer a = send("PUT", destinationPath(), body, Duration.ofSeconds(30));
             if (!a.ok()) {
                 throw refused(a);
             }
             err().println((a.status() == 201 ? "created" : "updated") + " the lead destination of " + offerId
-                    + " (version " + a.json().path("version").asLong() + "); check it with: leadctl destinations validate " + offerId);
+                    + " (version " + a.json().path("version").asLong()
+                    + "); check it with: leadctl destinations validate " + offerId);
             printJson(a.json());
             return ExitCodes.OK;
         }
@@ -153,9 +189,13 @@ final class DestinationsCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = {"Send a MSFT_TEST_<ticks> test lead through the pipeline to the offer's destination and print its outcome:",
-                    "delivered with the destination's record id, or the error class and its fix. Exit 0 only when delivered."})
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Send a MSFT_TEST_<ticks> test lead through the pipeline to the offer's destination and print its outcome:",
+                "delivered with the destination's record id, or the error class and its fix. Exit 0 only when delivered."
+            })
     static final class Validate extends ApiCommand {
         @Override
         int execute() {
@@ -167,16 +207,27 @@ final class DestinationsCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = {"Check that the offer may be published: offer types that collect leads need a destination,",
-                    "and the test lead must be delivered. Exit 0 when publishable."})
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check that the offer may be published: offer types that collect leads need a destination,",
+                "and the test lead must be delivered. Exit 0 when publishable."
+            })
     static final class Publish extends ApiCommand {
-        @Option(names = "--offer-type", required = true, paramLabel = "TYPE",
-                description = "saas, consulting-service, dynamics-365-customer-engagement, dynamics-365-finance-and-operations, "
-                        + "dynamics-365-business-central, azure-application, ...")
+        @Option(
+                names = "--offer-type",
+                required = true,
+                paramLabel = "TYPE",
+                description =
+                        "saas, consulting-service, dynamics-365-customer-engagement, dynamics-365-finance-and-operations, "
+                                + "dynamics-365-business-central, azure-application, ...")
         String offerType;
 
-        @Option(names = "--listing-option", paramLabel = "OPTION", description = "contact-me, free-trial, get-it-now or test-drive.")
+        @Option(
+                names = "--listing-option",
+                paramLabel = "OPTION",
+                description = "contact-me, free-trial, get-it-now or test-drive.")
         String listingOption;
 
         @Override
@@ -185,7 +236,8 @@ final class DestinationsCommand extends GroupCommand {
             if (listingOption != null) {
                 body.put("listingOption", listingOption);
             }
-            ServiceHttp.Answer a = send("POST", "/v1/offers/" + offerId + "/publish", body.toString(), Duration.ofMinutes(11));
+            ServiceHttp.Answer a =
+                    send("POST", "/v1/offers/" + offerId + "/publish", body.toString(), Duration.ofMinutes(11));
             if (a.status() == 422 && a.json() != null && a.json().has("testLead")) {
                 printTestLead(a.json().get("testLead"));
                 throw refused(a);

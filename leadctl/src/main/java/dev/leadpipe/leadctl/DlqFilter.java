@@ -18,11 +18,21 @@ import dev.leadpipe.core.error.ErrorClass;
  * resolved once, at {@code now}. {@link #normalized()} is a canonical text of the selection that does not depend on
  * option order, letter case of classes and types, or when it is evaluated.
  */
-record DlqFilter(SortedSet<String> classes, SortedSet<String> offers, SortedSet<String> destinations,
-                 TimeBound since, TimeBound until, Instant now) {
+record DlqFilter(
+        SortedSet<String> classes,
+        SortedSet<String> offers,
+        SortedSet<String> destinations,
+        TimeBound since,
+        TimeBound until,
+        Instant now) {
 
-    static DlqFilter of(List<ErrorClass> classes, List<String> offers, List<DestinationType> destinations,
-                        TimeBound since, TimeBound until, Instant now) {
+    static DlqFilter of(
+            List<ErrorClass> classes,
+            List<String> offers,
+            List<DestinationType> destinations,
+            TimeBound since,
+            TimeBound until,
+            Instant now) {
         SortedSet<String> c = new TreeSet<>();
         if (classes != null) {
             classes.forEach(e -> c.add(e.code()));
@@ -58,7 +68,8 @@ record DlqFilter(SortedSet<String> classes, SortedSet<String> offers, SortedSet<
             return false;
         }
         if (!destinations.isEmpty()) {
-            if (destinationType == null || !destinations.contains(destinationType.trim().toLowerCase(Locale.ROOT))) {
+            if (destinationType == null
+                    || !destinations.contains(destinationType.trim().toLowerCase(Locale.ROOT))) {
                 return false;
             }
         }

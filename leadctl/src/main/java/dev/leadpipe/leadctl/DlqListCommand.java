@@ -1,14 +1,13 @@
 package dev.leadpipe.leadctl;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.Topics;
@@ -25,7 +24,10 @@ import picocli.CommandLine.Option;
  * stderr. Never prints a record's value (it may hold personal data); e-mail-shaped text in headers is redacted.
  * Exit 0 also when nothing matches.
  */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
         description = "List dead-lettered leads, filtered by their dead-letter headers. Never prints personal data.")
 final class DlqListCommand extends ListCommand<DeadLetter> {
     @Option(names = "--all-records", description = "Every matching record, not only the newest record of each lead.")
@@ -38,8 +40,10 @@ final class DlqListCommand extends ListCommand<DeadLetter> {
     @Override
     List<DeadLetter> matching(KafkaAccess kafka, DlqFilter filter) {
         List<DeadLetter> matching = select(kafka, filter, allRecords);
-        matching.sort(Comparator.comparing(DeadLetter::failureTime).thenComparingLong(DeadLetter::timestamp)
-                .thenComparingInt(d -> d.partition().partition()).thenComparingLong(DeadLetter::offset));
+        matching.sort(Comparator.comparing(DeadLetter::failureTime)
+                .thenComparingLong(DeadLetter::timestamp)
+                .thenComparingInt(d -> d.partition().partition())
+                .thenComparingLong(DeadLetter::offset));
         return matching;
     }
 
@@ -81,14 +85,22 @@ final class DlqListCommand extends ListCommand<DeadLetter> {
     @Override
     void printTable(List<DeadLetter> rows) {
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"LEAD ID", "OFFER", "DESTINATION", "CLASS", "KIND", "ATTEMPTS", "REPLAYS", "LAST FAILURE"});
+        table.add(
+                new String[] {"LEAD ID", "OFFER", "DESTINATION", "CLASS", "KIND", "ATTEMPTS", "REPLAYS", "LAST FAILURE"
+                });
         for (DeadLetter dl : rows) {
             table.add(new String[] {
                 dl.leadId() == null ? "(none: " + dl.position() + ")" : dl.leadId(),
-                dl.offerId(), dl.destinationType(), dl.errorClass(), dl.header(DeadLetterHeaders.ERROR_KIND),
-                dl.header(DeadLetterHeaders.ATTEMPTS), String.valueOf(dl.replayCount()),
-                dl.header(DeadLetterHeaders.LAST_FAILURE_TIME) == null ? dl.failureTime().toString()
-                        : dl.header(DeadLetterHeaders.LAST_FAILURE_TIME)});
+                dl.offerId(),
+                dl.destinationType(),
+                dl.errorClass(),
+                dl.header(DeadLetterHeaders.ERROR_KIND),
+                dl.header(DeadLetterHeaders.ATTEMPTS),
+                String.valueOf(dl.replayCount()),
+                dl.header(DeadLetterHeaders.LAST_FAILURE_TIME) == null
+                        ? dl.failureTime().toString()
+                        : dl.header(DeadLetterHeaders.LAST_FAILURE_TIME)
+            });
         }
         TextTable.print(out(), table);
     }
@@ -101,8 +113,9 @@ final class DlqListCommand extends ListCommand<DeadLetter> {
         node.put("offset", dl.offset());
         node.put("timestamp", Instant.ofEpochMilli(dl.timestamp()).toString());
         ObjectNode headers = node.putObject("headers");
-        dl.dlqHeaders().forEach((k, v) -> headers.put(k, DeadLetterHeaders.UPSTREAM_DETAIL.equals(k)
-                ? Privacy.safeUpstream(v) : Privacy.safe(v)));
+        dl.dlqHeaders()
+                .forEach((k, v) -> headers.put(
+                        k, DeadLetterHeaders.UPSTREAM_DETAIL.equals(k) ? Privacy.safeUpstream(v) : Privacy.safe(v)));
         return node.toString();
     }
 }

@@ -21,7 +21,10 @@ import picocli.CommandLine.ParameterException;
  * "nothing to replay", exit 0. Ctrl-C finishes and checkpoints the current chunk, then exits 130; re-running the same
  * command continues. {@code --dry-run} lists what would be replayed or skipped and writes and commits nothing.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
         description = {
             "Send matching dead-lettered leads back to 'leads', so the router routes them with the offer's CURRENT "
                     + "destination. Fix the publisher's destination first, then replay.",
@@ -41,9 +44,13 @@ import picocli.CommandLine.ParameterException;
                     + "When everything was handled it prints 'nothing to replay'. --restart ignores the checkpoint "
                     + "and starts from the beginning of leads-dlq. Relative --since/--until (2h) are part of the "
                     + "selection as written and are re-evaluated on every run.",
-            ""},
-        footer = {"", "Exit codes: 0 ok (also nothing to replay), 1 failed or cancelled, 2 bad arguments or no --yes "
-                + "when not interactive, 3 Kafka unreachable, 130 interrupted (checkpoint saved)."})
+            ""
+        },
+        footer = {
+            "",
+            "Exit codes: 0 ok (also nothing to replay), 1 failed or cancelled, 2 bad arguments or no --yes "
+                    + "when not interactive, 3 Kafka unreachable, 130 interrupted (checkpoint saved)."
+        })
 final class DlqReplayCommand extends LeadctlCommand {
     @Mixin
     FilterOptions filters;
@@ -51,25 +58,37 @@ final class DlqReplayCommand extends LeadctlCommand {
     @Option(names = "--dry-run", description = "Print what would be replayed or skipped; write and checkpoint nothing.")
     boolean dryRun;
 
-    @Option(names = "--max-replays", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--max-replays",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Skip leads already replayed N times (default: ${DEFAULT-VALUE}).")
     int maxReplays;
 
     @Option(names = "--include-malformed", description = "Also replay MALFORMED_RECORD records (their raw bytes).")
     boolean includeMalformed;
 
-    @Option(names = "--limit", paramLabel = "N",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
             description = "Replay at most N leads in this run; the checkpoint lets the next run continue.")
     Integer limit;
 
-    @Option(names = "--restart", description = "Ignore this selection's checkpoint and start from the beginning of leads-dlq.")
+    @Option(
+            names = "--restart",
+            description = "Ignore this selection's checkpoint and start from the beginning of leads-dlq.")
     boolean restart;
 
-    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "" + ReplayEngine.DEFAULT_CHUNK_SIZE,
+    @Option(
+            names = "--chunk-size",
+            paramLabel = "N",
+            defaultValue = "" + ReplayEngine.DEFAULT_CHUNK_SIZE,
             description = "Leads per acknowledged, checkpointed chunk (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when not interactive).")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation (required when not interactive).")
     boolean yes;
 
     @Override
@@ -84,8 +103,8 @@ final class DlqReplayCommand extends LeadctlCommand {
             throw new ParameterException(spec.commandLine(), "--chunk-size must be 1 or more");
         }
         DlqFilter filter = filters.toFilter(Instant.now());
-        ReplayEngine.Options options = new ReplayEngine.Options(filter, maxReplays, includeMalformed, dryRun, limit,
-                restart, chunkSize);
+        ReplayEngine.Options options =
+                new ReplayEngine.Options(filter, maxReplays, includeMalformed, dryRun, limit, restart, chunkSize);
         KafkaAccess kafka = kafka(Topics.LEADS_DLQ.name(), Topics.LEADS.name());
         try (ReplayEngine engine = new ReplayEngine(kafka, options, out(), err())) {
             return run(engine, options, filter);
@@ -93,21 +112,25 @@ final class DlqReplayCommand extends LeadctlCommand {
     }
 
     private int run(ReplayEngine engine, ReplayEngine.Options options, DlqFilter filter) {
-        err().println("selection: " + Privacy.safe(filter.describe()) + "; checkpoint: consumer group " + engine.groupId()
-                + (restart ? " (restarting from the beginning)" : ""));
+        err().println("selection: " + Privacy.safe(filter.describe()) + "; checkpoint: consumer group "
+                + engine.groupId() + (restart ? " (restarting from the beginning)" : ""));
         ReplayEngine.Plan plan = engine.plan(() -> false);
         if (plan.resumed()) {
             err().println("resuming from the checkpoint: " + plan.alreadyHandled() + " records of "
                     + Topics.LEADS_DLQ.name() + " already handled (--restart starts over)");
         }
         if (plan.superseded() > 0) {
-            err().println("ignoring " + plan.superseded() + " older dead-letter records of leads dead-lettered again later");
+            err().println("ignoring " + plan.superseded()
+                    + " older dead-letter records of leads dead-lettered again later");
         }
         if (plan.nothingToDo()) {
             engine.commitEnd();
-            out().println("nothing to replay" + (plan.recordsInRange() == 0
-                    ? (plan.resumed() ? " (everything up to the end of " + Topics.LEADS_DLQ.name() + " was handled)" : "")
-                    : " (no dead-lettered lead matches)"));
+            out().println("nothing to replay"
+                    + (plan.recordsInRange() == 0
+                            ? (plan.resumed()
+                                    ? " (everything up to the end of " + Topics.LEADS_DLQ.name() + " was handled)"
+                                    : "")
+                            : " (no dead-lettered lead matches)"));
             return ExitCodes.OK;
         }
         if (!dryRun && !confirmed(plan)) {
@@ -118,21 +141,25 @@ final class DlqReplayCommand extends LeadctlCommand {
 
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "leadctl-replay-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.set(true);
+                    try {
+                        finished.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "leadctl-replay-stop");
         if (!dryRun) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
-            ReplayEngine.Result result = engine.replay(stop::get, total -> leadctl().interactiveStderr()
-                    ? Progress.bar("replay", total, System.err)
-                    : Progress.lines("replay", total, err()));
+            ReplayEngine.Result result = engine.replay(
+                    stop::get,
+                    total -> leadctl().interactiveStderr()
+                            ? Progress.bar("replay", total, System.err)
+                            : Progress.lines("replay", total, err()));
             printSummary(result);
             if (result.interrupted()) {
                 err().println("interrupted: the leads sent so far are acknowledged and checkpointed; run the same "
@@ -172,12 +199,14 @@ final class DlqReplayCommand extends LeadctlCommand {
         }
         Console console = System.console();
         if (console == null || !leadctl().interactiveStderr()) {
-            throw new LeadctlException(ExitCodes.USAGE, "refusing to replay " + plan.toReplay()
-                    + " leads without confirmation: add --yes (or --dry-run to see them first)");
+            throw new LeadctlException(
+                    ExitCodes.USAGE,
+                    "refusing to replay " + plan.toReplay()
+                            + " leads without confirmation: add --yes (or --dry-run to see them first)");
         }
         err().flush();
-        String answer = console.readLine("Replay %d leads to '%s' through the router? [y/N] ", plan.toReplay(),
-                Topics.LEADS.name());
+        String answer = console.readLine(
+                "Replay %d leads to '%s' through the router? [y/N] ", plan.toReplay(), Topics.LEADS.name());
         return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
     }
 }

@@ -3,10 +3,9 @@ package dev.leadpipe.leadctl;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-
-import dev.leadpipe.core.topic.Topics;
 
 /**
  * Reads a fixed range of {@code leads-dlq} as {@link DeadLetter}s: a {@link TopicScanner} of that topic (end offsets

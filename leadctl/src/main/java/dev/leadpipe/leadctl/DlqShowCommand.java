@@ -8,10 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.common.header.Header;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.json.Json;
@@ -20,6 +17,7 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,15 +30,22 @@ import picocli.CommandLine.Parameters;
  * Description; the raw bytes of an unreadable record) are printed only with {@code --show-personal-data}; without it
  * e-mail-shaped text is redacted everywhere. A lead with no dead-letter record: exit 1 with one line.
  */
-@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
         description = "Show the newest dead-letter record of one lead: every leadpipe.dlq.* header, the fix, where it "
                 + "failed and the lead's non-personal fields.")
 final class DlqShowCommand extends LeadctlCommand {
-    @Parameters(paramLabel = "LEADID", description = "The lead's id (the leadpipe.dlq.lead.id header, else the record key).")
+    @Parameters(
+            paramLabel = "LEADID",
+            description = "The lead's id (the leadpipe.dlq.lead.id header, else the record key).")
     String leadId;
 
-    @Option(names = "--show-personal-data",
-            description = "Also print the customer's personal data (UserDetails, Description). Mind where the output goes.")
+    @Option(
+            names = "--show-personal-data",
+            description =
+                    "Also print the customer's personal data (UserDetails, Description). Mind where the output goes.")
     boolean showPersonalData;
 
     @Override
@@ -61,8 +66,10 @@ final class DlqShowCommand extends LeadctlCommand {
             });
         }
         if (newest[0] == null) {
-            throw new LeadctlException(ExitCodes.NOT_FOUND, "no dead-lettered lead " + Privacy.safe(wanted) + " in "
-                    + Topics.LEADS_DLQ.name() + " at " + kafka.bootstrapServers());
+            throw new LeadctlException(
+                    ExitCodes.NOT_FOUND,
+                    "no dead-lettered lead " + Privacy.safe(wanted) + " in " + Topics.LEADS_DLQ.name() + " at "
+                            + kafka.bootstrapServers());
         }
         print(newest[0], count[0]);
         return ExitCodes.OK;
@@ -72,10 +79,18 @@ final class DlqShowCommand extends LeadctlCommand {
         Map<String, String> h = dl.dlqHeaders();
         List<String[]> summary = new ArrayList<>();
         summary.add(new String[] {"lead", dl.leadId()});
-        summary.add(new String[] {"record", dl.position() + " at " + Instant.ofEpochMilli(dl.timestamp())
-                + (count > 1 ? " (newest of " + count + " dead-letter records of this lead)" : "")});
-        summary.add(new String[] {"error class", h.get(DeadLetterHeaders.ERROR_CLASS)
-                + (h.get(DeadLetterHeaders.ERROR_KIND) == null ? "" : " (" + h.get(DeadLetterHeaders.ERROR_KIND) + ")")});
+        summary.add(new String[] {
+            "record",
+            dl.position() + " at " + Instant.ofEpochMilli(dl.timestamp())
+                    + (count > 1 ? " (newest of " + count + " dead-letter records of this lead)" : "")
+        });
+        summary.add(new String[] {
+            "error class",
+            h.get(DeadLetterHeaders.ERROR_CLASS)
+                    + (h.get(DeadLetterHeaders.ERROR_KIND) == null
+                            ? ""
+                            : " (" + h.get(DeadLetterHeaders.ERROR_KIND) + ")")
+        });
         summary.add(new String[] {"remediation", h.get(DeadLetterHeaders.REMEDIATION)});
         summary.add(new String[] {"upstream detail", Privacy.safeUpstream(h.get(DeadLetterHeaders.UPSTREAM_DETAIL))});
         summary.add(new String[] {"offer", h.get(DeadLetterHeaders.OFFER_ID)});
@@ -90,8 +105,8 @@ final class DlqShowCommand extends LeadctlCommand {
         out().println();
         out().println("dead-letter headers:");
         List<String[]> headers = new ArrayList<>();
-        h.forEach((k, v) -> headers.add(new String[] {"  " + k,
-                DeadLetterHeaders.UPSTREAM_DETAIL.equals(k) ? Privacy.safeUpstream(v) : v}));
+        h.forEach((k, v) -> headers.add(
+                new String[] {"  " + k, DeadLetterHeaders.UPSTREAM_DETAIL.equals(k) ? Privacy.safeUpstream(v) : v}));
         printPairs(headers);
 
         List<String> others = new ArrayList<>();
@@ -101,8 +116,10 @@ final class DlqShowCommand extends LeadctlCommand {
             }
         }
         String replayHeader = others.contains(PipelineHeaders.REPLAY_COUNT)
-                ? " (" + PipelineHeaders.REPLAY_COUNT + " is replaced on replay)" : "";
-        out().println("original headers: " + (others.isEmpty() ? "none" : Privacy.safe(String.join(", ", others)) + replayHeader)
+                ? " (" + PipelineHeaders.REPLAY_COUNT + " is replaced on replay)"
+                : "";
+        out().println("original headers: "
+                + (others.isEmpty() ? "none" : Privacy.safe(String.join(", ", others)) + replayHeader)
                 + " (values not shown)");
 
         out().println();
@@ -155,7 +172,9 @@ final class DlqShowCommand extends LeadctlCommand {
         fields.add(new String[] {"  LeadSource", lead.leadSource()});
         fields.add(new String[] {"  ActionCode", lead.actionCode()});
         fields.add(new String[] {"  OfferTitle", lead.offerTitle()});
-        fields.add(new String[] {"  receivedAt", lead.receivedAt() == null ? null : lead.receivedAt().toString()});
+        fields.add(new String[] {
+            "  receivedAt", lead.receivedAt() == null ? null : lead.receivedAt().toString()
+        });
         fields.add(new String[] {"  test", String.valueOf(lead.test())});
         if (showPersonalData) {
             UserDetails u = lead.userDetails();
@@ -167,7 +186,8 @@ final class DlqShowCommand extends LeadctlCommand {
             personal.put("  UserDetails.Country", u.country());
             personal.put("  UserDetails.Company", u.company());
             personal.put("  UserDetails.Title", u.title());
-            u.otherFields().forEach((k, v) -> personal.put("  UserDetails." + k, v.isTextual() ? v.asText() : v.toString()));
+            u.otherFields()
+                    .forEach((k, v) -> personal.put("  UserDetails." + k, v.isTextual() ? v.asText() : v.toString()));
             personal.put("  Description", lead.description());
             List<String[]> rows = new ArrayList<>(fields);
             personal.forEach((k, v) -> rows.add(new String[] {k, v}));

@@ -15,6 +15,5 @@ public final class ExitCodes {
     public static final int KAFKA_UNREACHABLE = 3;
     public static final int INTERRUPTED = 130;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

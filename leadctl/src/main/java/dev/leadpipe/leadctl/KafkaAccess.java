@@ -61,8 +61,10 @@ final class KafkaAccess {
         }
         for (String part : bootstrapServers.trim().split(",")) {
             if (!HOST_PORT.matcher(part.trim()).matches()) {
-                throw new LeadctlException(ExitCodes.USAGE, "invalid Kafka address '" + Privacy.safe(bootstrapServers.trim())
-                        + "': expected HOST:PORT[,HOST:PORT...]");
+                throw new LeadctlException(
+                        ExitCodes.USAGE,
+                        "invalid Kafka address '" + Privacy.safe(bootstrapServers.trim())
+                                + "': expected HOST:PORT[,HOST:PORT...]");
             }
         }
     }
@@ -78,9 +80,11 @@ final class KafkaAccess {
             throw unreachable(e);
         }
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(CHECK_SECONDS * 1000)).nodes()
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(CHECK_SECONDS * 1000))
+                    .nodes()
                     .get(CHECK_SECONDS + 1, TimeUnit.SECONDS);
-            Set<String> names = admin.listTopics(new ListTopicsOptions().timeoutMs(CHECK_SECONDS * 1000)).names()
+            Set<String> names = admin.listTopics(new ListTopicsOptions().timeoutMs(CHECK_SECONDS * 1000))
+                    .names()
                     .get(CHECK_SECONDS + 1, TimeUnit.SECONDS);
             List<String> missing = new ArrayList<>();
             for (String t : requiredTopics) {
@@ -89,8 +93,10 @@ final class KafkaAccess {
                 }
             }
             if (!missing.isEmpty()) {
-                throw new LeadctlException(ExitCodes.FAILURE, "Kafka at " + bootstrapServers + " has no topic "
-                        + String.join(", ", missing) + " (is this leadpipe's cluster? the services create it at start-up)");
+                throw new LeadctlException(
+                        ExitCodes.FAILURE,
+                        "Kafka at " + bootstrapServers + " has no topic " + String.join(", ", missing)
+                                + " (is this leadpipe's cluster? the services create it at start-up)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -103,14 +109,17 @@ final class KafkaAccess {
     }
 
     LeadctlException unreachable(Throwable e) {
-        return new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach Kafka at " + bootstrapServers + ": " + reason(e));
+        return new LeadctlException(
+                ExitCodes.KAFKA_UNREACHABLE, "cannot reach Kafka at " + bootstrapServers + ": " + reason(e));
     }
 
     /** The innermost useful message of a failure, made safe to print. */
     static String reason(Throwable e) {
         Throwable t = e;
-        while ((t instanceof ExecutionException || t.getMessage() == null
-                || t.getMessage().startsWith("Failed to create new")) && t.getCause() != null) {
+        while ((t instanceof ExecutionException
+                        || t.getMessage() == null
+                        || t.getMessage().startsWith("Failed to create new"))
+                && t.getCause() != null) {
             t = t.getCause();
         }
         if (t instanceof TimeoutException && t.getMessage() == null) {

@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.kafka.common.utils.AppInfoParser;
-
 import dev.leadpipe.core.KafkaSettings;
+import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IHelpSectionRenderer;
@@ -41,15 +40,25 @@ import picocli.CommandLine.ScopeType;
  * {@code --help}. This holds both for {@link #main} and for a plain {@code new CommandLine(new Leadctl()).execute(...)}
  * (commands catch their own failures; every command's usage text is reduced to the hint on a usage error).
  */
-@Command(name = "leadctl", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
+@Command(
+        name = "leadctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
         subcommands = {DlqCommand.class, DestinationsCommand.class, StatusCommand.class, WaitingCommand.class},
-        description = "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations, see each offer's delivery status and the leads waiting for their next attempt.",
-        footer = {"", "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka, the ingest service or the status service unreachable, 130 interrupted."})
+        description =
+                "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations, see each offer's delivery status and the leads waiting for their next attempt.",
+        footer = {
+            "",
+            "Exit codes: 0 ok, 1 not found or failed, 2 bad arguments, 3 Kafka, the ingest service or the status service unreachable, 130 interrupted."
+        })
 public final class Leadctl extends GroupCommand {
     static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            scope = ScopeType.INHERIT,
             description = "Kafka to use. Default: $KAFKA_BOOTSTRAP_SERVERS, else ./" + BOOTSTRAP_FILE
                     + " (written by bin/run-local), else " + DEFAULT_BOOTSTRAP + ".")
     String bootstrapServersOption;
@@ -131,7 +140,9 @@ public final class Leadctl extends GroupCommand {
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             int code = ex instanceof LeadctlException le ? le.exitCode() : ExitCodes.FAILURE;
-            cmd.getErr().println("leadctl: " + (ex instanceof LeadctlException ? ex.getMessage() : LeadctlCommand.describe(ex)));
+            cmd.getErr()
+                    .println("leadctl: "
+                            + (ex instanceof LeadctlException ? ex.getMessage() : LeadctlCommand.describe(ex)));
             cmd.getErr().flush();
             return code;
         });
@@ -164,7 +175,9 @@ public final class Leadctl extends GroupCommand {
     }
 
     static String oneLine(String message) {
-        return message == null ? "" : Privacy.safe(message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
+        return message == null
+                ? ""
+                : Privacy.safe(message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
     }
 
     static String hint(CommandSpec spec) {

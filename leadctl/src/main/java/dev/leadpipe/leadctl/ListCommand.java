@@ -17,7 +17,8 @@ abstract class ListCommand<T> extends LeadctlCommand {
     @Mixin
     FilterOptions filters;
 
-    @Option(names = "--json",
+    @Option(
+            names = "--json",
             description = "One JSON object per line (every field, not only the table's columns); summary on stderr.")
     boolean json;
 

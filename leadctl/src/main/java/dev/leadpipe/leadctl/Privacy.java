@@ -14,8 +14,7 @@ import dev.leadpipe.core.error.Redaction;
 final class Privacy {
     private static final Pattern EMAIL = Pattern.compile("[^\\s@<>\"',;:()\\[\\]]+@[^\\s@<>\"',;:()\\[\\]]+");
 
-    private Privacy() {
-    }
+    private Privacy() {}
 
     /** The text with every e-mail address replaced by {@value Redaction#REDACTED}; null stays null. */
     static String safe(String text) {

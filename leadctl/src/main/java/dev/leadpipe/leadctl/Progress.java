@@ -24,19 +24,22 @@ interface Progress extends AutoCloseable {
     static Progress none() {
         return new Progress() {
             @Override
-            public void step() {
-            }
+            public void step() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
     static Progress bar(String task, long total, PrintStream terminal) {
-        ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" leads", 1).setUpdateIntervalMillis(200)
-                .setConsumer(new ConsoleProgressBarConsumer(terminal)).build();
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" leads", 1)
+                .setUpdateIntervalMillis(200)
+                .setConsumer(new ConsoleProgressBarConsumer(terminal))
+                .build();
         return new Progress() {
             @Override
             public void step() {

@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,10 +24,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
-
-import dev.leadpipe.core.dlq.DeadLetterHeaders;
-import dev.leadpipe.core.dlq.PipelineHeaders;
-import dev.leadpipe.core.topic.Topics;
 
 /**
  * Replays dead-lettered leads: sends each selected record's ORIGINAL value back to {@code leads}, keyed by its lead id
@@ -55,21 +54,38 @@ final class ReplayEngine implements AutoCloseable {
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
     /** What to replay and how. {@code limit} null means no limit. */
-    record Options(DlqFilter filter, int maxReplays, boolean includeMalformed, boolean dryRun, Integer limit,
-                   boolean restart, int chunkSize) {
+    record Options(
+            DlqFilter filter,
+            int maxReplays,
+            boolean includeMalformed,
+            boolean dryRun,
+            Integer limit,
+            boolean restart,
+            int chunkSize) {
         String selection() {
             return filter.normalized() + ";max-replays=" + maxReplays + ";include-malformed=" + includeMalformed;
         }
     }
 
-    enum Action { REPLAY, SKIP_CAP, SKIP_MALFORMED }
-
-    private record Pos(int partition, long offset) {
+    enum Action {
+        REPLAY,
+        SKIP_CAP,
+        SKIP_MALFORMED
     }
 
+    private record Pos(int partition, long offset) {}
+
     /** The outcome of the planning pass. */
-    record Plan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, boolean resumed, long alreadyHandled,
-                int toReplay, int overCap, int malformed, int superseded, long recordsInRange) {
+    record Plan(
+            Map<TopicPartition, Long> start,
+            Map<TopicPartition, Long> end,
+            boolean resumed,
+            long alreadyHandled,
+            int toReplay,
+            int overCap,
+            int malformed,
+            int superseded,
+            long recordsInRange) {
         boolean nothingToDo() {
             return toReplay == 0 && overCap == 0 && malformed == 0;
         }
@@ -142,7 +158,9 @@ final class ReplayEngine implements AutoCloseable {
                 OffsetAndMetadata c = committed.get(tp);
                 if (c != null) {
                     resumed = true;
-                    start.put(tp, Math.min(Math.max(c.offset(), beginning.getOrDefault(tp, 0L)), end.getOrDefault(tp, 0L)));
+                    start.put(
+                            tp,
+                            Math.min(Math.max(c.offset(), beginning.getOrDefault(tp, 0L)), end.getOrDefault(tp, 0L)));
                 }
             }
         }
@@ -187,8 +205,16 @@ final class ReplayEngine implements AutoCloseable {
             }
             actions.put(new Pos(dl.partition().partition(), dl.offset()), action);
         }
-        plan = new Plan(start, end, resumed, alreadyHandled, toReplay, overCap, malformed,
-                matchingRecords[0] - newestMatching, inRange);
+        plan = new Plan(
+                start,
+                end,
+                resumed,
+                alreadyHandled,
+                toReplay,
+                overCap,
+                malformed,
+                matchingRecords[0] - newestMatching,
+                inRange);
         return plan;
     }
 
@@ -236,8 +262,8 @@ final class ReplayEngine implements AutoCloseable {
                 Action action = actions.get(new Pos(dl.partition().partition(), dl.offset()));
                 if (action == Action.REPLAY) {
                     if (producer == null) {
-                        out.println("would replay " + describe(dl) + ", replay " + (dl.replayCount() + 1) + " of at most "
-                                + options.maxReplays());
+                        out.println("would replay " + describe(dl) + ", replay " + (dl.replayCount() + 1)
+                                + " of at most " + options.maxReplays());
                     } else {
                         producer.send(toLeadsRecord(dl), (md, e) -> {
                             if (e != null) {
@@ -277,8 +303,10 @@ final class ReplayEngine implements AutoCloseable {
     }
 
     /** Waits for every send to be acknowledged, then commits the offsets; a failed send commits nothing. */
-    private void acknowledgeAndCommit(KafkaProducer<byte[], byte[]> producer, AtomicReference<Exception> sendFailure,
-                                      Map<TopicPartition, Long> offsets) {
+    private void acknowledgeAndCommit(
+            KafkaProducer<byte[], byte[]> producer,
+            AtomicReference<Exception> sendFailure,
+            Map<TopicPartition, Long> offsets) {
         try {
             producer.flush();
         } catch (KafkaException e) {
@@ -287,11 +315,16 @@ final class ReplayEngine implements AutoCloseable {
         Exception failure = sendFailure.get();
         if (failure != null) {
             out.flush();
-            int code = failure instanceof RetriableException || failure instanceof org.apache.kafka.common.errors.TimeoutException
-                    ? ExitCodes.KAFKA_UNREACHABLE : ExitCodes.FAILURE;
-            throw new LeadctlException(code, "replay stopped: Kafka at " + kafka.bootstrapServers()
-                    + " did not acknowledge a replayed lead (" + KafkaAccess.reason(failure) + "); the leads of the last "
-                    + "chunk are not checkpointed and will be sent again when you re-run the same command");
+            int code = failure instanceof RetriableException
+                            || failure instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? ExitCodes.KAFKA_UNREACHABLE
+                    : ExitCodes.FAILURE;
+            throw new LeadctlException(
+                    code,
+                    "replay stopped: Kafka at " + kafka.bootstrapServers()
+                            + " did not acknowledge a replayed lead (" + KafkaAccess.reason(failure)
+                            + "); the leads of the last "
+                            + "chunk are not checkpointed and will be sent again when you re-run the same command");
         }
         commit(offsets);
     }
@@ -311,8 +344,10 @@ final class ReplayEngine implements AutoCloseable {
         try {
             consumer.commitSync(commit, COMMIT_TIMEOUT);
         } catch (KafkaException e) {
-            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "replayed leads were acknowledged but the checkpoint "
-                    + "could not be saved (" + KafkaAccess.reason(e) + "); re-running sends them again");
+            throw new LeadctlException(
+                    ExitCodes.KAFKA_UNREACHABLE,
+                    "replayed leads were acknowledged but the checkpoint " + "could not be saved ("
+                            + KafkaAccess.reason(e) + "); re-running sends them again");
         }
     }
 

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.json.Json;
 
 /**
@@ -26,7 +25,8 @@ import dev.leadpipe.core.json.Json;
  * @param urlOption the option that sets the URL, named in the hint when it cannot be reached
  */
 record ServiceHttp(String service, String url, String urlOption) {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The answer: its status and its JSON body, null when the body was empty. */
     record Answer(int status, JsonNode json) {
@@ -53,12 +53,17 @@ record ServiceHttp(String service, String url, String urlOption) {
                 throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException e) {
-            throw new LeadctlException(ExitCodes.USAGE, "the " + service + " URL is not an http(s) URL (" + urlOption
-                    + "): " + url);
+            throw new LeadctlException(
+                    ExitCodes.USAGE, "the " + service + " URL is not an http(s) URL (" + urlOption + "): " + url);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
         if (jsonBody != null) {
             request.header("Content-Type", "application/json");
         }
@@ -66,14 +71,19 @@ record ServiceHttp(String service, String url, String urlOption) {
         try {
             r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "the " + service + " at " + url
-                    + " did not answer within " + timeout.toSeconds() + " s");
+            throw new LeadctlException(
+                    ExitCodes.KAFKA_UNREACHABLE,
+                    "the " + service + " at " + url + " did not answer within " + timeout.toSeconds() + " s");
         } catch (ConnectException e) {
-            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the " + service + " at " + url
-                    + " (start it, e.g. bin/run-local, or pass " + urlOption + ")");
+            throw new LeadctlException(
+                    ExitCodes.KAFKA_UNREACHABLE,
+                    "cannot reach the " + service + " at " + url + " (start it, e.g. bin/run-local, or pass "
+                            + urlOption + ")");
         } catch (IOException e) {
-            throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach the " + service + " at " + url + ": "
-                    + e.getClass().getSimpleName());
+            throw new LeadctlException(
+                    ExitCodes.KAFKA_UNREACHABLE,
+                    "cannot reach the " + service + " at " + url + ": "
+                            + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LeadctlException(ExitCodes.INTERRUPTED, "interrupted");
@@ -84,8 +94,10 @@ record ServiceHttp(String service, String url, String urlOption) {
         try {
             return new Answer(r.statusCode(), Json.MAPPER.readTree(r.body()));
         } catch (IOException e) {
-            throw new LeadctlException(ExitCodes.FAILURE, "the " + service + " at " + url + " answered HTTP "
-                    + r.statusCode() + " without JSON: is it the " + service + "?");
+            throw new LeadctlException(
+                    ExitCodes.FAILURE,
+                    "the " + service + " at " + url + " answered HTTP " + r.statusCode() + " without JSON: is it the "
+                            + service + "?");
         }
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,11 +20,17 @@ import picocli.CommandLine.Option;
  * Prints ids, times, counts, error classes and their fixes: the status service keeps no customer data.
  * An unknown offer exits 1 ({@link ExitCodes#NOT_FOUND}); an unreachable service exits 3.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        description = {"Show each offer's delivery status: is it getting leads, and if not, why and how to fix it.",
-                "Without --offer: every offer, failing first. With --offer: that offer's details, its leads",
-                "waiting for their next attempt, each open dead-letter class with its count and its fix."},
-        footer = {"", "Exit codes: 0 ok, 1 unknown offer or failed, 2 bad arguments, 3 the status service unreachable."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
+        description = {
+            "Show each offer's delivery status: is it getting leads, and if not, why and how to fix it.",
+            "Without --offer: every offer, failing first. With --offer: that offer's details, its leads",
+            "waiting for their next attempt, each open dead-letter class with its count and its fix."
+        },
+        footer = {"", "Exit codes: 0 ok, 1 unknown offer or failed, 2 bad arguments, 3 the status service unreachable."
+        })
 final class StatusCommand extends LeadctlCommand {
     static final String DEFAULT_URL = "http://127.0.0.1:8090";
     static final String URL_FILE = ".leadpipe/status-url";
@@ -35,8 +40,11 @@ final class StatusCommand extends LeadctlCommand {
     @Option(names = "--offer", paramLabel = "OFFER_ID", description = "One offer (publisherId.offerId).")
     String offerId;
 
-    @Option(names = "--status-url", paramLabel = "URL",
-            description = "The status service. Default: $" + URL_ENV + ", else ./" + URL_FILE + ", else " + DEFAULT_URL + ".")
+    @Option(
+            names = "--status-url",
+            paramLabel = "URL",
+            description =
+                    "The status service. Default: $" + URL_ENV + ", else ./" + URL_FILE + ", else " + DEFAULT_URL + ".")
     String statusUrlOption;
 
     /** The status service's address: the option, the environment, the local run's file, or the default. */
@@ -52,23 +60,31 @@ final class StatusCommand extends LeadctlCommand {
         if (offerId == null) {
             printAll(get("/v1/status"));
         } else {
-            printOffer(get("/v1/status/offers/" + URLEncoder.encode(offerId.trim(), StandardCharsets.UTF_8).replace("+", "%20")));
+            printOffer(get("/v1/status/offers/"
+                    + URLEncoder.encode(offerId.trim(), StandardCharsets.UTF_8).replace("+", "%20")));
         }
         return ExitCodes.OK;
     }
 
     private JsonNode get(String path) {
         String url = statusUrl();
-        ServiceHttp.Answer r = new ServiceHttp("status service", url, "--status-url").exchange("GET", path, null, TIMEOUT);
+        ServiceHttp.Answer r =
+                new ServiceHttp("status service", url, "--status-url").exchange("GET", path, null, TIMEOUT);
         JsonNode json = r.json();
         if (r.status() == 404 && offerId != null) {
-            throw new LeadctlException(ExitCodes.NOT_FOUND, "offer " + offerId.trim() + " is unknown to the status service at "
-                    + url + ": no lead, outcome or circuit report was seen for it");
+            throw new LeadctlException(
+                    ExitCodes.NOT_FOUND,
+                    "offer " + offerId.trim() + " is unknown to the status service at " + url
+                            + ": no lead, outcome or circuit report was seen for it");
         }
         if (r.status() != 200 || json == null) {
-            String detail = json == null ? "" : ": " + json.path("detail").asText(json.path("title").asText(""));
-            throw new LeadctlException(ExitCodes.FAILURE, "the status service at " + url + " answered HTTP " + r.status()
-                    + (json == null ? " without JSON: is it the status service?" : detail));
+            String detail = json == null
+                    ? ""
+                    : ": " + json.path("detail").asText(json.path("title").asText(""));
+            throw new LeadctlException(
+                    ExitCodes.FAILURE,
+                    "the status service at " + url + " answered HTTP " + r.status()
+                            + (json == null ? " without JSON: is it the status service?" : detail));
         }
         return json;
     }
@@ -80,26 +96,48 @@ final class StatusCommand extends LeadctlCommand {
             return;
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"OFFER", "TYPE", "VERDICT", "LAST DELIVERED", "RECEIVED 24H", "DELIVERED 24H",
-                "SUPPRESSED 24H", "DEAD-LETTERED 24H", "OPEN DEAD LETTERS", "WAITING"});
+        rows.add(new String[] {
+            "OFFER",
+            "TYPE",
+            "VERDICT",
+            "LAST DELIVERED",
+            "RECEIVED 24H",
+            "DELIVERED 24H",
+            "SUPPRESSED 24H",
+            "DEAD-LETTERED 24H",
+            "OPEN DEAD LETTERS",
+            "WAITING"
+        });
         int failing = 0;
         for (JsonNode o : offers) {
             JsonNode c = o.path("last24h");
             JsonNode worst = o.path("openDeadLetters").path(0);
-            String open = o.path("openDeadLetterCount").asLong() == 0 ? "0"
-                    : o.path("openDeadLetterCount").asLong() + " (" + worst.path("errorClass").asText()
-                    + (o.path("openDeadLetters").size() > 1 ? ", ..." : "") + ")";
-            rows.add(new String[] {o.path("offerId").asText(), text(o, "destinationType"), o.path("verdict").asText(),
-                    o.has("lastDelivered") ? time(o.path("lastDelivered").path("at").asText()) : "never",
-                    c.path("received").asText("0"), c.path("delivered").asText("0"), c.path("suppressed").asText("0"),
-                    c.path("deadLettered").asText("0"), open, waitingCell(o.path("waiting"))});
+            String open = o.path("openDeadLetterCount").asLong() == 0
+                    ? "0"
+                    : o.path("openDeadLetterCount").asLong() + " ("
+                            + worst.path("errorClass").asText()
+                            + (o.path("openDeadLetters").size() > 1 ? ", ..." : "") + ")";
+            rows.add(new String[] {
+                o.path("offerId").asText(),
+                text(o, "destinationType"),
+                o.path("verdict").asText(),
+                o.has("lastDelivered") ? time(o.path("lastDelivered").path("at").asText()) : "never",
+                c.path("received").asText("0"),
+                c.path("delivered").asText("0"),
+                c.path("suppressed").asText("0"),
+                c.path("deadLettered").asText("0"),
+                open,
+                waitingCell(o.path("waiting"))
+            });
             failing += "FAILING".equals(o.path("verdict").asText()) ? 1 : 0;
         }
         TextTable.print(out(), rows);
         out().println();
         long waiting = all.path("waitingLeads").asLong();
         out().println(offers.size() + (offers.size() == 1 ? " offer, " : " offers, ") + failing + " failing"
-                + (waiting > 0 ? ", " + Ages.count(waiting) + (waiting == 1 ? " lead" : " leads") + " waiting for a retry" : "")
+                + (waiting > 0
+                        ? ", " + Ages.count(waiting) + (waiting == 1 ? " lead" : " leads") + " waiting for a retry"
+                        : "")
                 + (failing > 0 || waiting > 0 ? "; details and fixes: leadctl status --offer OFFER_ID" : ""));
     }
 
@@ -108,49 +146,64 @@ final class StatusCommand extends LeadctlCommand {
         JsonNode c = o.path("last24h");
         out().println("Offer: " + safe(id));
         out().println("Destination: " + safe(text(o, "destinationType")));
-        out().println("Verdict: " + o.path("verdict").asText() + " - " + safe(o.path("explanation").asText()));
+        out().println("Verdict: " + o.path("verdict").asText() + " - "
+                + safe(o.path("explanation").asText()));
         if (o.has("lastReceived")) {
-            out().println("Last received: " + safe(o.path("lastReceived").path("leadId").asText()) + " at "
+            out().println("Last received: "
+                    + safe(o.path("lastReceived").path("leadId").asText()) + " at "
                     + time(o.path("lastReceived").path("at").asText()));
         } else {
             out().println("Last received: never");
         }
         if (o.has("lastDelivered")) {
             JsonNode d = o.path("lastDelivered");
-            out().println("Last delivered: " + safe(d.path("leadId").asText()) + " at " + time(d.path("at").asText()) + " ("
+            out().println("Last delivered: " + safe(d.path("leadId").asText()) + " at "
+                    + time(d.path("at").asText()) + " ("
                     + c.path("delivered").asLong() + " delivered in the last 24 h)"
                     + (d.path("test").asBoolean() ? " [test lead]" : ""));
         } else {
             out().println("Last delivered: never (" + c.path("delivered").asLong() + " delivered in the last 24 h)");
         }
-        out().println("Last 24 h: " + c.path("received").asLong() + " received, " + c.path("delivered").asLong()
-                + " delivered, " + c.path("suppressed").asLong() + " suppressed, " + c.path("deadLettered").asLong()
+        out().println("Last 24 h: " + c.path("received").asLong() + " received, "
+                + c.path("delivered").asLong()
+                + " delivered, " + c.path("suppressed").asLong() + " suppressed, "
+                + c.path("deadLettered").asLong()
                 + " dead-lettered");
         if (o.has("waitingSince")) {
-            out().println("Waiting since: " + time(o.path("waitingSince").asText()) + " (leads received since then are not delivered yet)");
+            out().println("Waiting since: " + time(o.path("waitingSince").asText())
+                    + " (leads received since then are not delivered yet)");
         }
         if (o.has("waiting")) {
             printWaiting(o.path("waiting"), id);
         }
         if (o.has("circuit")) {
             JsonNode ci = o.path("circuit");
-            out().println("Circuit: " + ci.path("state").asText() + " since " + time(ci.path("since").asText())
-                    + (ci.hasNonNull("errorClass") ? " (" + ci.path("errorClass").asText() + ")" : ""));
+            out().println("Circuit: " + ci.path("state").asText() + " since "
+                    + time(ci.path("since").asText())
+                    + (ci.hasNonNull("errorClass")
+                            ? " (" + ci.path("errorClass").asText() + ")"
+                            : ""));
         }
         JsonNode open = o.path("openDeadLetters");
         if (!open.isEmpty()) {
             out().println("Open dead letters: " + o.path("openDeadLetterCount").asLong());
             for (JsonNode d : open) {
-                out().println("  " + d.path("errorClass").asText() + ": " + d.path("count").asLong() + " open ("
-                        + d.path("kind").asText() + ", last " + time(d.path("lastAt").asText()) + ")");
+                out().println("  " + d.path("errorClass").asText() + ": "
+                        + d.path("count").asLong() + " open (" + d.path("kind").asText() + ", last "
+                        + time(d.path("lastAt").asText()) + ")");
                 out().println("    fix: " + safe(d.path("remediation").asText()));
             }
             out().println("Then replay them: leadctl dlq replay --offer " + safe(id));
         }
         if (o.has("lastDeadLetter")) {
             JsonNode d = o.path("lastDeadLetter");
-            out().println("Last dead letter: " + d.path("errorClass").asText() + " at " + time(d.path("at").asText())
-                    + (d.hasNonNull("detail") ? ": " + Privacy.safeUpstream(Privacy.safe(d.path("detail").asText())) : ""));
+            out().println("Last dead letter: " + d.path("errorClass").asText() + " at "
+                    + time(d.path("at").asText())
+                    + (d.hasNonNull("detail")
+                            ? ": "
+                                    + Privacy.safeUpstream(
+                                            Privacy.safe(d.path("detail").asText()))
+                            : ""));
         }
     }
 
@@ -162,10 +215,15 @@ final class StatusCommand extends LeadctlCommand {
         long count = w.path("count").asLong();
         out().println("Waiting: " + Ages.count(count) + (count == 1 ? " lead" : " leads") + ", oldest "
                 + Ages.compact(Duration.ofSeconds(w.path("oldestAgeSeconds").asLong())) + " (since "
-                + time(w.path("oldestSince").asText()) + "), " + safe(w.path("reason").asText("WAITING"))
-                + (w.hasNonNull("errorClass") ? " after " + safe(w.path("errorClass").asText()) : "")
+                + time(w.path("oldestSince").asText()) + "), "
+                + safe(w.path("reason").asText("WAITING"))
+                + (w.hasNonNull("errorClass")
+                        ? " after " + safe(w.path("errorClass").asText())
+                        : "")
                 + (w.hasNonNull("httpStatus") ? " (HTTP " + w.path("httpStatus").asInt() + ")" : "")
-                + (w.hasNonNull("nextAttemptAt") ? "; next attempt at " + time(w.path("nextAttemptAt").asText()) : ""));
+                + (w.hasNonNull("nextAttemptAt")
+                        ? "; next attempt at " + time(w.path("nextAttemptAt").asText())
+                        : ""));
         if (w.hasNonNull("fix")) {
             out().println("  fix: " + safe(w.path("fix").asText()));
         }

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Prints rows as left-aligned columns two spaces apart; null cells print as "-", every cell passes {@link Privacy#safe}. */
 final class TextTable {
-    private TextTable() {
-    }
+    private TextTable() {}
 
     static void print(PrintWriter out, List<String[]> rows) {
         int columns = rows.get(0).length;

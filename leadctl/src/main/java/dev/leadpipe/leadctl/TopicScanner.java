@@ -76,8 +76,10 @@ class TopicScanner {
      * {@code visitor} in the order the consumer returns them (offset order within a partition). The visitor returns
      * false to stop at once; the scan then returns false. Returns true when the whole range was read.
      */
-    boolean scanRecords(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end,
-                        Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
+    boolean scanRecords(
+            Map<TopicPartition, Long> start,
+            Map<TopicPartition, Long> end,
+            Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
         Set<TopicPartition> remaining = new HashSet<>();
         for (TopicPartition tp : partitions) {
             long from = start.getOrDefault(tp, 0L);
@@ -121,10 +123,13 @@ class TopicScanner {
                 }
                 if (progressed) {
                     lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(STALL_SECONDS).toNanos()) {
-                    throw new LeadctlException(ExitCodes.KAFKA_UNREACHABLE, "cannot reach Kafka at "
-                            + kafka.bootstrapServers() + ": no progress reading " + topic
-                            + " for " + STALL_SECONDS + " s");
+                } else if (System.nanoTime() - lastProgress
+                        > Duration.ofSeconds(STALL_SECONDS).toNanos()) {
+                    throw new LeadctlException(
+                            ExitCodes.KAFKA_UNREACHABLE,
+                            "cannot reach Kafka at "
+                                    + kafka.bootstrapServers() + ": no progress reading " + topic
+                                    + " for " + STALL_SECONDS + " s");
                 }
             }
             return true;

@@ -8,14 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
 
 /**
@@ -30,9 +28,14 @@ import picocli.CommandLine.Command;
  * out. A waiting-lead record holds no customer data; every cell still passes {@link Privacy#safe}. Exit 0 also when
  * nothing waits.
  */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        description = {"List the leads waiting in Kafka for their next delivery attempt, oldest wait first.",
-                "--since and --until select by when a lead started waiting; --class by its last failure's class."},
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
+        description = {
+            "List the leads waiting in Kafka for their next delivery attempt, oldest wait first.",
+            "--since and --until select by when a lead started waiting; --class by its last failure's class."
+        },
         footer = {"", "Exit codes: 0 ok (nothing waiting included), 1 failed, 2 bad arguments, 3 Kafka unreachable."})
 final class WaitingListCommand extends ListCommand<WaitingLead> {
     WaitingListCommand() {
@@ -44,7 +47,10 @@ final class WaitingListCommand extends ListCommand<WaitingLead> {
         Waiting read = read(kafka);
         List<WaitingLead> matching = new ArrayList<>();
         for (WaitingLead w : read.leads().values()) {
-            if (filter.matches(w.errorClass() == null ? null : w.errorClass().code(), w.offerId(), w.destinationType(),
+            if (filter.matches(
+                    w.errorClass() == null ? null : w.errorClass().code(),
+                    w.offerId(),
+                    w.destinationType(),
                     w.since())) {
                 matching.add(w);
             }
@@ -59,8 +65,7 @@ final class WaitingListCommand extends ListCommand<WaitingLead> {
     }
 
     /** Each leadId's latest record, tombstoned leads dropped, and how many records could not be read. */
-    record Waiting(Map<String, WaitingLead> leads, int unreadable) {
-    }
+    record Waiting(Map<String, WaitingLead> leads, int unreadable) {}
 
     static Waiting read(KafkaAccess kafka) {
         Deserializer<WaitingLead> values = Topics.LEAD_WAITING.valueSerde().deserializer();
@@ -88,8 +93,21 @@ final class WaitingListCommand extends ListCommand<WaitingLead> {
                 if (w == null) {
                     latest.remove(leadId); // tombstone: it has its outcome
                 } else {
-                    latest.put(leadId, w.leadId() != null ? w : new WaitingLead(leadId, w.offerId(), w.destinationType(),
-                            w.reason(), w.since(), w.nextAttemptAt(), w.attempts(), w.errorClass(), w.httpStatus(), w.at()));
+                    latest.put(
+                            leadId,
+                            w.leadId() != null
+                                    ? w
+                                    : new WaitingLead(
+                                            leadId,
+                                            w.offerId(),
+                                            w.destinationType(),
+                                            w.reason(),
+                                            w.since(),
+                                            w.nextAttemptAt(),
+                                            w.attempts(),
+                                            w.errorClass(),
+                                            w.httpStatus(),
+                                            w.at()));
                 }
                 return true;
             });
@@ -105,13 +123,21 @@ final class WaitingListCommand extends ListCommand<WaitingLead> {
     @Override
     void printTable(List<WaitingLead> rows) {
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"LEAD ID", "OFFER", "DESTINATION", "REASON", "ATTEMPTS", "WAITING SINCE", "NEXT ATTEMPT",
-            "CLASS", "HTTP"});
+        table.add(new String[] {
+            "LEAD ID", "OFFER", "DESTINATION", "REASON", "ATTEMPTS", "WAITING SINCE", "NEXT ATTEMPT", "CLASS", "HTTP"
+        });
         for (WaitingLead w : rows) {
-            table.add(new String[] {w.leadId(), w.offerId(), w.destinationType(),
-                w.reason() == null ? null : w.reason().name(), String.valueOf(w.attempts()), StatusCommand.time(text(w.since())),
-                StatusCommand.time(text(w.nextAttemptAt())), w.errorClass() == null ? null : w.errorClass().code(),
-                w.httpStatus() == 0 ? null : String.valueOf(w.httpStatus())});
+            table.add(new String[] {
+                w.leadId(),
+                w.offerId(),
+                w.destinationType(),
+                w.reason() == null ? null : w.reason().name(),
+                String.valueOf(w.attempts()),
+                StatusCommand.time(text(w.since())),
+                StatusCommand.time(text(w.nextAttemptAt())),
+                w.errorClass() == null ? null : w.errorClass().code(),
+                w.httpStatus() == 0 ? null : String.valueOf(w.httpStatus())
+            });
         }
         TextTable.print(out(), table);
     }

@@ -13,6 +13,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.retry.FinishedOffsets;
+import dev.leadpipe.core.retry.RetryHeaders;
+import dev.leadpipe.core.retry.RetryWakeup;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -22,14 +29,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
-
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.retry.FinishedOffsets;
-import dev.leadpipe.core.retry.RetryHeaders;
-import dev.leadpipe.core.retry.RetryWakeup;
-import dev.leadpipe.core.topic.TopicSpec;
-import dev.leadpipe.core.topic.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,25 +46,39 @@ import picocli.CommandLine.ParameterException;
  * open duration, not after the longest backoff its outage had grown to. Prints one line per type and a total; exit 0
  * also when nothing waits.
  */
-@Command(name = "retry-now", mixinStandardHelpOptions = true, versionProvider = Leadctl.Version.class,
-        description = {"Send an offer's waiting leads to their next delivery attempt now (after its destination was "
-                + "fixed), instead of at their next scheduled attempt."},
+@Command(
+        name = "retry-now",
+        mixinStandardHelpOptions = true,
+        versionProvider = Leadctl.Version.class,
+        description = {
+            "Send an offer's waiting leads to their next delivery attempt now (after its destination was "
+                    + "fixed), instead of at their next scheduled attempt."
+        },
         footer = {"", "Exit codes: 0 ok (nothing waiting included), 1 failed, 2 bad arguments, 3 Kafka unreachable."})
 final class WaitingRetryNowCommand extends LeadctlCommand {
     /** The sinks' default consumer group prefix ({@code SINK_GROUP_ID} unset). */
     static final String SINK_GROUP_PREFIX = "leadpipe-sink-";
     /** Retry headers a copy does not take from its original. */
-    private static final Set<String> DROPPED_FROM_COPIES = Set.of(RetryHeaders.DUE_TIME, RetryHeaders.NEXT_ATTEMPT_TIME,
-            RetryHeaders.HOLDS, RetryHeaders.COPY_OF);
+    private static final Set<String> DROPPED_FROM_COPIES =
+            Set.of(RetryHeaders.DUE_TIME, RetryHeaders.NEXT_ATTEMPT_TIME, RetryHeaders.HOLDS, RetryHeaders.COPY_OF);
 
-    @Option(names = "--offer", required = true, paramLabel = "OFFER_ID", description = "The offer, publisherId.offerId.")
+    @Option(
+            names = "--offer",
+            required = true,
+            paramLabel = "OFFER_ID",
+            description = "The offer, publisherId.offerId.")
     String offerId;
 
-    @Option(names = "--destination", paramLabel = "TYPE", converter = FilterOptions.DestinationTypeConverter.class,
+    @Option(
+            names = "--destination",
+            paramLabel = "TYPE",
+            converter = FilterOptions.DestinationTypeConverter.class,
             description = "Only this destination type's retry tiers (default: every type's).")
     DestinationType destination;
 
-    @Option(names = "--group", paramLabel = "GROUP",
+    @Option(
+            names = "--group",
+            paramLabel = "GROUP",
             description = "The sink's consumer group when its SINK_GROUP_ID is set (needs --destination; "
                     + "default leadpipe-sink-<type>).")
     String group;
@@ -81,12 +94,15 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
         if (group != null && destination == null) {
             throw new ParameterException(spec.commandLine(), "--group needs --destination (one sink's group)");
         }
-        List<DestinationType> types = destination != null ? List.of(destination)
-                : List.of(DestinationType.values()).stream().filter(DestinationType::isDeliverable).toList();
+        List<DestinationType> types = destination != null
+                ? List.of(destination)
+                : List.of(DestinationType.values()).stream()
+                        .filter(DestinationType::isDeliverable)
+                        .toList();
         for (DestinationType t : types) {
             if (!t.isDeliverable()) {
-                throw new ParameterException(spec.commandLine(), "destination type " + t.wireName()
-                        + " has no sink and no retry tiers");
+                throw new ParameterException(
+                        spec.commandLine(), "destination type " + t.wireName() + " has no sink and no retry tiers");
             }
         }
         KafkaAccess kafka = kafka(Topics.RETRY_WAKEUPS.name());
@@ -100,10 +116,14 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
                 send(kafka, type, found);
             }
             total += found.leads().size();
-            out().println(type.wireName() + ": " + (dryRun ? "would send " : "sent ") + Ages.count(found.leads().size())
+            out().println(type.wireName() + ": " + (dryRun ? "would send " : "sent ")
+                    + Ages.count(found.leads().size())
                     + (found.leads().size() == 1 ? " waiting lead" : " waiting leads") + " of offer "
-                    + Privacy.safe(offerId) + " to " + (dryRun ? "their next attempt now" : "their next attempt now ("
-                    + Topics.deliveryTopic(type).name() + ")"));
+                    + Privacy.safe(offerId) + " to "
+                    + (dryRun
+                            ? "their next attempt now"
+                            : "their next attempt now ("
+                                    + Topics.deliveryTopic(type).name() + ")"));
         }
         if (total == 0) {
             out().println("no lead of offer " + Privacy.safe(offerId) + " waits in a retry tier");
@@ -115,8 +135,7 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
     }
 
     /** The offer's waiting tier records of one type (the latest per lead), and the range read per tier partition. */
-    private record Found(Map<String, ConsumerRecord<byte[], byte[]>> leads, Map<String, Long> copiedBelow) {
-    }
+    private record Found(Map<String, ConsumerRecord<byte[], byte[]>> leads, Map<String, Long> copiedBelow) {}
 
     private Found find(KafkaAccess kafka, DestinationType type, String sinkGroup) {
         Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(kafka, sinkGroup);
@@ -151,8 +170,12 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
                     if (lead != null && offerId.equals(lead.offerId())) {
                         // a lead may have several unfinished tier records while a sink moves it on: the one due
                         // last is its newest (each is written after its predecessor came due)
-                        found.merge(new String(r.key(), StandardCharsets.UTF_8), r, (a, b) ->
-                                RetryHeaders.dueTime(b.headers()).isBefore(RetryHeaders.dueTime(a.headers())) ? a : b);
+                        found.merge(
+                                new String(r.key(), StandardCharsets.UTF_8),
+                                r,
+                                (a, b) -> RetryHeaders.dueTime(b.headers()).isBefore(RetryHeaders.dueTime(a.headers()))
+                                        ? a
+                                        : b);
                     }
                     return true;
                 });
@@ -169,7 +192,8 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
     private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(KafkaAccess kafka, String sinkGroup) {
         try (Admin admin = kafka.admin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(sinkGroup)
-                    .partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(20, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetAndMetadata> present = new HashMap<>();
             offsets.forEach((tp, om) -> {
                 if (om != null) {
@@ -187,18 +211,26 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
 
     private void send(KafkaAccess kafka, DestinationType type, Found found) {
         String deliveries = Topics.deliveryTopic(type).name();
-        byte[] wakeup = Topics.RETRY_WAKEUPS.valueSerde().serializer().serialize(Topics.RETRY_WAKEUPS.name(),
-                new RetryWakeup(offerId, type.wireName(), Instant.now(), found.copiedBelow()));
+        byte[] wakeup = Topics.RETRY_WAKEUPS
+                .valueSerde()
+                .serializer()
+                .serialize(
+                        Topics.RETRY_WAKEUPS.name(),
+                        new RetryWakeup(offerId, type.wireName(), Instant.now(), found.copiedBelow()));
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             List<Future<?>> sent = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : found.leads().values()) {
-                sent.add(producer.send(new ProducerRecord<>(deliveries, null, r.timestamp(), r.key(), r.value(),
-                        copyHeaders(r))));
+                sent.add(producer.send(
+                        new ProducerRecord<>(deliveries, null, r.timestamp(), r.key(), r.value(), copyHeaders(r))));
             }
             awaitAll(kafka, sent);
             // the originals are skipped only once every copy is written
-            awaitAll(kafka, List.of(producer.send(new ProducerRecord<>(Topics.RETRY_WAKEUPS.name(),
-                    RetryWakeup.key(type.wireName(), offerId).getBytes(StandardCharsets.UTF_8), wakeup))));
+            awaitAll(
+                    kafka,
+                    List.of(producer.send(new ProducerRecord<>(
+                            Topics.RETRY_WAKEUPS.name(),
+                            RetryWakeup.key(type.wireName(), offerId).getBytes(StandardCharsets.UTF_8),
+                            wakeup))));
         }
     }
 
@@ -214,7 +246,9 @@ final class WaitingRetryNowCommand extends LeadctlCommand {
             }
         }
         RecordHeaders headers = new RecordHeaders(kept);
-        RetryHeaders.put(headers, RetryHeaders.COPY_OF,
+        RetryHeaders.put(
+                headers,
+                RetryHeaders.COPY_OF,
                 RetryHeaders.location(original.topic(), original.partition(), original.offset()));
         return headers;
     }

@@ -1,8 +1,5 @@
 package dev.leadpipe.leadctl;
 
-import static dev.leadpipe.leadctl.DlqSeed.dl;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,17 +13,19 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.LeadSerde;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.leadpipe.leadctl.DlqSeed.dl;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code dlq replay} against a real broker: what it writes to {@code leads}, what it skips, and that its checkpoint
@@ -50,7 +49,8 @@ class DlqReplayTest {
 
     private static List<String> headerValues(ConsumerRecord<String, byte[]> r, String name) {
         return StreamSupport.stream(r.headers().headers(name).spliterator(), false)
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).toList();
+                .map(h -> new String(h.value(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -67,14 +67,19 @@ class DlqReplayTest {
         Cli.Run run = cli("dlq", "replay", "--class", "NO_DESTINATION_CONFIGURED", "--offer", offer, "--yes");
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("replayed 2, skipped 0 (over the replay cap 0, malformed 0)");
-        assertThat(run.err()).contains("checkpoint: consumer group leadctl-replay-").contains("replay: 2/2 leads (100%)");
+        assertThat(run.err())
+                .contains("checkpoint: consumer group leadctl-replay-")
+                .contains("replay: 2/2 leads (100%)");
 
         List<ConsumerRecord<String, byte[]>> sent = leads(List.of(n1, n2, t1), 2);
         assertThat(sent).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(n1, n2);
-        Map<String, ConsumerRecord<String, byte[]>> byKey = sent.stream()
-                .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+        Map<String, ConsumerRecord<String, byte[]>> byKey =
+                sent.stream().collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
         assertThat(byKey.get(n1).value()).isEqualTo(d1.valueBytes());
-        assertThat(new LeadSerde().deserializer().deserialize(Topics.LEADS.name(), byKey.get(n1).value()).leadId())
+        assertThat(new LeadSerde()
+                        .deserializer()
+                        .deserialize(Topics.LEADS.name(), byKey.get(n1).value())
+                        .leadId())
                 .isEqualTo(n1);
         assertThat(byKey.get(n2).value()).isEqualTo(d2.valueBytes());
         assertThat(headerValues(byKey.get(n1), PipelineHeaders.REPLAY_COUNT)).containsExactly("1");
@@ -116,11 +121,16 @@ class DlqReplayTest {
     void dryRunListsWhatWouldBeReplayedAndWritesNothing() {
         String offer = unique("pub") + ".offer";
         List<String> ids = List.of(offer + "-1", offer + "-2");
-        DlqSeed.send(KAFKA.bootstrapServers(), dl(ids.get(0), offer), dl(ids.get(1), offer).replayCount(3));
+        DlqSeed.send(
+                KAFKA.bootstrapServers(),
+                dl(ids.get(0), offer),
+                dl(ids.get(1), offer).replayCount(3));
 
         Cli.Run dry = cli("dlq", "replay", "--offer", offer, "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.out()).contains("would replay " + ids.get(0)).contains("skipped " + ids.get(1))
+        assertThat(dry.out())
+                .contains("would replay " + ids.get(0))
+                .contains("skipped " + ids.get(1))
                 .contains("dry run: would replay 1, skip 1 (over the replay cap 1, malformed 0); nothing was written");
         assertThat(leads(ids, 0)).isEmpty();
 
@@ -135,11 +145,16 @@ class DlqReplayTest {
         String offer = unique("pub") + ".offer";
         String poison = offer + "-poison";
         String fine = offer + "-fine";
-        DlqSeed.send(KAFKA.bootstrapServers(), dl(poison, offer).replayCount(3), dl(fine, offer).replayCount(2));
+        DlqSeed.send(
+                KAFKA.bootstrapServers(),
+                dl(poison, offer).replayCount(3),
+                dl(fine, offer).replayCount(2));
 
         Cli.Run run = cli("dlq", "replay", "--offer", offer, "--yes");
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("skipped " + poison).contains("already replayed 3 times (--max-replays 3)")
+        assertThat(run.out())
+                .contains("skipped " + poison)
+                .contains("already replayed 3 times (--max-replays 3)")
                 .contains("replayed 1, skipped 1 (over the replay cap 1, malformed 0)");
         List<ConsumerRecord<String, byte[]>> sent = leads(List.of(poison, fine), 1);
         assertThat(sent).extracting(ConsumerRecord::key).containsExactly(fine);
@@ -156,12 +171,15 @@ class DlqReplayTest {
         String offer = unique("pub") + ".offer";
         String bad = offer + "-bad";
         byte[] raw = "{\"broken\": ".getBytes(StandardCharsets.UTF_8);
-        DlqSeed.Dl malformed = dl(bad, null).error(ErrorClass.MALFORMED_RECORD, null).value(raw);
+        DlqSeed.Dl malformed =
+                dl(bad, null).error(ErrorClass.MALFORMED_RECORD, null).value(raw);
         DlqSeed.send(KAFKA.bootstrapServers(), malformed);
 
         Cli.Run run = cli("dlq", "replay", "--class", "MALFORMED_RECORD", "--yes");
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("skipped " + bad).contains("replaying unreadable bytes cannot help")
+        assertThat(run.out())
+                .contains("skipped " + bad)
+                .contains("replaying unreadable bytes cannot help")
                 .contains("malformed 1)");
         assertThat(leads(List.of(bad), 0)).isEmpty();
 
@@ -177,7 +195,8 @@ class DlqReplayTest {
         String offer = unique("pub") + ".offer";
         String twice = offer + "-twice";
         long now = System.currentTimeMillis();
-        DlqSeed.send(KAFKA.bootstrapServers(),
+        DlqSeed.send(
+                KAFKA.bootstrapServers(),
                 dl(twice, offer).timestamp(now - 60_000).failedAgo(Duration.ofMinutes(1)),
                 dl(twice, offer).replayCount(1).timestamp(now).failedAgo(Duration.ZERO));
 
@@ -231,7 +250,8 @@ class DlqReplayTest {
         ReplayEngine.Options options = new ReplayEngine.Options(filter, 3, false, false, null, false, 1);
         StringWriter out = new StringWriter();
         ReplayEngine.Result result;
-        try (ReplayEngine engine = new ReplayEngine(kafka, options, new PrintWriter(out, true), new PrintWriter(out, true))) {
+        try (ReplayEngine engine =
+                new ReplayEngine(kafka, options, new PrintWriter(out, true), new PrintWriter(out, true))) {
             ReplayEngine.Plan plan = engine.plan(() -> false);
             assertThat(plan.toReplay()).isEqualTo(6);
             result = engine.replay(() -> engine.replayedSoFar() >= 2, total -> Progress.none());
@@ -267,7 +287,9 @@ class DlqReplayTest {
         StringWriter sink = new StringWriter();
         try (ReplayEngine engine = new ReplayEngine(kafka, restart, new PrintWriter(sink), new PrintWriter(sink))) {
             engine.plan(() -> false);
-            assertThat(engine.replay(() -> engine.replayedSoFar() >= 3, total -> Progress.none()).interrupted()).isTrue();
+            assertThat(engine.replay(() -> engine.replayedSoFar() >= 3, total -> Progress.none())
+                            .interrupted())
+                    .isTrue();
         }
         Cli.Run rest = cli("dlq", "replay", "--offer", offer, "--yes");
         assertThat(rest.out()).as(rest.toString()).contains("replayed 9, skipped 0");
@@ -287,7 +309,8 @@ class DlqReplayTest {
         Cli.Run run = cli("dlq", "replay", "--offer", offer);
         assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("refusing to replay 1 leads without confirmation: add --yes");
-        assertThat(run.errLines().stream().filter(l -> l.startsWith("leadctl:"))).hasSize(1);
+        assertThat(run.errLines().stream().filter(l -> l.startsWith("leadctl:")))
+                .hasSize(1);
         assertThat(leads(List.of(id), 0)).isEmpty();
 
         // and did not checkpoint: the confirmed run replays it

@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.dlq.DeadLetterRecord;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,16 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.leadpipe.core.dlq.DeadLetterHeaders;
-import dev.leadpipe.core.dlq.DeadLetterRecord;
-import dev.leadpipe.core.dlq.PipelineHeaders;
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.topic.Topics;
-
 /** Dead-letter records shaped like the router's (DeadLetterProcessor), written straight to leads-dlq. */
 final class DlqSeed {
-    private DlqSeed() {
-    }
+    private DlqSeed() {}
 
     /** A lead's canonical JSON, with personal data (an e-mail address built from the lead id). */
     static byte[] leadJson(String leadId, String offerId) {
@@ -117,7 +115,9 @@ final class DlqSeed {
             Headers headers = new RecordHeaders();
             headers.add("traceparent", ("00-" + leadId + "-01").getBytes(StandardCharsets.UTF_8));
             if (originalReplayHeader && replayCount > 0) {
-                headers.add(PipelineHeaders.REPLAY_COUNT, String.valueOf(replayCount).getBytes(StandardCharsets.UTF_8));
+                headers.add(
+                        PipelineHeaders.REPLAY_COUNT,
+                        String.valueOf(replayCount).getBytes(StandardCharsets.UTF_8));
             }
             if (leadId != null) {
                 DeadLetterHeaders.put(headers, DeadLetterHeaders.LEAD_ID, leadId);
@@ -129,7 +129,10 @@ final class DlqSeed {
             DeadLetterHeaders.put(headers, DeadLetterHeaders.DESTINATION_TYPE, destinationType);
             DeadLetterHeaders.put(headers, DeadLetterHeaders.OFFER_ID, offerId);
             DeadLetterHeaders.put(headers, DeadLetterHeaders.ATTEMPTS, attempts);
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.FIRST_FAILURE_TIME, lastFailure.minusSeconds(60).toString());
+            DeadLetterHeaders.put(
+                    headers,
+                    DeadLetterHeaders.FIRST_FAILURE_TIME,
+                    lastFailure.minusSeconds(60).toString());
             DeadLetterHeaders.put(headers, DeadLetterHeaders.LAST_FAILURE_TIME, lastFailure.toString());
             DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, Topics.LEADS.name());
             DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, 2);
@@ -146,10 +149,16 @@ final class DlqSeed {
 
     /** Writes the records (acks=all) and waits for every acknowledgement. */
     static void send(String bootstrap, Dl... records) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (Dl d : records) {
                 producer.send(d.record()).get(30, TimeUnit.SECONDS);
             }
@@ -167,7 +176,8 @@ final class DlqSeed {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             List<ConsumerRecord<String, byte[]>> found = readToEnd(bootstrap, Topics.LEADS.name()).stream()
-                    .filter(c -> leadIds.contains(c.key())).toList();
+                    .filter(c -> leadIds.contains(c.key()))
+                    .toList();
             if (found.size() >= atLeast || System.nanoTime() > deadline) {
                 return found;
             }
@@ -183,12 +193,19 @@ final class DlqSeed {
     /** A topic from its beginning to its current end offsets, read_committed, as String keys and raw values. */
     static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrap, String topic) {
         List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> tps = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);

@@ -1,7 +1,5 @@
 package dev.leadpipe.leadctl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,12 +9,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Argument handling, exit codes and Kafka address resolution; no broker needed. */
 class LeadctlCliTest {
@@ -33,13 +32,19 @@ class LeadctlCliTest {
     @Test
     void badArgumentsAreExit2WithOneLineAndAHint() {
         assertUsageError(Cli.run("dlq", "list", "--frobnicate"), "Unknown option: '--frobnicate'", "leadctl dlq list");
-        assertUsageError(Cli.run("dlq", "list", "--since", "yesterday"), "'yesterday' is neither an ISO-8601 instant",
+        assertUsageError(
+                Cli.run("dlq", "list", "--since", "yesterday"),
+                "'yesterday' is neither an ISO-8601 instant",
                 "leadctl dlq list");
-        assertUsageError(Cli.run("dlq", "replay", "--destination", "ftp"),
+        assertUsageError(
+                Cli.run("dlq", "replay", "--destination", "ftp"),
                 "unknown destination type 'ftp'; valid types: dynamics, salesforce, table, https, none, blob",
                 "leadctl dlq replay");
-        assertUsageError(Cli.run("dlq", "replay", "--max-replays", "many"), "'many' is not an int", "leadctl dlq replay");
-        assertUsageError(Cli.run("dlq", "replay", "--max-replays", "0"), "--max-replays must be 1 or more",
+        assertUsageError(
+                Cli.run("dlq", "replay", "--max-replays", "many"), "'many' is not an int", "leadctl dlq replay");
+        assertUsageError(
+                Cli.run("dlq", "replay", "--max-replays", "0"),
+                "--max-replays must be 1 or more",
                 "leadctl dlq replay");
         assertUsageError(Cli.run("dlq", "show"), "Missing required parameter: 'LEADID'", "leadctl dlq show");
         assertUsageError(Cli.run("dlq"), "Missing required subcommand", "leadctl dlq");
@@ -71,8 +76,14 @@ class LeadctlCliTest {
     void helpAndVersionStillPrintInFull() {
         Cli.Run help = Cli.run("dlq", "replay", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("Usage: leadctl dlq replay", "--max-replays", "leadctl-replay-", "--restart",
-                "nothing to replay", "Exit codes:");
+        assertThat(help.out())
+                .contains(
+                        "Usage: leadctl dlq replay",
+                        "--max-replays",
+                        "leadctl-replay-",
+                        "--restart",
+                        "nothing to replay",
+                        "Exit codes:");
         Cli.Run version = Cli.run("--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("leadctl ").contains("Kafka client");
@@ -114,7 +125,8 @@ class LeadctlCliTest {
     }
 
     @Test
-    void theKafkaAddressComesFromTheOptionTheEnvironmentTheLocalRunFileOrTheDefault(@TempDir Path dir) throws Exception {
+    void theKafkaAddressComesFromTheOptionTheEnvironmentTheLocalRunFileOrTheDefault(@TempDir Path dir)
+            throws Exception {
         assertThat(resolve(new Leadctl(Map.of(), dir), "dlq", "list")).isEqualTo("localhost:9092");
 
         Files.createDirectories(dir.resolve(".leadpipe"));
@@ -124,20 +136,24 @@ class LeadctlCliTest {
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092");
         assertThat(resolve(new Leadctl(env, dir), "dlq", "list")).isEqualTo("kafka-1:9092,kafka-2:9092");
 
-        assertThat(resolve(new Leadctl(env, dir), "--bootstrap-servers", "opt:1", "dlq", "list")).isEqualTo("opt:1");
-        assertThat(resolve(new Leadctl(env, dir), "dlq", "list", "--bootstrap-servers", "opt:2")).isEqualTo("opt:2");
+        assertThat(resolve(new Leadctl(env, dir), "--bootstrap-servers", "opt:1", "dlq", "list"))
+                .isEqualTo("opt:1");
+        assertThat(resolve(new Leadctl(env, dir), "dlq", "list", "--bootstrap-servers", "opt:2"))
+                .isEqualTo("opt:2");
     }
 
     @Test
     void timesAreInstantsDatesOrAges() {
         Instant now = Instant.parse("2025-06-01T12:00:00Z");
-        assertThat(TimeBound.parse("2025-05-31T08:30:00Z").resolve(now)).isEqualTo(Instant.parse("2025-05-31T08:30:00Z"));
+        assertThat(TimeBound.parse("2025-05-31T08:30:00Z").resolve(now))
+                .isEqualTo(Instant.parse("2025-05-31T08:30:00Z"));
         assertThat(TimeBound.parse("2025-05-31").resolve(now)).isEqualTo(Instant.parse("2025-05-31T00:00:00Z"));
         assertThat(TimeBound.parse("2h").resolve(now)).isEqualTo(Instant.parse("2025-06-01T10:00:00Z"));
         assertThat(TimeBound.parse("1d12h").resolve(now)).isEqualTo(Instant.parse("2025-05-31T00:00:00Z"));
         assertThat(TimeBound.parse("30m").resolve(now)).isEqualTo(Instant.parse("2025-06-01T11:30:00Z"));
         assertThat(TimeBound.parse("PT90S").resolve(now)).isEqualTo(Instant.parse("2025-06-01T11:58:30Z"));
-        assertThat(TimeBound.parse("2h").normalized()).isEqualTo(TimeBound.parse("PT2H").normalized());
+        assertThat(TimeBound.parse("2h").normalized())
+                .isEqualTo(TimeBound.parse("PT2H").normalized());
         for (String bad : List.of("", "soon", "0h", "-2h", "2x")) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimeBound.parse(bad))
                     .isInstanceOf(IllegalArgumentException.class);
@@ -148,13 +164,24 @@ class LeadctlCliTest {
     void theReplayCheckpointDependsOnTheSelectionNotOnHowItWasWritten() {
         Instant t1 = Instant.parse("2025-06-01T12:00:00Z");
         Instant t2 = t1.plusSeconds(3600);
-        DlqFilter a = DlqFilter.of(List.of(ErrorClass.TABLE_AUTH_FAILED, ErrorClass.NO_DESTINATION_CONFIGURED),
-                List.of("p.b", "p.a"), List.of(DestinationType.TABLE), TimeBound.parse("2h"), null, t1);
-        DlqFilter b = DlqFilter.of(List.of(ErrorClass.NO_DESTINATION_CONFIGURED, ErrorClass.TABLE_AUTH_FAILED),
-                List.of("p.a", "p.b"), List.of(DestinationType.TABLE), TimeBound.parse("PT2H"), null, t2);
+        DlqFilter a = DlqFilter.of(
+                List.of(ErrorClass.TABLE_AUTH_FAILED, ErrorClass.NO_DESTINATION_CONFIGURED),
+                List.of("p.b", "p.a"),
+                List.of(DestinationType.TABLE),
+                TimeBound.parse("2h"),
+                null,
+                t1);
+        DlqFilter b = DlqFilter.of(
+                List.of(ErrorClass.NO_DESTINATION_CONFIGURED, ErrorClass.TABLE_AUTH_FAILED),
+                List.of("p.a", "p.b"),
+                List.of(DestinationType.TABLE),
+                TimeBound.parse("PT2H"),
+                null,
+                t2);
         ReplayEngine.Options oa = new ReplayEngine.Options(a, 3, false, false, null, false, 500);
         ReplayEngine.Options ob = new ReplayEngine.Options(b, 3, false, true, 10, true, 7);
-        assertThat(ReplayEngine.groupId(oa.selection())).isEqualTo(ReplayEngine.groupId(ob.selection()))
+        assertThat(ReplayEngine.groupId(oa.selection()))
+                .isEqualTo(ReplayEngine.groupId(ob.selection()))
                 .matches("leadctl-replay-[0-9a-f]{16}");
         ReplayEngine.Options otherCap = new ReplayEngine.Options(a, 4, false, false, null, false, 500);
         assertThat(ReplayEngine.groupId(otherCap.selection())).isNotEqualTo(ReplayEngine.groupId(oa.selection()));

@@ -1,7 +1,5 @@
 package dev.leadpipe.leadctl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,12 +9,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.net.httpserver.HttpServer;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How {@code leadctl destinations} and {@code leadctl status} find their service and what a user sees when it is not
@@ -62,27 +61,31 @@ class ServiceHttpTest {
     void aServerThatIsNotTheServiceIsOneLineAndExit1() {
         Cli.Run status = Cli.run("status", "--status-url", url + "/");
         assertThat(status.exit()).as(status.toString()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(status.errLines()).containsExactly("leadctl: the status service at " + url
-                + " answered HTTP 200 without JSON: is it the status service?");
+        assertThat(status.errLines())
+                .containsExactly("leadctl: the status service at " + url
+                        + " answered HTTP 200 without JSON: is it the status service?");
 
         Cli.Run destinations = Cli.run("destinations", "get", "contoso.offer", "--api-url", url);
         assertThat(destinations.exit()).as(destinations.toString()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(destinations.errLines()).containsExactly("leadctl: the ingest service at " + url
-                + " answered HTTP 200 without JSON: is it the ingest service?");
+        assertThat(destinations.errLines())
+                .containsExactly("leadctl: the ingest service at " + url
+                        + " answered HTTP 200 without JSON: is it the ingest service?");
     }
 
     @Test
     void aUrlThatIsNotHttpIsAUsageError() {
         Cli.Run run = Cli.run("destinations", "get", "contoso.offer", "--api-url", "ftp://127.0.0.1:8080");
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.errLines()).containsExactly(
-                "leadctl: the ingest service URL is not an http(s) URL (--api-url): ftp://127.0.0.1:8080");
+        assertThat(run.errLines())
+                .containsExactly(
+                        "leadctl: the ingest service URL is not an http(s) URL (--api-url): ftp://127.0.0.1:8080");
     }
 
     @Test
     void aServiceThatDoesNotAnswerInTimeIsExit3() {
         ServiceHttp slow = new ServiceHttp("status service", url, "--status-url");
-        LeadctlException e = org.junit.jupiter.api.Assertions.assertThrows(LeadctlException.class,
+        LeadctlException e = org.junit.jupiter.api.Assertions.assertThrows(
+                LeadctlException.class,
                 () -> slow.exchange("GET", "/v1/status/offers/slow.offer", null, java.time.Duration.ofSeconds(1)));
         assertThat(e.exitCode()).isEqualTo(ExitCodes.KAFKA_UNREACHABLE);
         assertThat(e.getMessage()).isEqualTo("the status service at " + url + " did not answer within 1 s");

@@ -1,7 +1,5 @@
 package dev.leadpipe.leadctl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,12 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
@@ -30,7 +22,14 @@ import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.status.StatusConfig;
 import dev.leadpipe.status.StatusService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code leadctl status} against a real status service on a real (embedded) broker, run in-process. */
 class StatusCommandTest {
@@ -44,8 +43,11 @@ class StatusCommandTest {
     private static final String CUSTOMER_EMAIL = "zephyrine@contoso.com";
     private static final Instant T = Instant.now().minusSeconds(300).truncatedTo(ChronoUnit.MILLIS);
     /** The WAITING offer's oldest lead started waiting 2 h 14 min before the tests; its next attempt is in 10 min. */
-    private static final Instant WAITING_SINCE = Instant.now().minus(Duration.ofMinutes(134)).truncatedTo(ChronoUnit.SECONDS);
-    private static final Instant NEXT_ATTEMPT = Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    private static final Instant WAITING_SINCE =
+            Instant.now().minus(Duration.ofMinutes(134)).truncatedTo(ChronoUnit.SECONDS);
+
+    private static final Instant NEXT_ATTEMPT =
+            Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
 
     private static Ops ops;
     private static StatusService status;
@@ -54,32 +56,91 @@ class StatusCommandTest {
     @BeforeAll
     static void startStatusService() throws Exception {
         String bootstrap = KAFKA.bootstrapServers();
-        TopicWriter.writeLeads(bootstrap, Topics.LEADS, List.of(
-                lead("h-1-" + RUN, HEALTHY, T), lead("h-2-" + RUN, HEALTHY, T.plusSeconds(10)),
-                lead("f-1-" + RUN, FAILING, T), lead("f-2-" + RUN, FAILING, T.plusSeconds(1)),
-                lead("f-3-" + RUN, FAILING, T.plusSeconds(2))), 0);
-        TopicWriter.write(bootstrap, Topics.LEAD_OUTCOMES, List.of(
-                Outcome.delivered("h-1-" + RUN, HEALTHY, "table", "r1", 1, 50, false, 0, T.plusSeconds(1)),
-                Outcome.delivered("h-2-" + RUN, HEALTHY, "table", "r2", 1, 50, false, 0, T.plusSeconds(11)),
-                Outcome.deadLettered("f-1-" + RUN, FAILING, "dynamics", ErrorClass.AAD_INVALID_CLIENT_SECRET, 1, false, 0,
-                        T.plusSeconds(3), "AADSTS7000215: Invalid client secret provided."),
-                Outcome.deadLettered("f-2-" + RUN, FAILING, "dynamics", ErrorClass.AAD_INVALID_CLIENT_SECRET, 1, false, 0,
-                        T.plusSeconds(4), "AADSTS7000215: Invalid client secret provided."),
-                Outcome.deadLettered("f-3-" + RUN, FAILING, "dynamics", ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE, 1,
-                        false, 0, T.plusSeconds(5), null)),
-                Outcome::leadId, Map.of());
+        TopicWriter.writeLeads(
+                bootstrap,
+                Topics.LEADS,
+                List.of(
+                        lead("h-1-" + RUN, HEALTHY, T),
+                        lead("h-2-" + RUN, HEALTHY, T.plusSeconds(10)),
+                        lead("f-1-" + RUN, FAILING, T),
+                        lead("f-2-" + RUN, FAILING, T.plusSeconds(1)),
+                        lead("f-3-" + RUN, FAILING, T.plusSeconds(2))),
+                0);
+        TopicWriter.write(
+                bootstrap,
+                Topics.LEAD_OUTCOMES,
+                List.of(
+                        Outcome.delivered("h-1-" + RUN, HEALTHY, "table", "r1", 1, 50, false, 0, T.plusSeconds(1)),
+                        Outcome.delivered("h-2-" + RUN, HEALTHY, "table", "r2", 1, 50, false, 0, T.plusSeconds(11)),
+                        Outcome.deadLettered(
+                                "f-1-" + RUN,
+                                FAILING,
+                                "dynamics",
+                                ErrorClass.AAD_INVALID_CLIENT_SECRET,
+                                1,
+                                false,
+                                0,
+                                T.plusSeconds(3),
+                                "AADSTS7000215: Invalid client secret provided."),
+                        Outcome.deadLettered(
+                                "f-2-" + RUN,
+                                FAILING,
+                                "dynamics",
+                                ErrorClass.AAD_INVALID_CLIENT_SECRET,
+                                1,
+                                false,
+                                0,
+                                T.plusSeconds(4),
+                                "AADSTS7000215: Invalid client secret provided."),
+                        Outcome.deadLettered(
+                                "f-3-" + RUN,
+                                FAILING,
+                                "dynamics",
+                                ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE,
+                                1,
+                                false,
+                                0,
+                                T.plusSeconds(5),
+                                null)),
+                Outcome::leadId,
+                Map.of());
         // two leads of the WAITING offer wait behind its table endpoint's open circuit (as a sink reports them)
-        TopicWriter.write(bootstrap, Topics.LEAD_WAITING, List.of(
-                new WaitingLead("w-1-" + RUN, WAITING, "table", WaitingLead.Reason.CIRCUIT_OPEN, WAITING_SINCE, NEXT_ATTEMPT,
-                        4, ErrorClass.TABLE_UNAVAILABLE, 503, WAITING_SINCE.plusSeconds(600)),
-                new WaitingLead("w-2-" + RUN, WAITING, "table", WaitingLead.Reason.CIRCUIT_OPEN, WAITING_SINCE.plusSeconds(60),
-                        NEXT_ATTEMPT, 3, ErrorClass.TABLE_UNAVAILABLE, 503, WAITING_SINCE.plusSeconds(660))),
-                WaitingLead::leadId, Map.of());
+        TopicWriter.write(
+                bootstrap,
+                Topics.LEAD_WAITING,
+                List.of(
+                        new WaitingLead(
+                                "w-1-" + RUN,
+                                WAITING,
+                                "table",
+                                WaitingLead.Reason.CIRCUIT_OPEN,
+                                WAITING_SINCE,
+                                NEXT_ATTEMPT,
+                                4,
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                503,
+                                WAITING_SINCE.plusSeconds(600)),
+                        new WaitingLead(
+                                "w-2-" + RUN,
+                                WAITING,
+                                "table",
+                                WaitingLead.Reason.CIRCUIT_OPEN,
+                                WAITING_SINCE.plusSeconds(60),
+                                NEXT_ATTEMPT,
+                                3,
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                503,
+                                WAITING_SINCE.plusSeconds(660))),
+                WaitingLead::leadId,
+                Map.of());
         Path stateDir = Files.createTempDirectory("leadctl-status-test-");
         ops = Ops.forService("status");
-        status = StatusService.start(StatusConfig.of(bootstrap)
-                .with(StatusConfig.APPLICATION_ID, "leadctl-status-test-" + RUN)
-                .with(StatusConfig.STATE_DIR, stateDir).with(StatusConfig.PORT, 0), ops);
+        status = StatusService.start(
+                StatusConfig.of(bootstrap)
+                        .with(StatusConfig.APPLICATION_ID, "leadctl-status-test-" + RUN)
+                        .with(StatusConfig.STATE_DIR, stateDir)
+                        .with(StatusConfig.PORT, 0),
+                ops);
         url = "http://127.0.0.1:" + status.port();
     }
 
@@ -94,9 +155,18 @@ class StatusCommandTest {
     }
 
     private static Lead lead(String leadId, String offer, Instant at) {
-        return new Lead(leadId, offer, at, false,
-                new UserDetails("Zephyrine", "Quillfeather", CUSTOMER_EMAIL, "+1 555 0100", "US", "Contoso", "CTO", Map.of()),
-                "AzureMarketplace-Contact|" + offer, "INS", "Widget", "call me", Map.of());
+        return new Lead(
+                leadId,
+                offer,
+                at,
+                false,
+                new UserDetails(
+                        "Zephyrine", "Quillfeather", CUSTOMER_EMAIL, "+1 555 0100", "US", "Contoso", "CTO", Map.of()),
+                "AzureMarketplace-Contact|" + offer,
+                "INS",
+                "Widget",
+                "call me",
+                Map.of());
     }
 
     /** Runs the command until its output satisfies {@code done} (the service folds asynchronously). */
@@ -114,22 +184,33 @@ class StatusCommandTest {
     }
 
     private static void assertNoCustomerData(Cli.Run run) {
-        assertThat(run.out() + run.err()).doesNotContain(CUSTOMER_EMAIL, "Zephyrine", "Quillfeather", "555 0100", "call me");
+        assertThat(run.out() + run.err())
+                .doesNotContain(CUSTOMER_EMAIL, "Zephyrine", "Quillfeather", "555 0100", "call me");
     }
 
     @Test
     void aFailingOfferShowsEachOpenClassWithItsCountAndItsFix() throws Exception {
-        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("Open dead letters: 3"),
-                "status", "--offer", FAILING, "--status-url", url);
+        Cli.Run run = await(
+                r -> r.exit() == 0 && r.out().contains("Open dead letters: 3"),
+                "status",
+                "--offer",
+                FAILING,
+                "--status-url",
+                url);
         List<String> lines = run.outLines();
         assertThat(lines).contains("Offer: " + FAILING, "Destination: dynamics");
         assertThat(lines).anyMatch(l -> l.startsWith("Verdict: FAILING - "));
-        assertThat(lines).contains("  AAD_INVALID_CLIENT_SECRET: 2 open (permanent, last " + T.plusSeconds(4).truncatedTo(ChronoUnit.SECONDS) + ")");
+        assertThat(lines)
+                .contains("  AAD_INVALID_CLIENT_SECRET: 2 open (permanent, last "
+                        + T.plusSeconds(4).truncatedTo(ChronoUnit.SECONDS) + ")");
         assertThat(lines).contains("    fix: " + ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
         assertThat(lines).anyMatch(l -> l.startsWith("  DYNAMICS_MISSING_LEAD_WRITER_ROLE: 1 open (permanent"));
         assertThat(lines).contains("    fix: " + ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE.remediation());
         // the fix line follows its class's line
-        int cls = lines.indexOf(lines.stream().filter(l -> l.startsWith("  AAD_INVALID_CLIENT_SECRET: ")).findFirst().orElseThrow());
+        int cls = lines.indexOf(lines.stream()
+                .filter(l -> l.startsWith("  AAD_INVALID_CLIENT_SECRET: "))
+                .findFirst()
+                .orElseThrow());
         assertThat(lines.get(cls + 1)).isEqualTo("    fix: " + ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
         assertThat(lines).contains("Last delivered: never (0 delivered in the last 24 h)");
         assertThat(lines).contains("Then replay them: leadctl dlq replay --offer " + FAILING);
@@ -139,27 +220,43 @@ class StatusCommandTest {
 
     @Test
     void anOfferWhoseLeadsWaitShowsHowManyTheOldestWhyAndTheFix() throws Exception {
-        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("Waiting: 2 leads"),
-                "status", "--offer", WAITING, "--status-url", url);
+        Cli.Run run = await(
+                r -> r.exit() == 0 && r.out().contains("Waiting: 2 leads"),
+                "status",
+                "--offer",
+                WAITING,
+                "--status-url",
+                url);
         List<String> lines = run.outLines();
-        String waiting = lines.stream().filter(l -> l.startsWith("Waiting: ")).findFirst().orElseThrow();
+        String waiting = lines.stream()
+                .filter(l -> l.startsWith("Waiting: "))
+                .findFirst()
+                .orElseThrow();
         // the age is 2h 14m when the test starts; a slow run may print a minute or two more
-        assertThat(waiting).matches("Waiting: 2 leads, oldest 2h 1\\dm \\(since " + Pattern.quote(WAITING_SINCE.toString())
-                + "\\), CIRCUIT_OPEN after TABLE_UNAVAILABLE \\(HTTP 503\\); next attempt at "
-                + Pattern.quote(NEXT_ATTEMPT.toString()));
+        assertThat(waiting)
+                .matches("Waiting: 2 leads, oldest 2h 1\\dm \\(since " + Pattern.quote(WAITING_SINCE.toString())
+                        + "\\), CIRCUIT_OPEN after TABLE_UNAVAILABLE \\(HTTP 503\\); next attempt at "
+                        + Pattern.quote(NEXT_ATTEMPT.toString()));
         int at = lines.indexOf(waiting);
         assertThat(lines.get(at + 1)).isEqualTo("  fix: " + ErrorClass.TABLE_UNAVAILABLE.remediation());
         assertThat(lines.get(at + 2)).isEqualTo("  list them: leadctl waiting list --offer " + WAITING);
-        assertThat(lines).anyMatch(l -> l.startsWith("Verdict: FAILING - 2 leads wait behind the destination's open circuit"));
+        assertThat(lines)
+                .anyMatch(l -> l.startsWith("Verdict: FAILING - 2 leads wait behind the destination's open circuit"));
         assertThat(run.err()).isEmpty();
     }
 
     @Test
     void aHealthyOfferShowsItsLastDelivery() throws Exception {
-        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("(2 delivered in the last 24 h)"),
-                "status", "--offer", HEALTHY, "--status-url", url);
-        assertThat(run.outLines()).contains("Last delivered: h-2-" + RUN + " at " + T.plusSeconds(11).truncatedTo(ChronoUnit.SECONDS)
-                + " (2 delivered in the last 24 h)");
+        Cli.Run run = await(
+                r -> r.exit() == 0 && r.out().contains("(2 delivered in the last 24 h)"),
+                "status",
+                "--offer",
+                HEALTHY,
+                "--status-url",
+                url);
+        assertThat(run.outLines())
+                .contains("Last delivered: h-2-" + RUN + " at "
+                        + T.plusSeconds(11).truncatedTo(ChronoUnit.SECONDS) + " (2 delivered in the last 24 h)");
         assertThat(run.outLines()).anyMatch(l -> l.startsWith("Verdict: HEALTHY - "));
         assertThat(run.out()).doesNotContain("fix:");
         assertNoCustomerData(run);
@@ -167,17 +264,37 @@ class StatusCommandTest {
 
     @Test
     void withoutAnOfferEveryOfferIsListedFailingFirst() throws Exception {
-        String lastHealthyDelivery = T.plusSeconds(11).truncatedTo(ChronoUnit.SECONDS).toString();
-        Cli.Run run = await(r -> r.exit() == 0 && r.out().contains("HEALTHY") && r.out().contains(lastHealthyDelivery)
-                        && r.out().contains("3 (AAD_INVALID_CLIENT_SECRET, ...)") && r.out().contains("2 (oldest 2h 1"),
-                "status", "--status-url", url + "/");
+        String lastHealthyDelivery =
+                T.plusSeconds(11).truncatedTo(ChronoUnit.SECONDS).toString();
+        Cli.Run run = await(
+                r -> r.exit() == 0
+                        && r.out().contains("HEALTHY")
+                        && r.out().contains(lastHealthyDelivery)
+                        && r.out().contains("3 (AAD_INVALID_CLIENT_SECRET, ...)")
+                        && r.out().contains("2 (oldest 2h 1"),
+                "status",
+                "--status-url",
+                url + "/");
         List<String> lines = run.outLines();
-        assertThat(lines.get(0)).startsWith("OFFER").contains("VERDICT", "LAST DELIVERED", "OPEN DEAD LETTERS")
+        assertThat(lines.get(0))
+                .startsWith("OFFER")
+                .contains("VERDICT", "LAST DELIVERED", "OPEN DEAD LETTERS")
                 .endsWith("WAITING");
-        assertThat(lines.get(1)).startsWith(FAILING).contains("dynamics", "FAILING", "never").endsWith(" 0");
-        assertThat(lines.get(2)).startsWith(WAITING).contains("table", "FAILING").containsPattern("2 \\(oldest 2h 1\\dm\\)$");
-        assertThat(lines.get(3)).startsWith(HEALTHY).contains("table", "HEALTHY", lastHealthyDelivery).endsWith(" 0");
-        assertThat(run.out()).contains("3 offers, 2 failing, 2 leads waiting for a retry; details and fixes: leadctl status --offer OFFER_ID");
+        assertThat(lines.get(1))
+                .startsWith(FAILING)
+                .contains("dynamics", "FAILING", "never")
+                .endsWith(" 0");
+        assertThat(lines.get(2))
+                .startsWith(WAITING)
+                .contains("table", "FAILING")
+                .containsPattern("2 \\(oldest 2h 1\\dm\\)$");
+        assertThat(lines.get(3))
+                .startsWith(HEALTHY)
+                .contains("table", "HEALTHY", lastHealthyDelivery)
+                .endsWith(" 0");
+        assertThat(run.out())
+                .contains(
+                        "3 offers, 2 failing, 2 leads waiting for a retry; details and fixes: leadctl status --offer OFFER_ID");
         assertNoCustomerData(run);
     }
 
@@ -187,8 +304,9 @@ class StatusCommandTest {
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(run.out()).isEmpty();
         assertThat(run.errLines()).hasSize(1);
-        assertThat(run.errLines().get(0)).isEqualTo("leadctl: offer nobody.nothing is unknown to the status service at " + url
-                + ": no lead, outcome or circuit report was seen for it");
+        assertThat(run.errLines().get(0))
+                .isEqualTo("leadctl: offer nobody.nothing is unknown to the status service at " + url
+                        + ": no lead, outcome or circuit report was seen for it");
     }
 
     @Test
@@ -218,7 +336,8 @@ class StatusCommandTest {
         assertThat(resolve(new Leadctl(Map.of(), dir), "status")).isEqualTo("http://127.0.0.1:40999");
         Map<String, String> env = Map.of("LEADPIPE_STATUS_URL", "http://status.internal:8090");
         assertThat(resolve(new Leadctl(env, dir), "status")).isEqualTo("http://status.internal:8090");
-        assertThat(resolve(new Leadctl(env, dir), "status", "--status-url", "http://opt:1")).isEqualTo("http://opt:1");
+        assertThat(resolve(new Leadctl(env, dir), "status", "--status-url", "http://opt:1"))
+                .isEqualTo("http://opt:1");
 
         // and the command uses it: the environment's URL reaches the running service (once it has folded the offer)
         await(r -> r.exit() == 0, "status", "--offer", HEALTHY, "--status-url", url);

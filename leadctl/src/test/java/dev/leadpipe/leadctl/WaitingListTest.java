@@ -1,7 +1,5 @@
 package dev.leadpipe.leadctl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,13 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.retry.WaitingLead;
@@ -26,6 +18,12 @@ import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code waiting list} against a real broker whose lead-waiting holds records and tombstones as the sinks write them. */
 class WaitingListTest {
@@ -34,6 +32,7 @@ class WaitingListTest {
 
     /** Unique per run, so the tests also hold on a shared cluster (KAFKA_BOOTSTRAP_SERVERS) with other records. */
     static final String RUN = "t" + UUID.randomUUID().toString().substring(0, 8);
+
     static final String ALPHA = RUN + ".alpha";
     static final String BETA = RUN + ".beta";
     static final String A1 = RUN + "-a1";
@@ -44,8 +43,15 @@ class WaitingListTest {
     static final String BAD = RUN + "-bad";
     static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    private static WaitingLead w(String leadId, String offer, String type, Reason reason, Duration ago, int attempts,
-                                 ErrorClass cls, int status) {
+    private static WaitingLead w(
+            String leadId,
+            String offer,
+            String type,
+            Reason reason,
+            Duration ago,
+            int attempts,
+            ErrorClass cls,
+            int status) {
         Instant since = NOW.minus(ago);
         return new WaitingLead(leadId, offer, type, reason, since, NOW.plusSeconds(600), attempts, cls, status, NOW);
     }
@@ -53,20 +59,64 @@ class WaitingListTest {
     @BeforeAll
     static void seed() throws Exception {
         String bootstrap = KAFKA.bootstrapServers();
-        TopicWriter.write(bootstrap, Topics.LEAD_WAITING, List.of(
-                w(A1, ALPHA, "table", Reason.CIRCUIT_OPEN, Duration.ofHours(2), 4, ErrorClass.TABLE_UNAVAILABLE, 503),
-                w(A2, ALPHA, "table", Reason.RETRY, Duration.ofMinutes(30), 2, ErrorClass.TABLE_UNAVAILABLE, 500),
-                w(A3, ALPHA, "table", Reason.RETRY, Duration.ofMinutes(20), 1, ErrorClass.TABLE_UNAVAILABLE, 503),
-                // B1 keeps waiting: two records, the latest counts
-                w(B1, BETA, "dynamics", Reason.RETRY, Duration.ofMinutes(10), 1, ErrorClass.DYNAMICS_THROTTLED, 429),
-                w(B1, BETA, "dynamics", Reason.RETRY, Duration.ofMinutes(10), 3, ErrorClass.DYNAMICS_TIMEOUT, 0),
-                w(B2, BETA, "https", Reason.BUSY, Duration.ofMinutes(5), 0, null, 0)),
-                WaitingLead::leadId, Map.of());
+        TopicWriter.write(
+                bootstrap,
+                Topics.LEAD_WAITING,
+                List.of(
+                        w(
+                                A1,
+                                ALPHA,
+                                "table",
+                                Reason.CIRCUIT_OPEN,
+                                Duration.ofHours(2),
+                                4,
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                503),
+                        w(
+                                A2,
+                                ALPHA,
+                                "table",
+                                Reason.RETRY,
+                                Duration.ofMinutes(30),
+                                2,
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                500),
+                        w(
+                                A3,
+                                ALPHA,
+                                "table",
+                                Reason.RETRY,
+                                Duration.ofMinutes(20),
+                                1,
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                503),
+                        // B1 keeps waiting: two records, the latest counts
+                        w(
+                                B1,
+                                BETA,
+                                "dynamics",
+                                Reason.RETRY,
+                                Duration.ofMinutes(10),
+                                1,
+                                ErrorClass.DYNAMICS_THROTTLED,
+                                429),
+                        w(
+                                B1,
+                                BETA,
+                                "dynamics",
+                                Reason.RETRY,
+                                Duration.ofMinutes(10),
+                                3,
+                                ErrorClass.DYNAMICS_TIMEOUT,
+                                0),
+                        w(B2, BETA, "https", Reason.BUSY, Duration.ofMinutes(5), 0, null, 0)),
+                WaitingLead::leadId,
+                Map.of());
         // A3 got its outcome: its tombstone follows
         TopicWriter.writeTombstones(bootstrap, Topics.LEAD_WAITING, List.of(A3));
         // a record nobody can read
-        TopicSpec<String, byte[]> raw = new TopicSpec<>(Topics.LEAD_WAITING.name(), Serdes.String(), Serdes.ByteArray(),
-                Topics.LEAD_PARTITIONS, true);
+        TopicSpec<String, byte[]> raw = new TopicSpec<>(
+                Topics.LEAD_WAITING.name(), Serdes.String(), Serdes.ByteArray(), Topics.LEAD_PARTITIONS, true);
         TopicWriter.write(bootstrap, raw, List.of("{not json".getBytes(StandardCharsets.UTF_8)), v -> BAD, Map.of());
     }
 
@@ -85,31 +135,65 @@ class WaitingListTest {
         Cli.Run run = cli(ours());
         assertThat(run.exit()).as(run.toString()).isZero();
         List<String> lines = run.outLines();
-        assertThat(lines.get(0)).contains("LEAD ID", "OFFER", "DESTINATION", "REASON", "ATTEMPTS", "WAITING SINCE",
-                "NEXT ATTEMPT", "CLASS", "HTTP");
+        assertThat(lines.get(0))
+                .contains(
+                        "LEAD ID",
+                        "OFFER",
+                        "DESTINATION",
+                        "REASON",
+                        "ATTEMPTS",
+                        "WAITING SINCE",
+                        "NEXT ATTEMPT",
+                        "CLASS",
+                        "HTTP");
         assertThat(lines).hasSize(1 + 4 + 1);
         // oldest wait first; A3 (tombstoned) is gone; B1 once, as its latest record says
-        assertThat(lines.get(1)).startsWith(A1).contains(ALPHA, "table", "CIRCUIT_OPEN", " 4 ",
-                NOW.minus(Duration.ofHours(2)).toString(), NOW.plusSeconds(600).toString()).containsPattern("TABLE_UNAVAILABLE +503$");
+        assertThat(lines.get(1))
+                .startsWith(A1)
+                .contains(
+                        ALPHA,
+                        "table",
+                        "CIRCUIT_OPEN",
+                        " 4 ",
+                        NOW.minus(Duration.ofHours(2)).toString(),
+                        NOW.plusSeconds(600).toString())
+                .containsPattern("TABLE_UNAVAILABLE +503$");
         assertThat(lines.get(2)).startsWith(A2).contains("RETRY", " 2 ").containsPattern("TABLE_UNAVAILABLE +500$");
-        assertThat(lines.get(3)).startsWith(B1).contains(BETA, "dynamics", "RETRY", " 3 ").containsPattern("DYNAMICS_TIMEOUT +-$");
+        assertThat(lines.get(3))
+                .startsWith(B1)
+                .contains(BETA, "dynamics", "RETRY", " 3 ")
+                .containsPattern("DYNAMICS_TIMEOUT +-$");
         assertThat(lines.get(4)).startsWith(B2).contains("https", "BUSY", " 0 ").containsPattern("Z +- +-$");
         assertThat(lines.get(5)).isEqualTo("4 waiting leads (by offer: " + ALPHA + "=2, " + BETA + "=2)");
         assertThat(run.out()).doesNotContain(A3);
-        assertThat(run.errLines()).singleElement().asString()
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
                 .matches("leadctl: skipped \\d+ unreadable records? of lead-waiting");
     }
 
     @Test
     void filtersByOfferDestinationClassAndWaitStart() {
-        assertThat(cli("waiting", "list", "--offer", BETA).out()).contains(B1, B2).doesNotContain(A1, A2)
+        assertThat(cli("waiting", "list", "--offer", BETA).out())
+                .contains(B1, B2)
+                .doesNotContain(A1, A2)
                 .contains("2 waiting leads (by offer: " + BETA + "=2)");
-        assertThat(cli(ours("--destination", "TABLE")).out()).contains(A1, A2).doesNotContain(B1, B2)
+        assertThat(cli(ours("--destination", "TABLE")).out())
+                .contains(A1, A2)
+                .doesNotContain(B1, B2)
                 .contains("2 waiting leads");
-        assertThat(cli(ours("--class", "dynamics_timeout")).out()).contains(B1).doesNotContain(A1, A2, B2)
+        assertThat(cli(ours("--class", "dynamics_timeout")).out())
+                .contains(B1)
+                .doesNotContain(A1, A2, B2)
                 .contains("1 waiting lead (by offer: " + BETA + "=1)");
-        assertThat(cli(ours("--since", "1h")).out()).contains(A2, B1, B2).doesNotContain(A1).contains("3 waiting leads");
-        assertThat(cli(ours("--until", "1h")).out()).contains(A1).doesNotContain(A2, B1, B2).contains("1 waiting lead");
+        assertThat(cli(ours("--since", "1h")).out())
+                .contains(A2, B1, B2)
+                .doesNotContain(A1)
+                .contains("3 waiting leads");
+        assertThat(cli(ours("--until", "1h")).out())
+                .contains(A1)
+                .doesNotContain(A2, B1, B2)
+                .contains("1 waiting lead");
     }
 
     @Test
@@ -156,7 +240,9 @@ class WaitingListTest {
         assertThat(type.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(type.out()).isEmpty();
         assertThat(type.errLines()).hasSize(2);
-        assertThat(type.errLines().get(0)).contains("unknown destination type 'ftp'; valid types: dynamics, salesforce, table, https, none, blob");
+        assertThat(type.errLines().get(0))
+                .contains(
+                        "unknown destination type 'ftp'; valid types: dynamics, salesforce, table, https, none, blob");
         assertThat(type.errLines().get(1)).isEqualTo("Try 'leadctl waiting list --help' for more information.");
         Cli.Run limit = cli("waiting", "list", "--limit", "-1");
         assertThat(limit.exit()).isEqualTo(ExitCodes.USAGE);

@@ -4,8 +4,7 @@ import java.net.InetAddress;
 
 /** Host checks shared by configuration validation and the destination clients. */
 public final class Hosts {
-    private Hosts() {
-    }
+    private Hosts() {}
 
     /**
      * Whether the host is this machine's loopback ({@code localhost}, {@code 127.x}, {@code ::1}): the only hosts a

@@ -5,9 +5,8 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.CommonClientConfigs;
-
 import dev.leadpipe.core.config.Setting;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /** Where the services find Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} points every service at an existing cluster. */
 public final class KafkaSettings {
@@ -17,27 +16,37 @@ public final class KafkaSettings {
     private static final Pattern URL_USER_INFO = Pattern.compile("(?:(?<=//)|^|(?<=,))[^/@,\\s]+@");
 
     /** The cluster, every service's one required setting; a {@code user:password@} part is masked when shown. */
-    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrapServers", BOOTSTRAP_ENV,
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text(
+                    "bootstrapServers",
+                    BOOTSTRAP_ENV,
                     "the Kafka cluster as host:port,... (e.g. " + BOOTSTRAP_ENV + "=localhost:9092)",
                     "the Kafka cluster")
             .shownAs(s -> URL_USER_INFO.matcher(s).replaceAll(Setting.MASK + "@"));
     /** Checked by every service, which reads it when it creates its topics ({@link #replicationFactor()}). */
-    public static final Setting<Integer> REPLICATION_FACTOR = Setting.wholeNumber("replicationFactor",
-            REPLICATION_FACTOR_ENV, 1, Short.MAX_VALUE, "replication factor of the topics a service creates")
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.wholeNumber(
+                    "replicationFactor",
+                    REPLICATION_FACTOR_ENV,
+                    1,
+                    Short.MAX_VALUE,
+                    "replication factor of the topics a service creates")
             .defaultsTo(1);
 
-    private KafkaSettings() {
-    }
+    private KafkaSettings() {}
 
     /** The application id of a Kafka Streams service (also its consumer group and internal topic prefix). */
     public static Setting<String> applicationId(String env, String defaultId) {
-        return Setting.text("applicationId", env, "a non-blank application id",
-                "Streams application id, consumer group and internal topic prefix").defaultsTo(defaultId);
+        return Setting.text(
+                        "applicationId",
+                        env,
+                        "a non-blank application id",
+                        "Streams application id, consumer group and internal topic prefix")
+                .defaultsTo(defaultId);
     }
 
     /** The local directory of a Kafka Streams service's stores: {@code ${java.io.tmpdir}/<dirName>} by default. */
     public static Setting<Path> stateDir(String env, String dirName, String doc) {
-        return Setting.path("stateDir", env, doc).defaultsTo(Path.of(System.getProperty("java.io.tmpdir"), dirName))
+        return Setting.path("stateDir", env, doc)
+                .defaultsTo(Path.of(System.getProperty("java.io.tmpdir"), dirName))
                 .documentedDefault("$TMPDIR/" + dirName);
     }
 
@@ -53,8 +62,8 @@ public final class KafkaSettings {
      * Streams' {@code StreamsConfig} names (this module does not depend on Kafka Streams); each service adds its
      * error handlers.
      */
-    public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir,
-                                               Duration commitInterval) {
+    public static Properties streamsProperties(
+            String applicationId, String bootstrapServers, Path stateDir, Duration commitInterval) {
         Properties p = new Properties();
         p.put("application.id", applicationId);
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

@@ -1,13 +1,12 @@
 package dev.leadpipe.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Arrays;
 import java.util.List;
 
+import dev.leadpipe.core.error.Redaction;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.error.Redaction;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RedactionTest {
     @Test
@@ -17,16 +16,27 @@ class RedactionTest {
                 + " url https://x/invoke?sv=1&sig=abcDEF123 Authorization: Bearer eyJ0eXAi.eyJ.sig"
                 + " {\"client_secret\":\"s3cr3t\"} password=hunter2";
         String out = Redaction.redact(upstream, List.of("canary-Secret-42"));
-        assertThat(out).doesNotContain("canary-Secret-42", "ann.lee@contoso.example", "bm90LWEtcmVhbC1rZXk=",
-                "abcDEF123", "eyJ0eXAi", "s3cr3t", "hunter2");
+        assertThat(out)
+                .doesNotContain(
+                        "canary-Secret-42",
+                        "ann.lee@contoso.example",
+                        "bm90LWEtcmVhbC1rZXk=",
+                        "abcDEF123",
+                        "eyJ0eXAi",
+                        "s3cr3t",
+                        "hunter2");
         assertThat(out).contains("AuthenticationFailed", "AccountName=acct");
     }
 
     @Test
     void cutsLongText() {
-        assertThat(Redaction.redact("x".repeat(5_000), List.of())).hasSize(1_003).endsWith("x...");
+        assertThat(Redaction.redact("x".repeat(5_000), List.of()))
+                .hasSize(1_003)
+                .endsWith("x...");
         assertThat(Redaction.redact("x".repeat(1_001), List.of())).isEqualTo("x".repeat(1_000) + "...");
-        assertThat(Redaction.redact("x".repeat(1_000), List.of())).as("fits: not cut").isEqualTo("x".repeat(1_000));
+        assertThat(Redaction.redact("x".repeat(1_000), List.of()))
+                .as("fits: not cut")
+                .isEqualTo("x".repeat(1_000));
     }
 
     @Test

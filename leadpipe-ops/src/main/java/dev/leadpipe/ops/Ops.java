@@ -37,7 +37,9 @@ public final class Ops implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         Gauge.builder(READY, readiness, r -> r.ready() ? 1 : 0)
-                .description("1 when every readiness check passes, else 0").strongReference(true).register(registry);
+                .description("1 when every readiness check passes, else 0")
+                .strongReference(true)
+                .register(registry);
     }
 
     /** A registry and readiness for the named service ({@code ingest}, {@code router}, {@code sink-table}...). */

@@ -3,14 +3,12 @@ package dev.leadpipe.ops;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadpipe.core.json.Json;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.leadpipe.core.json.Json;
 
 /**
  * The HTTP endpoints every service exposes to operations:
@@ -37,7 +35,7 @@ public final class OpsServer implements AutoCloseable {
 
     /** Starts a server with the ops routes on {@code host:port} (0: any free port). */
     public static OpsServer start(String host, int port, Ops ops) {
-        return start(host, port, ops, routes -> { });
+        return start(host, port, ops, routes -> {});
     }
 
     /** {@link #start(String, int, Ops)} with further routes of the service's own (the status service's API). */
@@ -52,8 +50,10 @@ public final class OpsServer implements AutoCloseable {
             app.start(host, port);
         } catch (RuntimeException e) {
             app.stop();
-            throw new IllegalStateException("the " + ops.service() + " ops server could not listen on " + host + ":"
-                    + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the " + ops.service() + " ops server could not listen on " + host + ":" + port + ": "
+                            + e.getMessage(),
+                    e);
         }
         return new OpsServer(app);
     }
@@ -86,14 +86,19 @@ public final class OpsServer implements AutoCloseable {
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PORT_ENV + " must be a port number from 0 to 65535, not '" + value + "'");
+            throw new IllegalArgumentException(
+                    PORT_ENV + " must be a port number from 0 to 65535, not '" + value + "'");
         }
     }
 
     /** Adds {@code /metrics}, {@code /health/live} and {@code /health/ready} to an app being configured. */
     public static void register(RoutesConfig routes, Ops ops) {
-        routes.get("/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_CONTENT_TYPE).result(ops.scrape()));
-        routes.get("/health/live", ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
+        routes.get(
+                "/metrics",
+                ctx -> ctx.status(200).contentType(PROMETHEUS_CONTENT_TYPE).result(ops.scrape()));
+        routes.get(
+                "/health/live",
+                ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
         routes.get("/health/ready", ctx -> {
             Readiness.Report report = ops.readiness().report();
             ObjectNode body = Json.MAPPER.createObjectNode().put("status", report.ready() ? "UP" : "DOWN");

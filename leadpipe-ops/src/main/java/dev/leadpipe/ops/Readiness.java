@@ -20,11 +20,9 @@ public final class Readiness {
     }
 
     /** The checks' answers, in the order they were added: {@code "UP"} or the reason. */
-    public record Report(boolean ready, Map<String, String> checks) {
-    }
+    public record Report(boolean ready, Map<String, String> checks) {}
 
-    private record Named(String name, Check check) {
-    }
+    private record Named(String name, Check check) {}
 
     private final CopyOnWriteArrayList<Named> checks = new CopyOnWriteArrayList<>();
 

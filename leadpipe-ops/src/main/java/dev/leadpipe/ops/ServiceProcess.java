@@ -38,8 +38,7 @@ public final class ServiceProcess {
         Service start(C settings, Ops ops);
     }
 
-    private ServiceProcess() {
-    }
+    private ServiceProcess() {}
 
     /**
      * Runs a service that gets an operations server of its own, on 127.0.0.1:{@code defaultOpsPort} unless
@@ -58,8 +57,8 @@ public final class ServiceProcess {
         run(service, settings, starter, 0, false);
     }
 
-    private static <C> void run(String service, Supplier<C> settings, Starter<C> starter, int defaultOpsPort,
-                                boolean ownOpsServer) {
+    private static <C> void run(
+            String service, Supplier<C> settings, Starter<C> starter, int defaultOpsPort, boolean ownOpsServer) {
         C config;
         try {
             config = settings.get();
@@ -86,14 +85,16 @@ public final class ServiceProcess {
         }
         OpsServer startedServer = server;
         AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            signalled.set(true);
-            try {
-                running.close();
-            } finally {
-                closeQuietly(startedServer, ops);
-            }
-        }, service + "-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    signalled.set(true);
+                    try {
+                        running.close();
+                    } finally {
+                        closeQuietly(startedServer, ops);
+                    }
+                },
+                service + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             running.awaitTermination();
@@ -126,7 +127,8 @@ public final class ServiceProcess {
 
     private static void exit(int code, String service, String why) {
         PrintStream err = System.err;
-        err.println(service + ": " + (why == null ? "failed" : why.replace('\n', ' ').replace('\r', ' ')));
+        err.println(service + ": "
+                + (why == null ? "failed" : why.replace('\n', ' ').replace('\r', ' ')));
         err.flush();
         System.exit(code);
     }

@@ -6,8 +6,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /** Start-up of a Kafka Streams service (the router, the status service): waiting until it really runs. */
 public final class StreamsStartup {
-    private StreamsStartup() {
-    }
+    private StreamsStartup() {}
 
     /**
      * Returns once {@code streams} (already started) is RUNNING.
@@ -23,12 +22,15 @@ public final class StreamsStartup {
             if (state == KafkaStreams.State.RUNNING) {
                 return;
             }
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                    || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+            if (state == KafkaStreams.State.ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.PENDING_SHUTDOWN) {
                 throw new IllegalStateException("the " + what + " stopped while starting (state " + state + ")");
             }
             if (System.nanoTime() >= deadline) {
-                throw new IllegalStateException("the " + what + " was not running after " + timeout + " (state " + state + ")");
+                throw new IllegalStateException(
+                        "the " + what + " was not running after " + timeout + " (state " + state + ")");
             }
             try {
                 Thread.sleep(50);

@@ -1,20 +1,18 @@
 package dev.leadpipe.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.leadpipe.core.json.Json;
-import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class OpsServerTest {
     @RegisterExtension
@@ -25,7 +23,7 @@ class OpsServerTest {
     @Test
     void aServiceThatReachesKafkaIsReadyAndExportsItsMetricsTaggedWithTheServiceName() throws Exception {
         try (Ops ops = Ops.forService("router");
-             KafkaReachability kafka = new KafkaReachability(KAFKA.bootstrapServers())) {
+                KafkaReachability kafka = new KafkaReachability(KAFKA.bootstrapServers())) {
             ops.readiness().add("kafka", kafka);
             ops.registry().counter("leadpipe.router.suppressed").increment(2);
             try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops)) {
@@ -39,7 +37,8 @@ class OpsServerTest {
 
                 HttpResponse<String> metrics = get(server, "/metrics");
                 assertThat(metrics.statusCode()).isEqualTo(200);
-                assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+                assertThat(metrics.headers().firstValue("Content-Type").orElse(""))
+                        .startsWith("text/plain");
                 assertThat(metrics.body())
                         .contains("leadpipe_router_suppressed_total{service=\"router\"} 2.0")
                         .contains("leadpipe_ready{service=\"router\"} 1.0")
@@ -55,7 +54,7 @@ class OpsServerTest {
             closedPort = s.getLocalPort();
         }
         try (Ops ops = Ops.forService("sink-table");
-             KafkaReachability kafka = new KafkaReachability("127.0.0.1:" + closedPort)) {
+                KafkaReachability kafka = new KafkaReachability("127.0.0.1:" + closedPort)) {
             ops.readiness().add("kafka", kafka).add("consumer", () -> null);
             try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops)) {
                 HttpResponse<String> ready = get(server, "/health/ready");
@@ -63,7 +62,8 @@ class OpsServerTest {
                 JsonNode body = Json.MAPPER.readTree(ready.body());
                 assertThat(body.path("status").asText()).isEqualTo("DOWN");
                 assertThat(body.path("checks").path("kafka").asText())
-                        .contains("127.0.0.1:" + closedPort).contains("did not answer");
+                        .contains("127.0.0.1:" + closedPort)
+                        .contains("did not answer");
                 assertThat(body.path("checks").path("consumer").asText()).isEqualTo("UP");
 
                 assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
@@ -83,7 +83,9 @@ class OpsServerTest {
     }
 
     private HttpResponse<String> get(OpsServer server, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

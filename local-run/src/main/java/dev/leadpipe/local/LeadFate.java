@@ -5,5 +5,4 @@ package dev.leadpipe.local;
  * to a delivery topic ({@code deliveryTopic}) where it waits for that destination's sink. Holds ids, classes and
  * topic names only, never personal data.
  */
-record LeadFate(String leadId, String offerId, String what, String detail, boolean terminal, String deliveryTopic) {
-}
+record LeadFate(String leadId, String offerId, String what, String detail, boolean terminal, String deliveryTopic) {}

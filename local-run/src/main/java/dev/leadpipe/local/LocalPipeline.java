@@ -19,36 +19,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.leadpipe.azurite.AzuriteServer;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.TopicAdmin;
-import dev.leadpipe.ingest.IngestConfig;
-import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.fakes.FakeAzureAd;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
-
 import dev.leadpipe.fakes.FakeDataverse;
 import dev.leadpipe.fakes.FakeHttpsReceiver;
 import dev.leadpipe.fakes.FakeSalesforce;
+import dev.leadpipe.ingest.IngestConfig;
+import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 import dev.leadpipe.leadctl.Leadctl;
-import dev.leadpipe.router.RouterApp;
-import dev.leadpipe.router.RouterConfig;
-import dev.leadpipe.sink.runtime.DestinationClient;
-import dev.leadpipe.sink.runtime.SinkConfig;
-import dev.leadpipe.sink.runtime.SinkRuntime;
-import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.notifier.Notifier;
 import dev.leadpipe.notifier.NotifierApp;
 import dev.leadpipe.notifier.NotifierConfig;
+import dev.leadpipe.router.RouterApp;
+import dev.leadpipe.router.RouterConfig;
+import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.sink.dynamics.DynamicsSinkApp;
 import dev.leadpipe.sink.https.HttpsDestinationClient;
+import dev.leadpipe.sink.runtime.DestinationClient;
+import dev.leadpipe.sink.runtime.SinkConfig;
+import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
 import dev.leadpipe.sink.table.TableDestinationClient;
 import dev.leadpipe.status.StatusConfig;
@@ -72,14 +70,19 @@ public final class LocalPipeline {
     /** Where leadctl looks for the local broker's address. */
     private static final Path BOOTSTRAP_FILE = Path.of(".leadpipe", "bootstrap-servers");
     /** The delivery topics whose sink this local run starts; leads on the others wait there. */
-    private static final Set<String> SINKS_RUNNING = Set.of(Topics.DELIVERIES_TABLE.name(), Topics.DELIVERIES_DYNAMICS.name(),
-            Topics.DELIVERIES_SALESFORCE.name(), Topics.DELIVERIES_HTTPS.name());
+    private static final Set<String> SINKS_RUNNING = Set.of(
+            Topics.DELIVERIES_TABLE.name(),
+            Topics.DELIVERIES_DYNAMICS.name(),
+            Topics.DELIVERIES_SALESFORCE.name(),
+            Topics.DELIVERIES_HTTPS.name());
     /** The Azure AD directory, application and secret the sample Dynamics offer uses; the local Azure AD knows them. */
     private static final String SAMPLE_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
     private static final String SAMPLE_APP = "0b2a4c0e-6f1d-4c1e-9a7e-3b5d2f8e9c10";
     private static final String SAMPLE_SECRET = "local-sample-secret-not-real";
     /** The Salesforce connected app and organisation of the sample Salesforce offers; the local Salesforce knows them. */
     private static final String SAMPLE_SF_CLIENT = "3MVG9local.sample.connected.app";
+
     private static final String SAMPLE_SF_SECRET = "local-sample-sf-secret-not-real";
     private static final String SAMPLE_SF_ORG = "00D5g000004XyZ1";
     /** The HMAC key of the sample HTTPS offer; the local receiver verifies every delivery with it. */
@@ -91,21 +94,27 @@ public final class LocalPipeline {
 
     public static void main(String[] args) throws Exception {
         Path samples = Path.of(args.length > 0 ? args[0] : "deploy/local");
-        if (!Files.isDirectory(samples.resolve("destinations")) || !Files.isRegularFile(samples.resolve("sample-feed.ndjson"))) {
-            System.err.println("error: " + samples + " holds no destinations/ folder and sample-feed.ndjson; run from the repository root");
+        if (!Files.isDirectory(samples.resolve("destinations"))
+                || !Files.isRegularFile(samples.resolve("sample-feed.ndjson"))) {
+            System.err.println("error: " + samples
+                    + " holds no destinations/ folder and sample-feed.ndjson; run from the repository root");
             System.exit(2);
         }
         if (localPort() != 0 && !portFree(localPort())) {
-            System.err.println("error: port " + localPort() + " is already in use (another bin/run-local?); stop it or set INGEST_PORT");
+            System.err.println("error: port " + localPort()
+                    + " is already in use (another bin/run-local?); stop it or set INGEST_PORT");
             System.exit(1);
         }
         List<AutoCloseable> toClose = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping...");
-            closeAll(toClose);
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("\nStopping...");
+                            closeAll(toClose);
+                            stopped.countDown();
+                        },
+                        "shutdown"));
 
         String bootstrap = KafkaSettings.bootstrapFromEnvironment();
         if (bootstrap == null) {
@@ -113,7 +122,9 @@ public final class LocalPipeline {
             EmbeddedKafkaBroker broker = quietly(EmbeddedKafkaBroker::start);
             toClose.add(0, broker);
             bootstrap = broker.bootstrapServers();
-            System.out.printf("Kafka      embedded KRaft broker at %s (started in %.1f s)%n", bootstrap, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "Kafka      embedded KRaft broker at %s (started in %.1f s)%n",
+                    bootstrap, (System.nanoTime() - t0) / 1e9);
         } else {
             System.out.printf("Kafka      existing cluster at %s (KAFKA_BOOTSTRAP_SERVERS)%n", bootstrap);
         }
@@ -122,8 +133,8 @@ public final class LocalPipeline {
         Files.writeString(BOOTSTRAP_FILE, bootstrap + "\n");
 
         Map<String, LocalOps> ops = new LinkedHashMap<>();
-        RouterApp router = RouterApp.start(RouterConfig.of(bootstrap)
-                .with(RouterConfig.STATE_DIR, Files.createTempDirectory("leadpipe-router-")),
+        RouterApp router = RouterApp.start(
+                RouterConfig.of(bootstrap).with(RouterConfig.STATE_DIR, Files.createTempDirectory("leadpipe-router-")),
                 opsFor(ops, toClose, RouterApp.SERVICE, RouterApp.DEFAULT_OPS_PORT));
         toClose.add(0, router);
         System.out.println("Router     running (Kafka Streams, exactly_once_v2)");
@@ -131,48 +142,77 @@ public final class LocalPipeline {
         AzuriteServer azurite = AzuriteServer.start();
         toClose.add(0, azurite);
         System.out.println("Azurite    Azure Table emulator at " + azurite.tableEndpoint());
-        startSink(ops, toClose, SinkConfig.of(bootstrap), new TableDestinationClient(), DestinationType.TABLE,
+        startSink(
+                ops,
+                toClose,
+                SinkConfig.of(bootstrap),
+                new TableDestinationClient(),
+                DestinationType.TABLE,
                 "deliveries.table -> each offer's Azure Table, MarketplaceLeads");
 
         FakeAzureAd aad = FakeAzureAd.start().addApp(SAMPLE_TENANT, SAMPLE_APP, SAMPLE_SECRET);
         toClose.add(0, aad);
         FakeDataverse dataverse = FakeDataverse.start(aad);
         toClose.add(0, dataverse);
-        System.out.println("Dynamics   local stand-ins: Azure AD token endpoint " + aad.baseUrl() + ", Dataverse Web API " + dataverse.url());
-        SinkConfig dataverseLimited = SinkConfig.of(bootstrap)
-                .withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT);
-        startSink(ops, toClose, dataverseLimited,
+        System.out.println("Dynamics   local stand-ins: Azure AD token endpoint " + aad.baseUrl()
+                + ", Dataverse Web API " + dataverse.url());
+        SinkConfig dataverseLimited =
+                SinkConfig.of(bootstrap).withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT);
+        startSink(
+                ops,
+                toClose,
+                dataverseLimited,
                 new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(30)),
-                DestinationType.DYNAMICS, "deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD");
+                DestinationType.DYNAMICS,
+                "deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD");
 
-        FakeSalesforce salesforce = FakeSalesforce.start().addClientCredentialsApp(SAMPLE_SF_CLIENT, SAMPLE_SF_SECRET)
+        FakeSalesforce salesforce = FakeSalesforce.start()
+                .addClientCredentialsApp(SAMPLE_SF_CLIENT, SAMPLE_SF_SECRET)
                 .addOrg(SAMPLE_SF_ORG);
         toClose.add(0, salesforce);
         System.out.println("Salesforce local stand-in (OAuth, REST API, Web-to-Lead) at " + salesforce.url());
-        startSink(ops, toClose, SinkConfig.of(bootstrap), new SalesforceDestinationClient(null, Duration.ofSeconds(30)),
-                DestinationType.SALESFORCE, "deliveries.salesforce -> REST upsert on LeadpipeLeadId__c, or Web-to-Lead");
+        startSink(
+                ops,
+                toClose,
+                SinkConfig.of(bootstrap),
+                new SalesforceDestinationClient(null, Duration.ofSeconds(30)),
+                DestinationType.SALESFORCE,
+                "deliveries.salesforce -> REST upsert on LeadpipeLeadId__c, or Web-to-Lead");
 
         FakeHttpsReceiver receiver = FakeHttpsReceiver.start(SAMPLE_SIGNING_SECRET);
         toClose.add(0, receiver);
-        System.out.println("HTTPS      local receiver (stands in for a Power Automate flow, verifies the HMAC signature) at " + receiver.baseUrl());
-        startSink(ops, toClose, SinkConfig.of(bootstrap), new HttpsDestinationClient(null, Duration.ofSeconds(30)),
-                DestinationType.HTTPS, "deliveries.https -> POST of the marketplace JSON, HMAC-SHA256 signed");
+        System.out.println(
+                "HTTPS      local receiver (stands in for a Power Automate flow, verifies the HMAC signature) at "
+                        + receiver.baseUrl());
+        startSink(
+                ops,
+                toClose,
+                SinkConfig.of(bootstrap),
+                new HttpsDestinationClient(null, Duration.ofSeconds(30)),
+                DestinationType.HTTPS,
+                "deliveries.https -> POST of the marketplace JSON, HMAC-SHA256 signed");
 
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         toClose.add(0, smtp::stop);
-        Notifier notifier = Notifier.start(NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", smtp.getSmtp().getPort())
-                .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local"),
+        Notifier notifier = Notifier.start(
+                NotifierConfig.of(bootstrap)
+                        .withSmtp("127.0.0.1", smtp.getSmtp().getPort())
+                        .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local"),
                 opsFor(ops, toClose, Notifier.SERVICE, NotifierApp.DEFAULT_OPS_PORT));
         toClose.add(0, notifier);
-        System.out.println("Notifier   e-mails each offer's contacts about new leads, through a local SMTP server (GreenMail) on 127.0.0.1:"
-                + smtp.getSmtp().getPort());
+        System.out.println(
+                "Notifier   e-mails each offer's contacts about new leads, through a local SMTP server (GreenMail) on 127.0.0.1:"
+                        + smtp.getSmtp().getPort());
 
         dev.leadpipe.ops.Ops statusOps = dev.leadpipe.ops.Ops.forService("status");
         toClose.add(0, statusOps);
         int statusPort = LocalOps.portFree(StatusConfig.DEFAULT_PORT) ? StatusConfig.DEFAULT_PORT : 0;
-        StatusService status = StatusService.start(StatusConfig.of(bootstrap).with(StatusConfig.PORT, statusPort)
-                .with(StatusConfig.STATE_DIR, Files.createTempDirectory("leadpipe-status-")), statusOps);
+        StatusService status = StatusService.start(
+                StatusConfig.of(bootstrap)
+                        .with(StatusConfig.PORT, statusPort)
+                        .with(StatusConfig.STATE_DIR, Files.createTempDirectory("leadpipe-status-")),
+                statusOps);
         toClose.add(0, status);
         String statusUrl = "http://127.0.0.1:" + status.port();
         Files.writeString(STATUS_URL_FILE, statusUrl + "\n");
@@ -181,11 +221,12 @@ public final class LocalPipeline {
 
         dev.leadpipe.ops.Ops ingestOps = dev.leadpipe.ops.Ops.forService(IngestService.SERVICE);
         toClose.add(0, ingestOps);
-        IngestService ingest = IngestService.start(IngestConfig.defaults(bootstrap)
-                .with(IngestConfig.PORT, localPort()), ingestOps);
+        IngestService ingest =
+                IngestService.start(IngestConfig.defaults(bootstrap).with(IngestConfig.PORT, localPort()), ingestOps);
         toClose.add(0, ingest);
         String base = "http://127.0.0.1:" + ingest.port();
-        System.out.println("Ingest     " + base + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");
+        System.out.println("Ingest     " + base
+                + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");
         Files.writeString(API_URL_FILE, base + "\n");
 
         Map<String, Integer> firstIndexOf = new ConcurrentHashMap<>();
@@ -205,23 +246,32 @@ public final class LocalPipeline {
         System.out.println("Sample destinations (secrets masked, as the API returns them):");
         for (Path file : destinationFiles(samples)) {
             String offerId = file.getFileName().toString().replaceFirst("\\.json$", "");
-            String requestBody = Files.readString(file).replace("{{azurite.tableEndpoint}}", azurite.tableEndpoint())
-                    .replace("{{dataverse.url}}", dataverse.url()).replace("{{salesforce.url}}", salesforce.url())
+            String requestBody = Files.readString(file)
+                    .replace("{{azurite.tableEndpoint}}", azurite.tableEndpoint())
+                    .replace("{{dataverse.url}}", dataverse.url())
+                    .replace("{{salesforce.url}}", salesforce.url())
                     .replace("{{salesforce.webToLeadUrl}}", salesforce.webToLeadUrl())
                     .replace("{{https.url}}", receiver.url("/workflows/local/triggers/manual/paths/invoke"));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/offers/" + offerId + "/lead-destination"))
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(requestBody)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/offers/" + offerId + "/lead-destination"))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(requestBody))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.MAPPER.readTree(r.body());
-            if (r.statusCode() == 422 && body.path("errors").path(0).path("pointer").asText().equals("/type")) {
+            if (r.statusCode() == 422
+                    && body.path("errors").path(0).path("pointer").asText().equals("/type")) {
                 // blob: the API refuses it now; offers configured before it was retired still have one on the topic
                 writeLegacyDestination(bootstrap, Json.MAPPER.readValue(requestBody, LeadDestination.class), offerId);
                 savedVersions.put(offerId, 1L);
-                System.out.printf("  %-34s %-11s refused by the API (%s); stored straight on the topic as a configuration from before%n",
+                System.out.printf(
+                        "  %-34s %-11s refused by the API (%s); stored straight on the topic as a configuration from before%n",
                         offerId, "blob", "no longer supported");
                 continue;
             }
-            System.out.printf("  %-34s %-11s %s%n", offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
+            System.out.printf(
+                    "  %-34s %-11s %s%n",
+                    offerId, body.path("type").asText("HTTP " + r.statusCode()), body.path("settings"));
             if (body.hasNonNull("version")) {
                 savedVersions.put(offerId, body.get("version").asLong());
             }
@@ -229,12 +279,19 @@ public final class LocalPipeline {
         awaitRouterHas(router, savedVersions);
         System.out.printf("  %-34s (none: this offer has no destination on purpose)%n", "tailspin.noconfig-offer");
 
-        List<String> feed = Files.readAllLines(samples.resolve("sample-feed.ndjson")).stream().filter(l -> !l.isBlank()).toList();
-        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/leads/batch"))
-                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(String.join("\n", feed))).build(),
+        List<String> feed = Files.readAllLines(samples.resolve("sample-feed.ndjson")).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
+        HttpResponse<String> posted = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/leads/batch"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", feed)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode items = Json.MAPPER.readTree(posted.body()).path("items");
-        System.out.printf("%nPosted the sample feed: %d leads in one NDJSON batch -> HTTP %d%n", feed.size(), posted.statusCode());
+        System.out.printf(
+                "%nPosted the sample feed: %d leads in one NDJSON batch -> HTTP %d%n",
+                feed.size(), posted.statusCode());
 
         Map<Integer, JsonNode> itemByIndex = new LinkedHashMap<>();
         items.forEach(item -> itemByIndex.put(item.path("index").asInt(), item));
@@ -245,7 +302,8 @@ public final class LocalPipeline {
             }
         }
         long deadline = System.nanoTime() + FEED_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline && !firstIndexOf.keySet().stream().allMatch(id -> settled(watcher.fate(id)))) {
+        while (System.nanoTime() < deadline
+                && !firstIndexOf.keySet().stream().allMatch(id -> settled(watcher.fate(id)))) {
             Thread.sleep(200);
         }
         Thread.sleep(500); // let a dead-letter record's outcome twin arrive
@@ -270,18 +328,25 @@ public final class LocalPipeline {
         System.out.println();
         System.out.println("Still serving (bin/leadctl finds this broker through .leadpipe/bootstrap-servers).");
         Path fix = Path.of(".leadpipe", "fix-" + BAD_KEY_OFFER + ".json");
-        Files.writeString(fix, "{\"type\":\"table\",\"settings\":{\"connectionString\":\"" + azurite.connectionString() + "\"}}\n");
+        Files.writeString(
+                fix,
+                "{\"type\":\"table\",\"settings\":{\"connectionString\":\"" + azurite.connectionString() + "\"}}\n");
         System.out.println("Fix the broken table offer's key, then replay its dead-lettered leads:");
-        System.out.println("  curl -X PUT -H 'Content-Type: application/json' --data @" + fix + " " + base + "/v1/offers/" + BAD_KEY_OFFER + "/lead-destination");
+        System.out.println("  curl -X PUT -H 'Content-Type: application/json' --data @" + fix + " " + base
+                + "/v1/offers/" + BAD_KEY_OFFER + "/lead-destination");
         System.out.println("  bin/leadctl dlq replay --class TABLE_AUTH_FAILED --yes");
         System.out.println("Post more leads, e.g.:");
-        System.out.println("  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' " + base + "/v1/leads");
-        System.out.println("From now on every new outcome is printed below as it happens (marked 'now'). Ctrl-C stops everything.");
+        System.out.println(
+                "  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' "
+                        + base + "/v1/leads");
+        System.out.println(
+                "From now on every new outcome is printed below as it happens (marked 'now'). Ctrl-C stops everything.");
         stopped.await();
     }
 
     /** Starts a service's ops server (closed after the service, which is added to {@code toClose} later). */
-    private static dev.leadpipe.ops.Ops opsFor(Map<String, LocalOps> all, List<AutoCloseable> toClose, String service, int port) {
+    private static dev.leadpipe.ops.Ops opsFor(
+            Map<String, LocalOps> all, List<AutoCloseable> toClose, String service, int port) {
         LocalOps local = LocalOps.start(service, port);
         toClose.add(0, local);
         all.put(service, local);
@@ -292,10 +357,17 @@ public final class LocalPipeline {
      * Starts the sink of {@code type} with its ops server and the local run's retry budget (5 attempts within 30 s),
      * closed with the rest, and says what it delivers where ({@code route}).
      */
-    private static void startSink(Map<String, LocalOps> all, List<AutoCloseable> toClose, SinkConfig config,
-                                  DestinationClient client, DestinationType type, String route) {
+    private static void startSink(
+            Map<String, LocalOps> all,
+            List<AutoCloseable> toClose,
+            SinkConfig config,
+            DestinationClient client,
+            DestinationType type,
+            String route) {
         String service = "sink-" + type.wireName();
-        SinkRuntime sink = SinkRuntime.start(config.withRetryBudget(5, Duration.ofSeconds(30)), client,
+        SinkRuntime sink = SinkRuntime.start(
+                config.withRetryBudget(5, Duration.ofSeconds(30)),
+                client,
                 opsFor(all, toClose, service, SinkRuntime.defaultOpsPort(type)));
         toClose.add(0, sink);
         System.out.println(service + " running (" + route + ")");
@@ -340,13 +412,23 @@ public final class LocalPipeline {
     }
 
     /** Writes an offer's destination straight to the compacted topic, bypassing the API's checks. */
-    private static void writeLegacyDestination(String bootstrap, LeadDestination parsed, String offerId) throws Exception {
-        LeadDestination legacy = new LeadDestination(offerId, parsed.type(), parsed.settings(), parsed.contactEmails(), 1,
+    private static void writeLegacyDestination(String bootstrap, LeadDestination parsed, String offerId)
+            throws Exception {
+        LeadDestination legacy = new LeadDestination(
+                offerId,
+                parsed.type(),
+                parsed.settings(),
+                parsed.contactEmails(),
+                1,
                 java.time.Instant.parse("2020-01-01T00:00:00Z"));
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.<String, Object>of(
-                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                Topics.LEAD_DESTINATIONS.keySerde().serializer(), Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, legacy)).get();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                java.util.Map.<String, Object>of(
+                        org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                Topics.LEAD_DESTINATIONS.keySerde().serializer(),
+                Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            Topics.LEAD_DESTINATIONS.name(), offerId, legacy))
+                    .get();
         }
     }
 
@@ -367,7 +449,8 @@ public final class LocalPipeline {
     }
 
     private static boolean portFree(int port) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {
             return false;

@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class OutcomeTable {
     private static final String FORMAT = "%3s  %-36s  %-28s  %-13s  %s";
 
-    private OutcomeTable() {
-    }
+    private OutcomeTable() {}
 
-    static String render(int count, Map<Integer, JsonNode> itemByIndex, Map<String, Integer> firstIndexOf,
-                         Function<String, LeadFate> fateOf) {
+    static String render(
+            int count,
+            Map<Integer, JsonNode> itemByIndex,
+            Map<String, Integer> firstIndexOf,
+            Function<String, LeadFate> fateOf) {
         StringJoiner out = new StringJoiner("\n");
         out.add(String.format(FORMAT, "#", "leadId", "offer", "outcome", "detail"));
         out.add("-".repeat(140));
@@ -27,8 +29,16 @@ final class OutcomeTable {
             }
             if (!item.hasNonNull("leadId")) {
                 StringJoiner errors = new StringJoiner("; ");
-                item.path("errors").forEach(e -> errors.add(e.path("pointer").asText() + " " + e.path("detail").asText()));
-                out.add(String.format(FORMAT, n, "-", "-", "REJECTED", "HTTP " + item.path("status").asInt() + ": " + errors));
+                item.path("errors")
+                        .forEach(e -> errors.add(e.path("pointer").asText() + " "
+                                + e.path("detail").asText()));
+                out.add(String.format(
+                        FORMAT,
+                        n,
+                        "-",
+                        "-",
+                        "REJECTED",
+                        "HTTP " + item.path("status").asInt() + ": " + errors));
                 continue;
             }
             String leadId = item.get("leadId").asText();
@@ -36,7 +46,13 @@ final class OutcomeTable {
             LeadFate fate = fateOf.apply(leadId);
             String offer = fate == null ? item.path("offerId").asText("-") : fate.offerId();
             if (first != i) {
-                out.add(String.format(FORMAT, n, leadId, offer, "DUPLICATE", "same lead as #" + (first + 1) + ": same leadId, dropped by the router, not routed twice"));
+                out.add(String.format(
+                        FORMAT,
+                        n,
+                        leadId,
+                        offer,
+                        "DUPLICATE",
+                        "same lead as #" + (first + 1) + ": same leadId, dropped by the router, not routed twice"));
             } else if (fate == null) {
                 out.add(String.format(FORMAT, n, leadId, offer, "PENDING", "no outcome yet"));
             } else {

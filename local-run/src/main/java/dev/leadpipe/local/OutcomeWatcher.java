@@ -6,17 +6,16 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows the outcome, delivery and dead-letter topics (a {@link TopicFollower}: read_committed, from the beginning)
@@ -24,8 +23,12 @@ import dev.leadpipe.core.topic.Topics;
  * to a delivery topic", which is only where a lead waits for its sink.
  */
 final class OutcomeWatcher implements AutoCloseable {
-    private static final List<String> TOPICS = List.of(Topics.LEAD_OUTCOMES.name(), Topics.LEADS_DLQ.name(),
-            Topics.DELIVERIES_DYNAMICS.name(), Topics.DELIVERIES_SALESFORCE.name(), Topics.DELIVERIES_TABLE.name(),
+    private static final List<String> TOPICS = List.of(
+            Topics.LEAD_OUTCOMES.name(),
+            Topics.LEADS_DLQ.name(),
+            Topics.DELIVERIES_DYNAMICS.name(),
+            Topics.DELIVERIES_SALESFORCE.name(),
+            Topics.DELIVERIES_TABLE.name(),
             Topics.DELIVERIES_HTTPS.name());
     private final Map<String, LeadFate> fates = new ConcurrentHashMap<>();
     private final Consumer<LeadFate> onNewFate;
@@ -33,12 +36,21 @@ final class OutcomeWatcher implements AutoCloseable {
 
     OutcomeWatcher(String bootstrapServers, Consumer<LeadFate> onNewFate) {
         this.onNewFate = onNewFate;
-        this.follower = new TopicFollower<>("outcome watcher", TopicFollower.config(bootstrapServers,
-                "leadpipe-local-watcher-" + UUID.randomUUID(), Map.of(
-                        ConsumerConfig.GROUP_ID_CONFIG, "leadpipe-local-watcher-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
-                new StringDeserializer(), new ByteArrayDeserializer(), new Reader(),
-                TopicFollower.OnPollFailure.STOP).start();
+        this.follower = new TopicFollower<>(
+                        "outcome watcher",
+                        TopicFollower.config(
+                                bootstrapServers,
+                                "leadpipe-local-watcher-" + UUID.randomUUID(),
+                                Map.of(
+                                        ConsumerConfig.GROUP_ID_CONFIG,
+                                        "leadpipe-local-watcher-" + UUID.randomUUID(),
+                                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                        "earliest")),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer(),
+                        new Reader(),
+                        TopicFollower.OnPollFailure.STOP)
+                .start();
     }
 
     LeadFate fate(String leadId) {
@@ -53,8 +65,9 @@ final class OutcomeWatcher implements AutoCloseable {
         }
 
         @Override
-        public void handle(ConsumerRecords<String, byte[]> records,
-                           org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer) {
+        public void handle(
+                ConsumerRecords<String, byte[]> records,
+                org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer) {
             for (ConsumerRecord<String, byte[]> r : records) {
                 LeadFate fate = toFate(r);
                 if (fate == null || fate.leadId() == null) {
@@ -89,25 +102,41 @@ final class OutcomeWatcher implements AutoCloseable {
         if (topic.equals(Topics.LEAD_OUTCOMES.name())) {
             Outcome o = Topics.LEAD_OUTCOMES.valueSerde().deserializer().deserialize(topic, r.value());
             String detail = switch (o.outcome()) {
-                case DELIVERED -> "to " + o.destinationType() + " as " + o.destinationRecordId() + " after " + o.attempts() + " attempt(s)";
+                case DELIVERED ->
+                    "to " + o.destinationType() + " as " + o.destinationRecordId() + " after " + o.attempts()
+                            + " attempt(s)";
                 case SUPPRESSED -> ".edu customer: personal data withheld, nothing forwarded";
                 case DEAD_LETTERED -> o.errorClass().code();
             };
-            return new LeadFate(o.leadId(), o.offerId(), o.outcome().name(), detail + (o.test() ? " [MSFT_TEST lead]" : ""),
-                    true, null);
+            return new LeadFate(
+                    o.leadId(),
+                    o.offerId(),
+                    o.outcome().name(),
+                    detail + (o.test() ? " [MSFT_TEST lead]" : ""),
+                    true,
+                    null);
         }
         if (topic.equals(Topics.LEADS_DLQ.name())) {
             String cls = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.ERROR_CLASS);
             String remediation = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REMEDIATION);
             String leadId = DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.LEAD_ID);
-            return new LeadFate(leadId == null ? r.key() : leadId, DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID),
-                    "DEAD_LETTERED", cls + ": " + remediation, true, null);
+            return new LeadFate(
+                    leadId == null ? r.key() : leadId,
+                    DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID),
+                    "DEAD_LETTERED",
+                    cls + ": " + remediation,
+                    true,
+                    null);
         }
         Lead lead = Topics.LEADS.valueSerde().deserializer().deserialize(topic, r.value());
         String sink = "sink-" + topic.substring(topic.indexOf('.') + 1);
-        return new LeadFate(r.key(), lead.offerId(), "ROUTED",
+        return new LeadFate(
+                r.key(),
+                lead.offerId(),
+                "ROUTED",
                 "on " + topic + ", waiting for " + sink + (lead.test() ? " [MSFT_TEST lead]" : ""),
-                false, topic);
+                false,
+                topic);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.leadpipe.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -9,13 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.azurite.testing.AzuriteExtension;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
@@ -28,10 +20,16 @@ import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.leadctl.Leadctl;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
-import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
 import dev.leadpipe.sink.runtime.SinkRuntime;
+import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
 import dev.leadpipe.sink.table.TableDestinationClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A publisher's lead configuration, validated the marketplace's way, through the whole pipeline (ingest, router,
@@ -42,6 +40,7 @@ import picocli.CommandLine;
 class LeadConfigurationSystemTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final AzuriteExtension AZURITE = AzuriteExtension.persistent();
 
@@ -62,19 +61,24 @@ class LeadConfigurationSystemTest {
         pipeline = RunningPipeline.start(KAFKA.bootstrapServers());
         aad = FakeAzureAd.start().addApp(TENANT, APP, CANARY_SECRET);
         dataverse = FakeDataverse.start(aad);
-        tableSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+        tableSink = SinkRuntime.start(
+                SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
                 new TableDestinationClient(Duration.ofSeconds(5)));
-        salesforce = FakeSalesforce.start().addClientCredentialsApp("3MVG9picklist.app", "sf-secret-value")
+        salesforce = FakeSalesforce.start()
+                .addClientCredentialsApp("3MVG9picklist.app", "sf-secret-value")
                 .requirePicklist("Industry__c", "Industry", "Software", "Retail");
-        salesforceSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+        salesforceSink = SinkRuntime.start(
+                SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
                 new SalesforceDestinationClient(null, Duration.ofSeconds(10)));
-        dynamicsSink = SinkRuntime.start(SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+        dynamicsSink = SinkRuntime.start(
+                SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
                 new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(10)));
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {salesforceSink, dynamicsSink, tableSink, pipeline, salesforce, dataverse, aad}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {salesforceSink, dynamicsSink, tableSink, pipeline, salesforce, dataverse, aad}) {
             try {
                 if (c != null) {
                     c.close();
@@ -90,12 +94,14 @@ class LeadConfigurationSystemTest {
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return SystemTestSupport.HTTP.send(request.timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
+        return SystemTestSupport.HTTP.send(
+                request.timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri(String path) {
@@ -124,7 +130,10 @@ class LeadConfigurationSystemTest {
     @Test
     void validatingAWorkingTableDestinationAnswersDeliveredWithTheEntityKeys() throws Exception {
         String offer = "contoso.validate-table";
-        put(offer, "{\"type\": \"table\", \"settings\": {\"connectionString\": " + Json.MAPPER.writeValueAsString(AZURITE.connectionString()) + "}}");
+        put(
+                offer,
+                "{\"type\": \"table\", \"settings\": {\"connectionString\": "
+                        + Json.MAPPER.writeValueAsString(AZURITE.connectionString()) + "}}");
 
         HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -133,16 +142,22 @@ class LeadConfigurationSystemTest {
         String leadId = answer.path("leadId").asText();
         assertThat(leadId).matches("MSFT_TEST_\\d{18}");
         assertThat(answer.path("destinationRecordId").asText()).isEqualTo("MarketplaceLeads/" + offer + "/" + leadId);
-        assertThat(SystemTestSupport.entityCount(AZURITE.connectionString(), offer)).isEqualTo(1);
+        assertThat(SystemTestSupport.entityCount(AZURITE.connectionString(), offer))
+                .isEqualTo(1);
 
         SystemTestSupport.CliResult cli = leadctl("destinations", "validate", offer);
         assertThat(cli.exitCode()).as(cli.err()).isZero();
-        assertThat(cli.out()).startsWith("delivered: test lead MSFT_TEST_").contains("MarketplaceLeads/" + offer + "/MSFT_TEST_");
+        assertThat(cli.out())
+                .startsWith("delivered: test lead MSFT_TEST_")
+                .contains("MarketplaceLeads/" + offer + "/MSFT_TEST_");
 
-        HttpResponse<String> publish = post("/v1/offers/" + offer + "/publish", "{\"offerType\": \"consulting-service\"}");
+        HttpResponse<String> publish =
+                post("/v1/offers/" + offer + "/publish", "{\"offerType\": \"consulting-service\"}");
         assertThat(publish.statusCode()).as(publish.body()).isEqualTo(200);
-        assertThat(Json.MAPPER.readTree(publish.body()).path("published").asBoolean()).isTrue();
-        assertThat(SystemTestSupport.entityCount(AZURITE.connectionString(), offer)).isEqualTo(3);
+        assertThat(Json.MAPPER.readTree(publish.body()).path("published").asBoolean())
+                .isTrue();
+        assertThat(SystemTestSupport.entityCount(AZURITE.connectionString(), offer))
+                .isEqualTo(3);
     }
 
     @Test
@@ -151,7 +166,9 @@ class LeadConfigurationSystemTest {
         put(offer, dynamics("not-the-secret-anymore"));
 
         HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
-        assertThat(r.statusCode()).as("answered within the configured timeout: " + r.body()).isEqualTo(200);
+        assertThat(r.statusCode())
+                .as("answered within the configured timeout: " + r.body())
+                .isEqualTo(200);
         JsonNode answer = Json.MAPPER.readTree(r.body());
         assertThat(answer.path("outcome").asText()).isEqualTo("dead_lettered");
         assertThat(answer.path("errorClass").asText()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.code());
@@ -162,17 +179,24 @@ class LeadConfigurationSystemTest {
         assertThat(cli.exitCode()).isEqualTo(1);
         assertThat(cli.out()).contains("AAD_INVALID_CLIENT_SECRET").contains("Certificates & secrets");
 
-        HttpResponse<String> publish = post("/v1/offers/" + offer + "/publish", "{\"offerType\": \"saas\", \"listingOption\": \"contact-me\"}");
+        HttpResponse<String> publish = post(
+                "/v1/offers/" + offer + "/publish", "{\"offerType\": \"saas\", \"listingOption\": \"contact-me\"}");
         assertThat(publish.statusCode()).isEqualTo(422);
-        assertThat(Json.MAPPER.readTree(publish.body()).path("testLead").path("errorClass").asText())
+        assertThat(Json.MAPPER
+                        .readTree(publish.body())
+                        .path("testLead")
+                        .path("errorClass")
+                        .asText())
                 .isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.code());
     }
 
     @Test
     void validatingASalesforceOrgWithARequiredPicklistNamesTheFieldBeforeAnyLeadIsSent() throws Exception {
         String offer = "fabrikam.validate-picklist";
-        put(offer, "{\"type\": \"salesforce\", \"settings\": {\"loginUrl\": \"" + salesforce.url()
-                + "\", \"clientId\": \"3MVG9picklist.app\", \"clientSecret\": \"sf-secret-value\"}}");
+        put(
+                offer,
+                "{\"type\": \"salesforce\", \"settings\": {\"loginUrl\": \"" + salesforce.url()
+                        + "\", \"clientId\": \"3MVG9picklist.app\", \"clientSecret\": \"sf-secret-value\"}}");
 
         HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
         JsonNode answer = Json.MAPPER.readTree(r.body());
@@ -187,17 +211,22 @@ class LeadConfigurationSystemTest {
         String offer = "contoso.validate-encrypted";
         JsonNode stored = put(offer, dynamics(CANARY_SECRET));
         assertThat(stored.path("settings").path("clientSecret").asText()).isEqualTo(LeadDestination.MASK);
-        assertThat(send(HttpRequest.newBuilder(uri("/v1/offers/" + offer + "/lead-destination")).GET()).body())
-                .contains(LeadDestination.MASK).doesNotContain(CANARY_SECRET);
+        assertThat(send(HttpRequest.newBuilder(uri("/v1/offers/" + offer + "/lead-destination"))
+                                .GET())
+                        .body())
+                .contains(LeadDestination.MASK)
+                .doesNotContain(CANARY_SECRET);
 
         HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
         JsonNode answer = Json.MAPPER.readTree(r.body());
         assertThat(answer.path("outcome").asText()).as(r.body()).isEqualTo("delivered");
         assertThat(dataverse.record(answer.path("leadId").asText())).isNotNull();
-        assertThat(answer.path("destinationRecordId").asText()).isEqualTo(dataverse.record(answer.path("leadId").asText()).id());
+        assertThat(answer.path("destinationRecordId").asText())
+                .isEqualTo(dataverse.record(answer.path("leadId").asText()).id());
 
         assertThat(SystemTestSupport.rawText(KAFKA.bootstrapServers(), Topics.LEAD_DESTINATIONS))
-                .contains(offer).doesNotContain(CANARY_SECRET);
+                .contains(offer)
+                .doesNotContain(CANARY_SECRET);
         SystemTestSupport.CliResult get = leadctl("destinations", "get", offer);
         assertThat(get.exitCode()).isZero();
         assertThat(get.out()).contains(LeadDestination.MASK).doesNotContain(CANARY_SECRET);
@@ -206,10 +235,15 @@ class LeadConfigurationSystemTest {
     @Test
     void leadctlReportsEveryBadFieldInOneLine() throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("bad-destination", ".json");
-        java.nio.file.Files.writeString(file, "{\"type\": \"dynamics\", \"settings\": {\"instanceUrl\": \"http://x.example\", \"tenantId\": \"?\"}}");
+        java.nio.file.Files.writeString(
+                file,
+                "{\"type\": \"dynamics\", \"settings\": {\"instanceUrl\": \"http://x.example\", \"tenantId\": \"?\"}}");
         SystemTestSupport.CliResult cli = leadctl("destinations", "apply", "contoso.cli-bad", "-f", file.toString());
         assertThat(cli.exitCode()).isEqualTo(1);
         assertThat(cli.err().lines().count()).isEqualTo(1);
-        assertThat(cli.err()).contains("/settings/instanceUrl").contains("/settings/tenantId").contains("/settings ");
+        assertThat(cli.err())
+                .contains("/settings/instanceUrl")
+                .contains("/settings/tenantId")
+                .contains("/settings ");
     }
 }

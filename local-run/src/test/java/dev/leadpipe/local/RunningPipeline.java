@@ -3,7 +3,6 @@ package dev.leadpipe.local;
 import java.nio.file.Files;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.router.RouterApp;
@@ -20,11 +19,12 @@ final class RunningPipeline implements AutoCloseable {
     }
 
     static RunningPipeline start(String bootstrapServers) throws Exception {
-        RouterApp router = RouterApp.start(RouterConfig.of(bootstrapServers)
-                .with(RouterConfig.STATE_DIR, Files.createTempDirectory("router-")));
+        RouterApp router = RouterApp.start(
+                RouterConfig.of(bootstrapServers).with(RouterConfig.STATE_DIR, Files.createTempDirectory("router-")));
         try {
-            return new RunningPipeline(router, IngestService.start(IngestConfig.defaults(bootstrapServers)
-                    .with(IngestConfig.PORT, 0)));
+            return new RunningPipeline(
+                    router,
+                    IngestService.start(IngestConfig.defaults(bootstrapServers).with(IngestConfig.PORT, 0)));
         } catch (RuntimeException e) {
             router.close();
             throw e;

@@ -1,7 +1,5 @@
 package dev.leadpipe.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,10 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.notifier.NotifierApp;
@@ -35,6 +29,11 @@ import dev.leadpipe.sink.https.HttpsSinkApp;
 import dev.leadpipe.sink.salesforce.SalesforceSinkApp;
 import dev.leadpipe.sink.table.TableSinkApp;
 import dev.leadpipe.status.StatusApp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every service's {@code main}, each in a JVM of its own, as an operator starts them: with a bad environment it
@@ -48,8 +47,7 @@ class ServiceProcessesTest {
     private static final Duration READY_WITHIN = Duration.ofSeconds(150);
 
     /** A service main, its name (the {@code service} tag and the prefix of its error lines) and its own bad variable. */
-    private record Main(String service, Class<?> mainClass, String badVariable, String badValue, String portVariable) {
-    }
+    private record Main(String service, Class<?> mainClass, String badVariable, String badValue, String portVariable) {}
 
     private static final List<Main> MAINS = List.of(
             new Main("ingest", IngestService.class, "INGEST_MAX_BATCH_ITEMS", "plenty", "INGEST_PORT"),
@@ -76,10 +74,15 @@ class ServiceProcessesTest {
         for (Map.Entry<Main, Process> e : started.entrySet()) {
             Main main = e.getKey();
             Process p = e.getValue();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s exited", main.service()).isTrue();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                    .as("%s exited", main.service())
+                    .isTrue();
             String err = Files.readString(stderr(main), StandardCharsets.UTF_8).strip();
-            assertThat(p.exitValue()).as("%s exit code; stderr: %s", main.service(), err).isEqualTo(2);
-            assertThat(err).as(main.service())
+            assertThat(p.exitValue())
+                    .as("%s exit code; stderr: %s", main.service(), err)
+                    .isEqualTo(2);
+            assertThat(err)
+                    .as(main.service())
                     .startsWith(main.service() + ": invalid ")
                     .doesNotContain("\n")
                     .contains("KAFKA_BOOTSTRAP_SERVERS is not set", "KAFKA_REPLICATION_FACTOR", main.badVariable())
@@ -100,7 +103,9 @@ class ServiceProcessesTest {
                 Map<String, String> env = new HashMap<>();
                 env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
                 env.put(main.portVariable(), String.valueOf(port));
-                env.put("LEADPIPE_SECRET_KEYS", "k" + run + "=" + Base64.getEncoder().encodeToString(key));
+                env.put(
+                        "LEADPIPE_SECRET_KEYS",
+                        "k" + run + "=" + Base64.getEncoder().encodeToString(key));
                 env.put("ROUTER_APPLICATION_ID", "proc-router-" + run);
                 env.put("ROUTER_STATE_DIR", work.resolve("router-state").toString());
                 env.put("STATUS_APPLICATION_ID", "proc-status-" + run);
@@ -113,16 +118,21 @@ class ServiceProcessesTest {
             for (Main main : MAINS) {
                 awaitReady(main, started.get(main), ports.get(main));
                 Scrape scrape = Scrape.of("http://127.0.0.1:" + ports.get(main));
-                assertThat(scrape.value("leadpipe_ready", "service=" + main.service())).as(main.service()).isEqualTo(1.0);
+                assertThat(scrape.value("leadpipe_ready", "service=" + main.service()))
+                        .as(main.service())
+                        .isEqualTo(1.0);
             }
             for (Main main : MAINS) {
                 started.get(main).destroy(); // SIGTERM
             }
             for (Main main : MAINS) {
                 Process p = started.get(main);
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s stopped on SIGTERM; log: %s", main.service(),
-                        log(main)).isTrue();
-                assertThat(p.exitValue()).as("%s exit code after SIGTERM", main.service()).isIn(0, 143);
+                assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                        .as("%s stopped on SIGTERM; log: %s", main.service(), log(main))
+                        .isTrue();
+                assertThat(p.exitValue())
+                        .as("%s exit code after SIGTERM", main.service())
+                        .isIn(0, 143);
             }
         } finally {
             started.values().forEach(Process::destroyForcibly);
@@ -131,8 +141,13 @@ class ServiceProcessesTest {
 
     private Process start(Main main, Map<String, String> env) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), main.mainClass().getName());
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xmx192m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.mainClass().getName());
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.directory(work.toFile());
@@ -155,10 +170,14 @@ class ServiceProcessesTest {
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            assertThat(process.isAlive()).as("%s is running; log: %s", main.service(), log(main)).isTrue();
+            assertThat(process.isAlive())
+                    .as("%s is running; log: %s", main.service(), log(main))
+                    .isTrue();
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;

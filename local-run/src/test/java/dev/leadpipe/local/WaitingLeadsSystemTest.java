@@ -1,7 +1,5 @@
 package dev.leadpipe.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,18 +10,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -50,6 +36,19 @@ import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.status.StatusConfig;
 import dev.leadpipe.status.StatusService;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A publisher's HTTPS endpoint answers 503 for the whole outage while its leads keep coming, next to a healthy offer on
@@ -85,14 +84,21 @@ class WaitingLeadsSystemTest {
         receiver = closeLater(FakeHttpsReceiver.start(null).answer(DOWN_PATH, 503));
         sinkOps = closeLater(LocalOps.start("sink-https", 0));
         // the circuit opens after 2 failures for 3 s; held leads come back after 3, 6, 12, 24, 30 s
-        closeLater(SinkRuntime.start(SinkConfig.of(bootstrap).withCircuitBreaker(2, Duration.ofSeconds(3))
+        closeLater(SinkRuntime.start(
+                SinkConfig.of(bootstrap)
+                        .withCircuitBreaker(2, Duration.ofSeconds(3))
                         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0.2),
-                new HttpsDestinationClient(null, Duration.ofSeconds(5)), sinkOps.ops()));
+                new HttpsDestinationClient(null, Duration.ofSeconds(5)),
+                sinkOps.ops()));
         Ops statusOps = closeLater(Ops.forService("status"));
-        status = closeLater(StatusService.start(StatusConfig.of(bootstrap).with(StatusConfig.PORT, 0)
-                .with(StatusConfig.STATE_DIR, Files.createTempDirectory("status-"))
-                .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(300)), statusOps));
-        TopicWriter.writeDestinations(bootstrap, List.of(destination(DOWN, DOWN_PATH), destination(HEALTHY, HEALTHY_PATH)));
+        status = closeLater(StatusService.start(
+                StatusConfig.of(bootstrap)
+                        .with(StatusConfig.PORT, 0)
+                        .with(StatusConfig.STATE_DIR, Files.createTempDirectory("status-"))
+                        .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(300)),
+                statusOps));
+        TopicWriter.writeDestinations(
+                bootstrap, List.of(destination(DOWN, DOWN_PATH), destination(HEALTHY, HEALTHY_PATH)));
     }
 
     @AfterAll
@@ -118,28 +124,37 @@ class WaitingLeadsSystemTest {
         downIds.add(OLD_LEAD);
 
         // the healthy offer on the same sink is not held up
-        List<Outcome> healthy = SystemTestSupport.outcomes(bootstrap, HEALTHY, os -> os.size() >= HEALTHY_LEADS,
-                Duration.ofSeconds(60), Duration.ZERO);
-        assertThat(healthy).hasSize(HEALTHY_LEADS).allSatisfy(o -> assertThat(o.outcome()).isEqualTo(OutcomeType.DELIVERED));
+        List<Outcome> healthy = SystemTestSupport.outcomes(
+                bootstrap, HEALTHY, os -> os.size() >= HEALTHY_LEADS, Duration.ofSeconds(60), Duration.ZERO);
+        assertThat(healthy)
+                .hasSize(HEALTHY_LEADS)
+                .allSatisfy(o -> assertThat(o.outcome()).isEqualTo(OutcomeType.DELIVERED));
 
         // the operator sees the outage: how many wait, since when, why, and the fix
-        SystemTestSupport.CliResult shown = await(() -> SystemTestSupport.leadctl(bootstrap, "status", "--offer", DOWN,
-                        "--status-url", "http://127.0.0.1:" + status.port()),
+        SystemTestSupport.CliResult shown = await(
+                () -> SystemTestSupport.leadctl(
+                        bootstrap, "status", "--offer", DOWN, "--status-url", "http://127.0.0.1:" + status.port()),
                 r -> r.out().contains("Waiting: " + downIds.size() + " leads, oldest 2h"));
-        assertThat(shown.out()).as(shown.out()).contains("Waiting: 201 leads, oldest 2h",
-                "after " + ErrorClass.DESTINATION_HTTP_ERROR.code() + " (HTTP 503)", "fix: ", "leadctl waiting list --offer " + DOWN);
+        assertThat(shown.out())
+                .as(shown.out())
+                .contains(
+                        "Waiting: 201 leads, oldest 2h",
+                        "after " + ErrorClass.DESTINATION_HTTP_ERROR.code() + " (HTTP 503)",
+                        "fix: ",
+                        "leadctl waiting list --offer " + DOWN);
         SystemTestSupport.CliResult listed = SystemTestSupport.leadctl(bootstrap, "waiting", "list", "--offer", DOWN);
         assertThat(listed.exitCode()).isZero();
         assertThat(listed.out()).contains("201 waiting leads (by offer: " + DOWN + "=201)");
 
         // ... and Prometheus pages for it
-        Map<String, String> targets = Map.of("sink-https", sinkOps.baseUrl().replace("http://", ""),
-                "status", "127.0.0.1:" + status.port());
+        Map<String, String> targets =
+                Map.of("sink-https", sinkOps.baseUrl().replace("http://", ""), "status", "127.0.0.1:" + status.port());
         try (PrometheusServer prometheus = PrometheusServer.start(targets, MonitoringFiles.alertRulesFile())) {
-            PrometheusServer.Alert alert = prometheus.awaitAlertFiring("LeadpipeLeadsWaitingTooLong",
-                    Map.of("offer_id", DOWN), Duration.ofSeconds(90));
+            PrometheusServer.Alert alert = prometheus.awaitAlertFiring(
+                    "LeadpipeLeadsWaitingTooLong", Map.of("offer_id", DOWN), Duration.ofSeconds(90));
             assertThat(alert.annotations().get("summary")).contains(DOWN, "2h");
-            assertThat(prometheus.alerts()).noneMatch(a -> a.firing() && HEALTHY.equals(a.labels().get("offer_id")));
+            assertThat(prometheus.alerts())
+                    .noneMatch(a -> a.firing() && HEALTHY.equals(a.labels().get("offer_id")));
         }
         assertThat(deadLetters(DOWN)).as("an outage dead-letters nothing").isEmpty();
         assertThat(receiver.deliveries()).doesNotContainKeys(downIds.toArray(String[]::new));
@@ -148,17 +163,26 @@ class WaitingLeadsSystemTest {
         receiver.answer(DOWN_PATH, 202);
         Map<String, Instant> scheduled = scheduledNextAttempts(downIds);
         Instant woken = Instant.now();
-        SystemTestSupport.CliResult retried = SystemTestSupport.leadctl(bootstrap, "waiting", "retry-now", "--offer", DOWN);
+        SystemTestSupport.CliResult retried =
+                SystemTestSupport.leadctl(bootstrap, "waiting", "retry-now", "--offer", DOWN);
         assertThat(retried.exitCode()).as(retried.err()).isZero();
         assertThat(retried.out()).contains("https: sent ");
 
-        List<Outcome> delivered = SystemTestSupport.outcomes(bootstrap, DOWN,
-                os -> os.stream().map(Outcome::leadId).distinct().count() >= downIds.size(), Duration.ofSeconds(90), Duration.ZERO);
-        Map<String, Outcome> byLead = delivered.stream().collect(Collectors.toMap(Outcome::leadId, o -> o, (a, b) -> b));
+        List<Outcome> delivered = SystemTestSupport.outcomes(
+                bootstrap,
+                DOWN,
+                os -> os.stream().map(Outcome::leadId).distinct().count() >= downIds.size(),
+                Duration.ofSeconds(90),
+                Duration.ZERO);
+        Map<String, Outcome> byLead =
+                delivered.stream().collect(Collectors.toMap(Outcome::leadId, o -> o, (a, b) -> b));
         assertThat(byLead.keySet()).containsExactlyInAnyOrderElementsOf(downIds);
-        List<String> early = downIds.stream().filter(id -> scheduled.get(id).isAfter(woken.plusSeconds(10))).toList();
+        List<String> early = downIds.stream()
+                .filter(id -> scheduled.get(id).isAfter(woken.plusSeconds(10)))
+                .toList();
         assertThat(early).as("leads scheduled well after the wake-up").isNotEmpty();
-        assertThat(early).as("delivered before their scheduled next attempt")
+        assertThat(early)
+                .as("delivered before their scheduled next attempt")
                 .allSatisfy(id -> assertThat(byLead.get(id).at()).isBefore(scheduled.get(id)));
 
         // once every original has come due, each lead was delivered exactly once
@@ -166,20 +190,28 @@ class WaitingLeadsSystemTest {
         while (Instant.now().isBefore(lastDue.plusSeconds(5))) {
             Thread.sleep(500);
         }
-        List<Outcome> all = TopicReader.readAll(bootstrap, Topics.LEAD_OUTCOMES).stream().map(ConsumerRecord::value)
-                .filter(o -> DOWN.equals(o.offerId())).toList();
-        assertThat(all).hasSize(downIds.size()).allSatisfy(o -> assertThat(o.outcome()).isEqualTo(OutcomeType.DELIVERED));
-        assertThat(downIds).allSatisfy(id -> assertThat(receiver.delivery(id).count()).as(id).isEqualTo(1));
+        List<Outcome> all = TopicReader.readAll(bootstrap, Topics.LEAD_OUTCOMES).stream()
+                .map(ConsumerRecord::value)
+                .filter(o -> DOWN.equals(o.offerId()))
+                .toList();
+        assertThat(all)
+                .hasSize(downIds.size())
+                .allSatisfy(o -> assertThat(o.outcome()).isEqualTo(OutcomeType.DELIVERED));
+        assertThat(downIds)
+                .allSatisfy(
+                        id -> assertThat(receiver.delivery(id).count()).as(id).isEqualTo(1));
         assertThat(deadLetters(DOWN)).isEmpty();
-        SystemTestSupport.CliResult cleared = await(() -> SystemTestSupport.leadctl(bootstrap, "waiting", "list",
-                "--offer", DOWN), r -> r.out().contains("0 waiting leads"));
+        SystemTestSupport.CliResult cleared = await(
+                () -> SystemTestSupport.leadctl(bootstrap, "waiting", "list", "--offer", DOWN),
+                r -> r.out().contains("0 waiting leads"));
         assertThat(cleared.out()).contains("0 waiting leads");
     }
 
     /** When each lead's waiting record says its next attempt is due. */
     private static Map<String, Instant> scheduledNextAttempts(List<String> leadIds) {
         Map<String, Instant> next = new HashMap<>();
-        for (ConsumerRecord<String, WaitingLead> r : TopicReader.readAll(KAFKA.bootstrapServers(), Topics.LEAD_WAITING)) {
+        for (ConsumerRecord<String, WaitingLead> r :
+                TopicReader.readAll(KAFKA.bootstrapServers(), Topics.LEAD_WAITING)) {
             if (leadIds.contains(r.key())) {
                 next.put(r.key(), r.value() == null ? null : r.value().nextAttemptAt());
             }
@@ -206,23 +238,30 @@ class WaitingLeadsSystemTest {
         RetryHeaders.put(headers, RetryHeaders.WAITING_SINCE, since);
         RetryHeaders.put(headers, RetryHeaders.NEXT_ATTEMPT_TIME, Instant.now());
         RetryHeaders.put(headers, RetryHeaders.DUE_TIME, Instant.now());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new StringSerializer(),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new StringSerializer(),
                 new ByteArraySerializer())) {
             byte[] value = DELIVERIES.valueSerde().serializer().serialize(DELIVERIES.name(), lead);
-            producer.send(new ProducerRecord<>(Topics.retryTiers(DestinationType.HTTPS).get(3).name(), null,
-                    lead.leadId(), value, headers)).get();
+            producer.send(new ProducerRecord<>(
+                            Topics.retryTiers(DestinationType.HTTPS).get(3).name(),
+                            null,
+                            lead.leadId(),
+                            value,
+                            headers))
+                    .get();
         }
     }
 
     private static List<ConsumerRecord<String, byte[]>> deadLetters(String offerId) {
         return SystemTestSupport.deadLetters(KAFKA.bootstrapServers()).stream()
-                .filter(r -> offerId.equals(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID))).toList();
+                .filter(r -> offerId.equals(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID)))
+                .toList();
     }
 
     private static LeadDestination destination(String offerId, String path) {
-        return new LeadDestination(offerId, DestinationType.HTTPS, Map.of("url", receiver.url(path)), List.of(), 1,
-                Instant.now());
+        return new LeadDestination(
+                offerId, DestinationType.HTTPS, Map.of("url", receiver.url(path)), List.of(), 1, Instant.now());
     }
 
     private static List<Lead> leads(String offerId, int count) {
@@ -234,13 +273,22 @@ class WaitingLeadsSystemTest {
     }
 
     private static Lead lead(String leadId, String offerId) {
-        return new Lead(leadId, offerId, Instant.now(), false,
+        return new Lead(
+                leadId,
+                offerId,
+                Instant.now(),
+                false,
                 new UserDetails("Ann", "Lee", "ann.lee@contoso.example", null, null, "Contoso", null, null),
-                "AzureMarketplace-INS|" + offerId, "INS", "Flow", null, null);
+                "AzureMarketplace-INS|" + offerId,
+                "INS",
+                "Flow",
+                null,
+                null);
     }
 
-    private static SystemTestSupport.CliResult await(Supplier<SystemTestSupport.CliResult> run,
-                                                     Predicate<SystemTestSupport.CliResult> done) throws InterruptedException {
+    private static SystemTestSupport.CliResult await(
+            Supplier<SystemTestSupport.CliResult> run, Predicate<SystemTestSupport.CliResult> done)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         SystemTestSupport.CliResult result = run.get();
         while (!done.test(result) && System.nanoTime() < deadline) {

@@ -4,14 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetAddress;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands an offer's contacts one e-mail through {@link MailSender}, retrying a failed send with capped backoff, and
@@ -51,8 +49,9 @@ final class ContactMailer {
      * @param what for the log lines: "lead ..." or "the digest of offer ..."
      * @throws MailNotSent when every attempt failed
      */
-    void send(NotifierMetrics.Kind kind, String what, List<InternetAddress> to, String subject, String body,
-              int attempts) throws MailNotSent {
+    void send(
+            NotifierMetrics.Kind kind, String what, List<InternetAddress> to, String subject, String body, int attempts)
+            throws MailNotSent {
         try {
             sendWithRetries(what, to, subject, body, attempts);
             metrics.sent(kind);
@@ -71,7 +70,11 @@ final class ContactMailer {
                 return;
             } catch (MessagingException | RuntimeException e) {
                 // the exception's message can echo addresses: its class only
-                LOG.warn("sending the e-mail for {} failed (attempt {}/{}): {}", what, attempt, attempts,
+                LOG.warn(
+                        "sending the e-mail for {} failed (attempt {}/{}): {}",
+                        what,
+                        attempt,
+                        attempts,
                         e.getClass().getName());
                 if (attempt >= attempts || !keepTrying.getAsBoolean()) {
                     throw new MailNotSent();

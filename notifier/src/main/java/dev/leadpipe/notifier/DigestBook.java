@@ -11,14 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
-import jakarta.mail.internet.InternetAddress;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
+import jakarta.mail.internet.InternetAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daily-digest offers' leads since their last digest, summed up in memory per offer (counts, times and ids, no
@@ -103,15 +101,31 @@ final class DigestBook {
         Optional<LeadDestination> found = catalog.get(d.offerId);
         List<InternetAddress> to = found.map(ContactMailer::contacts).orElse(List.of());
         if (to.isEmpty()) {
-            LOG.info("the digest of offer {} ({} leads) is dropped: the offer has no destination or contact any more",
-                    d.offerId, d.count);
+            LOG.info(
+                    "the digest of offer {} ({} leads) is dropped: the offer has no destination or contact any more",
+                    d.offerId,
+                    d.count);
             return false;
         }
-        String body = LeadMessages.digestBody(d.offerId, d.offerTitle, d.byAction, d.edu, d.test, d.first, d.last,
-                d.listedIds(), ContactMailer.deliveryType(found.get()), config.leadLookupUrl().orElse(null));
+        String body = LeadMessages.digestBody(
+                d.offerId,
+                d.offerTitle,
+                d.byAction,
+                d.edu,
+                d.test,
+                d.first,
+                d.last,
+                d.listedIds(),
+                ContactMailer.deliveryType(found.get()),
+                config.leadLookupUrl().orElse(null));
         try {
-            mailer.send(NotifierMetrics.Kind.DIGEST, "the digest of offer " + d.offerId, to,
-                    LeadMessages.digestSubject(d.offerId, d.count), body, attempts);
+            mailer.send(
+                    NotifierMetrics.Kind.DIGEST,
+                    "the digest of offer " + d.offerId,
+                    to,
+                    LeadMessages.digestSubject(d.offerId, d.count),
+                    body,
+                    attempts);
             LOG.info("sent the digest of offer {} ({} leads) to {} contact(s)", d.offerId, d.count, to.size());
             return true;
         } catch (ContactMailer.MailNotSent e) {

@@ -12,8 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.leadpipe.core.destination.DestinationCatalog;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.NotificationMode;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.error.SafeErrors;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.topic.TopicFollower;
+import dev.leadpipe.core.topic.Topics;
 import jakarta.mail.internet.InternetAddress;
-
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -25,15 +32,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.destination.DestinationCatalog;
-import dev.leadpipe.core.destination.LeadDestination;
-import dev.leadpipe.core.destination.NotificationMode;
-import dev.leadpipe.core.dlq.PipelineHeaders;
-import dev.leadpipe.core.error.SafeErrors;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.topic.TopicFollower;
-import dev.leadpipe.core.topic.Topics;
 
 /**
  * What the notifier's {@link TopicFollower} does with {@code leads}: subscribes in the notifier's group, decides per
@@ -56,8 +54,13 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
     private long handled;
 
     /** @param running false once the notifier stops: the rest of a batch is left for the next consumer */
-    LeadConsumer(NotifierConfig config, Clock clock, DestinationCatalog catalog, ContactMailer mailer,
-                 DigestBook digests, BooleanSupplier running) {
+    LeadConsumer(
+            NotifierConfig config,
+            Clock clock,
+            DestinationCatalog catalog,
+            ContactMailer mailer,
+            DigestBook digests,
+            BooleanSupplier running) {
         this.config = config;
         this.clock = clock;
         this.catalog = catalog;
@@ -122,8 +125,8 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
         commit(consumer, partition, next);
     }
 
-    private void handlePartition(TopicPartition tp, List<ConsumerRecord<String, Lead>> records,
-                                 Consumer<String, Lead> consumer) {
+    private void handlePartition(
+            TopicPartition tp, List<ConsumerRecord<String, Lead>> records, Consumer<String, Lead> consumer) {
         long next = -1;
         for (ConsumerRecord<String, Lead> record : records) {
             if (!running.getAsBoolean()) {
@@ -132,8 +135,11 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
             try {
                 handle(record);
             } catch (ContactMailer.MailNotSent e) {
-                LOG.warn("the notification of lead {} could not be sent; partition {} retries in {}",
-                        record.key(), tp, Notifier.RETRY_LATER);
+                LOG.warn(
+                        "the notification of lead {} could not be sent; partition {} retries in {}",
+                        record.key(),
+                        tp,
+                        Notifier.RETRY_LATER);
                 consumer.seek(tp, record.offset());
                 consumer.pause(Set.of(tp));
                 pausedUntil.put(tp, System.nanoTime() + Notifier.RETRY_LATER.toNanos());
@@ -164,7 +170,9 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
 
     private void resumeDuePartitions(Consumer<String, Lead> consumer) {
         long now = System.nanoTime();
-        for (Iterator<Map.Entry<TopicPartition, Long>> it = pausedUntil.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<TopicPartition, Long>> it =
+                        pausedUntil.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<TopicPartition, Long> e = it.next();
             if (now - e.getValue() >= 0) {
                 it.remove();
@@ -187,7 +195,9 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
         }
         Optional<LeadDestination> found = catalog.get(lead.offerId());
         if (found.isEmpty()) {
-            LOG.info("lead {}: offer {} has no destination, so no contacts: no notification", lead.leadId(),
+            LOG.info(
+                    "lead {}: offer {} has no destination, so no contacts: no notification",
+                    lead.leadId(),
                     lead.offerId());
             return;
         }
@@ -198,8 +208,10 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
             return;
         }
         if (to.size() < destination.contactEmails().size()) {
-            LOG.warn("offer {} has {} contact e-mails that are not valid addresses; they are skipped",
-                    lead.offerId(), destination.contactEmails().size() - to.size());
+            LOG.warn(
+                    "offer {} has {} contact e-mails that are not valid addresses; they are skipped",
+                    lead.offerId(),
+                    destination.contactEmails().size() - to.size());
         }
         if (destination.notifications() == NotificationMode.DAILY_DIGEST) {
             digests.add(lead);
@@ -207,7 +219,10 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
             return;
         }
         String subject = LeadMessages.subject(lead);
-        String body = LeadMessages.body(lead, clock.instant(), ContactMailer.deliveryType(destination),
+        String body = LeadMessages.body(
+                lead,
+                clock.instant(),
+                ContactMailer.deliveryType(destination),
                 config.leadLookupUrl().orElse(null));
         mailer.send(NotifierMetrics.Kind.LEAD, "lead " + lead.leadId(), to, subject, body, ContactMailer.SEND_ATTEMPTS);
         LOG.info("notified {} contact(s) of offer {} of lead {}", to.size(), lead.offerId(), lead.leadId());

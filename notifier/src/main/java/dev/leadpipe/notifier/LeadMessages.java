@@ -17,8 +17,8 @@ import dev.leadpipe.core.lead.Lead;
  * reads a customer's name, e-mail address, phone, company or title, so no mail it writes can contain them.
  */
 final class LeadMessages {
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UTC =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** Short label (subject) and words (body) per marketplace action code. */
     private static final Map<String, String[]> ACTIONS = Map.of(
@@ -31,8 +31,7 @@ final class LeadMessages {
     static final String EDU_NOTE = "The customer's e-mail domain is .edu, so, for privacy, no personal data about this"
             + " customer was kept or passed on: only the lead id, offer, action and time are known.";
 
-    private LeadMessages() {
-    }
+    private LeadMessages() {}
 
     /** The action code of a lead: its ActionCode, else the action of its LeadSource, else null. */
     static String actionCode(Lead lead) {
@@ -73,8 +72,8 @@ final class LeadMessages {
     }
 
     static String subject(Lead lead) {
-        return "New " + (lead.test() ? "test lead" : "lead") + " for " + oneLine(lead.offerId())
-                + " (" + oneLine(actionLabel(actionCode(lead))) + ")";
+        return "New " + (lead.test() ? "test lead" : "lead") + " for " + oneLine(lead.offerId()) + " ("
+                + oneLine(actionLabel(actionCode(lead))) + ")";
     }
 
     static String body(Lead lead, Instant handledAt, DestinationType type, String lookupUrl) {
@@ -86,17 +85,21 @@ final class LeadMessages {
         }
         String code = actionCode(lead);
         b.append("Action:      the customer ").append(actionWords(code)).append('\n');
-        b.append("Received:    ").append(time(lead.receivedAt() != null ? lead.receivedAt() : handledAt)).append('\n');
+        b.append("Received:    ")
+                .append(time(lead.receivedAt() != null ? lead.receivedAt() : handledAt))
+                .append('\n');
         b.append("Lead id:     ").append(lead.leadId()).append('\n');
         if (lead.leadSource() != null && !lead.leadSource().isBlank()) {
             b.append("Lead source: ").append(oneLine(lead.leadSource())).append('\n');
         }
         if (lead.test()) {
-            b.append("\nThis is a test lead (the marketplace's, or one sent by validating the lead configuration), not a real customer.\n");
+            b.append(
+                    "\nThis is a test lead (the marketplace's, or one sent by validating the lead configuration), not a real customer.\n");
         }
         if (isEdu(lead)) {
             b.append('\n').append(EDU_NOTE).append('\n');
-            b.append("\nWhere to find the lead: nowhere; a .edu lead is counted but not delivered to your lead destination.\n");
+            b.append(
+                    "\nWhere to find the lead: nowhere; a .edu lead is counted but not delivered to your lead destination.\n");
             b.append("\nThis e-mail holds no customer personal data.\n");
             return b.toString();
         }
@@ -111,11 +114,22 @@ final class LeadMessages {
         return "Lead digest for " + oneLine(offerId) + ": " + leads + (leads == 1 ? " new lead" : " new leads");
     }
 
-    static String digestBody(String offerId, String offerTitle, Map<String, Integer> byAction, int edu, int test,
-                             Instant first, Instant last, List<String> leadIds, DestinationType type, String lookupUrl) {
+    static String digestBody(
+            String offerId,
+            String offerTitle,
+            Map<String, Integer> byAction,
+            int edu,
+            int test,
+            Instant first,
+            Instant last,
+            List<String> leadIds,
+            DestinationType type,
+            String lookupUrl) {
         StringBuilder b = new StringBuilder();
-        b.append("Your marketplace offer received ").append(leadIds.size())
-                .append(leadIds.size() == 1 ? " new lead" : " new leads").append(" in this period.\n\n");
+        b.append("Your marketplace offer received ")
+                .append(leadIds.size())
+                .append(leadIds.size() == 1 ? " new lead" : " new leads")
+                .append(" in this period.\n\n");
         b.append("Offer:       ").append(offerId).append('\n');
         if (offerTitle != null && !offerTitle.isBlank()) {
             b.append("Offer title: ").append(oneLine(offerTitle)).append('\n');
@@ -123,14 +137,21 @@ final class LeadMessages {
         b.append("First lead:  ").append(time(first)).append('\n');
         b.append("Last lead:   ").append(time(last)).append('\n');
         b.append("\nLeads by action:\n");
-        byAction.forEach((code, n) -> b.append("  ").append(n).append(" x the customer ")
-                .append(actionWords(code)).append('\n'));
+        byAction.forEach((code, n) -> b.append("  ")
+                .append(n)
+                .append(" x the customer ")
+                .append(actionWords(code))
+                .append('\n'));
         if (test > 0) {
-            b.append("\n").append(test).append(test == 1 ? " of them is a test lead" : " of them are test leads")
+            b.append("\n")
+                    .append(test)
+                    .append(test == 1 ? " of them is a test lead" : " of them are test leads")
                     .append(" (the marketplace's, or sent by validating the lead configuration).\n");
         }
         if (edu > 0) {
-            b.append('\n').append(edu).append(edu == 1 ? " lead comes" : " leads come")
+            b.append('\n')
+                    .append(edu)
+                    .append(edu == 1 ? " lead comes" : " leads come")
                     .append(" from a customer whose e-mail domain is .edu, so, for privacy, no personal data about")
                     .append(edu == 1 ? " that customer" : " those customers")
                     .append(" was kept or passed on: only the lead id, offer, action and time are known.\n");
@@ -145,7 +166,9 @@ final class LeadMessages {
 
     private static void lookup(StringBuilder b, String lookupUrl) {
         if (lookupUrl != null) {
-            b.append("You can also look a lead up by its id at ").append(lookupUrl).append('\n');
+            b.append("You can also look a lead up by its id at ")
+                    .append(lookupUrl)
+                    .append('\n');
         }
     }
 

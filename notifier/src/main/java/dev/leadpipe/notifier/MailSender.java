@@ -81,7 +81,8 @@ final class MailSender {
         message.setHeader("Auto-Submitted", "auto-generated");
         try {
             if (config.smtpUser().isPresent()) {
-                Transport.send(message, config.smtpUser().get(), config.smtpPassword().orElse(null));
+                Transport.send(
+                        message, config.smtpUser().get(), config.smtpPassword().orElse(null));
             } else {
                 Transport.send(message);
             }

@@ -11,10 +11,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.NotificationMode;
@@ -27,6 +23,9 @@ import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * E-mails each offer's contacts about its new leads, without any customer personal data.
@@ -60,6 +59,7 @@ public final class Notifier implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     /** How long a partition waits after a lead's e-mail could not be sent before that lead is tried again. */
     static final Duration RETRY_LATER = Duration.ofSeconds(15);
+
     private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
     /** The consumer is reported not ready when its last poll is older than this (sending a batch's e-mails included). */
     static final Duration POLL_STALE = Duration.ofMinutes(2);
@@ -73,21 +73,36 @@ public final class Notifier implements ServiceProcess.Service {
     private final TopicFollower<String, Lead> follower;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Notifier(NotifierConfig config, Clock clock, DestinationCatalog catalog, NotifierMetrics metrics,
-                     KafkaReachability kafka) {
+    private Notifier(
+            NotifierConfig config,
+            Clock clock,
+            DestinationCatalog catalog,
+            NotifierMetrics metrics,
+            KafkaReachability kafka) {
         this.catalog = catalog;
         this.kafka = kafka;
         ContactMailer mailer = new ContactMailer(new MailSender(config, clock), metrics, () -> !closed.get());
         this.digests = new DigestBook(config, clock, catalog, mailer);
         this.leads = new LeadConsumer(config, clock, catalog, mailer, digests, () -> !closed.get());
-        Map<String, Object> props = TopicFollower.config(config.bootstrapServers(),
-                "leadpipe-notifier-" + UUID.randomUUID(), Map.of(
-                        ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20,
-                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis()));
-        this.follower = new TopicFollower<>("notifier", props, Topics.LEADS.keySerde().deserializer(),
-                Topics.LEADS.valueSerde().deserializer(), leads, TopicFollower.OnPollFailure.STOP);
+        Map<String, Object> props = TopicFollower.config(
+                config.bootstrapServers(),
+                "leadpipe-notifier-" + UUID.randomUUID(),
+                Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        config.groupId(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        20,
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                        (int) Duration.ofMinutes(10).toMillis()));
+        this.follower = new TopicFollower<>(
+                "notifier",
+                props,
+                Topics.LEADS.keySerde().deserializer(),
+                Topics.LEADS.valueSerde().deserializer(),
+                leads,
+                TopicFollower.OnPollFailure.STOP);
     }
 
     /** Starts with the system clock. */
@@ -129,8 +144,12 @@ public final class Notifier implements ServiceProcess.Service {
         }
     }
 
-    private static Notifier start(NotifierConfig config, Clock clock, NotifierMetrics metrics, KafkaReachability kafka,
-                                  AtomicReference<Notifier> created) {
+    private static Notifier start(
+            NotifierConfig config,
+            Clock clock,
+            NotifierMetrics metrics,
+            KafkaReachability kafka,
+            AtomicReference<Notifier> created) {
         DestinationCatalog catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_TIMEOUT);
         Notifier notifier;
         try {

@@ -13,8 +13,7 @@ public final class NotifierApp {
     /** The port of the notifier's ops server when {@code OPS_PORT} is not set. */
     public static final int DEFAULT_OPS_PORT = 9106;
 
-    private NotifierApp() {
-    }
+    private NotifierApp() {}
 
     public static void main(String[] args) {
         ServiceProcess.run(Notifier.SERVICE, DEFAULT_OPS_PORT, NotifierConfig::fromEnvironment, Notifier::start);

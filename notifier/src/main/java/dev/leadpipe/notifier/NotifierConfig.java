@@ -32,45 +32,99 @@ import dev.leadpipe.core.config.Settings;
  * @param leadLookupUrl    an optional operator page where a lead can be looked up by its id, named in each e-mail
  *                         ({@code NOTIFIER_LEAD_LOOKUP_URL})
  */
-public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpPort, Optional<String> smtpUser,
-                             Optional<String> smtpPassword, boolean startTls, String from, String groupId,
-                             Duration digestInterval, Optional<String> leadLookupUrl) {
+public record NotifierConfig(
+        String bootstrapServers,
+        String smtpHost,
+        int smtpPort,
+        Optional<String> smtpUser,
+        Optional<String> smtpPassword,
+        boolean startTls,
+        String from,
+        String groupId,
+        Duration digestInterval,
+        Optional<String> leadLookupUrl) {
 
     public static final String MASK = Setting.MASK;
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
 
-    public static final Setting<String> SMTP_HOST = Setting.text("smtpHost", "NOTIFIER_SMTP_HOST",
-            "a host name or address", "the SMTP relay").defaultsTo("127.0.0.1");
-    public static final Setting<Integer> SMTP_PORT = Setting.wholeNumber("smtpPort", "NOTIFIER_SMTP_PORT", 1, 65535,
-            "its port").defaultsTo(25);
-    public static final Setting<Optional<String>> SMTP_USER = Setting.text("smtpUser", "NOTIFIER_SMTP_USER",
-            "a non-blank user name", "SMTP user; no authentication when unset").optional();
-    public static final Setting<Optional<String>> SMTP_PASSWORD = Setting.text("smtpPassword",
-            "NOTIFIER_SMTP_PASSWORD", "a password", "its password (needs the user; never printed)").secret().optional();
-    public static final Setting<Boolean> SMTP_STARTTLS = Setting.flag("startTls", "NOTIFIER_SMTP_STARTTLS",
-            "true requires STARTTLS").defaultsTo(false);
+    public static final Setting<String> SMTP_HOST = Setting.text(
+                    "smtpHost", "NOTIFIER_SMTP_HOST", "a host name or address", "the SMTP relay")
+            .defaultsTo("127.0.0.1");
+    public static final Setting<Integer> SMTP_PORT = Setting.wholeNumber(
+                    "smtpPort", "NOTIFIER_SMTP_PORT", 1, 65535, "its port")
+            .defaultsTo(25);
+    public static final Setting<Optional<String>> SMTP_USER = Setting.text(
+                    "smtpUser",
+                    "NOTIFIER_SMTP_USER",
+                    "a non-blank user name",
+                    "SMTP user; no authentication when unset")
+            .optional();
+    public static final Setting<Optional<String>> SMTP_PASSWORD = Setting.text(
+                    "smtpPassword",
+                    "NOTIFIER_SMTP_PASSWORD",
+                    "a password",
+                    "its password (needs the user; never printed)")
+            .secret()
+            .optional();
+    public static final Setting<Boolean> SMTP_STARTTLS = Setting.flag(
+                    "startTls", "NOTIFIER_SMTP_STARTTLS", "true requires STARTTLS")
+            .defaultsTo(false);
     public static final Setting<String> FROM = Setting.text("from", "NOTIFIER_FROM", "", "the sender address")
-            .must("an e-mail address such as leads-noreply@leadpipe.local", a -> ADDRESS.matcher(a).matches())
+            .must(
+                    "an e-mail address such as leads-noreply@leadpipe.local",
+                    a -> ADDRESS.matcher(a).matches())
             .defaultsTo("leads-noreply@leadpipe.local");
-    public static final Setting<String> GROUP_ID = Setting.text("groupId", "NOTIFIER_GROUP_ID",
-            "a non-blank consumer group id", "the consumer group").defaultsTo("leadpipe-notifier");
-    public static final Setting<Duration> DIGEST_INTERVAL = Setting.duration("digestInterval",
-            "NOTIFIER_DIGEST_INTERVAL", "24h", "digest period of daily-digest offers").defaultsTo(Duration.ofHours(24));
-    public static final Setting<Optional<String>> LEAD_LOOKUP_URL = Setting.text("leadLookupUrl",
-                    "NOTIFIER_LEAD_LOOKUP_URL", "", "an http(s) operator page where a lead can be looked up by id")
-            .must("an http(s) URL", u -> u.startsWith("https://") || u.startsWith("http://")).optional();
+    public static final Setting<String> GROUP_ID = Setting.text(
+                    "groupId", "NOTIFIER_GROUP_ID", "a non-blank consumer group id", "the consumer group")
+            .defaultsTo("leadpipe-notifier");
+    public static final Setting<Duration> DIGEST_INTERVAL = Setting.duration(
+                    "digestInterval", "NOTIFIER_DIGEST_INTERVAL", "24h", "digest period of daily-digest offers")
+            .defaultsTo(Duration.ofHours(24));
+    public static final Setting<Optional<String>> LEAD_LOOKUP_URL = Setting.text(
+                    "leadLookupUrl",
+                    "NOTIFIER_LEAD_LOOKUP_URL",
+                    "",
+                    "an http(s) operator page where a lead can be looked up by id")
+            .must("an http(s) URL", u -> u.startsWith("https://") || u.startsWith("http://"))
+            .optional();
 
     /** Every setting of the notifier, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR, SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS, FROM,
-            GROUP_ID, DIGEST_INTERVAL, LEAD_LOOKUP_URL);
-    private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(SMTP_PASSWORD,
-            "not be set without", SMTP_USER, (password, user) -> password.isEmpty() || user.isPresent()));
+    public static final List<Setting<?>> SETTINGS = List.of(
+            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR,
+            SMTP_HOST,
+            SMTP_PORT,
+            SMTP_USER,
+            SMTP_PASSWORD,
+            SMTP_STARTTLS,
+            FROM,
+            GROUP_ID,
+            DIGEST_INTERVAL,
+            LEAD_LOOKUP_URL);
+
+    private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
+            SMTP_PASSWORD,
+            "not be set without",
+            SMTP_USER,
+            (password, user) -> password.isEmpty() || user.isPresent()));
 
     public NotifierConfig {
-        Settings.check(NotifierConfig.class, "notifier settings", SETTINGS, RULES, bootstrapServers, smtpHost,
-                smtpPort, smtpUser, smtpPassword, startTls, from, groupId, digestInterval, leadLookupUrl);
+        Settings.check(
+                NotifierConfig.class,
+                "notifier settings",
+                SETTINGS,
+                RULES,
+                bootstrapServers,
+                smtpHost,
+                smtpPort,
+                smtpUser,
+                smtpPassword,
+                startTls,
+                from,
+                groupId,
+                digestInterval,
+                leadLookupUrl);
     }
 
     /** Every default, for the given cluster. */
@@ -106,8 +160,8 @@ public record NotifierConfig(String bootstrapServers, String smtpHost, int smtpP
 
     /** A copy authenticating as {@code user} with {@code password}. */
     public NotifierConfig withSmtpCredentials(String user, String password) {
-        return Settings.with(this, SETTINGS, Map.of(SMTP_USER, Optional.of(user), SMTP_PASSWORD,
-                Optional.of(password)));
+        return Settings.with(
+                this, SETTINGS, Map.of(SMTP_USER, Optional.of(user), SMTP_PASSWORD, Optional.of(password)));
     }
 
     /** Every setting, the password (and any {@code user:password@} in the bootstrap servers) masked. */

@@ -14,7 +14,8 @@ final class NotifierMetrics {
 
     /** What an e-mail is about, as the {@code kind} tag says it. */
     enum Kind {
-        LEAD("lead"), DIGEST("digest");
+        LEAD("lead"),
+        DIGEST("digest");
 
         final String tag;
 
@@ -36,8 +37,11 @@ final class NotifierMetrics {
     }
 
     private static Counter counter(MeterRegistry registry, Kind kind, String result) {
-        return Counter.builder(EMAILS).description("Notification e-mails, by kind and result")
-                .tag("kind", kind.tag).tag("result", result).register(registry);
+        return Counter.builder(EMAILS)
+                .description("Notification e-mails, by kind and result")
+                .tag("kind", kind.tag)
+                .tag("result", result)
+                .register(registry);
     }
 
     void sent(Kind kind) {

@@ -1,24 +1,21 @@
 package dev.leadpipe.notifier;
 
-import static dev.leadpipe.notifier.NotifierLeads.PERSONAL;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.mail.Message;
-import jakarta.mail.internet.MimeMessage;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.Readiness;
 import dev.leadpipe.ops.testing.Scrape;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.leadpipe.notifier.NotifierLeads.PERSONAL;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A per-lead offer with two contacts: one e-mail per lead reaches each contact, holding the lead id, offer and action
@@ -31,34 +28,45 @@ class LeadNotificationTest {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     static final String OFFER = "quokka.widget-saas";
     static final List<String> CONTACTS = List.of("sales@quokka-pub.example", "ops@quokka-pub.example");
+
     @RegisterExtension
     static final GreenMailExtension MAIL = NotifierLeads.smtp();
 
     @Test
     void oneMailPerLeadAndContactWithoutPersonalData() throws Exception {
         String bootstrap = KAFKA.bootstrapServers();
-        NotifierLeads.publishDestinations(bootstrap,
-                List.of(NotifierLeads.destination(OFFER, CONTACTS, NotificationMode.PER_LEAD, 1)));
-        NotifierLeads.publishLeads(bootstrap, List.of(
-                NotifierLeads.lead("lead-normal-1", OFFER, "INS"),
-                NotifierLeads.eduLead("lead-edu-1", OFFER, "DNC"),
-                NotifierLeads.testLead("lead-test-1", OFFER),
-                NotifierLeads.lead("lead-nodest-1", "quokka.no-destination", "PLT")), 0);
+        NotifierLeads.publishDestinations(
+                bootstrap, List.of(NotifierLeads.destination(OFFER, CONTACTS, NotificationMode.PER_LEAD, 1)));
+        NotifierLeads.publishLeads(
+                bootstrap,
+                List.of(
+                        NotifierLeads.lead("lead-normal-1", OFFER, "INS"),
+                        NotifierLeads.eduLead("lead-edu-1", OFFER, "DNC"),
+                        NotifierLeads.testLead("lead-test-1", OFFER),
+                        NotifierLeads.lead("lead-nodest-1", "quokka.no-destination", "PLT")),
+                0);
         NotifierLeads.publishLeads(bootstrap, List.of(NotifierLeads.lead("lead-normal-1", OFFER, "INS")), 1);
 
         try (Ops ops = Ops.forService("notifier")) {
             try (Notifier notifier = Notifier.start(NotifierLeads.config(bootstrap, MAIL, "notifier-per-lead"), ops)) {
-                assertThat(notifier.awaitLeadsHandled(5, Duration.ofSeconds(30))).isTrue();
+                assertThat(notifier.awaitLeadsHandled(5, Duration.ofSeconds(30)))
+                        .isTrue();
                 assertThat(MAIL.waitForIncomingEmail(10_000, 6)).isTrue();
-                assertThat(MAIL.waitForIncomingEmail(1_500, 7)).as("no mail beyond one per lead and contact").isFalse();
+                assertThat(MAIL.waitForIncomingEmail(1_500, 7))
+                        .as("no mail beyond one per lead and contact")
+                        .isFalse();
 
                 // one e-mail (to both contacts) per notified lead: the normal, the .edu and the test lead
                 Scrape scrape = Scrape.parse(ops.scrape());
-                assertThat(scrape.value(EMAILS, "kind=lead", "result=sent", "service=notifier")).isEqualTo(3);
-                assertThat(scrape.value(EMAILS, "kind=lead", "result=failed", "service=notifier")).isZero();
-                assertThat(scrape.value(EMAILS, "kind=digest", "result=sent", "service=notifier")).isZero();
+                assertThat(scrape.value(EMAILS, "kind=lead", "result=sent", "service=notifier"))
+                        .isEqualTo(3);
+                assertThat(scrape.value(EMAILS, "kind=lead", "result=failed", "service=notifier"))
+                        .isZero();
+                assertThat(scrape.value(EMAILS, "kind=digest", "result=sent", "service=notifier"))
+                        .isZero();
                 assertThat(scrape.text()).doesNotContain("quokka").doesNotContain("lead-normal-1");
                 Readiness.Report ready = ops.readiness().report();
                 assertThat(ready.ready()).as(ready.checks().toString()).isTrue();
@@ -71,7 +79,8 @@ class LeadNotificationTest {
         MimeMessage[] received = MAIL.getReceivedMessages();
         assertThat(received).hasSize(6);
         for (MimeMessage m : received) {
-            assertThat(m.getRecipients(Message.RecipientType.TO)).extracting(Object::toString)
+            assertThat(m.getRecipients(Message.RecipientType.TO))
+                    .extracting(Object::toString)
                     .containsExactlyInAnyOrderElementsOf(CONTACTS);
             assertThat(m.getContentType()).containsIgnoringCase("text/plain").containsIgnoringCase("utf-8");
         }
@@ -82,16 +91,24 @@ class LeadNotificationTest {
                 assertThat(t).doesNotContainIgnoringCase(personal);
             }
         }
-        assertThat(texts.stream().filter(t -> t.contains("lead-normal-1"))).hasSize(2)
-                .allSatisfy(t -> assertThat(t).contains("New lead for " + OFFER + " (Get it now)")
-                        .contains("installed the offer").contains("2026-11-24 08:15:30 UTC")
-                        .contains("Leads in Dynamics 365").doesNotContain(".edu"));
-        assertThat(texts.stream().filter(t -> t.contains("lead-edu-1"))).hasSize(2)
-                .allSatisfy(t -> assertThat(t).contains("(Contact me)")
+        assertThat(texts.stream().filter(t -> t.contains("lead-normal-1")))
+                .hasSize(2)
+                .allSatisfy(t -> assertThat(t)
+                        .contains("New lead for " + OFFER + " (Get it now)")
+                        .contains("installed the offer")
+                        .contains("2026-11-24 08:15:30 UTC")
+                        .contains("Leads in Dynamics 365")
+                        .doesNotContain(".edu"));
+        assertThat(texts.stream().filter(t -> t.contains("lead-edu-1")))
+                .hasSize(2)
+                .allSatisfy(t -> assertThat(t)
+                        .contains("(Contact me)")
                         .contains("e-mail domain is .edu, so, for privacy, no personal data")
-                        .contains("not delivered").doesNotContain("Leads in Dynamics 365")
+                        .contains("not delivered")
+                        .doesNotContain("Leads in Dynamics 365")
                         .doesNotContain("cs.mit.edu"));
-        assertThat(texts.stream().filter(t -> t.contains("lead-test-1"))).hasSize(2)
+        assertThat(texts.stream().filter(t -> t.contains("lead-test-1")))
+                .hasSize(2)
                 .allSatisfy(t -> assertThat(t).contains("New test lead for " + OFFER));
         assertThat(texts).noneMatch(t -> t.contains("lead-nodest-1"));
     }

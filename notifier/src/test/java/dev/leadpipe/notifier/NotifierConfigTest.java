@@ -1,16 +1,15 @@
 package dev.leadpipe.notifier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.leadpipe.core.config.SettingsDoc;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.config.SettingsDoc;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The notifier's settings: defaults, environment parsing, every bad variable at once, the password masked. */
 class NotifierConfigTest {
@@ -31,13 +30,38 @@ class NotifierConfigTest {
     @Test
     void readsEveryVariable() {
         NotifierConfig c = NotifierConfig.fromEnvironment(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "k:9092", "NOTIFIER_SMTP_HOST", "smtp.example", "NOTIFIER_SMTP_PORT", "587",
-                "NOTIFIER_SMTP_USER", "relay", "NOTIFIER_SMTP_PASSWORD", "pw", "NOTIFIER_SMTP_STARTTLS", "true",
-                "NOTIFIER_FROM", "leads@pub.example", "NOTIFIER_GROUP_ID", "g", "NOTIFIER_DIGEST_INTERVAL", "12h",
-                "NOTIFIER_LEAD_LOOKUP_URL", "https://ops.example/leads"));
-        assertThat(c).isEqualTo(new NotifierConfig("k:9092", "smtp.example", 587, Optional.of("relay"),
-                Optional.of("pw"), true, "leads@pub.example", "g", Duration.ofHours(12),
-                Optional.of("https://ops.example/leads")));
+                "KAFKA_BOOTSTRAP_SERVERS",
+                "k:9092",
+                "NOTIFIER_SMTP_HOST",
+                "smtp.example",
+                "NOTIFIER_SMTP_PORT",
+                "587",
+                "NOTIFIER_SMTP_USER",
+                "relay",
+                "NOTIFIER_SMTP_PASSWORD",
+                "pw",
+                "NOTIFIER_SMTP_STARTTLS",
+                "true",
+                "NOTIFIER_FROM",
+                "leads@pub.example",
+                "NOTIFIER_GROUP_ID",
+                "g",
+                "NOTIFIER_DIGEST_INTERVAL",
+                "12h",
+                "NOTIFIER_LEAD_LOOKUP_URL",
+                "https://ops.example/leads"));
+        assertThat(c)
+                .isEqualTo(new NotifierConfig(
+                        "k:9092",
+                        "smtp.example",
+                        587,
+                        Optional.of("relay"),
+                        Optional.of("pw"),
+                        true,
+                        "leads@pub.example",
+                        "g",
+                        Duration.ofHours(12),
+                        Optional.of("https://ops.example/leads")));
     }
 
     @Test
@@ -50,17 +74,37 @@ class NotifierConfigTest {
                 "NOTIFIER_FROM", "not-an-address-CANARY5");
         assertThatThrownBy(() -> NotifierConfig.fromEnvironment(env))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS", "NOTIFIER_SMTP_PORT", "NOTIFIER_SMTP_STARTTLS",
-                        "NOTIFIER_DIGEST_INTERVAL", "NOTIFIER_SMTP_PASSWORD", "NOTIFIER_SMTP_USER", "NOTIFIER_FROM")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARY").doesNotContain("\n"));
+                .hasMessageContainingAll(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "NOTIFIER_SMTP_PORT",
+                        "NOTIFIER_SMTP_STARTTLS",
+                        "NOTIFIER_DIGEST_INTERVAL",
+                        "NOTIFIER_SMTP_PASSWORD",
+                        "NOTIFIER_SMTP_USER",
+                        "NOTIFIER_FROM")
+                .satisfies(
+                        e -> assertThat(e.getMessage()).doesNotContain("CANARY").doesNotContain("\n"));
     }
 
     @Test
     void recordRejectsBadComponentsTogether() {
-        assertThatThrownBy(() -> new NotifierConfig(" ", "h", 0, Optional.empty(), Optional.of("CANARY-pw"), false, "x",
-                "g", Duration.ZERO, Optional.of("ftp://CANARY")))
+        assertThatThrownBy(() -> new NotifierConfig(
+                        " ",
+                        "h",
+                        0,
+                        Optional.empty(),
+                        Optional.of("CANARY-pw"),
+                        false,
+                        "x",
+                        "g",
+                        Duration.ZERO,
+                        Optional.of("ftp://CANARY")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContainingAll("bootstrapServers", "smtpPort", "from", "digestInterval",
+                .hasMessageContainingAll(
+                        "bootstrapServers",
+                        "smtpPort",
+                        "from",
+                        "digestInterval",
                         "leadLookupUrl (NOTIFIER_LEAD_LOOKUP_URL) must be an http(s) URL",
                         "smtpPassword (NOTIFIER_SMTP_PASSWORD) must not be set without smtpUser (NOTIFIER_SMTP_USER)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARY"));
@@ -69,15 +113,19 @@ class NotifierConfigTest {
     @Test
     void toStringMasksThePassword() {
         NotifierConfig c = NotifierConfig.of("k:9092").withSmtpCredentials("relay", "CANARY-smtp-password");
-        assertThat(c.toString()).doesNotContain("CANARY-smtp-password").contains(NotifierConfig.MASK)
+        assertThat(c.toString())
+                .doesNotContain("CANARY-smtp-password")
+                .contains(NotifierConfig.MASK)
                 .contains("relay");
         assertThat(NotifierConfig.of("k:9092").toString()).contains("smtpPassword=none");
-        assertThat(NotifierConfig.of("sasl://bob:CANARY-kafka@k:9092").toString()).doesNotContain("CANARY-kafka");
+        assertThat(NotifierConfig.of("sasl://bob:CANARY-kafka@k:9092").toString())
+                .doesNotContain("CANARY-kafka");
     }
 
     @Test
     void theDocumentedVariablesAreTheDeclaredOnes() {
         assertThat(SettingsDoc.differences(Path.of("../docs/notifications.md"), NotifierConfig.SETTINGS, true))
-                .as("docs/notifications.md against NotifierConfig.SETTINGS").isEmpty();
+                .as("docs/notifications.md against NotifierConfig.SETTINGS")
+                .isEmpty();
     }
 }

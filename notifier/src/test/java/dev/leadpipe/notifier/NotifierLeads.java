@@ -11,13 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.mail.internet.MimeMessage;
-
-
 import com.icegreen.greenmail.base.GreenMailOperations;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.NotificationMode;
@@ -26,6 +22,7 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
+import jakarta.mail.internet.MimeMessage;
 
 /** Leads, destinations, publishing and mail reading for the notifier tests. */
 final class NotifierLeads {
@@ -35,26 +32,50 @@ final class NotifierLeads {
     static final String PHONE = "+886 2 1234 5678";
     static final String COMPANY = "Quokkasoft Holdings";
     static final String TITLE = "Chief Quokka Officer";
-    static final List<String> PERSONAL = List.of(FIRST_NAME, LAST_NAME, EMAIL, PHONE, COMPANY, TITLE,
-            "quokkasoft", "professor.plum", "withheld@");
+    static final List<String> PERSONAL =
+            List.of(FIRST_NAME, LAST_NAME, EMAIL, PHONE, COMPANY, TITLE, "quokkasoft", "professor.plum", "withheld@");
     static final Instant RECEIVED = Instant.parse("2026-11-24T08:15:30Z");
 
-    private NotifierLeads() {
-    }
+    private NotifierLeads() {}
 
     /** A lead with the customer's full personal data, as ingest writes a non-.edu lead. */
     static Lead lead(String leadId, String offerId, String action) {
         UserDetails user = new UserDetails(FIRST_NAME, LAST_NAME, EMAIL, PHONE, "TW", COMPANY, TITLE, Map.of());
-        return new Lead(leadId, offerId, RECEIVED, false, user, "AzureMarketplace-" + action + "|" + offerId,
-                action, "Quokka Widget SaaS", "Customer " + FIRST_NAME + " wants a demo", Map.of());
+        return new Lead(
+                leadId,
+                offerId,
+                RECEIVED,
+                false,
+                user,
+                "AzureMarketplace-" + action + "|" + offerId,
+                action,
+                "Quokka Widget SaaS",
+                "Customer " + FIRST_NAME + " wants a demo",
+                Map.of());
     }
 
     /** A .edu customer's lead as ingest writes it: {@code withheld@cs.mit.edu}, everything personal removed. */
     static Lead eduLead(String leadId, String offerId, String action) {
-        UserDetails user = new UserDetails("Professor", "Plum", "professor.plum@cs.mit.edu", "+1 617 555 0100", "US",
-                "MIT", "Professor", Map.of());
-        Lead raw = new Lead(leadId, offerId, RECEIVED, false, user, "AppSource-" + action + "|" + offerId, action,
-                "Quokka Widget SaaS", "call me", Map.of());
+        UserDetails user = new UserDetails(
+                "Professor",
+                "Plum",
+                "professor.plum@cs.mit.edu",
+                "+1 617 555 0100",
+                "US",
+                "MIT",
+                "Professor",
+                Map.of());
+        Lead raw = new Lead(
+                leadId,
+                offerId,
+                RECEIVED,
+                false,
+                user,
+                "AppSource-" + action + "|" + offerId,
+                action,
+                "Quokka Widget SaaS",
+                "call me",
+                Map.of());
         Lead withheld = EduPrivacy.withhold(raw);
         if (!"withheld@cs.mit.edu".equals(withheld.userDetails().email())) {
             throw new IllegalStateException("EduPrivacy changed its shape");
@@ -66,14 +87,28 @@ final class NotifierLeads {
     static Lead testLead(String leadId, String offerId) {
         String t = Lead.TEST_LEAD_PREFIX + "636573304831318844";
         UserDetails user = new UserDetails(t, t, t + "@example.com", t, t, t, t, Map.of());
-        return new Lead(leadId, offerId, RECEIVED, true, user, "AzureMarketplace-INS|" + offerId, "INS",
-                "Quokka Widget SaaS", t, Map.of());
+        return new Lead(
+                leadId,
+                offerId,
+                RECEIVED,
+                true,
+                user,
+                "AzureMarketplace-INS|" + offerId,
+                "INS",
+                "Quokka Widget SaaS",
+                t,
+                Map.of());
     }
 
     static LeadDestination destination(String offerId, List<String> contacts, NotificationMode mode, long version) {
-        return new LeadDestination(offerId, DestinationType.DYNAMICS,
-                Map.of("instanceUrl", "https://quokka.crm.example"), contacts, version,
-                Instant.parse("2026-11-24T08:00:00Z"), mode);
+        return new LeadDestination(
+                offerId,
+                DestinationType.DYNAMICS,
+                Map.of("instanceUrl", "https://quokka.crm.example"),
+                contacts,
+                version,
+                Instant.parse("2026-11-24T08:00:00Z"),
+                mode);
     }
 
     static void publishDestinations(String bootstrap, List<LeadDestination> destinations) throws Exception {
@@ -91,7 +126,8 @@ final class NotifierLeads {
     }
 
     static NotifierConfig config(String bootstrap, GreenMailOperations mail, String group) {
-        return NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", mail.getSmtp().getPort())
+        return NotifierConfig.of(bootstrap)
+                .withSmtp("127.0.0.1", mail.getSmtp().getPort())
                 .with(NotifierConfig.GROUP_ID, group)
                 .with(NotifierConfig.LEAD_LOOKUP_URL, Optional.of("https://ops.leadpipe.example/leads"));
     }

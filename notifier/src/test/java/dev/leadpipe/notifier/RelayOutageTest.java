@@ -1,22 +1,20 @@
 package dev.leadpipe.notifier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.testing.Scrape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The SMTP relay is down when a lead arrives: operations see the e-mail counted as failed, and the lead is not
@@ -36,15 +34,20 @@ class RelayOutageTest {
         try (ServerSocket free = new ServerSocket(0)) {
             relayPort = free.getLocalPort();
         }
-        NotifierLeads.publishDestinations(bootstrap,
-                List.of(NotifierLeads.destination(OFFER, List.of("sales@quokka-pub.example"), NotificationMode.PER_LEAD, 1)));
+        NotifierLeads.publishDestinations(
+                bootstrap,
+                List.of(NotifierLeads.destination(
+                        OFFER, List.of("sales@quokka-pub.example"), NotificationMode.PER_LEAD, 1)));
         NotifierLeads.publishLeads(bootstrap, List.of(NotifierLeads.lead("lead-outage-1", OFFER, "INS")), 0);
 
-        NotifierConfig config = NotifierConfig.of(bootstrap).withSmtp("127.0.0.1", relayPort)
+        NotifierConfig config = NotifierConfig.of(bootstrap)
+                .withSmtp("127.0.0.1", relayPort)
                 .with(NotifierConfig.GROUP_ID, "notifier-relay-outage");
-        try (Ops ops = Ops.forService("notifier"); Notifier notifier = Notifier.start(config, ops)) {
+        try (Ops ops = Ops.forService("notifier");
+                Notifier notifier = Notifier.start(config, ops)) {
             Scrape refused = awaitScrape(ops, s -> s.value(EMAILS, "kind=lead", "result=failed") >= 1);
-            assertThat(refused.value(EMAILS, "kind=lead", "result=failed")).as("every attempt refused: one failed e-mail")
+            assertThat(refused.value(EMAILS, "kind=lead", "result=failed"))
+                    .as("every attempt refused: one failed e-mail")
                     .isEqualTo(1);
             assertThat(refused.value(EMAILS, "kind=lead", "result=sent")).isZero();
             assertThat(refused.text()).doesNotContain("quokka").doesNotContain("lead-outage-1");
@@ -54,12 +57,15 @@ class RelayOutageTest {
             try {
                 // the lead's partition is re-read Notifier.RETRY_LATER after the failure
                 Duration wait = Notifier.RETRY_LATER.plusSeconds(30);
-                assertThat(relay.waitForIncomingEmail(wait.toMillis(), 1)).as("the lead mailed once the relay is back")
+                assertThat(relay.waitForIncomingEmail(wait.toMillis(), 1))
+                        .as("the lead mailed once the relay is back")
                         .isTrue();
                 assertThat(NotifierLeads.text(relay.getReceivedMessages()[0])).contains("lead-outage-1");
                 Scrape sent = awaitScrape(ops, s -> s.value(EMAILS, "kind=lead", "result=sent") >= 1);
                 assertThat(sent.value(EMAILS, "kind=lead", "result=sent")).isEqualTo(1);
-                assertThat(sent.value(EMAILS, "kind=lead", "result=failed")).as("still the one failure").isEqualTo(1);
+                assertThat(sent.value(EMAILS, "kind=lead", "result=failed"))
+                        .as("still the one failure")
+                        .isEqualTo(1);
             } finally {
                 relay.stop();
             }

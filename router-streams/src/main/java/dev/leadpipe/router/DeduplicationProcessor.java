@@ -2,6 +2,7 @@ package dev.leadpipe.router;
 
 import java.time.Duration;
 
+import dev.leadpipe.core.dlq.PipelineHeaders;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -9,8 +10,6 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.dlq.PipelineHeaders;
 
 /**
  * Drops a lead whose leadId was already routed within the de-duplication window, and records every lead it passes.

@@ -1,12 +1,11 @@
 package dev.leadpipe.router;
 
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.lead.Lead;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.lead.Lead;
 
 /** Hands a routable lead to its delivery topic: keyed by its leadId, the lead as value, the original headers kept. */
 final class DeliveryProcessor extends ContextualProcessor<String, RoutingRecord, String, Lead> {

@@ -1,14 +1,13 @@
 package dev.leadpipe.router;
 
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.destination.LeadDestination;
-import dev.leadpipe.core.topic.Topics;
 
 /**
  * {@code lead-destinations} as the router's global table reads it: a record that is not a readable
@@ -35,8 +34,10 @@ final class DestinationTableSerde implements Serde<LeadDestination> {
                 return reader.deserialize(topic, bytes);
             } catch (SerializationException e) {
                 // the record's bytes are not logged: they may hold contact addresses or secrets
-                LOG.warn("an unreadable record on {} reads as no destination: its offer's leads are dead-lettered "
-                        + "NO_DESTINATION_CONFIGURED until the destination is saved again", topic);
+                LOG.warn(
+                        "an unreadable record on {} reads as no destination: its offer's leads are dead-lettered "
+                                + "NO_DESTINATION_CONFIGURED until the destination is saved again",
+                        topic);
                 return null;
             }
         };

@@ -2,16 +2,15 @@ package dev.leadpipe.router;
 
 import java.time.Instant;
 
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.dlq.PipelineHeaders;
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.outcome.Outcome;
 
 /**
  * Writes the terminal outcome of a suppressed or dead-lettered lead, keyed by its leadId (an unreadable record's
@@ -22,7 +21,10 @@ import dev.leadpipe.core.outcome.Outcome;
 final class OutcomeProcessor extends ContextualProcessor<String, RoutingRecord, String, Outcome> {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeProcessor.class);
 
-    enum Kind { SUPPRESSED, DEAD_LETTERED }
+    enum Kind {
+        SUPPRESSED,
+        DEAD_LETTERED
+    }
 
     private final Kind kind;
     private final RouterMetrics metrics;
@@ -51,8 +53,8 @@ final class OutcomeProcessor extends ContextualProcessor<String, RoutingRecord, 
         } else {
             key = lead.leadId();
             ErrorClass error = v.error() == null ? ErrorClass.UNKNOWN : v.error();
-            outcome = Outcome.deadLettered(key, lead.offerId(), v.destinationTypeName(), error, null, lead.test(),
-                    replayCount, at);
+            outcome = Outcome.deadLettered(
+                    key, lead.offerId(), v.destinationTypeName(), error, null, lead.test(), replayCount, at);
         }
         context().forward(new Record<>(key, outcome, record.timestamp(), new RecordHeaders()));
     }

@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Reads each raw value of the leads topic as a lead. Never throws for bad input: a value that is not JSON, not a
@@ -42,7 +40,9 @@ final class ParseLeadProcessor extends ContextualFixedKeyProcessor<String, byte[
         try {
             result = LeadJson.read(node);
         } catch (RuntimeException e) {
-            return RoutingRecord.malformed(raw, "the value could not be read as a lead (" + e.getClass().getSimpleName() + ")");
+            return RoutingRecord.malformed(
+                    raw,
+                    "the value could not be read as a lead (" + e.getClass().getSimpleName() + ")");
         }
         if (!result.ok()) {
             return RoutingRecord.malformed(raw, truncate("the value is not a lead: " + describe(result.errors())));

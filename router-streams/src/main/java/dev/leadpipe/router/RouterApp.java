@@ -6,15 +6,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.topic.TopicAdmin;
@@ -23,6 +14,14 @@ import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.StreamsStartup;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running router: one Kafka Streams instance of {@link RouterTopology}.
@@ -53,6 +52,7 @@ public final class RouterApp implements ServiceProcess.Service {
 
     /** How long {@link #start(RouterConfig)} waits for Streams to reach RUNNING. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** The {@code service} tag of the router's meters. */
     public static final String SERVICE = "router";
@@ -131,8 +131,12 @@ public final class RouterApp implements ServiceProcess.Service {
         return state == KafkaStreams.State.RUNNING ? null : "Kafka Streams is " + state;
     }
 
-    private static RouterApp start(RouterConfig config, Duration timeout, RouterMetrics metrics,
-                                   KafkaReachability kafka, AtomicReference<RouterApp> created) {
+    private static RouterApp start(
+            RouterConfig config,
+            Duration timeout,
+            RouterMetrics metrics,
+            KafkaReachability kafka,
+            AtomicReference<RouterApp> created) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
         RouterApp app = new RouterApp(config, metrics, kafka);
         created.set(app);
@@ -143,8 +147,11 @@ public final class RouterApp implements ServiceProcess.Service {
             app.close();
             throw e;
         }
-        LOG.info("router {} running against {} (de-duplication window {})", config.applicationId(),
-                config.bootstrapServers(), config.dedupWindow());
+        LOG.info(
+                "router {} running against {} (de-duplication window {})",
+                config.applicationId(),
+                config.bootstrapServers(),
+                config.dedupWindow());
         return app;
     }
 
@@ -175,8 +182,8 @@ public final class RouterApp implements ServiceProcess.Service {
      * running.
      */
     public Optional<LeadDestination> destination(String offerId) {
-        ReadOnlyKeyValueStore<String, LeadDestination> store = streams.store(StoreQueryParameters
-                .fromNameAndType(RouterTopology.DESTINATIONS_STORE, QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<String, LeadDestination> store = streams.store(StoreQueryParameters.fromNameAndType(
+                RouterTopology.DESTINATIONS_STORE, QueryableStoreTypes.keyValueStore()));
         return Optional.ofNullable(store.get(offerId));
     }
 
@@ -226,7 +233,8 @@ public final class RouterApp implements ServiceProcess.Service {
     @Override
     public String failure() {
         return !closed.get() && streams.state() == KafkaStreams.State.ERROR
-                ? "stopped after an unrecoverable error (Kafka Streams is ERROR)" : null;
+                ? "stopped after an unrecoverable error (Kafka Streams is ERROR)"
+                : null;
     }
 
     /**

@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.config.Settings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
-
-import dev.leadpipe.core.KafkaSettings;
-import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 
 /**
  * The router's settings. Each is declared once, in {@link #SETTINGS} (variable, rule, default and description); the
@@ -34,30 +33,61 @@ import dev.leadpipe.core.config.Settings;
  * @param commitInterval   how often Streams commits its transaction, which is also the delay before routed records
  *                         become visible to read_committed consumers; default 100 ms
  */
-public record RouterConfig(String bootstrapServers, String applicationId, Path stateDir, Duration dedupWindow,
-                           int numStreamThreads, Duration commitInterval) {
+public record RouterConfig(
+        String bootstrapServers,
+        String applicationId,
+        Path stateDir,
+        Duration dedupWindow,
+        int numStreamThreads,
+        Duration commitInterval) {
 
-    public static final Setting<String> APPLICATION_ID = KafkaSettings.applicationId("ROUTER_APPLICATION_ID",
-            "leadpipe-router");
-    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir("ROUTER_STATE_DIR", "leadpipe-router-state",
-            "where the de-duplication and destination stores live");
+    public static final Setting<String> APPLICATION_ID =
+            KafkaSettings.applicationId("ROUTER_APPLICATION_ID", "leadpipe-router");
+    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir(
+            "ROUTER_STATE_DIR", "leadpipe-router-state", "where the de-duplication and destination stores live");
     /** A duration such as {@code 7d}, {@code 12h} or ISO-8601 {@code P7D} ({@link Setting#parseDuration}). */
-    public static final Setting<Duration> DEDUP_WINDOW = Setting.duration("dedupWindow", "ROUTER_DEDUP_WINDOW", "7d",
-            "how long a lead id counts as a duplicate").defaultsTo(Duration.ofDays(7));
-    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.wholeNumber("numStreamThreads",
-            "ROUTER_NUM_STREAM_THREADS", 1, Integer.MAX_VALUE, "stream threads of this instance").defaultsTo(1);
-    public static final Setting<Duration> COMMIT_INTERVAL = Setting.durationIn("commitInterval",
-            "ROUTER_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, 1, Integer.MAX_VALUE,
-            "how often Streams commits (and routed leads become visible)").defaultsTo(Duration.ofMillis(100));
+    public static final Setting<Duration> DEDUP_WINDOW = Setting.duration(
+                    "dedupWindow", "ROUTER_DEDUP_WINDOW", "7d", "how long a lead id counts as a duplicate")
+            .defaultsTo(Duration.ofDays(7));
+
+    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.wholeNumber(
+                    "numStreamThreads",
+                    "ROUTER_NUM_STREAM_THREADS",
+                    1,
+                    Integer.MAX_VALUE,
+                    "stream threads of this instance")
+            .defaultsTo(1);
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.durationIn(
+                    "commitInterval",
+                    "ROUTER_COMMIT_INTERVAL_MS",
+                    ChronoUnit.MILLIS,
+                    1,
+                    Integer.MAX_VALUE,
+                    "how often Streams commits (and routed leads become visible)")
+            .defaultsTo(Duration.ofMillis(100));
 
     /** Every setting of the router, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR, APPLICATION_ID, STATE_DIR, DEDUP_WINDOW, NUM_STREAM_THREADS,
+    public static final List<Setting<?>> SETTINGS = List.of(
+            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR,
+            APPLICATION_ID,
+            STATE_DIR,
+            DEDUP_WINDOW,
+            NUM_STREAM_THREADS,
             COMMIT_INTERVAL);
 
     public RouterConfig {
-        Settings.check(RouterConfig.class, "router settings", SETTINGS, List.of(), bootstrapServers, applicationId,
-                stateDir, dedupWindow, numStreamThreads, commitInterval);
+        Settings.check(
+                RouterConfig.class,
+                "router settings",
+                SETTINGS,
+                List.of(),
+                bootstrapServers,
+                applicationId,
+                stateDir,
+                dedupWindow,
+                numStreamThreads,
+                commitInterval);
     }
 
     /** The defaults for a cluster. */
@@ -97,8 +127,12 @@ public record RouterConfig(String bootstrapServers, String applicationId, Path s
         Properties p = KafkaSettings.streamsProperties(applicationId, bootstrapServers, stateDir, commitInterval);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
-        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class.getName());
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class.getName());
+        p.put(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DefaultProductionExceptionHandler.class.getName());
+        p.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndFailProcessingExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return p;
     }

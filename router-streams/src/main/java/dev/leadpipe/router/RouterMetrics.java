@@ -4,12 +4,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.error.ErrorClass;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.error.ErrorClass;
 
 /**
  * Counters of what the router did since this object was created, as Micrometer counters on a registry (names as in
@@ -34,11 +33,13 @@ public final class RouterMetrics {
     public static final String SUPPRESSED = "leadpipe.router.suppressed";
     /** Dots, so that Prometheus shows {@code leadpipe_router_dead_lettered_total}. */
     public static final String DEAD_LETTERED = "leadpipe.router.dead.lettered";
+
     public static final String DUPLICATES = "leadpipe.router.duplicates";
     public static final String REPLAYS = "leadpipe.router.replays";
     /** The error classes the topology assigns; registered at 0 so that every series exists from the start. */
     private static final ErrorClass[] ROUTER_ERROR_CLASSES = {
-            ErrorClass.MALFORMED_RECORD, ErrorClass.NO_DESTINATION_CONFIGURED, ErrorClass.DESTINATION_UNSUPPORTED};
+        ErrorClass.MALFORMED_RECORD, ErrorClass.NO_DESTINATION_CONFIGURED, ErrorClass.DESTINATION_UNSUPPORTED
+    };
 
     private final MeterRegistry registry;
     private final Map<DestinationType, Counter> routed = new EnumMap<>(DestinationType.class);
@@ -57,18 +58,25 @@ public final class RouterMetrics {
         this.registry = registry;
         for (DestinationType type : DestinationType.values()) {
             if (type.isDeliverable()) {
-                routed.put(type, Counter.builder(ROUTED).description("Leads forwarded to a delivery topic, by destination type")
-                        .tag("type", type.wireName()).register(registry));
+                routed.put(
+                        type,
+                        Counter.builder(ROUTED)
+                                .description("Leads forwarded to a delivery topic, by destination type")
+                                .tag("type", type.wireName())
+                                .register(registry));
             }
         }
         for (ErrorClass error : ROUTER_ERROR_CLASSES) {
             deadLetteredCounter(error);
         }
-        this.suppressed = Counter.builder(SUPPRESSED).description(".edu leads suppressed").register(registry);
+        this.suppressed =
+                Counter.builder(SUPPRESSED).description(".edu leads suppressed").register(registry);
         this.duplicates = Counter.builder(DUPLICATES)
-                .description("Re-submitted leads dropped by de-duplication").register(registry);
+                .description("Re-submitted leads dropped by de-duplication")
+                .register(registry);
         this.replays = Counter.builder(REPLAYS)
-                .description("Replayed leads (replay count > 0) routed again").register(registry);
+                .description("Replayed leads (replay count > 0) routed again")
+                .register(registry);
     }
 
     /** Leads dropped because the same leadId was routed within the de-duplication window. */
@@ -141,9 +149,12 @@ public final class RouterMetrics {
     }
 
     private Counter deadLetteredCounter(ErrorClass error) {
-        return deadLettered.computeIfAbsent(error, e -> Counter.builder(DEAD_LETTERED)
-                .description("Records the router dead-lettered, by error class")
-                .tag("error_class", e.code()).register(registry));
+        return deadLettered.computeIfAbsent(
+                error,
+                e -> Counter.builder(DEAD_LETTERED)
+                        .description("Records the router dead-lettered, by error class")
+                        .tag("error_class", e.code())
+                        .register(registry));
     }
 
     @Override

@@ -2,6 +2,12 @@ package dev.leadpipe.router;
 
 import java.util.Map;
 
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -16,13 +22,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.destination.LeadDestination;
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.topic.TopicSpec;
-import dev.leadpipe.core.topic.Topics;
 
 /**
  * The router's topology, defined once here for {@link RouterApp} and the tests alike.
@@ -58,6 +57,7 @@ public final class RouterTopology {
     public static final String LEADS_SOURCE = "leads-source";
     /** The global table's processor; its source node is this name plus {@code -source}. */
     public static final String DESTINATIONS_TABLE = "lead-destinations-table";
+
     public static final String PARSE = "parse-lead";
     public static final String PARSE_BRANCH = "parse-";
     public static final String MALFORMED = PARSE_BRANCH + "malformed";
@@ -79,8 +79,7 @@ public final class RouterTopology {
     public static final String DEAD_LETTER_OUTCOME = "dead-letter-outcome";
     public static final String DEAD_LETTER_OUTCOME_SINK = "dead-letter-outcome-sink";
 
-    private RouterTopology() {
-    }
+    private RouterTopology() {}
 
     /** The branch of a deliverable type ({@code route-deliver-table}); its processor and sink add {@code -lead} and {@code -sink}. */
     public static String deliverBranch(DestinationType type) {
@@ -98,66 +97,102 @@ public final class RouterTopology {
 
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, config.dedupWindow(), config.dedupWindow(), false),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(),
+                Serdes.Long()));
 
         TopicSpec<String, LeadDestination> dest = Topics.LEAD_DESTINATIONS;
         // tolerant on both paths: records read by the global thread and values restored raw into the store
         DestinationTableSerde destinationSerde = new DestinationTableSerde();
-        GlobalKTable<String, LeadDestination> destinations = builder.globalTable(dest.name(),
+        GlobalKTable<String, LeadDestination> destinations = builder.globalTable(
+                dest.name(),
                 Consumed.with(dest.keySerde(), destinationSerde).withName(DESTINATIONS_TABLE),
                 Materialized.<String, LeadDestination, KeyValueStore<Bytes, byte[]>>as(DESTINATIONS_STORE)
-                        .withKeySerde(dest.keySerde()).withValueSerde(destinationSerde));
+                        .withKeySerde(dest.keySerde())
+                        .withValueSerde(destinationSerde));
 
-        KStream<String, RoutingRecord> parsed = builder
-                .stream(Topics.LEADS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEADS_SOURCE))
+        KStream<String, RoutingRecord> parsed = builder.stream(
+                        Topics.LEADS.name(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEADS_SOURCE))
                 .processValues(ParseLeadProcessor::new, Named.as(PARSE));
 
         Map<String, KStream<String, RoutingRecord>> byReadability = parsed.split(Named.as(PARSE_BRANCH))
                 .branch((key, v) -> v.isMalformed(), Branched.as("malformed"))
                 .defaultBranch(Branched.as("readable"));
 
-        KStream<String, RoutingRecord> routed = byReadability.get(READABLE)
-                .processValues(() -> new DeduplicationProcessor(config.dedupWindow(), metrics), Named.as(DEDUP), DEDUP_STORE)
-                .leftJoin(destinations, (key, v) -> v.lead().offerId(), RoutingRecord::withDestination, Named.as(LOOKUP));
+        KStream<String, RoutingRecord> routed = byReadability
+                .get(READABLE)
+                .processValues(
+                        () -> new DeduplicationProcessor(config.dedupWindow(), metrics), Named.as(DEDUP), DEDUP_STORE)
+                .leftJoin(
+                        destinations, (key, v) -> v.lead().offerId(), RoutingRecord::withDestination, Named.as(LOOKUP));
 
         BranchedKStream<String, RoutingRecord> route = routed.split(Named.as(ROUTE_BRANCH))
-                .branch((key, v) -> v.lead().userDetails().isEdu(), Branched.withConsumer(suppressed -> suppressed
-                        .process(() -> new OutcomeProcessor(OutcomeProcessor.Kind.SUPPRESSED, metrics), Named.as(SUPPRESSED_OUTCOME))
-                        .to(Topics.LEAD_OUTCOMES.name(), produced(Topics.LEAD_OUTCOMES, SUPPRESSED_OUTCOME_SINK)),
-                        "edu-suppressed"))
-                .branch((key, v) -> v.destination() == null || v.destination().type() == null
-                        || v.destination().type() == DestinationType.NONE, Branched.as("no-destination"));
+                .branch(
+                        (key, v) -> v.lead().userDetails().isEdu(),
+                        Branched.withConsumer(
+                                suppressed -> suppressed
+                                        .process(
+                                                () -> new OutcomeProcessor(OutcomeProcessor.Kind.SUPPRESSED, metrics),
+                                                Named.as(SUPPRESSED_OUTCOME))
+                                        .to(
+                                                Topics.LEAD_OUTCOMES.name(),
+                                                produced(Topics.LEAD_OUTCOMES, SUPPRESSED_OUTCOME_SINK)),
+                                "edu-suppressed"))
+                .branch(
+                        (key, v) -> v.destination() == null
+                                || v.destination().type() == null
+                                || v.destination().type() == DestinationType.NONE,
+                        Branched.as("no-destination"));
         for (DestinationType type : DestinationType.values()) {
             if (!type.isDeliverable()) {
                 continue;
             }
             TopicSpec<String, Lead> topic = Topics.deliveryTopic(type);
             String name = deliverBranch(type);
-            route = route.branch((key, v) -> v.destination().type() == type, Branched.withConsumer(deliver -> deliver
-                    .process(() -> new DeliveryProcessor(type, metrics), Named.as(name + "-lead"))
-                    .to(topic.name(), produced(topic, name + "-sink")), name.substring(ROUTE_BRANCH.length())));
+            route = route.branch(
+                    (key, v) -> v.destination().type() == type,
+                    Branched.withConsumer(
+                            deliver -> deliver.process(
+                                            () -> new DeliveryProcessor(type, metrics), Named.as(name + "-lead"))
+                                    .to(topic.name(), produced(topic, name + "-sink")),
+                            name.substring(ROUTE_BRANCH.length())));
         }
         // Whatever is left has a destination type without a delivery topic: blob (and any type added later).
-        Map<String, KStream<String, RoutingRecord>> unroutable = route.defaultBranch(Branched.as("unsupported-destination"));
+        Map<String, KStream<String, RoutingRecord>> unroutable =
+                route.defaultBranch(Branched.as("unsupported-destination"));
 
-        KStream<String, RoutingRecord> noDestination = unroutable.get(NO_DESTINATION)
-                .mapValues(v -> v.deadLetter(ErrorClass.NO_DESTINATION_CONFIGURED, v.destination() == null
-                        ? "no lead destination is configured for offer " + v.lead().offerId()
-                        : "the lead destination of offer " + v.lead().offerId() + " is of type none"),
+        KStream<String, RoutingRecord> noDestination = unroutable
+                .get(NO_DESTINATION)
+                .mapValues(
+                        v -> v.deadLetter(
+                                ErrorClass.NO_DESTINATION_CONFIGURED,
+                                v.destination() == null
+                                        ? "no lead destination is configured for offer "
+                                                + v.lead().offerId()
+                                        : "the lead destination of offer "
+                                                + v.lead().offerId() + " is of type none"),
                         Named.as(CLASSIFY_NO_DESTINATION));
-        KStream<String, RoutingRecord> unsupported = unroutable.get(UNSUPPORTED)
-                .mapValues(v -> v.deadLetter(ErrorClass.DESTINATION_UNSUPPORTED, "the lead destination of offer "
-                        + v.lead().offerId() + " is of type " + v.destinationTypeName()
-                        + ", to which leads are no longer delivered"), Named.as(CLASSIFY_UNSUPPORTED));
+        KStream<String, RoutingRecord> unsupported = unroutable
+                .get(UNSUPPORTED)
+                .mapValues(
+                        v -> v.deadLetter(
+                                ErrorClass.DESTINATION_UNSUPPORTED,
+                                "the lead destination of offer "
+                                        + v.lead().offerId() + " is of type " + v.destinationTypeName()
+                                        + ", to which leads are no longer delivered"),
+                        Named.as(CLASSIFY_UNSUPPORTED));
 
-        KStream<String, RoutingRecord> deadLetters = byReadability.get(MALFORMED)
+        KStream<String, RoutingRecord> deadLetters = byReadability
+                .get(MALFORMED)
                 .merge(noDestination, Named.as(MERGE_DEAD_LETTERS))
                 .merge(unsupported, Named.as(MERGE_DEAD_LETTERS_2));
         deadLetters
                 .processValues(() -> new DeadLetterProcessor(metrics), Named.as(DEAD_LETTER))
                 .to(Topics.LEADS_DLQ.name(), produced(Topics.LEADS_DLQ, DEAD_LETTER_SINK));
         deadLetters
-                .process(() -> new OutcomeProcessor(OutcomeProcessor.Kind.DEAD_LETTERED, metrics), Named.as(DEAD_LETTER_OUTCOME))
+                .process(
+                        () -> new OutcomeProcessor(OutcomeProcessor.Kind.DEAD_LETTERED, metrics),
+                        Named.as(DEAD_LETTER_OUTCOME))
                 .to(Topics.LEAD_OUTCOMES.name(), produced(Topics.LEAD_OUTCOMES, DEAD_LETTER_OUTCOME_SINK));
 
         return builder.build();

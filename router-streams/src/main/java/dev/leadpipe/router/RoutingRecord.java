@@ -39,7 +39,9 @@ record RoutingRecord(byte[] raw, Lead lead, LeadDestination destination, ErrorCl
 
     /** The destination's wire type name, or null when there is no destination or it has no type. */
     String destinationTypeName() {
-        return destination == null || destination.type() == null ? null : destination.type().wireName();
+        return destination == null || destination.type() == null
+                ? null
+                : destination.type().wireName();
     }
 
     @Override

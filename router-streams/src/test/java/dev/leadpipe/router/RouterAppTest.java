@@ -1,7 +1,5 @@
 package dev.leadpipe.router;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,16 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -40,6 +28,17 @@ import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.testing.Scrape;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The router as a real Kafka Streams app on a real (embedded) broker, exactly-once and all. */
 class RouterAppTest {
@@ -64,21 +63,30 @@ class RouterAppTest {
                 .with(RouterConfig.STATE_DIR, stateDir);
 
         try (Ops ops = Ops.forService("router");
-             OpsServer opsServer = OpsServer.start("127.0.0.1", 0, ops)) {
+                OpsServer opsServer = OpsServer.start("127.0.0.1", 0, ops)) {
             try (RouterApp router = RouterApp.start(config, ops);
-                 KafkaProducer<String, byte[]> producer = producer(KAFKA.bootstrapServers())) {
+                    KafkaProducer<String, byte[]> producer = producer(KAFKA.bootstrapServers())) {
                 assertThat(router.state()).isEqualTo(KafkaStreams.State.RUNNING);
                 HttpResponse<String> ready = get(opsServer, "/health/ready");
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-                assertThat(ready.body()).isEqualTo("{\"status\":\"UP\",\"checks\":{\"kafka\":\"UP\",\"streams\":\"UP\"}}");
+                assertThat(ready.body())
+                        .isEqualTo("{\"status\":\"UP\",\"checks\":{\"kafka\":\"UP\",\"streams\":\"UP\"}}");
 
-                LeadDestination table = new LeadDestination(tableOffer, DestinationType.TABLE,
-                        Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
+                LeadDestination table = new LeadDestination(
+                        tableOffer,
+                        DestinationType.TABLE,
+                        Map.of("connectionString", "UseDevelopmentStorage=true"),
+                        List.of(),
+                        1,
+                        Instant.now());
                 TopicWriter.writeDestinations(KAFKA.bootstrapServers(), List.of(table));
                 awaitDestination(router, tableOffer);
-                assertThat(router.destination(tableOffer)).map(LeadDestination::type).contains(DestinationType.TABLE);
+                assertThat(router.destination(tableOffer))
+                        .map(LeadDestination::type)
+                        .contains(DestinationType.TABLE);
                 assertThat(router.awaitDestination(tableOffer, 2, Duration.ofMillis(200)))
-                        .as("version 2 was never saved").isFalse();
+                        .as("version 2 was never saved")
+                        .isFalse();
                 assertThat(router.destination(missingOffer)).isEmpty();
 
                 send(producer, delivered, leadJson(delivered, tableOffer, "ann@contoso.com"));
@@ -90,12 +98,30 @@ class RouterAppTest {
                 awaitDuplicateCount(router, 1);
 
                 // the topics may hold other runs' records when the tests use an existing cluster: keep this run's only
-                List<ConsumerRecord<String, Outcome>> outcomes = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
-                        Topics.LEAD_OUTCOMES, r -> ofRun(r, run).size() >= 3, READ_TIMEOUT, SETTLE), run);
-                List<ConsumerRecord<String, byte[]>> deadLetters = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
-                        Topics.LEADS_DLQ, r -> ofRun(r, run).size() >= 2, READ_TIMEOUT, SETTLE), run);
-                List<ConsumerRecord<String, Lead>> deliveries = ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(),
-                        Topics.DELIVERIES_TABLE, r -> ofRun(r, run).size() >= 1, READ_TIMEOUT, SETTLE), run);
+                List<ConsumerRecord<String, Outcome>> outcomes = ofRun(
+                        TopicReader.readUntil(
+                                KAFKA.bootstrapServers(),
+                                Topics.LEAD_OUTCOMES,
+                                r -> ofRun(r, run).size() >= 3,
+                                READ_TIMEOUT,
+                                SETTLE),
+                        run);
+                List<ConsumerRecord<String, byte[]>> deadLetters = ofRun(
+                        TopicReader.readUntil(
+                                KAFKA.bootstrapServers(),
+                                Topics.LEADS_DLQ,
+                                r -> ofRun(r, run).size() >= 2,
+                                READ_TIMEOUT,
+                                SETTLE),
+                        run);
+                List<ConsumerRecord<String, Lead>> deliveries = ofRun(
+                        TopicReader.readUntil(
+                                KAFKA.bootstrapServers(),
+                                Topics.DELIVERIES_TABLE,
+                                r -> ofRun(r, run).size() >= 1,
+                                READ_TIMEOUT,
+                                SETTLE),
+                        run);
 
                 assertThat(deliveries).hasSize(1);
                 assertThat(deliveries.get(0).key()).isEqualTo(delivered);
@@ -113,8 +139,8 @@ class RouterAppTest {
                 assertThat(byKey.get(bad).errorClass()).isEqualTo(ErrorClass.MALFORMED_RECORD);
 
                 assertThat(deadLetters).hasSize(2);
-                Map<String, ConsumerRecord<String, byte[]>> dlqByKey = deadLetters.stream()
-                        .collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, r -> r));
+                Map<String, ConsumerRecord<String, byte[]>> dlqByKey =
+                        deadLetters.stream().collect(java.util.stream.Collectors.toMap(ConsumerRecord::key, r -> r));
                 assertThat(dlqByKey).containsOnlyKeys(orphan, bad);
                 assertThat(dlqByKey.get(bad).value()).isEqualTo("{not json".getBytes(StandardCharsets.UTF_8));
                 assertThat(DeadLetterHeaders.get(dlqByKey.get(bad).headers(), DeadLetterHeaders.ERROR_CLASS))
@@ -122,10 +148,14 @@ class RouterAppTest {
                 ConsumerRecord<String, byte[]> orphaned = dlqByKey.get(orphan);
                 assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.ERROR_CLASS))
                         .isEqualTo("NO_DESTINATION_CONFIGURED");
-                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.OFFER_ID)).isEqualTo(missingOffer);
-                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("leads");
-                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isNotNull();
-                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isNotNull();
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.OFFER_ID))
+                        .isEqualTo(missingOffer);
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+                        .isEqualTo("leads");
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_PARTITION))
+                        .isNotNull();
+                assertThat(DeadLetterHeaders.get(orphaned.headers(), DeadLetterHeaders.SOURCE_OFFSET))
+                        .isNotNull();
 
                 assertThat(router.duplicateCount()).isEqualTo(1);
 
@@ -138,22 +168,36 @@ class RouterAppTest {
                         .isEqualTo(1);
                 assertThat(scrape.value("leadpipe_router_routed_total", "type=https", "service=router"))
                         .isZero();
-                assertThat(scrape.value("leadpipe_router_suppressed_total", routerTag)).isEqualTo(1);
-                assertThat(scrape.value("leadpipe_router_dead_lettered_total",
-                        "error_class=NO_DESTINATION_CONFIGURED", "service=router")).isEqualTo(1);
-                assertThat(scrape.value("leadpipe_router_dead_lettered_total",
-                        "error_class=MALFORMED_RECORD", "service=router")).isEqualTo(1);
-                assertThat(scrape.value("leadpipe_router_dead_lettered_total",
-                        "error_class=DESTINATION_UNSUPPORTED", "service=router")).isZero();
-                assertThat(scrape.value("leadpipe_router_duplicates_total", routerTag)).isEqualTo(1);
-                assertThat(scrape.value("leadpipe_router_replays_total", routerTag)).isZero();
+                assertThat(scrape.value("leadpipe_router_suppressed_total", routerTag))
+                        .isEqualTo(1);
+                assertThat(scrape.value(
+                                "leadpipe_router_dead_lettered_total",
+                                "error_class=NO_DESTINATION_CONFIGURED",
+                                "service=router"))
+                        .isEqualTo(1);
+                assertThat(scrape.value(
+                                "leadpipe_router_dead_lettered_total",
+                                "error_class=MALFORMED_RECORD",
+                                "service=router"))
+                        .isEqualTo(1);
+                assertThat(scrape.value(
+                                "leadpipe_router_dead_lettered_total",
+                                "error_class=DESTINATION_UNSUPPORTED",
+                                "service=router"))
+                        .isZero();
+                assertThat(scrape.value("leadpipe_router_duplicates_total", routerTag))
+                        .isEqualTo(1);
+                assertThat(scrape.value("leadpipe_router_replays_total", routerTag))
+                        .isZero();
                 assertThat(scrape.value("leadpipe_ready", routerTag)).isEqualTo(1);
                 assertThat(scrape.text()).doesNotContain(run);
             }
             // closed: not ready, saying why
             HttpResponse<String> down = get(opsServer, "/health/ready");
             assertThat(down.statusCode()).isEqualTo(503);
-            assertThat(down.body()).contains("\"status\":\"DOWN\"").contains("\"streams\":\"Kafka Streams is NOT_RUNNING\"");
+            assertThat(down.body())
+                    .contains("\"status\":\"DOWN\"")
+                    .contains("\"streams\":\"Kafka Streams is NOT_RUNNING\"");
             assertThat(Scrape.parse(get(opsServer, "/metrics").body()).value("leadpipe_ready", "service=router"))
                     .isZero();
             assertThat(get(opsServer, "/health/live").statusCode()).isEqualTo(200);
@@ -162,13 +206,18 @@ class RouterAppTest {
 
     private static HttpResponse<String> get(OpsServer server, String path) throws Exception {
         try (HttpClient client = HttpClient.newHttpClient()) {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
     }
 
     static <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records, String run) {
-        return records.stream().filter(r -> r.key() != null && r.key().endsWith(run)).toList();
+        return records.stream()
+                .filter(r -> r.key() != null && r.key().endsWith(run))
+                .toList();
     }
 
     private static void awaitDuplicateCount(RouterApp router, long expected) throws InterruptedException {
@@ -181,7 +230,8 @@ class RouterAppTest {
 
     static void awaitDestination(RouterApp router, String offerId) throws InterruptedException {
         assertThat(router.awaitDestination(offerId, 0, Duration.ofSeconds(10)))
-                .as("destination of %s in the global table", offerId).isTrue();
+                .as("destination of %s in the global table", offerId)
+                .isTrue();
     }
 
     static void send(KafkaProducer<String, byte[]> producer, String key, String value) throws Exception {
@@ -190,14 +240,21 @@ class RouterAppTest {
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     static String leadJson(String leadId, String offerId, String email) {
-        return "{\"leadId\":\"" + leadId + "\",\"offerId\":\"" + offerId + "\",\"UserDetails\":{\"FirstName\":\"Ann\",\"Email\":\""
-                + email + "\"},\"LeadSource\":\"AzureMarketplace-INS|" + offerId + "\",\"ActionCode\":\"INS\"}";
+        return "{\"leadId\":\"" + leadId + "\",\"offerId\":\"" + offerId
+                + "\",\"UserDetails\":{\"FirstName\":\"Ann\",\"Email\":\"" + email
+                + "\"},\"LeadSource\":\"AzureMarketplace-INS|" + offerId + "\",\"ActionCode\":\"INS\"}";
     }
 }

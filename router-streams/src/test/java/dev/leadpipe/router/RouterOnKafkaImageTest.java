@@ -1,7 +1,5 @@
 package dev.leadpipe.router;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,14 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.Test;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
-import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.utility.DockerImageName;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -27,6 +17,15 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.kafka.testing.TopicWriter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The router on the broker operators deploy, the Apache Kafka image, started by Testcontainers: the exactly-once
@@ -52,21 +51,39 @@ class RouterOnKafkaImageTest {
         String edu = "l-edu-" + run;
         Path stateDir = Files.createTempDirectory("router-image-test-");
         RouterConfig config = RouterConfig.of(bootstrap)
-                .with(RouterConfig.APPLICATION_ID, "router-image-test-" + run).with(RouterConfig.STATE_DIR, stateDir);
+                .with(RouterConfig.APPLICATION_ID, "router-image-test-" + run)
+                .with(RouterConfig.STATE_DIR, stateDir);
 
         try (RouterApp router = RouterApp.start(config, Duration.ofSeconds(120));
-             KafkaProducer<String, byte[]> producer = RouterAppTest.producer(bootstrap)) {
-            LeadDestination table = new LeadDestination(offer, DestinationType.TABLE,
-                    Map.of("connectionString", "UseDevelopmentStorage=true"), List.of(), 1, Instant.now());
+                KafkaProducer<String, byte[]> producer = RouterAppTest.producer(bootstrap)) {
+            LeadDestination table = new LeadDestination(
+                    offer,
+                    DestinationType.TABLE,
+                    Map.of("connectionString", "UseDevelopmentStorage=true"),
+                    List.of(),
+                    1,
+                    Instant.now());
             TopicWriter.writeDestinations(bootstrap, List.of(table));
             RouterAppTest.awaitDestination(router, offer);
             RouterAppTest.send(producer, delivered, RouterAppTest.leadJson(delivered, offer, "ann@contoso.com"));
             RouterAppTest.send(producer, edu, RouterAppTest.leadJson(edu, offer, "alice@mit.edu"));
 
-            List<ConsumerRecord<String, Lead>> deliveries = RouterAppTest.ofRun(TopicReader.readUntil(bootstrap,
-                    Topics.DELIVERIES_TABLE, r -> !RouterAppTest.ofRun(r, run).isEmpty(), READ_TIMEOUT, Duration.ofSeconds(1)), run);
-            List<ConsumerRecord<String, Outcome>> outcomes = RouterAppTest.ofRun(TopicReader.readUntil(bootstrap,
-                    Topics.LEAD_OUTCOMES, r -> !RouterAppTest.ofRun(r, run).isEmpty(), READ_TIMEOUT, Duration.ofSeconds(1)), run);
+            List<ConsumerRecord<String, Lead>> deliveries = RouterAppTest.ofRun(
+                    TopicReader.readUntil(
+                            bootstrap,
+                            Topics.DELIVERIES_TABLE,
+                            r -> !RouterAppTest.ofRun(r, run).isEmpty(),
+                            READ_TIMEOUT,
+                            Duration.ofSeconds(1)),
+                    run);
+            List<ConsumerRecord<String, Outcome>> outcomes = RouterAppTest.ofRun(
+                    TopicReader.readUntil(
+                            bootstrap,
+                            Topics.LEAD_OUTCOMES,
+                            r -> !RouterAppTest.ofRun(r, run).isEmpty(),
+                            READ_TIMEOUT,
+                            Duration.ofSeconds(1)),
+                    run);
 
             assertThat(deliveries).extracting(ConsumerRecord::key).containsExactly(delivered);
             assertThat(outcomes).singleElement().satisfies(o -> {

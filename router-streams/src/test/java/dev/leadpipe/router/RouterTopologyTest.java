@@ -1,7 +1,5 @@
 package dev.leadpipe.router;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +8,20 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.testing.Scrape;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,21 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.destination.LeadDestination;
-import dev.leadpipe.core.dlq.DeadLetterHeaders;
-import dev.leadpipe.core.dlq.PipelineHeaders;
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.json.Json;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.topic.TopicSpec;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.ops.Ops;
-import dev.leadpipe.ops.testing.Scrape;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RouterTopologyTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
@@ -73,16 +71,23 @@ class RouterTopologyTest {
         metrics = new RouterMetrics(ops.registry());
         driver = new TopologyTestDriver(RouterTopology.build(config, metrics), config.streamsProperties());
         leads = driver.createInputTopic(Topics.LEADS.name(), new StringSerializer(), new ByteArraySerializer());
-        destinations = driver.createInputTopic(Topics.LEAD_DESTINATIONS.name(), new StringSerializer(),
+        destinations = driver.createInputTopic(
+                Topics.LEAD_DESTINATIONS.name(),
+                new StringSerializer(),
                 Topics.LEAD_DESTINATIONS.valueSerde().serializer());
         for (DestinationType type : DELIVERABLE) {
             TopicSpec<String, Lead> topic = Topics.deliveryTopic(type);
-            deliveries.put(type, driver.createOutputTopic(topic.name(), new StringDeserializer(),
-                    topic.valueSerde().deserializer()));
+            deliveries.put(
+                    type,
+                    driver.createOutputTopic(
+                            topic.name(),
+                            new StringDeserializer(),
+                            topic.valueSerde().deserializer()));
         }
         dlq = driver.createOutputTopic(Topics.LEADS_DLQ.name(), new StringDeserializer(), new ByteArrayDeserializer());
         // read as bytes so tests can check what the serialized outcome holds; outcome() deserializes
-        outcomes = driver.createOutputTopic(Topics.LEAD_OUTCOMES.name(), new StringDeserializer(), new ByteArrayDeserializer());
+        outcomes = driver.createOutputTopic(
+                Topics.LEAD_OUTCOMES.name(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -107,22 +112,26 @@ class RouterTopologyTest {
         pipe("k7", "{not json", T0);
         pipe("l1", leadJson("l1", OFFER, "ann@contoso.com"), T0.plusSeconds(5)); // a duplicate
         Headers once = new RecordHeaders().add(PipelineHeaders.REPLAY_COUNT, bytes("1"));
-        leads.pipeInput(new TestRecord<>("l2", bytes(leadJson("l2", OFFER, "bob@contoso.com")), once, T0.plusSeconds(10)));
+        leads.pipeInput(
+                new TestRecord<>("l2", bytes(leadJson("l2", OFFER, "bob@contoso.com")), once, T0.plusSeconds(10)));
         Headers twice = new RecordHeaders().add(PipelineHeaders.REPLAY_COUNT, bytes("2"));
-        leads.pipeInput(new TestRecord<>("l5", bytes(leadJson("l5", "nobody.offer", "dee@contoso.com")), twice,
-                T0.plusSeconds(10)));
+        leads.pipeInput(new TestRecord<>(
+                "l5", bytes(leadJson("l5", "nobody.offer", "dee@contoso.com")), twice, T0.plusSeconds(10)));
 
         Scrape scrape = Scrape.parse(ops.scrape());
         assertThat(routed(scrape, "table")).isEqualTo(3);
         assertThat(routed(scrape, "https")).isEqualTo(1);
         assertThat(routed(scrape, "dynamics")).isZero();
         assertThat(routed(scrape, "salesforce")).isZero();
-        assertThat(scrape.value("leadpipe_router_suppressed_total", "service=router")).isEqualTo(1);
+        assertThat(scrape.value("leadpipe_router_suppressed_total", "service=router"))
+                .isEqualTo(1);
         assertThat(deadLettered(scrape, "NO_DESTINATION_CONFIGURED")).isEqualTo(2);
         assertThat(deadLettered(scrape, "DESTINATION_UNSUPPORTED")).isEqualTo(1);
         assertThat(deadLettered(scrape, "MALFORMED_RECORD")).isEqualTo(1);
-        assertThat(scrape.value("leadpipe_router_duplicates_total", "service=router")).isEqualTo(1);
-        assertThat(scrape.value("leadpipe_router_replays_total", "service=router")).isEqualTo(2);
+        assertThat(scrape.value("leadpipe_router_duplicates_total", "service=router"))
+                .isEqualTo(1);
+        assertThat(scrape.value("leadpipe_router_replays_total", "service=router"))
+                .isEqualTo(2);
         // the accessors tell the same
         assertThat(metrics.delivered()).isEqualTo(4);
         assertThat(metrics.routed(DestinationType.TABLE)).isEqualTo(3);
@@ -132,8 +141,12 @@ class RouterTopologyTest {
         assertThat(metrics.duplicatesDropped()).isEqualTo(1);
         assertThat(metrics.replays()).isEqualTo(2);
         // tags never name a lead, an offer or a customer
-        assertThat(scrape.text()).doesNotContain("contoso").doesNotContain("fabrikam").doesNotContain("nobody.offer")
-                .doesNotContain("\"l1\"").doesNotContain("mit.edu");
+        assertThat(scrape.text())
+                .doesNotContain("contoso")
+                .doesNotContain("fabrikam")
+                .doesNotContain("nobody.offer")
+                .doesNotContain("\"l1\"")
+                .doesNotContain("mit.edu");
     }
 
     private static double routed(Scrape scrape, String type) {
@@ -141,14 +154,15 @@ class RouterTopologyTest {
     }
 
     private static double deadLettered(Scrape scrape, String errorClass) {
-        return scrape.value("leadpipe_router_dead_lettered_total",
-                "error_class=" + errorClass, "service=router");
+        return scrape.value("leadpipe_router_dead_lettered_total", "error_class=" + errorClass, "service=router");
     }
 
     // ---------------------------------------------------------------- delivery
 
     @ParameterizedTest
-    @EnumSource(value = DestinationType.class, names = {"DYNAMICS", "SALESFORCE", "TABLE", "HTTPS"})
+    @EnumSource(
+            value = DestinationType.class,
+            names = {"DYNAMICS", "SALESFORCE", "TABLE", "HTTPS"})
     void deliversToTheTopicOfTheOffersDestinationTypeKeyedByLeadId(DestinationType type) {
         setDestination(OFFER, type);
         pipe("l1", leadJson("l1", OFFER, "ann@contoso.com"), T0);
@@ -175,7 +189,8 @@ class RouterTopologyTest {
         pipe("l2", leadJson("l2", OFFER, "bob@contoso.com"), T0.plusSeconds(1));
 
         assertThat(deliveries.get(DestinationType.TABLE).readKeyValuesToMap()).containsOnlyKeys("l1");
-        assertThat(deliveries.get(DestinationType.DYNAMICS).readKeyValuesToMap()).containsOnlyKeys("l2");
+        assertThat(deliveries.get(DestinationType.DYNAMICS).readKeyValuesToMap())
+                .containsOnlyKeys("l2");
     }
 
     @Test
@@ -188,11 +203,14 @@ class RouterTopologyTest {
         leads.pipeInput(new TestRecord<>("l1", bytes(leadJson("l1", OFFER, "ann@contoso.com")), headers, T0));
         leads.pipeInput(new TestRecord<>("l2", bytes(leadJson("l2", "fabrikam.app", "ann@contoso.com")), headers, T0));
 
-        TestRecord<String, Lead> delivered = deliveries.get(DestinationType.HTTPS).readRecord();
-        assertThat(header(delivered.headers(), "traceparent")).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        TestRecord<String, Lead> delivered =
+                deliveries.get(DestinationType.HTTPS).readRecord();
+        assertThat(header(delivered.headers(), "traceparent"))
+                .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         assertThat(header(delivered.headers(), "x-ingest-source")).isEqualTo("api");
         TestRecord<String, byte[]> dead = dlq.readRecord();
-        assertThat(header(dead.headers(), "traceparent")).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        assertThat(header(dead.headers(), "traceparent"))
+                .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         assertThat(header(dead.headers(), "x-ingest-source")).isEqualTo("api");
         assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("DESTINATION_UNSUPPORTED");
         // the outcome carries none of the input's headers
@@ -202,8 +220,16 @@ class RouterTopologyTest {
     // ---------------------------------------------------------------- .edu suppression
 
     @ParameterizedTest
-    @ValueSource(strings = {"alice@mit.edu", "bob@cs.mit.edu", "carol@a.b.c.d.EDU", "dave@Example.Edu.",
-            "erin@xn--universitt-y5a.edu", "frank@universität.edu", "gina@ｍｉｔ．ｅｄｕ"})
+    @ValueSource(
+            strings = {
+                "alice@mit.edu",
+                "bob@cs.mit.edu",
+                "carol@a.b.c.d.EDU",
+                "dave@Example.Edu.",
+                "erin@xn--universitt-y5a.edu",
+                "frank@universität.edu",
+                "gina@ｍｉｔ．ｅｄｕ"
+            })
     void suppressesEduLeadsWithAnOutcomeHoldingNoPersonalData(String email) {
         setDestination(OFFER, DestinationType.TABLE);
         pipe("l-edu", leadJson("l-edu", OFFER, email), T0);
@@ -219,7 +245,9 @@ class RouterTopologyTest {
         assertThat(outcome.at()).isEqualTo(T0);
         String serialized = new String(written.get(0).value(), StandardCharsets.UTF_8);
         assertThat(serialized).doesNotContain(email).doesNotContain(FIRST_NAME).doesNotContain(LAST_NAME);
-        assertThat(written.get(0).value()).asString(StandardCharsets.UTF_8).doesNotContain(email.substring(0, email.indexOf('@')) + "@");
+        assertThat(written.get(0).value())
+                .asString(StandardCharsets.UTF_8)
+                .doesNotContain(email.substring(0, email.indexOf('@')) + "@");
         assertNothingDeliveredExcept(null);
         assertThat(dlq.isEmpty()).isTrue();
         assertThat(metrics.suppressed()).isEqualTo(1);
@@ -263,19 +291,23 @@ class RouterTopologyTest {
         assertThat(header(h, DeadLetterHeaders.LEAD_ID)).isEqualTo("l1");
         assertThat(header(h, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("NO_DESTINATION_CONFIGURED");
         assertThat(header(h, DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
-        assertThat(header(h, DeadLetterHeaders.REMEDIATION)).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED.remediation());
+        assertThat(header(h, DeadLetterHeaders.REMEDIATION))
+                .isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED.remediation());
         assertThat(header(h, DeadLetterHeaders.UPSTREAM_DETAIL)).contains("fabrikam.app");
         assertThat(header(h, DeadLetterHeaders.OFFER_ID)).isEqualTo("fabrikam.app");
         assertThat(header(h, DeadLetterHeaders.DESTINATION_TYPE)).isNull();
         assertThat(header(h, DeadLetterHeaders.ATTEMPTS)).isEqualTo("0");
-        assertThat(header(h, DeadLetterHeaders.FIRST_FAILURE_TIME)).isEqualTo(T0.plusSeconds(5).toString());
-        assertThat(header(h, DeadLetterHeaders.LAST_FAILURE_TIME)).isEqualTo(T0.plusSeconds(5).toString());
+        assertThat(header(h, DeadLetterHeaders.FIRST_FAILURE_TIME))
+                .isEqualTo(T0.plusSeconds(5).toString());
+        assertThat(header(h, DeadLetterHeaders.LAST_FAILURE_TIME))
+                .isEqualTo(T0.plusSeconds(5).toString());
         assertThat(header(h, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("leads");
         assertThat(header(h, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(h, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
         assertThat(header(h, DeadLetterHeaders.REPLAY_COUNT)).isEqualTo("0");
         for (var header : h) {
-            assertThat(new String(header.value(), StandardCharsets.UTF_8)).doesNotContain("ann@contoso.com", FIRST_NAME);
+            assertThat(new String(header.value(), StandardCharsets.UTF_8))
+                    .doesNotContain("ann@contoso.com", FIRST_NAME);
         }
 
         TestRecord<String, byte[]> written = outcomes.readRecord();
@@ -314,7 +346,8 @@ class RouterTopologyTest {
         destinations.pipeInput(OFFER, null, T0);
         pipe("l1", leadJson("l1", OFFER, "ann@contoso.com"), T0);
 
-        assertThat(header(dlq.readRecord().headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("NO_DESTINATION_CONFIGURED");
+        assertThat(header(dlq.readRecord().headers(), DeadLetterHeaders.ERROR_CLASS))
+                .isEqualTo("NO_DESTINATION_CONFIGURED");
         assertNothingDeliveredExcept(null);
     }
 
@@ -322,8 +355,8 @@ class RouterTopologyTest {
     void anUnreadableDestinationReadsAsNoneAndTheRouterGoesOnRoutingOtherOffers() {
         setDestination(OFFER, DestinationType.TABLE);
         setDestination("fabrikam.app", DestinationType.HTTPS);
-        TestInputTopic<String, byte[]> rawDestinations = driver.createInputTopic(Topics.LEAD_DESTINATIONS.name(),
-                new StringSerializer(), new ByteArraySerializer());
+        TestInputTopic<String, byte[]> rawDestinations = driver.createInputTopic(
+                Topics.LEAD_DESTINATIONS.name(), new StringSerializer(), new ByteArraySerializer());
         rawDestinations.pipeInput(OFFER, bytes("{\"offerId\": \"" + OFFER + "\", \"type\": "), T0);
 
         pipe("l1", leadJson("l1", OFFER, "ann@contoso.com"), T0);
@@ -333,7 +366,8 @@ class RouterTopologyTest {
         assertThat(dead.key()).isEqualTo("l1");
         assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("NO_DESTINATION_CONFIGURED");
         assertThat(dlq.isEmpty()).isTrue();
-        assertThat(deliveries.get(DestinationType.TABLE).isEmpty()).as("the unreadable record replaced the table one")
+        assertThat(deliveries.get(DestinationType.TABLE).isEmpty())
+                .as("the unreadable record replaced the table one")
                 .isTrue();
         assertThat(deliveries.get(DestinationType.HTTPS).readRecord().key()).isEqualTo("l2");
 
@@ -354,7 +388,8 @@ class RouterTopologyTest {
         assertThat(dead.value()).isEqualTo(bytes(json));
         assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("DESTINATION_UNSUPPORTED");
         assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
-        assertThat(header(dead.headers(), DeadLetterHeaders.REMEDIATION)).isEqualTo(ErrorClass.DESTINATION_UNSUPPORTED.remediation());
+        assertThat(header(dead.headers(), DeadLetterHeaders.REMEDIATION))
+                .isEqualTo(ErrorClass.DESTINATION_UNSUPPORTED.remediation());
         assertThat(header(dead.headers(), DeadLetterHeaders.DESTINATION_TYPE)).isEqualTo("blob");
         assertThat(header(dead.headers(), DeadLetterHeaders.OFFER_ID)).isEqualTo(OFFER);
         Outcome outcome = outcome(outcomes.readRecord());
@@ -376,7 +411,8 @@ class RouterTopologyTest {
         assertThat(dead.value()).isEqualTo(bytes("{not json"));
         assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("MALFORMED_RECORD");
         assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
-        assertThat(header(dead.headers(), DeadLetterHeaders.REMEDIATION)).isEqualTo(ErrorClass.MALFORMED_RECORD.remediation());
+        assertThat(header(dead.headers(), DeadLetterHeaders.REMEDIATION))
+                .isEqualTo(ErrorClass.MALFORMED_RECORD.remediation());
         assertThat(header(dead.headers(), DeadLetterHeaders.LEAD_ID)).isEqualTo("k-bad");
         assertThat(header(dead.headers(), DeadLetterHeaders.OFFER_ID)).isNull();
         assertThat(header(dead.headers(), DeadLetterHeaders.UPSTREAM_DETAIL)).isEqualTo("the value is not JSON");
@@ -408,11 +444,13 @@ class RouterTopologyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"offerId\":\"contoso.widget\",\"UserDetails\":{\"Email\":\"ann@contoso.com\"}}",
-            "{\"leadId\":\"l1\",\"UserDetails\":{\"Email\":\"ann@contoso.com\"},\"LeadSource\":\"AzureMarketplace-INS\"}",
-            "[1,2,3]",
-            "null"})
+    @ValueSource(
+            strings = {
+                "{\"offerId\":\"contoso.widget\",\"UserDetails\":{\"Email\":\"ann@contoso.com\"}}",
+                "{\"leadId\":\"l1\",\"UserDetails\":{\"Email\":\"ann@contoso.com\"},\"LeadSource\":\"AzureMarketplace-INS\"}",
+                "[1,2,3]",
+                "null"
+            })
     void deadLettersALeadWithoutLeadIdOrOfferIdAndValuesThatAreNoObject(String json) {
         setDestination(OFFER, DestinationType.TABLE);
         pipe("k1", json, T0);
@@ -468,10 +506,15 @@ class RouterTopologyTest {
         setDestination(OFFER, DestinationType.TABLE);
         String json = leadJson("l1", OFFER, "ann@contoso.com");
         pipe("l1", json, T0);
-        pipe("other", leadJson("other", OFFER, "bob@contoso.com"), T0.plus(Duration.ofDays(7)).plusSeconds(30)); // advances stream time
+        pipe(
+                "other",
+                leadJson("other", OFFER, "bob@contoso.com"),
+                T0.plus(Duration.ofDays(7)).plusSeconds(30)); // advances stream time
         pipe("l1", json, T0.plus(Duration.ofDays(7)).plusSeconds(60));
 
-        assertThat(deliveries.get(DestinationType.TABLE).readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("l1", "other", "l1");
+        assertThat(deliveries.get(DestinationType.TABLE).readKeyValuesToList())
+                .extracting(kv -> kv.key)
+                .containsExactly("l1", "other", "l1");
         assertThat(metrics.duplicatesDropped()).isZero();
     }
 
@@ -485,9 +528,11 @@ class RouterTopologyTest {
         // 8 days after the first routing but 2 after the replay: still a duplicate, because the replay was recorded
         pipe("l1", json, T0.plus(Duration.ofDays(8)));
 
-        List<TestRecord<String, Lead>> delivered = deliveries.get(DestinationType.TABLE).readRecordsToList();
+        List<TestRecord<String, Lead>> delivered =
+                deliveries.get(DestinationType.TABLE).readRecordsToList();
         assertThat(delivered).hasSize(2);
-        assertThat(header(delivered.get(1).headers(), PipelineHeaders.REPLAY_COUNT)).isEqualTo("1");
+        assertThat(header(delivered.get(1).headers(), PipelineHeaders.REPLAY_COUNT))
+                .isEqualTo("1");
         assertThat(metrics.duplicatesDropped()).isEqualTo(1);
     }
 
@@ -500,8 +545,10 @@ class RouterTopologyTest {
 
         List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
         assertThat(dead).hasSize(2);
-        assertThat(header(dead.get(0).headers(), DeadLetterHeaders.REPLAY_COUNT)).isEqualTo("0");
-        assertThat(header(dead.get(1).headers(), DeadLetterHeaders.REPLAY_COUNT)).isEqualTo("1");
+        assertThat(header(dead.get(0).headers(), DeadLetterHeaders.REPLAY_COUNT))
+                .isEqualTo("0");
+        assertThat(header(dead.get(1).headers(), DeadLetterHeaders.REPLAY_COUNT))
+                .isEqualTo("1");
         assertThat(header(dead.get(1).headers(), PipelineHeaders.REPLAY_COUNT)).isEqualTo("1");
         List<TestRecord<String, byte[]>> written = outcomes.readRecordsToList();
         assertThat(written).hasSize(2);
@@ -533,16 +580,32 @@ class RouterTopologyTest {
         Topology topology = RouterTopology.build(RouterConfig.of("unused:9092"), new RouterMetrics());
         String description = topology.describe().toString();
         assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
-        assertThat(description).contains(RouterTopology.LEADS_SOURCE, RouterTopology.PARSE, RouterTopology.DEDUP,
-                RouterTopology.LOOKUP, RouterTopology.DESTINATIONS_TABLE, RouterTopology.DEAD_LETTER_SINK, RouterTopology.DESTINATIONS_STORE,
-                RouterTopology.DEDUP_STORE, RouterTopology.deliverBranch(DestinationType.TABLE) + "-sink");
+        assertThat(description)
+                .contains(
+                        RouterTopology.LEADS_SOURCE,
+                        RouterTopology.PARSE,
+                        RouterTopology.DEDUP,
+                        RouterTopology.LOOKUP,
+                        RouterTopology.DESTINATIONS_TABLE,
+                        RouterTopology.DEAD_LETTER_SINK,
+                        RouterTopology.DESTINATIONS_STORE,
+                        RouterTopology.DEDUP_STORE,
+                        RouterTopology.deliverBranch(DestinationType.TABLE) + "-sink");
     }
 
     // ---------------------------------------------------------------- helpers
 
     private void setDestination(String offerId, DestinationType type) {
-        destinations.pipeInput(offerId, new LeadDestination(offerId, type, Map.of("url", "https://example.invalid/x"),
-                List.of("owner@contoso.com"), ++version, T0), T0);
+        destinations.pipeInput(
+                offerId,
+                new LeadDestination(
+                        offerId,
+                        type,
+                        Map.of("url", "https://example.invalid/x"),
+                        List.of("owner@contoso.com"),
+                        ++version,
+                        T0),
+                T0);
     }
 
     private void pipe(String key, String value, Instant at) {
@@ -552,13 +615,18 @@ class RouterTopologyTest {
     private void assertNothingDeliveredExcept(DestinationType allowed) {
         for (DestinationType type : DELIVERABLE) {
             if (type != allowed) {
-                assertThat(deliveries.get(type).isEmpty()).as("nothing on %s", type).isTrue();
+                assertThat(deliveries.get(type).isEmpty())
+                        .as("nothing on %s", type)
+                        .isTrue();
             }
         }
     }
 
     private static Outcome outcome(TestRecord<String, byte[]> record) {
-        return Topics.LEAD_OUTCOMES.valueSerde().deserializer().deserialize(Topics.LEAD_OUTCOMES.name(), record.value());
+        return Topics.LEAD_OUTCOMES
+                .valueSerde()
+                .deserializer()
+                .deserialize(Topics.LEAD_OUTCOMES.name(), record.value());
     }
 
     private static String leadJson(String leadId, String offerId, String email) {

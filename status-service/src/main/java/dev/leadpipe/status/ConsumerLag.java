@@ -40,10 +40,14 @@ final class ConsumerLag implements AutoCloseable {
 
     ConsumerLag(String bootstrapServers, Duration ttl, Clock clock) {
         this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "leadpipe-status-lag",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS));
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "leadpipe-status-lag",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT_MS,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT_MS));
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -74,7 +78,8 @@ final class ConsumerLag implements AutoCloseable {
             }
             try {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(g.groupId())
-                        .partitionsToOffsetAndMetadata().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                        .partitionsToOffsetAndMetadata()
+                        .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
                 committed.forEach((tp, om) -> {
                     if (om != null) {
@@ -86,7 +91,10 @@ final class ConsumerLag implements AutoCloseable {
                     Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end =
                             admin.listOffsets(ends).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
                     for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : end.entrySet()) {
-                        lag += Math.max(0, e.getValue().offset() - committed.get(e.getKey()).offset());
+                        lag += Math.max(
+                                0,
+                                e.getValue().offset()
+                                        - committed.get(e.getKey()).offset());
                     }
                 }
                 lags.put(g.groupId(), lag);

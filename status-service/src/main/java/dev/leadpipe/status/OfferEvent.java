@@ -26,41 +26,75 @@ import dev.leadpipe.core.retry.WaitingLead;
  *                        wait that ended (its offer, leadId and {@code since} name the entry to remove), {@code at}
  *                        being when it ended
  */
-public record OfferEvent(Kind kind, String leadId, Instant at, boolean test, OutcomeType outcome,
-                         String destinationType, ErrorClass errorClass, String detail, int delta,
-                         CircuitReport circuit, WaitingLead waiting) {
+public record OfferEvent(
+        Kind kind,
+        String leadId,
+        Instant at,
+        boolean test,
+        OutcomeType outcome,
+        String destinationType,
+        ErrorClass errorClass,
+        String detail,
+        int delta,
+        CircuitReport circuit,
+        WaitingLead waiting) {
 
     /**
      * The kinds of fact. WAITING and WAIT_ENDED come from {@code lead-waiting} (and, for WAIT_ENDED, from a terminal
      * outcome of a waiting lead) through {@link TrackWaiting}.
      */
-    public enum Kind { LEAD, OUTCOME, OPEN_DELTA, CIRCUIT, WAITING, WAIT_ENDED }
+    public enum Kind {
+        LEAD,
+        OUTCOME,
+        OPEN_DELTA,
+        CIRCUIT,
+        WAITING,
+        WAIT_ENDED
+    }
 
     static OfferEvent lead(String leadId, Instant receivedAt, boolean test) {
         return new OfferEvent(Kind.LEAD, leadId, receivedAt, test, null, null, null, null, 0, null, null);
     }
 
-    static OfferEvent outcome(String leadId, Instant at, boolean test, OutcomeType outcome, String destinationType,
-                              ErrorClass errorClass, String detail) {
-        return new OfferEvent(Kind.OUTCOME, leadId, at, test, outcome, destinationType, errorClass, detail, 0, null, null);
+    static OfferEvent outcome(
+            String leadId,
+            Instant at,
+            boolean test,
+            OutcomeType outcome,
+            String destinationType,
+            ErrorClass errorClass,
+            String detail) {
+        return new OfferEvent(
+                Kind.OUTCOME, leadId, at, test, outcome, destinationType, errorClass, detail, 0, null, null);
     }
 
     static OfferEvent openDelta(ErrorClass errorClass, int delta, Instant at, String destinationType) {
-        return new OfferEvent(Kind.OPEN_DELTA, null, at, false, null, destinationType, errorClass, null, delta, null, null);
+        return new OfferEvent(
+                Kind.OPEN_DELTA, null, at, false, null, destinationType, errorClass, null, delta, null, null);
     }
 
     static OfferEvent circuit(CircuitReport report) {
-        return new OfferEvent(Kind.CIRCUIT, null, report == null ? null : report.since(), false, null,
-                report == null ? null : report.destinationType(), null, null, 0, report, null);
+        return new OfferEvent(
+                Kind.CIRCUIT,
+                null,
+                report == null ? null : report.since(),
+                false,
+                null,
+                report == null ? null : report.destinationType(),
+                null,
+                null,
+                0,
+                report,
+                null);
     }
 
     static OfferEvent waiting(WaitingLead w) {
-        return new OfferEvent(Kind.WAITING, w.leadId(), w.at(), false, null, w.destinationType(), w.errorClass(), null,
-                0, null, w);
+        return new OfferEvent(
+                Kind.WAITING, w.leadId(), w.at(), false, null, w.destinationType(), w.errorClass(), null, 0, null, w);
     }
 
     static OfferEvent waitEnded(WaitingLead w, Instant endedAt) {
-        return new OfferEvent(Kind.WAIT_ENDED, w.leadId(), endedAt, false, null, w.destinationType(), null, null, 0,
-                null, w);
+        return new OfferEvent(
+                Kind.WAIT_ENDED, w.leadId(), endedAt, false, null, w.destinationType(), null, null, 0, null, w);
     }
 }

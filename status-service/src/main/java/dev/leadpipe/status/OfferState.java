@@ -16,6 +16,7 @@ import dev.leadpipe.core.retry.WaitingLead;
 public final class OfferState {
     /** How far back the outcome counts go. */
     public static final Duration WINDOW = Duration.ofHours(24);
+
     static final long HOUR_SECONDS = 3600;
 
     /** Outcome counts of one hour. */
@@ -60,6 +61,7 @@ public final class OfferState {
     public String offerId;
     /** The destination type last seen on an outcome, circuit report or wait record (wire name). */
     public String destinationType;
+
     public String lastReceivedLeadId;
     public Instant lastReceivedAt;
     public String lastDeliveredLeadId;
@@ -68,6 +70,7 @@ public final class OfferState {
     public boolean lastDeliveredTest;
     /** receivedAt of the first lead received after the last delivery; null once a delivery follows. */
     public Instant waitingSince;
+
     public String waitingLeadId;
     public ErrorClass lastDeadLetterClass;
     public String lastDeadLetterDetail;
@@ -76,11 +79,11 @@ public final class OfferState {
     public Map<Long, Counts> hours = new TreeMap<>();
     /** Open dead letters by class; a class leaves the map when its count reaches 0. */
     public Map<ErrorClass, Open> open = new TreeMap<>();
+
     public CircuitReport circuit;
     public Waits waits;
 
-    public OfferState() {
-    }
+    public OfferState() {}
 
     OfferState(String offerId) {
         this.offerId = offerId;
@@ -95,9 +98,11 @@ public final class OfferState {
                     lastReceivedAt = e.at();
                 }
                 bucket(e.at(), nowMs, c -> c.received++);
-                boolean afterLastDelivery = lastDeliveredAt == null || (e.at() != null && e.at().isAfter(lastDeliveredAt));
+                boolean afterLastDelivery =
+                        lastDeliveredAt == null || (e.at() != null && e.at().isAfter(lastDeliveredAt));
                 // the earliest lead after the last delivery (leads of one offer come from several partitions)
-                if (afterLastDelivery && !e.leadId().equals(lastDeliveredLeadId)
+                if (afterLastDelivery
+                        && !e.leadId().equals(lastDeliveredLeadId)
                         && (waitingSince == null || (e.at() != null && e.at().isBefore(waitingSince)))) {
                     waitingSince = e.at();
                     waitingLeadId = e.leadId();
@@ -141,7 +146,7 @@ public final class OfferState {
                             o.lastAt = later(o.lastAt, e.at());
                         }
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
             case OPEN_DELTA -> {
@@ -168,7 +173,7 @@ public final class OfferState {
                     destinationType = e.destinationType();
                 }
             }
-            default -> { } // WAIT_ENDED: OfferWaits keeps the count and the oldest
+            default -> {} // WAIT_ENDED: OfferWaits keeps the count and the oldest
         }
         prune(nowMs);
         return this;

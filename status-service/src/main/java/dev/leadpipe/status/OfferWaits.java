@@ -3,11 +3,10 @@ package dev.leadpipe.status;
 import java.time.Instant;
 import java.util.Locale;
 
+import dev.leadpipe.core.retry.WaitingLead;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * The fold's side of waiting leads: {@link StatusTopology#OFFER_WAITING_STORE} holds two entries per lead waiting now,
@@ -98,8 +97,8 @@ final class OfferWaits {
             oldest = it.next().value;
         }
         WaitingLead latest;
-        try (KeyValueIterator<String, WaitingLead> it = store.reverseRange(prefix(offerId, BY_UPDATE),
-                prefix(offerId, (char) (BY_UPDATE + 1)))) {
+        try (KeyValueIterator<String, WaitingLead> it =
+                store.reverseRange(prefix(offerId, BY_UPDATE), prefix(offerId, (char) (BY_UPDATE + 1)))) {
             if (!it.hasNext()) {
                 return false;
             }

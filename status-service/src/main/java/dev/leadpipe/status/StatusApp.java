@@ -10,8 +10,7 @@ import dev.leadpipe.ops.ServiceProcess;
  * not start or stops for good.
  */
 public final class StatusApp {
-    private StatusApp() {
-    }
+    private StatusApp() {}
 
     public static void main(String[] args) {
         ServiceProcess.runServingOwnOpsRoutes("status", StatusConfig::fromEnvironment, StatusService::start);

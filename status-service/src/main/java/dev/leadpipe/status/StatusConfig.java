@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.config.Settings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
-
-import dev.leadpipe.core.KafkaSettings;
-import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 
 /**
  * The status service's settings. Each is declared once, in {@link #SETTINGS} (variable, rule, default and
@@ -37,41 +36,90 @@ import dev.leadpipe.core.config.Settings;
  * @param lagCacheTtl       how long consumer-group lag read from Kafka is reused; default 10 s
  * @param clock             "now" for the 24 h window and verdicts; null means the system clock (UTC)
  */
-public record StatusConfig(String bootstrapServers, String applicationId, Path stateDir, String host, int port,
-                           int offerSeriesLimit, Duration commitInterval, Duration metricsRefresh,
-                           Duration lagCacheTtl, Clock clock) {
+public record StatusConfig(
+        String bootstrapServers,
+        String applicationId,
+        Path stateDir,
+        String host,
+        int port,
+        int offerSeriesLimit,
+        Duration commitInterval,
+        Duration metricsRefresh,
+        Duration lagCacheTtl,
+        Clock clock) {
 
     public static final int DEFAULT_PORT = 8090;
 
-    public static final Setting<String> APPLICATION_ID = KafkaSettings.applicationId("STATUS_APPLICATION_ID",
-            "leadpipe-status");
-    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir("STATUS_STATE_DIR", "leadpipe-status-state",
+    public static final Setting<String> APPLICATION_ID =
+            KafkaSettings.applicationId("STATUS_APPLICATION_ID", "leadpipe-status");
+    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir(
+            "STATUS_STATE_DIR",
+            "leadpipe-status-state",
             "local directory of the state stores (rebuilt from their changelogs when lost)");
-    public static final Setting<String> HOST = Setting.text("host", "STATUS_HOST", "a host name or address",
-            "address the HTTP server binds to").defaultsTo("127.0.0.1");
-    public static final Setting<Integer> PORT = Setting.wholeNumber("port", "STATUS_PORT", 0, 65535,
-            "HTTP port of the status API, operator page and metrics (0: any free port)").defaultsTo(DEFAULT_PORT);
-    public static final Setting<Integer> OFFER_SERIES_LIMIT = Setting.wholeNumber("offerSeriesLimit",
-            "STATUS_OFFER_SERIES_LIMIT", 1, 100_000, "at most this many offers get leadpipe_offer_* series")
+    public static final Setting<String> HOST = Setting.text(
+                    "host", "STATUS_HOST", "a host name or address", "address the HTTP server binds to")
+            .defaultsTo("127.0.0.1");
+    public static final Setting<Integer> PORT = Setting.wholeNumber(
+                    "port",
+                    "STATUS_PORT",
+                    0,
+                    65535,
+                    "HTTP port of the status API, operator page and metrics (0: any free port)")
+            .defaultsTo(DEFAULT_PORT);
+    public static final Setting<Integer> OFFER_SERIES_LIMIT = Setting.wholeNumber(
+                    "offerSeriesLimit",
+                    "STATUS_OFFER_SERIES_LIMIT",
+                    1,
+                    100_000,
+                    "at most this many offers get leadpipe_offer_* series")
             .defaultsTo(500);
-    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("commitInterval",
-            "STATUS_COMMIT_INTERVAL", "100ms", "how often Streams commits").defaultsTo(Duration.ofMillis(100));
-    public static final Setting<Duration> METRICS_REFRESH = Setting.duration("metricsRefresh",
-            "STATUS_METRICS_REFRESH", "5s", "how often the gauges are recomputed").defaultsTo(Duration.ofSeconds(5));
-    public static final Setting<Duration> LAG_CACHE_TTL = Setting.of("lagCacheTtl", "STATUS_LAG_CACHE_TTL",
-                    Setting::parseDuration, "a duration of zero or more such as 10s " + Setting.DURATION_SYNTAX,
-                    d -> !d.isNegative(), "how long consumer-group lag read from Kafka is reused")
-            .shownAs(Setting::formatDuration).defaultsTo(Duration.ofSeconds(10));
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration(
+                    "commitInterval", "STATUS_COMMIT_INTERVAL", "100ms", "how often Streams commits")
+            .defaultsTo(Duration.ofMillis(100));
+    public static final Setting<Duration> METRICS_REFRESH = Setting.duration(
+                    "metricsRefresh", "STATUS_METRICS_REFRESH", "5s", "how often the gauges are recomputed")
+            .defaultsTo(Duration.ofSeconds(5));
+    public static final Setting<Duration> LAG_CACHE_TTL = Setting.of(
+                    "lagCacheTtl",
+                    "STATUS_LAG_CACHE_TTL",
+                    Setting::parseDuration,
+                    "a duration of zero or more such as 10s " + Setting.DURATION_SYNTAX,
+                    d -> !d.isNegative(),
+                    "how long consumer-group lag read from Kafka is reused")
+            .shownAs(Setting::formatDuration)
+            .defaultsTo(Duration.ofSeconds(10));
 
     /** Every setting of the status service, in the order of the components ({@code clock} is none). */
-    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR, APPLICATION_ID, STATE_DIR, HOST, PORT, OFFER_SERIES_LIMIT,
-            COMMIT_INTERVAL, METRICS_REFRESH, LAG_CACHE_TTL);
+    public static final List<Setting<?>> SETTINGS = List.of(
+            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR,
+            APPLICATION_ID,
+            STATE_DIR,
+            HOST,
+            PORT,
+            OFFER_SERIES_LIMIT,
+            COMMIT_INTERVAL,
+            METRICS_REFRESH,
+            LAG_CACHE_TTL);
+
     private static final String WHAT = "status configuration";
 
     public StatusConfig {
-        Settings.check(StatusConfig.class, WHAT, SETTINGS, List.of(), bootstrapServers, applicationId, stateDir, host,
-                port, offerSeriesLimit, commitInterval, metricsRefresh, lagCacheTtl, clock);
+        Settings.check(
+                StatusConfig.class,
+                WHAT,
+                SETTINGS,
+                List.of(),
+                bootstrapServers,
+                applicationId,
+                stateDir,
+                host,
+                port,
+                offerSeriesLimit,
+                commitInterval,
+                metricsRefresh,
+                lagCacheTtl,
+                clock);
         clock = clock == null ? Clock.systemUTC() : clock;
     }
 
@@ -102,8 +150,17 @@ public record StatusConfig(String bootstrapServers, String applicationId, Path s
 
     /** A copy telling the time by {@code newClock}. */
     public StatusConfig withClock(Clock newClock) {
-        return new StatusConfig(bootstrapServers, applicationId, stateDir, host, port, offerSeriesLimit,
-                commitInterval, metricsRefresh, lagCacheTtl, newClock);
+        return new StatusConfig(
+                bootstrapServers,
+                applicationId,
+                stateDir,
+                host,
+                port,
+                offerSeriesLimit,
+                commitInterval,
+                metricsRefresh,
+                lagCacheTtl,
+                newClock);
     }
 
     /**
@@ -114,9 +171,15 @@ public record StatusConfig(String bootstrapServers, String applicationId, Path s
      */
     public Properties streamsProperties() {
         Properties p = KafkaSettings.streamsProperties(applicationId, bootstrapServers, stateDir, commitInterval);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class.getName());
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class.getName());
+        p.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        p.put(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DefaultProductionExceptionHandler.class.getName());
+        p.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndFailProcessingExceptionHandler.class.getName());
         return p;
     }
 

@@ -9,17 +9,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-
-import dev.leadpipe.ops.Ops;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.ops.Ops;
 import dev.leadpipe.status.StatusViews.DestinationTotals;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.Overview;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * The status service's gauges (names as Prometheus shows them):
@@ -44,10 +42,12 @@ final class StatusMetrics {
     static final String OFFER_OPEN_DEAD_LETTERS = "leadpipe.offer.open.dead.letters";
     /** No base unit on purpose: the name already ends in {@code seconds}, so Prometheus shows it unchanged. */
     static final String OFFER_WAITING_SINCE = "leadpipe.offer.waiting.since.timestamp.seconds";
+
     static final String OFFER_CIRCUIT_OPEN = "leadpipe.offer.circuit.open";
     static final String OFFER_WAITING_LEADS = "leadpipe.offer.waiting.leads";
     /** Like {@link #OFFER_WAITING_SINCE}: no base unit, the name already ends in {@code seconds}. */
     static final String OFFER_OLDEST_WAITING_SINCE = "leadpipe.offer.oldest.waiting.since.timestamp.seconds";
+
     static final String WAITING_LEADS = "leadpipe.waiting.leads";
 
     private final int offerLimit;
@@ -62,29 +62,47 @@ final class StatusMetrics {
         for (ErrorClass c : ErrorClass.values()) {
             Gauge.builder(DLQ_OPEN, dlq, d -> d.get().getOrDefault(c, 0L))
                     .description("Leads whose latest outcome is dead-lettered, by error class")
-                    .tag("error_class", c.code()).strongReference(true).register(registry);
+                    .tag("error_class", c.code())
+                    .strongReference(true)
+                    .register(registry);
         }
-        lag = new SeriesFamily(ops, CONSUMER_LAG,
-                "Records behind the end of their topics, per consumer group of the pipeline");
+        lag = new SeriesFamily(
+                ops, CONSUMER_LAG, "Records behind the end of their topics, per consumer group of the pipeline");
         offerSeries = List.of(
-                new OfferSeries(new SeriesFamily(ops, OFFER_OPEN_DEAD_LETTERS,
-                        "Open dead letters of an offer (only offers with a problem)"),
+                new OfferSeries(
+                        new SeriesFamily(
+                                ops,
+                                OFFER_OPEN_DEAD_LETTERS,
+                                "Open dead letters of an offer (only offers with a problem)"),
                         o -> o.openDeadLetterCount() > 0 ? o.openDeadLetterCount() : null),
-                new OfferSeries(new SeriesFamily(ops, OFFER_WAITING_SINCE,
-                        "When the oldest lead received since the offer's last delivery arrived, epoch seconds (only offers waiting)"),
+                new OfferSeries(
+                        new SeriesFamily(
+                                ops,
+                                OFFER_WAITING_SINCE,
+                                "When the oldest lead received since the offer's last delivery arrived, epoch seconds (only offers waiting)"),
                         o -> o.waitingSince() == null ? null : epochSeconds(o.waitingSince())),
-                new OfferSeries(new SeriesFamily(ops, OFFER_CIRCUIT_OPEN,
-                        "1 while the offer's destination circuit is not closed (only such offers)"),
+                new OfferSeries(
+                        new SeriesFamily(
+                                ops,
+                                OFFER_CIRCUIT_OPEN,
+                                "1 while the offer's destination circuit is not closed (only such offers)"),
                         o -> o.circuitOpen() ? 1 : null),
-                new OfferSeries(new SeriesFamily(ops, OFFER_WAITING_LEADS,
-                        "Leads of the offer waiting in Kafka for their next attempt (only offers with a problem)"),
+                new OfferSeries(
+                        new SeriesFamily(
+                                ops,
+                                OFFER_WAITING_LEADS,
+                                "Leads of the offer waiting in Kafka for their next attempt (only offers with a problem)"),
                         o -> o.waitingCount() > 0 ? o.waitingCount() : null),
-                new OfferSeries(new SeriesFamily(ops, OFFER_OLDEST_WAITING_SINCE,
-                        "When the offer's oldest lead waiting for its next attempt started waiting, epoch seconds (only offers with waiting leads)"),
+                new OfferSeries(
+                        new SeriesFamily(
+                                ops,
+                                OFFER_OLDEST_WAITING_SINCE,
+                                "When the offer's oldest lead waiting for its next attempt started waiting, epoch seconds (only offers with waiting leads)"),
                         o -> o.waitingCount() > 0 && o.waiting().oldestSince() != null
-                                ? epochSeconds(o.waiting().oldestSince()) : null));
-        waitingLeads = new SeriesFamily(ops, WAITING_LEADS,
-                "Leads waiting in Kafka for their next attempt, by the offer's destination type");
+                                ? epochSeconds(o.waiting().oldestSince())
+                                : null));
+        waitingLeads = new SeriesFamily(
+                ops, WAITING_LEADS, "Leads waiting in Kafka for their next attempt, by the offer's destination type");
         waitingLeads.replace(waitingByType(null));
     }
 
@@ -109,7 +127,13 @@ final class StatusMetrics {
                 if (worst.size() >= offerLimit) {
                     break;
                 }
-                worst.put(Tags.of("offer_id", o.offerId(), "type", o.destinationType() == null ? "unknown" : o.destinationType()), o);
+                worst.put(
+                        Tags.of(
+                                "offer_id",
+                                o.offerId(),
+                                "type",
+                                o.destinationType() == null ? "unknown" : o.destinationType()),
+                        o);
             }
             for (OfferSeries series : offerSeries) {
                 Map<Tags, Number> rows = new LinkedHashMap<>();
@@ -148,8 +172,7 @@ final class StatusMetrics {
     }
 
     /** One per-offer gauge: its series, and its value for an offer with a problem (null: the offer has no series). */
-    private record OfferSeries(SeriesFamily family, Function<OfferStatus, Number> value) {
-    }
+    private record OfferSeries(SeriesFamily family, Function<OfferStatus, Number> value) {}
 
     /**
      * The series of one gauge name whose set of tags is replaced as a whole. Each series is registered once and reads
@@ -188,8 +211,13 @@ final class StatusMetrics {
                 });
                 values = v;
                 for (Tags tags : next.keySet()) {
-                    registered.computeIfAbsent(tags, t -> Gauge.builder(name, this, f -> f.values.getOrDefault(t, Double.NaN))
-                            .description(description).tags(t).strongReference(true).register(ops.registry()));
+                    registered.computeIfAbsent(
+                            tags,
+                            t -> Gauge.builder(name, this, f -> f.values.getOrDefault(t, Double.NaN))
+                                    .description(description)
+                                    .tags(t)
+                                    .strongReference(true)
+                                    .register(ops.registry()));
                 }
             });
         }

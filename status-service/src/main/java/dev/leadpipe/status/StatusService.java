@@ -10,23 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.json.Json;
@@ -39,6 +24,18 @@ import dev.leadpipe.ops.StreamsStartup;
 import dev.leadpipe.ops.Termination;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.Overview;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running status service: one Kafka Streams instance of {@link StatusTopology} plus its HTTP server (the ops
@@ -48,7 +45,7 @@ import dev.leadpipe.status.StatusViews.Overview;
  * <pre>{@code
  * try (Ops ops = Ops.forService("status");
  *      StatusService status = StatusService.start(StatusConfig.of(bootstrap).with(StatusConfig.PORT, 0)
-         .with(StatusConfig.STATE_DIR, dir), ops)) {
+ * .with(StatusConfig.STATE_DIR, dir), ops)) {
  *     int port = status.port();
  * }
  * }</pre>
@@ -119,7 +116,8 @@ public final class StatusService implements ServiceProcess.Service {
             s.streams.start();
             s.server = OpsServer.start(config.host(), config.port(), ops, s::routes);
             StreamsStartup.awaitRunning(s.streams, timeout, "status service");
-            s.scheduler.scheduleWithFixedDelay(s::refreshQuietly, 0, config.metricsRefresh().toMillis(), TimeUnit.MILLISECONDS);
+            s.scheduler.scheduleWithFixedDelay(
+                    s::refreshQuietly, 0, config.metricsRefresh().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -143,8 +141,12 @@ public final class StatusService implements ServiceProcess.Service {
             if (o.isEmpty()) {
                 unavailable(ctx);
             } else if (o.get().isEmpty()) {
-                ObjectNode p = problem(404, "offer-not-found", "Offer not found",
-                        "the status service has never seen offer " + offerId + ": no lead, outcome or circuit report for it",
+                ObjectNode p = problem(
+                        404,
+                        "offer-not-found",
+                        "Offer not found",
+                        "the status service has never seen offer " + offerId
+                                + ": no lead, outcome or circuit report for it",
                         ctx.path());
                 p.put("offerId", offerId);
                 json(ctx, 404, p, PROBLEM_CONTENT_TYPE);
@@ -155,9 +157,12 @@ public final class StatusService implements ServiceProcess.Service {
         routes.get("/", ctx -> {
             Optional<Overview> o = overview();
             if (o.isEmpty()) {
-                ctx.status(503).header("Retry-After", "5").contentType("text/html; charset=utf-8")
-                        .result("<!DOCTYPE html><html><head><meta http-equiv=\"refresh\" content=\"5\"><title>leadpipe status</title></head>"
-                                + "<body><p>The status service is starting (its state is being restored); this page refreshes.</p></body></html>");
+                ctx.status(503)
+                        .header("Retry-After", "5")
+                        .contentType("text/html; charset=utf-8")
+                        .result(
+                                "<!DOCTYPE html><html><head><meta http-equiv=\"refresh\" content=\"5\"><title>leadpipe status</title></head>"
+                                        + "<body><p>The status service is starting (its state is being restored); this page refreshes.</p></body></html>");
                 return;
             }
             ctx.status(200).contentType("text/html; charset=utf-8").result(StatusPage.render(o.get()));
@@ -173,7 +178,8 @@ public final class StatusService implements ServiceProcess.Service {
                     states.add(it.next().value);
                 }
             }
-            return Optional.of(StatusViews.overview(states, backlog(), config.clock().instant()));
+            return Optional.of(
+                    StatusViews.overview(states, backlog(), config.clock().instant()));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
@@ -183,15 +189,16 @@ public final class StatusService implements ServiceProcess.Service {
     public Optional<Optional<OfferStatus>> offer(String offerId) {
         try {
             OfferState s = offersStore().get(offerId);
-            return Optional.of(Optional.ofNullable(s).map(x -> StatusViews.offer(x, config.clock().instant())));
+            return Optional.of(Optional.ofNullable(s)
+                    .map(x -> StatusViews.offer(x, config.clock().instant())));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
     }
 
     private ReadOnlyKeyValueStore<String, OfferState> offersStore() {
-        return streams.store(StoreQueryParameters.fromNameAndType(StatusTopology.OFFERS_STORE,
-                QueryableStoreTypes.keyValueStore()));
+        return streams.store(
+                StoreQueryParameters.fromNameAndType(StatusTopology.OFFERS_STORE, QueryableStoreTypes.keyValueStore()));
     }
 
     /** Open dead letters by class, summed over this instance's tasks. */
@@ -234,7 +241,8 @@ public final class StatusService implements ServiceProcess.Service {
         try {
             refreshMetrics();
         } catch (RuntimeException e) {
-            LOG.warn("the status gauges could not be refreshed: {}", e.getClass().getSimpleName());
+            LOG.warn(
+                    "the status gauges could not be refreshed: {}", e.getClass().getSimpleName());
         }
     }
 
@@ -250,8 +258,15 @@ public final class StatusService implements ServiceProcess.Service {
 
     private static void unavailable(Context ctx) {
         ctx.header("Retry-After", "5");
-        json(ctx, 503, problem(503, "status-unavailable", "Status not available yet",
-                "the status service is restoring its state from Kafka; try again in a few seconds", ctx.path()),
+        json(
+                ctx,
+                503,
+                problem(
+                        503,
+                        "status-unavailable",
+                        "Status not available yet",
+                        "the status service is restoring its state from Kafka; try again in a few seconds",
+                        ctx.path()),
                 PROBLEM_CONTENT_TYPE);
     }
 
@@ -285,7 +300,8 @@ public final class StatusService implements ServiceProcess.Service {
     @Override
     public String failure() {
         return !termination.isClosed() && state() == KafkaStreams.State.ERROR
-                ? "stopped after an unrecoverable error (Kafka Streams is ERROR)" : null;
+                ? "stopped after an unrecoverable error (Kafka Streams is ERROR)"
+                : null;
     }
 
     /** Blocks until the service has stopped: closed, or Streams failed for good. */

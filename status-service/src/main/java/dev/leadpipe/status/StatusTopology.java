@@ -2,10 +2,17 @@ package dev.leadpipe.status;
 
 import java.time.Instant;
 
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.json.JsonSerde;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.outcome.OutcomeType;
+import dev.leadpipe.core.retry.WaitingLead;
+import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -20,15 +27,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.circuit.CircuitReport;
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.json.JsonSerde;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.retry.WaitingLead;
-import dev.leadpipe.core.topic.Topics;
 
 /**
  * The status service's topology, defined once here for {@link StatusService} and the tests alike.
@@ -85,6 +83,7 @@ public final class StatusTopology {
     public static final String MERGE_4 = "merge-offer-events-4";
     /** The repartition by offer id; its topic is {@code <applicationId>-offer-events-repartition}. */
     public static final String OFFER_EVENTS = "offer-events";
+
     public static final String FOLD_OFFER = "fold-offer";
 
     static final Serde<OfferEvent> EVENT_SERDE = new JsonSerde<>(OfferEvent.class);
@@ -93,52 +92,60 @@ public final class StatusTopology {
     static final Serde<TrackWaiting.Tracked> TRACKED_SERDE = new JsonSerde<>(TrackWaiting.Tracked.class);
 
     /** A lead whose latest outcome is DEAD_LETTERED. */
-    public record OpenDeadLetter(String offerId, ErrorClass errorClass, String destinationType, Instant at) {
-    }
+    public record OpenDeadLetter(String offerId, ErrorClass errorClass, String destinationType, Instant at) {}
 
-    private StatusTopology() {
-    }
+    private StatusTopology() {}
 
     /** Builds the topology; the config does not shape it (names and partitions are fixed). */
     public static Topology build(StatusConfig config) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_DEAD_LETTERS_STORE),
-                Serdes.String(), OPEN_SERDE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DLQ_BACKLOG_STORE),
-                Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OFFERS_STORE),
-                Serdes.String(), STATE_SERDE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_LEADS_STORE),
-                Serdes.String(), TRACKED_SERDE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OFFER_WAITING_STORE),
-                Serdes.String(), Topics.LEAD_WAITING.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(OPEN_DEAD_LETTERS_STORE), Serdes.String(), OPEN_SERDE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DLQ_BACKLOG_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(OFFERS_STORE), Serdes.String(), STATE_SERDE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WAITING_LEADS_STORE), Serdes.String(), TRACKED_SERDE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(OFFER_WAITING_STORE),
+                Serdes.String(),
+                Topics.LEAD_WAITING.valueSerde()));
 
-        KStream<String, OfferEvent> leads = builder
-                .stream(Topics.LEADS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEADS_SOURCE))
+        KStream<String, OfferEvent> leads = builder.stream(
+                        Topics.LEADS.name(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEADS_SOURCE))
                 .process(ReadLead::new, Named.as(READ_LEAD));
-        KStream<String, Outcome> outcomeRecords = builder
-                .stream(Topics.LEAD_OUTCOMES.name(), Consumed.with(Topics.LEAD_OUTCOMES.keySerde(),
-                        Topics.LEAD_OUTCOMES.valueSerde()).withName(OUTCOMES_SOURCE));
-        KStream<String, OfferEvent> outcomes = outcomeRecords
-                .process(TrackDeadLetters::new, Named.as(TRACK_DEAD_LETTERS), OPEN_DEAD_LETTERS_STORE, DLQ_BACKLOG_STORE);
-        KStream<String, OfferEvent> waitsEndedByOutcome = outcomeRecords
-                .process(TrackWaiting.Outcomes::new, Named.as(CLOSE_WAITING), WAITING_LEADS_STORE);
-        KStream<String, OfferEvent> waits = builder
-                .stream(Topics.LEAD_WAITING.name(), Consumed.with(Topics.LEAD_WAITING.keySerde(),
-                        Topics.LEAD_WAITING.valueSerde()).withName(WAITING_SOURCE))
+        KStream<String, Outcome> outcomeRecords = builder.stream(
+                Topics.LEAD_OUTCOMES.name(),
+                Consumed.with(Topics.LEAD_OUTCOMES.keySerde(), Topics.LEAD_OUTCOMES.valueSerde())
+                        .withName(OUTCOMES_SOURCE));
+        KStream<String, OfferEvent> outcomes = outcomeRecords.process(
+                TrackDeadLetters::new, Named.as(TRACK_DEAD_LETTERS), OPEN_DEAD_LETTERS_STORE, DLQ_BACKLOG_STORE);
+        KStream<String, OfferEvent> waitsEndedByOutcome =
+                outcomeRecords.process(TrackWaiting.Outcomes::new, Named.as(CLOSE_WAITING), WAITING_LEADS_STORE);
+        KStream<String, OfferEvent> waits = builder.stream(
+                        Topics.LEAD_WAITING.name(),
+                        Consumed.with(Topics.LEAD_WAITING.keySerde(), Topics.LEAD_WAITING.valueSerde())
+                                .withName(WAITING_SOURCE))
                 .process(TrackWaiting.Waits::new, Named.as(TRACK_WAITING), WAITING_LEADS_STORE);
-        KStream<String, OfferEvent> circuits = builder
-                .stream(Topics.DESTINATION_CIRCUITS.name(), Consumed.with(Topics.DESTINATION_CIRCUITS.keySerde(),
-                        Topics.DESTINATION_CIRCUITS.valueSerde()).withName(CIRCUITS_SOURCE))
-                .map((offerId, report) -> KeyValue.pair(offerId != null ? offerId
-                        : report == null ? null : report.offerId(), OfferEvent.circuit(report)), Named.as(READ_CIRCUIT));
+        KStream<String, OfferEvent> circuits = builder.stream(
+                        Topics.DESTINATION_CIRCUITS.name(),
+                        Consumed.with(Topics.DESTINATION_CIRCUITS.keySerde(), Topics.DESTINATION_CIRCUITS.valueSerde())
+                                .withName(CIRCUITS_SOURCE))
+                .map(
+                        (offerId, report) -> KeyValue.pair(
+                                offerId != null ? offerId : report == null ? null : report.offerId(),
+                                OfferEvent.circuit(report)),
+                        Named.as(READ_CIRCUIT));
 
         leads.merge(outcomes, Named.as(MERGE))
                 .merge(circuits, Named.as(MERGE_2))
                 .merge(waits, Named.as(MERGE_3))
                 .merge(waitsEndedByOutcome, Named.as(MERGE_4))
                 .filter((offerId, e) -> offerId != null && e != null, Named.as(MERGE + "-keyed"))
-                .repartition(Repartitioned.with(Serdes.String(), EVENT_SERDE).withName(OFFER_EVENTS)
+                .repartition(Repartitioned.with(Serdes.String(), EVENT_SERDE)
+                        .withName(OFFER_EVENTS)
                         .withNumberOfPartitions(Topics.LEAD_PARTITIONS))
                 .process(FoldOffer::new, Named.as(FOLD_OFFER), OFFERS_STORE, OFFER_WAITING_STORE);
         return builder.build();
@@ -170,8 +177,8 @@ public final class StatusTopology {
                 return;
             }
             Instant at = lead.receivedAt() != null ? lead.receivedAt() : Instant.ofEpochMilli(record.timestamp());
-            context.forward(new Record<>(lead.offerId(), OfferEvent.lead(leadId, at, lead.test()), record.timestamp(),
-                    new RecordHeaders()));
+            context.forward(new Record<>(
+                    lead.offerId(), OfferEvent.lead(leadId, at, lead.test()), record.timestamp(), new RecordHeaders()));
         }
     }
 
@@ -201,7 +208,9 @@ public final class StatusTopology {
                 if (o.outcome() == OutcomeType.DEAD_LETTERED) {
                     ErrorClass cls = o.errorClass() == null ? ErrorClass.UNKNOWN : o.errorClass();
                     OpenDeadLetter now = new OpenDeadLetter(o.offerId(), cls, o.destinationType(), at);
-                    if (before == null || before.errorClass() != cls || !java.util.Objects.equals(before.offerId(), o.offerId())) {
+                    if (before == null
+                            || before.errorClass() != cls
+                            || !java.util.Objects.equals(before.offerId(), o.offerId())) {
                         if (before != null) {
                             close(before, record, at);
                         }
@@ -216,8 +225,11 @@ public final class StatusTopology {
                 LOG.warn("a dead-lettered outcome without a leadId cannot be tracked as open ({})", o.errorClass());
             }
             if (o.offerId() != null) {
-                forward(record, o.offerId(), OfferEvent.outcome(leadId, at, o.test(), o.outcome(), o.destinationType(),
-                        o.errorClass(), o.detail()));
+                forward(
+                        record,
+                        o.offerId(),
+                        OfferEvent.outcome(
+                                leadId, at, o.test(), o.outcome(), o.destinationType(), o.errorClass(), o.detail()));
             }
         }
 

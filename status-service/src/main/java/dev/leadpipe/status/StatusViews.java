@@ -17,8 +17,7 @@ import dev.leadpipe.core.retry.WaitingLead;
  * (nulls left out). No lead's personal fields exist anywhere in the state, so none can appear here.
  */
 public final class StatusViews {
-    private StatusViews() {
-    }
+    private StatusViews() {}
 
     /**
      * How long an offer's oldest lead may wait in Kafka for its next attempt before the offer counts as FAILING: past
@@ -45,23 +44,17 @@ public final class StatusViews {
         HEALTHY
     }
 
-    public record LeadRef(String leadId, Instant at) {
-    }
+    public record LeadRef(String leadId, Instant at) {}
 
-    public record Delivery(String leadId, Instant at, String destinationType, boolean test) {
-    }
+    public record Delivery(String leadId, Instant at, String destinationType, boolean test) {}
 
-    public record Counts(long received, long delivered, long suppressed, long deadLettered) {
-    }
+    public record Counts(long received, long delivered, long suppressed, long deadLettered) {}
 
-    public record OpenDeadLetters(String errorClass, long count, String kind, String remediation, Instant lastAt) {
-    }
+    public record OpenDeadLetters(String errorClass, long count, String kind, String remediation, Instant lastAt) {}
 
-    public record LastDeadLetter(String errorClass, String detail, Instant at) {
-    }
+    public record LastDeadLetter(String errorClass, String detail, Instant at) {}
 
-    public record Circuit(String state, Instant since, String destinationType, String errorClass) {
-    }
+    public record Circuit(String state, Instant since, String destinationType, String errorClass) {}
 
     /**
      * The offer's leads waiting in Kafka for their next attempt; only present when at least one waits. Count and
@@ -79,24 +72,44 @@ public final class StatusViews {
      * @param nextAttemptAt    when that lead is due for its next attempt
      * @param updatedAt        when that record was written
      */
-    public record Waiting(long count, Instant oldestSince, long oldestAgeSeconds, String oldestLeadId, String reason,
-                          String errorClass, Integer httpStatus, String fix, Instant nextAttemptAt, Instant updatedAt) {
+    public record Waiting(
+            long count,
+            Instant oldestSince,
+            long oldestAgeSeconds,
+            String oldestLeadId,
+            String reason,
+            String errorClass,
+            Integer httpStatus,
+            String fix,
+            Instant nextAttemptAt,
+            Instant updatedAt) {
         boolean behindOpenCircuit() {
             return WaitingLead.Reason.CIRCUIT_OPEN.name().equals(reason);
         }
 
         /** e.g. {@code CIRCUIT_OPEN after TABLE_UNAVAILABLE (HTTP 503)}. */
         String why() {
-            return (reason == null ? "waiting" : reason) + (errorClass == null ? "" : " after " + errorClass)
+            return (reason == null ? "waiting" : reason)
+                    + (errorClass == null ? "" : " after " + errorClass)
                     + (httpStatus == null ? "" : " (HTTP " + httpStatus + ")");
         }
     }
 
     /** One offer: {@code GET /v1/status/offers/{offerId}} and each entry of {@code GET /v1/status}. */
-    public record OfferStatus(String offerId, String destinationType, Verdict verdict, String explanation,
-                              LeadRef lastReceived, Delivery lastDelivered, Counts last24h, long openDeadLetterCount,
-                              List<OpenDeadLetters> openDeadLetters, LastDeadLetter lastDeadLetter,
-                              Instant waitingSince, Circuit circuit, Waiting waiting) {
+    public record OfferStatus(
+            String offerId,
+            String destinationType,
+            Verdict verdict,
+            String explanation,
+            LeadRef lastReceived,
+            Delivery lastDelivered,
+            Counts last24h,
+            long openDeadLetterCount,
+            List<OpenDeadLetters> openDeadLetters,
+            LastDeadLetter lastDeadLetter,
+            Instant waitingSince,
+            Circuit circuit,
+            Waiting waiting) {
         /** The class with the most open dead letters, or null. */
         public OpenDeadLetters worstClass() {
             return openDeadLetters.isEmpty() ? null : openDeadLetters.get(0);
@@ -124,17 +137,19 @@ public final class StatusViews {
      * Throughput and errors of one destination type over 24 h (offers counted by their latest type), and its leads
      * waiting for their next attempt now.
      */
-    public record DestinationTotals(String destinationType, long offers, long failingOffers, long delivered,
-                                    long deadLettered, long waiting) {
-    }
+    public record DestinationTotals(
+            String destinationType, long offers, long failingOffers, long delivered, long deadLettered, long waiting) {}
 
     /** The open dead letters of one class, pipeline-wide. */
-    public record Backlog(String errorClass, long count, String kind, String remediation) {
-    }
+    public record Backlog(String errorClass, long count, String kind, String remediation) {}
 
     /** {@code GET /v1/status}; {@code waitingLeads} is every offer's leads waiting for their next attempt. */
-    public record Overview(Instant generatedAt, List<OfferStatus> offers, List<DestinationTotals> destinations,
-                           List<Backlog> deadLetterBacklog, long waitingLeads) {
+    public record Overview(
+            Instant generatedAt,
+            List<OfferStatus> offers,
+            List<DestinationTotals> destinations,
+            List<Backlog> deadLetterBacklog,
+            long waitingLeads) {
         public List<OfferStatus> failing() {
             return offers.stream().filter(o -> o.verdict() == Verdict.FAILING).toList();
         }
@@ -144,9 +159,9 @@ public final class StatusViews {
      * Failing first, then by open dead letters (most first), then by leads waiting for their next attempt (most
      * first), then by how long leads wait, then by offer id.
      */
-    public static final Comparator<OfferStatus> WORST_FIRST = Comparator
-            .comparing(OfferStatus::verdict)
-            .thenComparing(Comparator.comparingLong(OfferStatus::openDeadLetterCount).reversed())
+    public static final Comparator<OfferStatus> WORST_FIRST = Comparator.comparing(OfferStatus::verdict)
+            .thenComparing(
+                    Comparator.comparingLong(OfferStatus::openDeadLetterCount).reversed())
             .thenComparing(Comparator.comparingLong(OfferStatus::waitingCount).reversed())
             .thenComparing(o -> o.waitingSince() == null ? Instant.MAX : o.waitingSince())
             .thenComparing(OfferStatus::offerId);
@@ -156,20 +171,32 @@ public final class StatusViews {
         OfferState.Counts c = s.last24h(now);
         Counts counts = new Counts(c.received, c.delivered, c.suppressed, c.deadLettered);
         List<OpenDeadLetters> open = new ArrayList<>();
-        s.open.forEach((cls, o) -> open.add(new OpenDeadLetters(cls.code(), o.count, cls.kind().label(),
-                cls.remediation(), o.lastAt)));
-        open.sort(Comparator.comparingLong(OpenDeadLetters::count).reversed().thenComparing(OpenDeadLetters::errorClass));
+        s.open.forEach((cls, o) ->
+                open.add(new OpenDeadLetters(cls.code(), o.count, cls.kind().label(), cls.remediation(), o.lastAt)));
+        open.sort(
+                Comparator.comparingLong(OpenDeadLetters::count).reversed().thenComparing(OpenDeadLetters::errorClass));
         long openCount = s.openCount();
-        Circuit circuit = s.circuit == null ? null : new Circuit(s.circuit.state() == null ? null : s.circuit.state().name(),
-                s.circuit.since(), s.circuit.destinationType(),
-                s.circuit.errorClass() == null ? null : s.circuit.errorClass().code());
-        boolean circuitOpen = circuit != null && !CircuitReport.State.CLOSED.name().equals(circuit.state());
+        Circuit circuit = s.circuit == null
+                ? null
+                : new Circuit(
+                        s.circuit.state() == null ? null : s.circuit.state().name(),
+                        s.circuit.since(),
+                        s.circuit.destinationType(),
+                        s.circuit.errorClass() == null
+                                ? null
+                                : s.circuit.errorClass().code());
+        boolean circuitOpen =
+                circuit != null && !CircuitReport.State.CLOSED.name().equals(circuit.state());
         LeadRef received = s.lastReceivedAt == null ? null : new LeadRef(s.lastReceivedLeadId, s.lastReceivedAt);
-        Delivery delivered = s.lastDeliveredAt == null ? null
+        Delivery delivered = s.lastDeliveredAt == null
+                ? null
                 : new Delivery(s.lastDeliveredLeadId, s.lastDeliveredAt, s.lastDeliveredType, s.lastDeliveredTest);
-        LastDeadLetter lastDead = s.lastDeadLetterAt == null ? null
-                : new LastDeadLetter(s.lastDeadLetterClass == null ? null : s.lastDeadLetterClass.code(),
-                s.lastDeadLetterDetail, s.lastDeadLetterAt);
+        LastDeadLetter lastDead = s.lastDeadLetterAt == null
+                ? null
+                : new LastDeadLetter(
+                        s.lastDeadLetterClass == null ? null : s.lastDeadLetterClass.code(),
+                        s.lastDeadLetterDetail,
+                        s.lastDeadLetterAt);
         String type = s.destinationType;
         Waiting waiting = waiting(s.waits, now);
         String waitingNote = waiting == null ? "" : "; " + waitingSentence(waiting, now, s.offerId);
@@ -181,8 +208,11 @@ public final class StatusViews {
             OpenDeadLetters worst = open.get(0);
             // one class: its fix in the verdict; several: each fix is listed with its class
             why = openCount + (openCount == 1 ? " lead is" : " leads are") + " dead-lettered and not delivered ("
-                    + joinClasses(open) + "): " + (open.size() == 1 ? worst.remediation() + " Then replay them"
-                    : "fix what each class's remediation says, then replay them") + ": leadctl dlq replay --offer " + s.offerId
+                    + joinClasses(open) + "): "
+                    + (open.size() == 1
+                            ? worst.remediation() + " Then replay them"
+                            : "fix what each class's remediation says, then replay them")
+                    + ": leadctl dlq replay --offer " + s.offerId
                     + waitingNote;
         } else if (circuitOpen) {
             verdict = Verdict.FAILING;
@@ -190,44 +220,72 @@ public final class StatusViews {
                     + circuit.state().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " since " + circuit.since()
                     + (circuit.errorClass() == null ? "" : " after " + circuit.errorClass() + " failures")
                     + ": leads are held and retried until it answers again" + waitingNote;
-        } else if (waiting != null && (waiting.behindOpenCircuit()
-                || waiting.oldestAgeSeconds() > WAITING_TOO_LONG.toSeconds())) {
+        } else if (waiting != null
+                && (waiting.behindOpenCircuit() || waiting.oldestAgeSeconds() > WAITING_TOO_LONG.toSeconds())) {
             verdict = Verdict.FAILING;
-            why = waitingSentence(waiting, now, s.offerId) + (waiting.behindOpenCircuit() ? ""
-                    : "; a lead still waiting after " + WAITING_TOO_LONG.toHours() + " h means the destination is down, not blipping");
+            why = waitingSentence(waiting, now, s.offerId)
+                    + (waiting.behindOpenCircuit()
+                            ? ""
+                            : "; a lead still waiting after " + WAITING_TOO_LONG.toHours()
+                                    + " h means the destination is down, not blipping");
         } else if (waiting != null) {
             verdict = Verdict.WAITING;
             why = waitingSentence(waiting, now, s.offerId);
         } else if (s.waitingSince != null) {
             verdict = Verdict.WAITING;
-            why = "leads received since " + s.waitingSince + " (" + age(s.waitingSince, now) + " ago) are not delivered yet; "
+            why = "leads received since " + s.waitingSince + " (" + age(s.waitingSince, now)
+                    + " ago) are not delivered yet; "
                     + (delivered == null ? "no lead was ever delivered" : "last delivery " + delivered.at());
         } else if (counts.received() == 0) {
             verdict = Verdict.IDLE;
-            why = "no lead received in the last 24 h (" + (received == null ? "never received one"
-                    : "last received " + received.at()) + "): the marketplace sent none to deliver";
+            why = "no lead received in the last 24 h ("
+                    + (received == null ? "never received one" : "last received " + received.at())
+                    + "): the marketplace sent none to deliver";
         } else {
             verdict = Verdict.HEALTHY;
             why = counts.delivered() + " delivered in the last 24 h"
                     + (delivered == null ? "" : "; last delivered " + delivered.leadId() + " at " + delivered.at());
         }
-        return new OfferStatus(s.offerId, type, verdict, why, received, delivered, counts, openCount, List.copyOf(open),
-                lastDead, s.waitingSince, circuit, waiting);
+        return new OfferStatus(
+                s.offerId,
+                type,
+                verdict,
+                why,
+                received,
+                delivered,
+                counts,
+                openCount,
+                List.copyOf(open),
+                lastDead,
+                s.waitingSince,
+                circuit,
+                waiting);
     }
 
     private static Waiting waiting(OfferState.Waits w, Instant now) {
         if (w == null || w.count <= 0) {
             return null;
         }
-        long ageSeconds = w.oldestSince == null ? 0 : Math.max(0, Duration.between(w.oldestSince, now).toSeconds());
-        return new Waiting(w.count, w.oldestSince, ageSeconds, w.oldestLeadId, w.reason == null ? null : w.reason.name(),
-                w.errorClass == null ? null : w.errorClass.code(), w.httpStatus == 0 ? null : w.httpStatus,
-                w.errorClass == null ? null : w.errorClass.remediation(), w.nextAttemptAt, w.updatedAt);
+        long ageSeconds = w.oldestSince == null
+                ? 0
+                : Math.max(0, Duration.between(w.oldestSince, now).toSeconds());
+        return new Waiting(
+                w.count,
+                w.oldestSince,
+                ageSeconds,
+                w.oldestLeadId,
+                w.reason == null ? null : w.reason.name(),
+                w.errorClass == null ? null : w.errorClass.code(),
+                w.httpStatus == 0 ? null : w.httpStatus,
+                w.errorClass == null ? null : w.errorClass.remediation(),
+                w.nextAttemptAt,
+                w.updatedAt);
     }
 
     /** e.g. "3 leads wait for their next attempt (oldest since T, 2 h 14 min ago): RETRY after ... (HTTP 503): fix". */
     private static String waitingSentence(Waiting w, Instant now, String offerId) {
-        String what = w.behindOpenCircuit() ? " behind the destination's open circuit"
+        String what = w.behindOpenCircuit()
+                ? " behind the destination's open circuit"
                 : w.count() == 1 ? " for its next attempt" : " for their next attempt";
         return w.count() + (w.count() == 1 ? " lead waits" : " leads wait") + what + " (oldest since " + w.oldestSince()
                 + ", " + age(w.oldestSince(), now) + " ago): " + w.why()
@@ -245,7 +303,8 @@ public final class StatusViews {
         offers.sort(WORST_FIRST);
         Map<String, long[]> byType = new TreeMap<>();
         for (OfferStatus o : offers) {
-            long[] t = byType.computeIfAbsent(o.destinationType() == null ? "unknown" : o.destinationType(), k -> new long[5]);
+            long[] t = byType.computeIfAbsent(
+                    o.destinationType() == null ? "unknown" : o.destinationType(), k -> new long[5]);
             t[0]++;
             t[1] += o.verdict() == Verdict.FAILING ? 1 : 0;
             t[2] += o.last24h().delivered();

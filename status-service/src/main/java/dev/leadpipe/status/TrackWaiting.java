@@ -3,14 +3,13 @@ package dev.leadpipe.status;
 import java.time.Instant;
 import java.util.Objects;
 
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.retry.WaitingLead;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * Keeps {@link StatusTopology#WAITING_LEADS_STORE} (leadId to {@link Tracked}): which leads wait now, and turns each
@@ -32,11 +31,9 @@ final class TrackWaiting {
      * What the store holds for a lead: its current wait ({@code open}), or ({@code open} null) the time an outcome ended its last wait while
      * its tombstone has not been seen yet.
      */
-    record Tracked(WaitingLead open, Instant closedAt) {
-    }
+    record Tracked(WaitingLead open, Instant closedAt) {}
 
-    private TrackWaiting() {
-    }
+    private TrackWaiting() {}
 
     /** The state shared by both processors of a task. */
     private abstract static class Base<V> implements Processor<String, V, String, OfferEvent> {
@@ -58,7 +55,9 @@ final class TrackWaiting {
     static final class Waits extends Base<WaitingLead> {
         @Override
         public void process(Record<String, WaitingLead> record) {
-            String leadId = record.key() != null ? record.key() : record.value() == null ? null : record.value().leadId();
+            String leadId = record.key() != null
+                    ? record.key()
+                    : record.value() == null ? null : record.value().leadId();
             if (leadId == null) {
                 return;
             }
@@ -77,12 +76,16 @@ final class TrackWaiting {
             if (now.offerId() == null || now.offerId().isBlank()) {
                 return; // no offer to show it under
             }
-            if (before != null && before.open() == null && before.closedAt() != null
+            if (before != null
+                    && before.open() == null
+                    && before.closedAt() != null
                     && !now.at().isAfter(before.closedAt())) {
                 return; // written before the outcome that already ended this wait
             }
-            if (before != null && before.open() != null && (!Objects.equals(before.open().offerId(), now.offerId())
-                    || !before.open().since().equals(now.since()))) {
+            if (before != null
+                    && before.open() != null
+                    && (!Objects.equals(before.open().offerId(), now.offerId())
+                            || !before.open().since().equals(now.since()))) {
                 forward(record, OfferEvent.waitEnded(before.open(), now.at()));
             }
             store.put(leadId, new Tracked(now, null));
@@ -93,8 +96,17 @@ final class TrackWaiting {
         private static WaitingLead complete(WaitingLead w, String leadId, Instant recordTime) {
             Instant at = w.at() != null ? w.at() : recordTime;
             Instant since = w.since() != null ? w.since() : at;
-            return new WaitingLead(leadId, w.offerId(), w.destinationType(), w.reason(), since, w.nextAttemptAt(),
-                    w.attempts(), w.errorClass(), w.httpStatus(), at);
+            return new WaitingLead(
+                    leadId,
+                    w.offerId(),
+                    w.destinationType(),
+                    w.reason(),
+                    since,
+                    w.nextAttemptAt(),
+                    w.attempts(),
+                    w.errorClass(),
+                    w.httpStatus(),
+                    at);
         }
     }
 

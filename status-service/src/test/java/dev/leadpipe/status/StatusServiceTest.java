@@ -1,7 +1,5 @@
 package dev.leadpipe.status;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +17,18 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.circuit.CircuitReport;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.kafka.testing.TopicWriter;
+import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.testing.Scrape;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,19 +41,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.leadpipe.core.circuit.CircuitReport;
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.json.Json;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.topic.TopicAdmin;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
-import dev.leadpipe.kafka.testing.TopicWriter;
-import dev.leadpipe.ops.Ops;
-import dev.leadpipe.ops.testing.Scrape;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The status service end to end on a real (embedded) broker: API, operator page, metrics and readiness. */
 class StatusServiceTest {
@@ -64,8 +62,11 @@ class StatusServiceTest {
     }
 
     static Answer get(int port, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 
@@ -84,7 +85,8 @@ class StatusServiceTest {
     }
 
     static Lead lead(String leadId, String offer, Instant at) {
-        return new Lead(leadId, offer, at, false, null, "AzureMarketplace-Contact|" + offer, "INS", "Widget", null, Map.of());
+        return new Lead(
+                leadId, offer, at, false, null, "AzureMarketplace-Contact|" + offer, "INS", "Widget", null, Map.of());
     }
 
     @Test
@@ -103,56 +105,118 @@ class StatusServiceTest {
         // a consumer group of the pipeline's naming with a known lag: 5 records, 2 committed
         TopicAdmin.ensureTopics(bootstrap, List.of(new NewTopic(lagTopic, 1, (short) 1)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 for (int i = 0; i < 5; i++) {
                     p.send(new ProducerRecord<>(lagTopic, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
                 }
             }
             admin.alterConsumerGroupOffsets(lagGroup, Map.of(new TopicPartition(lagTopic, 0), new OffsetAndMetadata(2)))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
 
-        TopicWriter.writeLeads(bootstrap, Topics.LEADS, List.of(
-                lead("h-1-" + run, healthy, t), lead("h-2-" + run, healthy, t.plusSeconds(10)),
-                lead("f-1-" + run, failing, t), lead("f-2-" + run, failing, t.plusSeconds(1)),
-                lead("f-3-" + run, failing, t.plusSeconds(2)),
-                lead("w-1-" + run, waiting, t.plusSeconds(5))), 0);
-        TopicWriter.write(bootstrap, Topics.LEAD_OUTCOMES, List.of(
-                Outcome.delivered("h-1-" + run, healthy, "table", "r1", 1, 50, false, 0, t.plusSeconds(1)),
-                Outcome.delivered("h-2-" + run, healthy, "table", "r2", 1, 50, false, 0, t.plusSeconds(11)),
-                Outcome.deadLettered("f-1-" + run, failing, "dynamics", ErrorClass.AAD_INVALID_CLIENT_SECRET, 1, false, 0,
-                        t.plusSeconds(3), "AADSTS7000215: Invalid client secret provided."),
-                Outcome.deadLettered("f-2-" + run, failing, "dynamics", ErrorClass.AAD_INVALID_CLIENT_SECRET, 1, false, 0,
-                        t.plusSeconds(4), "AADSTS7000215: Invalid client secret provided."),
-                // f-3 was dead-lettered, then replayed and delivered: closed
-                Outcome.deadLettered("f-3-" + run, failing, "dynamics", ErrorClass.DYNAMICS_TIMEOUT, 5, false, 0,
-                        t.plusSeconds(5), null),
-                Outcome.delivered("f-3-" + run, failing, "dynamics", "r3", 1, 50, false, 1, t.plusSeconds(6))),
-                Outcome::leadId, Map.of());
-        TopicWriter.write(bootstrap, Topics.DESTINATION_CIRCUITS, List.of(new CircuitReport(broken, "salesforce",
-                CircuitReport.State.OPEN, t.plusSeconds(7), ErrorClass.SALESFORCE_LIMIT_EXCEEDED)),
-                CircuitReport::offerId, Map.of());
+        TopicWriter.writeLeads(
+                bootstrap,
+                Topics.LEADS,
+                List.of(
+                        lead("h-1-" + run, healthy, t),
+                        lead("h-2-" + run, healthy, t.plusSeconds(10)),
+                        lead("f-1-" + run, failing, t),
+                        lead("f-2-" + run, failing, t.plusSeconds(1)),
+                        lead("f-3-" + run, failing, t.plusSeconds(2)),
+                        lead("w-1-" + run, waiting, t.plusSeconds(5))),
+                0);
+        TopicWriter.write(
+                bootstrap,
+                Topics.LEAD_OUTCOMES,
+                List.of(
+                        Outcome.delivered("h-1-" + run, healthy, "table", "r1", 1, 50, false, 0, t.plusSeconds(1)),
+                        Outcome.delivered("h-2-" + run, healthy, "table", "r2", 1, 50, false, 0, t.plusSeconds(11)),
+                        Outcome.deadLettered(
+                                "f-1-" + run,
+                                failing,
+                                "dynamics",
+                                ErrorClass.AAD_INVALID_CLIENT_SECRET,
+                                1,
+                                false,
+                                0,
+                                t.plusSeconds(3),
+                                "AADSTS7000215: Invalid client secret provided."),
+                        Outcome.deadLettered(
+                                "f-2-" + run,
+                                failing,
+                                "dynamics",
+                                ErrorClass.AAD_INVALID_CLIENT_SECRET,
+                                1,
+                                false,
+                                0,
+                                t.plusSeconds(4),
+                                "AADSTS7000215: Invalid client secret provided."),
+                        // f-3 was dead-lettered, then replayed and delivered: closed
+                        Outcome.deadLettered(
+                                "f-3-" + run,
+                                failing,
+                                "dynamics",
+                                ErrorClass.DYNAMICS_TIMEOUT,
+                                5,
+                                false,
+                                0,
+                                t.plusSeconds(5),
+                                null),
+                        Outcome.delivered("f-3-" + run, failing, "dynamics", "r3", 1, 50, false, 1, t.plusSeconds(6))),
+                Outcome::leadId,
+                Map.of());
+        TopicWriter.write(
+                bootstrap,
+                Topics.DESTINATION_CIRCUITS,
+                List.of(new CircuitReport(
+                        broken,
+                        "salesforce",
+                        CircuitReport.State.OPEN,
+                        t.plusSeconds(7),
+                        ErrorClass.SALESFORCE_LIMIT_EXCEEDED)),
+                CircuitReport::offerId,
+                Map.of());
 
         Path stateDir = Files.createTempDirectory("status-service-test-");
-        StatusConfig config = StatusConfig.of(bootstrap).with(StatusConfig.APPLICATION_ID, "status-test-" + run)
+        StatusConfig config = StatusConfig.of(bootstrap)
+                .with(StatusConfig.APPLICATION_ID, "status-test-" + run)
                 .with(StatusConfig.STATE_DIR, stateDir)
-                .with(StatusConfig.PORT, 0).with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(200))
+                .with(StatusConfig.PORT, 0)
+                .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(200))
                 .with(StatusConfig.LAG_CACHE_TTL, Duration.ofMillis(500));
-        try (Ops ops = Ops.forService("status"); StatusService status = StatusService.start(config, ops)) {
+        try (Ops ops = Ops.forService("status");
+                StatusService status = StatusService.start(config, ops)) {
             int port = status.port();
 
-            // the failing offer: two open AAD_INVALID_CLIENT_SECRET dead letters (the replayed one is closed). Outcomes of
+            // the failing offer: two open AAD_INVALID_CLIENT_SECRET dead letters (the replayed one is closed). Outcomes
+            // of
             // different leads reach the per-offer fold through different partitions, in any order: wait for all of them
-            JsonNode f = await(port, "/v1/status/offers/" + failing,
-                    a -> a.status() == 200 && a.json().path("openDeadLetterCount").asLong() == 2
-                            && a.json().path("last24h").path("delivered").asLong() == 1
-                            && a.json().path("last24h").path("deadLettered").asLong() == 3
-                            && a.json().path("last24h").path("received").asLong() == 3).json();
+            JsonNode f = await(
+                            port,
+                            "/v1/status/offers/" + failing,
+                            a -> a.status() == 200
+                                    && a.json().path("openDeadLetterCount").asLong() == 2
+                                    && a.json()
+                                                    .path("last24h")
+                                                    .path("delivered")
+                                                    .asLong()
+                                            == 1
+                                    && a.json()
+                                                    .path("last24h")
+                                                    .path("deadLettered")
+                                                    .asLong()
+                                            == 3
+                                    && a.json().path("last24h").path("received").asLong() == 3)
+                    .json();
             assertThat(f.path("offerId").asText()).isEqualTo(failing);
             assertThat(f.path("verdict").asText()).isEqualTo("FAILING");
             assertThat(f.path("destinationType").asText()).isEqualTo("dynamics");
-            assertThat(f.path("explanation").asText()).contains("AAD_INVALID_CLIENT_SECRET", "leadctl dlq replay --offer " + failing);
+            assertThat(f.path("explanation").asText())
+                    .contains("AAD_INVALID_CLIENT_SECRET", "leadctl dlq replay --offer " + failing);
             assertThat(f.path("openDeadLetters")).hasSize(1);
             JsonNode open = f.path("openDeadLetters").get(0);
             assertThat(open.path("errorClass").asText()).isEqualTo("AAD_INVALID_CLIENT_SECRET");
@@ -164,22 +228,33 @@ class StatusServiceTest {
             assertThat(f.path("last24h").path("deadLettered").asLong()).isEqualTo(3);
             assertThat(f.path("lastDeadLetter").path("errorClass").asText()).isEqualTo("DYNAMICS_TIMEOUT");
 
-            JsonNode h = await(port, "/v1/status/offers/" + healthy,
-                    a -> a.status() == 200 && a.json().path("last24h").path("delivered").asLong() == 2
-                            && a.json().path("last24h").path("received").asLong() == 2).json();
+            JsonNode h = await(
+                            port,
+                            "/v1/status/offers/" + healthy,
+                            a -> a.status() == 200
+                                    && a.json()
+                                                    .path("last24h")
+                                                    .path("delivered")
+                                                    .asLong()
+                                            == 2
+                                    && a.json().path("last24h").path("received").asLong() == 2)
+                    .json();
             assertThat(h.path("verdict").asText()).isEqualTo("HEALTHY");
             assertThat(h.path("lastDelivered").path("leadId").asText()).isEqualTo("h-2-" + run);
             assertThat(h.path("lastDelivered").path("destinationType").asText()).isEqualTo("table");
-            assertThat(Instant.parse(h.path("lastDelivered").path("at").asText())).isEqualTo(t.plusSeconds(11));
+            assertThat(Instant.parse(h.path("lastDelivered").path("at").asText()))
+                    .isEqualTo(t.plusSeconds(11));
             assertThat(h.has("waitingSince")).isFalse();
             assertThat(h.path("openDeadLetters")).isEmpty();
 
-            JsonNode b = await(port, "/v1/status/offers/" + broken, a -> a.status() == 200).json();
+            JsonNode b = await(port, "/v1/status/offers/" + broken, a -> a.status() == 200)
+                    .json();
             assertThat(b.path("verdict").asText()).isEqualTo("FAILING");
             assertThat(b.path("circuit").path("state").asText()).isEqualTo("OPEN");
             assertThat(b.path("circuit").path("errorClass").asText()).isEqualTo("SALESFORCE_LIMIT_EXCEEDED");
 
-            JsonNode w = await(port, "/v1/status/offers/" + waiting, a -> a.status() == 200).json();
+            JsonNode w = await(port, "/v1/status/offers/" + waiting, a -> a.status() == 200)
+                    .json();
             assertThat(w.path("verdict").asText()).isEqualTo("WAITING");
             assertThat(Instant.parse(w.path("waitingSince").asText())).isEqualTo(t.plusSeconds(5));
 
@@ -198,7 +273,8 @@ class StatusServiceTest {
             assertThat(backlog).hasSize(1);
             assertThat(backlog.get(0).path("errorClass").asText()).isEqualTo("AAD_INVALID_CLIENT_SECRET");
             assertThat(backlog.get(0).path("count").asLong()).isEqualTo(2);
-            assertThat(backlog.get(0).path("remediation").asText()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
+            assertThat(backlog.get(0).path("remediation").asText())
+                    .isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
             JsonNode dynamics = null;
             for (JsonNode d : all.path("destinations")) {
                 if (d.path("destinationType").asText().equals("dynamics")) {
@@ -213,12 +289,17 @@ class StatusServiceTest {
             Answer page = get(port, "/");
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.contentType()).startsWith("text/html");
-            assertThat(page.body()).contains("<meta http-equiv=\"refresh\" content=\"10\">", "id=\"destinations\"",
-                    "id=\"dlq-backlog\"", "id=\"failing-offers\"");
+            assertThat(page.body())
+                    .contains(
+                            "<meta http-equiv=\"refresh\" content=\"10\">",
+                            "id=\"destinations\"",
+                            "id=\"dlq-backlog\"",
+                            "id=\"failing-offers\"");
             String escapedFix = StatusPage.esc(ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
             assertThat(escapedFix).contains("&gt;", "&amp;");
-            Matcher row = Pattern.compile("<tr class=\"failing-offer\" data-offer-id=\"" + Pattern.quote(failing)
-                    + "\">(.*?)</tr>").matcher(page.body());
+            Matcher row = Pattern.compile(
+                            "<tr class=\"failing-offer\" data-offer-id=\"" + Pattern.quote(failing) + "\">(.*?)</tr>")
+                    .matcher(page.body());
             assertThat(row.find()).as(page.body()).isTrue();
             assertThat(row.group(1)).contains(failing, "dynamics", "AAD_INVALID_CLIENT_SECRET", ">2<", escapedFix);
             assertThat(page.body()).contains("data-offer-id=\"" + broken + "\"");
@@ -228,25 +309,29 @@ class StatusServiceTest {
             // the metrics, exact
             String s = "service=status";
             Scrape scrape = Scrape.parse(await(port, "/metrics", a -> {
-                Scrape m = Scrape.parse(a.body());
-                // the gauges are refreshed every 200 ms from stores that fold asynchronously: wait for the final picture
-                return m.value("leadpipe_consumer_lag", "group=" + lagGroup, s) == 3.0
-                        && m.value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET", s) == 2.0
-                        && m.has("leadpipe_offer_open_dead_letters", "offer_id=" + failing)
-                        && m.has("leadpipe_offer_circuit_open", "offer_id=" + broken)
-                        && m.has("leadpipe_offer_waiting_since_timestamp_seconds", "offer_id=" + waiting)
-                        && !a.body().contains("offer_id=\"" + healthy + "\"");
-            }).body());
+                        Scrape m = Scrape.parse(a.body());
+                        // the gauges are refreshed every 200 ms from stores that fold asynchronously: wait for the
+                        // final picture
+                        return m.value("leadpipe_consumer_lag", "group=" + lagGroup, s) == 3.0
+                                && m.value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET", s) == 2.0
+                                && m.has("leadpipe_offer_open_dead_letters", "offer_id=" + failing)
+                                && m.has("leadpipe_offer_circuit_open", "offer_id=" + broken)
+                                && m.has("leadpipe_offer_waiting_since_timestamp_seconds", "offer_id=" + waiting)
+                                && !a.body().contains("offer_id=\"" + healthy + "\"");
+                    })
+                    .body());
             for (ErrorClass c : ErrorClass.values()) {
                 assertThat(scrape.value("leadpipe_dlq_open", "error_class=" + c.code(), s))
-                        .as(c.code()).isEqualTo(c == ErrorClass.AAD_INVALID_CLIENT_SECRET ? 2.0 : 0.0);
+                        .as(c.code())
+                        .isEqualTo(c == ErrorClass.AAD_INVALID_CLIENT_SECRET ? 2.0 : 0.0);
             }
             assertThat(scrape.value("leadpipe_offer_open_dead_letters", "offer_id=" + failing, s, "type=dynamics"))
                     .isEqualTo(2.0);
             assertThat(scrape.value("leadpipe_offer_circuit_open", "offer_id=" + broken, s, "type=salesforce"))
                     .isEqualTo(1.0);
-            assertThat(scrape.value("leadpipe_offer_waiting_since_timestamp_seconds", "offer_id=" + waiting, s,
-                    "type=unknown")).isEqualTo((double) t.plusSeconds(5).toEpochMilli() / 1000.0);
+            assertThat(scrape.value(
+                            "leadpipe_offer_waiting_since_timestamp_seconds", "offer_id=" + waiting, s, "type=unknown"))
+                    .isEqualTo((double) t.plusSeconds(5).toEpochMilli() / 1000.0);
             assertThat(scrape.text()).doesNotContain("offer_id=\"" + healthy + "\"");
             assertThat(scrape.text()).contains("# TYPE leadpipe_offer_waiting_since_timestamp_seconds gauge");
             assertThat(scrape.text()).doesNotContain("h-1-" + run).doesNotContain("f-1-" + run);
@@ -256,15 +341,28 @@ class StatusServiceTest {
             assertThat(ready.json().path("checks").path("streams").asText()).isEqualTo("UP");
 
             // the dead letters are replayed and delivered: the offer recovers, its series go away
-            TopicWriter.write(bootstrap, Topics.LEAD_OUTCOMES, List.of(
-                    Outcome.delivered("f-1-" + run, failing, "dynamics", "r4", 1, 50, false, 1, now),
-                    Outcome.delivered("f-2-" + run, failing, "dynamics", "r5", 1, 50, false, 1, now)),
-                    Outcome::leadId, Map.of());
-            await(port, "/v1/status/offers/" + failing, a -> a.json().path("verdict").asText().equals("HEALTHY"));
-            await(port, "/metrics", a -> !a.body().contains("offer_id=\"" + failing + "\"")
-                    && Scrape.parse(a.body()).value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET", s) == 0.0);
+            TopicWriter.write(
+                    bootstrap,
+                    Topics.LEAD_OUTCOMES,
+                    List.of(
+                            Outcome.delivered("f-1-" + run, failing, "dynamics", "r4", 1, 50, false, 1, now),
+                            Outcome.delivered("f-2-" + run, failing, "dynamics", "r5", 1, 50, false, 1, now)),
+                    Outcome::leadId,
+                    Map.of());
+            await(
+                    port,
+                    "/v1/status/offers/" + failing,
+                    a -> a.json().path("verdict").asText().equals("HEALTHY"));
+            await(
+                    port,
+                    "/metrics",
+                    a -> !a.body().contains("offer_id=\"" + failing + "\"")
+                            && Scrape.parse(a.body())
+                                            .value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET", s)
+                                    == 0.0);
             Answer calm = get(port, "/");
-            assertThat(calm.body()).doesNotContain("class=\"failing-offer\" data-offer-id=\"" + failing + "\"")
+            assertThat(calm.body())
+                    .doesNotContain("class=\"failing-offer\" data-offer-id=\"" + failing + "\"")
                     .contains("class=\"verdict-HEALTHY\" data-offer-id=\"" + failing + "\"")
                     .contains("No open dead letters");
         }

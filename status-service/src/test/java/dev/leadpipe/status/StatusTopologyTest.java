@@ -1,7 +1,5 @@
 package dev.leadpipe.status;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +9,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.circuit.CircuitReport;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.UserDetails;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.status.StatusViews.OfferStatus;
+import dev.leadpipe.status.StatusViews.Verdict;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -23,14 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.leadpipe.core.circuit.CircuitReport;
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.lead.UserDetails;
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.status.StatusViews.OfferStatus;
-import dev.leadpipe.status.StatusViews.Verdict;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fold, on Kafka's TopologyTestDriver: what each offer's state becomes from leads, outcomes and circuits. */
 class StatusTopologyTest {
@@ -51,11 +50,18 @@ class StatusTopologyTest {
     void startDriver() {
         StatusConfig config = StatusConfig.of("unused:9092").with(StatusConfig.STATE_DIR, stateDir);
         driver = new TopologyTestDriver(StatusTopology.build(config), config.streamsProperties());
-        leads = driver.createInputTopic(Topics.LEADS.name(), new StringSerializer(), Topics.LEADS.valueSerde().serializer());
+        leads = driver.createInputTopic(
+                Topics.LEADS.name(),
+                new StringSerializer(),
+                Topics.LEADS.valueSerde().serializer());
         rawLeads = driver.createInputTopic(Topics.LEADS.name(), new StringSerializer(), new ByteArraySerializer());
-        outcomes = driver.createInputTopic(Topics.LEAD_OUTCOMES.name(), new StringSerializer(),
+        outcomes = driver.createInputTopic(
+                Topics.LEAD_OUTCOMES.name(),
+                new StringSerializer(),
                 Topics.LEAD_OUTCOMES.valueSerde().serializer());
-        circuits = driver.createInputTopic(Topics.DESTINATION_CIRCUITS.name(), new StringSerializer(),
+        circuits = driver.createInputTopic(
+                Topics.DESTINATION_CIRCUITS.name(),
+                new StringSerializer(),
                 Topics.DESTINATION_CIRCUITS.valueSerde().serializer());
     }
 
@@ -65,9 +71,18 @@ class StatusTopologyTest {
     }
 
     private void lead(String leadId, String offer, Instant at) {
-        Lead lead = new Lead(leadId, offer, at, false,
-                new UserDetails("Zephyrine", "Quillfeather", "zq@contoso.com", "+1 555 0100", "US", "Contoso", "CTO", Map.of()),
-                "AzureMarketplace-Contact|" + offer, "INS", "Widget", "call me", Map.of());
+        Lead lead = new Lead(
+                leadId,
+                offer,
+                at,
+                false,
+                new UserDetails(
+                        "Zephyrine", "Quillfeather", "zq@contoso.com", "+1 555 0100", "US", "Contoso", "CTO", Map.of()),
+                "AzureMarketplace-Contact|" + offer,
+                "INS",
+                "Widget",
+                "call me",
+                Map.of());
         leads.pipeInput(leadId, lead, at);
     }
 
@@ -80,7 +95,8 @@ class StatusTopologyTest {
     }
 
     private static Outcome dead(String leadId, String offer, ErrorClass cls, Instant at) {
-        return Outcome.deadLettered(leadId, offer, "dynamics", cls, 1, false, 0, at, "AADSTS7000215: invalid client secret");
+        return Outcome.deadLettered(
+                leadId, offer, "dynamics", cls, 1, false, 0, at, "AADSTS7000215: invalid client secret");
     }
 
     private OfferState state(String offer) {
@@ -101,7 +117,8 @@ class StatusTopologyTest {
     }
 
     private List<String> openLeadIds() {
-        KeyValueStore<String, StatusTopology.OpenDeadLetter> store = driver.getKeyValueStore(StatusTopology.OPEN_DEAD_LETTERS_STORE);
+        KeyValueStore<String, StatusTopology.OpenDeadLetter> store =
+                driver.getKeyValueStore(StatusTopology.OPEN_DEAD_LETTERS_STORE);
         List<String> ids = new ArrayList<>();
         try (KeyValueIterator<String, StatusTopology.OpenDeadLetter> it = store.all()) {
             it.forEachRemaining(kv -> ids.add(kv.key));
@@ -145,7 +162,8 @@ class StatusTopologyTest {
         view = StatusViews.offer(s, T0.plusSeconds(120));
         assertThat(view.verdict()).isEqualTo(Verdict.HEALTHY);
         OfferState.Counts c = s.last24h(T0.plusSeconds(120));
-        assertThat(List.of(c.received, c.delivered, c.suppressed, c.deadLettered)).containsExactly(2L, 1L, 1L, 2L);
+        assertThat(List.of(c.received, c.delivered, c.suppressed, c.deadLettered))
+                .containsExactly(2L, 1L, 1L, 2L);
 
         // a second delivery of a lead that is not open changes no open count
         outcome(delivered("l-1", OFFER, T0.plusSeconds(130)));
@@ -164,16 +182,19 @@ class StatusTopologyTest {
         outcome(dead("l-1", OFFER, ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE, T0.plusSeconds(60)));
         OfferState s = state(OFFER);
         assertThat(s.open).containsOnlyKeys(ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE);
-        assertThat(s.open.get(ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE).count).isEqualTo(1);
+        assertThat(s.open.get(ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE).count)
+                .isEqualTo(1);
         assertThat(s.lastDeadLetterClass).isEqualTo(ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE);
         assertThat(backlog()).containsOnly(Map.entry(ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE, 1L));
 
         // another offer's dead letters are its own
         lead("l-9", OTHER, T0);
-        outcome(Outcome.deadLettered("l-9", OTHER, null, ErrorClass.NO_DESTINATION_CONFIGURED, null, false, 0, T0.plusSeconds(3)));
+        outcome(Outcome.deadLettered(
+                "l-9", OTHER, null, ErrorClass.NO_DESTINATION_CONFIGURED, null, false, 0, T0.plusSeconds(3)));
         assertThat(state(OTHER).open).containsOnlyKeys(ErrorClass.NO_DESTINATION_CONFIGURED);
         assertThat(state(OFFER).openCount()).isEqualTo(1);
-        assertThat(backlog()).containsEntry(ErrorClass.NO_DESTINATION_CONFIGURED, 1L)
+        assertThat(backlog())
+                .containsEntry(ErrorClass.NO_DESTINATION_CONFIGURED, 1L)
                 .containsEntry(ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE, 1L);
     }
 
@@ -187,7 +208,8 @@ class StatusTopologyTest {
         assertThat(s.hours).hasSize(2);
         assertThat(s.last24h(T0.plus(Duration.ofHours(3))).delivered).isEqualTo(2);
         // at query time, 25 h later only the second hour still counts
-        assertThat(s.last24h(T0.plus(Duration.ofHours(25)).plusSeconds(1)).delivered).isEqualTo(1);
+        assertThat(s.last24h(T0.plus(Duration.ofHours(25)).plusSeconds(1)).delivered)
+                .isEqualTo(1);
 
         // a day later, a new lead: the buckets of T0 and T0+2h fall out of the window and are gone from the store
         Instant later = T0.plus(Duration.ofHours(27));
@@ -215,7 +237,8 @@ class StatusTopologyTest {
 
         outcome(delivered("l-1", OFFER, T0.plusSeconds(40)));
         assertThat(state(OFFER).waitingSince).isNull();
-        assertThat(StatusViews.offer(state(OFFER), T0.plusSeconds(600)).verdict()).isEqualTo(Verdict.HEALTHY);
+        assertThat(StatusViews.offer(state(OFFER), T0.plusSeconds(600)).verdict())
+                .isEqualTo(Verdict.HEALTHY);
 
         lead("l-3", OFFER, T0.plusSeconds(50));
         assertThat(state(OFFER).waitingSince).isEqualTo(T0.plusSeconds(50));
@@ -230,7 +253,8 @@ class StatusTopologyTest {
         assertThat(state(OFFER).waitingSince).isNull();
 
         // no lead for a day: idle
-        assertThat(StatusViews.offer(state(OFFER), T0.plus(Duration.ofDays(2))).verdict()).isEqualTo(Verdict.IDLE);
+        assertThat(StatusViews.offer(state(OFFER), T0.plus(Duration.ofDays(2))).verdict())
+                .isEqualTo(Verdict.IDLE);
     }
 
     @Test
@@ -256,8 +280,11 @@ class StatusTopologyTest {
 
     @Test
     void circuitsAndTheDestinationTypeAreTheLatestReport() {
-        circuits.pipeInput(OTHER, new CircuitReport(OTHER, "salesforce", CircuitReport.State.OPEN, T0,
-                ErrorClass.SALESFORCE_LIMIT_EXCEEDED), T0);
+        circuits.pipeInput(
+                OTHER,
+                new CircuitReport(
+                        OTHER, "salesforce", CircuitReport.State.OPEN, T0, ErrorClass.SALESFORCE_LIMIT_EXCEEDED),
+                T0);
         OfferState s = state(OTHER);
         assertThat(s.circuit.state()).isEqualTo(CircuitReport.State.OPEN);
         assertThat(s.destinationType).isEqualTo("salesforce");
@@ -266,9 +293,12 @@ class StatusTopologyTest {
         assertThat(view.circuitOpen()).isTrue();
         assertThat(view.explanation()).contains("circuit is open", "SALESFORCE_LIMIT_EXCEEDED");
 
-        circuits.pipeInput(OTHER, new CircuitReport(OTHER, "salesforce", CircuitReport.State.CLOSED, T0.plusSeconds(60), null),
+        circuits.pipeInput(
+                OTHER,
+                new CircuitReport(OTHER, "salesforce", CircuitReport.State.CLOSED, T0.plusSeconds(60), null),
                 T0.plusSeconds(60));
-        assertThat(StatusViews.offer(state(OTHER), T0.plusSeconds(61)).circuitOpen()).isFalse();
+        assertThat(StatusViews.offer(state(OTHER), T0.plusSeconds(61)).circuitOpen())
+                .isFalse();
     }
 
     @Test
@@ -276,7 +306,8 @@ class StatusTopologyTest {
         lead("l-1", OFFER, T0);
         rawLeads.pipeInput("k-bad", "{not json".getBytes(StandardCharsets.UTF_8), T0);
         rawLeads.pipeInput("k-no-offer", "{\"leadId\":\"x\"}".getBytes(StandardCharsets.UTF_8), T0);
-        String stored = new String(StatusTopology.STATE_SERDE.serializer().serialize("t", state(OFFER)), StandardCharsets.UTF_8);
+        String stored = new String(
+                StatusTopology.STATE_SERDE.serializer().serialize("t", state(OFFER)), StandardCharsets.UTF_8);
         assertThat(stored).doesNotContain("Zephyrine", "Quillfeather", "zq@contoso.com", "555 0100", "call me");
         KeyValueStore<String, OfferState> store = driver.getKeyValueStore(StatusTopology.OFFERS_STORE);
         List<String> offers = new ArrayList<>();

@@ -1,9 +1,5 @@
 package dev.leadpipe.status;
 
-import static dev.leadpipe.status.StatusServiceTest.await;
-import static dev.leadpipe.status.StatusServiceTest.get;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +11,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.retry.WaitingLead;
@@ -29,6 +21,12 @@ import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.testing.Scrape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.leadpipe.status.StatusServiceTest.await;
+import static dev.leadpipe.status.StatusServiceTest.get;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Leads waiting in Kafka for their next attempt, end to end on a real (embedded) broker: WaitingLead records and
@@ -39,8 +37,8 @@ class StatusWaitingServiceTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    private static WaitingLead waiting(String leadId, String offer, String type, Reason reason, Instant since,
-                                       ErrorClass cls, int status) {
+    private static WaitingLead waiting(
+            String leadId, String offer, String type, Reason reason, Instant since, ErrorClass cls, int status) {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new WaitingLead(leadId, offer, type, reason, since, at.plusSeconds(3600), 4, cls, status, at);
     }
@@ -48,36 +46,88 @@ class StatusWaitingServiceTest {
     @Test
     void waitingLeadsShowOnTheApiThePageAndTheMetricsUntilTheyStopWaiting() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        String down = "contoso-" + run + ".table";       // its endpoint's circuit is open
-        String retrying = "fabrikam-" + run + ".crm";    // a transient failure, retried
+        String down = "contoso-" + run + ".table"; // its endpoint's circuit is open
+        String retrying = "fabrikam-" + run + ".crm"; // a transient failure, retried
         String recovered = "northwind-" + run + ".https"; // its one waiting lead is delivered
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant oldest = now.minus(Duration.ofHours(2)).minusSeconds(14 * 60);
         String bootstrap = KAFKA.bootstrapServers();
 
-        TopicWriter.write(bootstrap, Topics.LEAD_WAITING, List.of(
-                waiting("d-1-" + run, down, "table", Reason.RETRY, oldest, ErrorClass.TABLE_UNAVAILABLE, 503),
-                waiting("d-2-" + run, down, "table", Reason.CIRCUIT_OPEN, oldest.plusSeconds(60), ErrorClass.TABLE_UNAVAILABLE, 503),
-                waiting("d-3-" + run, down, "table", Reason.CIRCUIT_OPEN, oldest.plusSeconds(120), ErrorClass.TABLE_UNAVAILABLE, 503),
-                waiting("r-1-" + run, retrying, "dynamics", Reason.RETRY, now.minusSeconds(180), ErrorClass.DYNAMICS_TIMEOUT, 0),
-                waiting("n-1-" + run, recovered, "https", Reason.RETRY, now.minusSeconds(300), ErrorClass.TABLE_UNAVAILABLE, 502)),
-                WaitingLead::leadId, Map.of());
+        TopicWriter.write(
+                bootstrap,
+                Topics.LEAD_WAITING,
+                List.of(
+                        waiting("d-1-" + run, down, "table", Reason.RETRY, oldest, ErrorClass.TABLE_UNAVAILABLE, 503),
+                        waiting(
+                                "d-2-" + run,
+                                down,
+                                "table",
+                                Reason.CIRCUIT_OPEN,
+                                oldest.plusSeconds(60),
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                503),
+                        waiting(
+                                "d-3-" + run,
+                                down,
+                                "table",
+                                Reason.CIRCUIT_OPEN,
+                                oldest.plusSeconds(120),
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                503),
+                        waiting(
+                                "r-1-" + run,
+                                retrying,
+                                "dynamics",
+                                Reason.RETRY,
+                                now.minusSeconds(180),
+                                ErrorClass.DYNAMICS_TIMEOUT,
+                                0),
+                        waiting(
+                                "n-1-" + run,
+                                recovered,
+                                "https",
+                                Reason.RETRY,
+                                now.minusSeconds(300),
+                                ErrorClass.TABLE_UNAVAILABLE,
+                                502)),
+                WaitingLead::leadId,
+                Map.of());
         // the oldest of the down offer has its outcome: dead-lettered, outcome then tombstone, as the sink writes them
-        TopicWriter.write(bootstrap, Topics.LEAD_OUTCOMES, List.of(Outcome.deadLettered("d-1-" + run, down, "table",
-                ErrorClass.TABLE_UNAVAILABLE, 9, false, 0, now, "503 Service Unavailable")), Outcome::leadId, Map.of());
+        TopicWriter.write(
+                bootstrap,
+                Topics.LEAD_OUTCOMES,
+                List.of(Outcome.deadLettered(
+                        "d-1-" + run,
+                        down,
+                        "table",
+                        ErrorClass.TABLE_UNAVAILABLE,
+                        9,
+                        false,
+                        0,
+                        now,
+                        "503 Service Unavailable")),
+                Outcome::leadId,
+                Map.of());
         TopicWriter.writeTombstones(bootstrap, Topics.LEAD_WAITING, List.of("d-1-" + run));
 
         Path stateDir = Files.createTempDirectory("status-waiting-test-");
-        StatusConfig config = StatusConfig.of(bootstrap).with(StatusConfig.APPLICATION_ID, "status-waiting-test-" + run)
-                .with(StatusConfig.STATE_DIR, stateDir).with(StatusConfig.PORT, 0)
+        StatusConfig config = StatusConfig.of(bootstrap)
+                .with(StatusConfig.APPLICATION_ID, "status-waiting-test-" + run)
+                .with(StatusConfig.STATE_DIR, stateDir)
+                .with(StatusConfig.PORT, 0)
                 .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(200));
-        try (Ops ops = Ops.forService("status"); StatusService status = StatusService.start(config, ops)) {
+        try (Ops ops = Ops.forService("status");
+                StatusService status = StatusService.start(config, ops)) {
             int port = status.port();
 
             // the down offer: two leads still wait behind its open circuit; the oldest is the one of 2 h 13 min
-            JsonNode d = await(port, "/v1/status/offers/" + down, a -> a.status() == 200
-                    && a.json().path("waiting").path("count").asLong() == 2
-                    && a.json().path("openDeadLetterCount").asLong() == 1).json();
+            JsonNode d = await(
+                            port,
+                            "/v1/status/offers/" + down,
+                            a -> a.status() == 200
+                                    && a.json().path("waiting").path("count").asLong() == 2
+                                    && a.json().path("openDeadLetterCount").asLong() == 1)
+                    .json();
             JsonNode w = d.path("waiting");
             assertThat(Instant.parse(w.path("oldestSince").asText())).isEqualTo(oldest.plusSeconds(60));
             assertThat(w.path("oldestLeadId").asText()).isEqualTo("d-2-" + run);
@@ -90,56 +140,88 @@ class StatusWaitingServiceTest {
             assertThat(d.path("verdict").asText()).isEqualTo("FAILING");
             assertThat(d.path("explanation").asText()).contains("2 leads wait behind the destination's open circuit");
 
-            JsonNode r = await(port, "/v1/status/offers/" + retrying, a -> a.status() == 200).json();
+            JsonNode r = await(port, "/v1/status/offers/" + retrying, a -> a.status() == 200)
+                    .json();
             assertThat(r.path("verdict").asText()).isEqualTo("WAITING");
             assertThat(r.path("waiting").path("count").asLong()).isEqualTo(1);
             assertThat(r.path("waiting").path("reason").asText()).isEqualTo("RETRY");
             assertThat(r.path("waiting").has("httpStatus")).isFalse();
 
             // the recovered offer's lead is delivered: its outcome alone (no tombstone yet) ends the wait
-            await(port, "/v1/status/offers/" + recovered, a -> a.json().path("waiting").path("count").asLong() == 1);
-            TopicWriter.write(bootstrap, Topics.LEAD_OUTCOMES, List.of(Outcome.delivered("n-1-" + run, recovered, "https",
-                    "ok", 5, 10, false, 0, Instant.now())), Outcome::leadId, Map.of());
-            JsonNode n = await(port, "/v1/status/offers/" + recovered, a -> !a.json().has("waiting")).json();
+            await(
+                    port,
+                    "/v1/status/offers/" + recovered,
+                    a -> a.json().path("waiting").path("count").asLong() == 1);
+            TopicWriter.write(
+                    bootstrap,
+                    Topics.LEAD_OUTCOMES,
+                    List.of(Outcome.delivered("n-1-" + run, recovered, "https", "ok", 5, 10, false, 0, Instant.now())),
+                    Outcome::leadId,
+                    Map.of());
+            JsonNode n = await(
+                            port,
+                            "/v1/status/offers/" + recovered,
+                            a -> !a.json().has("waiting"))
+                    .json();
             assertThat(n.path("verdict").asText()).isNotIn("FAILING", "WAITING");
             assertThat(n.path("lastDelivered").path("leadId").asText()).isEqualTo("n-1-" + run);
 
-            JsonNode all = await(port, "/v1/status", a -> a.json().path("waitingLeads").asLong() == 3).json();
+            JsonNode all = await(
+                            port,
+                            "/v1/status",
+                            a -> a.json().path("waitingLeads").asLong() == 3)
+                    .json();
             assertThat(all.path("offers").get(0).path("offerId").asText()).isEqualTo(down);
 
             // the page: a row per offer with waiting leads, the total in the header
             String page = get(port, "/").body();
             assertThat(page).contains("<span id=\"waiting-total\">3 leads waiting</span>");
-            Matcher row = Pattern.compile("<tr class=\"waiting-offer\" data-offer-id=\"" + Pattern.quote(down)
-                    + "\">(.*?)</tr>").matcher(page);
+            Matcher row = Pattern.compile(
+                            "<tr class=\"waiting-offer\" data-offer-id=\"" + Pattern.quote(down) + "\">(.*?)</tr>")
+                    .matcher(page);
             assertThat(row.find()).as(page).isTrue();
-            assertThat(row.group(1)).contains(">2<", "CIRCUIT_OPEN", "TABLE_UNAVAILABLE (HTTP 503)",
-                    StatusPage.esc(ErrorClass.TABLE_UNAVAILABLE.remediation())).containsPattern("2 h 1\\d min");
-            Matcher failingRow = Pattern.compile("<tr class=\"failing-offer\" data-offer-id=\"" + Pattern.quote(down)
-                    + "\">(.*?)</tr>").matcher(page);
+            assertThat(row.group(1))
+                    .contains(
+                            ">2<",
+                            "CIRCUIT_OPEN",
+                            "TABLE_UNAVAILABLE (HTTP 503)",
+                            StatusPage.esc(ErrorClass.TABLE_UNAVAILABLE.remediation()))
+                    .containsPattern("2 h 1\\d min");
+            Matcher failingRow = Pattern.compile(
+                            "<tr class=\"failing-offer\" data-offer-id=\"" + Pattern.quote(down) + "\">(.*?)</tr>")
+                    .matcher(page);
             assertThat(failingRow.find()).as(page).isTrue();
             assertThat(failingRow.group(1)).containsPattern("<td>2 \\(oldest 2 h 1\\d min\\)</td>");
-            assertThat(page).contains("data-offer-id=\"" + retrying + "\"")
+            assertThat(page)
+                    .contains("data-offer-id=\"" + retrying + "\"")
                     .doesNotContain("class=\"waiting-offer\" data-offer-id=\"" + recovered + "\"");
 
             // the metrics: per offer with waiting leads, and the total by type
             Scrape m = Scrape.parse(await(port, "/metrics", a -> {
-                Scrape s = Scrape.parse(a.body());
-                return s.value("leadpipe_waiting_leads", "type=table") == 2.0
-                        && s.value("leadpipe_waiting_leads", "type=https") == 0.0
-                        && s.has("leadpipe_offer_waiting_leads", "offer_id=" + retrying);
-            }).body());
-            assertThat(m.value("leadpipe_offer_waiting_leads", "offer_id=" + down, "type=table")).isEqualTo(2.0);
-            assertThat(m.value("leadpipe_offer_oldest_waiting_since_timestamp_seconds", "offer_id=" + down, "type=table"))
+                        Scrape s = Scrape.parse(a.body());
+                        return s.value("leadpipe_waiting_leads", "type=table") == 2.0
+                                && s.value("leadpipe_waiting_leads", "type=https") == 0.0
+                                && s.has("leadpipe_offer_waiting_leads", "offer_id=" + retrying);
+                    })
+                    .body());
+            assertThat(m.value("leadpipe_offer_waiting_leads", "offer_id=" + down, "type=table"))
+                    .isEqualTo(2.0);
+            assertThat(m.value(
+                            "leadpipe_offer_oldest_waiting_since_timestamp_seconds", "offer_id=" + down, "type=table"))
                     .isEqualTo(oldest.plusSeconds(60).toEpochMilli() / 1000.0);
             assertThat(m.value("leadpipe_waiting_leads", "type=dynamics")).isEqualTo(1.0);
-            assertThat(m.has("leadpipe_offer_waiting_leads", "offer_id=" + recovered)).isFalse();
+            assertThat(m.has("leadpipe_offer_waiting_leads", "offer_id=" + recovered))
+                    .isFalse();
 
             // the rest get their outcome and tombstone: nothing waits any more, and the offer series go
-            TopicWriter.writeTombstones(bootstrap, Topics.LEAD_WAITING, List.of("d-2-" + run, "d-3-" + run, "r-1-" + run));
+            TopicWriter.writeTombstones(
+                    bootstrap, Topics.LEAD_WAITING, List.of("d-2-" + run, "d-3-" + run, "r-1-" + run));
             await(port, "/v1/status", a -> a.json().path("waitingLeads").asLong() == 0);
-            await(port, "/metrics", a -> !a.body().contains("leadpipe_offer_waiting_leads")
-                    && Scrape.parse(a.body()).value("leadpipe_waiting_leads", "type=table") == 0.0);
+            await(
+                    port,
+                    "/metrics",
+                    a -> !a.body().contains("leadpipe_offer_waiting_leads")
+                            && Scrape.parse(a.body()).value("leadpipe_waiting_leads", "type=table") == 0.0);
             assertThat(get(port, "/").body()).contains("No leads waiting");
         }
     }

@@ -1,13 +1,19 @@
 package dev.leadpipe.status;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.retry.WaitingLead;
+import dev.leadpipe.core.retry.WaitingLead.Reason;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.status.StatusViews.OfferStatus;
+import dev.leadpipe.status.StatusViews.Verdict;
+import dev.leadpipe.status.StatusViews.Waiting;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -18,14 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.retry.WaitingLead;
-import dev.leadpipe.core.retry.WaitingLead.Reason;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.status.StatusViews.OfferStatus;
-import dev.leadpipe.status.StatusViews.Verdict;
-import dev.leadpipe.status.StatusViews.Waiting;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fold of {@code lead-waiting} on Kafka's TopologyTestDriver: each offer's waiting leads, exactly. */
 class StatusWaitingTopologyTest {
@@ -44,9 +43,13 @@ class StatusWaitingTopologyTest {
     void startDriver() {
         StatusConfig config = StatusConfig.of("unused:9092").with(StatusConfig.STATE_DIR, stateDir);
         driver = new TopologyTestDriver(StatusTopology.build(config), config.streamsProperties());
-        waiting = driver.createInputTopic(Topics.LEAD_WAITING.name(), new StringSerializer(),
+        waiting = driver.createInputTopic(
+                Topics.LEAD_WAITING.name(),
+                new StringSerializer(),
                 Topics.LEAD_WAITING.valueSerde().serializer());
-        outcomes = driver.createInputTopic(Topics.LEAD_OUTCOMES.name(), new StringSerializer(),
+        outcomes = driver.createInputTopic(
+                Topics.LEAD_OUTCOMES.name(),
+                new StringSerializer(),
                 Topics.LEAD_OUTCOMES.valueSerde().serializer());
     }
 
@@ -58,8 +61,17 @@ class StatusWaitingTopologyTest {
     /** A lead of {@code offer} waiting since {@code since}, this record written at {@code at}. */
     private static WaitingLead wait(String leadId, String offer, Reason reason, Instant since, Instant at) {
         ErrorClass cls = reason == Reason.BUSY ? null : ErrorClass.TABLE_UNAVAILABLE;
-        return new WaitingLead(leadId, offer, "table", reason, since, at.plusSeconds(600), 3, cls,
-                reason == Reason.BUSY ? 0 : 503, at);
+        return new WaitingLead(
+                leadId,
+                offer,
+                "table",
+                reason,
+                since,
+                at.plusSeconds(600),
+                3,
+                cls,
+                reason == Reason.BUSY ? 0 : 503,
+                at);
     }
 
     private void pipe(WaitingLead w) {
@@ -116,7 +128,9 @@ class StatusWaitingTopologyTest {
         assertThat(waits(OFFER).updatedAt).isEqualTo(T0.plusSeconds(20));
 
         // l-2's outcome arrives before its tombstone: it stops waiting at once; the tombstone later changes nothing
-        outcomes.pipeInput("l-2", Outcome.delivered("l-2", OFFER, "table", "rec-2", 4, 100, false, 0, T0.plusSeconds(50)),
+        outcomes.pipeInput(
+                "l-2",
+                Outcome.delivered("l-2", OFFER, "table", "rec-2", 4, 100, false, 0, T0.plusSeconds(50)),
                 T0.plusSeconds(50));
         assertThat(waits(OFFER).count).isEqualTo(1);
         assertThat(waits(OFFER).oldestLeadId).isEqualTo("l-3");
@@ -128,13 +142,17 @@ class StatusWaitingTopologyTest {
         assertThat(waits(OFFER).oldestSince).isEqualTo(T0.plusSeconds(20));
 
         // the last one is dead-lettered (the outcome closes it); nothing waits, nothing is left in the stores
-        outcomes.pipeInput("l-3", Outcome.deadLettered("l-3", OFFER, "table", ErrorClass.TABLE_AUTH_FAILED, 5, false, 0,
-                T0.plusSeconds(60), null), T0.plusSeconds(60));
+        outcomes.pipeInput(
+                "l-3",
+                Outcome.deadLettered(
+                        "l-3", OFFER, "table", ErrorClass.TABLE_AUTH_FAILED, 5, false, 0, T0.plusSeconds(60), null),
+                T0.plusSeconds(60));
         assertThat(waits(OFFER)).isNull();
         tombstone("l-3", T0.plusSeconds(61));
         assertThat(keys(StatusTopology.OFFER_WAITING_STORE)).isEmpty();
         assertThat(keys(StatusTopology.WAITING_LEADS_STORE)).isEmpty();
-        assertThat(StatusViews.offer(state(OFFER), T0.plusSeconds(70)).waiting()).isNull();
+        assertThat(StatusViews.offer(state(OFFER), T0.plusSeconds(70)).waiting())
+                .isNull();
     }
 
     @Test
@@ -144,8 +162,10 @@ class StatusWaitingTopologyTest {
         pipe(w);
         pipe(w);
         tombstone("never-waited", T0.plusSeconds(2));
-        outcomes.pipeInput("never-waited", Outcome.delivered("never-waited", OFFER, "table", "r", 1, 10, false, 0,
-                T0.plusSeconds(2)), T0.plusSeconds(2));
+        outcomes.pipeInput(
+                "never-waited",
+                Outcome.delivered("never-waited", OFFER, "table", "r", 1, 10, false, 0, T0.plusSeconds(2)),
+                T0.plusSeconds(2));
         assertThat(waits(OFFER).count).isEqualTo(1);
         assertThat(keys(StatusTopology.WAITING_LEADS_STORE)).containsExactly("l-1");
     }
@@ -170,8 +190,10 @@ class StatusWaitingTopologyTest {
     void anOutcomeFromBeforeTheWaitDoesNotEndIt() {
         // dead-lettered at T0, replayed, waiting again since T0+1h; the old outcome is read late
         pipe(wait("l-1", OFFER, Reason.RETRY, T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(1))));
-        outcomes.pipeInput("l-1", Outcome.deadLettered("l-1", OFFER, "table", ErrorClass.TABLE_UNAVAILABLE, 5, false, 0,
-                T0, null), T0);
+        outcomes.pipeInput(
+                "l-1",
+                Outcome.deadLettered("l-1", OFFER, "table", ErrorClass.TABLE_UNAVAILABLE, 5, false, 0, T0, null),
+                T0);
         assertThat(waits(OFFER).count).isEqualTo(1);
     }
 
@@ -191,18 +213,27 @@ class StatusWaitingTopologyTest {
         assertThat(w.httpStatus()).isEqualTo(503);
         assertThat(w.fix()).isEqualTo(ErrorClass.TABLE_UNAVAILABLE.remediation());
         assertThat(w.nextAttemptAt()).isEqualTo(T0.plusSeconds(660));
-        assertThat(view.explanation()).contains("1 lead waits for its next attempt", "20 min ago",
-                "RETRY after TABLE_UNAVAILABLE (HTTP 503)", "leadctl waiting list --offer " + OFFER);
+        assertThat(view.explanation())
+                .contains(
+                        "1 lead waits for its next attempt",
+                        "20 min ago",
+                        "RETRY after TABLE_UNAVAILABLE (HTTP 503)",
+                        "leadctl waiting list --offer " + OFFER);
 
         // waiting more than an hour: the destination is down
-        assertThat(StatusViews.offer(state(OFFER), T0.plus(Duration.ofMinutes(61))).verdict()).isEqualTo(Verdict.FAILING);
+        assertThat(StatusViews.offer(state(OFFER), T0.plus(Duration.ofMinutes(61)))
+                        .verdict())
+                .isEqualTo(Verdict.FAILING);
 
         // behind an open circuit: failing at once, even before the circuit report arrives
         pipe(wait("l-2", OFFER, Reason.CIRCUIT_OPEN, T0.plusSeconds(90), T0.plusSeconds(90)));
         view = StatusViews.offer(state(OFFER), now);
         assertThat(view.verdict()).isEqualTo(Verdict.FAILING);
-        assertThat(view.explanation()).contains("2 leads wait behind the destination's open circuit",
-                "CIRCUIT_OPEN after TABLE_UNAVAILABLE (HTTP 503)", ErrorClass.TABLE_UNAVAILABLE.remediation());
+        assertThat(view.explanation())
+                .contains(
+                        "2 leads wait behind the destination's open circuit",
+                        "CIRCUIT_OPEN after TABLE_UNAVAILABLE (HTTP 503)",
+                        ErrorClass.TABLE_UNAVAILABLE.remediation());
 
         // waiting for capacity only: no class, no fix
         pipe(wait("l-3", OTHER, Reason.BUSY, T0, T0));
@@ -214,9 +245,12 @@ class StatusWaitingTopologyTest {
         assertThat(StatusViews.offer(state(OTHER), now).verdict()).isEqualTo(Verdict.WAITING);
 
         // the overview counts every waiting lead, in total and by type
-        StatusViews.Overview overview = StatusViews.overview(List.of(state(OFFER), state(OTHER)), java.util.Map.of(), now);
+        StatusViews.Overview overview =
+                StatusViews.overview(List.of(state(OFFER), state(OTHER)), java.util.Map.of(), now);
         assertThat(overview.waitingLeads()).isEqualTo(3);
-        assertThat(overview.destinations()).singleElement().satisfies(d -> assertThat(d.waiting()).isEqualTo(3));
+        assertThat(overview.destinations())
+                .singleElement()
+                .satisfies(d -> assertThat(d.waiting()).isEqualTo(3));
         assertThat(overview.offers().get(0).offerId()).isEqualTo(OFFER); // failing first
     }
 }

@@ -1,10 +1,9 @@
 package dev.leadpipe.azurite.testing;
 
+import dev.leadpipe.azurite.AzuriteServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import dev.leadpipe.azurite.AzuriteServer;
 
 /**
  * JUnit 5 extension giving a test class a real Azurite Table service (a fresh one per test class, on a free port).

@@ -1,8 +1,5 @@
 package dev.leadpipe.azurite.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -21,15 +18,16 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Locale;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.leadpipe.azurite.AzuriteInstall;
+import dev.leadpipe.azurite.AzuriteServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.leadpipe.azurite.AzuriteInstall;
-import dev.leadpipe.azurite.AzuriteServer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** AzuriteServer against the real emulator, spoken to over its REST API with SharedKeyLite signatures. */
 class AzuriteServerTest {
@@ -37,18 +35,24 @@ class AzuriteServerTest {
     @RegisterExtension
     static final AzuriteExtension AZURITE = new AzuriteExtension();
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void extensionServerAnswersAsTheTableServiceAndChecksSignatures() throws Exception {
         AzuriteServer server = AZURITE.server();
         assertThat(server.isRunning()).isTrue();
-        assertThat(AZURITE.connectionString()).isEqualTo("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-                + "AccountKey=" + AzuriteServer.ACCOUNT_KEY + ";TableEndpoint=http://127.0.0.1:" + AZURITE.port()
-                + "/devstoreaccount1;");
+        assertThat(AZURITE.connectionString())
+                .isEqualTo("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                        + "AccountKey=" + AzuriteServer.ACCOUNT_KEY + ";TableEndpoint=http://127.0.0.1:"
+                        + AZURITE.port()
+                        + "/devstoreaccount1;");
 
-        HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create(AZURITE.tableEndpoint() + "/Tables"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unsigned = HTTP.send(
+                HttpRequest.newBuilder(URI.create(AZURITE.tableEndpoint() + "/Tables"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(403);
         assertThat(unsigned.headers().firstValue("Server")).hasValue("Azurite-Table/" + AzuriteInstall.VERSION);
 
@@ -67,8 +71,8 @@ class AzuriteServerTest {
             long pid = server.pid().orElseThrow();
             server.stop();
             assertThat(server.isRunning()).isFalse();
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isIn(java.util.Optional.empty(),
-                    java.util.Optional.of(false));
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                    .isIn(java.util.Optional.empty(), java.util.Optional.of(false));
             assertThatThrownBy(() -> connect(port)).isInstanceOf(ConnectException.class);
 
             server.restart();
@@ -113,7 +117,8 @@ class AzuriteServerTest {
     @Test
     void aTakenFixedPortFailsClearly() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
-            assertThatThrownBy(() -> AzuriteServer.builder().port(taken.getLocalPort()).start())
+            assertThatThrownBy(() ->
+                            AzuriteServer.builder().port(taken.getLocalPort()).start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("did not start")
                     .hasMessageContaining("EADDRINUSE");
@@ -137,14 +142,14 @@ class AzuriteServerTest {
     /** One Table REST call signed with SharedKeyLite, as the SDKs do it. */
     private static HttpResponse<String> send(AzuriteServer server, String method, String path, String json)
             throws Exception {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US)
-                .format(ZonedDateTime.now(ZoneOffset.UTC));
+        String date =
+                DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US).format(ZonedDateTime.now(ZoneOffset.UTC));
         URI uri = URI.create(server.tableEndpoint() + path);
         String canonicalResource = "/" + AzuriteServer.ACCOUNT_NAME + uri.getRawPath();
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(Base64.getDecoder().decode(AzuriteServer.ACCOUNT_KEY), "HmacSHA256"));
-        String signature = Base64.getEncoder().encodeToString(
-                mac.doFinal((date + "\n" + canonicalResource).getBytes(StandardCharsets.UTF_8)));
+        String signature = Base64.getEncoder()
+                .encodeToString(mac.doFinal((date + "\n" + canonicalResource).getBytes(StandardCharsets.UTF_8)));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(10))
                 .header("x-ms-date", date)
@@ -153,7 +158,8 @@ class AzuriteServerTest {
                 .header("Accept", "application/json;odata=nometadata")
                 .header("Authorization", "SharedKeyLite " + AzuriteServer.ACCOUNT_NAME + ":" + signature);
         if (json != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }

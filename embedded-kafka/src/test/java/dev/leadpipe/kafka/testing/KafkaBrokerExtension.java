@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import dev.leadpipe.core.KafkaSettings;
-import dev.leadpipe.core.topic.TopicAdmin;
-import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 
 /**
  * JUnit 5 extension giving a test class a real Kafka broker with the pipeline's topics created:

@@ -1,13 +1,14 @@
 package dev.leadpipe.kafka.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,9 +16,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.topic.TopicAdmin;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TopicAdminTest {
     @Test
@@ -26,11 +25,18 @@ class TopicAdminTest {
             TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
 
             // no retries: a partition whose leader is not serving yet fails its write instead of being retried
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                    ProducerConfig.RETRIES_CONFIG, 0), new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            broker.bootstrapServers(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                            false,
+                            ProducerConfig.RETRIES_CONFIG,
+                            0),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 List<Future<RecordMetadata>> writes = new ArrayList<>();
                 for (var topic : Topics.all()) {
                     for (int p = 0; p < topic.partitions(); p++) {

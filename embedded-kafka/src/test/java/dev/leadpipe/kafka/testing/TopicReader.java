@@ -7,36 +7,42 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import dev.leadpipe.core.topic.TopicSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-import dev.leadpipe.core.topic.TopicSpec;
-
 /** Reads a topic from the beginning for assertions, with the registry's serdes and read_committed isolation. */
 public final class TopicReader {
     private static final Duration READ_ALL_TIMEOUT = Duration.ofSeconds(60);
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     /**
      * Reads records until {@code done} holds for everything read so far, or until {@code timeout}; then keeps reading
      * for {@code settle} more so that records beyond the expected ones are seen too. Returns all records read.
      */
-    public static <K, V> List<ConsumerRecord<K, V>> readUntil(String bootstrap, TopicSpec<K, V> topic,
-                                                              Predicate<List<ConsumerRecord<K, V>>> done,
-                                                              Duration timeout, Duration settle) {
+    public static <K, V> List<ConsumerRecord<K, V>> readUntil(
+            String bootstrap,
+            TopicSpec<K, V> topic,
+            Predicate<List<ConsumerRecord<K, V>>> done,
+            Duration timeout,
+            Duration settle) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(
+                config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !done.test(records)) {
@@ -58,19 +64,24 @@ public final class TopicReader {
      */
     public static <K, V> List<ConsumerRecord<K, V>> readAll(String bootstrap, TopicSpec<K, V> topic) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(
+                config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), READ_ALL_TIMEOUT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_ALL_TIMEOUT);
             long deadline = System.nanoTime() + READ_ALL_TIMEOUT.toNanos();
-            while (!ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), READ_ALL_TIMEOUT) >= e.getValue())) {
+            while (!ends.entrySet().stream()
+                    .allMatch(e -> consumer.position(e.getKey(), READ_ALL_TIMEOUT) >= e.getValue())) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic.name() + " to its end offsets " + ends
                             + " within " + READ_ALL_TIMEOUT + "; read " + records.size() + " records");

@@ -15,9 +15,12 @@ import dev.leadpipe.core.error.ErrorClass;
  * @param since           when it entered that state
  * @param errorClass      the last transient failure's class when OPEN; null when CLOSED
  */
-public record CircuitReport(String offerId, String destinationType, State state, Instant since,
-                            ErrorClass errorClass) {
+public record CircuitReport(String offerId, String destinationType, State state, Instant since, ErrorClass errorClass) {
 
     /** A circuit breaker's states; HALF_OPEN lets one trial call through. */
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 }

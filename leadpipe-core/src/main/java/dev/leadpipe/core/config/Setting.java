@@ -34,9 +34,18 @@ import java.util.regex.Pattern;
  * @param doc         a one-line description, the meaning column of {@link SettingsDoc#table}
  * @param defaultDoc  the default as documented (e.g. {@code 5 MiB}); null to show the default value
  */
-public record Setting<T>(String name, String env, Function<String, T> parser, Predicate<? super T> valid, String rule,
-                         T defaultValue, boolean isRequired, boolean isSecret, Function<? super T, String> shown,
-                         String doc, String defaultDoc) {
+public record Setting<T>(
+        String name,
+        String env,
+        Function<String, T> parser,
+        Predicate<? super T> valid,
+        String rule,
+        T defaultValue,
+        boolean isRequired,
+        boolean isSecret,
+        Function<? super T, String> shown,
+        String doc,
+        String defaultDoc) {
 
     public static final String MASK = "********";
     /** What every duration setting accepts. */
@@ -57,8 +66,8 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
     }
 
     /** A setting read by {@code parser}; required until given a default. */
-    public static <T> Setting<T> of(String name, String env, Function<String, T> parser, String rule,
-                                    Predicate<? super T> valid, String doc) {
+    public static <T> Setting<T> of(
+            String name, String env, Function<String, T> parser, String rule, Predicate<? super T> valid, String doc) {
         return new Setting<>(name, env, parser, valid, rule, null, true, false, String::valueOf, doc, null);
     }
 
@@ -79,18 +88,32 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
 
     /** A positive duration in the syntax of {@link #parseDuration}, e.g. {@code example} {@code 24h}. */
     public static Setting<Duration> duration(String name, String env, String example, String doc) {
-        return of(name, env, Setting::parseDuration, "a positive duration such as " + example + " " + DURATION_SYNTAX,
-                d -> !d.isNegative() && !d.isZero(), doc).shownAs(Setting::formatDuration);
+        return of(
+                        name,
+                        env,
+                        Setting::parseDuration,
+                        "a positive duration such as " + example + " " + DURATION_SYNTAX,
+                        d -> !d.isNegative() && !d.isZero(),
+                        doc)
+                .shownAs(Setting::formatDuration);
     }
 
     /** A duration written as a whole number of {@code unit}s from {@code min} to {@code max}. */
-    public static Setting<Duration> durationIn(String name, String env, ChronoUnit unit, long min, long max,
-                                               String doc) {
+    public static Setting<Duration> durationIn(
+            String name, String env, ChronoUnit unit, long min, long max, String doc) {
         String units = unit.toString().toLowerCase(Locale.ROOT);
-        return new Setting<>(name, env, s -> Duration.of(Long.parseLong(s), unit),
+        return new Setting<>(
+                name,
+                env,
+                s -> Duration.of(Long.parseLong(s), unit),
                 d -> d.compareTo(Duration.of(min, unit)) >= 0 && d.compareTo(Duration.of(max, unit)) <= 0,
-                numberRule(min, max, Integer.MAX_VALUE) + " of " + units, null, true, false,
-                d -> String.valueOf(d.toNanos() / unit.getDuration().toNanos()), doc, null);
+                numberRule(min, max, Integer.MAX_VALUE) + " of " + units,
+                null,
+                true,
+                false,
+                d -> String.valueOf(d.toNanos() / unit.getDuration().toNanos()),
+                doc,
+                null);
     }
 
     /** A file system path. */
@@ -105,8 +128,8 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
 
     /** This setting with a default; it is no longer required. */
     public Setting<T> defaultsTo(T value) {
-        return new Setting<>(name, env, parser, valid, rule, Objects.requireNonNull(value), false, isSecret, shown, doc,
-                defaultDoc);
+        return new Setting<>(
+                name, env, parser, valid, rule, Objects.requireNonNull(value), false, isSecret, shown, doc, defaultDoc);
     }
 
     /** This setting without a default: a missing variable is a problem. */
@@ -116,8 +139,18 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
 
     /** This setting as an {@link Optional}, empty when the variable is unset or blank. */
     public Setting<Optional<T>> optional() {
-        return new Setting<>(name, env, s -> Optional.of(parser.apply(s)), o -> o.isEmpty() || valid.test(o.get()),
-                rule, Optional.empty(), false, isSecret, o -> o.map(shown).orElse("none"), doc, defaultDoc);
+        return new Setting<>(
+                name,
+                env,
+                s -> Optional.of(parser.apply(s)),
+                o -> o.isEmpty() || valid.test(o.get()),
+                rule,
+                Optional.empty(),
+                false,
+                isSecret,
+                o -> o.map(shown).orElse("none"),
+                doc,
+                defaultDoc);
     }
 
     /** This setting, shown as {@value #MASK} and read without trimming. */
@@ -129,8 +162,8 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
     /** This setting with a further condition, {@code rule} saying what a value must be. */
     public Setting<T> must(String newRule, Predicate<? super T> condition) {
         Predicate<T> both = v -> valid.test(v) && condition.test(v);
-        return new Setting<>(name, env, parser, both, newRule, defaultValue, isRequired, isSecret, shown, doc,
-                defaultDoc);
+        return new Setting<>(
+                name, env, parser, both, newRule, defaultValue, isRequired, isSecret, shown, doc, defaultDoc);
     }
 
     /** This setting, its values shown by {@code show} (to hide a part of them, say). */
@@ -250,7 +283,7 @@ public record Setting<T>(String name, String env, Function<String, T> parser, Pr
     }
 
     private static String numberRule(long min, long max, long unbounded) {
-        return "a whole number " + (max >= unbounded || max >= Integer.MAX_VALUE ? "of at least " + min
-                : "from " + min + " to " + max);
+        return "a whole number "
+                + (max >= unbounded || max >= Integer.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max);
     }
 }

@@ -19,8 +19,7 @@ import java.util.function.BiPredicate;
  */
 public final class Settings {
 
-    private Settings() {
-    }
+    private Settings() {}
 
     /**
      * A rule between two settings, checked when both are valid on their own: the problem reads
@@ -47,8 +46,8 @@ public final class Settings {
      * @param what what is read, such as {@code "router settings"}, for the message
      * @throws IllegalArgumentException naming every missing, unreadable or invalid variable at once
      */
-    public static <R extends Record> R fromEnvironment(Class<R> type, String what, List<Setting<?>> settings,
-                                                       List<Rule<?, ?>> rules, Map<String, String> env) {
+    public static <R extends Record> R fromEnvironment(
+            Class<R> type, String what, List<Setting<?>> settings, List<Rule<?, ?>> rules, Map<String, String> env) {
         Map<Setting<?>, Object> values = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Setting<?> s : settings) {
@@ -78,13 +77,17 @@ public final class Settings {
      *
      * @throws IllegalArgumentException naming every invalid component and its variable at once
      */
-    public static void check(Class<? extends Record> type, String what, List<Setting<?>> settings,
-                             List<Rule<?, ?>> rules, Object... componentValues) {
+    public static void check(
+            Class<? extends Record> type,
+            String what,
+            List<Setting<?>> settings,
+            List<Rule<?, ?>> rules,
+            Object... componentValues) {
         Map<Setting<?>, Object> values = new HashMap<>();
         RecordComponent[] components = type.getRecordComponents();
         if (componentValues.length != components.length) {
-            throw new IllegalStateException(type.getSimpleName() + " checks " + componentValues.length
-                    + " values for " + components.length + " components");
+            throw new IllegalStateException(type.getSimpleName() + " checks " + componentValues.length + " values for "
+                    + components.length + " components");
         }
         for (int i = 0; i < components.length; i++) {
             Setting<?> s = find(settings, components[i].getName());
@@ -114,8 +117,7 @@ public final class Settings {
     }
 
     /** A configuration of every default but {@code setting}, such as the required bootstrap servers. */
-    public static <R extends Record, T> R build(Class<R> type, List<Setting<?>> settings, Setting<T> setting,
-                                                T value) {
+    public static <R extends Record, T> R build(Class<R> type, List<Setting<?>> settings, Setting<T> setting, T value) {
         return build(type, settings, Collections.singletonMap(setting, value));
     }
 
@@ -150,7 +152,9 @@ public final class Settings {
         for (int i = 0; i < components.length; i++) {
             Setting<?> s = find(settings, components[i].getName());
             Object value = get(components[i], config);
-            out.append(i == 0 ? "" : ", ").append(components[i].getName()).append('=')
+            out.append(i == 0 ? "" : ", ")
+                    .append(components[i].getName())
+                    .append('=')
                     .append(s == null ? String.valueOf(value) : s.show(value));
         }
         return out.append(']').toString();

@@ -22,8 +22,7 @@ import java.util.regex.Pattern;
 public final class SettingsDoc {
     private static final Pattern VARIABLE = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
 
-    private SettingsDoc() {
-    }
+    private SettingsDoc() {}
 
     /**
      * The differences, one a line ({@code SINK_X: documented default 1s, declared 2s}); empty when the document
@@ -34,7 +33,9 @@ public final class SettingsDoc {
     public static List<String> differences(Path markdown, List<Setting<?>> settings, boolean complete) {
         Map<String, String> documented = table(markdown);
         List<String> out = new ArrayList<>();
-        List<String> prefixes = settings.stream().map(s -> s.env().substring(0, s.env().indexOf('_') + 1)).toList();
+        List<String> prefixes = settings.stream()
+                .map(s -> s.env().substring(0, s.env().indexOf('_') + 1))
+                .toList();
         for (Setting<?> s : settings) {
             String doc = documented.get(s.env());
             if (doc == null) {
@@ -58,7 +59,12 @@ public final class SettingsDoc {
     public static String table(List<Setting<?>> settings) {
         StringBuilder out = new StringBuilder("| variable | default | meaning |\n|---|---|---|\n");
         for (Setting<?> s : settings) {
-            out.append("| `").append(s.env()).append("` | ").append(s.defaultText()).append(" | ").append(s.doc())
+            out.append("| `")
+                    .append(s.env())
+                    .append("` | ")
+                    .append(s.defaultText())
+                    .append(" | ")
+                    .append(s.doc())
                     .append(" |\n");
         }
         return out.toString();
@@ -82,7 +88,8 @@ public final class SettingsDoc {
             }
             List<String> cells = cells(line);
             if (variable < 0) {
-                List<String> header = cells.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
+                List<String> header =
+                        cells.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
                 variable = header.indexOf("variable");
                 dflt = header.indexOf("default");
                 variable = dflt < 0 ? -1 : variable;

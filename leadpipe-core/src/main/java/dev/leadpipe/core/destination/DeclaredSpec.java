@@ -12,8 +12,13 @@ public abstract class DeclaredSpec implements DestinationSpec {
     private final String whereToFind;
     private final OptionalInt defaultOpsPort;
 
-    protected DeclaredSpec(String typeName, String title, List<SettingSpec> settings, List<Route> routes,
-                           String whereToFind, OptionalInt defaultOpsPort) {
+    protected DeclaredSpec(
+            String typeName,
+            String title,
+            List<SettingSpec> settings,
+            List<Route> routes,
+            String whereToFind,
+            OptionalInt defaultOpsPort) {
         this.typeName = typeName;
         this.title = title;
         this.settings = List.copyOf(settings);

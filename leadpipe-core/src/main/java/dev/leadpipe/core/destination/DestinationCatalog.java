@@ -26,8 +26,8 @@ public final class DestinationCatalog implements AutoCloseable {
      * @throws IllegalStateException when it did not catch up within {@code catchUpTimeout}
      */
     public static DestinationCatalog start(String bootstrapServers, Duration catchUpTimeout) {
-        return new DestinationCatalog(CompactedTopicView.start(bootstrapServers, Topics.LEAD_DESTINATIONS,
-                "destination catalog", catchUpTimeout));
+        return new DestinationCatalog(CompactedTopicView.start(
+                bootstrapServers, Topics.LEAD_DESTINATIONS, "destination catalog", catchUpTimeout));
     }
 
     /** The offer's current destination, if it has one. */

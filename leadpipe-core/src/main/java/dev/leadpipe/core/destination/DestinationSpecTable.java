@@ -18,25 +18,35 @@ public final class DestinationSpecTable {
     /** The line that closes a generated table. */
     public static final String CLOSE_MARKER = "<!-- /settings-table -->";
 
-    private DestinationSpecTable() {
-    }
+    private DestinationSpecTable() {}
 
     /** The table: one row per setting (name, when it is needed, how it is kept, what it is). */
     public static String markdown(DestinationSpec spec) {
         StringBuilder b = new StringBuilder("| setting | needed | kept as | what it is |\n|---|---|---|---|\n");
         for (SettingSpec s : spec.settings()) {
-            b.append("| `").append(s.name()).append("` | ").append(needed(spec, s.name())).append(" | ")
-                    .append(keptAs(s)).append(" | ").append(s.doc().replace("|", "\\|")).append(" |\n");
+            b.append("| `")
+                    .append(s.name())
+                    .append("` | ")
+                    .append(needed(spec, s.name()))
+                    .append(" | ")
+                    .append(keptAs(s))
+                    .append(" | ")
+                    .append(s.doc().replace("|", "\\|"))
+                    .append(" |\n");
         }
         return b.toString();
     }
 
     /** The secret settings of every type, one line: {@code `clientSecret`, `password` (Dynamics 365); ...}. */
     public static String secretSettings(List<DestinationSpec> specs) {
-        return specs.stream().filter(spec -> spec.refusal().isEmpty())
+        return specs.stream()
+                .filter(spec -> spec.refusal().isEmpty())
                 .filter(spec -> spec.settings().stream().anyMatch(SettingSpec::secret))
-                .map(spec -> spec.settings().stream().filter(SettingSpec::secret).map(s -> "`" + s.name() + "`")
-                        .collect(Collectors.joining(", ")) + " (" + spec.title() + ")")
+                .map(spec -> spec.settings().stream()
+                                .filter(SettingSpec::secret)
+                                .map(s -> "`" + s.name() + "`")
+                                .collect(Collectors.joining(", "))
+                        + " (" + spec.title() + ")")
                 .collect(Collectors.joining("; "));
     }
 
@@ -50,7 +60,8 @@ public final class DestinationSpecTable {
                 optional.add(r.title());
             }
         }
-        boolean single = spec.routes().size() == 1 || required.size() == spec.routes().size();
+        boolean single =
+                spec.routes().size() == 1 || required.size() == spec.routes().size();
         List<String> parts = new ArrayList<>();
         if (!required.isEmpty()) {
             parts.add(single ? "required" : "required for " + String.join(", ", required));

@@ -29,8 +29,7 @@ public final class DestinationSpecs {
         });
     }
 
-    private DestinationSpecs() {
-    }
+    private DestinationSpecs() {}
 
     /** The spec of a type. */
     public static DestinationSpec of(DestinationType type) {

@@ -5,7 +5,12 @@ import java.util.Optional;
 
 /** The kinds of lead destination an offer can have. {@code BLOB} is accepted so its leads can be held, never delivered. */
 public enum DestinationType {
-    DYNAMICS, SALESFORCE, TABLE, HTTPS, NONE, BLOB;
+    DYNAMICS,
+    SALESFORCE,
+    TABLE,
+    HTTPS,
+    NONE,
+    BLOB;
 
     /** The lower-case wire name ({@code dynamics}, {@code table}, ...). */
     @com.fasterxml.jackson.annotation.JsonValue

@@ -12,8 +12,7 @@ import dev.leadpipe.core.Hosts;
  * host (local stand-ins). Used by the settings' validation and, again at request time, by every client.
  */
 public final class DestinationUrls {
-    private DestinationUrls() {
-    }
+    private DestinationUrls() {}
 
     /** Whether a request may be sent to this URI. */
     public static boolean allowed(URI uri) {

@@ -20,8 +20,7 @@ import dev.leadpipe.core.lead.FieldError;
  * is what the test lead finds out.
  */
 public final class DestinationValidator {
-    private DestinationValidator() {
-    }
+    private DestinationValidator() {}
 
     /** Every problem of the settings for this type; empty when the configuration may be stored. */
     public static List<FieldError> validate(DestinationType type, Map<String, String> settings) {
@@ -43,7 +42,8 @@ public final class DestinationValidator {
                 present.put(name, value.strip());
             }
         });
-        present.forEach((name, value) -> spec.setting(name).flatMap(s -> s.problem(value))
+        present.forEach((name, value) -> spec.setting(name)
+                .flatMap(s -> s.problem(value))
                 .ifPresent(problem -> errors.add(new FieldError(pointer(name), problem))));
         checkRoute(spec, present, errors);
         return errors;
@@ -58,32 +58,51 @@ public final class DestinationValidator {
         return Optional.ofNullable(resolve(spec, present).route());
     }
 
-    private record Resolution(Route route, String problem) {
-    }
+    private record Resolution(Route route, String problem) {}
 
     private static Resolution resolve(DestinationSpec spec, Map<String, String> present) {
-        List<Route> preferred = spec.routes().stream().filter(r -> !r.fallback() && !setMarkers(r, present).isEmpty()).toList();
-        List<Route> widest = preferred.stream().filter(r -> preferred.stream()
-                .noneMatch(o -> setMarkers(o, present).size() > setMarkers(r, present).size()
-                        && setMarkers(o, present).containsAll(setMarkers(r, present)))).toList();
+        List<Route> preferred = spec.routes().stream()
+                .filter(r -> !r.fallback() && !setMarkers(r, present).isEmpty())
+                .toList();
+        List<Route> widest = preferred.stream()
+                .filter(r -> preferred.stream()
+                        .noneMatch(o -> setMarkers(o, present).size()
+                                        > setMarkers(r, present).size()
+                                && setMarkers(o, present).containsAll(setMarkers(r, present))))
+                .toList();
         if (widest.size() == 1) {
             return new Resolution(widest.get(0), null);
         }
         if (widest.size() > 1) {
-            boolean sameMarkers = widest.stream().allMatch(r -> setMarkers(r, present).equals(setMarkers(widest.get(0), present)));
-            return new Resolution(null, sameMarkers ? needs(widest) : "holds settings of " + widest.stream()
-                    .map(r -> r.title() + " (" + String.join(", ", setMarkers(r, present)) + ")")
-                    .collect(Collectors.joining(" and ")) + ": choose one");
+            boolean sameMarkers =
+                    widest.stream().allMatch(r -> setMarkers(r, present).equals(setMarkers(widest.get(0), present)));
+            return new Resolution(
+                    null,
+                    sameMarkers
+                            ? needs(widest)
+                            : "holds settings of "
+                                    + widest.stream()
+                                            .map(r ->
+                                                    r.title() + " (" + String.join(", ", setMarkers(r, present)) + ")")
+                                            .collect(Collectors.joining(" and "))
+                                    + ": choose one");
         }
-        List<Route> fallbacks = spec.routes().stream().filter(r -> r.fallback() && !setMarkers(r, present).isEmpty()).toList();
+        List<Route> fallbacks = spec.routes().stream()
+                .filter(r -> r.fallback() && !setMarkers(r, present).isEmpty())
+                .toList();
         if (fallbacks.size() == 1) {
             return new Resolution(fallbacks.get(0), null);
         }
-        return spec.routes().size() == 1 ? new Resolution(spec.routes().get(0), null) : new Resolution(null, needs(spec.routes()));
+        return spec.routes().size() == 1
+                ? new Resolution(spec.routes().get(0), null)
+                : new Resolution(null, needs(spec.routes()));
     }
 
     private static String needs(List<Route> routes) {
-        return "needs " + routes.stream().map(r -> r.requiredList() + " (" + r.title() + ")").collect(Collectors.joining(" or "));
+        return "needs "
+                + routes.stream()
+                        .map(r -> r.requiredList() + " (" + r.title() + ")")
+                        .collect(Collectors.joining(" or "));
     }
 
     private static void checkRoute(DestinationSpec spec, Map<String, String> present, List<FieldError> errors) {
@@ -110,7 +129,8 @@ public final class DestinationValidator {
     }
 
     private static String unknownMessage(DestinationSpec spec, String name) {
-        TreeSet<String> known = spec.settings().stream().map(SettingSpec::name).collect(Collectors.toCollection(TreeSet::new));
+        TreeSet<String> known =
+                spec.settings().stream().map(SettingSpec::name).collect(Collectors.toCollection(TreeSet::new));
         return "is not a setting of a " + spec.typeName() + " destination"
                 + (known.isEmpty() ? " (it takes none)" : " (known: " + String.join(", ", known) + ")");
     }

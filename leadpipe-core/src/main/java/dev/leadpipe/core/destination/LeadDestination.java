@@ -13,9 +13,14 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * ({@link dev.leadpipe.core.secret.SecretKeyring}); {@code contactEmails} are the publisher's contacts, notified of
  * each new lead ({@code notifications} {@link NotificationMode#PER_LEAD}, the default) or once a day.
  */
-public record LeadDestination(String offerId, DestinationType type, Map<String, String> settings,
-                              List<String> contactEmails, long version, Instant updatedAt,
-                              NotificationMode notifications) {
+public record LeadDestination(
+        String offerId,
+        DestinationType type,
+        Map<String, String> settings,
+        List<String> contactEmails,
+        long version,
+        Instant updatedAt,
+        NotificationMode notifications) {
 
     public static final String MASK = "********";
 
@@ -26,8 +31,13 @@ public record LeadDestination(String offerId, DestinationType type, Map<String, 
     }
 
     /** A destination whose contacts are notified of every lead. */
-    public LeadDestination(String offerId, DestinationType type, Map<String, String> settings,
-                           List<String> contactEmails, long version, Instant updatedAt) {
+    public LeadDestination(
+            String offerId,
+            DestinationType type,
+            Map<String, String> settings,
+            List<String> contactEmails,
+            long version,
+            Instant updatedAt) {
         this(offerId, type, settings, contactEmails, version, updatedAt, NotificationMode.PER_LEAD);
     }
 
@@ -51,6 +61,7 @@ public record LeadDestination(String offerId, DestinationType type, Map<String, 
     @Override
     public String toString() {
         return "LeadDestination[offerId=" + offerId + ", type=" + type + ", settings=" + maskedSettings()
-                + ", contacts=" + contactEmails.size() + ", notifications=" + notifications.wireName() + ", version=" + version + "]";
+                + ", contacts=" + contactEmails.size() + ", notifications=" + notifications.wireName() + ", version="
+                + version + "]";
     }
 }

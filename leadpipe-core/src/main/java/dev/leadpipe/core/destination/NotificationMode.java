@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** How an offer's contacts hear of new leads: one e-mail per lead, or one digest a day (consulting services). */
 public enum NotificationMode {
-    PER_LEAD, DAILY_DIGEST;
+    PER_LEAD,
+    DAILY_DIGEST;
 
     /** {@code per-lead} or {@code daily-digest}. */
     @JsonValue

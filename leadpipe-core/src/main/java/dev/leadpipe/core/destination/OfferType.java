@@ -11,8 +11,16 @@ import java.util.stream.Collectors;
  * "Contact me"; Dynamics 365 Finance and Operations, Business Central and Consulting services always do.
  */
 public enum OfferType {
-    SAAS, DYNAMICS_365_CUSTOMER_ENGAGEMENT, DYNAMICS_365_FINANCE_AND_OPERATIONS, DYNAMICS_365_BUSINESS_CENTRAL,
-    CONSULTING_SERVICE, AZURE_APPLICATION, AZURE_VIRTUAL_MACHINE, AZURE_CONTAINER, IOT_EDGE_MODULE, POWER_BI_APP;
+    SAAS,
+    DYNAMICS_365_CUSTOMER_ENGAGEMENT,
+    DYNAMICS_365_FINANCE_AND_OPERATIONS,
+    DYNAMICS_365_BUSINESS_CENTRAL,
+    CONSULTING_SERVICE,
+    AZURE_APPLICATION,
+    AZURE_VIRTUAL_MACHINE,
+    AZURE_CONTAINER,
+    IOT_EDGE_MODULE,
+    POWER_BI_APP;
 
     /** The listing option that makes SaaS and Customer Engagement offers collect leads. */
     public static final String CONTACT_ME = "contact-me";
@@ -26,13 +34,15 @@ public enum OfferType {
     public boolean requiresLeadDestination(String listingOption) {
         return switch (this) {
             case DYNAMICS_365_FINANCE_AND_OPERATIONS, DYNAMICS_365_BUSINESS_CENTRAL, CONSULTING_SERVICE -> true;
-            case SAAS, DYNAMICS_365_CUSTOMER_ENGAGEMENT -> CONTACT_ME.equalsIgnoreCase(listingOption == null ? "" : listingOption.strip());
+            case SAAS, DYNAMICS_365_CUSTOMER_ENGAGEMENT ->
+                CONTACT_ME.equalsIgnoreCase(listingOption == null ? "" : listingOption.strip());
             default -> false;
         };
     }
 
     public static Optional<OfferType> fromWireName(String name) {
-        return Arrays.stream(values()).filter(t -> name != null && t.wireName().equals(name.strip().toLowerCase(Locale.ROOT)))
+        return Arrays.stream(values())
+                .filter(t -> name != null && t.wireName().equals(name.strip().toLowerCase(Locale.ROOT)))
                 .findFirst();
     }
 

@@ -9,8 +9,13 @@ import java.util.Set;
  * then all be present, {@code optional} ones may be. A {@code fallback} route is taken only when no other route's
  * markers are set (Web-to-Lead gives way to the REST API).
  */
-public record Route(String name, String title, Set<String> markers, List<String> required, List<String> optional,
-                    boolean fallback) {
+public record Route(
+        String name,
+        String title,
+        Set<String> markers,
+        List<String> required,
+        List<String> optional,
+        boolean fallback) {
 
     public Route {
         markers = Set.copyOf(markers);
@@ -19,7 +24,8 @@ public record Route(String name, String title, Set<String> markers, List<String>
     }
 
     /** A route taken when one of its markers is set. */
-    public static Route of(String name, String title, Set<String> markers, List<String> required, List<String> optional) {
+    public static Route of(
+            String name, String title, Set<String> markers, List<String> required, List<String> optional) {
         return new Route(name, title, markers, required, optional, false);
     }
 

@@ -14,8 +14,8 @@ import java.util.Optional;
  * </ul>
  * Instances are built with {@link #of} and the {@code as...} methods, which return copies.
  */
-public record SettingSpec(String name, String doc, ValueCheck check, boolean secret, boolean personal,
-                          boolean routing) {
+public record SettingSpec(
+        String name, String doc, ValueCheck check, boolean secret, boolean personal, boolean routing) {
 
     public SettingSpec {
         Objects.requireNonNull(name, "name");

@@ -5,8 +5,7 @@ import java.util.regex.Pattern;
 
 /** The value checks several destination types share. */
 public final class ValueChecks {
-    private ValueChecks() {
-    }
+    private ValueChecks() {}
 
     /** The whole value matches the pattern; otherwise the message. */
     public static SettingSpec.ValueCheck matching(Pattern pattern, String message) {
@@ -15,7 +14,8 @@ public final class ValueChecks {
 
     /** The value has at least this many characters. */
     public static SettingSpec.ValueCheck atLeast(int characters) {
-        return value -> value.length() >= characters ? Optional.empty()
+        return value -> value.length() >= characters
+                ? Optional.empty()
                 : Optional.of("must be at least " + characters + " characters");
     }
 }

@@ -17,9 +17,11 @@ public final class DeadLetterHeaders {
     public static final String ERROR_CLASS = PREFIX + "error.class";
     /** {@code transient} or {@code permanent}. */
     public static final String ERROR_KIND = PREFIX + "error.kind";
+
     public static final String REMEDIATION = PREFIX + "error.remediation";
     /** The upstream's own words, with secrets and e-mail addresses removed. */
     public static final String UPSTREAM_DETAIL = PREFIX + "error.upstream.detail";
+
     public static final String DESTINATION_TYPE = PREFIX + "destination.type";
     public static final String OFFER_ID = PREFIX + "offer.id";
     public static final String ATTEMPTS = PREFIX + "attempts";
@@ -30,8 +32,7 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_OFFSET = PREFIX + "source.offset";
     public static final String REPLAY_COUNT = PREFIX + "replay.count";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 
     /** Sets a header, replacing any earlier value of the same name. */
     public static void put(Headers headers, String name, Object value) {

@@ -4,12 +4,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.error.Redaction;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.error.Redaction;
 
 /**
  * The one place a dead-letter record's headers are built, for the router and every sink (as Kafka Connect's
@@ -22,8 +21,7 @@ import dev.leadpipe.core.error.Redaction;
  * class's raw kind ({@code by-status}).
  */
 public final class DeadLetterRecord {
-    private DeadLetterRecord() {
-    }
+    private DeadLetterRecord() {}
 
     /**
      * What is known about a lead's failure when it is dead-lettered. Null values leave their header out.
@@ -35,10 +33,20 @@ public final class DeadLetterRecord {
      * @param attempts        delivery attempts made, 0 when none was
      * @param sourceTopic     where the lead was first read, with {@code sourcePartition} and {@code sourceOffset}
      */
-    public record Context(String leadId, String offerId, ErrorClass errorClass, int httpStatus, String redactedDetail,
-                          String destinationType, int attempts, Instant firstFailure, Instant lastFailure,
-                          String sourceTopic, Integer sourcePartition, Long sourceOffset, int replayCount) {
-    }
+    public record Context(
+            String leadId,
+            String offerId,
+            ErrorClass errorClass,
+            int httpStatus,
+            String redactedDetail,
+            String destinationType,
+            int attempts,
+            Instant firstFailure,
+            Instant lastFailure,
+            String sourceTopic,
+            Integer sourcePartition,
+            Long sourceOffset,
+            int replayCount) {}
 
     /** The {@code error.kind} header value: {@code transient} or {@code permanent}. */
     public static String kind(ErrorClass errorClass, int httpStatus) {
@@ -60,8 +68,8 @@ public final class DeadLetterRecord {
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_CLASS, error.code());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ERROR_KIND, kind(error, c.httpStatus()));
         DeadLetterHeaders.put(headers, DeadLetterHeaders.REMEDIATION, error.remediation());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.UPSTREAM_DETAIL,
-                Redaction.redact(c.redactedDetail(), List.of()));
+        DeadLetterHeaders.put(
+                headers, DeadLetterHeaders.UPSTREAM_DETAIL, Redaction.redact(c.redactedDetail(), List.of()));
         DeadLetterHeaders.put(headers, DeadLetterHeaders.DESTINATION_TYPE, c.destinationType());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.OFFER_ID, c.offerId());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.ATTEMPTS, c.attempts());

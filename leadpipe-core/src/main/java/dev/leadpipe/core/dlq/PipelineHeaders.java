@@ -7,8 +7,7 @@ public final class PipelineHeaders {
     /** Set on a lead sent back through the router by replay: how many times it has been replayed. Its presence lets the lead pass duplicate detection. */
     public static final String REPLAY_COUNT = "leadpipe.replay.count";
 
-    private PipelineHeaders() {
-    }
+    private PipelineHeaders() {}
 
     /** The replay count carried by a record, 0 for a lead that was never replayed. */
     public static int replayCount(Headers headers) {

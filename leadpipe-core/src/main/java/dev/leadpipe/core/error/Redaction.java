@@ -15,14 +15,13 @@ public final class Redaction {
 
     // starts only where a run of address characters starts, so a long run without '@' is scanned once, not once
     // per position (quadratic on a 50 KB token)
-    private static final Pattern EMAIL = Pattern.compile(
-            "(?<![^\\s@<>\"',;:()\\[\\]])[^\\s@<>\"',;:()\\[\\]]++@[^\\s@<>\"',;:()\\[\\]]+");
+    private static final Pattern EMAIL =
+            Pattern.compile("(?<![^\\s@<>\"',;:()\\[\\]])[^\\s@<>\"',;:()\\[\\]]++@[^\\s@<>\"',;:()\\[\\]]+");
     private static final Pattern KEY_VALUE = Pattern.compile(
             "(?i)((?:AccountKey|SharedAccessSignature|SharedAccessKey|sig|client_secret|password|access_token|refresh_token|assertion|code)\"?\\s*[=:]\\s*\"?)[^;&\\s\"]+");
     private static final Pattern BEARER = Pattern.compile("(?i)(Bearer\\s+)[A-Za-z0-9._~+/=-]+");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** The text with every secret value and e-mail address replaced by {@value #REDACTED}, cut to 1,000 characters. */
     public static String redact(String text, Collection<String> secretValues) {

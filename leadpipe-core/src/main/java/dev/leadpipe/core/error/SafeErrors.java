@@ -2,8 +2,7 @@ package dev.leadpipe.core.error;
 
 /** Describes a failure for a log line without the exception messages, which could carry request data. */
 public final class SafeErrors {
-    private SafeErrors() {
-    }
+    private SafeErrors() {}
 
     /** The class names of the cause chain, each with the frame it was thrown from. */
     public static String describe(Throwable t) {

@@ -10,8 +10,7 @@ import java.util.Locale;
  * written with full-width or ideographic dots, or in Unicode / punycode (IDN) form.
  */
 public final class EduEmail {
-    private EduEmail() {
-    }
+    private EduEmail() {}
 
     public static boolean isEdu(String email) {
         String domain = domainOf(email);
@@ -45,7 +44,9 @@ public final class EduEmail {
     private static String toAsciiDomain(String domain) {
         // NFKC folds full-width letters and dots; IDN maps the ideographic dots and punycodes Unicode labels.
         String folded = Normalizer.normalize(domain, Normalizer.Form.NFKC)
-                .replace('\u3002', '.').replace('\uFF0E', '.').replace('\uFF61', '.');
+                .replace('\u3002', '.')
+                .replace('\uFF0E', '.')
+                .replace('\uFF61', '.');
         try {
             folded = IDN.toASCII(folded, IDN.ALLOW_UNASSIGNED);
         } catch (IllegalArgumentException notAValidIdn) {

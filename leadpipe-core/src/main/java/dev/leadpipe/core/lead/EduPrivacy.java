@@ -13,8 +13,7 @@ public final class EduPrivacy {
     /** The local part that replaces a .edu customer's own. */
     public static final String WITHHELD_LOCAL_PART = "withheld";
 
-    private EduPrivacy() {
-    }
+    private EduPrivacy() {}
 
     /** The lead unchanged when it is not a .edu lead, else the lead without personal data. */
     public static Lead withhold(Lead lead) {
@@ -23,9 +22,21 @@ public final class EduPrivacy {
             return lead;
         }
         String domain = email.substring(Math.max(email.lastIndexOf('@'), email.lastIndexOf('\uFF20')) + 1)
-                .replace(">", "").strip().toLowerCase(Locale.ROOT);
-        UserDetails withheld = new UserDetails(null, null, WITHHELD_LOCAL_PART + "@" + domain, null, null, null, null, Map.of());
-        return new Lead(lead.leadId(), lead.offerId(), lead.receivedAt(), lead.test(), withheld, lead.leadSource(),
-                lead.actionCode(), lead.offerTitle(), null, Map.of());
+                .replace(">", "")
+                .strip()
+                .toLowerCase(Locale.ROOT);
+        UserDetails withheld =
+                new UserDetails(null, null, WITHHELD_LOCAL_PART + "@" + domain, null, null, null, null, Map.of());
+        return new Lead(
+                lead.leadId(),
+                lead.offerId(),
+                lead.receivedAt(),
+                lead.test(),
+                withheld,
+                lead.leadSource(),
+                lead.actionCode(),
+                lead.offerTitle(),
+                null,
+                Map.of());
     }
 }

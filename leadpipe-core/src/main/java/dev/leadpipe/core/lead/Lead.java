@@ -10,9 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * ({@code leadId}, {@code offerId} as {@code publisherId.offerId}, {@code receivedAt}, {@code test}).
  * Read and written by {@link LeadJson}; {@link #toString()} prints no personal data.
  */
-public record Lead(String leadId, String offerId, Instant receivedAt, boolean test,
-                   UserDetails userDetails, String leadSource, String actionCode, String offerTitle,
-                   String description, Map<String, JsonNode> otherFields) {
+public record Lead(
+        String leadId,
+        String offerId,
+        Instant receivedAt,
+        boolean test,
+        UserDetails userDetails,
+        String leadSource,
+        String actionCode,
+        String offerTitle,
+        String description,
+        Map<String, JsonNode> otherFields) {
 
     /** The prefix of every field of the marketplace's test lead ({@code MSFT_TEST_636573304831318844}). */
     public static final String TEST_LEAD_PREFIX = "MSFT_TEST_";
@@ -27,11 +35,22 @@ public record Lead(String leadId, String offerId, Instant receivedAt, boolean te
     }
 
     public Lead withLeadId(String id) {
-        return new Lead(id, offerId, receivedAt, test, userDetails, leadSource, actionCode, offerTitle, description, otherFields);
+        return new Lead(
+                id,
+                offerId,
+                receivedAt,
+                test,
+                userDetails,
+                leadSource,
+                actionCode,
+                offerTitle,
+                description,
+                otherFields);
     }
 
     public Lead withReceivedAt(Instant at) {
-        return new Lead(leadId, offerId, at, test, userDetails, leadSource, actionCode, offerTitle, description, otherFields);
+        return new Lead(
+                leadId, offerId, at, test, userDetails, leadSource, actionCode, offerTitle, description, otherFields);
     }
 
     @Override

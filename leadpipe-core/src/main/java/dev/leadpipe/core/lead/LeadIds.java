@@ -7,7 +7,6 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.json.Json;
 
 /**
@@ -16,8 +15,7 @@ import dev.leadpipe.core.json.Json;
  * same lead submitted twice gets the same id and is recognised downstream as a duplicate.
  */
 public final class LeadIds {
-    private LeadIds() {
-    }
+    private LeadIds() {}
 
     public static String deterministicId(Lead lead) {
         ObjectNode canonical = LeadJson.write(lead.withLeadId(null).withReceivedAt(null));

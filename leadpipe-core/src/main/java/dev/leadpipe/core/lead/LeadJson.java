@@ -30,20 +30,21 @@ public final class LeadJson {
     public static final String OFFER_TITLE = "OfferTitle";
     public static final String DESCRIPTION = "Description";
 
-    static final List<String> USER_FIELDS = List.of("FirstName", "LastName", "Email", "Phone", "Country", "Company", "Title");
-    private static final List<String> TOP_FIELDS = List.of(LEAD_ID, OFFER_ID, RECEIVED_AT, TEST, USER_DETAILS,
-            LEAD_SOURCE, ACTION_CODE, OFFER_TITLE, DESCRIPTION);
+    static final List<String> USER_FIELDS =
+            List.of("FirstName", "LastName", "Email", "Phone", "Country", "Company", "Title");
+    private static final List<String> TOP_FIELDS = List.of(
+            LEAD_ID, OFFER_ID, RECEIVED_AT, TEST, USER_DETAILS, LEAD_SOURCE, ACTION_CODE, OFFER_TITLE, DESCRIPTION);
 
     /** A caller-chosen lead id: letters, digits and {@code . _ : -}, up to 128 characters. */
     public static final Pattern LEAD_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     /** {@code publisherId.offerId}: two non-empty parts of letters, digits, {@code _ -} and further dots. */
     public static final Pattern OFFER_ID_PATTERN = Pattern.compile("[A-Za-z0-9_-]{1,64}\\.[A-Za-z0-9._-]{1,128}");
+
     private static final Pattern EMAIL_PATTERN = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final int MAX_FIELD_LENGTH = 1024;
     private static final int MAX_DESCRIPTION_LENGTH = 8192;
 
-    private LeadJson() {
-    }
+    private LeadJson() {}
 
     /** The outcome of reading one lead: the lead when {@code errors} is empty. */
     public record Result(Lead lead, List<FieldError> errors) {
@@ -86,19 +87,26 @@ public final class LeadJson {
                 String base = "/" + USER_DETAILS;
                 split(userNode, USER_FIELDS, base, u, uOther, errors);
                 String email = text(u, "Email", base, errors, MAX_FIELD_LENGTH);
-                if (email != null && !email.isBlank() && !EMAIL_PATTERN.matcher(email.strip()).matches()) {
+                if (email != null
+                        && !email.isBlank()
+                        && !EMAIL_PATTERN.matcher(email.strip()).matches()) {
                     errors.add(new FieldError(base + "/Email", "is not an e-mail address"));
                 }
-                user = new UserDetails(text(u, "FirstName", base, errors, MAX_FIELD_LENGTH),
-                        text(u, "LastName", base, errors, MAX_FIELD_LENGTH), email,
-                        text(u, "Phone", base, errors, MAX_FIELD_LENGTH), text(u, "Country", base, errors, MAX_FIELD_LENGTH),
-                        text(u, "Company", base, errors, MAX_FIELD_LENGTH), text(u, "Title", base, errors, MAX_FIELD_LENGTH),
+                user = new UserDetails(
+                        text(u, "FirstName", base, errors, MAX_FIELD_LENGTH),
+                        text(u, "LastName", base, errors, MAX_FIELD_LENGTH),
+                        email,
+                        text(u, "Phone", base, errors, MAX_FIELD_LENGTH),
+                        text(u, "Country", base, errors, MAX_FIELD_LENGTH),
+                        text(u, "Company", base, errors, MAX_FIELD_LENGTH),
+                        text(u, "Title", base, errors, MAX_FIELD_LENGTH),
                         uOther);
             }
         }
         String leadId = text(known, LEAD_ID, "", errors, MAX_FIELD_LENGTH);
         if (leadId != null && !LEAD_ID_PATTERN.matcher(leadId).matches()) {
-            errors.add(new FieldError("/" + LEAD_ID, "must be 1-128 letters, digits or . _ : - (starting with a letter or digit)"));
+            errors.add(new FieldError(
+                    "/" + LEAD_ID, "must be 1-128 letters, digits or . _ : - (starting with a letter or digit)"));
         }
         String leadSource = text(known, LEAD_SOURCE, "", errors, MAX_FIELD_LENGTH);
         String offerId = text(known, OFFER_ID, "", errors, MAX_FIELD_LENGTH);
@@ -111,9 +119,11 @@ public final class LeadJson {
                 offerId = fromSource;
             }
         }
-        if (requireOfferId && offerId == null && errors.stream().noneMatch(e -> e.pointer().equals("/" + OFFER_ID))) {
-            errors.add(new FieldError("/" + OFFER_ID,
-                    "is required: give offerId, or a LeadSource ending in |publisherId.offerId"));
+        if (requireOfferId
+                && offerId == null
+                && errors.stream().noneMatch(e -> e.pointer().equals("/" + OFFER_ID))) {
+            errors.add(new FieldError(
+                    "/" + OFFER_ID, "is required: give offerId, or a LeadSource ending in |publisherId.offerId"));
         }
         Instant receivedAt = null;
         JsonNode at = known.get(RECEIVED_AT);
@@ -131,8 +141,19 @@ public final class LeadJson {
             return new Result(null, errors);
         }
         boolean test = isTestLead(user, leadSource, actionCode, offerTitle, description);
-        return new Result(new Lead(leadId, offerId, receivedAt, test, user, leadSource, actionCode, offerTitle,
-                description, other), errors);
+        return new Result(
+                new Lead(
+                        leadId,
+                        offerId,
+                        receivedAt,
+                        test,
+                        user,
+                        leadSource,
+                        actionCode,
+                        offerTitle,
+                        description,
+                        other),
+                errors);
     }
 
     /** The canonical JSON of a lead: the marketplace's casing, the pipeline's fields, unknown fields kept. */
@@ -188,8 +209,13 @@ public final class LeadJson {
         return false;
     }
 
-    private static void split(JsonNode object, List<String> knownNames, String base, Map<String, JsonNode> known,
-                              Map<String, JsonNode> other, List<FieldError> errors) {
+    private static void split(
+            JsonNode object,
+            List<String> knownNames,
+            String base,
+            Map<String, JsonNode> known,
+            Map<String, JsonNode> other,
+            List<FieldError> errors) {
         Map<String, String> byLower = new LinkedHashMap<>();
         knownNames.forEach(n -> byLower.put(n.toLowerCase(Locale.ROOT), n));
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
@@ -199,12 +225,14 @@ public final class LeadJson {
             if (canonical == null) {
                 other.put(field.getKey(), field.getValue());
             } else if (known.putIfAbsent(canonical, field.getValue()) != null) {
-                errors.add(new FieldError(base + "/" + canonical, "appears more than once (keys are case-insensitive)"));
+                errors.add(
+                        new FieldError(base + "/" + canonical, "appears more than once (keys are case-insensitive)"));
             }
         }
     }
 
-    private static String text(Map<String, JsonNode> fields, String name, String base, List<FieldError> errors, int maxLength) {
+    private static String text(
+            Map<String, JsonNode> fields, String name, String base, List<FieldError> errors, int maxLength) {
         JsonNode value = fields.get(name);
         if (value == null || value.isNull()) {
             return null;

@@ -2,14 +2,12 @@ package dev.leadpipe.core.lead;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.leadpipe.core.json.Json;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import dev.leadpipe.core.json.Json;
 
 /** The serde of a {@link Lead} on a topic, in {@link LeadJson}'s canonical form. Unreadable bytes raise {@link SerializationException}. */
 public final class LeadSerde implements Serde<Lead> {

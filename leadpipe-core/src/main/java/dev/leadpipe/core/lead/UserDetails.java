@@ -9,8 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Every field may be null. {@code otherFields} keeps keys the marketplace sent that this model does not know.
  * {@link #toString()} never prints a value: these are personal data.
  */
-public record UserDetails(String firstName, String lastName, String email, String phone, String country,
-                          String company, String title, Map<String, JsonNode> otherFields) {
+public record UserDetails(
+        String firstName,
+        String lastName,
+        String email,
+        String phone,
+        String country,
+        String company,
+        String title,
+        Map<String, JsonNode> otherFields) {
 
     public static final UserDetails EMPTY = new UserDetails(null, null, null, null, null, null, null, Map.of());
 

@@ -14,38 +14,132 @@ import dev.leadpipe.core.error.ErrorClass;
  * @param detail              DEAD_LETTERED by a sink: the destination's own words (which field, which code), with
  *                            secrets, e-mail addresses and the lead's personal fields removed; otherwise null
  */
-public record Outcome(String leadId, String offerId, OutcomeType outcome, String destinationType,
-                      String destinationRecordId, ErrorClass errorClass, Integer attempts, Long latencyMs,
-                      boolean test, int replayCount, Instant at, String detail) {
+public record Outcome(
+        String leadId,
+        String offerId,
+        OutcomeType outcome,
+        String destinationType,
+        String destinationRecordId,
+        ErrorClass errorClass,
+        Integer attempts,
+        Long latencyMs,
+        boolean test,
+        int replayCount,
+        Instant at,
+        String detail) {
 
-    public Outcome(String leadId, String offerId, OutcomeType outcome, String destinationType,
-                   String destinationRecordId, ErrorClass errorClass, Integer attempts, Long latencyMs,
-                   boolean test, int replayCount, Instant at) {
-        this(leadId, offerId, outcome, destinationType, destinationRecordId, errorClass, attempts, latencyMs, test,
-                replayCount, at, null);
+    public Outcome(
+            String leadId,
+            String offerId,
+            OutcomeType outcome,
+            String destinationType,
+            String destinationRecordId,
+            ErrorClass errorClass,
+            Integer attempts,
+            Long latencyMs,
+            boolean test,
+            int replayCount,
+            Instant at) {
+        this(
+                leadId,
+                offerId,
+                outcome,
+                destinationType,
+                destinationRecordId,
+                errorClass,
+                attempts,
+                latencyMs,
+                test,
+                replayCount,
+                at,
+                null);
     }
 
     public static Outcome suppressed(String leadId, String offerId, boolean test, int replayCount, Instant at) {
-        return new Outcome(leadId, offerId, OutcomeType.SUPPRESSED, null, null, ErrorClass.EDU_PRIVACY_SUPPRESSED,
-                null, null, test, replayCount, at);
+        return new Outcome(
+                leadId,
+                offerId,
+                OutcomeType.SUPPRESSED,
+                null,
+                null,
+                ErrorClass.EDU_PRIVACY_SUPPRESSED,
+                null,
+                null,
+                test,
+                replayCount,
+                at);
     }
 
-    public static Outcome deadLettered(String leadId, String offerId, String destinationType, ErrorClass errorClass,
-                                       Integer attempts, boolean test, int replayCount, Instant at) {
-        return new Outcome(leadId, offerId, OutcomeType.DEAD_LETTERED, destinationType, null, errorClass, attempts,
-                null, test, replayCount, at);
+    public static Outcome deadLettered(
+            String leadId,
+            String offerId,
+            String destinationType,
+            ErrorClass errorClass,
+            Integer attempts,
+            boolean test,
+            int replayCount,
+            Instant at) {
+        return new Outcome(
+                leadId,
+                offerId,
+                OutcomeType.DEAD_LETTERED,
+                destinationType,
+                null,
+                errorClass,
+                attempts,
+                null,
+                test,
+                replayCount,
+                at);
     }
 
     /** A sink's dead letter, with the redacted upstream detail. */
-    public static Outcome deadLettered(String leadId, String offerId, String destinationType, ErrorClass errorClass,
-                                       Integer attempts, boolean test, int replayCount, Instant at, String detail) {
-        return new Outcome(leadId, offerId, OutcomeType.DEAD_LETTERED, destinationType, null, errorClass, attempts,
-                null, test, replayCount, at, detail);
+    public static Outcome deadLettered(
+            String leadId,
+            String offerId,
+            String destinationType,
+            ErrorClass errorClass,
+            Integer attempts,
+            boolean test,
+            int replayCount,
+            Instant at,
+            String detail) {
+        return new Outcome(
+                leadId,
+                offerId,
+                OutcomeType.DEAD_LETTERED,
+                destinationType,
+                null,
+                errorClass,
+                attempts,
+                null,
+                test,
+                replayCount,
+                at,
+                detail);
     }
 
-    public static Outcome delivered(String leadId, String offerId, String destinationType, String destinationRecordId,
-                                    int attempts, long latencyMs, boolean test, int replayCount, Instant at) {
-        return new Outcome(leadId, offerId, OutcomeType.DELIVERED, destinationType, destinationRecordId, null, attempts,
-                latencyMs, test, replayCount, at);
+    public static Outcome delivered(
+            String leadId,
+            String offerId,
+            String destinationType,
+            String destinationRecordId,
+            int attempts,
+            long latencyMs,
+            boolean test,
+            int replayCount,
+            Instant at) {
+        return new Outcome(
+                leadId,
+                offerId,
+                OutcomeType.DELIVERED,
+                destinationType,
+                destinationRecordId,
+                null,
+                attempts,
+                latencyMs,
+                test,
+                replayCount,
+                at);
     }
 }

@@ -2,5 +2,7 @@ package dev.leadpipe.core.outcome;
 
 /** The three ends a lead can come to. Every lead that entered the pipeline gets exactly one. */
 public enum OutcomeType {
-    DELIVERED, SUPPRESSED, DEAD_LETTERED
+    DELIVERED,
+    SUPPRESSED,
+    DEAD_LETTERED
 }

@@ -28,6 +28,7 @@ import java.util.TreeSet;
 public record FinishedOffsets(long position, long end, NavigableSet<Long> unfinished) {
     /** The longest metadata string {@link #encode} writes, well within the broker's default 4096 bytes. */
     public static final int MAX_METADATA_CHARS = 3000;
+
     private static final String VERSION = "f1";
 
     public FinishedOffsets {

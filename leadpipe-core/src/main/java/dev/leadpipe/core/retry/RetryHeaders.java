@@ -3,10 +3,9 @@ package dev.leadpipe.core.retry;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
-
-import dev.leadpipe.core.dlq.DeadLetterHeaders;
 
 /**
  * The names of the headers a sink puts on a lead it writes to a retry tier (and that {@code leadctl waiting retry-now}
@@ -24,6 +23,7 @@ public final class RetryHeaders {
     public static final String HOLDS = PREFIX + "holds";
     /** When its retry budget started: its first failure, or the first time an open circuit held it back. */
     public static final String BUDGET_START = PREFIX + "budget.start";
+
     public static final String FIRST_ATTEMPT_TIME = PREFIX + "attempt.first.time";
     public static final String FIRST_FAILURE_TIME = PREFIX + "failure.first.time";
     public static final String LAST_FAILURE_TIME = PREFIX + "failure.last.time";
@@ -43,6 +43,7 @@ public final class RetryHeaders {
     public static final String DUE_TIME = PREFIX + "due.time";
     /** Where the lead was first read: its delivery record's topic, partition and offset. */
     public static final String SOURCE_TOPIC = PREFIX + "source.topic";
+
     public static final String SOURCE_PARTITION = PREFIX + "source.partition";
     public static final String SOURCE_OFFSET = PREFIX + "source.offset";
     /**
@@ -51,8 +52,7 @@ public final class RetryHeaders {
      */
     public static final String COPY_OF = PREFIX + "copy.of";
 
-    private RetryHeaders() {
-    }
+    private RetryHeaders() {}
 
     /** Sets a header, replacing any earlier value of the same name (null removes it). */
     public static void put(Headers headers, String name, Object value) {
@@ -92,14 +92,15 @@ public final class RetryHeaders {
         }
         String[] parts = v.trim().split(":");
         try {
-            return parts.length != 3 ? Optional.empty() : Optional.of(new RecordLocation(
-                    new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2])));
+            return parts.length != 3
+                    ? Optional.empty()
+                    : Optional.of(new RecordLocation(
+                            new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2])));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
 
     /** A record's place in Kafka. */
-    public record RecordLocation(TopicPartition partition, long offset) {
-    }
+    public record RecordLocation(TopicPartition partition, long offset) {}
 }

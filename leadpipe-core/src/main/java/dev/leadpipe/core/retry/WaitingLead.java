@@ -22,8 +22,17 @@ import dev.leadpipe.core.error.ErrorClass;
  * @param httpStatus      the upstream HTTP status of that failure, 0 when none
  * @param at              when this record was written
  */
-public record WaitingLead(String leadId, String offerId, String destinationType, Reason reason, Instant since,
-                          Instant nextAttemptAt, int attempts, ErrorClass errorClass, int httpStatus, Instant at) {
+public record WaitingLead(
+        String leadId,
+        String offerId,
+        String destinationType,
+        Reason reason,
+        Instant since,
+        Instant nextAttemptAt,
+        int attempts,
+        ErrorClass errorClass,
+        int httpStatus,
+        Instant at) {
 
     /** Why a lead waits. */
     public enum Reason {

@@ -15,16 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.leadpipe.core.destination.LeadDestination;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.destination.LeadDestination;
 
 /**
  * Encrypts and decrypts destination secrets with AES-256-GCM, so that a secret never reaches Kafka in clear.
@@ -140,7 +138,8 @@ public final class SecretKeyring {
         try {
             return of(Files.readAllLines(file, StandardCharsets.UTF_8), origin);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the secret keys file " + file + ": " + e.getClass().getSimpleName());
+            throw new IllegalArgumentException("cannot read the secret keys file " + file + ": "
+                    + e.getClass().getSimpleName());
         }
     }
 
@@ -154,8 +153,10 @@ public final class SecretKeyring {
                 } catch (UnsupportedOperationException ignored) {
                     // not a POSIX file system
                 }
-                Files.writeString(tmp, "# leadpipe development key (AES-256), created on first use; not for production\ndev1="
-                        + newKey() + "\n");
+                Files.writeString(
+                        tmp,
+                        "# leadpipe development key (AES-256), created on first use; not for production\ndev1="
+                                + newKey() + "\n");
                 try {
                     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     LOG.warn("no {} or {} set: created a development secret key in {}", KEYS_ENV, KEYS_FILE_ENV, file);
@@ -199,10 +200,15 @@ public final class SecretKeyring {
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad(offerId, setting));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
-            return PREFIX + currentKeyId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
+            return PREFIX + currentKeyId + ":"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "AES-GCM encryption failed: " + e.getClass().getSimpleName());
         }
     }
 
@@ -249,9 +255,12 @@ public final class SecretKeyring {
 
     private Map<String, String> transform(LeadDestination d, boolean encrypt) {
         Map<String, String> out = new LinkedHashMap<>();
-        d.settings().forEach((name, value) -> out.put(name, encrypt
-                ? (d.spec().isSecret(name) ? encrypt(d.offerId(), name, value) : value)
-                : decrypt(d.offerId(), name, value)));
+        d.settings()
+                .forEach((name, value) -> out.put(
+                        name,
+                        encrypt
+                                ? (d.spec().isSecret(name) ? encrypt(d.offerId(), name, value) : value)
+                                : decrypt(d.offerId(), name, value)));
         return out;
     }
 

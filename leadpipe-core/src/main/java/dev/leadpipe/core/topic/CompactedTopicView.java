@@ -34,8 +34,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompactedTopicView.class);
 
     /** One key's latest known state; {@code value} is null after a deletion. */
-    private record Entry<V>(V value, int partition, long offset) {
-    }
+    private record Entry<V>(V value, int partition, long offset) {}
 
     private final TopicSpec<String, V> topic;
     private final String name;
@@ -45,11 +44,17 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private CompactedTopicView(String bootstrapServers, TopicSpec<String, V> topic, String name) {
         this.topic = topic;
         this.name = name;
-        Map<String, Object> config = TopicFollower.config(bootstrapServers,
+        Map<String, Object> config = TopicFollower.config(
+                bootstrapServers,
                 "leadpipe-" + name.replace(' ', '-') + "-" + UUID.randomUUID(),
                 Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
-        this.follower = new TopicFollower<>(name, config, new StringDeserializer(), new ByteArrayDeserializer(),
-                new Reader(), TopicFollower.OnPollFailure.RETRY);
+        this.follower = new TopicFollower<>(
+                name,
+                config,
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                new Reader(),
+                TopicFollower.OnPollFailure.RETRY);
     }
 
     /**
@@ -58,8 +63,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
      * @param name what the view is, for its thread and log lines ("destination catalog")
      * @throws IllegalStateException when it did not catch up within {@code catchUpTimeout}
      */
-    public static <V> CompactedTopicView<V> start(String bootstrapServers, TopicSpec<String, V> topic, String name,
-                                                  Duration catchUpTimeout) {
+    public static <V> CompactedTopicView<V> start(
+            String bootstrapServers, TopicSpec<String, V> topic, String name, Duration catchUpTimeout) {
         CompactedTopicView<V> view = new CompactedTopicView<>(bootstrapServers, topic, name);
         try {
             view.follower.start().awaitReady(catchUpTimeout, "did not catch up with " + topic.name());
@@ -84,7 +89,9 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     /** Applies a write Kafka acknowledged at {@code partition}/{@code offset}; {@code value} null deletes. */
     public void applyAcknowledged(String key, V value, int partition, long offset) {
         Entry<V> candidate = new Entry<>(value, partition, offset);
-        entries.merge(key, candidate,
+        entries.merge(
+                key,
+                candidate,
                 (old, now) -> old.partition() == now.partition() && old.offset() > now.offset() ? old : now);
     }
 
@@ -120,7 +127,11 @@ public final class CompactedTopicView<V> implements AutoCloseable {
 
     private void read(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
-            LOG.warn("skipping a record without key on {} at {}/{}", record.topic(), record.partition(), record.offset());
+            LOG.warn(
+                    "skipping a record without key on {} at {}/{}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
             return;
         }
         V value = null;
@@ -128,8 +139,12 @@ public final class CompactedTopicView<V> implements AutoCloseable {
             try {
                 value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
             } catch (RuntimeException e) {
-                LOG.warn("skipping an unreadable record of key {} on {} at {}/{}", record.key(), record.topic(),
-                        record.partition(), record.offset());
+                LOG.warn(
+                        "skipping an unreadable record of key {} on {} at {}/{}",
+                        record.key(),
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
                 return;
             }
         }

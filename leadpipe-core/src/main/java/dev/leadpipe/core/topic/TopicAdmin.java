@@ -27,20 +27,25 @@ public final class TopicAdmin {
     private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /** Creates the pipeline's missing topics ({@link Topics#all()}) with the given replication factor. */
     public static void ensureTopics(String bootstrapServers, short replicationFactor) {
-        ensureTopics(bootstrapServers, Topics.all().stream().map(t -> t.newTopic(replicationFactor)).toList());
+        ensureTopics(
+                bootstrapServers,
+                Topics.all().stream().map(t -> t.newTopic(replicationFactor)).toList());
     }
 
     /** Creates those of {@code topics} that do not exist yet and waits for their partitions' leaders. */
     public static void ensureTopics(String bootstrapServers, List<NewTopic> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing =
+                    topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -55,8 +60,10 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not create topics on " + bootstrapServers + ": "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+            throw new IllegalStateException(
+                    "could not create topics on " + bootstrapServers + ": "
+                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
+                    e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.core.error.SafeErrors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -19,8 +20,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.error.SafeErrors;
 
 /**
  * One background consumer thread that follows topics and hands each poll's records to a {@link Handler}: it owns the
@@ -67,15 +66,13 @@ public final class TopicFollower<K, V> implements AutoCloseable {
         }
 
         /** Before each poll: timers, resuming paused partitions. */
-        default void beforePoll(Consumer<K, V> consumer) {
-        }
+        default void beforePoll(Consumer<K, V> consumer) {}
 
         /** One poll's records (possibly none). */
         void handle(ConsumerRecords<K, V> records, Consumer<K, V> consumer);
 
         /** An unreadable record was skipped: the consumer's position on {@code partition} is now {@code next}. */
-        default void skipped(TopicPartition partition, long next, Consumer<K, V> consumer) {
-        }
+        default void skipped(TopicPartition partition, long next, Consumer<K, V> consumer) {}
     }
 
     private final String name;
@@ -95,8 +92,13 @@ public final class TopicFollower<K, V> implements AutoCloseable {
      *
      * @param name what it follows, for its thread and log lines ("destination catalog")
      */
-    public TopicFollower(String name, Map<String, Object> config, Deserializer<K> keys, Deserializer<V> values,
-                         Handler<K, V> handler, OnPollFailure onPollFailure) {
+    public TopicFollower(
+            String name,
+            Map<String, Object> config,
+            Deserializer<K> keys,
+            Deserializer<V> values,
+            Handler<K, V> handler,
+            OnPollFailure onPollFailure) {
         this.name = name;
         this.handler = handler;
         this.onPollFailure = onPollFailure;
@@ -110,10 +112,14 @@ public final class TopicFollower<K, V> implements AutoCloseable {
      */
     public static Map<String, Object> config(String bootstrapServers, String clientId, Map<String, Object> more) {
         Map<String, Object> config = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                clientId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"));
         config.putAll(more);
         return config;
     }
@@ -129,7 +135,8 @@ public final class TopicFollower<K, V> implements AutoCloseable {
             throw new IllegalStateException("topic " + topic + " does not exist");
         }
         List<TopicPartition> partitions = infos.stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList();
         consumer.assign(partitions);
         return partitions;
     }

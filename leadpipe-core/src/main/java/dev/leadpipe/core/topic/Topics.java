@@ -5,8 +5,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.common.serialization.Serdes;
-
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -16,6 +14,7 @@ import dev.leadpipe.core.lead.LeadSerde;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.retry.WaitingLead;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The registry of every topic the pipeline uses: each module and test imports its names and serdes from here.
@@ -31,6 +30,7 @@ public final class Topics {
     /** Each offer's current lead destination, keyed by offer id; compacted, a null value deletes it. */
     public static final TopicSpec<String, LeadDestination> LEAD_DESTINATIONS =
             new TopicSpec<>("lead-destinations", Serdes.String(), new JsonSerde<>(LeadDestination.class), 3, true);
+
     public static final TopicSpec<String, Lead> DELIVERIES_DYNAMICS =
             new TopicSpec<>("deliveries.dynamics", Serdes.String(), new LeadSerde(), LEAD_PARTITIONS, false);
     public static final TopicSpec<String, Lead> DELIVERIES_SALESFORCE =
@@ -80,16 +80,19 @@ public final class Topics {
 
     private static final Map<DestinationType, List<TopicSpec<String, byte[]>>> RETRY_BY_TYPE = retryTopics();
 
-    private Topics() {
-    }
+    private Topics() {}
 
     private static Map<DestinationType, List<TopicSpec<String, byte[]>>> retryTopics() {
         Map<DestinationType, List<TopicSpec<String, byte[]>>> byType = new EnumMap<>(DestinationType.class);
         DELIVERY_BY_TYPE.forEach((type, delivery) -> {
             List<TopicSpec<String, byte[]>> tiers = new ArrayList<>();
             for (int tier = 1; tier <= RETRY_TIERS; tier++) {
-                tiers.add(new TopicSpec<>(delivery.name() + ".retry-" + tier, Serdes.String(), Serdes.ByteArray(),
-                        LEAD_PARTITIONS, false));
+                tiers.add(new TopicSpec<>(
+                        delivery.name() + ".retry-" + tier,
+                        Serdes.String(),
+                        Serdes.ByteArray(),
+                        LEAD_PARTITIONS,
+                        false));
             }
             byType.put(type, List.copyOf(tiers));
         });
@@ -115,9 +118,18 @@ public final class Topics {
     }
 
     public static List<TopicSpec<?, ?>> all() {
-        List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(LEADS, LEAD_DESTINATIONS, DELIVERIES_DYNAMICS,
-                DELIVERIES_SALESFORCE, DELIVERIES_TABLE, DELIVERIES_HTTPS, LEAD_OUTCOMES, LEADS_DLQ,
-                DESTINATION_CIRCUITS, LEAD_WAITING, RETRY_WAKEUPS));
+        List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(
+                LEADS,
+                LEAD_DESTINATIONS,
+                DELIVERIES_DYNAMICS,
+                DELIVERIES_SALESFORCE,
+                DELIVERIES_TABLE,
+                DELIVERIES_HTTPS,
+                LEAD_OUTCOMES,
+                LEADS_DLQ,
+                DESTINATION_CIRCUITS,
+                LEAD_WAITING,
+                RETRY_WAKEUPS));
         for (DestinationType type : DestinationType.values()) {
             if (RETRY_BY_TYPE.containsKey(type)) {
                 all.addAll(RETRY_BY_TYPE.get(type));

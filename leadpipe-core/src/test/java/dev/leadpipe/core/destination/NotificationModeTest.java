@@ -1,13 +1,11 @@
 package dev.leadpipe.core.destination;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.leadpipe.core.json.Json;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-
-import dev.leadpipe.core.json.Json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NotificationModeTest {
 
@@ -23,10 +21,14 @@ class NotificationModeTest {
 
     @Test
     void inJsonAModeIsItsWireNameAndAnUnknownOneIsRefused() throws Exception {
-        assertThat(Json.MAPPER.writeValueAsString(NotificationMode.DAILY_DIGEST)).isEqualTo("\"daily-digest\"");
-        assertThat(Json.MAPPER.readValue("\"daily-digest\"", NotificationMode.class)).isEqualTo(NotificationMode.DAILY_DIGEST);
-        assertThat(Json.MAPPER.readValue("\"PER-LEAD\"", NotificationMode.class)).isEqualTo(NotificationMode.PER_LEAD);
+        assertThat(Json.MAPPER.writeValueAsString(NotificationMode.DAILY_DIGEST))
+                .isEqualTo("\"daily-digest\"");
+        assertThat(Json.MAPPER.readValue("\"daily-digest\"", NotificationMode.class))
+                .isEqualTo(NotificationMode.DAILY_DIGEST);
+        assertThat(Json.MAPPER.readValue("\"PER-LEAD\"", NotificationMode.class))
+                .isEqualTo(NotificationMode.PER_LEAD);
         assertThatThrownBy(() -> Json.MAPPER.readValue("\"weekly\"", NotificationMode.class))
-                .isInstanceOf(ValueInstantiationException.class).hasMessageContaining("unknown notification mode");
+                .isInstanceOf(ValueInstantiationException.class)
+                .hasMessageContaining("unknown notification mode");
     }
 }

@@ -1,18 +1,17 @@
 package dev.leadpipe.core.dlq;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.leadpipe.core.error.ErrorClass;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.error.ErrorClass;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dead-letter headers as an operator reads them: the original headers kept, every context header present, an
@@ -24,16 +23,28 @@ class DeadLetterRecordTest {
     private static final Instant LAST = Instant.parse("2026-11-24T08:20:00Z");
 
     private static DeadLetterRecord.Context context(ErrorClass error, int httpStatus, String detail) {
-        return new DeadLetterRecord.Context("lead-1", "quokka.widget", error, httpStatus, detail, "https", 3, FIRST,
-                LAST, "deliveries.https", 2, 41L, 1);
+        return new DeadLetterRecord.Context(
+                "lead-1",
+                "quokka.widget",
+                error,
+                httpStatus,
+                detail,
+                "https",
+                3,
+                FIRST,
+                LAST,
+                "deliveries.https",
+                2,
+                41L,
+                1);
     }
 
     @Test
     void keepsTheOriginalHeadersAndAddsEveryContextHeader() {
         Headers original = new RecordHeaders().add("traceparent", bytes("00-abc-01"));
 
-        Headers h = DeadLetterRecord.headers(original,
-                context(ErrorClass.SALESFORCE_REQUIRED_PICKLIST, 400, "REQUIRED_FIELD_MISSING: Industry__c"));
+        Headers h = DeadLetterRecord.headers(
+                original, context(ErrorClass.SALESFORCE_REQUIRED_PICKLIST, 400, "REQUIRED_FIELD_MISSING: Industry__c"));
 
         assertThat(DeadLetterHeaders.get(h, "traceparent")).isEqualTo("00-abc-01");
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.LEAD_ID)).isEqualTo("lead-1");
@@ -46,8 +57,10 @@ class DeadLetterRecordTest {
                 .isEqualTo("REQUIRED_FIELD_MISSING: Industry__c");
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.DESTINATION_TYPE)).isEqualTo("https");
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ATTEMPTS)).isEqualTo("3");
-        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.FIRST_FAILURE_TIME)).isEqualTo("2026-11-24T08:15:30Z");
-        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.LAST_FAILURE_TIME)).isEqualTo("2026-11-24T08:20:00Z");
+        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.FIRST_FAILURE_TIME))
+                .isEqualTo("2026-11-24T08:15:30Z");
+        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.LAST_FAILURE_TIME))
+                .isEqualTo("2026-11-24T08:20:00Z");
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("deliveries.https");
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("2");
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("41");
@@ -64,27 +77,36 @@ class DeadLetterRecordTest {
                 .add("leadpipe.retry.tier", bytes("1m"))
                 .add(PipelineHeaders.REPLAY_COUNT, bytes("1"));
 
-        Headers h = DeadLetterRecord.headers(original, context(ErrorClass.TABLE_UNAVAILABLE, 503, "ServerBusy"),
-                "leadpipe.retry.");
+        Headers h = DeadLetterRecord.headers(
+                original, context(ErrorClass.TABLE_UNAVAILABLE, 503, "ServerBusy"), "leadpipe.retry.");
 
         assertThat(values(h, DeadLetterHeaders.ERROR_CLASS)).containsExactly("TABLE_UNAVAILABLE");
         assertThat(values(h, DeadLetterHeaders.ATTEMPTS)).containsExactly("3");
-        assertThat(values(h, DeadLetterHeaders.PREFIX + "from.an.older.version")).isEmpty();
-        assertThat(values(h, "leadpipe.retry.tier")).as("a dropped prefix the caller names").isEmpty();
-        assertThat(values(h, PipelineHeaders.REPLAY_COUNT)).as("the lead's own replay header is kept")
+        assertThat(values(h, DeadLetterHeaders.PREFIX + "from.an.older.version"))
+                .isEmpty();
+        assertThat(values(h, "leadpipe.retry.tier"))
+                .as("a dropped prefix the caller names")
+                .isEmpty();
+        assertThat(values(h, PipelineHeaders.REPLAY_COUNT))
+                .as("the lead's own replay header is kept")
                 .containsExactly("1");
     }
 
     @Test
     void errorKindIsTransientOrPermanentAsTheCatalogueSays() {
-        assertThat(DeadLetterRecord.kind(ErrorClass.DESTINATION_HTTP_ERROR, 503)).isEqualTo("transient");
-        assertThat(DeadLetterRecord.kind(ErrorClass.DESTINATION_HTTP_ERROR, 429)).isEqualTo("transient");
-        assertThat(DeadLetterRecord.kind(ErrorClass.DESTINATION_HTTP_ERROR, 404)).isEqualTo("permanent");
-        assertThat(DeadLetterRecord.kind(ErrorClass.NO_DESTINATION_CONFIGURED, 0)).isEqualTo("permanent");
+        assertThat(DeadLetterRecord.kind(ErrorClass.DESTINATION_HTTP_ERROR, 503))
+                .isEqualTo("transient");
+        assertThat(DeadLetterRecord.kind(ErrorClass.DESTINATION_HTTP_ERROR, 429))
+                .isEqualTo("transient");
+        assertThat(DeadLetterRecord.kind(ErrorClass.DESTINATION_HTTP_ERROR, 404))
+                .isEqualTo("permanent");
+        assertThat(DeadLetterRecord.kind(ErrorClass.NO_DESTINATION_CONFIGURED, 0))
+                .isEqualTo("permanent");
         assertThat(DeadLetterRecord.kind(ErrorClass.UNKNOWN, 0)).isEqualTo("transient");
         for (ErrorClass error : ErrorClass.values()) {
             Headers h = DeadLetterRecord.headers(new RecordHeaders(), context(error, 0, null));
-            assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ERROR_KIND)).as(error.code())
+            assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ERROR_KIND))
+                    .as(error.code())
                     .isIn("transient", "permanent");
         }
     }
@@ -94,20 +116,25 @@ class DeadLetterRecordTest {
         String leaked = "400 from https://hooks.example: {\"error\":\"bad contact meiling.x@quokkasoft.example\","
                 + "\"hint\":\"client_secret=s3cr3t-V4lue\"} Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc";
 
-        Headers h = DeadLetterRecord.headers(new RecordHeaders(), context(ErrorClass.DESTINATION_HTTP_ERROR, 400, leaked));
+        Headers h =
+                DeadLetterRecord.headers(new RecordHeaders(), context(ErrorClass.DESTINATION_HTTP_ERROR, 400, leaked));
 
         for (Header header : h) {
             String value = new String(header.value(), StandardCharsets.UTF_8);
-            assertThat(value).as(header.key()).doesNotContain("meiling.x@quokkasoft.example")
-                    .doesNotContain("s3cr3t-V4lue").doesNotContain("eyJhbGciOiJIUzI1NiJ9");
+            assertThat(value)
+                    .as(header.key())
+                    .doesNotContain("meiling.x@quokkasoft.example")
+                    .doesNotContain("s3cr3t-V4lue")
+                    .doesNotContain("eyJhbGciOiJIUzI1NiJ9");
         }
-        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.UPSTREAM_DETAIL)).startsWith("400 from https://hooks.example");
+        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.UPSTREAM_DETAIL))
+                .startsWith("400 from https://hooks.example");
     }
 
     @Test
     void unknownSourceAndNoDetailLeaveTheirHeadersOut() {
-        DeadLetterRecord.Context c = new DeadLetterRecord.Context("lead-2", null, null, 0, null, null, 0, FIRST, FIRST,
-                null, null, null, 0);
+        DeadLetterRecord.Context c =
+                new DeadLetterRecord.Context("lead-2", null, null, 0, null, null, 0, FIRST, FIRST, null, null, null, 0);
 
         Headers h = DeadLetterRecord.headers(new RecordHeaders(), c);
 

@@ -1,12 +1,12 @@
 package dev.leadpipe.core.error;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ErrorClassTest {
     @Test
@@ -16,7 +16,9 @@ class ErrorClassTest {
             assertThat(c.remediation()).as(c.code()).isNotBlank().endsWith(".");
             assertThat(c.kind()).as(c.code()).isNotNull();
         }
-        assertThat(Arrays.stream(ErrorClass.values()).map(ErrorClass::remediation).distinct())
+        assertThat(Arrays.stream(ErrorClass.values())
+                        .map(ErrorClass::remediation)
+                        .distinct())
                 .hasSize(ErrorClass.values().length);
     }
 
@@ -27,7 +29,9 @@ class ErrorClassTest {
             assertThat(ErrorClass.UNKNOWN.isTransient(status)).isTrue();
             assertThat(ErrorClass.AAD_INVALID_CLIENT_SECRET.isTransient(status)).isFalse();
             assertThat(ErrorClass.SECRET_UNREADABLE.isTransient(status)).isFalse();
-            assertThat(ErrorClass.EDU_PRIVACY_SUPPRESSED.isTransient(status)).as("not an error").isFalse();
+            assertThat(ErrorClass.EDU_PRIVACY_SUPPRESSED.isTransient(status))
+                    .as("not an error")
+                    .isFalse();
         }
         assertThat(ErrorClass.DYNAMICS_TIMEOUT.kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(ErrorClass.SECRET_UNREADABLE.kind()).isEqualTo(ErrorKind.PERMANENT);

@@ -1,11 +1,11 @@
 package dev.leadpipe.core.error;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SafeErrorsTest {
     private static final String PERSONAL = "ann.lee@contoso.example";
@@ -16,8 +16,9 @@ class SafeErrorsTest {
         UncheckedIOException top = new UncheckedIOException("wrapped " + PERSONAL, root);
         String described = SafeErrors.describe(top);
         assertThat(described).doesNotContain(PERSONAL).doesNotContain("upload");
-        assertThat(described).isEqualTo("java.io.UncheckedIOException at " + top.getStackTrace()[0]
-                + " <- caused by java.io.IOException at " + root.getStackTrace()[0]);
+        assertThat(described)
+                .isEqualTo("java.io.UncheckedIOException at " + top.getStackTrace()[0]
+                        + " <- caused by java.io.IOException at " + root.getStackTrace()[0]);
         assertThat(described).contains(SafeErrorsTest.class.getName());
     }
 

@@ -1,17 +1,16 @@
 package dev.leadpipe.core.json;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class JsonSerdeTest {
-    record Sample(String name, Instant at, Integer count) {
-    }
+    record Sample(String name, Instant at, Integer count) {}
 
     private final JsonSerde<Sample> serde = new JsonSerde<>(Sample.class);
 
@@ -19,7 +18,8 @@ class JsonSerdeTest {
     void writesIsoInstantsLeavesNullsOutAndReadsBack() {
         Sample s = new Sample("a", Instant.parse("2026-03-01T10:15:30Z"), null);
         byte[] bytes = serde.serializer().serialize("t", s);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"a\",\"at\":\"2026-03-01T10:15:30Z\"}");
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .isEqualTo("{\"name\":\"a\",\"at\":\"2026-03-01T10:15:30Z\"}");
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(s);
     }
 

@@ -1,12 +1,11 @@
 package dev.leadpipe.core.lead;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
+import dev.leadpipe.core.json.Json;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.json.Json;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class EduPrivacyTest {
     private static Lead read(String s) throws Exception {
@@ -21,8 +20,13 @@ class EduPrivacyTest {
                  "Description":"call Alice on 555-0100","LeadSource":"AzureMarketplace-INS|contoso.widget","ActionCode":"INS","Extra":"x"}""");
         Lead withheld = EduPrivacy.withhold(lead);
         String written = LeadJson.write(withheld).toString();
-        assertThat(written).doesNotContainIgnoringCase("alice").doesNotContain("Liddell").doesNotContain("555-0100")
-                .doesNotContain("Student").doesNotContain("chess").doesNotContain("Extra");
+        assertThat(written)
+                .doesNotContainIgnoringCase("alice")
+                .doesNotContain("Liddell")
+                .doesNotContain("555-0100")
+                .doesNotContain("Student")
+                .doesNotContain("chess")
+                .doesNotContain("Extra");
         assertThat(withheld.userDetails().isEdu()).isTrue();
         assertThat(withheld.userDetails().email()).isEqualTo(EduPrivacy.WITHHELD_LOCAL_PART + "@cs.mit.edu.");
         assertThat(withheld.leadId()).isEqualTo("l1");
@@ -32,8 +36,17 @@ class EduPrivacyTest {
 
     @Test
     void theNameAndAddressFormKeepsOnlyTheDomain() throws Exception {
-        Lead lead = new Lead("l2", "contoso.widget", null, false, new UserDetails("Alice", null,
-                "Alice Liddell <alice@Oxford.EDU>", null, null, null, null, Map.of()), null, null, null, null, Map.of());
+        Lead lead = new Lead(
+                "l2",
+                "contoso.widget",
+                null,
+                false,
+                new UserDetails("Alice", null, "Alice Liddell <alice@Oxford.EDU>", null, null, null, null, Map.of()),
+                null,
+                null,
+                null,
+                null,
+                Map.of());
         assertThat(EduPrivacy.withhold(lead).userDetails().email()).isEqualTo("withheld@oxford.edu");
     }
 

@@ -1,19 +1,17 @@
 package dev.leadpipe.core.lead;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import dev.leadpipe.core.json.Json;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class LeadIdsTest {
     private static Lead read(String s) throws Exception {
@@ -22,10 +20,13 @@ class LeadIdsTest {
 
     @Test
     void theSameLeadGetsTheSameIdWhateverTheKeyCaseOrOrderOrReceiveTime() throws Exception {
-        Lead a = read("{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"x@y.com\",\"FirstName\":\"X\"}}");
-        Lead b = read("{\"userdetails\":{\"firstname\":\"X\",\"email\":\"x@y.com\"},\"leadsource\":\"AzureMarketplace-INS|contoso.widget\"}")
-                .withReceivedAt(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(LeadIds.deterministicId(a)).isEqualTo(LeadIds.deterministicId(b))
+        Lead a = read(
+                "{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"x@y.com\",\"FirstName\":\"X\"}}");
+        Lead b =
+                read("{\"userdetails\":{\"firstname\":\"X\",\"email\":\"x@y.com\"},\"leadsource\":\"AzureMarketplace-INS|contoso.widget\"}")
+                        .withReceivedAt(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(LeadIds.deterministicId(a))
+                .isEqualTo(LeadIds.deterministicId(b))
                 .matches("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     }
 
@@ -41,15 +42,20 @@ class LeadIdsTest {
         Lead c = read("""
                 {"Campaign": {"source": "ads", "id": 7, "tags": [{"b": 2, "a": 1}]}, "Zone": "EU",
                  "UserDetails": {"Email": "x@y.com", "Nickname": "X", "Age": 40}}""");
-        assertThat(LeadIds.deterministicId(c)).as("a value deep inside an array differs").isNotEqualTo(LeadIds.deterministicId(a));
+        assertThat(LeadIds.deterministicId(c))
+                .as("a value deep inside an array differs")
+                .isNotEqualTo(LeadIds.deterministicId(a));
     }
 
     @Test
     void aDifferentLeadGetsADifferentId() throws Exception {
-        Lead a = read("{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"x@y.com\"}}");
-        Lead b = read("{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"z@y.com\"}}");
+        Lead a = read(
+                "{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"x@y.com\"}}");
+        Lead b = read(
+                "{\"LeadSource\":\"AzureMarketplace-INS|contoso.widget\",\"UserDetails\":{\"Email\":\"z@y.com\"}}");
         assertThat(LeadIds.deterministicId(a)).isNotEqualTo(LeadIds.deterministicId(b));
-        assertThat(LeadIds.deterministicId(a.withLeadId("given-1"))).as("a given lead id is not part of the content")
+        assertThat(LeadIds.deterministicId(a.withLeadId("given-1")))
+                .as("a given lead id is not part of the content")
                 .isEqualTo(LeadIds.deterministicId(a));
     }
 

@@ -1,12 +1,10 @@
 package dev.leadpipe.core.lead;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.json.Json;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.leadpipe.core.json.Json;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class LeadJsonTest {
     private static JsonNode json(String s) throws Exception {
@@ -26,8 +24,10 @@ class LeadJsonTest {
         assertThat(lead.test()).isTrue();
         assertThat(lead.userDetails().phone()).isEqualTo("1234567890");
         assertThat(lead.offerId()).isNull();
-        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AzureMarketplace\", \"ActionCode\": [1]}")).errors())
-                .extracting(FieldError::pointer).containsExactlyInAnyOrder("/offerId", "/ActionCode");
+        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AzureMarketplace\", \"ActionCode\": [1]}"))
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactlyInAnyOrder("/offerId", "/ActionCode");
     }
 
     @Test
@@ -55,8 +55,10 @@ class LeadJsonTest {
                 {"offerId": "bad id", "ActionCode": {"x": 1}, "UserDetails": {"Email": "not-an-email", "Phone": [1]},
                  "leadId": "$$$"}"""));
         assertThat(r.ok()).isFalse();
-        assertThat(r.errors()).extracting(FieldError::pointer).containsExactlyInAnyOrder(
-                "/offerId", "/ActionCode", "/UserDetails/Email", "/UserDetails/Phone", "/leadId");
+        assertThat(r.errors())
+                .extracting(FieldError::pointer)
+                .containsExactlyInAnyOrder(
+                        "/offerId", "/ActionCode", "/UserDetails/Email", "/UserDetails/Phone", "/leadId");
         assertThat(r.errors()).extracting(FieldError::detail).noneMatch(d -> d.contains("not-an-email"));
     }
 
@@ -68,15 +70,20 @@ class LeadJsonTest {
 
     @Test
     void explicitOfferIdWinsOverLeadSource() throws Exception {
-        Lead lead = LeadJson.read(json("{\"offerId\": \"fabrikam.app\", \"LeadSource\": \"AzurePortal-PLT|contoso.widget\"}")).lead();
+        Lead lead = LeadJson.read(
+                        json("{\"offerId\": \"fabrikam.app\", \"LeadSource\": \"AzurePortal-PLT|contoso.widget\"}"))
+                .lead();
         assertThat(lead.offerId()).isEqualTo("fabrikam.app");
     }
 
     @Test
     void aNonObjectIsNotALead() throws Exception {
-        assertThat(LeadJson.read(json("[1,2]")).errors()).extracting(FieldError::pointer).containsExactly("");
+        assertThat(LeadJson.read(json("[1,2]")).errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("");
         assertThat(LeadJson.read(null).ok()).isFalse();
-        assertThat(LeadJson.read(json("{\"UserDetails\": \"Ann\"}")).errors()).extracting(FieldError::pointer)
+        assertThat(LeadJson.read(json("{\"UserDetails\": \"Ann\"}")).errors())
+                .extracting(FieldError::pointer)
                 .containsExactly("/UserDetails");
     }
 
@@ -93,13 +100,27 @@ class LeadJsonTest {
         assertThat(lead.receivedAt()).isEqualTo(java.time.Instant.parse("2026-03-01T10:15:30Z"));
         assertThat(lead.parsedLeadSource().offerId()).isEqualTo("contoso.widget");
         JsonNode written = LeadJson.write(lead);
-        for (String pointer : new String[] {"/leadId", "/offerId", "/receivedAt", "/LeadSource", "/ActionCode",
-                "/OfferTitle", "/Description", "/UserDetails/FirstName", "/UserDetails/LastName", "/UserDetails/Email",
-                "/UserDetails/Phone", "/UserDetails/Country", "/UserDetails/Company", "/UserDetails/Title"}) {
+        for (String pointer : new String[] {
+            "/leadId",
+            "/offerId",
+            "/receivedAt",
+            "/LeadSource",
+            "/ActionCode",
+            "/OfferTitle",
+            "/Description",
+            "/UserDetails/FirstName",
+            "/UserDetails/LastName",
+            "/UserDetails/Email",
+            "/UserDetails/Phone",
+            "/UserDetails/Country",
+            "/UserDetails/Company",
+            "/UserDetails/Title"
+        }) {
             assertThat(written.at(pointer).isTextual()).as(pointer).isTrue();
         }
         assertThat(LeadJson.read(written).lead()).isEqualTo(lead);
-        assertThat(LeadJson.read(LeadJson.write(lead.withLeadId(null))).lead().leadId()).isNull();
+        assertThat(LeadJson.read(LeadJson.write(lead.withLeadId(null))).lead().leadId())
+                .isNull();
     }
 
     @Test
@@ -108,7 +129,8 @@ class LeadJsonTest {
                 {"leadId": "lead-1", "offerId": "contoso.widget", "receivedAt": "2026-03-01T10:15:30Z",
                  "UserDetails": {"Email": "ann@contoso.com"}, "LeadSource": "AppSource-INS|contoso.widget", "Extra": 1}""")).lead();
         JsonNode shape = LeadJson.writeMarketplaceShape(lead);
-        assertThat(shape.has("leadId") || shape.has("offerId") || shape.has("receivedAt") || shape.has("test")).isFalse();
+        assertThat(shape.has("leadId") || shape.has("offerId") || shape.has("receivedAt") || shape.has("test"))
+                .isFalse();
         assertThat(shape.at("/UserDetails/Email").asText()).isEqualTo("ann@contoso.com");
         assertThat(shape.at("/LeadSource").asText()).isEqualTo("AppSource-INS|contoso.widget");
         assertThat(shape.at("/Extra").asInt()).isEqualTo(1);
@@ -116,9 +138,11 @@ class LeadJsonTest {
 
     @Test
     void aReceiveTimeMustBeAnInstant() throws Exception {
-        assertThat(LeadJson.read(json("{\"receivedAt\": \"yesterday\"}")).errors()).extracting(FieldError::pointer)
+        assertThat(LeadJson.read(json("{\"receivedAt\": \"yesterday\"}")).errors())
+                .extracting(FieldError::pointer)
                 .containsExactly("/receivedAt");
-        assertThat(LeadJson.read(json("{\"receivedAt\": null}")).lead().receivedAt()).isNull();
+        assertThat(LeadJson.read(json("{\"receivedAt\": null}")).lead().receivedAt())
+                .isNull();
     }
 
     @Test
@@ -132,55 +156,86 @@ class LeadJsonTest {
         assertThat(ok.lead().description()).isEqualTo(descriptionAtLimit);
         LeadJson.Result tooLong = LeadJson.read(json("{\"OfferTitle\": \"" + atLimit + "a\", \"Description\": \""
                 + descriptionAtLimit + "d\", \"UserDetails\": {\"Company\": \"" + atLimit + "a\"}}"));
-        assertThat(tooLong.errors()).extracting(FieldError::pointer)
+        assertThat(tooLong.errors())
+                .extracting(FieldError::pointer)
                 .containsExactlyInAnyOrder("/OfferTitle", "/Description", "/UserDetails/Company");
-        assertThat(tooLong.errors()).extracting(FieldError::detail)
+        assertThat(tooLong.errors())
+                .extracting(FieldError::detail)
                 .contains("is longer than 1024 characters", "is longer than 8192 characters");
     }
 
     @Test
     void aNumberIsReadAsTextAndAnAbsentFieldStaysAbsent() throws Exception {
-        Lead lead = LeadJson.read(json("{\"UserDetails\": {\"Phone\": 5550100, \"Email\": \"  \"}}")).lead();
+        Lead lead = LeadJson.read(json("{\"UserDetails\": {\"Phone\": 5550100, \"Email\": \"  \"}}"))
+                .lead();
         assertThat(lead.userDetails().phone()).isEqualTo("5550100");
         assertThat(lead.userDetails().firstName()).isNull();
         assertThat(lead.actionCode()).isNull();
-        assertThat(lead.userDetails().email()).as("a blank e-mail is not checked").isBlank();
+        assertThat(lead.userDetails().email())
+                .as("a blank e-mail is not checked")
+                .isBlank();
     }
 
     @Test
     void anyMarketplaceFieldStartingWithTheTestPrefixMarksATestLead() throws Exception {
         for (String field : new String[] {"LeadSource", "ActionCode", "OfferTitle", "Description"}) {
-            assertThat(LeadJson.read(json("{\"" + field + "\": \"MSFT_TEST_1\"}")).lead().test()).as(field).isTrue();
+            assertThat(LeadJson.read(json("{\"" + field + "\": \"MSFT_TEST_1\"}"))
+                            .lead()
+                            .test())
+                    .as(field)
+                    .isTrue();
         }
         for (String field : new String[] {"FirstName", "LastName", "Email", "Company", "Title"}) {
             String value = field.equals("Email") ? "MSFT_TEST_1@test.com" : "MSFT_TEST_1";
-            assertThat(LeadJson.read(json("{\"UserDetails\": {\"" + field + "\": \"" + value + "\"}}")).lead().test())
-                    .as(field).isTrue();
+            assertThat(LeadJson.read(json("{\"UserDetails\": {\"" + field + "\": \"" + value + "\"}}"))
+                            .lead()
+                            .test())
+                    .as(field)
+                    .isTrue();
         }
-        assertThat(LeadJson.read(json("{\"UserDetails\": {\"Phone\": \"MSFT_TEST_1\"}, \"OfferTitle\": \"A MSFT_TEST_\"}"))
-                .lead().test()).as("the phone, or the prefix elsewhere than at the start").isFalse();
+        assertThat(LeadJson.read(json(
+                                "{\"UserDetails\": {\"Phone\": \"MSFT_TEST_1\"}, \"OfferTitle\": \"A MSFT_TEST_\"}"))
+                        .lead()
+                        .test())
+                .as("the phone, or the prefix elsewhere than at the start")
+                .isFalse();
     }
 
     @Test
     void ingestTakesTheOfferFromTheLeadSourceOrReportsItOnce() throws Exception {
-        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AppSource-INS|contoso.widget\"}")).lead().offerId())
+        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AppSource-INS|contoso.widget\"}"))
+                        .lead()
+                        .offerId())
                 .isEqualTo("contoso.widget");
-        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AppSource-INS|con toso.widget\"}")).errors())
-                .extracting(FieldError::pointer).containsExactly("/offerId");
-        assertThat(LeadJson.readForIngest(json("{\"leadId\": \"$$$\", \"UserDetails\": {\"Email\": \"ann\"}}")).errors())
-                .extracting(FieldError::pointer).as("a missing offer is reported with the other problems")
+        assertThat(LeadJson.readForIngest(json("{\"LeadSource\": \"AppSource-INS|con toso.widget\"}"))
+                        .errors())
+                .extracting(FieldError::pointer)
+                .containsExactly("/offerId");
+        assertThat(LeadJson.readForIngest(json("{\"leadId\": \"$$$\", \"UserDetails\": {\"Email\": \"ann\"}}"))
+                        .errors())
+                .extracting(FieldError::pointer)
+                .as("a missing offer is reported with the other problems")
                 .containsExactlyInAnyOrder("/leadId", "/UserDetails/Email", "/offerId");
         assertThat(LeadJson.readForIngest(json("{\"offerId\": \"no-dot\"}")).errors())
-                .extracting(FieldError::pointer).containsExactly("/offerId");
-        assertThat(LeadJson.readForIngest(json("{\"offerId\": [\"contoso.widget\"]}")).errors())
-                .extracting(FieldError::detail).as("an unreadable offerId is reported once, not also as missing")
+                .extracting(FieldError::pointer)
+                .containsExactly("/offerId");
+        assertThat(LeadJson.readForIngest(json("{\"offerId\": [\"contoso.widget\"]}"))
+                        .errors())
+                .extracting(FieldError::detail)
+                .as("an unreadable offerId is reported once, not also as missing")
                 .containsExactly("must be a string");
-        assertThat(LeadJson.read(json("{\"LeadSource\": \"AppSource-INS|con toso.widget\"}")).lead().offerId()).isNull();
+        assertThat(LeadJson.read(json("{\"LeadSource\": \"AppSource-INS|con toso.widget\"}"))
+                        .lead()
+                        .offerId())
+                .isNull();
     }
 
     @Test
     void aLeadsTextNamesNoPersonalData() throws Exception {
-        Lead lead = LeadJson.read(json("{\"leadId\": \"lead-1\", \"UserDetails\": {\"FirstName\": \"Ann\", \"Email\": \"ann@contoso.com\"}}")).lead();
+        Lead lead = LeadJson.read(
+                        json(
+                                "{\"leadId\": \"lead-1\", \"UserDetails\": {\"FirstName\": \"Ann\", \"Email\": \"ann@contoso.com\"}}"))
+                .lead();
         assertThat(lead.toString()).contains("lead-1").doesNotContain("Ann").doesNotContain("ann@contoso.com");
         assertThat(lead.userDetails().toString()).contains("withheld").doesNotContain("Ann");
     }

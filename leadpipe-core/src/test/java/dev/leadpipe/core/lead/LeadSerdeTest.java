@@ -1,14 +1,13 @@
 package dev.leadpipe.core.lead;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.charset.StandardCharsets;
 
+import dev.leadpipe.core.json.Json;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.json.Json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LeadSerdeTest {
     private final LeadSerde serde = new LeadSerde();
@@ -34,11 +33,15 @@ class LeadSerdeTest {
     void unreadableBytesAreRefusedWithoutEchoingThem() {
         byte[] notJson = "{\"UserDetails\": {\"Email\": \"ann@contoso.com\"".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> serde.deserializer().deserialize("leads", notJson))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("leads").hasMessageContaining("not JSON")
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("leads")
+                .hasMessageContaining("not JSON")
                 .hasMessageNotContaining("ann@contoso.com");
         byte[] notALead = "{\"UserDetails\": {\"Email\": \"ann at contoso\"}}".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> serde.deserializer().deserialize("leads", notALead))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("is not a lead")
-                .hasMessageContaining("/UserDetails/Email").hasMessageNotContaining("ann at contoso");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("is not a lead")
+                .hasMessageContaining("/UserDetails/Email")
+                .hasMessageNotContaining("ann at contoso");
     }
 }

@@ -1,35 +1,44 @@
 package dev.leadpipe.core.lead;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class LeadSourceTest {
     @ParameterizedTest
-    @CsvSource(delimiter = ';', nullValues = "null", value = {
-            "AzureMarketplace-INS|contoso.widget; AzureMarketplace; INS; contoso; widget; true; true",
-            "AzurePortal-PLT|contoso.widget-saas.v2; AzurePortal; PLT; contoso; widget-saas.v2; true; true",
-            "AppSource-StartTestDrive|fabrikam.crm; AppSource; StartTestDrive; fabrikam; crm; true; true",
-            "AppSource-DNC|fabrikam.crm; AppSource; DNC; fabrikam; crm; true; true",
-            "AppSource-Create|fabrikam.crm; AppSource; Create; fabrikam; crm; true; true",
-            "AzureMarketplace; AzureMarketplace; null; null; null; true; false",
-            "NewStore-Teleport|contoso.widget; NewStore; Teleport; contoso; widget; false; false",
-            "AzureMarketplace-INS|nodot; AzureMarketplace; INS; null; null; true; true",
-            "|contoso.widget; null; null; contoso; widget; false; false",
-            "-INS|contoso.widget; null; INS; contoso; widget; false; true",
-            "AzurePortal-|contoso.widget; AzurePortal; null; contoso; widget; true; false",
-            " AppSource - Create | fabrikam.crm ; AppSource; Create; fabrikam; crm; true; true",
-            "AzureMarketplace-INS|.widget; AzureMarketplace; INS; null; null; true; true",
-            "AzureMarketplace-INS|contoso.; AzureMarketplace; INS; null; null; true; true",
-            "AzureMarketplace-INS|c.w; AzureMarketplace; INS; c; w; true; true",
-            "AzureMarketplace-INS-x|contoso.widget; AzureMarketplace; INS-x; contoso; widget; true; false",
-            "azuremarketplace-ins; azuremarketplace; ins; null; null; false; false",
-    })
-    void partsAreParsedAndUnknownValuesKept(String raw, String source, String action, String publisher, String offer,
-                                           boolean knownSource, boolean knownAction) {
+    @CsvSource(
+            delimiter = ';',
+            nullValues = "null",
+            value = {
+                "AzureMarketplace-INS|contoso.widget; AzureMarketplace; INS; contoso; widget; true; true",
+                "AzurePortal-PLT|contoso.widget-saas.v2; AzurePortal; PLT; contoso; widget-saas.v2; true; true",
+                "AppSource-StartTestDrive|fabrikam.crm; AppSource; StartTestDrive; fabrikam; crm; true; true",
+                "AppSource-DNC|fabrikam.crm; AppSource; DNC; fabrikam; crm; true; true",
+                "AppSource-Create|fabrikam.crm; AppSource; Create; fabrikam; crm; true; true",
+                "AzureMarketplace; AzureMarketplace; null; null; null; true; false",
+                "NewStore-Teleport|contoso.widget; NewStore; Teleport; contoso; widget; false; false",
+                "AzureMarketplace-INS|nodot; AzureMarketplace; INS; null; null; true; true",
+                "|contoso.widget; null; null; contoso; widget; false; false",
+                "-INS|contoso.widget; null; INS; contoso; widget; false; true",
+                "AzurePortal-|contoso.widget; AzurePortal; null; contoso; widget; true; false",
+                " AppSource - Create | fabrikam.crm ; AppSource; Create; fabrikam; crm; true; true",
+                "AzureMarketplace-INS|.widget; AzureMarketplace; INS; null; null; true; true",
+                "AzureMarketplace-INS|contoso.; AzureMarketplace; INS; null; null; true; true",
+                "AzureMarketplace-INS|c.w; AzureMarketplace; INS; c; w; true; true",
+                "AzureMarketplace-INS-x|contoso.widget; AzureMarketplace; INS-x; contoso; widget; true; false",
+                "azuremarketplace-ins; azuremarketplace; ins; null; null; false; false",
+            })
+    void partsAreParsedAndUnknownValuesKept(
+            String raw,
+            String source,
+            String action,
+            String publisher,
+            String offer,
+            boolean knownSource,
+            boolean knownAction) {
         LeadSource ls = LeadSource.parse(raw);
         assertThat(ls.raw()).isEqualTo(raw);
         assertThat(ls.source()).isEqualTo(source);

@@ -1,13 +1,12 @@
 package dev.leadpipe.core.outcome;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Instant;
-
-import org.junit.jupiter.api.Test;
 
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.topic.Topics;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class OutcomeTest {
     private static final Instant AT = Instant.parse("2026-03-01T10:15:30Z");
@@ -37,13 +36,21 @@ class OutcomeTest {
 
     @Test
     void aDeadLetteredLeadNamesItsClassAndASinksOneItsDetail() {
-        Outcome routed = Outcome.deadLettered("lead-1", "contoso.widget", "blob", ErrorClass.DESTINATION_UNSUPPORTED,
-                null, false, 0, AT);
+        Outcome routed = Outcome.deadLettered(
+                "lead-1", "contoso.widget", "blob", ErrorClass.DESTINATION_UNSUPPORTED, null, false, 0, AT);
         assertThat(routed.outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
         assertThat(routed.errorClass()).isEqualTo(ErrorClass.DESTINATION_UNSUPPORTED);
         assertThat(routed.detail()).isNull();
-        Outcome sunk = Outcome.deadLettered("lead-1", "contoso.widget", "salesforce",
-                ErrorClass.SALESFORCE_REQUIRED_PICKLIST, 1, false, 1, AT, "Industry is required");
+        Outcome sunk = Outcome.deadLettered(
+                "lead-1",
+                "contoso.widget",
+                "salesforce",
+                ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
+                1,
+                false,
+                1,
+                AT,
+                "Industry is required");
         assertThat(sunk.outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
         assertThat(sunk.attempts()).isEqualTo(1);
         assertThat(sunk.detail()).isEqualTo("Industry is required");
@@ -52,13 +59,23 @@ class OutcomeTest {
 
     @Test
     void anOutcomeTravelsOverItsTopicWithoutItsEmptyFields() {
-        Outcome o = Outcome.deadLettered("lead-1", "contoso.widget", "salesforce",
-                ErrorClass.SALESFORCE_REQUIRED_PICKLIST, 1, false, 1, AT, "Industry is required");
+        Outcome o = Outcome.deadLettered(
+                "lead-1",
+                "contoso.widget",
+                "salesforce",
+                ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
+                1,
+                false,
+                1,
+                AT,
+                "Industry is required");
         var serde = Topics.LEAD_OUTCOMES.valueSerde();
         byte[] bytes = serde.serializer().serialize("lead-outcomes", o);
         String json = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(json).contains("\"at\":\"2026-03-01T10:15:30Z\"", "\"errorClass\":\"SALESFORCE_REQUIRED_PICKLIST\"")
-                .doesNotContain("destinationRecordId").doesNotContain("latencyMs");
+        assertThat(json)
+                .contains("\"at\":\"2026-03-01T10:15:30Z\"", "\"errorClass\":\"SALESFORCE_REQUIRED_PICKLIST\"")
+                .doesNotContain("destinationRecordId")
+                .doesNotContain("latencyMs");
         assertThat(serde.deserializer().deserialize("lead-outcomes", bytes)).isEqualTo(o);
     }
 }

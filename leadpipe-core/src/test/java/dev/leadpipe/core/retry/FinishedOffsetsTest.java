@@ -1,18 +1,18 @@
 package dev.leadpipe.core.retry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class FinishedOffsetsTest {
 
     @Test
     void aCommitNamesTheUnfinishedOffsetsAboveTheCommittedOne() {
-        FinishedOffsets state = FinishedOffsets.of(1_000_000_050L, new TreeSet<>(List.of(1_000_000_003L,
-                1_000_000_004L, 1_000_000_040L)));
+        FinishedOffsets state = FinishedOffsets.of(
+                1_000_000_050L, new TreeSet<>(List.of(1_000_000_003L, 1_000_000_004L, 1_000_000_040L)));
         assertThat(state.position()).isEqualTo(1_000_000_003L);
         FinishedOffsets read = FinishedOffsets.decode(state.position(), state.metadata());
         assertThat(read).isEqualTo(state);
@@ -64,8 +64,10 @@ class FinishedOffsetsTest {
             unfinished.add(1_000_000_000L + o * 3);
         }
         FinishedOffsets state = FinishedOffsets.of(2_000_000_000L, unfinished);
-        assertThat(state.metadata().length()).isLessThanOrEqualTo(FinishedOffsets.MAX_METADATA_CHARS)
-                .as("the room is used, not given away").isGreaterThan(FinishedOffsets.MAX_METADATA_CHARS - 40);
+        assertThat(state.metadata().length())
+                .isLessThanOrEqualTo(FinishedOffsets.MAX_METADATA_CHARS)
+                .as("the room is used, not given away")
+                .isGreaterThan(FinishedOffsets.MAX_METADATA_CHARS - 40);
         assertThat(state.end()).isEqualTo(state.unfinished().last() + 3).as("cut at the first offset left out");
     }
 
@@ -81,7 +83,9 @@ class FinishedOffsetsTest {
     @Test
     void unreadableMetadataMeansNothingIsKnownAboveTheCommittedOffset() {
         // "f1:3:Aw" names offset 103 as unfinished, at the end it gives: not something this writes
-        for (String bad : new String[] {"f1:x:y", "f1:5:@@@", "f2:3:AA", "something else", "f1:-3:", "f1:2:fw", "f1:3:Aw", null}) {
+        for (String bad :
+                new String[] {"f1:x:y", "f1:5:@@@", "f2:3:AA", "something else", "f1:-3:", "f1:2:fw", "f1:3:Aw", null
+                }) {
             FinishedOffsets read = FinishedOffsets.decode(100, bad);
             assertThat(read).as(bad).isEqualTo(FinishedOffsets.at(100));
             assertThat(read.isFinished(100)).isFalse();

@@ -1,12 +1,12 @@
 package dev.leadpipe.core.retry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Instant;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryHeadersTest {
 
@@ -22,14 +22,22 @@ class RetryHeadersTest {
         RetryHeaders.put(headers, RetryHeaders.ATTEMPTS, null);
         assertThat(RetryHeaders.get(headers, RetryHeaders.ATTEMPTS)).isNull();
         assertThat(RetryHeaders.present(headers)).isFalse();
-        assertThat(headers.lastHeader("x-original")).as("the lead's own headers are kept").isNotNull();
+        assertThat(headers.lastHeader("x-original"))
+                .as("the lead's own headers are kept")
+                .isNotNull();
         assertThat(RetryHeaders.present(null)).isFalse();
     }
 
     @Test
     void everyHeaderIsUnderTheRetryPrefix() {
-        for (String name : new String[] {RetryHeaders.ATTEMPTS, RetryHeaders.HOLDS, RetryHeaders.DUE_TIME,
-                RetryHeaders.ERROR_DETAIL, RetryHeaders.COPY_OF, RetryHeaders.SOURCE_OFFSET}) {
+        for (String name : new String[] {
+            RetryHeaders.ATTEMPTS,
+            RetryHeaders.HOLDS,
+            RetryHeaders.DUE_TIME,
+            RetryHeaders.ERROR_DETAIL,
+            RetryHeaders.COPY_OF,
+            RetryHeaders.SOURCE_OFFSET
+        }) {
             assertThat(name).startsWith(RetryHeaders.PREFIX).isNotEqualTo(RetryHeaders.PREFIX);
         }
     }

@@ -1,8 +1,5 @@
 package dev.leadpipe.core.secret;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,11 +8,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.destination.LeadDestination;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SecretKeyringTest {
     private static final String OFFER = "contoso.widget";
@@ -37,9 +36,12 @@ class SecretKeyringTest {
         assertThat(SecretKeyring.isEncrypted(sealed)).isTrue();
         assertThat(SecretKeyring.keyIdOf(sealed)).isEqualTo("k1");
         assertThat(keys.decrypt(OFFER, SETTING, sealed)).isEqualTo(PLAIN);
-        assertThat(keys.encrypt(OFFER, SETTING, PLAIN)).as("a fresh nonce each time").isNotEqualTo(sealed);
+        assertThat(keys.encrypt(OFFER, SETTING, PLAIN))
+                .as("a fresh nonce each time")
+                .isNotEqualTo(sealed);
         // the shortest value there is: an empty secret is a nonce and a tag
-        assertThat(keys.decrypt(OFFER, SETTING, keys.encrypt(OFFER, SETTING, ""))).isEmpty();
+        assertThat(keys.decrypt(OFFER, SETTING, keys.encrypt(OFFER, SETTING, "")))
+                .isEmpty();
     }
 
     @Test
@@ -57,11 +59,15 @@ class SecretKeyringTest {
         // a service still on the old keyring cannot read what the new key wrote, and says which key it lacks
         assertThatThrownBy(() -> before.decrypt(OFFER, SETTING, fresh))
                 .isInstanceOf(SecretUnreadableException.class)
-                .hasMessageContaining("'k2'").hasMessageContaining("k1").hasMessageContaining(OFFER)
-                .hasMessageContaining(SETTING).hasMessageNotContaining(PLAIN);
+                .hasMessageContaining("'k2'")
+                .hasMessageContaining("k1")
+                .hasMessageContaining(OFFER)
+                .hasMessageContaining(SETTING)
+                .hasMessageNotContaining(PLAIN);
         // once the old key is dropped, the old value is unreadable
         assertThatThrownBy(() -> ring("k2=" + KEY_B).decrypt(OFFER, SETTING, old))
-                .isInstanceOf(SecretUnreadableException.class).hasMessageContaining("'k1'");
+                .isInstanceOf(SecretUnreadableException.class)
+                .hasMessageContaining("'k1'");
     }
 
     @Test
@@ -69,7 +75,8 @@ class SecretKeyringTest {
         String sealed = ring("k1=" + KEY_A).encrypt(OFFER, SETTING, PLAIN);
         assertThatThrownBy(() -> ring("k1=" + KEY_B).decrypt(OFFER, SETTING, sealed))
                 .isInstanceOf(SecretUnreadableException.class)
-                .hasMessageContaining("does not decrypt with key 'k1'").hasMessageNotContaining(PLAIN);
+                .hasMessageContaining("does not decrypt with key 'k1'")
+                .hasMessageNotContaining(PLAIN);
     }
 
     @Test
@@ -78,11 +85,15 @@ class SecretKeyringTest {
         String sealed = keys.encrypt(OFFER, SETTING, PLAIN);
         assertThatThrownBy(() -> keys.decrypt("fabrikam.app", SETTING, sealed))
                 .isInstanceOf(SecretUnreadableException.class)
-                .hasMessageContaining("fabrikam.app").hasMessageContaining(SETTING).hasMessageContaining("'k1'")
-                .hasMessageNotContaining(PLAIN).hasMessageNotContaining(sealed);
+                .hasMessageContaining("fabrikam.app")
+                .hasMessageContaining(SETTING)
+                .hasMessageContaining("'k1'")
+                .hasMessageNotContaining(PLAIN)
+                .hasMessageNotContaining(sealed);
         assertThatThrownBy(() -> keys.decrypt(OFFER, "password", sealed))
                 .isInstanceOf(SecretUnreadableException.class)
-                .hasMessageContaining("password").hasMessageNotContaining(PLAIN);
+                .hasMessageContaining("password")
+                .hasMessageNotContaining(PLAIN);
     }
 
     @Test
@@ -92,17 +103,21 @@ class SecretKeyringTest {
         String body = sealed.substring((SecretKeyring.PREFIX + "k1:").length());
         byte[] bytes = Base64.getUrlDecoder().decode(body);
         bytes[bytes.length - 1] ^= 1;
-        String flipped = SecretKeyring.PREFIX + "k1:" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String flipped = SecretKeyring.PREFIX + "k1:"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         byte[] shortest = new byte[12 + 16];
         System.arraycopy(bytes, 0, shortest, 0, shortest.length);
         String nonceAndTagOnly = SecretKeyring.PREFIX + "k1:"
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(shortest);
-        String tooShort = SecretKeyring.PREFIX + "k1:" + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(new byte[12 + 15]);
+        String tooShort = SecretKeyring.PREFIX + "k1:"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[12 + 15]);
         for (String bad : List.of(flipped, nonceAndTagOnly, tooShort, SecretKeyring.PREFIX + "k1:not*base64")) {
-            assertThatThrownBy(() -> keys.decrypt(OFFER, SETTING, bad)).as(bad)
+            assertThatThrownBy(() -> keys.decrypt(OFFER, SETTING, bad))
+                    .as(bad)
                     .isInstanceOf(SecretUnreadableException.class)
-                    .hasMessageContaining("altered").hasMessageNotContaining(PLAIN).hasMessageNotContaining(bad);
+                    .hasMessageContaining("altered")
+                    .hasMessageNotContaining(PLAIN)
+                    .hasMessageNotContaining(bad);
         }
     }
 
@@ -111,7 +126,8 @@ class SecretKeyringTest {
         SecretKeyring keys = ring("k1=" + KEY_A);
         assertThat(SecretKeyring.keyIdOf(SecretKeyring.PREFIX + "k1")).isNull();
         assertThatThrownBy(() -> keys.decrypt(OFFER, SETTING, SecretKeyring.PREFIX + "k1"))
-                .isInstanceOf(SecretUnreadableException.class).hasMessageContaining("does not have");
+                .isInstanceOf(SecretUnreadableException.class)
+                .hasMessageContaining("does not have");
     }
 
     @Test
@@ -130,50 +146,77 @@ class SecretKeyringTest {
     @Test
     void aDestinationsSecretSettingsAreEncryptedAndTheOthersLeftAlone() {
         SecretKeyring keys = ring("k1=" + KEY_A);
-        LeadDestination clear = new LeadDestination(OFFER, DestinationType.DYNAMICS, Map.of(
-                "instanceUrl", "https://contoso.crm.dynamics.com", "applicationId", "app-1", SETTING, PLAIN),
-                List.of("ops@contoso.com"), 4, Instant.parse("2026-01-01T00:00:00Z"));
+        LeadDestination clear = new LeadDestination(
+                OFFER,
+                DestinationType.DYNAMICS,
+                Map.of("instanceUrl", "https://contoso.crm.dynamics.com", "applicationId", "app-1", SETTING, PLAIN),
+                List.of("ops@contoso.com"),
+                4,
+                Instant.parse("2026-01-01T00:00:00Z"));
         LeadDestination sealed = keys.encryptSecrets(clear);
-        assertThat(sealed.settings().get(SETTING)).startsWith(SecretKeyring.PREFIX).doesNotContain(PLAIN);
-        assertThat(sealed.settings()).containsEntry("instanceUrl", "https://contoso.crm.dynamics.com")
+        assertThat(sealed.settings().get(SETTING))
+                .startsWith(SecretKeyring.PREFIX)
+                .doesNotContain(PLAIN);
+        assertThat(sealed.settings())
+                .containsEntry("instanceUrl", "https://contoso.crm.dynamics.com")
                 .containsEntry("applicationId", "app-1");
         assertThat(sealed.version()).isEqualTo(4);
         assertThat(keys.decrypt(OFFER, SETTING, sealed.settings().get(SETTING))).isEqualTo(PLAIN);
         assertThat(keys.decryptSecrets(sealed)).isEqualTo(clear);
         // another offer's copy of the same settings does not decrypt
-        LeadDestination copied = new LeadDestination("fabrikam.app", sealed.type(), sealed.settings(),
-                sealed.contactEmails(), sealed.version(), sealed.updatedAt());
+        LeadDestination copied = new LeadDestination(
+                "fabrikam.app",
+                sealed.type(),
+                sealed.settings(),
+                sealed.contactEmails(),
+                sealed.version(),
+                sealed.updatedAt());
         assertThatThrownBy(() -> keys.decryptSecrets(copied)).isInstanceOf(SecretUnreadableException.class);
     }
 
     @Test
     void entriesSkipCommentsAndBlankLinesAndTheFirstKeyIsCurrent() {
-        SecretKeyring keys = SecretKeyring.of(List.of("# rotated 2026-01", "", "  k2 = " + KEY_B + "  ", "k1=" + KEY_A),
-                "file");
+        SecretKeyring keys =
+                SecretKeyring.of(List.of("# rotated 2026-01", "", "  k2 = " + KEY_B + "  ", "k1=" + KEY_A), "file");
         assertThat(keys.currentKeyId()).isEqualTo("k2");
-        assertThat(keys.toString()).contains("current=k2", "k1", "from=file")
-                .doesNotContain(KEY_A).doesNotContain(KEY_B);
+        assertThat(keys.toString())
+                .contains("current=k2", "k1", "from=file")
+                .doesNotContain(KEY_A)
+                .doesNotContain(KEY_B);
     }
 
     @Test
     void everyBadEntryIsNamedAtOnceWithoutItsValue() {
         String notBase64 = "not-base64!";
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
-        assertThatThrownBy(() -> SecretKeyring.of(List.of("=" + KEY_A, "no equals sign", "bad id!=" + KEY_A,
-                "k1=" + notBase64, "k2=" + shortKey, "k3=" + KEY_A, "k3=" + KEY_B), "LEADPIPE_SECRET_KEYS"))
+        assertThatThrownBy(() -> SecretKeyring.of(
+                        List.of(
+                                "=" + KEY_A,
+                                "no equals sign",
+                                "bad id!=" + KEY_A,
+                                "k1=" + notBase64,
+                                "k2=" + shortKey,
+                                "k3=" + KEY_A,
+                                "k3=" + KEY_B),
+                        "LEADPIPE_SECRET_KEYS"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("LEADPIPE_SECRET_KEYS")
-                .hasMessageContaining("entry 1:").hasMessageContaining("entry 2:").hasMessageContaining("entry 3:")
+                .hasMessageContaining("entry 1:")
+                .hasMessageContaining("entry 2:")
+                .hasMessageContaining("entry 3:")
                 .hasMessageContaining("key k1: not base64")
                 .hasMessageContaining("key k2: must be 32 bytes (AES-256), is 16")
                 .hasMessageContaining("key k3: listed twice")
-                .hasMessageNotContaining(KEY_A).hasMessageNotContaining(KEY_B).hasMessageNotContaining(notBase64);
+                .hasMessageNotContaining(KEY_A)
+                .hasMessageNotContaining(KEY_B)
+                .hasMessageNotContaining(notBase64);
     }
 
     @Test
     void aKeyringNeedsAKey() {
         assertThatThrownBy(() -> SecretKeyring.of(List.of("# nothing here", " "), "empty file"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one key")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one key")
                 .hasMessageContaining("empty file");
     }
 
@@ -192,10 +235,16 @@ class SecretKeyringTest {
     void theEnvironmentsInlineKeysComeFirst(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys");
         Files.writeString(file, "f1=" + KEY_B + "\n");
-        SecretKeyring keys = SecretKeyring.fromEnvironment(Map.of(SecretKeyring.KEYS_ENV, "k2=" + KEY_B + ",k1=" + KEY_A,
-                SecretKeyring.KEYS_FILE_ENV, file.toString()), dir.resolve("dev-keys"));
+        SecretKeyring keys = SecretKeyring.fromEnvironment(
+                Map.of(
+                        SecretKeyring.KEYS_ENV,
+                        "k2=" + KEY_B + ",k1=" + KEY_A,
+                        SecretKeyring.KEYS_FILE_ENV,
+                        file.toString()),
+                dir.resolve("dev-keys"));
         assertThat(keys.currentKeyId()).isEqualTo("k2");
-        assertThat(keys.decrypt(OFFER, SETTING, ring("k1=" + KEY_A).encrypt(OFFER, SETTING, PLAIN))).isEqualTo(PLAIN);
+        assertThat(keys.decrypt(OFFER, SETTING, ring("k1=" + KEY_A).encrypt(OFFER, SETTING, PLAIN)))
+                .isEqualTo(PLAIN);
         assertThat(dir.resolve("dev-keys")).doesNotExist();
     }
 
@@ -203,16 +252,18 @@ class SecretKeyringTest {
     void aKeysFileIsReadWhenNoInlineKeysAreSet(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys");
         Files.writeString(file, "# production keys\nf2=" + KEY_B + "\nf1=" + KEY_A + "\n");
-        SecretKeyring keys = SecretKeyring.fromEnvironment(Map.of(SecretKeyring.KEYS_ENV, "  ",
-                SecretKeyring.KEYS_FILE_ENV, " " + file + " "), dir.resolve("dev-keys"));
+        SecretKeyring keys = SecretKeyring.fromEnvironment(
+                Map.of(SecretKeyring.KEYS_ENV, "  ", SecretKeyring.KEYS_FILE_ENV, " " + file + " "),
+                dir.resolve("dev-keys"));
         assertThat(keys.currentKeyId()).isEqualTo("f2");
         assertThat(keys.toString()).contains(SecretKeyring.KEYS_FILE_ENV, file.toString());
         assertThat(dir.resolve("dev-keys")).doesNotExist();
 
         Path missing = dir.resolve("missing");
-        assertThatThrownBy(() -> SecretKeyring.fromEnvironment(Map.of(SecretKeyring.KEYS_FILE_ENV, missing.toString()),
-                dir.resolve("dev-keys")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read")
+        assertThatThrownBy(() -> SecretKeyring.fromEnvironment(
+                        Map.of(SecretKeyring.KEYS_FILE_ENV, missing.toString()), dir.resolve("dev-keys")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot read")
                 .hasMessageContaining(missing.toString());
     }
 
@@ -221,12 +272,15 @@ class SecretKeyringTest {
         Path devFile = dir.resolve(".leadpipe/secret-keys");
         SecretKeyring first = SecretKeyring.fromEnvironment(Map.of(SecretKeyring.KEYS_FILE_ENV, ""), devFile);
         assertThat(devFile).exists();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(devFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(devFile)))
+                .isEqualTo("rw-------");
         assertThat(first.currentKeyId()).isEqualTo("dev1");
         String sealed = first.encrypt(OFFER, SETTING, PLAIN);
 
         SecretKeyring second = SecretKeyring.fromEnvironment(Map.of(), devFile);
-        assertThat(second.decrypt(OFFER, SETTING, sealed)).as("a second service shares the key").isEqualTo(PLAIN);
+        assertThat(second.decrypt(OFFER, SETTING, sealed))
+                .as("a second service shares the key")
+                .isEqualTo(PLAIN);
         try (var left = Files.list(devFile.getParent())) {
             assertThat(left).as("no temporary file left behind").containsExactly(devFile);
         }

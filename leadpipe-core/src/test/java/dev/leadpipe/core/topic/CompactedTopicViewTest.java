@@ -1,16 +1,15 @@
 package dev.leadpipe.core.topic;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import dev.leadpipe.core.destination.DestinationCatalog;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.destination.DestinationCatalog;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a view does when no broker answers; following a real topic is tested against an embedded broker in the
@@ -26,17 +25,20 @@ class CompactedTopicViewTest {
     }
 
     private static boolean threadAlive(String name) {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
     @Test
     void aViewThatCannotCatchUpInTimeFailsNamingTheTopicAndStopsItsConsumer() throws Exception {
         String bootstrap = noBroker();
-        assertThatThrownBy(() -> CompactedTopicView.start(bootstrap, Topics.LEAD_WAITING, "waiting leads view",
-                Duration.ofMillis(300)))
+        assertThatThrownBy(() -> CompactedTopicView.start(
+                        bootstrap, Topics.LEAD_WAITING, "waiting leads view", Duration.ofMillis(300)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the waiting leads view did not catch up with lead-waiting within PT0.3S");
-        assertThat(threadAlive("waiting-leads-view")).as("its consumer thread has stopped").isFalse();
+        assertThat(threadAlive("waiting-leads-view"))
+                .as("its consumer thread has stopped")
+                .isFalse();
     }
 
     @Test
@@ -44,7 +46,8 @@ class CompactedTopicViewTest {
         String bootstrap = noBroker();
         assertThatThrownBy(() -> DestinationCatalog.start(bootstrap, Duration.ofMillis(300)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("destination catalog").hasMessageContaining("lead-destinations");
+                .hasMessageContaining("destination catalog")
+                .hasMessageContaining("lead-destinations");
         assertThat(threadAlive("destination-catalog")).isFalse();
     }
 }

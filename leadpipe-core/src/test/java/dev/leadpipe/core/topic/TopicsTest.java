@@ -1,28 +1,33 @@
 package dev.leadpipe.core.topic;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.Test;
 
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.retry.WaitingLead;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TopicsTest {
 
     /** The delivery topics' names are what operators and every sink's configuration use. */
     private static final Map<DestinationType, String> DELIVERY_TOPICS = Map.of(
-            DestinationType.DYNAMICS, "deliveries.dynamics", DestinationType.SALESFORCE, "deliveries.salesforce",
-            DestinationType.TABLE, "deliveries.table", DestinationType.HTTPS, "deliveries.https");
+            DestinationType.DYNAMICS,
+            "deliveries.dynamics",
+            DestinationType.SALESFORCE,
+            "deliveries.salesforce",
+            DestinationType.TABLE,
+            "deliveries.table",
+            DestinationType.HTTPS,
+            "deliveries.https");
 
     @Test
     void eachDeliverableTypeHasItsDeliveryTopicAndFourRetryTiersShortestFirst() {
@@ -30,19 +35,27 @@ class TopicsTest {
             TopicSpec<String, ?> delivery = Topics.deliveryTopic(type);
             assertThat(delivery.name()).isEqualTo(DELIVERY_TOPICS.get(type));
             assertThat(delivery.partitions()).isEqualTo(Topics.LEAD_PARTITIONS);
-            List<String> tiers = Topics.retryTiers(type).stream().map(TopicSpec::name).toList();
-            assertThat(tiers).containsExactly(delivery.name() + ".retry-1", delivery.name() + ".retry-2",
-                    delivery.name() + ".retry-3", delivery.name() + ".retry-4");
-            assertThat(Topics.retryTiers(type)).allMatch(t -> t.partitions() == Topics.LEAD_PARTITIONS && !t.compacted());
+            List<String> tiers =
+                    Topics.retryTiers(type).stream().map(TopicSpec::name).toList();
+            assertThat(tiers)
+                    .containsExactly(
+                            delivery.name() + ".retry-1",
+                            delivery.name() + ".retry-2",
+                            delivery.name() + ".retry-3",
+                            delivery.name() + ".retry-4");
+            assertThat(Topics.retryTiers(type))
+                    .allMatch(t -> t.partitions() == Topics.LEAD_PARTITIONS && !t.compacted());
         }
     }
 
     @Test
     void typesWithoutDeliveryHaveNoTopics() {
         for (DestinationType type : new DestinationType[] {DestinationType.NONE, DestinationType.BLOB}) {
-            assertThatThrownBy(() -> Topics.deliveryTopic(type)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Topics.deliveryTopic(type))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no delivery topic");
-            assertThatThrownBy(() -> Topics.retryTiers(type)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Topics.retryTiers(type))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no delivery topic");
         }
     }
@@ -50,13 +63,24 @@ class TopicsTest {
     @Test
     void allNamesEveryTopicOnceRetryTiersIncluded() {
         List<String> names = Topics.all().stream().map(TopicSpec::name).toList();
-        assertThat(names).doesNotHaveDuplicates()
-                .contains("leads", "lead-destinations", "lead-outcomes", "leads-dlq", "destination-circuits",
-                        "lead-waiting", "retry-wakeups", "deliveries.https", "deliveries.table.retry-4");
+        assertThat(names)
+                .doesNotHaveDuplicates()
+                .contains(
+                        "leads",
+                        "lead-destinations",
+                        "lead-outcomes",
+                        "leads-dlq",
+                        "destination-circuits",
+                        "lead-waiting",
+                        "retry-wakeups",
+                        "deliveries.https",
+                        "deliveries.table.retry-4");
         assertThat(names).containsAll(DELIVERY_TOPICS.values());
-        assertThat(names.stream().filter(n -> n.contains(".retry-"))).hasSize(DELIVERY_TOPICS.size() * Topics.RETRY_TIERS);
+        assertThat(names.stream().filter(n -> n.contains(".retry-")))
+                .hasSize(DELIVERY_TOPICS.size() * Topics.RETRY_TIERS);
         assertThat(Topics.all().stream().filter(TopicSpec::compacted).map(TopicSpec::name))
-                .containsExactlyInAnyOrder("lead-destinations", "destination-circuits", "lead-waiting", "retry-wakeups");
+                .containsExactlyInAnyOrder(
+                        "lead-destinations", "destination-circuits", "lead-waiting", "retry-wakeups");
     }
 
     @Test
@@ -65,7 +89,8 @@ class TopicsTest {
         assertThat(compacted.name()).isEqualTo("lead-destinations");
         assertThat(compacted.numPartitions()).isEqualTo(Topics.LEAD_DESTINATIONS.partitions());
         assertThat(compacted.replicationFactor()).isEqualTo((short) 3);
-        assertThat(compacted.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        assertThat(compacted.configs())
+                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         NewTopic plain = new TopicSpec<>("t", Serdes.String(), Serdes.String(), 2, false).newTopic((short) 1);
         assertThat(plain.numPartitions()).isEqualTo(2);
         assertThat(plain.configs()).isEmpty();
@@ -74,18 +99,29 @@ class TopicsTest {
     @Test
     void circuitReportsAndWaitingLeadsTravelOverTheirTopics() {
         Instant at = Instant.parse("2026-03-01T10:15:30Z");
-        CircuitReport open = new CircuitReport("contoso.widget", "https", CircuitReport.State.OPEN, at,
-                ErrorClass.DESTINATION_HTTP_ERROR);
+        CircuitReport open = new CircuitReport(
+                "contoso.widget", "https", CircuitReport.State.OPEN, at, ErrorClass.DESTINATION_HTTP_ERROR);
         CircuitReport closed = new CircuitReport("contoso.widget", "https", CircuitReport.State.CLOSED, at, null);
         var circuits = Topics.DESTINATION_CIRCUITS.valueSerde();
         for (CircuitReport report : List.of(open, closed)) {
             byte[] bytes = circuits.serializer().serialize("destination-circuits", report);
-            assertThat(circuits.deserializer().deserialize("destination-circuits", bytes)).isEqualTo(report);
+            assertThat(circuits.deserializer().deserialize("destination-circuits", bytes))
+                    .isEqualTo(report);
         }
-        WaitingLead waiting = new WaitingLead("lead-1", "contoso.widget", "https", WaitingLead.Reason.CIRCUIT_OPEN, at,
-                at.plusSeconds(60), 2, ErrorClass.DESTINATION_HTTP_ERROR, 503, at.plusSeconds(1));
+        WaitingLead waiting = new WaitingLead(
+                "lead-1",
+                "contoso.widget",
+                "https",
+                WaitingLead.Reason.CIRCUIT_OPEN,
+                at,
+                at.plusSeconds(60),
+                2,
+                ErrorClass.DESTINATION_HTTP_ERROR,
+                503,
+                at.plusSeconds(1));
         var serde = Topics.LEAD_WAITING.valueSerde();
-        assertThat(serde.deserializer().deserialize("lead-waiting", serde.serializer().serialize("lead-waiting", waiting)))
+        assertThat(serde.deserializer()
+                        .deserialize("lead-waiting", serde.serializer().serialize("lead-waiting", waiting)))
                 .isEqualTo(waiting);
     }
 }

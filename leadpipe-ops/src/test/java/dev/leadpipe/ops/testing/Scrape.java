@@ -1,7 +1,5 @@
 package dev.leadpipe.ops.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +15,8 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * One Prometheus text exposition (a service's {@code /metrics}), parsed into samples, read the way an operator's
  * query would: by metric name and a subset of labels given as {@code "key=value"} pairs.
@@ -27,8 +27,7 @@ public final class Scrape {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One sample line: its metric name, its labels in order, its value. */
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final String text;
     private final List<Sample> samples;
@@ -55,8 +54,9 @@ public final class Scrape {
             try {
                 value = Double.parseDouble(m.group(4));
             } catch (NumberFormatException e) {
-                throw new AssertionError("not a Prometheus exposition (an error page?); the line \"" + line
-                        + "\" has no numeric value", e);
+                throw new AssertionError(
+                        "not a Prometheus exposition (an error page?); the line \"" + line + "\" has no numeric value",
+                        e);
             }
             parsed.add(new Sample(m.group(1), labels, value));
         }
@@ -71,10 +71,14 @@ public final class Scrape {
     /** GETs {@code baseUrl + "/metrics"}; it must answer 200 with a {@code text/plain} body. */
     public static Scrape of(String baseUrl) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("GET %s/metrics", baseUrl).isEqualTo(200);
-            assertThat(r.headers().firstValue("Content-Type").orElse("")).as("Content-Type of %s/metrics", baseUrl)
+            assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                    .as("Content-Type of %s/metrics", baseUrl)
                     .startsWith("text/plain");
             return new Scrape(r.body());
         } catch (Exception e) {
@@ -103,8 +107,10 @@ public final class Scrape {
             }
             want.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        return samples.stream().filter(s -> s.name().equals(name))
-                .filter(s -> want.entrySet().stream().allMatch(e -> e.getValue().equals(s.labels().get(e.getKey()))))
+        return samples.stream()
+                .filter(s -> s.name().equals(name))
+                .filter(s -> want.entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(s.labels().get(e.getKey()))))
                 .toList();
     }
 
@@ -131,7 +137,10 @@ public final class Scrape {
 
     /** The values of {@code label} over the samples named {@code name} that carry it, in exposition order. */
     public List<String> labelValues(String name, String label) {
-        return find(name).stream().map(s -> s.labels().get(label)).filter(v -> v != null).toList();
+        return find(name).stream()
+                .map(s -> s.labels().get(label))
+                .filter(v -> v != null)
+                .toList();
     }
 
     /** Every metric name with a sample in the exposition. */

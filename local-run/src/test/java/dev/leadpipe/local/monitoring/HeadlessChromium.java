@@ -28,7 +28,8 @@ public final class HeadlessChromium implements AutoCloseable {
     public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     /** Selenium warns that it has no CDP client for this Chromium: we use no DevTools connection, only chromedriver's. */
-    private static final java.util.logging.Logger DEVTOOLS_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+    private static final java.util.logging.Logger DEVTOOLS_LOG =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
 
     static {
         DEVTOOLS_LOG.setLevel(java.util.logging.Level.SEVERE);
@@ -52,8 +53,16 @@ public final class HeadlessChromium implements AutoCloseable {
         Files.createDirectories(SCREENSHOTS);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browser.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1280,1000",
                 "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromedriver.toFile())
@@ -67,8 +76,10 @@ public final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException e) {
             service.stop();
             PrometheusServer.deleteRecursively(profile);
-            throw new IllegalStateException("cannot start headless " + browser + " through " + chromedriver
-                    + " (log: " + SCREENSHOTS.resolve("chromedriver.log").toAbsolutePath() + ")", e);
+            throw new IllegalStateException(
+                    "cannot start headless " + browser + " through " + chromedriver + " (log: "
+                            + SCREENSHOTS.resolve("chromedriver.log").toAbsolutePath() + ")",
+                    e);
         }
     }
 
@@ -87,7 +98,8 @@ public final class HeadlessChromium implements AutoCloseable {
     public WebElement find(String css) {
         List<WebElement> found = findAll(css);
         if (found.isEmpty()) {
-            throw new AssertionError("no element matches " + css + " on " + driver.getCurrentUrl() + "; page text:\n" + pageText());
+            throw new AssertionError(
+                    "no element matches " + css + " on " + driver.getCurrentUrl() + "; page text:\n" + pageText());
         }
         return found.get(0);
     }
@@ -122,14 +134,24 @@ public final class HeadlessChromium implements AutoCloseable {
         byte[] png;
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> metrics = (Map<String, Object>) (Map<?, ?>) driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+            Map<String, Object> metrics =
+                    (Map<String, Object>) (Map<?, ?>) driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
             @SuppressWarnings("unchecked")
-            Map<String, Object> size = (Map<String, Object>) metrics.getOrDefault("cssContentSize", metrics.get("contentSize"));
+            Map<String, Object> size =
+                    (Map<String, Object>) metrics.getOrDefault("cssContentSize", metrics.get("contentSize"));
             double width = ((Number) size.get("width")).doubleValue();
             double height = ((Number) size.get("height")).doubleValue();
-            Map<String, Object> result = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
-                    "captureBeyondViewport", true, "fromSurface", true,
-                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+            Map<String, Object> result = driver.executeCdpCommand(
+                    "Page.captureScreenshot",
+                    Map.of(
+                            "format",
+                            "png",
+                            "captureBeyondViewport",
+                            true,
+                            "fromSurface",
+                            true,
+                            "clip",
+                            Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
             png = Base64.getDecoder().decode((String) result.get("data"));
         } catch (RuntimeException e) {
             png = driver.getScreenshotAs(OutputType.BYTES); // the window only

@@ -31,9 +31,13 @@ public final class MonitoringFiles {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** One alerting rule of alerts.yml. */
-    public record AlertRule(String group, String name, String expr, String forDuration, Map<String, String> labels,
-            Map<String, String> annotations) {
-    }
+    public record AlertRule(
+            String group,
+            String name,
+            String expr,
+            String forDuration,
+            Map<String, String> labels,
+            Map<String, String> annotations) {}
 
     /** One dashboard panel (rows included, with no queries) and its query expressions. */
     public record Panel(int id, String title, String type, List<String> exprs) {
@@ -42,14 +46,14 @@ public final class MonitoringFiles {
         }
     }
 
-    private MonitoringFiles() {
-    }
+    private MonitoringFiles() {}
 
     /** The repository root: the first directory upwards from the working directory holding deploy/monitoring and docs. */
     public static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("deploy/monitoring")) && Files.isRegularFile(d.resolve("docs/monitoring.md"))) {
+            if (Files.isDirectory(d.resolve("deploy/monitoring"))
+                    && Files.isRegularFile(d.resolve("docs/monitoring.md"))) {
                 return d;
             }
         }
@@ -88,8 +92,13 @@ public final class MonitoringFiles {
                 if (!rule.has("alert")) {
                     continue; // a recording rule
                 }
-                rules.add(new AlertRule(group.path("name").asText(), rule.path("alert").asText(), rule.path("expr").asText(),
-                        rule.path("for").asText("0s"), strings(rule.path("labels")), strings(rule.path("annotations"))));
+                rules.add(new AlertRule(
+                        group.path("name").asText(),
+                        rule.path("alert").asText(),
+                        rule.path("expr").asText(),
+                        rule.path("for").asText("0s"),
+                        strings(rule.path("labels")),
+                        strings(rule.path("annotations"))));
             }
         }
         return rules;
@@ -117,7 +126,11 @@ public final class MonitoringFiles {
                     exprs.add(t.get("expr").asText());
                 }
             }
-            into.add(new Panel(p.path("id").asInt(), p.path("title").asText(), p.path("type").asText(), exprs));
+            into.add(new Panel(
+                    p.path("id").asInt(),
+                    p.path("title").asText(),
+                    p.path("type").asText(),
+                    exprs));
             collectPanels(p.path("panels"), into);
         }
     }
@@ -136,10 +149,14 @@ public final class MonitoringFiles {
     /** Every {@code leadpipe_*} metric name a rule or a panel uses -> where ("alert X", "panel Y #n"). */
     public static SortedMap<String, List<String>> metricUses() {
         SortedMap<String, List<String>> uses = new TreeMap<>();
-        alertExpressions().forEach((name, expr) -> PromQl.metricNames(expr)
-                .forEach(m -> uses.computeIfAbsent(m, k -> new ArrayList<>()).add("alert " + name)));
-        dashboardExpressions().forEach((where, expr) -> PromQl.metricNames(expr)
-                .forEach(m -> uses.computeIfAbsent(m, k -> new ArrayList<>()).add("panel " + where)));
+        alertExpressions()
+                .forEach((name, expr) -> PromQl.metricNames(expr)
+                        .forEach(m ->
+                                uses.computeIfAbsent(m, k -> new ArrayList<>()).add("alert " + name)));
+        dashboardExpressions()
+                .forEach((where, expr) -> PromQl.metricNames(expr)
+                        .forEach(m ->
+                                uses.computeIfAbsent(m, k -> new ArrayList<>()).add("panel " + where)));
         return uses;
     }
 

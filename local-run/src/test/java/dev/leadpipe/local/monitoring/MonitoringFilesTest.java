@@ -1,7 +1,5 @@
 package dev.leadpipe.local.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,6 +12,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** deploy/monitoring/ is valid for Prometheus, its alerts fire where they should, and it only uses documented metrics. */
 @RequiresTools({"promtool"})
@@ -37,9 +37,17 @@ class MonitoringFilesTest {
     @Test
     void everyAlertHasSeverityAndTexts() {
         List<MonitoringFiles.AlertRule> rules = MonitoringFiles.alertRules();
-        assertThat(rules).extracting(MonitoringFiles.AlertRule::name).containsExactlyInAnyOrder("LeadpipeDeadLetterGrowth",
-                "LeadpipeOfferNotDelivering", "LeadpipeLeadsWaitingTooLong", "LeadpipeConsumerLag",
-                "LeadpipeDestinationErrorRatio", "LeadpipeCircuitOpen", "LeadpipeServiceNotReady", "LeadpipeServiceDown");
+        assertThat(rules)
+                .extracting(MonitoringFiles.AlertRule::name)
+                .containsExactlyInAnyOrder(
+                        "LeadpipeDeadLetterGrowth",
+                        "LeadpipeOfferNotDelivering",
+                        "LeadpipeLeadsWaitingTooLong",
+                        "LeadpipeConsumerLag",
+                        "LeadpipeDestinationErrorRatio",
+                        "LeadpipeCircuitOpen",
+                        "LeadpipeServiceNotReady",
+                        "LeadpipeServiceDown");
         for (MonitoringFiles.AlertRule rule : rules) {
             assertThat(rule.group()).isEqualTo("leadpipe");
             assertThat(rule.labels()).as(rule.name()).containsKey("severity");
@@ -53,7 +61,9 @@ class MonitoringFilesTest {
         assertThat(panels).isNotEmpty();
         for (MonitoringFiles.Panel panel : panels) {
             if (!panel.isRow()) {
-                assertThat(panel.exprs()).as("queries of panel " + panel.id() + " " + panel.title()).isNotEmpty();
+                assertThat(panel.exprs())
+                        .as("queries of panel " + panel.id() + " " + panel.title())
+                        .isNotEmpty();
             }
         }
     }
@@ -61,15 +71,28 @@ class MonitoringFilesTest {
     @Test
     void rulesAndDashboardUseOnlyDocumentedMetrics() {
         Set<String> documented = MonitoringFiles.documentedMetrics();
-        assertThat(documented).as("metric names parsed from docs/monitoring.md")
-                .contains("leadpipe_dlq_open", "leadpipe_ready", "leadpipe_sink_delivery_latency_seconds_bucket",
-                        "leadpipe_sink_in_flight", "leadpipe_sink_parked");
+        assertThat(documented)
+                .as("metric names parsed from docs/monitoring.md")
+                .contains(
+                        "leadpipe_dlq_open",
+                        "leadpipe_ready",
+                        "leadpipe_sink_delivery_latency_seconds_bucket",
+                        "leadpipe_sink_in_flight",
+                        "leadpipe_sink_parked");
         SortedMap<String, List<String>> undocumented = new TreeMap<>(MonitoringFiles.metricUses());
         undocumented.keySet().removeAll(documented);
-        assertThat(undocumented).as("metrics used in deploy/monitoring but not in docs/monitoring.md (metric -> where)").isEmpty();
-        assertThat(MonitoringFiles.metricNamesUsed()).as("every alert's metric is used")
-                .contains("leadpipe_dlq_open", "leadpipe_offer_waiting_since_timestamp_seconds", "leadpipe_consumer_lag",
-                        "leadpipe_sink_attempts_total", "leadpipe_sink_circuits_open", "leadpipe_ready",
+        assertThat(undocumented)
+                .as("metrics used in deploy/monitoring but not in docs/monitoring.md (metric -> where)")
+                .isEmpty();
+        assertThat(MonitoringFiles.metricNamesUsed())
+                .as("every alert's metric is used")
+                .contains(
+                        "leadpipe_dlq_open",
+                        "leadpipe_offer_waiting_since_timestamp_seconds",
+                        "leadpipe_consumer_lag",
+                        "leadpipe_sink_attempts_total",
+                        "leadpipe_sink_circuits_open",
+                        "leadpipe_ready",
                         "leadpipe_offer_oldest_waiting_since_timestamp_seconds");
     }
 
@@ -80,27 +103,47 @@ class MonitoringFilesTest {
             assertThat(job.getValue()).as(job.getKey()).hasSize(1);
             ports.add(Integer.parseInt(job.getValue().get(0).replaceAll(".*:", "")));
         }
-        assertThat(ports).containsExactlyInAnyOrderElementsOf(MonitoringFiles.documentedDefaultPorts()).hasSize(8);
-        assertThat(MonitoringFiles.scrapeJobs()).containsOnlyKeys("ingest", "router", "sink-dynamics", "sink-salesforce",
-                "sink-table", "sink-https", "notifier", "status");
+        assertThat(ports)
+                .containsExactlyInAnyOrderElementsOf(MonitoringFiles.documentedDefaultPorts())
+                .hasSize(8);
+        assertThat(MonitoringFiles.scrapeJobs())
+                .containsOnlyKeys(
+                        "ingest",
+                        "router",
+                        "sink-dynamics",
+                        "sink-salesforce",
+                        "sink-table",
+                        "sink-https",
+                        "notifier",
+                        "status");
     }
 
     @Test
     void promQlMetricNamesIgnoreLabelValuesAndFunctions() {
-        assertThat(PromQl.metricNames("histogram_quantile(0.95, sum by (type, le) (rate(leadpipe_sink_delivery_latency_seconds_bucket"
-                + "{job=\"leadpipe_fake\"}[$__rate_interval]))) / leadpipe_ready"))
+        assertThat(PromQl.metricNames(
+                        "histogram_quantile(0.95, sum by (type, le) (rate(leadpipe_sink_delivery_latency_seconds_bucket"
+                                + "{job=\"leadpipe_fake\"}[$__rate_interval]))) / leadpipe_ready"))
                 .containsExactly("leadpipe_ready", "leadpipe_sink_delivery_latency_seconds_bucket");
     }
 
-    private static void promtool(String command, String subcommand, Path file) throws IOException, InterruptedException {
+    private static void promtool(String command, String subcommand, Path file)
+            throws IOException, InterruptedException {
         Path promtool = TestTools.locate("promtool", "/usr/bin/promtool");
-        Process p = new ProcessBuilder(promtool.toString(), command, subcommand, file.getFileName().toString())
-                .directory(file.getParent().toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        promtool.toString(),
+                        command,
+                        subcommand,
+                        file.getFileName().toString())
+                .directory(file.getParent().toFile())
+                .redirectErrorStream(true)
+                .start();
         String output;
         try (var in = p.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-        assertThat(p.exitValue()).as("promtool " + command + " " + subcommand + " " + file + " exit code; output:\n" + output).isZero();
+        assertThat(p.exitValue())
+                .as("promtool " + command + " " + subcommand + " " + file + " exit code; output:\n" + output)
+                .isZero();
     }
 }

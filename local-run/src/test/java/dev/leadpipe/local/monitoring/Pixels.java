@@ -4,13 +4,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-
 import javax.imageio.ImageIO;
 
 /** What a screenshot shows, roughly: enough to tell that a row really is red, or that a page is not blank. */
 public final class Pixels {
-    private Pixels() {
-    }
+    private Pixels() {}
 
     public static BufferedImage read(Path png) {
         try {

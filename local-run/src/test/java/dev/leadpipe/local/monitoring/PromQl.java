@@ -10,8 +10,7 @@ public final class PromQl {
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
     private static final Pattern LEADPIPE_NAME = Pattern.compile("(?<![A-Za-z0-9_:$.])leadpipe_[A-Za-z0-9_:]*");
 
-    private PromQl() {
-    }
+    private PromQl() {}
 
     /**
      * The {@code leadpipe_*} metric names {@code expr} selects, e.g. {@code leadpipe_sink_delivery_latency_seconds_bucket}

@@ -33,23 +33,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class PrometheusServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /** A scrape target as {@code /api/v1/targets} reports it; {@code health} is {@code up}, {@code down} or {@code unknown}. */
-    public record Target(String job, String instance, String health, String lastError) {
-    }
+    public record Target(String job, String instance, String health, String lastError) {}
 
     /** An alert as {@code /api/v1/alerts} reports it; {@code state} is {@code pending} or {@code firing}. */
-    public record Alert(String name, String state, Map<String, String> labels, Map<String, String> annotations, String value) {
+    public record Alert(
+            String name, String state, Map<String, String> labels, Map<String, String> annotations, String value) {
         public boolean firing() {
             return "firing".equals(state);
         }
     }
 
     /** One element of an instant query's result: its labels (with {@code __name__} when kept) and value. */
-    public record Sample(Map<String, String> labels, double value) {
-    }
+    public record Sample(Map<String, String> labels, double value) {}
 
     private final Path dir;
     private final Path log;
@@ -71,21 +71,31 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** Like {@link #start(Map, Path)}, scraping and evaluating rules every {@code interval}. */
-    public static PrometheusServer start(Map<String, String> targets, Path ruleFile, Duration interval) throws IOException {
+    public static PrometheusServer start(Map<String, String> targets, Path ruleFile, Duration interval)
+            throws IOException {
         Path binary = TestTools.locate("prometheus", "/usr/bin/prometheus");
         Path dir = Files.createTempDirectory("leadpipe-prometheus-");
         StringBuilder config = new StringBuilder();
         String every = interval.toMillis() + "ms";
-        config.append("global:\n  scrape_interval: ").append(every).append("\n  evaluation_interval: ").append(every)
-                .append("\n  scrape_timeout: ").append(every).append('\n');
+        config.append("global:\n  scrape_interval: ")
+                .append(every)
+                .append("\n  evaluation_interval: ")
+                .append(every)
+                .append("\n  scrape_timeout: ")
+                .append(every)
+                .append('\n');
         if (ruleFile != null) {
             Path copy = dir.resolve(ruleFile.getFileName());
             Files.copy(ruleFile, copy);
             config.append("rule_files:\n  - '").append(copy.getFileName()).append("'\n");
         }
         config.append("scrape_configs:\n");
-        targets.forEach((job, target) -> config.append("  - job_name: '").append(job).append("'\n    metrics_path: /metrics\n")
-                .append("    static_configs:\n      - targets: ['").append(target).append("']\n"));
+        targets.forEach((job, target) -> config.append("  - job_name: '")
+                .append(job)
+                .append("'\n    metrics_path: /metrics\n")
+                .append("    static_configs:\n      - targets: ['")
+                .append(target)
+                .append("']\n"));
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
 
@@ -93,10 +103,17 @@ public final class PrometheusServer implements AutoCloseable {
         for (int attempt = 1; attempt <= 3; attempt++) { // a free port can be taken between probing and binding
             int port = freePort();
             Path log = dir.resolve("prometheus-" + attempt + ".log");
-            Process process = new ProcessBuilder(binary.toString(), "--config.file=" + configFile,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                    "--storage.tsdb.retention.time=1d", "--log.level=info")
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(
+                            binary.toString(),
+                            "--config.file=" + configFile,
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--storage.tsdb.retention.time=1d",
+                            "--log.level=info")
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             PrometheusServer server = new PrometheusServer(dir, log, process, port);
             try {
                 server.awaitReady();
@@ -117,10 +134,14 @@ public final class PrometheusServer implements AutoCloseable {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IOException("prometheus exited with " + process.exitValue() + " before it was ready" + logForError());
+                throw new IOException(
+                        "prometheus exited with " + process.exitValue() + " before it was ready" + logForError());
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/-/ready")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(base.resolve("/-/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
@@ -154,8 +175,11 @@ public final class PrometheusServer implements AutoCloseable {
     public List<Target> targets() {
         List<Target> targets = new ArrayList<>();
         for (JsonNode t : api("/api/v1/targets?state=active").path("activeTargets")) {
-            targets.add(new Target(t.path("labels").path("job").asText(t.path("scrapePool").asText()),
-                    t.path("labels").path("instance").asText(), t.path("health").asText(), t.path("lastError").asText()));
+            targets.add(new Target(
+                    t.path("labels").path("job").asText(t.path("scrapePool").asText()),
+                    t.path("labels").path("instance").asText(),
+                    t.path("health").asText(),
+                    t.path("lastError").asText()));
         }
         return targets;
     }
@@ -183,7 +207,11 @@ public final class PrometheusServer implements AutoCloseable {
         List<Alert> alerts = new ArrayList<>();
         for (JsonNode a : api("/api/v1/alerts").path("alerts")) {
             Map<String, String> labels = strings(a.path("labels"));
-            alerts.add(new Alert(labels.get("alertname"), a.path("state").asText(), labels, strings(a.path("annotations")),
+            alerts.add(new Alert(
+                    labels.get("alertname"),
+                    a.path("state").asText(),
+                    labels,
+                    strings(a.path("annotations")),
                     a.path("value").asText()));
         }
         return alerts;
@@ -196,9 +224,14 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Waits until an alert named {@code name} whose labels include {@code labels} fires. */
     public Alert awaitAlertFiring(String name, Map<String, String> labels, Duration timeout) {
-        return awaitValue("alert " + name + " " + labels + " firing", timeout, () -> alerts().stream()
-                .filter(a -> name.equals(a.name()) && a.firing() && a.labels().entrySet().containsAll(labels.entrySet()))
-                .findFirst());
+        return awaitValue(
+                "alert " + name + " " + labels + " firing",
+                timeout,
+                () -> alerts().stream()
+                        .filter(a -> name.equals(a.name())
+                                && a.firing()
+                                && a.labels().entrySet().containsAll(labels.entrySet()))
+                        .findFirst());
     }
 
     /** An instant query (a vector or scalar result), e.g. {@code query("leadpipe_dlq_open")}. */
@@ -206,10 +239,16 @@ public final class PrometheusServer implements AutoCloseable {
         JsonNode data = api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         List<Sample> samples = new ArrayList<>();
         switch (data.path("resultType").asText()) {
-            case "vector" -> data.path("result").forEach(
-                    r -> samples.add(new Sample(strings(r.path("metric")), parse(r.path("value").get(1).asText()))));
-            case "scalar" -> samples.add(new Sample(Map.of(), parse(data.path("result").get(1).asText())));
-            default -> throw new IllegalStateException("unsupported result type for " + promql + ": " + data + logForError());
+            case "vector" ->
+                data.path("result")
+                        .forEach(r -> samples.add(new Sample(
+                                strings(r.path("metric")),
+                                parse(r.path("value").get(1).asText()))));
+            case "scalar" ->
+                samples.add(
+                        new Sample(Map.of(), parse(data.path("result").get(1).asText())));
+            default ->
+                throw new IllegalStateException("unsupported result type for " + promql + ": " + data + logForError());
         }
         return samples;
     }
@@ -262,7 +301,8 @@ public final class PrometheusServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     seen = "(cannot ask: " + e.getMessage() + ")";
                 }
-                throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s; " + seen + logForError(), lastError);
+                throw new AssertionError(
+                        "no " + what + " within " + timeout.toSeconds() + " s; " + seen + logForError(), lastError);
             }
             sleep(250);
         }
@@ -270,11 +310,15 @@ public final class PrometheusServer implements AutoCloseable {
 
     private JsonNode api(String pathAndQuery) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(r.body());
             if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-                throw new IllegalStateException("GET " + pathAndQuery + ": " + r.statusCode() + " " + r.body() + logForError());
+                throw new IllegalStateException(
+                        "GET " + pathAndQuery + ": " + r.statusCode() + " " + r.body() + logForError());
             }
             return body.path("data");
         } catch (IOException e) {

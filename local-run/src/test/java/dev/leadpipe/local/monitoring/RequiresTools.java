@@ -61,15 +61,18 @@ public @interface RequiresTools {
         private static void failIfMissing(ExtensionContext context) {
             List<String> missing = missingFor(context);
             if (!missing.isEmpty()) {
-                throw new AssertionError(TestTools.missingMessage(missing) + " (" + REQUIRE_ENV + "=1, so this fails instead of skipping)");
+                throw new AssertionError(TestTools.missingMessage(missing) + " (" + REQUIRE_ENV
+                        + "=1, so this fails instead of skipping)");
             }
         }
 
         private static List<String> missingFor(ExtensionContext context) {
             List<String> tools = new ArrayList<>();
-            context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresTools.class))
+            context.getTestClass()
+                    .flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresTools.class))
                     .ifPresent(a -> tools.addAll(List.of(a.value())));
-            context.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, RequiresTools.class))
+            context.getTestMethod()
+                    .flatMap(m -> AnnotationSupport.findAnnotation(m, RequiresTools.class))
                     .ifPresent(a -> tools.addAll(List.of(a.value())));
             return TestTools.missing(tools.stream().distinct().toArray(String[]::new));
         }

@@ -9,8 +9,7 @@ import java.util.Optional;
 
 /** Finding the external tools the tests run (see {@link RequiresTools}). */
 public final class TestTools {
-    private TestTools() {
-    }
+    private TestTools() {}
 
     /** Where {@code tool} is: the first executable of that name on the PATH. */
     public static Optional<Path> find(String tool) {
@@ -31,7 +30,8 @@ public final class TestTools {
 
     /** Like {@link #find}, else {@code fallback} if it is executable, else an exception naming bin/ensure-test-tools. */
     public static Path locate(String tool, String fallback) {
-        return find(tool).or(() -> Optional.of(Path.of(fallback)).filter(Files::isExecutable))
+        return find(tool)
+                .or(() -> Optional.of(Path.of(fallback)).filter(Files::isExecutable))
                 .orElseThrow(() -> new IllegalStateException(missingMessage(List.of(tool))));
     }
 
@@ -59,5 +59,4 @@ public final class TestTools {
         String property = System.getProperty("leadpipe.require-tools");
         return "1".equals(property != null ? property : System.getenv(RequiresTools.REQUIRE_ENV));
     }
-
 }

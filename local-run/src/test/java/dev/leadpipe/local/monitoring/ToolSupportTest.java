@@ -1,7 +1,5 @@
 package dev.leadpipe.local.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,9 +10,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpServer;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The test support itself, against the real tools: Prometheus evaluates alerts.yml, Chromium renders and screenshots. */
 @RequiresTools
@@ -24,19 +23,24 @@ class ToolSupportTest {
     void prometheusFiresDeadLetterGrowthOnTheRealRules() throws Exception {
         AtomicInteger scrapes = new AtomicInteger();
         // the backlog of class X is 0 for the first scrapes, then 3: it grew
-        HttpServer exporter = serve("/metrics", "text/plain; version=0.0.4; charset=utf-8", () -> "# TYPE leadpipe_dlq_open gauge\n"
-                + "leadpipe_dlq_open{service=\"status\",error_class=\"X\"} " + (scrapes.incrementAndGet() <= 3 ? 0 : 3) + "\n");
+        HttpServer exporter = serve(
+                "/metrics",
+                "text/plain; version=0.0.4; charset=utf-8",
+                () -> "# TYPE leadpipe_dlq_open gauge\n" + "leadpipe_dlq_open{service=\"status\",error_class=\"X\"} "
+                        + (scrapes.incrementAndGet() <= 3 ? 0 : 3) + "\n");
         try (PrometheusServer prometheus = PrometheusServer.start(
                 Map.of("status", "127.0.0.1:" + exporter.getAddress().getPort()), MonitoringFiles.alertRulesFile())) {
             prometheus.awaitTargetsUp(Duration.ofSeconds(30));
             assertThat(prometheus.activeTargets()).containsEntry("status", "up");
 
-            PrometheusServer.Alert alert = prometheus.awaitAlertFiring("LeadpipeDeadLetterGrowth", Duration.ofSeconds(60));
+            PrometheusServer.Alert alert =
+                    prometheus.awaitAlertFiring("LeadpipeDeadLetterGrowth", Duration.ofSeconds(60));
 
             assertThat(alert.labels()).containsEntry("error_class", "X").containsEntry("severity", "warning");
             assertThat(alert.annotations().get("summary")).contains("X");
             assertThat(alert.annotations().get("description")).contains("docs/error-catalogue.md");
-            assertThat(prometheus.query("leadpipe_dlq_open")).singleElement()
+            assertThat(prometheus.query("leadpipe_dlq_open"))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.labels()).containsEntry("error_class", "X"))
                     .satisfies(s -> assertThat(s.value()).isEqualTo(3.0));
             assertThat(prometheus.alerts()).noneMatch(a -> a.name().equals("LeadpipeServiceDown") && a.firing());
@@ -73,19 +77,26 @@ class ToolSupportTest {
             assertThat(chromium.pageText()).doesNotContain("not shown");
 
             Path row = chromium.screenshot("#bad", "tool-support-failing-row");
-            assertThat(Pixels.fractionNear(row, 0xD32F2F, 24)).as("red share of " + row).isGreaterThan(0.7);
-            assertThat(Pixels.fractionNear(row, 0x2E7D32, 24)).as("green share of " + row).isLessThan(0.01);
+            assertThat(Pixels.fractionNear(row, 0xD32F2F, 24))
+                    .as("red share of " + row)
+                    .isGreaterThan(0.7);
+            assertThat(Pixels.fractionNear(row, 0x2E7D32, 24))
+                    .as("green share of " + row)
+                    .isLessThan(0.01);
 
             Path full = chromium.screenshot("tool-support-page");
             BufferedImage image = Pixels.read(full);
-            assertThat(image.getHeight()).as("full page, beyond the 1000 px window").isGreaterThan(2400);
+            assertThat(image.getHeight())
+                    .as("full page, beyond the 1000 px window")
+                    .isGreaterThan(2400);
             assertThat(Pixels.fractionNotWhite(full)).isGreaterThan(0.005);
         } finally {
             server.stop(0);
         }
     }
 
-    private static HttpServer serve(String path, String contentType, java.util.function.Supplier<String> body) throws IOException {
+    private static HttpServer serve(String path, String contentType, java.util.function.Supplier<String> body)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(path, exchange -> {
             byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);

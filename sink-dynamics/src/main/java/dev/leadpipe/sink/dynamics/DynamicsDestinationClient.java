@@ -1,11 +1,5 @@
 package dev.leadpipe.sink.dynamics;
 
-import static dev.leadpipe.core.destination.types.DynamicsSpec.APPLICATION_ID;
-import static dev.leadpipe.core.destination.types.DynamicsSpec.CLIENT_SECRET;
-import static dev.leadpipe.core.destination.types.DynamicsSpec.INSTANCE_URL;
-import static dev.leadpipe.core.destination.types.DynamicsSpec.PASSWORD;
-import static dev.leadpipe.core.destination.types.DynamicsSpec.TENANT_ID;
-import static dev.leadpipe.core.destination.types.DynamicsSpec.USER_NAME;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +15,6 @@ import java.util.concurrent.ConcurrentMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.aad.msal4j.IHttpClient;
-
 import dev.leadpipe.core.destination.DestinationSpec;
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
@@ -36,6 +29,13 @@ import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.HttpDestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
 import dev.leadpipe.sink.runtime.LeadFields;
+
+import static dev.leadpipe.core.destination.types.DynamicsSpec.APPLICATION_ID;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.CLIENT_SECRET;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.INSTANCE_URL;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.PASSWORD;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.TENANT_ID;
+import static dev.leadpipe.core.destination.types.DynamicsSpec.USER_NAME;
 
 /**
  * Delivers a lead to Dynamics 365 (Dataverse Web API v9.2) as an upsert of a {@code lead} row on the alternate key
@@ -72,9 +72,11 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
     /** The public client id of Microsoft's Dynamics 365 sample application, for the Office 365 user route. */
     public static final String OFFICE_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d";
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     /** {@code leadsourcecode} option "Web". */
     public static final int LEAD_SOURCE_CODE_WEB = 8;
+
     private static final DestinationSpec SPEC = DestinationSpecs.of(DestinationType.DYNAMICS);
     static final String API_PATH = "/api/data/v9.2/";
     private static final int MAX_CACHED_SIGNERS = 10_000;
@@ -96,7 +98,8 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
      */
     public DynamicsDestinationClient(String authorityHost, IHttpClient msalHttp, HttpClient http, Duration timeout) {
         super(DestinationType.DYNAMICS, http, timeout, DEFAULT_TIMEOUT);
-        this.authorityHost = HttpSupport.stripTrailingSlashes(authorityHost == null ? DEFAULT_AUTHORITY_HOST : authorityHost);
+        this.authorityHost =
+                HttpSupport.stripTrailingSlashes(authorityHost == null ? DEFAULT_AUTHORITY_HOST : authorityHost);
         if (!this.authorityHost.startsWith("https://")) {
             super.close();
             throw new IllegalArgumentException("the authority host must be https (msal4j): " + this.authorityHost);
@@ -110,8 +113,9 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
         URI instance = instanceUri(destination.settings().get(INSTANCE_URL));
         TokenSource tokens = tokenSource(destination, instance);
         byte[] body = body(lead);
-        URI target = URI.create(HttpSupport.stripTrailingSlashes(instance.toString()) + API_PATH + "leads(leadpipe_leadid='"
-                + HttpSupport.percentEncode(lead.leadId().replace("'", "''")) + "')");
+        URI target =
+                URI.create(HttpSupport.stripTrailingSlashes(instance.toString()) + API_PATH + "leads(leadpipe_leadid='"
+                        + HttpSupport.percentEncode(lead.leadId().replace("'", "''")) + "')");
         String token = signIn(tokens, null, secrets);
         HttpResponse<String> response = patch(target, token, body, secrets);
         if (response.statusCode() == 401) {
@@ -125,8 +129,10 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
             int close = entityId.lastIndexOf(')');
             return open >= 0 && close > open ? entityId.substring(open + 1, close) : "lead:" + lead.leadId();
         }
-        throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.http(status,
-                response.headers().firstValue("Retry-After").orElse(null), response.body()), secrets));
+        throw new DeliveryException(DynamicsErrorClassifier.classify(
+                Upstream.http(
+                        status, response.headers().firstValue("Retry-After").orElse(null), response.body()),
+                secrets));
     }
 
     /**
@@ -136,11 +142,13 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
     @Override
     public String endpoint(LeadDestination destination) {
         Map<String, String> s = destination.settings();
-        String url = HttpSupport.stripTrailingSlashes(String.valueOf(s.get(INSTANCE_URL))).toLowerCase(Locale.ROOT);
+        String url = HttpSupport.stripTrailingSlashes(String.valueOf(s.get(INSTANCE_URL)))
+                .toLowerCase(Locale.ROOT);
         String app = s.get(APPLICATION_ID);
         String user = s.get(USER_NAME);
         if (user != null && !user.isBlank()) {
-            return url + "#user-" + HttpSupport.sha256Hex(user.toLowerCase(Locale.ROOT)).substring(0, 16);
+            return url + "#user-"
+                    + HttpSupport.sha256Hex(user.toLowerCase(Locale.ROOT)).substring(0, 16);
         }
         return url + "#" + (app == null ? "" : app.trim());
     }
@@ -175,7 +183,9 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
                 .header("OData-Version", "4.0")
                 .method("PATCH", BodyPublishers.ofByteArray(body))
                 .build();
-        return send(request, BodyHandlers.ofString(),
+        return send(
+                request,
+                BodyHandlers.ofString(),
                 e -> DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
     }
 
@@ -197,17 +207,23 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
             String secret = s.get(CLIENT_SECRET);
             if (app == null || secret == null || secret.isEmpty()) {
                 throw new DeliveryException(new dev.leadpipe.sink.runtime.DeliveryFailure(
-                        dev.leadpipe.core.error.ErrorClass.DYNAMICS_LOGIN_FAILED, 0, null,
+                        dev.leadpipe.core.error.ErrorClass.DYNAMICS_LOGIN_FAILED,
+                        0,
+                        null,
                         "no credentials configured: tenantId + applicationId + clientSecret, or userName + password"));
             }
             if (tenant == null) {
                 throw new DeliveryException(new dev.leadpipe.sink.runtime.DeliveryFailure(
-                        dev.leadpipe.core.error.ErrorClass.AAD_TENANT_ID_INVALID_FORMAT, 0, null,
+                        dev.leadpipe.core.error.ErrorClass.AAD_TENANT_ID_INVALID_FORMAT,
+                        0,
+                        null,
                         "the tenant (directory) id is empty"));
             }
             if (!tenant.matches("[A-Za-z0-9.-]+")) {
                 throw new DeliveryException(new dev.leadpipe.sink.runtime.DeliveryFailure(
-                        dev.leadpipe.core.error.ErrorClass.AAD_TENANT_ID_INVALID_FORMAT, 0, null,
+                        dev.leadpipe.core.error.ErrorClass.AAD_TENANT_ID_INVALID_FORMAT,
+                        0,
+                        null,
                         "the tenant id is neither a GUID nor a domain name"));
             }
             String authority = authorityHost + "/" + tenant + "/";
@@ -250,7 +266,6 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
         return uri;
     }
 
-
     /** The Dataverse {@code lead} row for a lead (see the class comment for the mapping). */
     static byte[] body(Lead lead) {
         ObjectNode row = LeadFields.row();
@@ -273,5 +288,4 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
     static Set<String> secretValues(Map<String, String> settings) {
         return SPEC.redactionValues(settings);
     }
-
 }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.aad.msal4j.MsalException;
 import com.microsoft.aad.msal4j.MsalServiceException;
-
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
@@ -55,7 +54,8 @@ public final class DynamicsErrorClassifier {
 
     /** Where the failure happened: signing in at Azure AD, or calling the Dataverse Web API. */
     public enum Stage {
-        SIGN_IN, DATAVERSE
+        SIGN_IN,
+        DATAVERSE
     }
 
     /**
@@ -71,8 +71,7 @@ public final class DynamicsErrorClassifier {
         }
     }
 
-    private DynamicsErrorClassifier() {
-    }
+    private DynamicsErrorClassifier() {}
 
     /** The classified failure, its detail redacted with {@code secrets}. */
     public static DeliveryFailure classify(Upstream upstream, Collection<String> secrets) {
@@ -83,7 +82,8 @@ public final class DynamicsErrorClassifier {
         String code = null;
         String message = null;
         try {
-            JsonNode error = upstream.body() == null || upstream.body().isBlank() ? null
+            JsonNode error = upstream.body() == null || upstream.body().isBlank()
+                    ? null
                     : JSON.readTree(upstream.body()).path("error");
             if (error != null && error.isObject()) {
                 code = error.path("code").asText(null);
@@ -108,8 +108,11 @@ public final class DynamicsErrorClassifier {
                     + " environment (not an application/licensed user of it)";
         } else if (status == 403 && message != null && message.contains("no roles are assigned")) {
             errorClass = ErrorClass.DYNAMICS_NO_ROLES_ASSIGNED;
-        } else if (status == 403 && message != null && (message.contains("leadsourcecode")
-                || message.contains("prvCreateLead") || message.contains("prvWriteLead"))) {
+        } else if (status == 403
+                && message != null
+                && (message.contains("leadsourcecode")
+                        || message.contains("prvCreateLead")
+                        || message.contains("prvWriteLead"))) {
             errorClass = ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE;
         } else {
             errorClass = ErrorClass.DESTINATION_HTTP_ERROR;
@@ -130,34 +133,56 @@ public final class DynamicsErrorClassifier {
                         case "700016" -> ErrorClass.AAD_APP_NOT_FOUND;
                         case "7000215", "7000222" -> ErrorClass.AAD_INVALID_CLIENT_SECRET;
                         case "50126", "50034", "50053", "50055", "50057", "50076", "50079" ->
-                                ErrorClass.DYNAMICS_LOGIN_FAILED;
+                            ErrorClass.DYNAMICS_LOGIN_FAILED;
                         default -> ErrorClass.DESTINATION_HTTP_ERROR;
                     };
                     return failure(c, status, null, "Azure AD " + msal.errorCode() + ": " + msal.getMessage(), secrets);
                 }
             }
-            if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException || t instanceof InterruptedException
+            if (t instanceof HttpTimeoutException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof TimeoutException
+                    || t instanceof InterruptedException
                     || t instanceof InterruptedIOException) {
-                return failure(ErrorClass.DYNAMICS_TIMEOUT, 0, null, (stage == Stage.SIGN_IN ? "Azure AD sign-in" :
-                        "Dataverse") + " did not answer within the timeout (" + t.getClass().getSimpleName() + ")",
+                return failure(
+                        ErrorClass.DYNAMICS_TIMEOUT,
+                        0,
+                        null,
+                        (stage == Stage.SIGN_IN ? "Azure AD sign-in" : "Dataverse")
+                                + " did not answer within the timeout ("
+                                + t.getClass().getSimpleName() + ")",
                         secrets);
             }
-            if (stage == Stage.DATAVERSE && (t instanceof UnknownHostException || t instanceof UnresolvedAddressException)) {
-                return failure(ErrorClass.DYNAMICS_INVALID_INSTANCE_URL, 0, null,
-                        "the instance host does not resolve (" + t.getClass().getSimpleName() + ")", secrets);
+            if (stage == Stage.DATAVERSE
+                    && (t instanceof UnknownHostException || t instanceof UnresolvedAddressException)) {
+                return failure(
+                        ErrorClass.DYNAMICS_INVALID_INSTANCE_URL,
+                        0,
+                        null,
+                        "the instance host does not resolve (" + t.getClass().getSimpleName() + ")",
+                        secrets);
             }
         }
         if (error instanceof MsalServiceException s && s.statusCode() != null && s.statusCode() > 0) {
-            return failure(ErrorClass.DESTINATION_HTTP_ERROR, s.statusCode(), null,
-                    "Azure AD " + s.errorCode() + ": " + s.getMessage(), secrets);
+            return failure(
+                    ErrorClass.DESTINATION_HTTP_ERROR,
+                    s.statusCode(),
+                    null,
+                    "Azure AD " + s.errorCode() + ": " + s.getMessage(),
+                    secrets);
         }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return failure(ErrorClass.UNKNOWN, 0, null, (stage == Stage.SIGN_IN ? "Azure AD sign-in: " : "Dataverse: ")
-                + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()), secrets);
+        return failure(
+                ErrorClass.UNKNOWN,
+                0,
+                null,
+                (stage == Stage.SIGN_IN ? "Azure AD sign-in: " : "Dataverse: ")
+                        + root.getClass().getSimpleName()
+                        + (root.getMessage() == null ? "" : ": " + root.getMessage()),
+                secrets);
     }
 
     /** An invalid instance URL found before any call. */
@@ -165,8 +190,8 @@ public final class DynamicsErrorClassifier {
         return new DeliveryFailure(ErrorClass.DYNAMICS_INVALID_INSTANCE_URL, 0, null, why);
     }
 
-    private static DeliveryFailure failure(ErrorClass c, int status, Duration retryAfter, String detail,
-                                           Collection<String> secrets) {
+    private static DeliveryFailure failure(
+            ErrorClass c, int status, Duration retryAfter, String detail, Collection<String> secrets) {
         return new DeliveryFailure(c, status, retryAfter, Redaction.redact(detail, secrets));
     }
 

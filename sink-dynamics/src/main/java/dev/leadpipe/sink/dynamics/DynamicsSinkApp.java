@@ -19,8 +19,7 @@ public final class DynamicsSinkApp {
     /** Dataverse's service protection limit of concurrent requests per user. */
     public static final int DATAVERSE_CONCURRENCY_LIMIT = 52;
 
-    private DynamicsSinkApp() {
-    }
+    private DynamicsSinkApp() {}
 
     public static void main(String[] args) {
         SinkRuntime.run(DestinationType.DYNAMICS, () -> config(System.getenv()), DynamicsDestinationClient::new);
@@ -29,6 +28,8 @@ public final class DynamicsSinkApp {
     static SinkConfig config(java.util.Map<String, String> env) {
         SinkConfig config = SinkConfig.fromEnvironment(env);
         String cap = env.get(SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV);
-        return cap == null || cap.isBlank() ? config.withMaxConcurrencyPerEndpoint(DATAVERSE_CONCURRENCY_LIMIT) : config;
+        return cap == null || cap.isBlank()
+                ? config.withMaxConcurrencyPerEndpoint(DATAVERSE_CONCURRENCY_LIMIT)
+                : config;
     }
 }

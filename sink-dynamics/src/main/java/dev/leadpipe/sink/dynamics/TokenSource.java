@@ -43,33 +43,48 @@ final class TokenSource {
         this.msalCache = msalCache;
     }
 
-    static TokenSource clientCredentials(String authority, String clientId, String secret, String scope,
-                                         IHttpClient http, Duration timeout) throws Exception {
+    static TokenSource clientCredentials(
+            String authority, String clientId, String secret, String scope, IHttpClient http, Duration timeout)
+            throws Exception {
         var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(secret))
                 .authority(authority)
                 .instanceDiscovery(false);
         configure(builder, http, timeout);
         ConfidentialClientApplication app = builder.build();
         Set<String> scopes = Set.of(scope);
-        return new TokenSource(skip -> app.acquireToken(ClientCredentialParameters.builder(scopes)
-                .skipCache(skip).build()).get(timeout.toMillis(), TimeUnit.MILLISECONDS), true);
+        return new TokenSource(
+                skip -> app.acquireToken(ClientCredentialParameters.builder(scopes)
+                                .skipCache(skip)
+                                .build())
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                true);
     }
 
-    static TokenSource password(String authority, String clientId, String user, String password, String scope,
-                                IHttpClient http, Duration timeout) throws Exception {
-        var builder = PublicClientApplication.builder(clientId)
-                .authority(authority)
-                .instanceDiscovery(false);
+    static TokenSource password(
+            String authority,
+            String clientId,
+            String user,
+            String password,
+            String scope,
+            IHttpClient http,
+            Duration timeout)
+            throws Exception {
+        var builder =
+                PublicClientApplication.builder(clientId).authority(authority).instanceDiscovery(false);
         configure(builder, http, timeout);
         PublicClientApplication app = builder.build();
         Set<String> scopes = Set.of(scope);
-        return new TokenSource(skip -> app.acquireToken(UserNamePasswordParameters
-                .builder(scopes, user, password.toCharArray()).build())
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS), false);
+        return new TokenSource(
+                skip -> app.acquireToken(UserNamePasswordParameters.builder(scopes, user, password.toCharArray())
+                                .build())
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                false);
     }
 
-    private static void configure(com.microsoft.aad.msal4j.AbstractClientApplicationBase.Builder<?> builder,
-                                  IHttpClient http, Duration timeout) {
+    private static void configure(
+            com.microsoft.aad.msal4j.AbstractClientApplicationBase.Builder<?> builder,
+            IHttpClient http,
+            Duration timeout) {
         if (http != null) {
             builder.httpClient(http);
         } else {
@@ -105,7 +120,8 @@ final class TokenSource {
     }
 
     private static boolean fresh(IAuthenticationResult r) {
-        return r != null && r.expiresOnDate() != null
+        return r != null
+                && r.expiresOnDate() != null
                 && r.expiresOnDate().toInstant().isAfter(Instant.now().plus(EARLY_REFRESH));
     }
 }

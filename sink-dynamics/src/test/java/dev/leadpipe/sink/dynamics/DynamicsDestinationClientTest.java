@@ -1,27 +1,26 @@
 package dev.leadpipe.sink.dynamics;
 
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_PASSWORD;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_SECRET;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.TENANT;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.USER;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.aad;
-import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.office;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import java.time.Duration;
 
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.fakes.FakeAzureAd;
+import dev.leadpipe.fakes.FakeDataverse;
+import dev.leadpipe.sink.runtime.DeliveryException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.fakes.FakeAzureAd;
-import dev.leadpipe.fakes.FakeDataverse;
-import dev.leadpipe.sink.runtime.DeliveryException;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_PASSWORD;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_SECRET;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.TENANT;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.USER;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.aad;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.office;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** DynamicsDestinationClient against FakeAzureAd and FakeDataverse, without Kafka: sign-in, upsert, mapping, cache. */
 class DynamicsDestinationClientTest {
@@ -36,7 +35,8 @@ class DynamicsDestinationClientTest {
     static void start() {
         aadFake = FakeAzureAd.start().addApp(TENANT, APP, CANARY_SECRET).addUser(USER, CANARY_PASSWORD);
         dataverse = FakeDataverse.start(aadFake);
-        client = new DynamicsDestinationClient(aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(2));
+        client = new DynamicsDestinationClient(
+                aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(2));
     }
 
     @AfterAll
@@ -59,10 +59,15 @@ class DynamicsDestinationClientTest {
         assertThat(aadFake.tokenRequests(APP) - before).isEqualTo(1);
         var record = dataverse.record("lead-c-1");
         assertThat(record.writes()).isEqualTo(2);
-        assertThat(record.fields()).containsEntry("firstname", "Mei").containsEntry("lastname", "Lin")
-                .containsEntry("emailaddress1", "mei.lin@contoso.example").containsEntry("telephone1", "+886 2 1234 5678")
-                .containsEntry("companyname", "Contoso").containsEntry("jobtitle", "CTO")
-                .containsEntry("address1_country", "TW").containsEntry("description", "Install of the widget")
+        assertThat(record.fields())
+                .containsEntry("firstname", "Mei")
+                .containsEntry("lastname", "Lin")
+                .containsEntry("emailaddress1", "mei.lin@contoso.example")
+                .containsEntry("telephone1", "+886 2 1234 5678")
+                .containsEntry("companyname", "Contoso")
+                .containsEntry("jobtitle", "CTO")
+                .containsEntry("address1_country", "TW")
+                .containsEntry("description", "Install of the widget")
                 .containsEntry("subject", "Contoso Widget SaaS (INS) via AzureMarketplace")
                 .containsEntry("leadsourcecode", 8)
                 .containsEntry("leadpipe_leadsource", "AzureMarketplace-INS|contoso.widget-saas");
@@ -127,22 +132,25 @@ class DynamicsDestinationClientTest {
     @Test
     void classifiesWithoutLeakingSecrets() {
         var wrongSecret = aad("contoso.o", dataverse.url(), TENANT, APP, "CANARY-wrong-secret-991");
-        DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                () -> client.deliver(lead("lead-x-1", "contoso.o"), wrongSecret));
+        DeliveryException e = catchThrowableOfType(
+                DeliveryException.class, () -> client.deliver(lead("lead-x-1", "contoso.o"), wrongSecret));
         assertThat(e.failure().errorClass()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET);
         assertThat(e.getMessage()).contains("AADSTS7000215").doesNotContain("CANARY", "@");
 
         var badPassword = office("contoso.o", dataverse.url(), USER, "CANARY-wrong-password-1");
-        e = catchThrowableOfType(DeliveryException.class, () -> client.deliver(lead("lead-x-2", "contoso.o"), badPassword));
+        e = catchThrowableOfType(
+                DeliveryException.class, () -> client.deliver(lead("lead-x-2", "contoso.o"), badPassword));
         assertThat(e.failure().errorClass()).isEqualTo(ErrorClass.DYNAMICS_LOGIN_FAILED);
         assertThat(e.getMessage()).contains("AADSTS50126").doesNotContain("CANARY", "@");
 
         var plainHttp = aad("contoso.o", "http://contoso.crm.dynamics.com", TENANT, APP, CANARY_SECRET);
-        e = catchThrowableOfType(DeliveryException.class, () -> client.deliver(lead("lead-x-3", "contoso.o"), plainHttp));
+        e = catchThrowableOfType(
+                DeliveryException.class, () -> client.deliver(lead("lead-x-3", "contoso.o"), plainHttp));
         assertThat(e.failure().errorClass()).isEqualTo(ErrorClass.DYNAMICS_INVALID_INSTANCE_URL);
 
         var unresolvable = aad("contoso.o", "https://no-such-org.invalid", TENANT, APP, CANARY_SECRET);
-        e = catchThrowableOfType(DeliveryException.class, () -> client.deliver(lead("lead-x-4", "contoso.o"), unresolvable));
+        e = catchThrowableOfType(
+                DeliveryException.class, () -> client.deliver(lead("lead-x-4", "contoso.o"), unresolvable));
         assertThat(e.failure().errorClass()).isEqualTo(ErrorClass.DYNAMICS_INVALID_INSTANCE_URL);
     }
 
@@ -151,6 +159,8 @@ class DynamicsDestinationClientTest {
         var a = aad("contoso.o", "https://ORG.crm.dynamics.com/", TENANT, APP, CANARY_SECRET);
         var o = office("contoso.o", "https://org.crm.dynamics.com", USER, CANARY_PASSWORD);
         assertThat(client.endpoint(a)).isEqualTo("https://org.crm.dynamics.com#" + APP);
-        assertThat(client.endpoint(o)).startsWith("https://org.crm.dynamics.com#user-").doesNotContain("CANARY", "@");
+        assertThat(client.endpoint(o))
+                .startsWith("https://org.crm.dynamics.com#user-")
+                .doesNotContain("CANARY", "@");
     }
 }

@@ -1,15 +1,13 @@
 package dev.leadpipe.sink.dynamics;
 
-import dev.leadpipe.core.destination.types.DynamicsSpec;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.DynamicsSpec;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
@@ -21,8 +19,7 @@ final class DynamicsLeads {
     static final String CANARY_PASSWORD = "CANARY-password-2b8e1";
     static final String USER = "leads.writer@contoso.example";
 
-    private DynamicsLeads() {
-    }
+    private DynamicsLeads() {}
 
     static LeadDestination aad(String offerId, String instanceUrl, String tenant, String appId, String secret) {
         Map<String, String> s = new LinkedHashMap<>();
@@ -30,15 +27,25 @@ final class DynamicsLeads {
         s.put(DynamicsSpec.TENANT_ID, tenant);
         s.put(DynamicsSpec.APPLICATION_ID, appId);
         s.put(DynamicsSpec.CLIENT_SECRET, secret);
-        return new LeadDestination(offerId, DestinationType.DYNAMICS, s, List.of("ops@contoso.example"), 1,
+        return new LeadDestination(
+                offerId,
+                DestinationType.DYNAMICS,
+                s,
+                List.of("ops@contoso.example"),
+                1,
                 Instant.parse("2026-11-24T08:00:00Z"));
     }
 
     static LeadDestination office(String offerId, String instanceUrl, String user, String password) {
-        return new LeadDestination(offerId, DestinationType.DYNAMICS, Map.of(
-                DynamicsSpec.INSTANCE_URL, instanceUrl,
-                DynamicsSpec.USER_NAME, user,
-                DynamicsSpec.PASSWORD, password), List.of("ops@contoso.example"), 1,
+        return new LeadDestination(
+                offerId,
+                DestinationType.DYNAMICS,
+                Map.of(
+                        DynamicsSpec.INSTANCE_URL, instanceUrl,
+                        DynamicsSpec.USER_NAME, user,
+                        DynamicsSpec.PASSWORD, password),
+                List.of("ops@contoso.example"),
+                1,
                 Instant.parse("2026-11-24T08:00:00Z"));
     }
 

@@ -1,20 +1,9 @@
 package dev.leadpipe.sink.dynamics;
 
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_PASSWORD;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_SECRET;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.TENANT;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.USER;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.aad;
-import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
-import static dev.leadpipe.sink.dynamics.DynamicsLeads.office;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Test;
 
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
@@ -25,6 +14,16 @@ import dev.leadpipe.fakes.FakeDataverse;
 import dev.leadpipe.sink.runtime.DestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.testing.SinkEndToEndContract;
+import org.junit.jupiter.api.Test;
+
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_PASSWORD;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.CANARY_SECRET;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.TENANT;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.USER;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.aad;
+import static dev.leadpipe.sink.dynamics.DynamicsLeads.office;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every Dynamics / Azure AD row of the error catalogue, end to end ({@link SinkEndToEndContract}): the real
@@ -51,8 +50,7 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
         }
     }
 
-    record Urls(String dataverse, String slowDataverse) {
-    }
+    record Urls(String dataverse, String slowDataverse) {}
 
     FakeAzureAd aadFake;
     FakeDataverse dataverse;
@@ -61,43 +59,91 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
     @Override
     protected Stream<Row> rows() {
         return Stream.of(
-                new Row("tenant-not-found", ErrorClass.AAD_TENANT_NOT_FOUND, false,
+                new Row(
+                        "tenant-not-found",
+                        ErrorClass.AAD_TENANT_NOT_FOUND,
+                        false,
                         u -> aad("x", u.dataverse(), "0f0f0f0f-0000-4000-8000-00000000dead", APP_OK, CANARY_SECRET)),
-                new Row("tenant-format", ErrorClass.AAD_TENANT_ID_INVALID_FORMAT, false,
+                new Row(
+                        "tenant-format",
+                        ErrorClass.AAD_TENANT_ID_INVALID_FORMAT,
+                        false,
                         u -> aad("x", u.dataverse(), "contoso", APP_OK, CANARY_SECRET)),
-                new Row("app-not-found", ErrorClass.AAD_APP_NOT_FOUND, false,
+                new Row(
+                        "app-not-found",
+                        ErrorClass.AAD_APP_NOT_FOUND,
+                        false,
                         u -> aad("x", u.dataverse(), TENANT, "0a0a0a0a-1111-4111-8111-0000000000ff", CANARY_SECRET)),
-                new Row("invalid-secret", ErrorClass.AAD_INVALID_CLIENT_SECRET, false,
+                new Row(
+                        "invalid-secret",
+                        ErrorClass.AAD_INVALID_CLIENT_SECRET,
+                        false,
                         u -> aad("x", u.dataverse(), TENANT, APP_OK, WRONG_SECRET)),
-                new Row("expired-secret", ErrorClass.AAD_INVALID_CLIENT_SECRET, false,
+                new Row(
+                        "expired-secret",
+                        ErrorClass.AAD_INVALID_CLIENT_SECRET,
+                        false,
                         u -> aad("x", u.dataverse(), TENANT, APP_EXPIRED, CANARY_SECRET)),
-                new Row("bad-password", ErrorClass.DYNAMICS_LOGIN_FAILED, false,
+                new Row(
+                        "bad-password",
+                        ErrorClass.DYNAMICS_LOGIN_FAILED,
+                        false,
                         u -> office("x", u.dataverse(), USER, WRONG_PASSWORD)),
-                new Row("unknown-user", ErrorClass.DYNAMICS_LOGIN_FAILED, false,
+                new Row(
+                        "unknown-user",
+                        ErrorClass.DYNAMICS_LOGIN_FAILED,
+                        false,
                         u -> office("x", u.dataverse(), "nobody@contoso.example", CANARY_PASSWORD)),
-                new Row("not-a-user-of-the-environment", ErrorClass.DYNAMICS_LOGIN_FAILED, false,
+                new Row(
+                        "not-a-user-of-the-environment",
+                        ErrorClass.DYNAMICS_LOGIN_FAILED,
+                        false,
                         u -> aad("x", u.dataverse(), TENANT, APP_NOT_USER, CANARY_SECRET)),
-                new Row("no-roles", ErrorClass.DYNAMICS_NO_ROLES_ASSIGNED, false,
+                new Row(
+                        "no-roles",
+                        ErrorClass.DYNAMICS_NO_ROLES_ASSIGNED,
+                        false,
                         u -> aad("x", u.dataverse(), TENANT, APP_NO_ROLES, CANARY_SECRET)),
-                new Row("no-lead-writer", ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE, false,
+                new Row(
+                        "no-lead-writer",
+                        ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE,
+                        false,
                         u -> aad("x", u.dataverse(), TENANT, APP_NO_WRITER, CANARY_SECRET)),
-                new Row("timeout", ErrorClass.DYNAMICS_TIMEOUT, true,
+                new Row(
+                        "timeout",
+                        ErrorClass.DYNAMICS_TIMEOUT,
+                        true,
                         u -> aad("x", u.slowDataverse(), TENANT, APP_OK, CANARY_SECRET)),
-                new Row("not-dataverse", ErrorClass.DYNAMICS_INVALID_INSTANCE_URL, false,
+                new Row(
+                        "not-dataverse",
+                        ErrorClass.DYNAMICS_INVALID_INSTANCE_URL,
+                        false,
                         u -> aad("x", u.dataverse() + "/not-dataverse", TENANT, APP_OK, CANARY_SECRET)),
-                new Row("not-https", ErrorClass.DYNAMICS_INVALID_INSTANCE_URL, false,
+                new Row(
+                        "not-https",
+                        ErrorClass.DYNAMICS_INVALID_INSTANCE_URL,
+                        false,
                         u -> aad("x", "http://contoso.crm.dynamics.com", TENANT, APP_OK, CANARY_SECRET)),
-                new Row("throttled", ErrorClass.DYNAMICS_THROTTLED, true,
+                new Row(
+                        "throttled",
+                        ErrorClass.DYNAMICS_THROTTLED,
+                        true,
                         u -> aad("x", u.dataverse(), TENANT, APP_THROTTLED, CANARY_SECRET)));
     }
 
     @Override
     protected void startDestinations() {
         aadFake = FakeAzureAd.start()
-                .addApp(TENANT, APP_OK, CANARY_SECRET).addApp(TENANT, APP_EXPIRED, CANARY_SECRET).expireSecret(APP_EXPIRED)
-                .addApp(TENANT, APP_NO_ROLES, CANARY_SECRET).addApp(TENANT, APP_NO_WRITER, CANARY_SECRET)
-                .addApp(TENANT, APP_THROTTLED, CANARY_SECRET).addApp(TENANT, APP_NOT_USER, CANARY_SECRET).addUser(USER, CANARY_PASSWORD);
-        dataverse = FakeDataverse.start(aadFake).retryAfter(Duration.ofSeconds(1))
+                .addApp(TENANT, APP_OK, CANARY_SECRET)
+                .addApp(TENANT, APP_EXPIRED, CANARY_SECRET)
+                .expireSecret(APP_EXPIRED)
+                .addApp(TENANT, APP_NO_ROLES, CANARY_SECRET)
+                .addApp(TENANT, APP_NO_WRITER, CANARY_SECRET)
+                .addApp(TENANT, APP_THROTTLED, CANARY_SECRET)
+                .addApp(TENANT, APP_NOT_USER, CANARY_SECRET)
+                .addUser(USER, CANARY_PASSWORD);
+        dataverse = FakeDataverse.start(aadFake)
+                .retryAfter(Duration.ofSeconds(1))
                 .failFor(APP_NO_ROLES, FakeDataverse.Failure.NO_ROLES_ASSIGNED)
                 .failFor(APP_NO_WRITER, FakeDataverse.Failure.MISSING_LEAD_WRITER_ROLE)
                 .failFor(APP_THROTTLED, FakeDataverse.Failure.THROTTLED)
@@ -119,7 +165,8 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
 
     @Override
     protected List<LeadDestination> moreDestinations() {
-        return List.of(aad("contoso.good-aad", dataverse.url(), TENANT, APP_OK, CANARY_SECRET),
+        return List.of(
+                aad("contoso.good-aad", dataverse.url(), TENANT, APP_OK, CANARY_SECRET),
                 office("contoso.good-office", dataverse.url(), USER, CANARY_PASSWORD));
     }
 
@@ -130,7 +177,8 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
 
     @Override
     protected DestinationClient client() {
-        return new DynamicsDestinationClient(aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(3));
+        return new DynamicsDestinationClient(
+                aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(3));
     }
 
     @Override
@@ -147,7 +195,8 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
     void goodDestinationsAreDeliveredAlongside() {
         assertThat(outcomeOf("lead-good-aad").outcome()).isEqualTo(OutcomeType.DELIVERED);
         assertThat(outcomeOf("lead-good-office").outcome()).isEqualTo(OutcomeType.DELIVERED);
-        assertThat(outcomeOf("lead-good-aad").destinationRecordId()).isEqualTo(dataverse.record("lead-good-aad").id());
+        assertThat(outcomeOf("lead-good-aad").destinationRecordId())
+                .isEqualTo(dataverse.record("lead-good-aad").id());
         assertThat(dataverse.record("lead-good-office").fields()).containsEntry("companyname", "Contoso");
     }
 

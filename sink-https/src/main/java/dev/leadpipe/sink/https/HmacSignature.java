@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,10 +32,10 @@ public final class HmacSignature {
     public static final String HEADER = "X-Leadpipe-Signature";
     /** The tolerance a receiver should allow between the signature's timestamp and its own clock. */
     public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+
     private static final String ALGORITHM = "HmacSHA256";
 
-    private HmacSignature() {
-    }
+    private HmacSignature() {}
 
     /** The header value for {@code body} signed with {@code secret} at {@code unixSeconds}. */
     public static String sign(String secret, long unixSeconds, byte[] body) {

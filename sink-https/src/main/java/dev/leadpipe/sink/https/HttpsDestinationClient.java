@@ -1,7 +1,5 @@
 package dev.leadpipe.sink.https;
 
-import static dev.leadpipe.core.destination.types.HttpsSpec.SIGNING_SECRET;
-import static dev.leadpipe.core.destination.types.HttpsSpec.URL;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,6 +28,9 @@ import dev.leadpipe.sink.runtime.DeliveryFailure;
 import dev.leadpipe.sink.runtime.HttpDestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
 import dev.leadpipe.sink.runtime.LeadFields;
+
+import static dev.leadpipe.core.destination.types.HttpsSpec.SIGNING_SECRET;
+import static dev.leadpipe.core.destination.types.HttpsSpec.URL;
 
 /**
  * Delivers a lead to a publisher's HTTPS endpoint (often a Power Automate flow's HTTP trigger): one
@@ -105,10 +106,12 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
                 .POST(BodyPublishers.ofByteArray(body));
         String signingSecret = settings.get(SIGNING_SECRET);
         if (signingSecret != null && !signingSecret.isEmpty()) {
-            request.header(SIGNATURE_HEADER, HmacSignature.sign(signingSecret, clock.instant().getEpochSecond(), body));
+            request.header(
+                    SIGNATURE_HEADER,
+                    HmacSignature.sign(signingSecret, clock.instant().getEpochSecond(), body));
         }
-        HttpResponse<InputStream> response = send(request.build(), BodyHandlers.ofInputStream(),
-                e -> HttpsErrorClassifier.classifyError(e, timeout));
+        HttpResponse<InputStream> response = send(
+                request.build(), BodyHandlers.ofInputStream(), e -> HttpsErrorClassifier.classifyError(e, timeout));
         String responseBody;
         try (InputStream in = response.body()) {
             responseBody = new String(in.readNBytes(MAX_BODY_READ), StandardCharsets.UTF_8);
@@ -116,13 +119,16 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
             throw new DeliveryException(HttpsErrorClassifier.classifyError(e, timeout));
         }
         int status = response.statusCode();
-        DeliveryFailure failure = HttpsErrorClassifier.classify(status,
-                response.headers().firstValue("Retry-After").orElse(null), responseBody, secrets);
+        DeliveryFailure failure = HttpsErrorClassifier.classify(
+                status, response.headers().firstValue("Retry-After").orElse(null), responseBody, secrets);
         if (failure != null) {
             throw new DeliveryException(failure);
         }
-        return response.headers().firstValue("Location").filter(l -> !l.isBlank())
-                .map(l -> recordId(l, secrets)).orElse("HTTP " + status);
+        return response.headers()
+                .firstValue("Location")
+                .filter(l -> !l.isBlank())
+                .map(l -> recordId(l, secrets))
+                .orElse("HTTP " + status);
     }
 
     /** {@code scheme://host[:port]} of the URL, lower case: no path, no query (they are secret). */
@@ -136,7 +142,8 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
             // per URL without its query: unrelated flows on one host (prod-NN.<region>.logic.azure.com) are
             // different endpoints; the query carries the flow's signature, the path is hashed
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+            return uri.getScheme().toLowerCase(Locale.ROOT) + "://"
+                    + uri.getHost().toLowerCase(Locale.ROOT)
                     + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
                     + "#path-" + HttpSupport.sha256Hex(path).substring(0, 16);
         } catch (URISyntaxException e) {
@@ -159,8 +166,8 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null) {
-            throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url setting is not an absolute URL"
-                    + " with a host"));
+            throw new DeliveryException(
+                    HttpsErrorClassifier.invalidUrl("the url setting is not an absolute URL" + " with a host"));
         }
         if (!DestinationUrls.allowed(uri)) {
             throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url must be https"
@@ -168,11 +175,11 @@ public final class HttpsDestinationClient extends HttpDestinationClient {
                     + (scheme.matches("[a-z][a-z0-9+.-]{0,15}") ? scheme : "unreadable") + "; nothing was sent"));
         }
         if (uri.getRawUserInfo() != null) {
-            throw new DeliveryException(HttpsErrorClassifier.invalidUrl("the url must not carry credentials (a userinfo part)"));
+            throw new DeliveryException(
+                    HttpsErrorClassifier.invalidUrl("the url must not carry credentials (a userinfo part)"));
         }
         return uri;
     }
-
 
     static byte[] body(Lead lead) {
         return LeadFields.bytes(LeadJson.writeMarketplaceShape(lead));

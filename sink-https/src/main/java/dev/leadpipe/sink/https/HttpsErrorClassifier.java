@@ -38,8 +38,7 @@ public final class HttpsErrorClassifier {
     /** The longest body excerpt kept in a detail. */
     public static final int MAX_EXCERPT = 300;
 
-    private HttpsErrorClassifier() {
-    }
+    private HttpsErrorClassifier() {}
 
     /**
      * The failure an HTTP answer means, or null when it is a 2xx (delivered).
@@ -59,8 +58,11 @@ public final class HttpsErrorClassifier {
             detail = "HTTP " + status + ": the endpoint redirects; redirects are not followed (a POST is never re-sent"
                     + " to another address unseen), configure the final URL. " + excerpt(body, secrets);
         }
-        return new DeliveryFailure(ErrorClass.DESTINATION_HTTP_ERROR, status,
-                isTransient ? HttpSupport.retryAfter(retryAfter) : null, cut(detail));
+        return new DeliveryFailure(
+                ErrorClass.DESTINATION_HTTP_ERROR,
+                status,
+                isTransient ? HttpSupport.retryAfter(retryAfter) : null,
+                cut(detail));
     }
 
     /** The failure of a request that got no HTTP answer: UNKNOWN (transient), named by the exception's class. */
@@ -83,11 +85,17 @@ public final class HttpsErrorClassifier {
                 root = root.getCause();
             }
             what = error instanceof ConnectException || root instanceof ConnectException
-                    ? "the connection failed (refused or unreachable)" : "the request failed";
-            return new DeliveryFailure(ErrorClass.UNKNOWN, 0, null, what + " (" + error.getClass().getSimpleName()
-                    + (root != error ? " / " + root.getClass().getSimpleName() : "") + ")");
+                    ? "the connection failed (refused or unreachable)"
+                    : "the request failed";
+            return new DeliveryFailure(
+                    ErrorClass.UNKNOWN,
+                    0,
+                    null,
+                    what + " (" + error.getClass().getSimpleName()
+                            + (root != error ? " / " + root.getClass().getSimpleName() : "") + ")");
         }
-        return new DeliveryFailure(ErrorClass.UNKNOWN, 0, null, what + " (" + error.getClass().getSimpleName() + ")");
+        return new DeliveryFailure(
+                ErrorClass.UNKNOWN, 0, null, what + " (" + error.getClass().getSimpleName() + ")");
     }
 
     /** A URL that cannot be used, found before anything is sent: permanent, status 0. {@code why} names no URL. */

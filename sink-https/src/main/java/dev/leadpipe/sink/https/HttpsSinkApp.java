@@ -14,8 +14,7 @@ import dev.leadpipe.sink.runtime.SinkRuntime;
  * ({@link SinkRuntime#defaultOpsPort}; see {@code docs/monitoring.md}).
  */
 public final class HttpsSinkApp {
-    private HttpsSinkApp() {
-    }
+    private HttpsSinkApp() {}
 
     public static void main(String[] args) {
         SinkRuntime.run(DestinationType.HTTPS, SinkConfig::fromEnvironment, HttpsDestinationClient::new);

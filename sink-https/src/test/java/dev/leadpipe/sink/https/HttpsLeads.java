@@ -1,15 +1,13 @@
 package dev.leadpipe.sink.https;
 
-import dev.leadpipe.core.destination.types.HttpsSpec;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.HttpsSpec;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
@@ -18,8 +16,7 @@ import dev.leadpipe.kafka.testing.TopicWriter;
 final class HttpsLeads {
     static final String CANARY_SIGNING_SECRET = "CANARY-signing-secret-9c4d2";
 
-    private HttpsLeads() {
-    }
+    private HttpsLeads() {}
 
     static LeadDestination destination(String offerId, String url, String signingSecret) {
         Map<String, String> s = new LinkedHashMap<>();
@@ -27,7 +24,12 @@ final class HttpsLeads {
         if (signingSecret != null) {
             s.put(HttpsSpec.SIGNING_SECRET, signingSecret);
         }
-        return new LeadDestination(offerId, DestinationType.HTTPS, s, List.of("ops@contoso.example"), 1,
+        return new LeadDestination(
+                offerId,
+                DestinationType.HTTPS,
+                s,
+                List.of("ops@contoso.example"),
+                1,
                 Instant.parse("2026-11-24T08:00:00Z"));
     }
 

@@ -1,10 +1,5 @@
 package dev.leadpipe.sink.https;
 
-import static dev.leadpipe.sink.https.HttpsLeads.CANARY_SIGNING_SECRET;
-import static dev.leadpipe.sink.https.HttpsLeads.destination;
-import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
@@ -31,6 +20,16 @@ import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.leadpipe.sink.https.HttpsLeads.CANARY_SIGNING_SECRET;
+import static dev.leadpipe.sink.https.HttpsLeads.destination;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Signed deliveries end to end: {@value #LEADS} leads to a receiver that verifies every signature with its own code
@@ -54,9 +53,12 @@ class HttpsSignatureTest {
     static void runTheSink() throws Exception {
         receiver = FakeHttpsReceiver.start(CANARY_SIGNING_SECRET);
         strictReceiver = FakeHttpsReceiver.start(CANARY_SIGNING_SECRET);
-        HttpsLeads.publishDestinations(KAFKA.bootstrapServers(), List.of(
-                destination("contoso.signed", receiver.url(PATH), CANARY_SIGNING_SECRET),
-                destination("contoso.wrong-secret", strictReceiver.url(PATH), "CANARY-not-the-receivers-secret")));
+        HttpsLeads.publishDestinations(
+                KAFKA.bootstrapServers(),
+                List.of(
+                        destination("contoso.signed", receiver.url(PATH), CANARY_SIGNING_SECRET),
+                        destination(
+                                "contoso.wrong-secret", strictReceiver.url(PATH), "CANARY-not-the-receivers-secret")));
         SinkConfig config = SinkConfig.of(KAFKA.bootstrapServers())
                 .withGroupId("sink-https-signature")
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(300), 0.1)
@@ -66,10 +68,18 @@ class HttpsSignatureTest {
         IntStream.range(0, WRONG).forEach(i -> leads.add(lead("lead-wrong-" + i, "contoso.wrong-secret")));
         try (SinkRuntime sink = SinkRuntime.start(config, new HttpsDestinationClient(null, Duration.ofSeconds(5)))) {
             HttpsLeads.publishLeads(KAFKA.bootstrapServers(), leads);
-            outcomes = TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES,
-                    rs -> rs.size() >= LEADS + WRONG, Duration.ofSeconds(60), Duration.ZERO);
-            dlq = TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS_DLQ,
-                    rs -> rs.size() >= WRONG, Duration.ofSeconds(30), Duration.ofMillis(200));
+            outcomes = TopicReader.readUntil(
+                    KAFKA.bootstrapServers(),
+                    Topics.LEAD_OUTCOMES,
+                    rs -> rs.size() >= LEADS + WRONG,
+                    Duration.ofSeconds(60),
+                    Duration.ZERO);
+            dlq = TopicReader.readUntil(
+                    KAFKA.bootstrapServers(),
+                    Topics.LEADS_DLQ,
+                    rs -> rs.size() >= WRONG,
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(200));
         }
     }
 
@@ -85,20 +95,23 @@ class HttpsSignatureTest {
 
     @Test
     void everyDeliveryIsSignedAndVerified() {
-        Map<String, Outcome> byLead = outcomes.stream()
-                .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
-        IntStream.range(0, LEADS).forEach(i ->
-                assertThat(byLead.get("lead-signed-" + i).outcome()).isEqualTo(OutcomeType.DELIVERED));
+        Map<String, Outcome> byLead =
+                outcomes.stream().collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
+        IntStream.range(0, LEADS)
+                .forEach(i ->
+                        assertThat(byLead.get("lead-signed-" + i).outcome()).isEqualTo(OutcomeType.DELIVERED));
         assertThat(receiver.deliveredCount()).isEqualTo(LEADS);
         assertThat(receiver.verifiedRequests()).isEqualTo(receiver.acceptedRequests());
         assertThat(receiver.rejectedSignatures()).isZero();
-        assertThat(receiver.deliveries().values()).allSatisfy(d -> assertThat(d.signatureVerified()).isTrue());
+        assertThat(receiver.deliveries().values())
+                .allSatisfy(d -> assertThat(d.signatureVerified()).isTrue());
     }
 
     @Test
     void theRequestCarriesTheIdempotencyKeyAndTheMarketplaceShape() {
         FakeHttpsReceiver.Delivery d = receiver.delivery("lead-signed-7");
-        assertThat(d.headers()).containsEntry("Idempotency-Key", "lead-signed-7")
+        assertThat(d.headers())
+                .containsEntry("Idempotency-Key", "lead-signed-7")
                 .containsEntry("X-Leadpipe-Lead-Id", "lead-signed-7")
                 .containsEntry("Content-Type", "application/json");
         assertThat(d.headers().get("X-Leadpipe-Signature")).matches("t=\\d+,v1=[0-9a-f]{64}");
@@ -116,7 +129,8 @@ class HttpsSignatureTest {
                     .isEqualTo(ErrorClass.DESTINATION_HTTP_ERROR.code());
             assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
             assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
-            assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.UPSTREAM_DETAIL)).startsWith("HTTP 401")
+            assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.UPSTREAM_DETAIL))
+                    .startsWith("HTTP 401")
                     .doesNotContain("CANARY");
         });
         assertThat(strictReceiver.rejectedSignatures()).isEqualTo(WRONG);
@@ -131,9 +145,11 @@ class HttpsSignatureTest {
     void aBodyChangedAfterSigningFailsVerification() {
         Instant now = Instant.now();
         String header = HmacSignature.sign("s3cret", now.getEpochSecond(), BODY);
-        assertThat(HmacSignature.verify("s3cret", header, BODY, now, HmacSignature.DEFAULT_TOLERANCE)).isTrue();
+        assertThat(HmacSignature.verify("s3cret", header, BODY, now, HmacSignature.DEFAULT_TOLERANCE))
+                .isTrue();
         byte[] changed = "{\"UserDetails\":{\"FirstName\":\"Meg\"}}".getBytes(StandardCharsets.UTF_8);
-        assertThat(HmacSignature.verify("s3cret", header, changed, now, HmacSignature.DEFAULT_TOLERANCE)).isFalse();
+        assertThat(HmacSignature.verify("s3cret", header, changed, now, HmacSignature.DEFAULT_TOLERANCE))
+                .isFalse();
     }
 
     @Test
@@ -143,12 +159,16 @@ class HttpsSignatureTest {
         String header = HmacSignature.sign("s3cret", t, BODY);
         Duration tol = HmacSignature.DEFAULT_TOLERANCE;
         assertThat(HmacSignature.verify("other", header, BODY, now, tol)).isFalse();
-        assertThat(HmacSignature.verify("s3cret", header, BODY, now.plus(Duration.ofMinutes(6)), tol)).isFalse();
-        assertThat(HmacSignature.verify("s3cret", header, BODY, now.minus(Duration.ofMinutes(6)), tol)).isFalse();
-        assertThat(HmacSignature.verify("s3cret", header, BODY, now.plus(Duration.ofMinutes(4)), tol)).isTrue();
+        assertThat(HmacSignature.verify("s3cret", header, BODY, now.plus(Duration.ofMinutes(6)), tol))
+                .isFalse();
+        assertThat(HmacSignature.verify("s3cret", header, BODY, now.minus(Duration.ofMinutes(6)), tol))
+                .isFalse();
+        assertThat(HmacSignature.verify("s3cret", header, BODY, now.plus(Duration.ofMinutes(4)), tol))
+                .isTrue();
         assertThat(HmacSignature.verify("s3cret", null, BODY, now, tol)).isFalse();
         assertThat(HmacSignature.verify("s3cret", "garbage", BODY, now, tol)).isFalse();
-        assertThat(HmacSignature.verify("s3cret", "t=abc,v1=00", BODY, now, tol)).isFalse();
+        assertThat(HmacSignature.verify("s3cret", "t=abc,v1=00", BODY, now, tol))
+                .isFalse();
         assertThat(HmacSignature.verify("s3cret", "t=" + t, BODY, now, tol)).isFalse();
         // another scheme beside v1 is ignored; any matching v1 verifies (secret rotation)
         String rotated = "t=" + t + ",v1=" + HmacSignature.hmacHex("old", t, BODY) + ",v1="

@@ -1,16 +1,11 @@
 package dev.leadpipe.sink.https;
 
-import static dev.leadpipe.sink.https.HttpsLeads.CANARY_SIGNING_SECRET;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Test;
 
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
@@ -19,6 +14,10 @@ import dev.leadpipe.fakes.FakeHttpsReceiver;
 import dev.leadpipe.sink.runtime.DestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.testing.SinkEndToEndContract;
+import org.junit.jupiter.api.Test;
+
+import static dev.leadpipe.sink.https.HttpsLeads.CANARY_SIGNING_SECRET;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every status family of an HTTPS endpoint, end to end ({@link SinkEndToEndContract}): the real SinkRuntime on an embedded broker delivering
@@ -33,20 +32,26 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
     static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(3);
 
     /** One lead's row: expected null class = delivered. */
-    record Row(String name, int status, ErrorClass expected, boolean transientKind, int attempts,
-               Function<Env, String> url) implements CatalogueRow {
+    record Row(
+            String name,
+            int status,
+            ErrorClass expected,
+            boolean transientKind,
+            int attempts,
+            Function<Env, String> url)
+            implements CatalogueRow {
         String path() {
             return "/workflows/" + CANARY_PATH + "-" + name + "/triggers/manual/paths/invoke";
         }
 
         @Override
         public String toString() {
-            return name + " -> " + (expected == null ? "DELIVERED" : expected + (transientKind ? " transient" : " permanent"));
+            return name + " -> "
+                    + (expected == null ? "DELIVERED" : expected + (transientKind ? " transient" : " permanent"));
         }
     }
 
-    record Env(FakeHttpsReceiver receiver, int closedPort) {
-    }
+    record Env(FakeHttpsReceiver receiver, int closedPort) {}
 
     static Row delivered(String name) {
         return new Row(name, 0, null, false, 1, null);
@@ -60,20 +65,40 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
     @Override
     protected Stream<Row> rows() {
         return Stream.of(
-                delivered("ok-200"), delivered("created-201"), delivered("accepted-202"),
+                delivered("ok-200"),
+                delivered("created-201"),
+                delivered("accepted-202"),
                 new Row("recovers-after-2-503", 0, null, false, 3, null),
-                http("found-302", 302), http("moved-301", 301), http("temporary-307", 307),
-                http("bad-request-400", 400), http("unauthorized-401", 401), http("forbidden-403", 403),
-                http("not-found-404", 404), http("gone-410", 410),
-                http("request-timeout-408", 408), http("throttled-429", 429),
-                http("server-error-500", 500), http("bad-gateway-502", 502), http("unavailable-503", 503),
+                http("found-302", 302),
+                http("moved-301", 301),
+                http("temporary-307", 307),
+                http("bad-request-400", 400),
+                http("unauthorized-401", 401),
+                http("forbidden-403", 403),
+                http("not-found-404", 404),
+                http("gone-410", 410),
+                http("request-timeout-408", 408),
+                http("throttled-429", 429),
+                http("server-error-500", 500),
+                http("bad-gateway-502", 502),
+                http("unavailable-503", 503),
                 new Row("timeout", 0, ErrorClass.UNKNOWN, true, BUDGET, null),
-                new Row("connection-refused", 0, ErrorClass.UNKNOWN, true, BUDGET,
-                        e -> "http://127.0.0.1:" + e.closedPort() + "/workflows/" + CANARY_PATH
-                                + "-refused/invoke?sig=" + e.receiver().urlSignature()),
-                new Row("http-not-loopback", 0, ErrorClass.DESTINATION_HTTP_ERROR, false, 1,
-                        e -> "http://prod-01.westeurope.logic.azure.com/workflows/" + CANARY_PATH
-                                + "-plain/invoke?sig=" + e.receiver().urlSignature()));
+                new Row(
+                        "connection-refused",
+                        0,
+                        ErrorClass.UNKNOWN,
+                        true,
+                        BUDGET,
+                        e -> "http://127.0.0.1:" + e.closedPort() + "/workflows/" + CANARY_PATH + "-refused/invoke?sig="
+                                + e.receiver().urlSignature()),
+                new Row(
+                        "http-not-loopback",
+                        0,
+                        ErrorClass.DESTINATION_HTTP_ERROR,
+                        false,
+                        1,
+                        e -> "http://prod-01.westeurope.logic.azure.com/workflows/" + CANARY_PATH + "-plain/invoke?sig="
+                                + e.receiver().urlSignature()));
     }
 
     Row row(String name) {
@@ -91,9 +116,12 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
                 .answerFirst(row("recovers-after-2-503").path(), 2, 503)
                 .answer(row("timeout").path(), Duration.ofSeconds(10))
                 .answer(row("throttled-429").path(), 429, 1)
-                .answerBody(row("bad-request-400").path(), 400, "{\"error\":{\"code\":\"InvalidTemplate\","
-                        + "\"message\":\"'mei.lin@contoso.example' is not valid for Email at "
-                        + receiver.url(row("bad-request-400").path()) + "\"}}");
+                .answerBody(
+                        row("bad-request-400").path(),
+                        400,
+                        "{\"error\":{\"code\":\"InvalidTemplate\","
+                                + "\"message\":\"'mei.lin@contoso.example' is not valid for Email at "
+                                + receiver.url(row("bad-request-400").path()) + "\"}}");
         rows().filter(r -> r.status() > 0 && r.status() != 429 && r.status() != 400)
                 .forEach(r -> receiver.answer(r.path(), r.status()));
         int closedPort;
@@ -128,7 +156,13 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
 
     @Override
     protected List<String> canaries() {
-        return List.of(CANARY_PATH, receiver.urlSignature(), CANARY_SIGNING_SECRET, "CANARY", "sig=f", "/workflows/",
+        return List.of(
+                CANARY_PATH,
+                receiver.urlSignature(),
+                CANARY_SIGNING_SECRET,
+                "CANARY",
+                "sig=f",
+                "/workflows/",
                 "mei.lin");
     }
 
@@ -145,17 +179,22 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
             assertThat(detail).startsWith("HTTP " + row.status());
         }
         if (row.url() == null) {
-            assertThat(receiver.arrivals(row.path())).as("requests of " + row.name()).hasSize(row.attempts());
+            assertThat(receiver.arrivals(row.path()))
+                    .as("requests of " + row.name())
+                    .hasSize(row.attempts());
         }
     }
 
     @Test
     void deliveredRowsCarryTheRecordId() {
         assertThat(outcomeOf(row("ok-200").leadId()).destinationRecordId()).isEqualTo("HTTP 200");
-        assertThat(outcomeOf(row("accepted-202").leadId()).destinationRecordId()).isEqualTo("HTTP 202");
-        assertThat(outcomeOf(row("recovers-after-2-503").leadId()).destinationRecordId()).isEqualTo("HTTP 202");
+        assertThat(outcomeOf(row("accepted-202").leadId()).destinationRecordId())
+                .isEqualTo("HTTP 202");
+        assertThat(outcomeOf(row("recovers-after-2-503").leadId()).destinationRecordId())
+                .isEqualTo("HTTP 202");
         assertThat(outcomeOf(row("created-201").leadId()).destinationRecordId())
-                .isEqualTo(receiver.baseUrl() + "/records/" + FakeHttpsReceiver.recordId(row("created-201").leadId()));
+                .isEqualTo(receiver.baseUrl() + "/records/"
+                        + FakeHttpsReceiver.recordId(row("created-201").leadId()));
     }
 
     @Test
@@ -171,7 +210,8 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
     void nothingIsSentToAPlainHttpHostAndRedirectsAreNotFollowed() {
         String detail = detail(row("http-not-loopback"));
         assertThat(detail).contains("must be https").contains("nothing was sent");
-        assertThat(outcomeOf(row("http-not-loopback").leadId()).errorClass()).isEqualTo(ErrorClass.DESTINATION_HTTP_ERROR);
+        assertThat(outcomeOf(row("http-not-loopback").leadId()).errorClass())
+                .isEqualTo(ErrorClass.DESTINATION_HTTP_ERROR);
         assertThat(detail(row("found-302"))).contains("not followed").doesNotContain("elsewhere.example");
         assertThat(receiver.rejectedSignatures()).isZero();
         assertThat(receiver.rejectedUrlSignatures()).isZero();

@@ -7,12 +7,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.SafeErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One delivery call, run on its own (virtual) thread. Whichever ends first, the call or its timeout, settles the lead
@@ -28,8 +27,8 @@ final class Attempt implements Runnable {
         void succeeded(PendingLead p, EndpointLane lane, String recordId);
 
         /** @param result the attempts meter's result: transient, permanent or timeout */
-        void failed(PendingLead p, LeadDestination destination, EndpointLane lane, DeliveryFailure failure,
-                    String result);
+        void failed(
+                PendingLead p, LeadDestination destination, EndpointLane lane, DeliveryFailure failure, String result);
 
         /** The call its lane let through at {@code admittedNanos} returned: its slot is free. */
         void returned(EndpointLane lane, long admittedNanos);
@@ -46,8 +45,14 @@ final class Attempt implements Runnable {
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Thread thread;
 
-    Attempt(PendingLead p, LeadDestination destination, EndpointLane lane, DestinationClient client,
-            ScheduledExecutorService scheduler, Duration timeout, Result result) {
+    Attempt(
+            PendingLead p,
+            LeadDestination destination,
+            EndpointLane lane,
+            DestinationClient client,
+            ScheduledExecutorService scheduler,
+            Duration timeout,
+            Result result) {
         this.p = p;
         this.destination = destination;
         this.lane = lane;
@@ -79,10 +84,22 @@ final class Attempt implements Runnable {
             }
         } catch (Throwable e) {
             if (settled.compareAndSet(false, true)) {
-                LOG.warn("lead {} of offer {}: the {} client failed: {}", p.leadId(), p.offerId(),
-                        client.type().wireName(), SafeErrors.describe(e));
-                result.failed(p, destination, lane, new DeliveryFailure(ErrorClass.UNKNOWN, 0, null,
-                        "the destination client failed: " + e.getClass().getName()), "transient");
+                LOG.warn(
+                        "lead {} of offer {}: the {} client failed: {}",
+                        p.leadId(),
+                        p.offerId(),
+                        client.type().wireName(),
+                        SafeErrors.describe(e));
+                result.failed(
+                        p,
+                        destination,
+                        lane,
+                        new DeliveryFailure(
+                                ErrorClass.UNKNOWN,
+                                0,
+                                null,
+                                "the destination client failed: " + e.getClass().getName()),
+                        "transient");
             }
         } finally {
             if (timer != null) {
@@ -98,10 +115,18 @@ final class Attempt implements Runnable {
             if (t != null) {
                 t.interrupt();
             }
-            LOG.warn("lead {} of offer {}: no answer within {}; the call was interrupted", p.leadId(), p.offerId(),
+            LOG.warn(
+                    "lead {} of offer {}: no answer within {}; the call was interrupted",
+                    p.leadId(),
+                    p.offerId(),
                     timeout);
-            result.failed(p, destination, lane, new DeliveryFailure(ErrorClass.UNKNOWN, 0, null,
-                    "no answer within the attempt timeout of " + timeout), "timeout");
+            result.failed(
+                    p,
+                    destination,
+                    lane,
+                    new DeliveryFailure(
+                            ErrorClass.UNKNOWN, 0, null, "no answer within the attempt timeout of " + timeout),
+                    "timeout");
         }
     }
 }

@@ -20,14 +20,17 @@ public final class CircuitBreaker {
     /** While half-open with the trial under way, refused leads look again this often (at most). */
     static final Duration HALF_OPEN_RECHECK = Duration.ofMillis(500);
 
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     /**
      * The breaker's state at one moment: {@code generation} counts its transitions (0: never left CLOSED), so two
      * snapshots with the same generation saw no transition in between; {@code since} is when it entered the state.
      */
-    public record Snapshot(State state, Instant since, long generation, DeliveryFailure lastFailure) {
-    }
+    public record Snapshot(State state, Instant since, long generation, DeliveryFailure lastFailure) {}
 
     private final int failureThreshold;
     private final Duration openDuration;
@@ -99,7 +102,8 @@ public final class CircuitBreaker {
                 Instant reopen = openedAt.plus(openDuration);
                 yield reopen.isAfter(now) ? reopen : now;
             }
-            case HALF_OPEN -> now.plus(openDuration.compareTo(HALF_OPEN_RECHECK) < 0 ? openDuration : HALF_OPEN_RECHECK);
+            case HALF_OPEN ->
+                now.plus(openDuration.compareTo(HALF_OPEN_RECHECK) < 0 ? openDuration : HALF_OPEN_RECHECK);
         };
     }
 

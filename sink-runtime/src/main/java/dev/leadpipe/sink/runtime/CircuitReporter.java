@@ -3,16 +3,15 @@ package dev.leadpipe.sink.runtime;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes each transition of an endpoint's circuit breaker to {@code destination-circuits}: one {@link CircuitReport}
@@ -57,12 +56,15 @@ final class CircuitReporter {
         }
         CircuitReport.State reported = CircuitReport.State.valueOf(state.state().name());
         ErrorClass errorClass = state.state() == CircuitBreaker.State.CLOSED || state.lastFailure() == null
-                ? null : state.lastFailure().errorClass();
+                ? null
+                : state.lastFailure().errorClass();
         LOG.debug("sink {}: circuit {} reported for offer(s) {}", type.wireName(), reported, offerIds);
         for (String offerId : offerIds) {
             CircuitReport report = new CircuitReport(offerId, type.wireName(), reported, state.since(), errorClass);
             try {
-                byte[] value = Topics.DESTINATION_CIRCUITS.valueSerde().serializer()
+                byte[] value = Topics.DESTINATION_CIRCUITS
+                        .valueSerde()
+                        .serializer()
                         .serialize(Topics.DESTINATION_CIRCUITS.name(), report);
                 producer.send(new ProducerRecord<>(Topics.DESTINATION_CIRCUITS.name(), offerId, value), (md, e) -> {
                     if (e != null) {
@@ -76,7 +78,11 @@ final class CircuitReporter {
     }
 
     private void failed(CircuitReport.State reported, String offerId, Exception e) {
-        LOG.warn("sink {}: the circuit report {} of offer {} was not written: {}", type.wireName(), reported, offerId,
+        LOG.warn(
+                "sink {}: the circuit report {} of offer {} was not written: {}",
+                type.wireName(),
+                reported,
+                offerId,
                 SafeErrors.describe(e));
     }
 }

@@ -14,6 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.error.SafeErrors;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.retry.RetryHeaders;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -25,11 +29,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.dlq.PipelineHeaders;
-import dev.leadpipe.core.error.SafeErrors;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.retry.RetryHeaders;
 
 /**
  * The sink's one consumer thread: it reads the delivery topic and its retry tiers in one consumer group, hands each
@@ -91,9 +90,18 @@ final class DeliveryConsumer implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean backpressured;
 
-    DeliveryConsumer(SinkConfig config, Consumer<String, byte[]> consumer, List<String> topics, RetryRecords retries,
-                     Deserializer<Lead> leads, OffsetTracker offsets, LeadWriter writer, Dispatcher dispatcher,
-                     Clock clock, Lifecycle lifecycle, String name) {
+    DeliveryConsumer(
+            SinkConfig config,
+            Consumer<String, byte[]> consumer,
+            List<String> topics,
+            RetryRecords retries,
+            Deserializer<Lead> leads,
+            OffsetTracker offsets,
+            LeadWriter writer,
+            Dispatcher dispatcher,
+            Clock clock,
+            Lifecycle lifecycle,
+            String name) {
         this.config = config;
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
@@ -249,8 +257,16 @@ final class DeliveryConsumer implements Runnable {
                     lead = null;
                 }
             }
-            dispatcher.accept(new PendingLead(tp, record.offset(), epoch, record.key(), record.value(),
-                    record.headers(), record.timestamp(), lead, PipelineHeaders.replayCount(record.headers())));
+            dispatcher.accept(new PendingLead(
+                    tp,
+                    record.offset(),
+                    epoch,
+                    record.key(),
+                    record.value(),
+                    record.headers(),
+                    record.timestamp(),
+                    lead,
+                    PipelineHeaders.replayCount(record.headers())));
             if (commitRequested.getAndSet(false)) {
                 // an endpoint's finished leads wait for their commit: do not make them wait for the rest of the batch.
                 // No fetch positions here: the consumer's position is already past records this batch has not
@@ -286,8 +302,11 @@ final class DeliveryConsumer implements Runnable {
             } catch (WakeupException e) {
                 // a wakeup asking for a commit, or from close(): this is that commit, try again
             } catch (RuntimeException e) {
-                LOG.warn("{} could not commit {} partition(s); tried again at the next commit: {}", name,
-                        commit.offsets().size(), SafeErrors.describe(e));
+                LOG.warn(
+                        "{} could not commit {} partition(s); tried again at the next commit: {}",
+                        name,
+                        commit.offsets().size(),
+                        SafeErrors.describe(e));
                 break;
             }
         }
@@ -328,7 +347,10 @@ final class DeliveryConsumer implements Runnable {
             dispatcher.cancel(partitions);
             if (!lifecycle.aborting()) {
                 if (!writer.closePartitions(partitions, REVOKE_WRITE_WAIT)) {
-                    LOG.warn("{}: outcome writes of revoked {} still under way after {}", name, partitions,
+                    LOG.warn(
+                            "{}: outcome writes of revoked {} still under way after {}",
+                            name,
+                            partitions,
                             REVOKE_WRITE_WAIT);
                 }
                 commit(offsets.committable(partitions));

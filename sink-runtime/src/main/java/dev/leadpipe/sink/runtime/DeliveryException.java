@@ -5,8 +5,12 @@ public final class DeliveryException extends Exception {
     private final DeliveryFailure failure;
 
     public DeliveryException(DeliveryFailure failure) {
-        super(failure.errorClass().code() + (failure.httpStatus() > 0 ? " (HTTP " + failure.httpStatus() + ")" : "")
-                + ": " + failure.detail(), null, false, false);
+        super(
+                failure.errorClass().code() + (failure.httpStatus() > 0 ? " (HTTP " + failure.httpStatus() + ")" : "")
+                        + ": " + failure.detail(),
+                null,
+                false,
+                false);
         this.failure = failure;
     }
 

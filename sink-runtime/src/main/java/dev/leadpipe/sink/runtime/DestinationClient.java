@@ -45,6 +45,5 @@ public interface DestinationClient extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

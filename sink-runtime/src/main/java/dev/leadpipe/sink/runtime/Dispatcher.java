@@ -17,10 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -30,6 +26,9 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.secret.SecretUnreadableException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes each lead the consumer read to its end: looks up the offer's current destination at every attempt (a fixed
@@ -54,11 +53,23 @@ final class Dispatcher implements Attempt.Result {
     static final int BUSY_HOLDS_BEFORE_BACKOFF = 3;
 
     /** What the dispatcher works with. */
-    record Parts(SinkConfig config, DestinationClient client, DestinationCatalog catalog, SecretKeyring keyring,
-                 RetryPolicy policy, Clock clock, SinkMetrics metrics, ScheduledExecutorService scheduler,
-                 ExecutorService workers, OutcomeWriter outcomes, RetryTierWriter tiers, CircuitReporter circuits,
-                 RetryWakeups wakeups, OffsetTracker offsets, Runnable commitSoon, IntSupplier writesUnderWay) {
-    }
+    record Parts(
+            SinkConfig config,
+            DestinationClient client,
+            DestinationCatalog catalog,
+            SecretKeyring keyring,
+            RetryPolicy policy,
+            Clock clock,
+            SinkMetrics metrics,
+            ScheduledExecutorService scheduler,
+            ExecutorService workers,
+            OutcomeWriter outcomes,
+            RetryTierWriter tiers,
+            CircuitReporter circuits,
+            RetryWakeups wakeups,
+            OffsetTracker offsets,
+            Runnable commitSoon,
+            IntSupplier writesUnderWay) {}
 
     private final Parts parts;
     private final SinkConfig config;
@@ -112,7 +123,8 @@ final class Dispatcher implements Attempt.Result {
     }
 
     private static String unreadable(PendingLead p) {
-        return p.raw == null ? "the record on " + p.partition.topic() + " has no value"
+        return p.raw == null
+                ? "the record on " + p.partition.topic() + " has no value"
                 : "the record on " + p.partition.topic() + " is not a readable lead";
     }
 
@@ -128,15 +140,24 @@ final class Dispatcher implements Attempt.Result {
         LeadDestination destination = null;
         try {
             String offerId = p.offerId();
-            Optional<LeadDestination> found = offerId == null ? Optional.empty() : parts.catalog().get(offerId);
+            Optional<LeadDestination> found =
+                    offerId == null ? Optional.empty() : parts.catalog().get(offerId);
             if (found.isEmpty()) {
                 if (offerId != null && !p.destinationGraceUsed) {
                     p.destinationGraceUsed = true;
                     park(p, clock.instant().plus(DESTINATION_GRACE));
                     return;
                 }
-                deadLetter(p, null, new DeliveryFailure(ErrorClass.NO_DESTINATION_CONFIGURED, 0, null,
-                        offerId == null ? "the lead names no offer" : "offer " + offerId + " has no lead destination"),
+                deadLetter(
+                        p,
+                        null,
+                        new DeliveryFailure(
+                                ErrorClass.NO_DESTINATION_CONFIGURED,
+                                0,
+                                null,
+                                offerId == null
+                                        ? "the lead names no offer"
+                                        : "offer " + offerId + " has no lead destination"),
                         "no destination");
                 return;
             }
@@ -145,17 +166,29 @@ final class Dispatcher implements Attempt.Result {
                 try {
                     destination = parts.keyring().decryptSecrets(destination);
                 } catch (SecretUnreadableException e) {
-                    deadLetter(p, destination, new DeliveryFailure(ErrorClass.SECRET_UNREADABLE, 0, null,
-                            e.getMessage()), "secret unreadable");
+                    deadLetter(
+                            p,
+                            destination,
+                            new DeliveryFailure(ErrorClass.SECRET_UNREADABLE, 0, null, e.getMessage()),
+                            "secret unreadable");
                     return;
                 }
             }
             if (destination.type() != type) {
                 ErrorClass c = destination.type() == DestinationType.BLOB
-                        ? ErrorClass.DESTINATION_UNSUPPORTED : ErrorClass.NO_DESTINATION_CONFIGURED;
-                deadLetter(p, destination, new DeliveryFailure(c, 0, null, "offer " + offerId
-                        + " now has a lead destination of type " + destination.type().wireName() + ", not "
-                        + type.wireName() + "; replay the lead to route it there"),
+                        ? ErrorClass.DESTINATION_UNSUPPORTED
+                        : ErrorClass.NO_DESTINATION_CONFIGURED;
+                deadLetter(
+                        p,
+                        destination,
+                        new DeliveryFailure(
+                                c,
+                                0,
+                                null,
+                                "offer " + offerId
+                                        + " now has a lead destination of type "
+                                        + destination.type().wireName() + ", not "
+                                        + type.wireName() + "; replay the lead to route it there"),
                         "destination type now " + destination.type().wireName());
                 return;
             }
@@ -177,8 +210,17 @@ final class Dispatcher implements Attempt.Result {
             }
         } catch (RuntimeException e) {
             LOG.error("lead {} of offer {}: dispatching failed: {}", p.leadId(), p.offerId(), SafeErrors.describe(e));
-            failed(p, destination, null, new DeliveryFailure(ErrorClass.UNKNOWN, 0, null,
-                    "the sink failed to dispatch the lead: " + e.getClass().getName()), "error");
+            failed(
+                    p,
+                    destination,
+                    null,
+                    new DeliveryFailure(
+                            ErrorClass.UNKNOWN,
+                            0,
+                            null,
+                            "the sink failed to dispatch the lead: "
+                                    + e.getClass().getName()),
+                    "error");
         }
     }
 
@@ -189,11 +231,15 @@ final class Dispatcher implements Attempt.Result {
         long delayMs = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         parked.add(p);
         try {
-            p.parkedTask = parts.scheduler().schedule(() -> {
-                if (parked.remove(p)) {
-                    dispatch(p, false);
-                }
-            }, delayMs, TimeUnit.MILLISECONDS);
+            p.parkedTask = parts.scheduler()
+                    .schedule(
+                            () -> {
+                                if (parked.remove(p)) {
+                                    dispatch(p, false);
+                                }
+                            },
+                            delayMs,
+                            TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             parked.remove(p); // shutting down: the lead stays unfinished and is read again
         }
@@ -211,16 +257,17 @@ final class Dispatcher implements Attempt.Result {
             if (p.lastFailure == null) {
                 p.lastFailure = lane.breaker.lastFailure(); // what holds it back, for its waiting record
             }
-            decision = parts.policy().hold(config.breakerOpenDuration(), p.holds, lane.breaker.nextAttemptTime(),
-                    p.budgetStart);
+            decision = parts.policy()
+                    .hold(config.breakerOpenDuration(), p.holds, lane.breaker.nextAttemptTime(), p.budgetStart);
         } else {
             decision = busyHold(p, lane);
         }
         if (decision instanceof RetryPolicy.Retry retry) {
             defer(p, reason, retry.at(), destination);
         } else {
-            DeliveryFailure last = p.lastFailure != null ? p.lastFailure : new DeliveryFailure(ErrorClass.UNKNOWN, 0,
-                    null, "the endpoint's circuit breaker stayed open");
+            DeliveryFailure last = p.lastFailure != null
+                    ? p.lastFailure
+                    : new DeliveryFailure(ErrorClass.UNKNOWN, 0, null, "the endpoint's circuit breaker stayed open");
             deadLetter(p, destination, last, "time exhausted while held back");
         }
     }
@@ -263,8 +310,9 @@ final class Dispatcher implements Attempt.Result {
         }
         attemptsUnderWay.incrementAndGet();
         try {
-            parts.workers().execute(new Attempt(p, destination, lane, parts.client(), parts.scheduler(),
-                    config.attemptTimeout(), this));
+            parts.workers()
+                    .execute(new Attempt(
+                            p, destination, lane, parts.client(), parts.scheduler(), config.attemptTimeout(), this));
         } catch (RejectedExecutionException e) {
             attemptsUnderWay.decrementAndGet();
             lane.releaseUnused(p.admittedAt); // shutting down: the lead stays unfinished and is read again
@@ -291,18 +339,26 @@ final class Dispatcher implements Attempt.Result {
 
     /** A failed attempt (or dispatch, when {@code lane} is null): tells the breaker, then retries or dead-letters. */
     @Override
-    public void failed(PendingLead p, LeadDestination destination, EndpointLane lane, DeliveryFailure failure,
-                       String result) {
+    public void failed(
+            PendingLead p, LeadDestination destination, EndpointLane lane, DeliveryFailure failure, String result) {
         if (lane != null) {
             metrics.attempt(result);
             if (failure.isTransient()) {
                 if (lane.breaker.onTransientFailure(failure)) {
-                    LOG.warn("circuit of the {} endpoint of offer {} opened for {}: {} consecutive transient "
-                            + "failures, the last {}{}", type.wireName(), p.offerId(), config.breakerOpenDuration(),
-                            config.breakerFailureThreshold(), failure.errorClass(), statusText(failure));
+                    LOG.warn(
+                            "circuit of the {} endpoint of offer {} opened for {}: {} consecutive transient "
+                                    + "failures, the last {}{}",
+                            type.wireName(),
+                            p.offerId(),
+                            config.breakerOpenDuration(),
+                            config.breakerFailureThreshold(),
+                            failure.errorClass(),
+                            statusText(failure));
                 }
             } else if (lane.breaker.onPermanentFailure()) {
-                LOG.info("circuit of the {} endpoint of offer {} closed again (it answered)", type.wireName(),
+                LOG.info(
+                        "circuit of the {} endpoint of offer {} closed again (it answered)",
+                        type.wireName(),
                         p.offerId());
             }
             parts.circuits().reportTransitions(lane);
@@ -313,8 +369,14 @@ final class Dispatcher implements Attempt.Result {
         }
         RetryPolicy.Decision decision = parts.policy().decide(failure, p.attempts, p.budgetStart);
         if (decision instanceof RetryPolicy.Retry retry) {
-            LOG.info("lead {} of offer {}: attempt {} failed with {}{}; next attempt at {}", p.leadId(), p.offerId(),
-                    p.attempts, failure.errorClass(), statusText(failure), retry.at());
+            LOG.info(
+                    "lead {} of offer {}: attempt {} failed with {}{}; next attempt at {}",
+                    p.leadId(),
+                    p.offerId(),
+                    p.attempts,
+                    failure.errorClass(),
+                    statusText(failure),
+                    retry.at());
             if (lane != null) {
                 metrics.retry(failure.errorClass());
             }
@@ -325,8 +387,11 @@ final class Dispatcher implements Attempt.Result {
             }
         } else {
             RetryPolicy.GiveUp giveUp = (RetryPolicy.GiveUp) decision;
-            deadLetter(p, destination, failure, giveUp.reason().name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', ' ') + statusText(failure));
+            deadLetter(
+                    p,
+                    destination,
+                    failure,
+                    giveUp.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + statusText(failure));
         }
     }
 
@@ -343,8 +408,9 @@ final class Dispatcher implements Attempt.Result {
     // ---------------------------------------------------------------- ends
 
     private void deadLetter(PendingLead p, LeadDestination destination, DeliveryFailure failure, String why) {
-        parts.outcomes().deadLettered(p, destination, failure, why,
-                () -> finish(p, OutcomeType.DEAD_LETTERED, failure.errorClass()));
+        parts.outcomes()
+                .deadLettered(
+                        p, destination, failure, why, () -> finish(p, OutcomeType.DEAD_LETTERED, failure.errorClass()));
     }
 
     /** What the lead ended with is durable: its offset may be committed, and its token is given back once it is. */
@@ -355,8 +421,12 @@ final class Dispatcher implements Attempt.Result {
         live.remove(p);
         secondCopies.ended(p, outcome != null);
         EndpointLane tokenLane = p.tokenLane;
-        parts.offsets().complete(p.partition, p.epoch, p.offset,
-                tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
+        parts.offsets()
+                .complete(
+                        p.partition,
+                        p.epoch,
+                        p.offset,
+                        tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
         if (tokenLane != null && tokenLane.wantsCommit()) {
             parts.commitSoon().run(); // keeps what a crash would make the sink send again small
         }

@@ -69,6 +69,7 @@ final class EndpointLane {
 
     /** The offers whose leads came this way: each gets a circuit report when the circuit changes. */
     final Set<String> offers = ConcurrentHashMap.newKeySet();
+
     final Object reportLock = new Object();
     volatile long reportedGeneration;
 

@@ -28,9 +28,12 @@ final class EndpointLanes {
 
     /** The lane of an endpoint ({@link DestinationClient#endpoint}), with its own circuit breaker. */
     EndpointLane get(String endpoint) {
-        return lanes.computeIfAbsent(endpoint, e -> new EndpointLane(e, new CircuitBreaker(
-                config.breakerFailureThreshold(), config.breakerOpenDuration(), clock),
-                config.maxConcurrencyPerEndpoint()));
+        return lanes.computeIfAbsent(
+                endpoint,
+                e -> new EndpointLane(
+                        e,
+                        new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(), clock),
+                        config.maxConcurrencyPerEndpoint()));
     }
 
     /** How many leads {@code lane} may hold in calls and queue now. */
@@ -56,6 +59,8 @@ final class EndpointLanes {
 
     /** Endpoints whose circuit is not closed. */
     long openCircuits() {
-        return lanes.values().stream().filter(l -> l.breaker.state() != CircuitBreaker.State.CLOSED).count();
+        return lanes.values().stream()
+                .filter(l -> l.breaker.state() != CircuitBreaker.State.CLOSED)
+                .count();
     }
 }

@@ -42,8 +42,9 @@ public abstract class HttpDestinationClient implements DestinationClient {
      * Sends the request; an exception (also an interrupt, whose flag is set again) becomes a DeliveryException
      * with the failure {@code classify} makes of it.
      */
-    protected final <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> body,
-                                             Function<Exception, DeliveryFailure> classify) throws DeliveryException {
+    protected final <T> HttpResponse<T> send(
+            HttpRequest request, BodyHandler<T> body, Function<Exception, DeliveryFailure> classify)
+            throws DeliveryException {
         try {
             return http.send(request, body);
         } catch (InterruptedException e) {

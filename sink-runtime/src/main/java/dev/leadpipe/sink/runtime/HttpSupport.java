@@ -16,8 +16,7 @@ import java.util.concurrent.Executors;
  * percent-encoding, hashing of credentials.
  */
 public final class HttpSupport {
-    private HttpSupport() {
-    }
+    private HttpSupport() {}
 
     /**
      * A destination client's own HTTP client: redirects never followed (a POST must not be re-sent elsewhere),
@@ -50,7 +49,10 @@ public final class HttpSupport {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration d = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration d = Duration.between(
+                        now,
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException notADate) {
                 return null;
@@ -63,8 +65,13 @@ public final class HttpSupport {
         StringBuilder b = new StringBuilder();
         for (byte x : value.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
+            if (c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 b.append((char) c);
             } else {
                 b.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
@@ -90,7 +97,8 @@ public final class HttpSupport {
     /** Lower-case hex SHA-256 of the text: a cache key for a credential that must not be kept in clear. */
     public static String sha256Hex(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

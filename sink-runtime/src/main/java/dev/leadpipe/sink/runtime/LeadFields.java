@@ -2,7 +2,6 @@ package dev.leadpipe.sink.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSource;
 
@@ -13,8 +12,7 @@ import dev.leadpipe.core.lead.LeadSource;
 public final class LeadFields {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LeadFields() {
-    }
+    private LeadFields() {}
 
     /** {@code "OfferTitle (ActionCode) via Source"} (Source = the LeadSource's source part, else the raw LeadSource). */
     public static String subject(Lead lead) {
@@ -22,7 +20,8 @@ public final class LeadFields {
         String title = lead.offerTitle() != null ? lead.offerTitle() : lead.offerId();
         String action = lead.actionCode() != null ? lead.actionCode() : source.action();
         String from = source.source() != null ? source.source() : lead.leadSource();
-        return (title == null ? "Marketplace lead" : title) + (action == null ? "" : " (" + action + ")")
+        return (title == null ? "Marketplace lead" : title)
+                + (action == null ? "" : " (" + action + ")")
                 + (from == null ? "" : " via " + from);
     }
 

@@ -11,13 +11,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.leadpipe.core.error.SafeErrors;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.leadpipe.core.error.SafeErrors;
 
 /**
  * Writes what finishes a lead, as one chain of records sent one after the other, each once Kafka acknowledged the
@@ -36,8 +35,7 @@ final class LeadWriter {
     static final Duration WRITE_RETRY = Duration.ofSeconds(1);
 
     /** One record of a chain and the producer that writes it. */
-    record Step(Producer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
-    }
+    record Step(Producer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {}
 
     /** Chains under way for one assignment of a partition. */
     private static final class PartitionWrites {
@@ -116,8 +114,12 @@ final class LeadWriter {
             end(pw);
             return;
         }
-        LOG.error("lead {}: writing to {} failed, retrying in {}: {}", p.leadId(), steps.get(i).record().topic(),
-                WRITE_RETRY, SafeErrors.describe(e));
+        LOG.error(
+                "lead {}: writing to {} failed, retrying in {}: {}",
+                p.leadId(),
+                steps.get(i).record().topic(),
+                WRITE_RETRY,
+                SafeErrors.describe(e));
         try {
             scheduler.schedule(() -> send(p, pw, steps, i, finished), WRITE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException rejected) {

@@ -9,10 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.leadpipe.core.retry.FinishedOffsets;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-
-import dev.leadpipe.core.retry.FinishedOffsets;
 
 /**
  * Which offsets of each assigned partition are finished, when leads finish out of order, and what to commit so that a
@@ -37,6 +36,7 @@ final class OffsetTracker {
         final Set<Long> taken = new HashSet<>();
         /** Actions of completions not yet covered by an acknowledged commit. */
         List<Runnable> awaitingCommit = new ArrayList<>();
+
         FinishedOffsets lastCommitted;
 
         PartitionState(long epoch) {
@@ -49,8 +49,11 @@ final class OffsetTracker {
     }
 
     /** What one commit carries: the offsets and metadata, and the actions to run once Kafka acknowledged it. */
-    record Commit(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, FinishedOffsets> states,
-                  Map<TopicPartition, Long> epochs, Map<TopicPartition, List<Runnable>> onCommitted) {
+    record Commit(
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            Map<TopicPartition, FinishedOffsets> states,
+            Map<TopicPartition, Long> epochs,
+            Map<TopicPartition, List<Runnable>> onCommitted) {
         boolean isEmpty() {
             return offsets.isEmpty();
         }

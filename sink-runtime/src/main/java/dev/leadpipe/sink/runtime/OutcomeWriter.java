@@ -8,11 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.Redaction;
@@ -20,6 +15,10 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a lead's terminal outcome through the {@link LeadWriter}: {@code DELIVERED}, or a dead-letter record
@@ -36,8 +35,12 @@ final class OutcomeWriter {
     private final Clock clock;
     private final int deadLetterPartitions;
 
-    OutcomeWriter(DestinationType type, Producer<String, byte[]> producer, LeadWriter writer, Clock clock,
-                  int deadLetterPartitions) {
+    OutcomeWriter(
+            DestinationType type,
+            Producer<String, byte[]> producer,
+            LeadWriter writer,
+            Clock clock,
+            int deadLetterPartitions) {
         this.type = type;
         this.producer = producer;
         this.writer = writer;
@@ -53,11 +56,19 @@ final class OutcomeWriter {
      */
     boolean delivered(PendingLead p, String recordId, Runnable finished) {
         Instant now = clock.instant();
-        Instant from = p.lead.receivedAt() != null ? p.lead.receivedAt()
-                : p.firstAttemptAt != null ? p.firstAttemptAt : now;
+        Instant from =
+                p.lead.receivedAt() != null ? p.lead.receivedAt() : p.firstAttemptAt != null ? p.firstAttemptAt : now;
         long latencyMs = Math.max(0, Duration.between(from, now).toMillis());
-        Outcome outcome = Outcome.delivered(p.leadId(), p.offerId(), type.wireName(), recordId, p.attempts,
-                latencyMs, p.test(), p.replayCount, now);
+        Outcome outcome = Outcome.delivered(
+                p.leadId(),
+                p.offerId(),
+                type.wireName(),
+                recordId,
+                p.attempts,
+                latencyMs,
+                p.test(),
+                p.replayCount,
+                now);
         List<LeadWriter.Step> steps = new ArrayList<>();
         steps.add(new LeadWriter.Step(producer, outcomeRecord(outcome)));
         addWaitingTombstone(p, steps);
@@ -77,33 +88,49 @@ final class OutcomeWriter {
      * @param why         for the log line only: why the lead is dead-lettered, with no customer data
      * @return false when nothing is written
      */
-    boolean deadLettered(PendingLead p, LeadDestination destination, DeliveryFailure failure, String why,
-                         Runnable finished) {
+    boolean deadLettered(
+            PendingLead p, LeadDestination destination, DeliveryFailure failure, String why, Runnable finished) {
         Instant now = clock.instant();
         Instant first = p.firstFailureAt != null ? p.firstFailureAt : p.budgetStart != null ? p.budgetStart : now;
         Instant last = p.lastFailureAt != null ? p.lastFailureAt : now;
         String detail = redact(failure.detail(), destination, p.lead);
-        DeadLetterRecords.Context context = new DeadLetterRecords.Context(failure.errorClass(), failure.httpStatus(),
-                detail, type.wireName(), p.attempts, first, last);
+        DeadLetterRecords.Context context = new DeadLetterRecords.Context(
+                failure.errorClass(), failure.httpStatus(), detail, type.wireName(), p.attempts, first, last);
         Integer partition = p.sourcePartition < deadLetterPartitions ? p.sourcePartition : null;
         // attempts null when none was made, as Outcome documents (the dead-letter header says 0)
-        Outcome outcome = Outcome.deadLettered(p.leadId(), p.offerId(), type.wireName(), failure.errorClass(),
-                p.attempts > 0 ? p.attempts : null, p.test(), p.replayCount, now, detail);
+        Outcome outcome = Outcome.deadLettered(
+                p.leadId(),
+                p.offerId(),
+                type.wireName(),
+                failure.errorClass(),
+                p.attempts > 0 ? p.attempts : null,
+                p.test(),
+                p.replayCount,
+                now,
+                detail);
         List<LeadWriter.Step> steps = new ArrayList<>();
         steps.add(new LeadWriter.Step(producer, DeadLetterRecords.build(p, context, partition)));
         steps.add(new LeadWriter.Step(producer, outcomeRecord(outcome)));
         addWaitingTombstone(p, steps);
         boolean writing = writer.write(p, steps, finished);
         if (writing) {
-            LOG.warn("lead {} of offer {} ({}@{}) dead-lettered as {} after {} attempt(s): {}", p.leadId(),
-                    p.offerId(), p.partition, p.offset, failure.errorClass(), p.attempts, why);
+            LOG.warn(
+                    "lead {} of offer {} ({}@{}) dead-lettered as {} after {} attempt(s): {}",
+                    p.leadId(),
+                    p.offerId(),
+                    p.partition,
+                    p.offset,
+                    failure.errorClass(),
+                    p.attempts,
+                    why);
         }
         return writing;
     }
 
     private void addWaitingTombstone(PendingLead p, List<LeadWriter.Step> steps) {
         if (p.hasWaited()) {
-            steps.add(new LeadWriter.Step(producer, new ProducerRecord<>(Topics.LEAD_WAITING.name(), p.leadId(), null)));
+            steps.add(
+                    new LeadWriter.Step(producer, new ProducerRecord<>(Topics.LEAD_WAITING.name(), p.leadId(), null)));
         }
     }
 
@@ -121,7 +148,8 @@ final class OutcomeWriter {
         if (lead != null) {
             UserDetails u = lead.userDetails();
             secrets.addAll(Stream.of(u.firstName(), u.lastName(), u.email(), u.phone(), u.company(), u.title())
-                    .filter(Objects::nonNull).toList());
+                    .filter(Objects::nonNull)
+                    .toList());
         }
         return Redaction.redact(detail, secrets);
     }

@@ -3,11 +3,10 @@ package dev.leadpipe.sink.runtime;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Headers;
-
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.retry.WaitingLead;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * One record the runtime read (from the delivery topic or a retry tier) and has not finished: where it was read (for
@@ -19,18 +18,21 @@ import dev.leadpipe.core.retry.WaitingLead;
 final class PendingLead {
     /** Where this record was read, and the tracker epoch of that partition. */
     final TopicPartition partition;
+
     final long offset;
     final long epoch;
     final String key;
     final byte[] raw;
     /** The record's headers, retry headers included; never modified. */
     final Headers headers;
+
     final long timestamp;
     final Lead lead;
     final int replayCount;
 
     /** Where the lead was first read from its delivery topic (this record, unless it came from a retry tier). */
     String sourceTopic;
+
     int sourcePartition;
     long sourceOffset;
 
@@ -38,6 +40,7 @@ final class PendingLead {
     Instant firstAttemptAt;
     /** When the retry budget started: the first failure, or the first time an open circuit held the lead back. */
     Instant budgetStart;
+
     Instant firstFailureAt;
     Instant lastFailureAt;
     DeliveryFailure lastFailure;
@@ -49,6 +52,7 @@ final class PendingLead {
     WaitingLead.Reason reason;
     /** When a lead read from a retry tier is due for its next attempt (it may arrive early, between tiers). */
     Instant nextAttemptAt;
+
     boolean destinationGraceUsed;
 
     /**
@@ -62,10 +66,19 @@ final class PendingLead {
 
     /** Its partition was revoked (or the sink is closing): nothing more is written for it; the new owner reads it. */
     volatile boolean cancelled;
+
     volatile ScheduledFuture<?> parkedTask;
 
-    PendingLead(TopicPartition partition, long offset, long epoch, String key, byte[] raw, Headers headers,
-                long timestamp, Lead lead, int replayCount) {
+    PendingLead(
+            TopicPartition partition,
+            long offset,
+            long epoch,
+            String key,
+            byte[] raw,
+            Headers headers,
+            long timestamp,
+            Lead lead,
+            int replayCount) {
         this.partition = partition;
         this.offset = offset;
         this.epoch = epoch;

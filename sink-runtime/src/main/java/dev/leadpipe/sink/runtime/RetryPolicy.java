@@ -52,24 +52,31 @@ public final class RetryPolicy {
     }
 
     /** What to do with a failed lead. */
-    public sealed interface Decision permits Retry, GiveUp {
-    }
+    public sealed interface Decision permits Retry, GiveUp {}
 
     /** Attempt again, not before {@code at}. */
-    public record Retry(Instant at) implements Decision {
-    }
+    public record Retry(Instant at) implements Decision {}
 
     /** Dead-letter the lead with the class of the failure just seen. */
-    public record GiveUp(Reason reason) implements Decision {
-    }
+    public record GiveUp(Reason reason) implements Decision {}
 
     /**
      * @param random a source of uniformly distributed values in [0, 1), e.g. {@code ThreadLocalRandom.current()::nextDouble}
      */
-    public RetryPolicy(int maxAttempts, Duration maxRetryTime, Duration initialBackoff, Duration maxBackoff,
-                       double jitter, Clock clock, DoubleSupplier random) {
-        if (maxAttempts < 1 || maxRetryTime.isNegative() || initialBackoff.isNegative()
-                || maxBackoff.compareTo(initialBackoff) < 0 || jitter < 0 || jitter >= 1) {
+    public RetryPolicy(
+            int maxAttempts,
+            Duration maxRetryTime,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            double jitter,
+            Clock clock,
+            DoubleSupplier random) {
+        if (maxAttempts < 1
+                || maxRetryTime.isNegative()
+                || initialBackoff.isNegative()
+                || maxBackoff.compareTo(initialBackoff) < 0
+                || jitter < 0
+                || jitter >= 1) {
             throw new IllegalArgumentException("invalid retry policy");
         }
         this.maxAttempts = maxAttempts;
@@ -87,8 +94,14 @@ public final class RetryPolicy {
     }
 
     public static RetryPolicy of(SinkConfig config, Clock clock, DoubleSupplier random) {
-        return new RetryPolicy(config.maxAttempts(), config.maxRetryTime(), config.initialBackoff(),
-                config.maxBackoff(), config.jitter(), clock, random);
+        return new RetryPolicy(
+                config.maxAttempts(),
+                config.maxRetryTime(),
+                config.initialBackoff(),
+                config.maxBackoff(),
+                config.jitter(),
+                clock,
+                random);
     }
 
     /**

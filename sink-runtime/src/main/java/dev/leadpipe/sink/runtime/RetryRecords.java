@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.dlq.DeadLetterRecord;
@@ -15,6 +12,8 @@ import dev.leadpipe.core.retry.RetryHeaders;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Writes a waiting lead's retry state into a retry tier record, and reads it back. A tier record is the delivery
@@ -85,15 +84,24 @@ final class RetryRecords {
         put(headers, RetryHeaders.SOURCE_TOPIC, p.sourceTopic);
         put(headers, RetryHeaders.SOURCE_PARTITION, p.sourcePartition);
         put(headers, RetryHeaders.SOURCE_OFFSET, p.sourceOffset);
-        return new ProducerRecord<>(tierTopics.get(tier).name(), null, p.timestamp >= 0 ? p.timestamp : null, p.key,
-                p.raw, headers);
+        return new ProducerRecord<>(
+                tierTopics.get(tier).name(), null, p.timestamp >= 0 ? p.timestamp : null, p.key, p.raw, headers);
     }
 
     /** What {@code lead-waiting} says about {@code p} once its tier record is written. */
     WaitingLead waiting(PendingLead p, Instant now) {
         DeliveryFailure f = p.lastFailure;
-        return new WaitingLead(p.leadId(), p.offerId(), type.wireName(), p.reason, p.waitingSince, p.nextAttemptAt,
-                p.attempts, f == null ? null : f.errorClass(), f == null ? 0 : f.httpStatus(), now);
+        return new WaitingLead(
+                p.leadId(),
+                p.offerId(),
+                type.wireName(),
+                p.reason,
+                p.waitingSince,
+                p.nextAttemptAt,
+                p.attempts,
+                f == null ? null : f.errorClass(),
+                f == null ? 0 : f.httpStatus(),
+                now);
     }
 
     /**
@@ -113,7 +121,10 @@ final class RetryRecords {
         p.lastFailureAt = instantOf(h, RetryHeaders.LAST_FAILURE_TIME);
         ErrorClass errorClass = classOf(RetryHeaders.get(h, RetryHeaders.ERROR_CLASS));
         if (errorClass != null) {
-            p.lastFailure = new DeliveryFailure(errorClass, Math.max(0, intOf(h, RetryHeaders.ERROR_STATUS)), null,
+            p.lastFailure = new DeliveryFailure(
+                    errorClass,
+                    Math.max(0, intOf(h, RetryHeaders.ERROR_STATUS)),
+                    null,
                     RetryHeaders.get(h, RetryHeaders.ERROR_DETAIL));
         }
         p.reason = reasonOf(RetryHeaders.get(h, RetryHeaders.REASON));

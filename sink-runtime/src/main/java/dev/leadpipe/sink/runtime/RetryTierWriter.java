@@ -4,12 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Sends a waiting lead to a retry tier through the {@link LeadWriter}: the {@link WaitingLead} that makes its wait
@@ -38,20 +37,26 @@ final class RetryTierWriter {
      * @param destination the destination whose secrets to redact from the last failure's detail, or null
      * @return false when nothing is written (the lead's partition is no longer this sink's, or it is closing)
      */
-    boolean defer(PendingLead p, WaitingLead.Reason reason, Instant at, LeadDestination destination,
-                  Runnable finished) {
+    boolean defer(
+            PendingLead p, WaitingLead.Reason reason, Instant at, LeadDestination destination, Runnable finished) {
         Instant now = clock.instant();
         p.reason = reason;
         p.nextAttemptAt = at;
         if (p.waitingSince == null) {
             p.waitingSince = now;
         }
-        String detail = p.lastFailure == null ? null : OutcomeWriter.redact(p.lastFailure.detail(), destination, p.lead);
-        byte[] waiting = Topics.LEAD_WAITING.valueSerde().serializer().serialize(Topics.LEAD_WAITING.name(),
-                records.waiting(p, now));
-        return writer.write(p, List.of(
-                new LeadWriter.Step(producer, new ProducerRecord<>(Topics.LEAD_WAITING.name(), p.leadId(), waiting)),
-                new LeadWriter.Step(producer, records.tierRecord(p, now, detail))),
+        String detail =
+                p.lastFailure == null ? null : OutcomeWriter.redact(p.lastFailure.detail(), destination, p.lead);
+        byte[] waiting = Topics.LEAD_WAITING
+                .valueSerde()
+                .serializer()
+                .serialize(Topics.LEAD_WAITING.name(), records.waiting(p, now));
+        return writer.write(
+                p,
+                List.of(
+                        new LeadWriter.Step(
+                                producer, new ProducerRecord<>(Topics.LEAD_WAITING.name(), p.leadId(), waiting)),
+                        new LeadWriter.Step(producer, records.tierRecord(p, now, detail))),
                 finished);
     }
 }

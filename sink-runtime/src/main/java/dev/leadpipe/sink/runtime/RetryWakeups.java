@@ -24,8 +24,10 @@ final class RetryWakeups implements AutoCloseable {
     }
 
     static RetryWakeups start(String bootstrapServers, DestinationType type, RetryRecords tiers, Duration timeout) {
-        return new RetryWakeups(type, tiers, CompactedTopicView.start(bootstrapServers, Topics.RETRY_WAKEUPS,
-                "retry wake-ups", timeout));
+        return new RetryWakeups(
+                type,
+                tiers,
+                CompactedTopicView.start(bootstrapServers, Topics.RETRY_WAKEUPS, "retry wake-ups", timeout));
     }
 
     /** Whether {@code p}, read from a retry tier, has a copy that already went to its next attempt. */
@@ -34,7 +36,8 @@ final class RetryWakeups implements AutoCloseable {
             return false;
         }
         return view.get(RetryWakeup.key(type.wireName(), p.offerId()))
-                .map(w -> w.copied(p.partition.topic(), p.partition.partition(), p.offset)).orElse(false);
+                .map(w -> w.copied(p.partition.topic(), p.partition.partition(), p.offset))
+                .orElse(false);
     }
 
     @Override

@@ -58,7 +58,8 @@ final class SecondCopies {
             return "its retry record was sent to its next attempt by a wake-up";
         }
         boolean copyOfWorkedOn = RetryHeaders.copyOf(p.headers)
-                .map(at -> workedOn.contains(location(at.partition().topic(), at.partition().partition(), at.offset())))
+                .map(at -> workedOn.contains(
+                        location(at.partition().topic(), at.partition().partition(), at.offset())))
                 .orElse(false);
         if (copyOfWorkedOn) {
             return "a retry-now copy of a retry record this sink worked on meanwhile";

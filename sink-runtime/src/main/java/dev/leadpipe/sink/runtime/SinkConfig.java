@@ -58,16 +58,28 @@ import dev.leadpipe.core.topic.Topics;
  *                                  strictly increasing; every instance of a sink group must use the same; default
  *                                  10 s, 1 min, 10 min, 1 h ({@value #RETRY_TIERS_ENV}, comma-separated)
  */
-public record SinkConfig(String bootstrapServers, Optional<String> groupId, int maxAttempts, Duration maxRetryTime,
-                         Duration initialBackoff, Duration maxBackoff, double jitter, int maxConcurrencyPerEndpoint,
-                         int breakerFailureThreshold, Duration breakerOpenDuration, int maxInFlight,
-                         Duration attemptTimeout, Duration commitInterval, Duration retryHorizon,
-                         List<Duration> retryTiers) {
+public record SinkConfig(
+        String bootstrapServers,
+        Optional<String> groupId,
+        int maxAttempts,
+        Duration maxRetryTime,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        double jitter,
+        int maxConcurrencyPerEndpoint,
+        int breakerFailureThreshold,
+        Duration breakerOpenDuration,
+        int maxInFlight,
+        Duration attemptTimeout,
+        Duration commitInterval,
+        Duration retryHorizon,
+        List<Duration> retryTiers) {
 
     public static final String GROUP_ID_ENV = "SINK_GROUP_ID";
     public static final String MAX_ATTEMPTS_ENV = "SINK_MAX_ATTEMPTS";
     /** Durations are {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT10M}). */
     public static final String MAX_RETRY_TIME_ENV = "SINK_MAX_RETRY_TIME";
+
     public static final String INITIAL_BACKOFF_ENV = "SINK_INITIAL_BACKOFF";
     public static final String MAX_BACKOFF_ENV = "SINK_MAX_BACKOFF";
     public static final String JITTER_ENV = "SINK_BACKOFF_JITTER";
@@ -83,60 +95,130 @@ public record SinkConfig(String bootstrapServers, Optional<String> groupId, int 
     public static final String DEFAULT_GROUP_ID_PREFIX = "leadpipe-sink-";
     public static final String MASK = Setting.MASK;
     /** The default retry tier delays. */
-    public static final List<Duration> DEFAULT_RETRY_TIERS = List.of(Duration.ofSeconds(10), Duration.ofMinutes(1),
-            Duration.ofMinutes(10), Duration.ofHours(1));
+    public static final List<Duration> DEFAULT_RETRY_TIERS =
+            List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
 
-    public static final Setting<Optional<String>> GROUP_ID = Setting.text("groupId", GROUP_ID_ENV,
-                    "a non-blank consumer group id", "consumer group (of the delivery topic and its retry tiers)")
-            .optional().documentedDefault(DEFAULT_GROUP_ID_PREFIX + "<type>");
-    public static final Setting<Integer> MAX_ATTEMPTS = Setting.wholeNumber("maxAttempts", MAX_ATTEMPTS_ENV, 1,
-            Integer.MAX_VALUE, "attempts per lead, the first included").defaultsTo(200);
-    public static final Setting<Duration> MAX_RETRY_TIME = Setting.duration("maxRetryTime", MAX_RETRY_TIME_ENV,
-            "24h", "transient budget: how long after a lead's first failure it may still be retried")
+    public static final Setting<Optional<String>> GROUP_ID = Setting.text(
+                    "groupId",
+                    GROUP_ID_ENV,
+                    "a non-blank consumer group id",
+                    "consumer group (of the delivery topic and its retry tiers)")
+            .optional()
+            .documentedDefault(DEFAULT_GROUP_ID_PREFIX + "<type>");
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.wholeNumber(
+                    "maxAttempts", MAX_ATTEMPTS_ENV, 1, Integer.MAX_VALUE, "attempts per lead, the first included")
+            .defaultsTo(200);
+    public static final Setting<Duration> MAX_RETRY_TIME = Setting.duration(
+                    "maxRetryTime",
+                    MAX_RETRY_TIME_ENV,
+                    "24h",
+                    "transient budget: how long after a lead's first failure it may still be retried")
             .defaultsTo(Duration.ofHours(24));
-    public static final Setting<Duration> INITIAL_BACKOFF = Setting.duration("initialBackoff", INITIAL_BACKOFF_ENV,
-            "1s", "wait after the first failure, doubling").defaultsTo(Duration.ofSeconds(1));
-    public static final Setting<Duration> MAX_BACKOFF = Setting.duration("maxBackoff", MAX_BACKOFF_ENV, "10m",
-            "cap of that wait, and of a held-back lead's wait").defaultsTo(Duration.ofMinutes(10));
-    public static final Setting<Double> JITTER = Setting.of("jitter", JITTER_ENV, SinkConfig::parseFraction,
-            "a fraction from 0 up to (not including) 1, e.g. 0.2", j -> j >= 0 && j < 1,
-            "each wait spread by this fraction either way").defaultsTo(0.2);
+    public static final Setting<Duration> INITIAL_BACKOFF = Setting.duration(
+                    "initialBackoff", INITIAL_BACKOFF_ENV, "1s", "wait after the first failure, doubling")
+            .defaultsTo(Duration.ofSeconds(1));
+    public static final Setting<Duration> MAX_BACKOFF = Setting.duration(
+                    "maxBackoff", MAX_BACKOFF_ENV, "10m", "cap of that wait, and of a held-back lead's wait")
+            .defaultsTo(Duration.ofMinutes(10));
+    public static final Setting<Double> JITTER = Setting.of(
+                    "jitter",
+                    JITTER_ENV,
+                    SinkConfig::parseFraction,
+                    "a fraction from 0 up to (not including) 1, e.g. 0.2",
+                    j -> j >= 0 && j < 1,
+                    "each wait spread by this fraction either way")
+            .defaultsTo(0.2);
     public static final Setting<Integer> MAX_CONCURRENCY_PER_ENDPOINT = Setting.wholeNumber(
-            "maxConcurrencyPerEndpoint", MAX_CONCURRENCY_PER_ENDPOINT_ENV, 1, Integer.MAX_VALUE,
-            "concurrent calls to one endpoint").defaultsTo(8);
-    public static final Setting<Integer> BREAKER_FAILURE_THRESHOLD = Setting.wholeNumber("breakerFailureThreshold",
-            BREAKER_FAILURE_THRESHOLD_ENV, 1, Integer.MAX_VALUE,
-            "consecutive transient failures that open an endpoint's circuit").defaultsTo(5);
-    public static final Setting<Duration> BREAKER_OPEN_DURATION = Setting.duration("breakerOpenDuration",
-            BREAKER_OPEN_DURATION_ENV, "30s", "how long a circuit stays open before one trial")
+                    "maxConcurrencyPerEndpoint",
+                    MAX_CONCURRENCY_PER_ENDPOINT_ENV,
+                    1,
+                    Integer.MAX_VALUE,
+                    "concurrent calls to one endpoint")
+            .defaultsTo(8);
+    public static final Setting<Integer> BREAKER_FAILURE_THRESHOLD = Setting.wholeNumber(
+                    "breakerFailureThreshold",
+                    BREAKER_FAILURE_THRESHOLD_ENV,
+                    1,
+                    Integer.MAX_VALUE,
+                    "consecutive transient failures that open an endpoint's circuit")
+            .defaultsTo(5);
+    public static final Setting<Duration> BREAKER_OPEN_DURATION = Setting.duration(
+                    "breakerOpenDuration",
+                    BREAKER_OPEN_DURATION_ENV,
+                    "30s",
+                    "how long a circuit stays open before one trial")
             .defaultsTo(Duration.ofSeconds(30));
-    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.wholeNumber("maxInFlight", MAX_IN_FLIGHT_ENV, 1,
-            Integer.MAX_VALUE, "leads held in memory above which consumption pauses").defaultsTo(1000);
-    public static final Setting<Duration> ATTEMPT_TIMEOUT = Setting.duration("attemptTimeout", ATTEMPT_TIMEOUT_ENV,
-            "2m", "a call not returned by then is a transient failure").defaultsTo(Duration.ofMinutes(2));
-    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("commitInterval", COMMIT_INTERVAL_ENV,
-            "200ms", "the longest a finished lead waits for its commit").defaultsTo(Duration.ofMillis(200));
-    public static final Setting<Duration> RETRY_HORIZON = Setting.duration("retryHorizon", RETRY_HORIZON_ENV, "5s",
-            "the longest a lead waits in memory").defaultsTo(Duration.ofSeconds(5));
-    public static final Setting<List<Duration>> RETRY_TIERS = Setting.of("retryTiers", RETRY_TIERS_ENV,
-                    SinkConfig::parseDurations, Topics.RETRY_TIERS
+    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.wholeNumber(
+                    "maxInFlight",
+                    MAX_IN_FLIGHT_ENV,
+                    1,
+                    Integer.MAX_VALUE,
+                    "leads held in memory above which consumption pauses")
+            .defaultsTo(1000);
+    public static final Setting<Duration> ATTEMPT_TIMEOUT = Setting.duration(
+                    "attemptTimeout", ATTEMPT_TIMEOUT_ENV, "2m", "a call not returned by then is a transient failure")
+            .defaultsTo(Duration.ofMinutes(2));
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration(
+                    "commitInterval", COMMIT_INTERVAL_ENV, "200ms", "the longest a finished lead waits for its commit")
+            .defaultsTo(Duration.ofMillis(200));
+    public static final Setting<Duration> RETRY_HORIZON = Setting.duration(
+                    "retryHorizon", RETRY_HORIZON_ENV, "5s", "the longest a lead waits in memory")
+            .defaultsTo(Duration.ofSeconds(5));
+    public static final Setting<List<Duration>> RETRY_TIERS = Setting.of(
+                    "retryTiers",
+                    RETRY_TIERS_ENV,
+                    SinkConfig::parseDurations,
+                    Topics.RETRY_TIERS
                             + " strictly increasing positive durations, comma-separated (e.g. 10s,1m,10m,1h)",
-                    SinkConfig::validTiers, "the delays of the retry tier topics")
-            .shownAs(SinkConfig::formatDurations).defaultsTo(DEFAULT_RETRY_TIERS);
+                    SinkConfig::validTiers,
+                    "the delays of the retry tier topics")
+            .shownAs(SinkConfig::formatDurations)
+            .defaultsTo(DEFAULT_RETRY_TIERS);
 
     /** Every setting of a sink, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR, GROUP_ID, MAX_ATTEMPTS, MAX_RETRY_TIME, INITIAL_BACKOFF, MAX_BACKOFF,
-            JITTER, MAX_CONCURRENCY_PER_ENDPOINT, BREAKER_FAILURE_THRESHOLD, BREAKER_OPEN_DURATION, MAX_IN_FLIGHT,
-            ATTEMPT_TIMEOUT, COMMIT_INTERVAL, RETRY_HORIZON, RETRY_TIERS);
-    private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(MAX_BACKOFF,
-            "not be shorter than", INITIAL_BACKOFF, (max, initial) -> max.compareTo(initial) >= 0));
+    public static final List<Setting<?>> SETTINGS = List.of(
+            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.REPLICATION_FACTOR,
+            GROUP_ID,
+            MAX_ATTEMPTS,
+            MAX_RETRY_TIME,
+            INITIAL_BACKOFF,
+            MAX_BACKOFF,
+            JITTER,
+            MAX_CONCURRENCY_PER_ENDPOINT,
+            BREAKER_FAILURE_THRESHOLD,
+            BREAKER_OPEN_DURATION,
+            MAX_IN_FLIGHT,
+            ATTEMPT_TIMEOUT,
+            COMMIT_INTERVAL,
+            RETRY_HORIZON,
+            RETRY_TIERS);
+
+    private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
+            MAX_BACKOFF, "not be shorter than", INITIAL_BACKOFF, (max, initial) -> max.compareTo(initial) >= 0));
     private static final String WHAT = "sink settings";
 
     public SinkConfig {
-        Settings.check(SinkConfig.class, WHAT, SETTINGS, RULES, bootstrapServers, groupId, maxAttempts, maxRetryTime,
-                initialBackoff, maxBackoff, jitter, maxConcurrencyPerEndpoint, breakerFailureThreshold,
-                breakerOpenDuration, maxInFlight, attemptTimeout, commitInterval, retryHorizon, retryTiers);
+        Settings.check(
+                SinkConfig.class,
+                WHAT,
+                SETTINGS,
+                RULES,
+                bootstrapServers,
+                groupId,
+                maxAttempts,
+                maxRetryTime,
+                initialBackoff,
+                maxBackoff,
+                jitter,
+                maxConcurrencyPerEndpoint,
+                breakerFailureThreshold,
+                breakerOpenDuration,
+                maxInFlight,
+                attemptTimeout,
+                commitInterval,
+                retryHorizon,
+                retryTiers);
         retryTiers = List.copyOf(retryTiers);
     }
 
@@ -189,14 +271,14 @@ public record SinkConfig(String bootstrapServers, Optional<String> groupId, int 
 
     /** The backoff: {@code initial} after the first failure, doubling up to {@code max}, spread by {@code jitter}. */
     public SinkConfig withBackoff(Duration initial, Duration max, double jitterFraction) {
-        return Settings.with(this, SETTINGS,
-                Map.of(INITIAL_BACKOFF, initial, MAX_BACKOFF, max, JITTER, jitterFraction));
+        return Settings.with(
+                this, SETTINGS, Map.of(INITIAL_BACKOFF, initial, MAX_BACKOFF, max, JITTER, jitterFraction));
     }
 
     /** The circuit breaker: opens after {@code failures} consecutive transient failures, for {@code openFor}. */
     public SinkConfig withCircuitBreaker(int failures, Duration openFor) {
-        return Settings.with(this, SETTINGS,
-                Map.of(BREAKER_FAILURE_THRESHOLD, failures, BREAKER_OPEN_DURATION, openFor));
+        return Settings.with(
+                this, SETTINGS, Map.of(BREAKER_FAILURE_THRESHOLD, failures, BREAKER_OPEN_DURATION, openFor));
     }
 
     /** Waits up to {@code horizon} stay in memory; longer ones go to the retry tiers, whose delays are {@code tiers}. */

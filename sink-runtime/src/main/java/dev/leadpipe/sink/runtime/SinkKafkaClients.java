@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -17,18 +19,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.topic.Topics;
-
 /** How {@link SinkRuntime} configures its Kafka clients: the delivery consumer and the two producers. */
 final class SinkKafkaClients {
     /** The runtime's Kafka clients, and the partition count of the dead-letter topic. */
-    record Opened(KafkaProducer<String, byte[]> outcomes, KafkaProducer<String, byte[]> retries,
-                  KafkaConsumer<String, byte[]> consumer, int dlqPartitions) {
-    }
+    record Opened(
+            KafkaProducer<String, byte[]> outcomes,
+            KafkaProducer<String, byte[]> retries,
+            KafkaConsumer<String, byte[]> consumer,
+            int dlqPartitions) {}
 
-    private SinkKafkaClients() {
-    }
+    private SinkKafkaClients() {}
 
     /**
      * Opens the outcome and retry producers and the delivery consumer, with the metadata of the topics they write
@@ -40,8 +40,8 @@ final class SinkKafkaClients {
         KafkaConsumer<String, byte[]> consumer = null;
         try {
             retries = producer(config, clientId + "-retries");
-            consumer = new KafkaConsumer<>(consumerConfig(config, clientId, type), new StringDeserializer(),
-                    new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(
+                    consumerConfig(config, clientId, type), new StringDeserializer(), new ByteArrayDeserializer());
             List<PartitionInfo> dlq = outcomes.partitionsFor(Topics.LEADS_DLQ.name());
             int dlqPartitions = dlq == null ? 0 : dlq.size();
             // fetched now so that the first write of each kind does not wait for metadata

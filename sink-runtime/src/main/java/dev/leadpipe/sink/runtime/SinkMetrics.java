@@ -3,15 +3,14 @@ package dev.leadpipe.sink.runtime;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.retry.WaitingLead;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The sink runtime's meters (names as Micrometer spells them; Prometheus shows {@code leadpipe_sink_outcomes_total}
@@ -49,30 +48,50 @@ final class SinkMetrics {
 
     /** The delivery latency histogram's bucket bounds. */
     static final Duration[] LATENCY_BUCKETS = {
-            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
-            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-            Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6),
-            Duration.ofHours(24)};
+        Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+        Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6),
+        Duration.ofHours(24)
+    };
 
     private final MeterRegistry registry;
     private final String type;
     private final Timer latency;
 
-    SinkMetrics(MeterRegistry registry, DestinationType type, Supplier<Number> inFlight, Supplier<Number> parked,
-                Supplier<Number> queued, Supplier<Number> openCircuits) {
+    SinkMetrics(
+            MeterRegistry registry,
+            DestinationType type,
+            Supplier<Number> inFlight,
+            Supplier<Number> parked,
+            Supplier<Number> queued,
+            Supplier<Number> openCircuits) {
         this.registry = registry;
         this.type = type.wireName();
-        this.latency = Timer.builder(LATENCY).description("time from a lead's arrival to its delivery")
-                .tag("type", this.type).serviceLevelObjectives(LATENCY_BUCKETS)
+        this.latency = Timer.builder(LATENCY)
+                .description("time from a lead's arrival to its delivery")
+                .tag("type", this.type)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
-        Gauge.builder(IN_FLIGHT, inFlight).description("leads held in memory and not finished").tag("type", this.type)
-                .strongReference(true).register(registry);
-        Gauge.builder(PARKED, parked).description("leads waiting in memory for a retry")
-                .tag("type", this.type).strongReference(true).register(registry);
-        Gauge.builder(QUEUED, queued).description("leads in memory waiting for a free slot of their endpoint")
-                .tag("type", this.type).strongReference(true).register(registry);
-        Gauge.builder(OPEN_CIRCUITS, openCircuits).description("endpoints whose circuit breaker is not closed")
-                .tag("type", this.type).strongReference(true).register(registry);
+        Gauge.builder(IN_FLIGHT, inFlight)
+                .description("leads held in memory and not finished")
+                .tag("type", this.type)
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(PARKED, parked)
+                .description("leads waiting in memory for a retry")
+                .tag("type", this.type)
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(QUEUED, queued)
+                .description("leads in memory waiting for a free slot of their endpoint")
+                .tag("type", this.type)
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(OPEN_CIRCUITS, openCircuits)
+                .description("endpoints whose circuit breaker is not closed")
+                .tag("type", this.type)
+                .strongReference(true)
+                .register(registry);
         outcomeCounter(OutcomeType.DELIVERED, null);
         for (ErrorClass c : ErrorClass.values()) {
             outcomeCounter(OutcomeType.DEAD_LETTERED, c);
@@ -80,20 +99,32 @@ final class SinkMetrics {
     }
 
     void attempt(String result) {
-        Counter.builder(ATTEMPTS).description("delivery calls made").tag("type", type).tag("result", result)
-                .register(registry).increment();
+        Counter.builder(ATTEMPTS)
+                .description("delivery calls made")
+                .tag("type", type)
+                .tag("result", result)
+                .register(registry)
+                .increment();
     }
 
     /** A failed attempt after which the lead is parked for another attempt. */
     void retry(ErrorClass errorClass) {
-        Counter.builder(RETRIES).description("failed attempts followed by another attempt").tag("type", type)
-                .tag("error_class", errorClass.code()).register(registry).increment();
+        Counter.builder(RETRIES)
+                .description("failed attempts followed by another attempt")
+                .tag("type", type)
+                .tag("error_class", errorClass.code())
+                .register(registry)
+                .increment();
     }
 
     /** A lead written to a retry tier to wait there. */
     void deferred(WaitingLead.Reason reason) {
-        Counter.builder(DEFERRED).description("leads written to a retry tier to wait there").tag("type", type)
-                .tag("reason", reason.name()).register(registry).increment();
+        Counter.builder(DEFERRED)
+                .description("leads written to a retry tier to wait there")
+                .tag("type", type)
+                .tag("reason", reason.name())
+                .register(registry)
+                .increment();
     }
 
     void outcome(OutcomeType outcome, ErrorClass errorClass) {
@@ -101,8 +132,11 @@ final class SinkMetrics {
     }
 
     private Counter outcomeCounter(OutcomeType outcome, ErrorClass errorClass) {
-        return Counter.builder(OUTCOMES).description("final outcomes written").tag("type", type)
-                .tag("outcome", outcome.name()).tag("error_class", errorClass == null ? "none" : errorClass.code())
+        return Counter.builder(OUTCOMES)
+                .description("final outcomes written")
+                .tag("type", type)
+                .tag("outcome", outcome.name())
+                .tag("error_class", errorClass == null ? "none" : errorClass.code())
                 .register(registry);
     }
 

@@ -15,14 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
@@ -34,6 +26,12 @@ import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.Termination;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime every sink runs in: it consumes its destination type's delivery topic and retry tiers, delivers each
@@ -81,6 +79,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
     public static final Duration MAX_POLL_AGE = Duration.ofSeconds(30);
     /** The names of the readiness checks {@link #start(SinkConfig, DestinationClient, Ops)} adds. */
     public static final String KAFKA_CHECK = "kafka";
+
     public static final String CONSUMER_CHECK = "consumer";
 
     private final SinkConfig config;
@@ -106,14 +105,20 @@ public final class SinkRuntime implements ServiceProcess.Service {
     /** Closed after everything else by {@link #close()} (the Kafka readiness check). */
     private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
 
-    SinkRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                DestinationCatalog catalog, SecretKeyring keyring, Clock clock) {
+    SinkRuntime(
+            SinkConfig config,
+            DestinationClient client,
+            MeterRegistry registry,
+            DestinationCatalog catalog,
+            SecretKeyring keyring,
+            Clock clock) {
         this.config = config;
         this.client = client;
         this.type = client.type();
         this.registry = registry;
         this.catalog = catalog;
-        String clientId = "leadpipe-sink-" + type.wireName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String clientId = "leadpipe-sink-" + type.wireName() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         TopicSpec<String, ?> deliveryTopic = Topics.deliveryTopic(type);
         RetryRecords retryRecords = new RetryRecords(type, config.retryTiers());
         this.wakeups = RetryWakeups.start(config.bootstrapServers(), type, retryRecords, START_TIMEOUT);
@@ -130,8 +135,12 @@ public final class SinkRuntime implements ServiceProcess.Service {
         KafkaConsumer<String, byte[]> consumer = kafka.consumer();
         int dlqPartitions = kafka.dlqPartitions();
 
-        this.scheduler = new ScheduledThreadPoolExecutor(1,
-                r -> Thread.ofPlatform().daemon().name("sink-" + type.wireName() + "-scheduler").unstarted(r));
+        this.scheduler = new ScheduledThreadPoolExecutor(
+                1,
+                r -> Thread.ofPlatform()
+                        .daemon()
+                        .name("sink-" + type.wireName() + "-scheduler")
+                        .unstarted(r));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.workers = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("sink-" + type.wireName() + "-work-", 0).factory());
@@ -139,25 +148,50 @@ public final class SinkRuntime implements ServiceProcess.Service {
         OffsetTracker offsets = new OffsetTracker();
         AtomicReference<DeliveryConsumer> consumerRef = new AtomicReference<>();
         AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
-        SinkMetrics metrics = new SinkMetrics(registry, type, () -> dispatcherRef.get().inFlight(),
-                () -> dispatcherRef.get().parked(), () -> dispatcherRef.get().queued(),
+        SinkMetrics metrics = new SinkMetrics(
+                registry,
+                type,
+                () -> dispatcherRef.get().inFlight(),
+                () -> dispatcherRef.get().parked(),
+                () -> dispatcherRef.get().queued(),
                 () -> dispatcherRef.get().openCircuits());
-        this.dispatcher = new Dispatcher(new Dispatcher.Parts(config, client, catalog, keyring,
-                RetryPolicy.of(config, clock, () -> ThreadLocalRandom.current().nextDouble()), clock, metrics,
-                scheduler, workers,
+        this.dispatcher = new Dispatcher(new Dispatcher.Parts(
+                config,
+                client,
+                catalog,
+                keyring,
+                RetryPolicy.of(config, clock, () -> ThreadLocalRandom.current().nextDouble()),
+                clock,
+                metrics,
+                scheduler,
+                workers,
                 new OutcomeWriter(type, outcomeProducer, writer, clock, dlqPartitions),
                 new RetryTierWriter(retryProducer, writer, retryRecords, clock),
-                new CircuitReporter(type, outcomeProducer, () -> termination.isClosed() || aborting), wakeups,
-                offsets, () -> consumerRef.get().commitSoon(), writer::underWay));
+                new CircuitReporter(type, outcomeProducer, () -> termination.isClosed() || aborting),
+                wakeups,
+                offsets,
+                () -> consumerRef.get().commitSoon(),
+                writer::underWay));
         dispatcherRef.set(dispatcher);
         List<String> topics = new ArrayList<>();
         topics.add(deliveryTopic.name());
         topics.addAll(retryRecords.tierNames());
-        this.deliveries = new DeliveryConsumer(config, consumer, topics, retryRecords,
-                Topics.deliveryTopic(type).valueSerde().deserializer(), offsets, writer, dispatcher, clock,
-                new ConsumerLifecycle(), "sink " + type.wireName());
+        this.deliveries = new DeliveryConsumer(
+                config,
+                consumer,
+                topics,
+                retryRecords,
+                Topics.deliveryTopic(type).valueSerde().deserializer(),
+                offsets,
+                writer,
+                dispatcher,
+                clock,
+                new ConsumerLifecycle(),
+                "sink " + type.wireName());
         consumerRef.set(deliveries);
-        this.consumerThread = Thread.ofPlatform().daemon().name("sink-" + type.wireName() + "-consumer")
+        this.consumerThread = Thread.ofPlatform()
+                .daemon()
+                .name("sink-" + type.wireName() + "-consumer")
                 .unstarted(deliveries);
     }
 
@@ -199,7 +233,9 @@ public final class SinkRuntime implements ServiceProcess.Service {
         @Override
         public void failed(Throwable e) {
             failure = e;
-            LOG.error("sink {} consumer stopped after an unrecoverable error: {}", type.wireName(),
+            LOG.error(
+                    "sink {} consumer stopped after an unrecoverable error: {}",
+                    type.wireName(),
                     SafeErrors.describe(e));
             termination.terminated(); // run() notices, then close() releases the rest
         }
@@ -226,8 +262,8 @@ public final class SinkRuntime implements ServiceProcess.Service {
      * {@link #start(SinkConfig, DestinationClient, MeterRegistry)} decrypting destination secrets with
      * {@code keyring} (null: {@link SecretKeyring#fromEnvironment()}, the same keys the ingest service uses).
      */
-    public static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                                    SecretKeyring keyring) {
+    public static SinkRuntime start(
+            SinkConfig config, DestinationClient client, MeterRegistry registry, SecretKeyring keyring) {
         return SinkStartup.start(config, client, registry, keyring, null);
     }
 
@@ -258,8 +294,8 @@ public final class SinkRuntime implements ServiceProcess.Service {
      * @param type   the type the client delivers, which names the service ({@code sink-<type>}) and its default port
      * @param client creates the destination client, whose {@link DestinationClient#type()} must be {@code type}
      */
-    public static void run(DestinationType type, Supplier<SinkConfig> settings,
-                           Supplier<? extends DestinationClient> client) {
+    public static void run(
+            DestinationType type, Supplier<SinkConfig> settings, Supplier<? extends DestinationClient> client) {
         SinkStartup.run(type, settings, client);
     }
 
@@ -270,8 +306,10 @@ public final class SinkRuntime implements ServiceProcess.Service {
      * @throws IllegalArgumentException for a type no sink delivers ({@code none}, {@code blob})
      */
     public static int defaultOpsPort(DestinationType type) {
-        return DestinationSpecs.of(type).defaultOpsPort().orElseThrow(
-                () -> new IllegalArgumentException("no sink delivers destination type " + type.wireName()));
+        return DestinationSpecs.of(type)
+                .defaultOpsPort()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no sink delivers destination type " + type.wireName()));
     }
 
     /** Starts the consumer thread and waits for the first partition assignment (see {@link SinkStartup}). */
@@ -299,8 +337,8 @@ public final class SinkRuntime implements ServiceProcess.Service {
                             + (failure == null ? "closed" : SafeErrors.describe(failure)));
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the sink did not join consumer group "
-                            + config.groupIdFor(type) + " within " + START_TIMEOUT);
+                    throw new IllegalStateException("the sink did not join consumer group " + config.groupIdFor(type)
+                            + " within " + START_TIMEOUT);
                 }
             }
         } catch (InterruptedException e) {
@@ -308,7 +346,6 @@ public final class SinkRuntime implements ServiceProcess.Service {
             throw new IllegalStateException("interrupted while starting the sink", e);
         }
     }
-
 
     // ---------------------------------------------------------------- lifecycle and inspection
 
@@ -371,7 +408,9 @@ public final class SinkRuntime implements ServiceProcess.Service {
     @Override
     public String failure() {
         Throwable f = failure;
-        return f == null ? null : "the " + type.wireName() + " sink stopped after an unrecoverable error: " + SafeErrors.describe(f);
+        return f == null
+                ? null
+                : "the " + type.wireName() + " sink stopped after an unrecoverable error: " + SafeErrors.describe(f);
     }
 
     /** Blocks until the runtime is closed, or its consumer stopped after an unrecoverable error. */

@@ -5,11 +5,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
@@ -20,6 +15,9 @@ import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Readiness;
 import dev.leadpipe.ops.ServiceProcess;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a {@link SinkRuntime} is started, as a process or in-process: the topics, the destination catalog, the
@@ -29,26 +27,28 @@ import dev.leadpipe.ops.ServiceProcess;
 final class SinkStartup {
     private static final Logger LOG = LoggerFactory.getLogger(SinkRuntime.class);
 
-    private SinkStartup() {
-    }
+    private SinkStartup() {}
 
     /** {@link SinkRuntime#run}. */
-    static void run(DestinationType type, Supplier<SinkConfig> settings,
-                    Supplier<? extends DestinationClient> client) {
+    static void run(DestinationType type, Supplier<SinkConfig> settings, Supplier<? extends DestinationClient> client) {
         ServiceProcess.run("sink-" + type.wireName(), SinkRuntime.defaultOpsPort(type), settings, (config, ops) -> {
             DestinationClient created = client.get();
             if (created.type() != type) {
                 closeQuietly(created);
-                throw new IllegalStateException("a " + created.type().wireName() + " client cannot run as the "
-                        + type.wireName() + " sink");
+                throw new IllegalStateException(
+                        "a " + created.type().wireName() + " client cannot run as the " + type.wireName() + " sink");
             }
             return SinkRuntime.start(config, created, ops);
         });
     }
 
     /** {@link SinkRuntime#start(SinkConfig, DestinationClient, dev.leadpipe.ops.Ops)}; no readiness: without checks. */
-    static SinkRuntime start(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                             SecretKeyring keyring, Readiness readiness) {
+    static SinkRuntime start(
+            SinkConfig config,
+            DestinationClient client,
+            MeterRegistry registry,
+            SecretKeyring keyring,
+            Readiness readiness) {
         if (readiness == null || !client.type().isDeliverable()) {
             return startRuntime(config, client, registry, keyring, null);
         }
@@ -80,19 +80,24 @@ final class SinkStartup {
         } catch (RuntimeException e) {
             failedToStart.set(true);
             notStarted.set("the sink failed to start");
-            closeQuietly(reachability); // startRuntime closed it already if the runtime was built: closing is idempotent
+            closeQuietly(
+                    reachability); // startRuntime closed it already if the runtime was built: closing is idempotent
             throw e;
         }
     }
 
-    private static SinkRuntime startRuntime(SinkConfig config, DestinationClient client, MeterRegistry registry,
-                                            SecretKeyring keyring, AutoCloseable closeWithRuntime) {
+    private static SinkRuntime startRuntime(
+            SinkConfig config,
+            DestinationClient client,
+            MeterRegistry registry,
+            SecretKeyring keyring,
+            AutoCloseable closeWithRuntime) {
         DestinationCatalog catalog = null;
         SinkRuntime runtime = null;
         try {
             if (!client.type().isDeliverable()) {
-                throw new IllegalArgumentException("destination type " + client.type().wireName()
-                        + " has no delivery topic");
+                throw new IllegalArgumentException(
+                        "destination type " + client.type().wireName() + " has no delivery topic");
             }
             TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
             SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
@@ -113,8 +118,13 @@ final class SinkStartup {
             }
             throw e;
         }
-        LOG.info("sink {} running: group {}, topic {} and its {} retry tiers, {}", runtime.type().wireName(),
-                config.groupIdFor(runtime.type()), Topics.deliveryTopic(runtime.type()).name(), Topics.RETRY_TIERS, config);
+        LOG.info(
+                "sink {} running: group {}, topic {} and its {} retry tiers, {}",
+                runtime.type().wireName(),
+                config.groupIdFor(runtime.type()),
+                Topics.deliveryTopic(runtime.type()).name(),
+                Topics.RETRY_TIERS,
+                config);
         return runtime;
     }
 

@@ -1,16 +1,15 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every line logged through the root logger while attached, with its exception chain, for tests to search. */
 final class CapturedLogs {
@@ -52,7 +51,8 @@ final class CapturedLogs {
     void assertNoSecretOrAddress() {
         List<String> lines = lines();
         assertThat(lines).as("captured log lines").isNotEmpty();
-        assertThat(lines).noneMatch(l -> l.contains(SinkTestSupport.CANARY))
+        assertThat(lines)
+                .noneMatch(l -> l.contains(SinkTestSupport.CANARY))
                 .noneMatch(l -> l.contains(SinkTestSupport.EMAIL));
     }
 

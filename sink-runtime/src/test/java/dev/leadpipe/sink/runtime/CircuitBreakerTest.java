@@ -1,14 +1,13 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.Test;
-
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.sink.runtime.CircuitBreaker.State;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The breaker's states on a hand-moved clock. */
 class CircuitBreakerTest {
@@ -76,7 +75,9 @@ class CircuitBreakerTest {
         open();
         clock.advance(Duration.ofSeconds(30));
         assertThat(breaker.tryAcquire()).isTrue();
-        assertThat(breaker.onTransientFailure(TIMEOUT)).as("opened again, not newly").isFalse();
+        assertThat(breaker.onTransientFailure(TIMEOUT))
+                .as("opened again, not newly")
+                .isFalse();
         assertThat(breaker.state()).isEqualTo(State.OPEN);
         assertThat(breaker.tryAcquire()).isFalse();
         assertThat(breaker.nextAttemptTime()).isEqualTo(T0.plusSeconds(60));
@@ -113,7 +114,9 @@ class CircuitBreakerTest {
         assertThat(breaker.snapshot().since()).isEqualTo(T0.plusSeconds(61));
         assertThat(breaker.snapshot().generation()).isEqualTo(5);
         breaker.onSuccess();
-        assertThat(breaker.snapshot().generation()).as("closing a closed circuit is no transition").isEqualTo(5);
+        assertThat(breaker.snapshot().generation())
+                .as("closing a closed circuit is no transition")
+                .isEqualTo(5);
     }
 
     private void open() {

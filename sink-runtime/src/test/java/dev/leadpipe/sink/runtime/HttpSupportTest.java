@@ -1,11 +1,11 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code Retry-After} as every HTTP destination sends it, read once for all sinks. */
 class HttpSupportTest {
@@ -22,7 +22,8 @@ class HttpSupportTest {
     @Test
     void retryAfterAsAnHttpDateIsMeasuredFromNow() {
         assertThat(HttpSupport.retryAfter("Wed, 25 Nov 2026 10:00:30 GMT", NOW)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(HttpSupport.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", NOW)).as("a date in the past")
+        assertThat(HttpSupport.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", NOW))
+                .as("a date in the past")
                 .isEqualTo(Duration.ZERO);
     }
 

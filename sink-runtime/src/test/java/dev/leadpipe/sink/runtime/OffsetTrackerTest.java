@@ -1,16 +1,15 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.leadpipe.core.retry.FinishedOffsets;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.retry.FinishedOffsets;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class OffsetTrackerTest {
     private static final TopicPartition P0 = new TopicPartition("deliveries.table", 0);
@@ -27,7 +26,9 @@ class OffsetTrackerTest {
         tracker.fetched(P0, 23);
         tracker.complete(P0, epoch, 20, null);
         OffsetAndMetadata pending = committed(tracker.committable()).get(P0);
-        assertThat(pending.offset()).as("21 still unfinished: the position does not pass it").isEqualTo(21);
+        assertThat(pending.offset())
+                .as("21 still unfinished: the position does not pass it")
+                .isEqualTo(21);
         tracker.complete(P0, epoch, 21, null);
         assertThat(committed(tracker.committable())).containsExactly(Map.entry(P0, new OffsetAndMetadata(23, "")));
     }
@@ -72,7 +73,8 @@ class OffsetTrackerTest {
         long epoch = tracker.take(P0, 0);
         tracker.complete(P0, epoch, 0, null);
         assertThat(committed(tracker.committable()))
-                .as("1 and 2 were finished by the previous owner").containsExactly(Map.entry(P0, new OffsetAndMetadata(3, "")));
+                .as("1 and 2 were finished by the previous owner")
+                .containsExactly(Map.entry(P0, new OffsetAndMetadata(3, "")));
     }
 
     @Test
@@ -88,7 +90,9 @@ class OffsetTrackerTest {
         assertThat(released).as("a refused commit does not count").hasValue(0);
 
         OffsetTracker.Commit accepted = tracker.committable();
-        assertThat(accepted.isEmpty()).as("the refused state is committed again").isFalse();
+        assertThat(accepted.isEmpty())
+                .as("the refused state is committed again")
+                .isFalse();
         tracker.committed(accepted);
         assertThat(released).hasValue(1);
         assertThat(tracker.committable().isEmpty()).as("already committed").isTrue();

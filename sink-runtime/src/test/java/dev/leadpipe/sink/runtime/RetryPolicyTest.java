@@ -1,17 +1,16 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
-
-import org.junit.jupiter.api.Test;
 
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.sink.runtime.RetryPolicy.GiveUp;
 import dev.leadpipe.sink.runtime.RetryPolicy.Reason;
 import dev.leadpipe.sink.runtime.RetryPolicy.Retry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The retry decision on a hand-moved clock and a scripted random source: nothing here sleeps. */
 class RetryPolicyTest {
@@ -23,8 +22,12 @@ class RetryPolicyTest {
 
     /** 8 attempts, 10 min, 1 s doubling to 60 s, ±20 %. */
     private RetryPolicy policy() {
-        return RetryPolicy.of(SinkConfig.of("b:1").withRetryBudget(8, Duration.ofMinutes(10))
-                .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2), clock, random::get);
+        return RetryPolicy.of(
+                SinkConfig.of("b:1")
+                        .withRetryBudget(8, Duration.ofMinutes(10))
+                        .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2),
+                clock,
+                random::get);
     }
 
     private static DeliveryFailure failure(ErrorClass c, int status, Duration retryAfter) {
@@ -119,7 +122,8 @@ class RetryPolicyTest {
 
     @Test
     void smallTestBudgetsWork() {
-        SinkConfig config = SinkConfig.of("b:1").withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0)
+        SinkConfig config = SinkConfig.of("b:1")
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0)
                 .withRetryBudget(3, Duration.ofSeconds(2));
         RetryPolicy policy = RetryPolicy.of(config, clock, () -> 0.3);
         assertThat(policy.decide(UNAVAILABLE, 1, T0)).isEqualTo(new Retry(T0.plusMillis(50)));
@@ -134,11 +138,15 @@ class RetryPolicyTest {
         Instant trial = T0.plusSeconds(20);
         assertThat(policy.hold(open, 1, trial, T0)).isEqualTo(new Retry(T0.plusSeconds(30)));
         assertThat(policy.hold(open, 2, trial, T0)).isEqualTo(new Retry(T0.plusSeconds(60)));
-        assertThat(policy.hold(open, 3, trial, T0)).as("capped at the max backoff").isEqualTo(new Retry(T0.plusSeconds(60)));
-        assertThat(policy.hold(open, 1, T0.plusSeconds(45), T0)).as("not before the circuit's trial")
+        assertThat(policy.hold(open, 3, trial, T0))
+                .as("capped at the max backoff")
+                .isEqualTo(new Retry(T0.plusSeconds(60)));
+        assertThat(policy.hold(open, 1, T0.plusSeconds(45), T0))
+                .as("not before the circuit's trial")
                 .isEqualTo(new Retry(T0.plusSeconds(45)));
         random.set(0.0);
-        assertThat(policy.hold(open, 2, null, T0)).as("jitter, never below the first wait")
+        assertThat(policy.hold(open, 2, null, T0))
+                .as("jitter, never below the first wait")
                 .isEqualTo(new Retry(T0.plusSeconds(48)));
     }
 
@@ -147,9 +155,11 @@ class RetryPolicyTest {
         RetryPolicy policy = policy();
         Instant budgetStart = T0.minus(Duration.ofMinutes(9).plusSeconds(40));
         assertThat(policy.hold(Duration.ofSeconds(30), 1, null, budgetStart))
-                .as("moved to the budget's end").isEqualTo(new Retry(T0.plusSeconds(20)));
+                .as("moved to the budget's end")
+                .isEqualTo(new Retry(T0.plusSeconds(20)));
         clock.advance(Duration.ofSeconds(20));
-        assertThat(policy.hold(Duration.ofSeconds(30), 2, null, budgetStart)).isEqualTo(new GiveUp(Reason.TIME_EXHAUSTED));
+        assertThat(policy.hold(Duration.ofSeconds(30), 2, null, budgetStart))
+                .isEqualTo(new GiveUp(Reason.TIME_EXHAUSTED));
     }
 
     @Test

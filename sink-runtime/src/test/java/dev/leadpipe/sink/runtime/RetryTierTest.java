@@ -1,8 +1,5 @@
 package dev.leadpipe.sink.runtime;
 
-import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,16 +8,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.Test;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
@@ -33,6 +20,17 @@ import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Leads that must wait longer than the in-memory horizon wait in Kafka: in the retry tiers of the delivery topic, with
@@ -40,12 +38,13 @@ import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
  * merely slow gets no more than its share while the others' leads go on. Tier delays are shortened (0.5 s to 4 s).
  */
 class RetryTierTest extends SinkBrokerTest {
-    static final List<Duration> SHORT_TIERS = List.of(Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofSeconds(2), Duration.ofSeconds(4));
+    static final List<Duration> SHORT_TIERS =
+            List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
 
     /** Waits over 300 ms go to the tiers; backoff 1.5 s then 3 s, no jitter. */
     private SinkConfig tiered(String group) {
-        return config(group).withRetryTiers(Duration.ofMillis(300), SHORT_TIERS)
+        return config(group)
+                .withRetryTiers(Duration.ofMillis(300), SHORT_TIERS)
                 .withBackoff(Duration.ofMillis(1_500), Duration.ofSeconds(3), 0)
                 .withRetryBudget(5, Duration.ofSeconds(60))
                 .withCircuitBreaker(100, Duration.ofSeconds(1));
@@ -59,16 +58,19 @@ class RetryTierTest extends SinkBrokerTest {
         putDestination(refused, TYPE, "refused-" + run, 1);
         ScriptedDestination destination = new ScriptedDestination();
         destination.script(flaky, Script.transientTimes(2, ErrorClass.TABLE_UNAVAILABLE));
-        destination.script(refused, Script.transientThenPermanent(1, ErrorClass.TABLE_UNAVAILABLE,
-                ErrorClass.AAD_INVALID_CLIENT_SECRET));
+        destination.script(
+                refused,
+                Script.transientThenPermanent(1, ErrorClass.TABLE_UNAVAILABLE, ErrorClass.AAD_INVALID_CLIENT_SECRET));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String group = group();
         try (SinkRuntime sink = SinkRuntime.start(tiered(group), destination.client(TYPE), registry)) {
             RecordMetadata flakySent = sendLead(lead("flaky"), flaky);
             RecordMetadata refusedSent = sendLead(lead("refused"), refused);
 
-            await("the flaky lead's offset released before its second attempt: it waits in Kafka, not in memory", () ->
-                    committed(group, flakySent.partition()) > flakySent.offset() && destination.calls(lead("flaky")) == 1,
+            await(
+                    "the flaky lead's offset released before its second attempt: it waits in Kafka, not in memory",
+                    () -> committed(group, flakySent.partition()) > flakySent.offset()
+                            && destination.calls(lead("flaky")) == 1,
                     READ_TIMEOUT);
             WaitingLead waiting = waitingHistory(lead("flaky")).get(0);
             assertThat(waiting.reason()).isEqualTo(WaitingLead.Reason.RETRY);
@@ -82,21 +84,28 @@ class RetryTierTest extends SinkBrokerTest {
             assertThat(committed(group, refusedSent.partition())).isGreaterThan(refusedSent.offset());
             Outcome delivered = outcomes.get(lead("flaky"));
             assertThat(delivered.outcome()).isEqualTo(OutcomeType.DELIVERED);
-            assertThat(delivered.attempts()).as("the history came back from the tier").isEqualTo(3);
+            assertThat(delivered.attempts())
+                    .as("the history came back from the tier")
+                    .isEqualTo(3);
             List<Instant> calls = destination.callTimes.get(lead("flaky"));
             assertThat(calls).hasSize(3);
-            assertThat(Duration.between(calls.get(0), calls.get(1))).as("not before its due time")
+            assertThat(Duration.between(calls.get(0), calls.get(1)))
+                    .as("not before its due time")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(1_450));
             assertThat(Duration.between(calls.get(1), calls.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(2_950));
 
             List<ConsumerRecord<String, byte[]>> tierRecords = tierRecordsOf(lead("flaky"));
-            assertThat(tierRecords).as("one tier record per wait (a 3 s wait hops 2 s then 1 s)").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(tierRecords)
+                    .as("one tier record per wait (a 3 s wait hops 2 s then 1 s)")
+                    .hasSizeGreaterThanOrEqualTo(2);
             for (ConsumerRecord<String, byte[]> r : tierRecords) {
-                assertThat(RetryHeaders.get(r.headers(), RetryHeaders.SOURCE_TOPIC)).isEqualTo(TOPIC.name());
+                assertThat(RetryHeaders.get(r.headers(), RetryHeaders.SOURCE_TOPIC))
+                        .isEqualTo(TOPIC.name());
                 assertThat(RetryHeaders.get(r.headers(), RetryHeaders.SOURCE_OFFSET))
                         .isEqualTo(String.valueOf(flakySent.offset()));
                 assertThat(RetryHeaders.get(r.headers(), RetryHeaders.ERROR_DETAIL))
-                        .as("redacted").doesNotContain(SinkTestSupport.CANARY, SinkTestSupport.EMAIL);
+                        .as("redacted")
+                        .doesNotContain(SinkTestSupport.CANARY, SinkTestSupport.EMAIL);
             }
             assertThat(count(registry, SinkMetrics.DEFERRED, "reason", "RETRY")).isGreaterThanOrEqualTo(3);
 
@@ -105,18 +114,27 @@ class RetryTierTest extends SinkBrokerTest {
             assertThat(dead.errorClass()).isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET);
             assertThat(dead.attempts()).isEqualTo(2);
             ConsumerRecord<String, byte[]> dlq = deadLetters(r -> r.size() >= 1).get(0);
-            assertThat(header(dlq, DeadLetterHeaders.SOURCE_TOPIC)).as("where it was first read").isEqualTo(TOPIC.name());
-            assertThat(header(dlq, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo(String.valueOf(refusedSent.partition()));
+            assertThat(header(dlq, DeadLetterHeaders.SOURCE_TOPIC))
+                    .as("where it was first read")
+                    .isEqualTo(TOPIC.name());
+            assertThat(header(dlq, DeadLetterHeaders.SOURCE_PARTITION))
+                    .isEqualTo(String.valueOf(refusedSent.partition()));
             assertThat(header(dlq, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo(String.valueOf(refusedSent.offset()));
             assertThat(header(dlq, DeadLetterHeaders.ATTEMPTS)).isEqualTo("2");
-            assertThat(dlq.headers().toArray()).as("no retry state on a dead letter")
+            assertThat(dlq.headers().toArray())
+                    .as("no retry state on a dead letter")
                     .noneMatch(h -> h.key().startsWith(RetryHeaders.PREFIX));
 
-            await("both waits closed on lead-waiting", () -> {
-                Map<String, WaitingLead> now = waitingNow();
-                return now.containsKey(lead("flaky")) && now.get(lead("flaky")) == null
-                        && now.containsKey(lead("refused")) && now.get(lead("refused")) == null;
-            }, READ_TIMEOUT);
+            await(
+                    "both waits closed on lead-waiting",
+                    () -> {
+                        Map<String, WaitingLead> now = waitingNow();
+                        return now.containsKey(lead("flaky"))
+                                && now.get(lead("flaky")) == null
+                                && now.containsKey(lead("refused"))
+                                && now.get(lead("refused")) == null;
+                    },
+                    READ_TIMEOUT);
         }
         assertThat(deadLettersNow()).hasSize(1);
     }
@@ -142,40 +160,55 @@ class RetryTierTest extends SinkBrokerTest {
                     slowLeads.add(lead("s" + i));
                     sendLead(lead("s" + i), slow);
                 }
-                await("the slow endpoint's excess set aside, and some of it back and set aside again", () ->
-                        count(registry, SinkMetrics.DEFERRED, "reason", "BUSY") >= 80
-                                && slowLeads.stream().mapToInt(destination::calls).sum() >= 4, READ_TIMEOUT);
+                await(
+                        "the slow endpoint's excess set aside, and some of it back and set aside again",
+                        () -> count(registry, SinkMetrics.DEFERRED, "reason", "BUSY") >= 80
+                                && slowLeads.stream()
+                                                .mapToInt(destination::calls)
+                                                .sum()
+                                        >= 4,
+                        READ_TIMEOUT);
             }
-            assertThat(maxQueued.get()).as("its share in memory: four rounds queued behind its 2 calls before a call "
-                    + "returned, none once it is known to take longer than the horizon")
+            assertThat(maxQueued.get())
+                    .as("its share in memory: four rounds queued behind its 2 calls before a call "
+                            + "returned, none once it is known to take longer than the horizon")
                     .isLessThanOrEqualTo(EndpointLane.UNKNOWN_SPEED_ROUNDS * 2);
             for (int i = 0; i < 20; i++) {
                 fastLeads.add(lead("f" + i));
                 sendLead(lead("f" + i), fast);
             }
             List<ConsumerRecord<String, Outcome>> early = outcomes(r -> keys(r).containsAll(fastLeads));
-            long slowDone = early.stream().filter(r -> slowLeads.contains(r.key())).count();
-            assertThat(slowDone).as("the fast offer's leads did not wait behind the slow ones").isLessThan(20);
+            long slowDone =
+                    early.stream().filter(r -> slowLeads.contains(r.key())).count();
+            assertThat(slowDone)
+                    .as("the fast offer's leads did not wait behind the slow ones")
+                    .isLessThan(20);
             assertThat(destination.maxConcurrent("slow-" + run)).isEqualTo(2);
 
             Map<String, WaitingLead> waiting = waitingNow();
-            List<WaitingLead> slowWaiting = slowLeads.stream().map(waiting::get).filter(w -> w != null).toList();
+            List<WaitingLead> slowWaiting =
+                    slowLeads.stream().map(waiting::get).filter(w -> w != null).toList();
             assertThat(slowWaiting).isNotEmpty().allSatisfy(w -> {
                 assertThat(w.reason()).isEqualTo(WaitingLead.Reason.BUSY);
                 assertThat(w.errorClass()).as("nothing failed").isNull();
                 assertThat(w.attempts()).isZero();
             });
-            assertThat(deadLettersNow()).as("waiting for capacity never dead-letters").isEmpty();
+            assertThat(deadLettersNow())
+                    .as("waiting for capacity never dead-letters")
+                    .isEmpty();
             assertThat(logs.lines().subList(logged, logs.lines().size()))
-                    .as("the slow endpoint never made the sink stop reading").noneMatch(l -> l.contains("pausing consumption"));
+                    .as("the slow endpoint never made the sink stop reading")
+                    .noneMatch(l -> l.contains("pausing consumption"));
         }
     }
 
     @Test
-    void aRetryNowCopyOfATierRecordTheSinkFinishedMeanwhileIsSkippedAndACopyOfAWaitingOneIsDelivered() throws Exception {
+    void aRetryNowCopyOfATierRecordTheSinkFinishedMeanwhileIsSkippedAndACopyOfAWaitingOneIsDelivered()
+            throws Exception {
         String flaky = offer("flaky");
         ScriptedDestination destination = failingOnce(flaky);
-        try (SinkRuntime sink = SinkRuntime.start(tiered(group()), destination.client(TYPE), new SimpleMeterRegistry())) {
+        try (SinkRuntime sink =
+                SinkRuntime.start(tiered(group()), destination.client(TYPE), new SimpleMeterRegistry())) {
             sendLead(lead("came-due"), flaky);
             outcomes(r -> keys(r).contains(lead("came-due")));
             List<ConsumerRecord<String, byte[]>> tier = tierRecordsOf(lead("came-due"));
@@ -184,13 +217,19 @@ class RetryTierTest extends SinkBrokerTest {
             // leadctl read the tier record just before the sink delivered it, and its copy arrives now
             send(lead("came-due"), original.value(), 0, copyHeaders(original, original.offset()));
             // a copy of a tier record the sink has not reached yet (it waits for hours): that lead goes on now
-            send(lead("woken"), bytes(SinkTestSupport.customerLead(lead("woken"), flaky)), 0,
+            send(
+                    lead("woken"),
+                    bytes(SinkTestSupport.customerLead(lead("woken"), flaky)),
+                    0,
                     copyHeaders(original, Long.MAX_VALUE - 1));
             List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> keys(r).contains(lead("woken")));
             assertThat(byLead(outcomes).get(lead("woken")).outcome()).isEqualTo(OutcomeType.DELIVERED);
             assertThat(outcomes.stream().filter(r -> r.key().equals(lead("came-due"))))
-                    .as("the copy of a finished tier record ends nothing twice").hasSize(1);
-            assertThat(destination.calls(lead("came-due"))).as("one failed attempt, one delivery, no third").isEqualTo(2);
+                    .as("the copy of a finished tier record ends nothing twice")
+                    .hasSize(1);
+            assertThat(destination.calls(lead("came-due")))
+                    .as("one failed attempt, one delivery, no third")
+                    .isEqualTo(2);
         }
     }
 
@@ -204,21 +243,39 @@ class RetryTierTest extends SinkBrokerTest {
         try (SinkRuntime sink = SinkRuntime.start(slowBackoff, destination.client(TYPE), new SimpleMeterRegistry())) {
             sendLead(lead("woken"), flaky);
             await("its tier record written", () -> !tierRecordsOf(lead("woken")).isEmpty(), READ_TIMEOUT);
-            ConsumerRecord<String, byte[]> original = tierRecordsOf(lead("woken")).get(0);
+            ConsumerRecord<String, byte[]> original =
+                    tierRecordsOf(lead("woken")).get(0);
             TopicPartition tier = new TopicPartition(original.topic(), original.partition());
 
             // leadctl's wake-up lands first; the sink skips the original when it comes due; only then is the copy read
-            producer.send(new ProducerRecord<>(Topics.RETRY_WAKEUPS.name(), RetryWakeup.key(TYPE.wireName(), flaky),
-                    Topics.RETRY_WAKEUPS.valueSerde().serializer().serialize(Topics.RETRY_WAKEUPS.name(),
-                            new RetryWakeup(flaky, TYPE.wireName(), Instant.now(), Map.of(RetryWakeup.partitionKey(
-                                    tier.topic(), tier.partition()), original.offset() + 1))))).get(10, TimeUnit.SECONDS);
-            await("the original skipped (its offset committed)", () -> committedOn(group, tier) > original.offset(),
+            producer.send(new ProducerRecord<>(
+                            Topics.RETRY_WAKEUPS.name(),
+                            RetryWakeup.key(TYPE.wireName(), flaky),
+                            Topics.RETRY_WAKEUPS
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(
+                                            Topics.RETRY_WAKEUPS.name(),
+                                            new RetryWakeup(
+                                                    flaky,
+                                                    TYPE.wireName(),
+                                                    Instant.now(),
+                                                    Map.of(
+                                                            RetryWakeup.partitionKey(tier.topic(), tier.partition()),
+                                                            original.offset() + 1)))))
+                    .get(10, TimeUnit.SECONDS);
+            await(
+                    "the original skipped (its offset committed)",
+                    () -> committedOn(group, tier) > original.offset(),
                     READ_TIMEOUT);
-            assertThat(destination.calls(lead("woken"))).as("the original was not attempted").isEqualTo(1);
+            assertThat(destination.calls(lead("woken")))
+                    .as("the original was not attempted")
+                    .isEqualTo(1);
             send(lead("woken"), original.value(), 0, copyHeaders(original, original.offset()));
 
             List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> keys(r).contains(lead("woken")));
-            assertThat(byLead(outcomes).get(lead("woken")).outcome()).as("the copy carried the lead")
+            assertThat(byLead(outcomes).get(lead("woken")).outcome())
+                    .as("the copy carried the lead")
                     .isEqualTo(OutcomeType.DELIVERED);
             assertThat(destination.calls(lead("woken"))).isEqualTo(2);
         }
@@ -240,13 +297,15 @@ class RetryTierTest extends SinkBrokerTest {
     private static Header[] copyHeaders(ConsumerRecord<String, byte[]> original, long offset) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : original.headers()) {
-            if (!h.key().equals(RetryHeaders.DUE_TIME) && !h.key().equals(RetryHeaders.NEXT_ATTEMPT_TIME)
-                    && !h.key().equals(RetryHeaders.HOLDS) && !h.key().startsWith(RetryHeaders.PREFIX + "source.")) {
+            if (!h.key().equals(RetryHeaders.DUE_TIME)
+                    && !h.key().equals(RetryHeaders.NEXT_ATTEMPT_TIME)
+                    && !h.key().equals(RetryHeaders.HOLDS)
+                    && !h.key().startsWith(RetryHeaders.PREFIX + "source.")) {
                 headers.add(h);
             }
         }
-        RetryHeaders.put(headers, RetryHeaders.COPY_OF,
-                RetryHeaders.location(original.topic(), original.partition(), offset));
+        RetryHeaders.put(
+                headers, RetryHeaders.COPY_OF, RetryHeaders.location(original.topic(), original.partition(), offset));
         return headers.toArray();
     }
 

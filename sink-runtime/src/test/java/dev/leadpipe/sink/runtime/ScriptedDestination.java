@@ -28,9 +28,17 @@ final class ScriptedDestination {
     static final String HOST = "host";
 
     /** What a destination does for one offer. */
-    record Script(int transientFailures, IntFunction<ErrorClass> transientClass, Duration retryAfter, ErrorClass permanent,
-                  boolean alwaysFail, Duration latency, CountDownLatch block, Predicate<Lead> blockIf,
-                  Predicate<LeadDestination> failWhile, IntPredicate permanentOnCall) {
+    record Script(
+            int transientFailures,
+            IntFunction<ErrorClass> transientClass,
+            Duration retryAfter,
+            ErrorClass permanent,
+            boolean alwaysFail,
+            Duration latency,
+            CountDownLatch block,
+            Predicate<Lead> blockIf,
+            Predicate<LeadDestination> failWhile,
+            IntPredicate permanentOnCall) {
         static final Script OK = new Script(0, null, null, null, false, null, null, null, null, null);
 
         static Script transientTimes(int n, ErrorClass c) {
@@ -39,8 +47,8 @@ final class ScriptedDestination {
 
         /** Fails once as throttled, asking to come back after {@code retryAfter}. */
         static Script retryAfterOnce(Duration retryAfter) {
-            return new Script(1, call -> ErrorClass.DYNAMICS_THROTTLED, retryAfter, null, false, null, null, null,
-                    null, null);
+            return new Script(
+                    1, call -> ErrorClass.DYNAMICS_THROTTLED, retryAfter, null, false, null, null, null, null, null);
         }
 
         static Script permanently(ErrorClass c) {
@@ -78,8 +86,8 @@ final class ScriptedDestination {
         }
 
         static Script failingWhile(Predicate<LeadDestination> failWhile) {
-            return new Script(0, call -> ErrorClass.TABLE_UNAVAILABLE, null, null, false, null, null, null, failWhile,
-                    null);
+            return new Script(
+                    0, call -> ErrorClass.TABLE_UNAVAILABLE, null, null, false, null, null, null, failWhile, null);
         }
     }
 
@@ -131,13 +139,17 @@ final class ScriptedDestination {
         maxConcurrent.computeIfAbsent(endpoint, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
         maxConcurrentOverall.accumulateAndGet(concurrentOverall.incrementAndGet(), Math::max);
         try {
-            int call = calls.computeIfAbsent(lead.leadId(), k -> new AtomicInteger()).incrementAndGet();
-            callTimes.computeIfAbsent(lead.leadId(), k -> new CopyOnWriteArrayList<>()).add(Instant.now());
+            int call = calls.computeIfAbsent(lead.leadId(), k -> new AtomicInteger())
+                    .incrementAndGet();
+            callTimes
+                    .computeIfAbsent(lead.leadId(), k -> new CopyOnWriteArrayList<>())
+                    .add(Instant.now());
             Script s = scripts.getOrDefault(lead.offerId(), Script.OK);
             String careless = " (client secret " + destination.settings().get("clientSecret") + ", customer "
                     + lead.userDetails().email() + ")";
             try {
-                boolean permanentCall = s.permanentOnCall() != null && s.permanentOnCall().test(call);
+                boolean permanentCall =
+                        s.permanentOnCall() != null && s.permanentOnCall().test(call);
                 if (s.latency() != null && (s.permanentOnCall() == null || permanentCall)) {
                     // the destination's own response time (with permanentOnCall: only its refusals are slow)
                     Thread.sleep(s.latency().toMillis());
@@ -149,15 +161,18 @@ final class ScriptedDestination {
                 Thread.currentThread().interrupt();
                 throw new DeliveryException(new DeliveryFailure(ErrorClass.UNKNOWN, 0, null, "interrupted"));
             }
-            boolean permanentNow = s.permanentOnCall() != null ? s.permanentOnCall().test(call)
-                    : call > s.transientFailures();
+            boolean permanentNow =
+                    s.permanentOnCall() != null ? s.permanentOnCall().test(call) : call > s.transientFailures();
             if (s.permanent() != null && permanentNow) {
-                throw new DeliveryException(new DeliveryFailure(s.permanent(), 401, null,
-                        "AADSTS7000215: Invalid client secret provided" + careless));
+                throw new DeliveryException(new DeliveryFailure(
+                        s.permanent(), 401, null, "AADSTS7000215: Invalid client secret provided" + careless));
             }
-            if (s.alwaysFail() || call <= s.transientFailures()
+            if (s.alwaysFail()
+                    || call <= s.transientFailures()
                     || (s.failWhile() != null && s.failWhile().test(destination))) {
-                ErrorClass c = s.transientClass() == null ? ErrorClass.TABLE_UNAVAILABLE : s.transientClass().apply(call);
+                ErrorClass c = s.transientClass() == null
+                        ? ErrorClass.TABLE_UNAVAILABLE
+                        : s.transientClass().apply(call);
                 throw new DeliveryException(new DeliveryFailure(c, 503, s.retryAfter(), "ServerBusy" + careless));
             }
             records.putIfAbsent(lead.leadId(), "rec-" + lead.leadId());

@@ -1,12 +1,11 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.leadpipe.core.retry.RetryHeaders;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.retry.RetryHeaders;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One chain of records carries a lead at a time: what a sink skips after a crash wrote a lead's records twice, or after
@@ -38,7 +37,9 @@ class SecondCopiesTest {
 
         PendingLead tier = tierRecord(7, 40);
         assertThat(copies.skipReason(tier)).isNull();
-        assertThat(copies.skipReason(tierRecord(9, 40))).as("while the first is under way").contains("under way here");
+        assertThat(copies.skipReason(tierRecord(9, 40)))
+                .as("while the first is under way")
+                .contains("under way here");
         copies.ended(tier, true);
         assertThat(copies.skipReason(tierRecord(9, 40))).contains("already ended here");
     }
@@ -47,13 +48,17 @@ class SecondCopiesTest {
     void aRetryNowCopyIsSkippedOnceItsOriginalWasWorkedOnHereAndWorkedOnOtherwise() {
         PendingLead original = tierRecord(7, 40);
         PendingLead copyWhileWaiting = copyOf(7, 40);
-        assertThat(copies.skipReason(copyWhileWaiting)).as("the original not read yet").isNull();
+        assertThat(copies.skipReason(copyWhileWaiting))
+                .as("the original not read yet")
+                .isNull();
         copies.ended(copyWhileWaiting, false); // held back again: a newer tier record carries the lead
 
         assertThat(copies.skipReason(original)).isNull();
         copies.ended(original, false); // came due before the wake-up was read: worked on, carried on
         assertThat(copies.skipReason(copyOf(7, 40))).contains("worked on meanwhile");
-        assertThat(copies.skipReason(copyOf(1_000, 41))).as("an original this sink has not read").isNull();
+        assertThat(copies.skipReason(copyOf(1_000, 41)))
+                .as("an original this sink has not read")
+                .isNull();
     }
 
     @Test
@@ -89,7 +94,8 @@ class SecondCopiesTest {
 
     /** A tier record at {@code offset} of the lead first read at delivery offset {@code source}, restored. */
     private static PendingLead tierRecord(long offset, long source) {
-        PendingLead p = new PendingLead(TIER, offset, 1, "lead-" + source, new byte[0], retryHeaders(source), 0, null, 0);
+        PendingLead p =
+                new PendingLead(TIER, offset, 1, "lead-" + source, new byte[0], retryHeaders(source), 0, null, 0);
         RetryRecords.restore(p);
         return p;
     }
@@ -97,8 +103,10 @@ class SecondCopiesTest {
     /** What retry-now writes to the delivery topic for the tier record at {@code original}. */
     private static PendingLead copyOf(long original, long source) {
         RecordHeaders headers = retryHeaders(source);
-        RetryHeaders.put(headers, RetryHeaders.COPY_OF, RetryHeaders.location(TIER.topic(), TIER.partition(), original));
-        PendingLead p = new PendingLead(DELIVERIES, 500 + original, 1, "lead-" + source, new byte[0], headers, 0, null, 0);
+        RetryHeaders.put(
+                headers, RetryHeaders.COPY_OF, RetryHeaders.location(TIER.topic(), TIER.partition(), original));
+        PendingLead p =
+                new PendingLead(DELIVERIES, 500 + original, 1, "lead-" + source, new byte[0], headers, 0, null, 0);
         RetryRecords.restore(p);
         return p;
     }

@@ -10,6 +10,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.retry.FinishedOffsets;
+import dev.leadpipe.core.retry.WaitingLead;
+import dev.leadpipe.core.topic.TopicSpec;
+import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.kafka.testing.TopicReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,20 +40,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.destination.LeadDestination;
-import dev.leadpipe.core.dlq.DeadLetterHeaders;
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.outcome.Outcome;
-import dev.leadpipe.core.retry.FinishedOffsets;
-import dev.leadpipe.core.retry.WaitingLead;
-import dev.leadpipe.core.topic.TopicSpec;
-import dev.leadpipe.core.topic.Topics;
-import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
-import dev.leadpipe.kafka.testing.TopicReader;
-
 /**
  * What the sink runtime's broker tests share: a real (embedded KRaft) broker per test class, a producer and an admin
  * client, the log capture (no line of any test may hold the canary secret or the customer's address), and per test a
@@ -56,8 +54,8 @@ abstract class SinkBrokerTest {
     static final DestinationType TYPE = DestinationType.HTTPS;
     static final TopicSpec<String, Lead> TOPIC = Topics.deliveryTopic(TYPE);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-    static final TopicSpec<String, byte[]> RAW_OUTCOMES = new TopicSpec<>(Topics.LEAD_OUTCOMES.name(),
-            Serdes.String(), Serdes.ByteArray(), Topics.LEAD_PARTITIONS, false);
+    static final TopicSpec<String, byte[]> RAW_OUTCOMES = new TopicSpec<>(
+            Topics.LEAD_OUTCOMES.name(), Serdes.String(), Serdes.ByteArray(), Topics.LEAD_PARTITIONS, false);
 
     static CapturedLogs logs;
     static KafkaProducer<String, byte[]> producer;
@@ -68,8 +66,14 @@ abstract class SinkBrokerTest {
     @BeforeAll
     static void setUpBroker() {
         logs = CapturedLogs.attach();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KAFKA.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
     }
 
@@ -111,8 +115,10 @@ abstract class SinkBrokerTest {
     /** The group's committed offset on {@code tp}, or -1. */
     protected static long committedOn(String group, TopicPartition tp) {
         try {
-            OffsetAndMetadata om = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS).get(tp);
+            OffsetAndMetadata om = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(tp);
             return om == null ? -1 : om.offset();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -122,13 +128,19 @@ abstract class SinkBrokerTest {
     protected static void putDestination(String offerId, DestinationType type, String host, long version)
             throws Exception {
         LeadDestination d = SinkTestSupport.scriptedDestination(offerId, type, host, version);
-        producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId,
-                Topics.LEAD_DESTINATIONS.valueSerde().serializer().serialize(Topics.LEAD_DESTINATIONS.name(), d)))
+        producer.send(new ProducerRecord<>(
+                        Topics.LEAD_DESTINATIONS.name(),
+                        offerId,
+                        Topics.LEAD_DESTINATIONS
+                                .valueSerde()
+                                .serializer()
+                                .serialize(Topics.LEAD_DESTINATIONS.name(), d)))
                 .get(10, TimeUnit.SECONDS);
     }
 
     protected static void deleteDestination(String offerId) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, null)).get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, null))
+                .get(10, TimeUnit.SECONDS);
     }
 
     protected static byte[] bytes(Lead lead) {
@@ -148,13 +160,17 @@ abstract class SinkBrokerTest {
 
     /** This run's outcomes, read until {@code done} holds for them. */
     protected List<ConsumerRecord<String, Outcome>> outcomes(Predicate<List<ConsumerRecord<String, Outcome>>> done) {
-        return ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES,
-                r -> done.test(ofRun(r)), READ_TIMEOUT, Duration.ZERO));
+        return ofRun(TopicReader.readUntil(
+                KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES, r -> done.test(ofRun(r)), READ_TIMEOUT, Duration.ZERO));
     }
 
     protected List<ConsumerRecord<String, byte[]>> deadLetters(Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        return ofRun(TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS_DLQ,
-                r -> done.test(ofRun(r)), READ_TIMEOUT, Duration.ofMillis(300)));
+        return ofRun(TopicReader.readUntil(
+                KAFKA.bootstrapServers(),
+                Topics.LEADS_DLQ,
+                r -> done.test(ofRun(r)),
+                READ_TIMEOUT,
+                Duration.ofMillis(300)));
     }
 
     /** This run's dead letters on the topic now, for asserting there are none. */
@@ -163,7 +179,9 @@ abstract class SinkBrokerTest {
     }
 
     protected <V> List<ConsumerRecord<String, V>> ofRun(List<ConsumerRecord<String, V>> records) {
-        return records.stream().filter(r -> r.key() != null && r.key().endsWith("-" + run)).toList();
+        return records.stream()
+                .filter(r -> r.key() != null && r.key().endsWith("-" + run))
+                .toList();
     }
 
     protected static <V> Set<String> keys(List<ConsumerRecord<String, V>> records) {
@@ -188,8 +206,10 @@ abstract class SinkBrokerTest {
     /** What the group's last commit of a delivery topic partition says is finished. */
     protected static FinishedOffsets committedState(String group, TopicPartition tp) {
         try {
-            OffsetAndMetadata om = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS).get(tp);
+            OffsetAndMetadata om = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(tp);
             return om == null ? null : FinishedOffsets.decode(om.offset(), om.metadata());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -202,8 +222,8 @@ abstract class SinkBrokerTest {
      */
     protected Map<String, WaitingLead> waitingNow() {
         Map<String, WaitingLead> latest = new HashMap<>();
-        for (ConsumerRecord<String, WaitingLead> r : ofRun(TopicReader.readAll(KAFKA.bootstrapServers(),
-                Topics.LEAD_WAITING))) {
+        for (ConsumerRecord<String, WaitingLead> r :
+                ofRun(TopicReader.readAll(KAFKA.bootstrapServers(), Topics.LEAD_WAITING))) {
             latest.put(r.key(), r.value());
         }
         return latest;
@@ -212,6 +232,8 @@ abstract class SinkBrokerTest {
     /** Every record of a lead on {@code lead-waiting}, oldest first (null for a tombstone). */
     protected List<WaitingLead> waitingHistory(String leadId) {
         return TopicReader.readAll(KAFKA.bootstrapServers(), Topics.LEAD_WAITING).stream()
-                .filter(r -> leadId.equals(r.key())).map(ConsumerRecord::value).collect(Collectors.toList());
+                .filter(r -> leadId.equals(r.key()))
+                .map(ConsumerRecord::value)
+                .collect(Collectors.toList());
     }
 }

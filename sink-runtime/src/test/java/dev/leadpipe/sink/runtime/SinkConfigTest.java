@@ -1,22 +1,21 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.Test;
-
 import dev.leadpipe.core.config.SettingsDoc;
 import dev.leadpipe.core.destination.DestinationType;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SinkConfigTest {
-    static final List<Duration> TIERS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
-            Duration.ofSeconds(4));
+    static final List<Duration> TIERS =
+            List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4));
 
     @Test
     void appliesTheDefaults() {
@@ -37,22 +36,42 @@ class SinkConfigTest {
         assertThat(c.attemptTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(c.retryHorizon()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.retryTiers()).containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1),
-                Duration.ofMinutes(10), Duration.ofHours(1));
-        assertThat(SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"))).isEqualTo(c);
+        assertThat(c.retryTiers())
+                .containsExactly(
+                        Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
+        assertThat(SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")))
+                .isEqualTo(c);
     }
 
     @Test
     void copyMethodsChangeOneThing() {
-        SinkConfig c = SinkConfig.of("b:1").withGroupId("g").withRetryBudget(3, Duration.ofSeconds(5))
-                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0).withMaxConcurrencyPerEndpoint(2)
-                .withCircuitBreaker(4, Duration.ofMillis(300)).with(SinkConfig.MAX_IN_FLIGHT, 10)
+        SinkConfig c = SinkConfig.of("b:1")
+                .withGroupId("g")
+                .withRetryBudget(3, Duration.ofSeconds(5))
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0)
+                .withMaxConcurrencyPerEndpoint(2)
+                .withCircuitBreaker(4, Duration.ofMillis(300))
+                .with(SinkConfig.MAX_IN_FLIGHT, 10)
                 .with(SinkConfig.ATTEMPT_TIMEOUT, Duration.ofSeconds(3))
                 .with(SinkConfig.COMMIT_INTERVAL, Duration.ofMillis(100))
                 .withRetryTiers(Duration.ofMillis(500), TIERS);
-        assertThat(c).isEqualTo(new SinkConfig("b:1", Optional.of("g"), 3, Duration.ofSeconds(5), Duration.ofMillis(50),
-                Duration.ofMillis(200), 0, 2, 4, Duration.ofMillis(300), 10, Duration.ofSeconds(3),
-                Duration.ofMillis(100), Duration.ofMillis(500), TIERS));
+        assertThat(c)
+                .isEqualTo(new SinkConfig(
+                        "b:1",
+                        Optional.of("g"),
+                        3,
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(200),
+                        0,
+                        2,
+                        4,
+                        Duration.ofMillis(300),
+                        10,
+                        Duration.ofSeconds(3),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(500),
+                        TIERS));
         assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("g");
         assertThat(c.with(SinkConfig.MAX_ATTEMPTS, 9).maxAttempts()).isEqualTo(9);
         assertThat(c.with(SinkConfig.MAX_RETRY_TIME, Duration.ofSeconds(9)).maxRetryTime())
@@ -78,9 +97,23 @@ class SinkConfigTest {
                 Map.entry(SinkConfig.RETRY_HORIZON_ENV, "2s"),
                 Map.entry(SinkConfig.RETRY_TIERS_ENV, "1s, 2s,3s,4s"),
                 Map.entry("SINK_TABLE_SOMETHING", "a sink module's own variable, ignored here")));
-        assertThat(c).isEqualTo(new SinkConfig("broker:9092", Optional.of("sink-b"), 5, Duration.ofMinutes(15),
-                Duration.ofMillis(500), Duration.ofMinutes(2), 0.1, 4, 10, Duration.ofSeconds(45), 200,
-                Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(2), TIERS));
+        assertThat(c)
+                .isEqualTo(new SinkConfig(
+                        "broker:9092",
+                        Optional.of("sink-b"),
+                        5,
+                        Duration.ofMinutes(15),
+                        Duration.ofMillis(500),
+                        Duration.ofMinutes(2),
+                        0.1,
+                        4,
+                        10,
+                        Duration.ofSeconds(45),
+                        200,
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        TIERS));
     }
 
     @Test
@@ -102,34 +135,72 @@ class SinkConfigTest {
         assertThatThrownBy(() -> SinkConfig.fromEnvironment(env))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
-                .hasMessageContainingAll("KAFKA_BOOTSTRAP_SERVERS is not set", SinkConfig.MAX_ATTEMPTS_ENV,
-                        SinkConfig.MAX_RETRY_TIME_ENV, SinkConfig.INITIAL_BACKOFF_ENV, SinkConfig.JITTER_ENV,
-                        SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV, SinkConfig.BREAKER_FAILURE_THRESHOLD_ENV,
-                        SinkConfig.BREAKER_OPEN_DURATION_ENV, SinkConfig.MAX_IN_FLIGHT_ENV,
-                        SinkConfig.ATTEMPT_TIMEOUT_ENV, SinkConfig.COMMIT_INTERVAL_ENV, SinkConfig.RETRY_HORIZON_ENV,
+                .hasMessageContainingAll(
+                        "KAFKA_BOOTSTRAP_SERVERS is not set",
+                        SinkConfig.MAX_ATTEMPTS_ENV,
+                        SinkConfig.MAX_RETRY_TIME_ENV,
+                        SinkConfig.INITIAL_BACKOFF_ENV,
+                        SinkConfig.JITTER_ENV,
+                        SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV,
+                        SinkConfig.BREAKER_FAILURE_THRESHOLD_ENV,
+                        SinkConfig.BREAKER_OPEN_DURATION_ENV,
+                        SinkConfig.MAX_IN_FLIGHT_ENV,
+                        SinkConfig.ATTEMPT_TIMEOUT_ENV,
+                        SinkConfig.COMMIT_INTERVAL_ENV,
+                        SinkConfig.RETRY_HORIZON_ENV,
                         SinkConfig.RETRY_TIERS_ENV + " must be 4 strictly increasing");
-        assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
-                SinkConfig.RETRY_TIERS_ENV, "10s,1m,10m")))
-                .as("four tiers, one per retry tier topic").hasMessageContaining(SinkConfig.RETRY_TIERS_ENV);
+        assertThatThrownBy(() -> SinkConfig.fromEnvironment(
+                        Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1", SinkConfig.RETRY_TIERS_ENV, "10s,1m,10m")))
+                .as("four tiers, one per retry tier topic")
+                .hasMessageContaining(SinkConfig.RETRY_TIERS_ENV);
 
-        assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1",
-                SinkConfig.INITIAL_BACKOFF_ENV, "5s", SinkConfig.MAX_BACKOFF_ENV, "1s")))
-                .hasMessageContaining(SinkConfig.MAX_BACKOFF_ENV + " must not be shorter than "
-                        + SinkConfig.INITIAL_BACKOFF_ENV);
+        assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "b:1",
+                        SinkConfig.INITIAL_BACKOFF_ENV,
+                        "5s",
+                        SinkConfig.MAX_BACKOFF_ENV,
+                        "1s")))
+                .hasMessageContaining(
+                        SinkConfig.MAX_BACKOFF_ENV + " must not be shorter than " + SinkConfig.INITIAL_BACKOFF_ENV);
     }
 
     @Test
     void theConstructorReportsEveryBadSettingTogether() {
-        assertThatThrownBy(() -> new SinkConfig(" ", Optional.of(""), 0, Duration.ZERO, Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 1.0, 0, 0, Duration.ZERO, 0, null, Duration.ofMillis(-1), Duration.ZERO,
-                List.of(Duration.ofSeconds(1))))
+        assertThatThrownBy(() -> new SinkConfig(
+                        " ",
+                        Optional.of(""),
+                        0,
+                        Duration.ZERO,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        1.0,
+                        0,
+                        0,
+                        Duration.ZERO,
+                        0,
+                        null,
+                        Duration.ofMillis(-1),
+                        Duration.ZERO,
+                        List.of(Duration.ofSeconds(1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
-                .hasMessageContainingAll("bootstrapServers", "groupId (SINK_GROUP_ID) must be", "maxAttempts",
-                        "maxRetryTime", "maxBackoff (SINK_MAX_BACKOFF) must not be shorter than initialBackoff "
-                                + "(SINK_INITIAL_BACKOFF)", "jitter", "maxConcurrencyPerEndpoint",
-                        "breakerFailureThreshold", "breakerOpenDuration", "maxInFlight", "attemptTimeout",
-                        "commitInterval", "retryHorizon", "retryTiers");
+                .hasMessageContainingAll(
+                        "bootstrapServers",
+                        "groupId (SINK_GROUP_ID) must be",
+                        "maxAttempts",
+                        "maxRetryTime",
+                        "maxBackoff (SINK_MAX_BACKOFF) must not be shorter than initialBackoff "
+                                + "(SINK_INITIAL_BACKOFF)",
+                        "jitter",
+                        "maxConcurrencyPerEndpoint",
+                        "breakerFailureThreshold",
+                        "breakerOpenDuration",
+                        "maxInFlight",
+                        "attemptTimeout",
+                        "commitInterval",
+                        "retryHorizon",
+                        "retryTiers");
     }
 
     @Test
@@ -137,16 +208,23 @@ class SinkConfigTest {
         SinkConfig c = SinkConfig.of("SASL_SSL://sink-user:S3cr3t-Pa55@broker-1:9093,broker-2:9093")
                 .withGroupId("sink-x");
         String text = c.toString();
-        assertThat(text).contains("broker-1:9093", "broker-2:9093", "sink-x", "maxAttempts=200",
-                        "maxRetryTime=1d", "retryTiers=10s,1m,10m,1h")
+        assertThat(text)
+                .contains(
+                        "broker-1:9093",
+                        "broker-2:9093",
+                        "sink-x",
+                        "maxAttempts=200",
+                        "maxRetryTime=1d",
+                        "retryTiers=10s,1m,10m,1h")
                 .doesNotContain("S3cr3t-Pa55", "sink-user");
-        assertThat(SinkConfig.of("localhost:9092").toString()).contains("bootstrapServers=localhost:9092",
-                "groupId=leadpipe-sink-<type>");
+        assertThat(SinkConfig.of("localhost:9092").toString())
+                .contains("bootstrapServers=localhost:9092", "groupId=leadpipe-sink-<type>");
     }
 
     @Test
     void theDocumentedVariablesAreTheDeclaredOnes() {
         assertThat(SettingsDoc.differences(Path.of("../docs/sink-runtime.md"), SinkConfig.SETTINGS, true))
-                .as("docs/sink-runtime.md against SinkConfig.SETTINGS").isEmpty();
+                .as("docs/sink-runtime.md against SinkConfig.SETTINGS")
+                .isEmpty();
     }
 }

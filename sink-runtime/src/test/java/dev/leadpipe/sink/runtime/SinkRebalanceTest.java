@@ -1,8 +1,5 @@
 package dev.leadpipe.sink.runtime;
 
-import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,15 +9,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two sink instances in one group while a second one comes and goes (gracefully, and once by crashing), so partitions
@@ -38,8 +37,8 @@ class SinkRebalanceTest extends SinkBrokerTest {
         putDestination(offer, TYPE, "moving-" + run, 1);
         ScriptedDestination destination = new ScriptedDestination();
         // a refusal still on its way when the partition moves must not be written after the new owner's delivery
-        destination.script(offer, Script.refusedSlowlyOnFirstCall(ErrorClass.AAD_INVALID_CLIENT_SECRET,
-                Duration.ofMillis(1_500)));
+        destination.script(
+                offer, Script.refusedSlowlyOnFirstCall(ErrorClass.AAD_INVALID_CLIENT_SECRET, Duration.ofMillis(1_500)));
         String group = group();
         SinkConfig config = config(group).withMaxConcurrencyPerEndpoint(64);
         List<String> leads = new ArrayList<>();
@@ -70,20 +69,25 @@ class SinkRebalanceTest extends SinkBrokerTest {
                 }
             }
             feed.join();
-            await("every lead has an outcome", () -> keys(TopicReader.readAll(KAFKA.bootstrapServers(),
-                    Topics.LEAD_OUTCOMES)).containsAll(leads), Duration.ofSeconds(120));
+            await(
+                    "every lead has an outcome",
+                    () -> keys(TopicReader.readAll(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES))
+                            .containsAll(leads),
+                    Duration.ofSeconds(120));
         }
 
         Map<String, Outcome> last = new HashMap<>();
-        for (ConsumerRecord<String, Outcome> r : ofRun(TopicReader.readAll(KAFKA.bootstrapServers(),
-                Topics.LEAD_OUTCOMES))) {
+        for (ConsumerRecord<String, Outcome> r :
+                ofRun(TopicReader.readAll(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES))) {
             last.put(r.key(), r.value()); // keyed by leadId: one partition per lead, read in offset order
         }
         assertThat(last.keySet()).containsExactlyInAnyOrderElementsOf(leads);
-        List<String> mismatched = leads.stream().filter(id ->
-                (last.get(id).outcome() == OutcomeType.DELIVERED) != destination.records.containsKey(id))
+        List<String> mismatched = leads.stream()
+                .filter(id -> (last.get(id).outcome() == OutcomeType.DELIVERED) != destination.records.containsKey(id))
                 .collect(Collectors.toList());
-        assertThat(mismatched).as("leads whose last outcome says otherwise than the destination").isEmpty();
+        assertThat(mismatched)
+                .as("leads whose last outcome says otherwise than the destination")
+                .isEmpty();
         Set<OutcomeType> seen = last.values().stream().map(Outcome::outcome).collect(Collectors.toSet());
         assertThat(seen).as("dead letters were being written throughout").contains(OutcomeType.DEAD_LETTERED);
     }

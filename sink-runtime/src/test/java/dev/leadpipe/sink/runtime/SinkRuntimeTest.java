@@ -1,10 +1,5 @@
 package dev.leadpipe.sink.runtime;
 
-import static dev.leadpipe.sink.runtime.SinkTestSupport.CANARY;
-import static dev.leadpipe.sink.runtime.SinkTestSupport.EMAIL;
-import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,17 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.Test;
-
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.dlq.PipelineHeaders;
@@ -39,6 +23,20 @@ import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.sink.runtime.ScriptedDestination.Script;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.Test;
+
+import static dev.leadpipe.sink.runtime.SinkTestSupport.CANARY;
+import static dev.leadpipe.sink.runtime.SinkTestSupport.EMAIL;
+import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The runtime against a real (embedded KRaft) broker with a scripted in-memory destination. Each test uses its own
@@ -80,11 +78,16 @@ class SinkRuntimeTest extends SinkBrokerTest {
             });
             assertThat(destination.records).containsOnlyKeys(outcomes.keySet());
 
-            await("every delivered lead committed", () -> sent.stream()
-                    .allMatch(md -> committed(group, md.partition()) > md.offset()), READ_TIMEOUT);
-            await("outcome counted", () -> count(registry, SinkMetrics.OUTCOMES, "outcome", "DELIVERED") == 3,
+            await(
+                    "every delivered lead committed",
+                    () -> sent.stream().allMatch(md -> committed(group, md.partition()) > md.offset()),
                     READ_TIMEOUT);
-            assertThat(count(registry, SinkMetrics.ATTEMPTS, "result", "success")).isEqualTo(3);
+            await(
+                    "outcome counted",
+                    () -> count(registry, SinkMetrics.OUTCOMES, "outcome", "DELIVERED") == 3,
+                    READ_TIMEOUT);
+            assertThat(count(registry, SinkMetrics.ATTEMPTS, "result", "success"))
+                    .isEqualTo(3);
             assertThat(registry.get(SinkMetrics.LATENCY).timer().count()).isEqualTo(3);
             await("nothing in flight", () -> sink.inFlight() == 0, READ_TIMEOUT);
             assertThat(sink.parked()).isZero();
@@ -133,7 +136,10 @@ class SinkRuntimeTest extends SinkBrokerTest {
             Instant before = Instant.now();
             String leadId = lead("perm");
             byte[] value = bytes(SinkTestSupport.customerLead(leadId, offer));
-            RecordMetadata md = send(leadId, value, 2,
+            RecordMetadata md = send(
+                    leadId,
+                    value,
+                    2,
                     new RecordHeader("x-trace-id", "trace-1".getBytes(StandardCharsets.UTF_8)),
                     new RecordHeader(DeadLetterHeaders.ERROR_CLASS, "STALE".getBytes(StandardCharsets.UTF_8)),
                     new RecordHeader(PipelineHeaders.REPLAY_COUNT, "2".getBytes(StandardCharsets.UTF_8)));
@@ -154,7 +160,8 @@ class SinkRuntimeTest extends SinkBrokerTest {
             assertThat(header(d, DeadLetterHeaders.REMEDIATION))
                     .isEqualTo(ErrorClass.AAD_INVALID_CLIENT_SECRET.remediation());
             assertThat(header(d, DeadLetterHeaders.UPSTREAM_DETAIL))
-                    .contains("AADSTS7000215", "[redacted]").doesNotContain(CANARY, EMAIL);
+                    .contains("AADSTS7000215", "[redacted]")
+                    .doesNotContain(CANARY, EMAIL);
             assertThat(header(d, DeadLetterHeaders.DESTINATION_TYPE)).isEqualTo("https");
             assertThat(header(d, DeadLetterHeaders.OFFER_ID)).isEqualTo(offer);
             assertThat(header(d, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
@@ -174,7 +181,9 @@ class SinkRuntimeTest extends SinkBrokerTest {
             assertThat(o.replayCount()).isEqualTo(2);
             assertThat(o.destinationType()).isEqualTo("https");
             assertThat(o.destinationRecordId()).isNull();
-            assertThat(destination.calls(leadId)).as("a permanent failure is not retried").isEqualTo(1);
+            assertThat(destination.calls(leadId))
+                    .as("a permanent failure is not retried")
+                    .isEqualTo(1);
             assertThat(destination.records).isEmpty();
         }
     }
@@ -186,16 +195,18 @@ class SinkRuntimeTest extends SinkBrokerTest {
         putDestination(changing, TYPE, "changing-" + run, 1);
         putDestination(throttled, TYPE, "longthrottle-" + run, 1);
         ScriptedDestination destination = new ScriptedDestination();
-        destination.script(changing, Script.alwaysTransient(
-                call -> call < 4 ? ErrorClass.SALESFORCE_LIMIT_EXCEEDED : ErrorClass.DESTINATION_HTTP_ERROR));
+        destination.script(
+                changing,
+                Script.alwaysTransient(
+                        call -> call < 4 ? ErrorClass.SALESFORCE_LIMIT_EXCEEDED : ErrorClass.DESTINATION_HTTP_ERROR));
         destination.script(throttled, Script.retryAfterOnce(Duration.ofHours(1)));
         SinkConfig config = config(group()).withRetryBudget(4, Duration.ofSeconds(20));
         try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE))) {
             sendLead(lead("spent"), changing);
             sendLead(lead("throttled"), throttled);
 
-            Map<String, ConsumerRecord<String, byte[]>> dlq = deadLetters(r -> r.size() >= 2).stream()
-                    .collect(Collectors.toMap(ConsumerRecord::key, r -> r));
+            Map<String, ConsumerRecord<String, byte[]>> dlq =
+                    deadLetters(r -> r.size() >= 2).stream().collect(Collectors.toMap(ConsumerRecord::key, r -> r));
             ConsumerRecord<String, byte[]> spent = dlq.get(lead("spent"));
             assertThat(header(spent, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("DESTINATION_HTTP_ERROR");
             assertThat(header(spent, DeadLetterHeaders.ERROR_KIND)).isEqualTo("transient");
@@ -207,7 +218,8 @@ class SinkRuntimeTest extends SinkBrokerTest {
             ConsumerRecord<String, byte[]> held = dlq.get(lead("throttled"));
             assertThat(header(held, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("DYNAMICS_THROTTLED");
             assertThat(header(held, DeadLetterHeaders.ATTEMPTS))
-                    .as("a Retry-After beyond the budget dead-letters at once").isEqualTo("1");
+                    .as("a Retry-After beyond the budget dead-letters at once")
+                    .isEqualTo("1");
 
             Map<String, Outcome> outcomes = byLead(outcomes(r -> r.size() >= 2));
             assertThat(outcomes.get(lead("spent")).outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
@@ -228,8 +240,7 @@ class SinkRuntimeTest extends SinkBrokerTest {
         Duration budget = Duration.ofSeconds(20);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String group = group();
-        SinkConfig config = config(group).withRetryBudget(1_000, budget)
-                .withCircuitBreaker(3, Duration.ofMillis(300));
+        SinkConfig config = config(group).withRetryBudget(1_000, budget).withCircuitBreaker(3, Duration.ofMillis(300));
         try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE), registry)) {
             // one partition, a broken lead first and between the healthy ones: head-of-line blocking would show
             List<String> brokenLeads = new ArrayList<>();
@@ -239,29 +250,47 @@ class SinkRuntimeTest extends SinkBrokerTest {
             for (int i = 0; i < 20; i++) {
                 if (i % 4 == 0) {
                     brokenLeads.add(lead("b" + i));
-                    sent.put(lead("b" + i), send(lead("b" + i), bytes(SinkTestSupport.customerLead(lead("b" + i), broken)), 0));
+                    sent.put(
+                            lead("b" + i),
+                            send(lead("b" + i), bytes(SinkTestSupport.customerLead(lead("b" + i), broken)), 0));
                 }
                 healthyLeads.add(lead("h" + i));
-                sent.put(lead("h" + i), send(lead("h" + i), bytes(SinkTestSupport.customerLead(lead("h" + i), healthy)), 0));
+                sent.put(
+                        lead("h" + i),
+                        send(lead("h" + i), bytes(SinkTestSupport.customerLead(lead("h" + i), healthy)), 0));
             }
 
-            List<ConsumerRecord<String, Outcome>> early = outcomes(
-                    r -> keys(r).containsAll(healthyLeads));
+            List<ConsumerRecord<String, Outcome>> early = outcomes(r -> keys(r).containsAll(healthyLeads));
             Duration elapsed = Duration.between(start, Instant.now());
-            assertThat(elapsed).as("healthy leads delivered well inside the broken one's budget").isLessThan(budget);
+            assertThat(elapsed)
+                    .as("healthy leads delivered well inside the broken one's budget")
+                    .isLessThan(budget);
             assertThat(early).allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));
-            assertThat(keys(early)).as("the broken offer's leads are still waiting").doesNotContainAnyElementsOf(brokenLeads);
+            assertThat(keys(early))
+                    .as("the broken offer's leads are still waiting")
+                    .doesNotContainAnyElementsOf(brokenLeads);
             assertThat(destination.calls(brokenLeads.get(0))).isGreaterThanOrEqualTo(1);
 
-            long end = sent.values().stream().mapToLong(RecordMetadata::offset).max().orElseThrow() + 1;
-            await("the waiting leads' offsets released: partition 0 committed to its end",
-                    () -> committed(group, 0) == end, READ_TIMEOUT);
-            await("every broken lead shown waiting", () -> {
-                Map<String, WaitingLead> waiting = waitingNow();
-                return brokenLeads.stream().allMatch(id -> waiting.get(id) != null);
-            }, READ_TIMEOUT);
+            long end = sent.values().stream()
+                            .mapToLong(RecordMetadata::offset)
+                            .max()
+                            .orElseThrow()
+                    + 1;
+            await(
+                    "the waiting leads' offsets released: partition 0 committed to its end",
+                    () -> committed(group, 0) == end,
+                    READ_TIMEOUT);
+            await(
+                    "every broken lead shown waiting",
+                    () -> {
+                        Map<String, WaitingLead> waiting = waitingNow();
+                        return brokenLeads.stream().allMatch(id -> waiting.get(id) != null);
+                    },
+                    READ_TIMEOUT);
             Map<String, WaitingLead> waiting = waitingNow();
-            assertThat(waiting.keySet()).as("only the broken offer's leads waited").containsAll(brokenLeads)
+            assertThat(waiting.keySet())
+                    .as("only the broken offer's leads waited")
+                    .containsAll(brokenLeads)
                     .doesNotContainAnyElementsOf(healthyLeads);
             for (String id : brokenLeads) {
                 WaitingLead w = waiting.get(id);
@@ -273,9 +302,13 @@ class SinkRuntimeTest extends SinkBrokerTest {
                 assertThat(w.nextAttemptAt()).isAfterOrEqualTo(w.since());
             }
             assertThat(registry.get(SinkMetrics.OPEN_CIRCUITS).gauge().value())
-                    .as("the broken endpoint's circuit opened").isEqualTo(1.0);
-            assertThat(count(registry, SinkMetrics.DEFERRED, "reason", "CIRCUIT_OPEN")).isPositive();
-            assertThat(sink.inFlight()).as("waiting leads are not held in memory").isLessThanOrEqualTo(brokenLeads.size());
+                    .as("the broken endpoint's circuit opened")
+                    .isEqualTo(1.0);
+            assertThat(count(registry, SinkMetrics.DEFERRED, "reason", "CIRCUIT_OPEN"))
+                    .isPositive();
+            assertThat(sink.inFlight())
+                    .as("waiting leads are not held in memory")
+                    .isLessThanOrEqualTo(brokenLeads.size());
 
             List<ConsumerRecord<String, Outcome>> all = outcomes(r -> keys(r).containsAll(brokenLeads));
             for (ConsumerRecord<String, Outcome> r : all) {
@@ -285,10 +318,13 @@ class SinkRuntimeTest extends SinkBrokerTest {
                 }
             }
             assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(budget);
-            await("their waits closed on lead-waiting", () -> {
-                Map<String, WaitingLead> now = waitingNow();
-                return brokenLeads.stream().allMatch(id -> now.containsKey(id) && now.get(id) == null);
-            }, READ_TIMEOUT);
+            await(
+                    "their waits closed on lead-waiting",
+                    () -> {
+                        Map<String, WaitingLead> now = waitingNow();
+                        return brokenLeads.stream().allMatch(id -> now.containsKey(id) && now.get(id) == null);
+                    },
+                    READ_TIMEOUT);
         }
     }
 
@@ -300,8 +336,8 @@ class SinkRuntimeTest extends SinkBrokerTest {
         putDestination(b, TYPE, "slow-b-" + run, 1);
         ScriptedDestination destination = new ScriptedDestination();
         CountDownLatch gate = new CountDownLatch(1);
-        Script slowBehindGate = new Script(0, null, null, null, false, Duration.ofMillis(100), gate, l -> true, null,
-                null);
+        Script slowBehindGate =
+                new Script(0, null, null, null, false, Duration.ofMillis(100), gate, l -> true, null, null);
         destination.script(a, slowBehindGate);
         destination.script(b, slowBehindGate);
         SinkConfig config = config(group()).withMaxConcurrencyPerEndpoint(3).with(SinkConfig.MAX_IN_FLIGHT, 10);
@@ -312,20 +348,28 @@ class SinkRuntimeTest extends SinkBrokerTest {
                 sendLead(lead("a" + i), a);
             }
             await("more than maxInFlight received", () -> sink.inFlight() > 10, READ_TIMEOUT);
-            await("consumption paused", () -> logs.lines().stream().anyMatch(l -> l.contains("pausing consumption")), READ_TIMEOUT);
+            await(
+                    "consumption paused",
+                    () -> logs.lines().stream().anyMatch(l -> l.contains("pausing consumption")),
+                    READ_TIMEOUT);
             Thread.sleep(500); // time in which a sink that did not pause would read the rest
-            assertThat(sink.inFlight()).as("paused: at most maxInFlight plus one poll").isBetween(11, 20);
+            assertThat(sink.inFlight())
+                    .as("paused: at most maxInFlight plus one poll")
+                    .isBetween(11, 20);
             for (int i = 0; i < 15; i++) {
                 sendLead(lead("b" + i), b); // read once the sink resumes
             }
             gate.countDown();
 
             List<ConsumerRecord<String, Outcome>> outcomes = outcomes(r -> r.size() >= 45);
-            assertThat(outcomes).hasSize(45)
+            assertThat(outcomes)
+                    .hasSize(45)
                     .allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));
             assertThat(destination.maxConcurrent("slow-a-" + run)).isEqualTo(3);
             assertThat(destination.maxConcurrent("slow-b-" + run)).isEqualTo(3);
-            assertThat(destination.maxConcurrentOverall.get()).as("the cap is per endpoint").isGreaterThan(3);
+            assertThat(destination.maxConcurrentOverall.get())
+                    .as("the cap is per endpoint")
+                    .isGreaterThan(3);
             assertThat(logs.lines()).anyMatch(l -> l.contains("resuming consumption"));
         }
     }
@@ -355,15 +399,20 @@ class SinkRuntimeTest extends SinkBrokerTest {
                 sent.put(leadId, sendLead(leadId, offer));
             }
             outcomes(r -> r.size() >= 20);
-            await("blocked leads under way", () -> blocked.stream().allMatch(id -> destination.calls(id) == 1),
+            await(
+                    "blocked leads under way",
+                    () -> blocked.stream().allMatch(id -> destination.calls(id) == 1),
                     READ_TIMEOUT);
-            // the delivered leads sit above blocked ones in their partitions: only the commit's metadata says they are done
-            await("the delivered leads committed as finished", () -> leads.stream().filter(id -> !blocked.contains(id))
-                    .allMatch(id -> {
+            // the delivered leads sit above blocked ones in their partitions: only the commit's metadata says they are
+            // done
+            await(
+                    "the delivered leads committed as finished",
+                    () -> leads.stream().filter(id -> !blocked.contains(id)).allMatch(id -> {
                         RecordMetadata md = sent.get(id);
                         FinishedOffsets state = committedState(group, new TopicPartition(md.topic(), md.partition()));
                         return state != null && state.isFinished(md.offset());
-                    }), READ_TIMEOUT);
+                    }),
+                    READ_TIMEOUT);
         } finally {
             first.abort(); // a crash: no graceful drain, no final commit
         }
@@ -375,8 +424,11 @@ class SinkRuntimeTest extends SinkBrokerTest {
             assertThat(outcomes).allSatisfy(r -> assertThat(r.value().outcome()).isEqualTo(OutcomeType.DELIVERED));
             assertThat(keys(outcomes)).containsExactlyInAnyOrderElementsOf(leads);
             assertThat(destination.records).containsOnlyKeys(leads);
-            assertThat(new HashSet<>(destination.records.values())).as("one record per lead").hasSize(30);
-            assertThat(blocked).as("unfinished at the crash: attempted again")
+            assertThat(new HashSet<>(destination.records.values()))
+                    .as("one record per lead")
+                    .hasSize(30);
+            assertThat(blocked)
+                    .as("unfinished at the crash: attempted again")
                     .allSatisfy(id -> assertThat(destination.calls(id)).isEqualTo(2));
             assertThat(leads.stream().filter(id -> !blocked.contains(id)))
                     .as("finished before the crash: not sent again, though above an unfinished lead")
@@ -399,7 +451,8 @@ class SinkRuntimeTest extends SinkBrokerTest {
         ScriptedDestination destination = new ScriptedDestination();
         destination.script(fixed, Script.failingWhile(d -> d.version() == 1));
         destination.script(deleted, Script.alwaysTransient(ErrorClass.TABLE_UNAVAILABLE));
-        SinkConfig config = config(group()).withRetryBudget(1_000, Duration.ofSeconds(20))
+        SinkConfig config = config(group())
+                .withRetryBudget(1_000, Duration.ofSeconds(20))
                 .withCircuitBreaker(1_000, Duration.ofMillis(100));
         try (SinkRuntime sink = SinkRuntime.start(config, destination.client(TYPE))) {
             sendLead(lead("fixed"), fixed);
@@ -410,10 +463,12 @@ class SinkRuntimeTest extends SinkBrokerTest {
             byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
             send(lead("garbage"), garbage, null);
 
-            await("first attempts made", () -> destination.calls(lead("fixed")) >= 1
-                    && destination.calls(lead("deleted")) >= 1, READ_TIMEOUT);
+            await(
+                    "first attempts made",
+                    () -> destination.calls(lead("fixed")) >= 1 && destination.calls(lead("deleted")) >= 1,
+                    READ_TIMEOUT);
             putDestination(fixed, TYPE, "fixed-" + run, 2); // the publisher fixes the configuration
-            deleteDestination(deleted);                     // the publisher removes it
+            deleteDestination(deleted); // the publisher removes it
 
             Map<String, Outcome> outcomes = byLead(outcomes(r -> r.size() >= 6));
             assertThat(outcomes.get(lead("fixed")).outcome()).isEqualTo(OutcomeType.DELIVERED);
@@ -421,21 +476,28 @@ class SinkRuntimeTest extends SinkBrokerTest {
             assertThat(outcomes.get(lead("deleted")).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
             assertThat(outcomes.get(lead("deleted")).attempts()).isGreaterThanOrEqualTo(1);
             assertThat(outcomes.get(lead("moved")).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
-            assertThat(outcomes.get(lead("moved")).attempts()).as("no attempt was made").isNull();
+            assertThat(outcomes.get(lead("moved")).attempts())
+                    .as("no attempt was made")
+                    .isNull();
             assertThat(outcomes.get(lead("blob")).errorClass()).isEqualTo(ErrorClass.DESTINATION_UNSUPPORTED);
             assertThat(outcomes.get(lead("missing")).errorClass()).isEqualTo(ErrorClass.NO_DESTINATION_CONFIGURED);
             assertThat(outcomes.get(lead("garbage")).errorClass()).isEqualTo(ErrorClass.MALFORMED_RECORD);
 
-            Map<String, ConsumerRecord<String, byte[]>> dlq = deadLetters(r -> r.size() >= 5).stream()
-                    .collect(Collectors.toMap(ConsumerRecord::key, r -> r));
-            assertThat(dlq).containsOnlyKeys(lead("deleted"), lead("moved"), lead("blob"), lead("missing"),
-                    lead("garbage"));
+            Map<String, ConsumerRecord<String, byte[]>> dlq =
+                    deadLetters(r -> r.size() >= 5).stream().collect(Collectors.toMap(ConsumerRecord::key, r -> r));
+            assertThat(dlq)
+                    .containsOnlyKeys(lead("deleted"), lead("moved"), lead("blob"), lead("missing"), lead("garbage"));
             assertThat(dlq.get(lead("garbage")).value()).isEqualTo(garbage);
-            assertThat(header(dlq.get(lead("garbage")), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("MALFORMED_RECORD");
-            assertThat(header(dlq.get(lead("garbage")), DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
-            assertThat(header(dlq.get(lead("moved")), DeadLetterHeaders.UPSTREAM_DETAIL)).contains("table");
-            assertThat(header(dlq.get(lead("moved")), DeadLetterHeaders.ATTEMPTS)).isEqualTo("0");
-            assertThat(header(dlq.get(lead("missing")), DeadLetterHeaders.ERROR_KIND)).isEqualTo("permanent");
+            assertThat(header(dlq.get(lead("garbage")), DeadLetterHeaders.ERROR_CLASS))
+                    .isEqualTo("MALFORMED_RECORD");
+            assertThat(header(dlq.get(lead("garbage")), DeadLetterHeaders.ERROR_KIND))
+                    .isEqualTo("permanent");
+            assertThat(header(dlq.get(lead("moved")), DeadLetterHeaders.UPSTREAM_DETAIL))
+                    .contains("table");
+            assertThat(header(dlq.get(lead("moved")), DeadLetterHeaders.ATTEMPTS))
+                    .isEqualTo("0");
+            assertThat(header(dlq.get(lead("missing")), DeadLetterHeaders.ERROR_KIND))
+                    .isEqualTo("permanent");
         }
     }
 
@@ -459,20 +521,27 @@ class SinkRuntimeTest extends SinkBrokerTest {
             outcomes(r -> r.size() >= 3);
 
             // every outcome and dead letter on the broker so far, from every test, raw
-            List<ConsumerRecord<String, byte[]>> outcomes = TopicReader.readUntil(KAFKA.bootstrapServers(),
-                    RAW_OUTCOMES, r -> keys(r).containsAll(List.of(lead("perm"), lead("spent"), lead("ok"))),
-                    READ_TIMEOUT, Duration.ofMillis(300));
+            List<ConsumerRecord<String, byte[]>> outcomes = TopicReader.readUntil(
+                    KAFKA.bootstrapServers(),
+                    RAW_OUTCOMES,
+                    r -> keys(r).containsAll(List.of(lead("perm"), lead("spent"), lead("ok"))),
+                    READ_TIMEOUT,
+                    Duration.ofMillis(300));
             for (ConsumerRecord<String, byte[]> r : outcomes) {
                 assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain(CANARY, EMAIL);
             }
-            List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readUntil(KAFKA.bootstrapServers(),
-                    Topics.LEADS_DLQ, r -> keys(r).containsAll(List.of(lead("perm"), lead("spent"))), READ_TIMEOUT,
+            List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readUntil(
+                    KAFKA.bootstrapServers(),
+                    Topics.LEADS_DLQ,
+                    r -> keys(r).containsAll(List.of(lead("perm"), lead("spent"))),
+                    READ_TIMEOUT,
                     Duration.ofMillis(300));
             assertThat(dlq).isNotEmpty();
             for (ConsumerRecord<String, byte[]> r : dlq) {
                 for (Header h : r.headers()) {
                     if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
-                        assertThat(new String(h.value(), StandardCharsets.UTF_8)).as(h.key())
+                        assertThat(new String(h.value(), StandardCharsets.UTF_8))
+                                .as(h.key())
                                 .doesNotContain(CANARY, EMAIL);
                     }
                 }
@@ -485,7 +554,8 @@ class SinkRuntimeTest extends SinkBrokerTest {
             assertThat(sink.config().toString()).doesNotContain(CANARY);
         }
         logs.assertNoSecretOrAddress();
-        assertThat(logs.lines()).as("the log does tell what happened")
+        assertThat(logs.lines())
+                .as("the log does tell what happened")
                 .anyMatch(l -> l.contains(lead("perm")) && l.contains("DYNAMICS_LOGIN_FAILED"));
     }
 }

@@ -1,7 +1,5 @@
 package dev.leadpipe.sink.runtime;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,18 +10,19 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * What the sink runtime's broker tests share: the canary secret and customer address that must never leak, their
@@ -35,14 +34,21 @@ final class SinkTestSupport {
     /** The customer's address in every test lead, also echoed in errors. */
     static final String EMAIL = "ann.lee.canary@contoso.com";
 
-    private SinkTestSupport() {
-    }
+    private SinkTestSupport() {}
 
     /** A lead of {@code offerId} with the customer's full personal data ({@link #EMAIL}). */
     static Lead customerLead(String leadId, String offerId) {
-        return new Lead(leadId, offerId, Instant.now(), false,
+        return new Lead(
+                leadId,
+                offerId,
+                Instant.now(),
+                false,
                 new UserDetails("Ann", "Lee", EMAIL, "+44 20 7946 0000", "GB", "Contoso", "CTO", null),
-                "AzureMarketplace-INS|" + offerId, "INS", "Widget", "interested", null);
+                "AzureMarketplace-INS|" + offerId,
+                "INS",
+                "Widget",
+                "interested",
+                null);
     }
 
     /**
@@ -50,11 +56,19 @@ final class SinkTestSupport {
      * secret and in its URL.
      */
     static LeadDestination scriptedDestination(String offerId, DestinationType type, String host, long version) {
-        return new LeadDestination(offerId, type, Map.of(
-                ScriptedDestination.HOST, host,
-                "clientSecret", CANARY,
-                "url", "https://hooks.example.com/flow?sig=" + CANARY),
-                List.of("ops@" + host + ".example.com"), version, Instant.now());
+        return new LeadDestination(
+                offerId,
+                type,
+                Map.of(
+                        ScriptedDestination.HOST,
+                        host,
+                        "clientSecret",
+                        CANARY,
+                        "url",
+                        "https://hooks.example.com/flow?sig=" + CANARY),
+                List.of("ops@" + host + ".example.com"),
+                version,
+                Instant.now());
     }
 
     /** Waits until {@code condition} holds, failing the test with {@code what} after {@code timeout}. */
@@ -70,7 +84,8 @@ final class SinkTestSupport {
 
     /** Short backoff, budget, breaker and commit interval, so a test's retries finish in seconds. */
     static SinkConfig fastConfig(String bootstrapServers, String group) {
-        return SinkConfig.of(bootstrapServers).withGroupId(group)
+        return SinkConfig.of(bootstrapServers)
+                .withGroupId(group)
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.2)
                 .withRetryBudget(5, Duration.ofSeconds(10))
                 .withCircuitBreaker(5, Duration.ofMillis(300))
@@ -86,8 +101,8 @@ final class SinkTestSupport {
         try {
             List<TopicSpec<?, ?>> topics = new java.util.ArrayList<>(List.of(Topics.deliveryTopic(type)));
             topics.addAll(Topics.retryTiers(type));
-            Map<TopicPartition, OffsetSpec> latest = topics.stream().flatMap(t -> IntStream.range(0, t.partitions())
-                            .mapToObj(p -> new TopicPartition(t.name(), p)))
+            Map<TopicPartition, OffsetSpec> latest = topics.stream()
+                    .flatMap(t -> IntStream.range(0, t.partitions()).mapToObj(p -> new TopicPartition(t.name(), p)))
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
                     admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);

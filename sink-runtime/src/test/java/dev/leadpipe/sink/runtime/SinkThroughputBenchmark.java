@@ -1,8 +1,5 @@
 package dev.leadpipe.sink.runtime;
 
-import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
+import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,8 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.lead.Lead;
-import dev.leadpipe.core.topic.Topics;
+import static dev.leadpipe.sink.runtime.SinkTestSupport.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * How fast one sink drains a backlog of leads for one quick endpoint (a scripted destination answering at once): the
@@ -52,8 +51,10 @@ class SinkThroughputBenchmark extends SinkBrokerTest {
         for (Future<RecordMetadata> f : sent) {
             f.get();
         }
-        Map<TopicPartition, Long> end = admin.listOffsets(partitions(OffsetSpec.latest())).all().get().entrySet()
-                .stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        Map<TopicPartition, Long> end =
+                admin.listOffsets(partitions(OffsetSpec.latest())).all().get().entrySet().stream()
+                        .collect(Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().offset()));
         double baseline = baselineSeconds(end);
 
         ScriptedDestination destination = new ScriptedDestination();
@@ -62,25 +63,35 @@ class SinkThroughputBenchmark extends SinkBrokerTest {
         admin.deleteConsumerGroups(List.of(group)).all().get();
         long cpuBefore = cpu();
         long start = System.nanoTime();
-        try (SinkRuntime sink = SinkRuntime.start(config(group).with(SinkConfig.MAX_IN_FLIGHT, 1000)
-                .withMaxConcurrencyPerEndpoint(8), destination.client(TYPE))) {
+        try (SinkRuntime sink = SinkRuntime.start(
+                config(group).with(SinkConfig.MAX_IN_FLIGHT, 1000).withMaxConcurrencyPerEndpoint(8),
+                destination.client(TYPE))) {
             // the size first: a scan of every record 50 times a second would take a core from the sink it measures
-            await("every lead delivered", () -> destination.records.size() >= LEADS && destination.records.keySet()
-                    .stream().filter(k -> k.endsWith("-" + run)).count() >= LEADS, Duration.ofMinutes(10));
+            await(
+                    "every lead delivered",
+                    () -> destination.records.size() >= LEADS
+                            && destination.records.keySet().stream()
+                                            .filter(k -> k.endsWith("-" + run))
+                                            .count()
+                                    >= LEADS,
+                    Duration.ofMinutes(10));
             await("nothing in flight", () -> sink.inFlight() == 0, Duration.ofMinutes(1));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMs = (cpu() - cpuBefore) / 1e6;
-        System.out.printf("BENCHMARK sink drain: %d leads in %.1f s = %.0f leads/s; JVM CPU %.0f ms per 1,000 leads%n",
+        System.out.printf(
+                "BENCHMARK sink drain: %d leads in %.1f s = %.0f leads/s; JVM CPU %.0f ms per 1,000 leads%n",
                 LEADS, seconds, LEADS / seconds, cpuMs / (LEADS / 1000.0));
-        System.out.printf("BENCHMARK baseline (read + one acknowledged write per lead): %.1f s = %.0f leads/s; "
-                + "sink / baseline = %.2f%n", baseline, LEADS / baseline, seconds / baseline);
+        System.out.printf(
+                "BENCHMARK baseline (read + one acknowledged write per lead): %.1f s = %.0f leads/s; "
+                        + "sink / baseline = %.2f%n",
+                baseline, LEADS / baseline, seconds / baseline);
     }
 
     /** The delivery topic's partitions, each with {@code spec}. */
     private static Map<TopicPartition, OffsetSpec> partitions(OffsetSpec spec) throws Exception {
-        return admin.describeTopics(List.of(TOPIC.name())).allTopicNames().get().get(TOPIC.name()).partitions()
-                .stream().collect(Collectors.toMap(p -> new TopicPartition(TOPIC.name(), p.partition()), p -> spec));
+        return admin.describeTopics(List.of(TOPIC.name())).allTopicNames().get().get(TOPIC.name()).partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(TOPIC.name(), p.partition()), p -> spec));
     }
 
     /**
@@ -88,18 +99,31 @@ class SinkThroughputBenchmark extends SinkBrokerTest {
      * a scratch topic with the sink's producer settings, every write acknowledged: seconds taken.
      */
     private double baselineSeconds(Map<TopicPartition, Long> end) throws Exception {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, Object> producerProps = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0);
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.bootstrapServers(),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                100,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
+        Map<String, Object> producerProps = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0);
         String scratch = "benchmark-baseline-" + run;
-        admin.createTopics(List.of(new NewTopic(scratch, Topics.LEAD_PARTITIONS, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(scratch, Topics.LEAD_PARTITIONS, (short) 1)))
+                .all()
+                .get();
         long start = System.nanoTime();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> writer = new KafkaProducer<>(producerProps, new StringSerializer(),
-                     new ByteArraySerializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<String, byte[]> writer =
+                        new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
             consumer.assign(end.keySet());
             end.forEach((tp, e) -> consumer.seek(tp, Math.max(0, e - LEADS)));
             List<Future<RecordMetadata>> written = new ArrayList<>();
@@ -107,7 +131,8 @@ class SinkThroughputBenchmark extends SinkBrokerTest {
             while (read < LEADS) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))
-                            && r.key() != null && r.key().endsWith("-" + run)) {
+                            && r.key() != null
+                            && r.key().endsWith("-" + run)) {
                         written.add(writer.send(new ProducerRecord<>(scratch, r.key(), r.value())));
                         read++;
                     }
@@ -121,6 +146,7 @@ class SinkThroughputBenchmark extends SinkBrokerTest {
     }
 
     private static long cpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

@@ -1,14 +1,5 @@
 package dev.leadpipe.sink.salesforce;
 
-import static dev.leadpipe.core.destination.types.SalesforceSpec.API_VERSION;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.CLIENT_ID;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.CLIENT_SECRET;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.EXTERNAL_ID_FIELD;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.LOGIN_URL;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.ORGANIZATION_ID;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.PRIVATE_KEY;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.USER_NAME;
-import static dev.leadpipe.core.destination.types.SalesforceSpec.WEB_TO_LEAD_URL;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +24,11 @@ import dev.leadpipe.sink.runtime.DeliveryFailure;
 import dev.leadpipe.sink.runtime.HttpDestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
 import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
+
+import static dev.leadpipe.core.destination.types.SalesforceSpec.CLIENT_ID;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.LOGIN_URL;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.ORGANIZATION_ID;
+import static dev.leadpipe.core.destination.types.SalesforceSpec.WEB_TO_LEAD_URL;
 
 /**
  * Delivers a lead to Salesforce by one of two routes, chosen by the destination's settings.
@@ -82,7 +78,8 @@ import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
 public final class SalesforceDestinationClient extends HttpDestinationClient {
 
     private static final DestinationSpec SPEC = DestinationSpecs.of(DestinationType.SALESFORCE);
-    public static final String DEFAULT_WEB_TO_LEAD_URL = "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8";
+    public static final String DEFAULT_WEB_TO_LEAD_URL =
+            "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8";
     public static final String DEFAULT_LOGIN_URL = "https://login.salesforce.com";
     public static final String DEFAULT_API_VERSION = "v62.0";
     public static final String DEFAULT_EXTERNAL_ID_FIELD = "LeadpipeLeadId__c";
@@ -92,6 +89,7 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
     public static final String PLACEHOLDER = "[not provided]";
     /** LeadSource when the marketplace's LeadSource names no source. */
     public static final String DEFAULT_LEAD_SOURCE = "Marketplace";
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final SalesforceSignIn signIn;
@@ -151,7 +149,8 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
     public String endpoint(LeadDestination destination) {
         Map<String, String> s = destination.settings();
         if (isRest(s)) {
-            return origin(s.getOrDefault(LOGIN_URL, DEFAULT_LOGIN_URL)) + " client " + s.get(CLIENT_ID).trim();
+            return origin(s.getOrDefault(LOGIN_URL, DEFAULT_LOGIN_URL)) + " client "
+                    + s.get(CLIENT_ID).trim();
         }
         String org = s.get(ORGANIZATION_ID);
         return origin(s.getOrDefault(WEB_TO_LEAD_URL, DEFAULT_WEB_TO_LEAD_URL)) + " org "
@@ -182,10 +181,13 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String scheme =
+                uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!DestinationUrls.allowed(uri)) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
-                    "the " + setting + " must be an https:// URL" + (scheme.isEmpty() ? "" : " (scheme " + scheme + ")")));
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.DESTINATION_HTTP_ERROR,
+                    "the " + setting + " must be an https:// URL"
+                            + (scheme.isEmpty() ? "" : " (scheme " + scheme + ")")));
         }
         return uri;
     }
@@ -194,8 +196,8 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
         try {
             URI uri = URI.create(url.trim());
             if (uri.getScheme() != null && uri.getHost() != null) {
-                return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                        + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+                return uri.getScheme().toLowerCase(Locale.ROOT) + "://"
+                        + uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
             }
         } catch (IllegalArgumentException e) {
             // fall through

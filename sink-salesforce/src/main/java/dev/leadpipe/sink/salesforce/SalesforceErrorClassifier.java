@@ -18,7 +18,6 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
@@ -51,8 +50,9 @@ import dev.leadpipe.sink.runtime.HttpSupport;
  */
 public final class SalesforceErrorClassifier {
     /** The Lead fields the marketplace mapping fills (a missing one of these is no configuration problem). */
-    public static final Set<String> MAPPED_FIELDS = Set.of("FirstName", "LastName", "Email", "Phone", "Company",
-            "Title", "Country", "Description", "LeadSource");
+    public static final Set<String> MAPPED_FIELDS = Set.of(
+            "FirstName", "LastName", "Email", "Phone", "Company", "Title", "Country", "Description", "LeadSource");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the failure happened. */
@@ -76,8 +76,7 @@ public final class SalesforceErrorClassifier {
         }
     }
 
-    private SalesforceErrorClassifier() {
-    }
+    private SalesforceErrorClassifier() {}
 
     /**
      * An HTTP answer, classified.
@@ -88,9 +87,11 @@ public final class SalesforceErrorClassifier {
      * @param headers its headers ({@code Retry-After}), may be null
      * @param secrets values to remove from the detail (secret settings, token, assertion)
      */
-    public static DeliveryFailure classify(Stage stage, int status, String body, HttpHeaders headers,
-                                           Collection<String> secrets) {
-        Duration retryAfter = headers == null ? null : HttpSupport.retryAfter(headers.firstValue("Retry-After").orElse(null));
+    public static DeliveryFailure classify(
+            Stage stage, int status, String body, HttpHeaders headers, Collection<String> secrets) {
+        Duration retryAfter = headers == null
+                ? null
+                : HttpSupport.retryAfter(headers.firstValue("Retry-After").orElse(null));
         if (stage == Stage.SIGN_IN) {
             JsonNode json = parse(body);
             String error = json != null ? json.path("error").asText(null) : null;
@@ -100,50 +101,84 @@ public final class SalesforceErrorClassifier {
             if (status == 503) {
                 return failure(ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
             }
-            if (error != null && Set.of("invalid_client", "invalid_client_id", "invalid_grant", "unauthorized_client",
-                    "unsupported_grant_type", "invalid_request").contains(error) || status == 401) {
+            if (error != null
+                            && Set.of(
+                                            "invalid_client",
+                                            "invalid_client_id",
+                                            "invalid_grant",
+                                            "unauthorized_client",
+                                            "unsupported_grant_type",
+                                            "invalid_request")
+                                    .contains(error)
+                    || status == 401) {
                 return failure(ErrorClass.SALESFORCE_AUTH_FAILED, status, null, detail, secrets);
             }
             return failure(ErrorClass.DESTINATION_HTTP_ERROR, status, retryAfter, detail, secrets);
         }
         if (stage == Stage.WEB_TO_LEAD) {
             String detail = stage.label() + ": HTTP " + status + ": " + shorten(body);
-            return failure(status == 503 ? ErrorClass.SALESFORCE_LIMIT_EXCEEDED : ErrorClass.DESTINATION_HTTP_ERROR,
-                    status, retryAfter, detail, secrets);
+            return failure(
+                    status == 503 ? ErrorClass.SALESFORCE_LIMIT_EXCEEDED : ErrorClass.DESTINATION_HTTP_ERROR,
+                    status,
+                    retryAfter,
+                    detail,
+                    secrets);
         }
         if (status == 300) {
             JsonNode json = parse(body);
             int matches = json != null && json.isArray() ? json.size() : 0;
-            return failure(ErrorClass.DESTINATION_HTTP_ERROR, 300, null, stage.label()
-                    + ": HTTP 300 Multiple Choices: the external id matches " + (matches > 0 ? matches + " " : "several ")
-                    + "Lead records; not retried: merge or delete the duplicates (or make the external id field"
-                    + " unique), then replay the lead", secrets);
+            return failure(
+                    ErrorClass.DESTINATION_HTTP_ERROR,
+                    300,
+                    null,
+                    stage.label()
+                            + ": HTTP 300 Multiple Choices: the external id matches "
+                            + (matches > 0 ? matches + " " : "several ")
+                            + "Lead records; not retried: merge or delete the duplicates (or make the external id field"
+                            + " unique), then replay the lead",
+                    secrets);
         }
         List<SalesforceError> errors = errors(body);
         SalesforceError first = errors.isEmpty() ? null : errors.get(0);
-        String detail = stage.label() + ": HTTP " + status + (first == null ? ": " + shorten(body) : ": " + describe(errors));
+        String detail =
+                stage.label() + ": HTTP " + status + (first == null ? ": " + shorten(body) : ": " + describe(errors));
         for (SalesforceError e : errors) {
             if ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST".equals(e.code())) {
-                return failure(ErrorClass.SALESFORCE_REQUIRED_PICKLIST, status, null, "restricted picklist "
-                        + fieldsOrMessage(e) + " refuses the value the marketplace sends: make it a text field or"
-                        + " not restricted. " + detail, secrets);
+                return failure(
+                        ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
+                        status,
+                        null,
+                        "restricted picklist "
+                                + fieldsOrMessage(e)
+                                + " refuses the value the marketplace sends: make it a text field or"
+                                + " not restricted. " + detail,
+                        secrets);
             }
             if ("REQUIRED_FIELD_MISSING".equals(e.code())) {
                 List<String> unmapped = new ArrayList<>();
                 e.fields().stream().filter(f -> !MAPPED_FIELDS.contains(f)).forEach(unmapped::add);
                 if (!unmapped.isEmpty() || e.fields().isEmpty()) {
-                    return failure(ErrorClass.SALESFORCE_REQUIRED_PICKLIST, status, null, "required field "
-                            + (unmapped.isEmpty() ? "(unnamed)" : String.join(", ", unmapped))
-                            + " cannot be filled from a marketplace lead: make it a text field or not required. "
-                            + detail, secrets);
+                    return failure(
+                            ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
+                            status,
+                            null,
+                            "required field "
+                                    + (unmapped.isEmpty() ? "(unnamed)" : String.join(", ", unmapped))
+                                    + " cannot be filled from a marketplace lead: make it a text field or not required. "
+                                    + detail,
+                            secrets);
                 }
             }
             if ("REQUEST_LIMIT_EXCEEDED".equals(e.code())) {
                 return failure(ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
             }
             if ("INVALID_SESSION_ID".equals(e.code())) {
-                return failure(ErrorClass.SALESFORCE_AUTH_FAILED, status, null,
-                        detail + " (after a token refresh: the connected app's user cannot use the API)", secrets);
+                return failure(
+                        ErrorClass.SALESFORCE_AUTH_FAILED,
+                        status,
+                        null,
+                        detail + " (after a token refresh: the connected app's user cannot use the API)",
+                        secrets);
             }
         }
         if (status == 503) {
@@ -159,26 +194,47 @@ public final class SalesforceErrorClassifier {
     public static DeliveryFailure classify(Stage stage, Throwable error, Collection<String> secrets) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
-                return failure(ErrorClass.UNKNOWN, 0, null, stage.label() + ": could not connect ("
-                        + t.getClass().getSimpleName() + ")", secrets);
+                return failure(
+                        ErrorClass.UNKNOWN,
+                        0,
+                        null,
+                        stage.label() + ": could not connect (" + t.getClass().getSimpleName() + ")",
+                        secrets);
             }
-            if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException || t instanceof InterruptedException
+            if (t instanceof HttpTimeoutException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof TimeoutException
+                    || t instanceof InterruptedException
                     || t instanceof InterruptedIOException) {
-                return failure(ErrorClass.UNKNOWN, 0, null, stage.label() + ": no answer within the timeout ("
-                        + t.getClass().getSimpleName() + ")", secrets);
+                return failure(
+                        ErrorClass.UNKNOWN,
+                        0,
+                        null,
+                        stage.label() + ": no answer within the timeout ("
+                                + t.getClass().getSimpleName() + ")",
+                        secrets);
             }
             if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return failure(ErrorClass.UNKNOWN, 0, null, stage.label() + ": the host does not resolve ("
-                        + t.getClass().getSimpleName() + ")", secrets);
+                return failure(
+                        ErrorClass.UNKNOWN,
+                        0,
+                        null,
+                        stage.label() + ": the host does not resolve ("
+                                + t.getClass().getSimpleName() + ")",
+                        secrets);
             }
         }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return failure(ErrorClass.UNKNOWN, 0, null, stage.label() + ": " + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + shorten(root.getMessage())), secrets);
+        return failure(
+                ErrorClass.UNKNOWN,
+                0,
+                null,
+                stage.label() + ": " + root.getClass().getSimpleName()
+                        + (root.getMessage() == null ? "" : ": " + shorten(root.getMessage())),
+                secrets);
     }
 
     /** A problem found before any call (a bad setting): the given class, no status. */
@@ -186,8 +242,7 @@ public final class SalesforceErrorClassifier {
         return new DeliveryFailure(errorClass, 0, null, detail);
     }
 
-    record SalesforceError(String code, String message, List<String> fields) {
-    }
+    record SalesforceError(String code, String message, List<String> fields) {}
 
     /** Salesforce's REST error array ({@code [{"message","errorCode","fields"}]}); empty when the body is not one. */
     static List<SalesforceError> errors(String body) {
@@ -239,8 +294,8 @@ public final class SalesforceErrorClassifier {
         }
     }
 
-    private static DeliveryFailure failure(ErrorClass c, int status, Duration retryAfter, String detail,
-                                           Collection<String> secrets) {
+    private static DeliveryFailure failure(
+            ErrorClass c, int status, Duration retryAfter, String detail, Collection<String> secrets) {
         return new DeliveryFailure(c, status, retryAfter, Redaction.redact(detail, secrets));
     }
 

@@ -11,7 +11,6 @@ import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
 
@@ -37,8 +36,8 @@ interface SalesforceExchange {
     /** {@code application/x-www-form-urlencoded}, in the map's order. */
     static String formBody(Map<String, String> form) {
         StringJoiner out = new StringJoiner("&");
-        form.forEach((k, v) -> out.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        form.forEach((k, v) -> out.add(
+                URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return out.toString();
     }
 

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSource;
 import dev.leadpipe.sink.runtime.LeadFields;
@@ -27,20 +26,33 @@ final class SalesforceFields {
 
     static final List<Field> FIELDS = List.of(
             new Field("FirstName", "first_name", 40, l -> l.userDetails().firstName()),
-            new Field("LastName", "last_name", 80, l -> l.userDetails().lastName(),
+            new Field(
+                    "LastName",
+                    "last_name",
+                    80,
+                    l -> l.userDetails().lastName(),
                     l -> orPlaceholder(l.userDetails().lastName())),
             new Field("Email", "email", 80, l -> l.userDetails().email()),
             new Field("Phone", "phone", 40, l -> l.userDetails().phone()),
-            new Field("Company", "company", 255, l -> l.userDetails().company(),
+            new Field(
+                    "Company",
+                    "company",
+                    255,
+                    l -> l.userDetails().company(),
                     l -> orPlaceholder(l.userDetails().company())),
             new Field("Title", "title", 128, l -> l.userDetails().title()),
             new Field("Country", "country", 80, l -> l.userDetails().country()),
-            new Field("Description", "description", 32_000, Lead::description,
-                    l -> l.description() != null && !l.description().isBlank() ? l.description() : LeadFields.subject(l)),
+            new Field(
+                    "Description",
+                    "description",
+                    32_000,
+                    Lead::description,
+                    l -> l.description() != null && !l.description().isBlank()
+                            ? l.description()
+                            : LeadFields.subject(l)),
             new Field("LeadSource", "lead_source", 40, SalesforceFields::leadSource));
 
-    private SalesforceFields() {
-    }
+    private SalesforceFields() {}
 
     /** The REST Lead body. */
     static byte[] body(Lead lead) {

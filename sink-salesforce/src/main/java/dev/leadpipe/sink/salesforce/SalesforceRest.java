@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
@@ -29,11 +28,9 @@ import dev.leadpipe.sink.salesforce.SalesforceSignIn.TokenHolder;
 final class SalesforceRest {
 
     /** One REST destination: its shared tokens, and what to call. */
-    private record Rest(TokenHolder tokens, String apiVersion, String externalIdField) {
-    }
+    private record Rest(TokenHolder tokens, String apiVersion, String externalIdField) {}
 
-    private record Call(HttpResponse<String> response, Token token) {
-    }
+    private record Call(HttpResponse<String> response, Token token) {}
 
     @FunctionalInterface
     private interface RequestFor {
@@ -62,14 +59,17 @@ final class SalesforceRest {
         byte[] body = SalesforceFields.body(lead);
         String path = "/services/data/" + rest.apiVersion() + "/sobjects/Lead/" + rest.externalIdField() + "/"
                 + HttpSupport.percentEncode(lead.leadId());
-        Call call = authorized(rest, Stage.UPSERT, secrets, token -> HttpRequest.newBuilder(
-                        URI.create(token.instanceUrl() + path))
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + token.accessToken())
-                .header("Content-Type", "application/json; charset=UTF-8")
-                .header("Accept", "application/json")
-                .method("PATCH", BodyPublishers.ofByteArray(body))
-                .build());
+        Call call = authorized(
+                rest,
+                Stage.UPSERT,
+                secrets,
+                token -> HttpRequest.newBuilder(URI.create(token.instanceUrl() + path))
+                        .timeout(timeout)
+                        .header("Authorization", "Bearer " + token.accessToken())
+                        .header("Content-Type", "application/json; charset=UTF-8")
+                        .header("Accept", "application/json")
+                        .method("PATCH", BodyPublishers.ofByteArray(body))
+                        .build());
         HttpResponse<String> response = call.response();
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -77,8 +77,12 @@ final class SalesforceRest {
             String id = answer == null ? null : answer.path("id").asText(null);
             return id != null && !id.isBlank() ? id : rest.externalIdField() + "/" + lead.leadId();
         }
-        throw new DeliveryException(SalesforceErrorClassifier.classify(Stage.UPSERT, status, response.body(),
-                response.headers(), SalesforceExchange.with(secrets, call.token().accessToken())));
+        throw new DeliveryException(SalesforceErrorClassifier.classify(
+                Stage.UPSERT,
+                status,
+                response.body(),
+                response.headers(),
+                SalesforceExchange.with(secrets, call.token().accessToken())));
     }
 
     /** The destination's problems that would fail every lead; a sign-in or describe failure as its own class. */
@@ -87,18 +91,21 @@ final class SalesforceRest {
     }
 
     private Rest rest(Map<String, String> s, Set<String> secrets) throws DeliveryException {
-        URI login = SalesforceDestinationClient.url(s.get(SalesforceSpec.LOGIN_URL),
-                SalesforceDestinationClient.DEFAULT_LOGIN_URL, SalesforceSpec.LOGIN_URL);
+        URI login = SalesforceDestinationClient.url(
+                s.get(SalesforceSpec.LOGIN_URL),
+                SalesforceDestinationClient.DEFAULT_LOGIN_URL,
+                SalesforceSpec.LOGIN_URL);
         String loginUrl = HttpSupport.stripTrailingSlashes(login.toString());
         String apiVersion = setting(s, SalesforceSpec.API_VERSION, SalesforceDestinationClient.DEFAULT_API_VERSION);
         if (!SalesforceSpec.API_VERSION_FORMAT.matcher(apiVersion).matches()) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
-                    "the apiVersion setting must look like v62.0"));
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.DESTINATION_HTTP_ERROR, "the apiVersion setting must look like v62.0"));
         }
-        String field = setting(s, SalesforceSpec.EXTERNAL_ID_FIELD,
-                SalesforceDestinationClient.DEFAULT_EXTERNAL_ID_FIELD);
+        String field =
+                setting(s, SalesforceSpec.EXTERNAL_ID_FIELD, SalesforceDestinationClient.DEFAULT_EXTERNAL_ID_FIELD);
         if (!SalesforceSpec.FIELD_NAME.matcher(field).matches()) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.DESTINATION_HTTP_ERROR,
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.DESTINATION_HTTP_ERROR,
                     "the externalIdField setting must be a field API name such as "
                             + SalesforceDestinationClient.DEFAULT_EXTERNAL_ID_FIELD));
         }
@@ -113,11 +120,12 @@ final class SalesforceRest {
     /** Sends a request with the destination's token; on a 401 refreshes the token once and sends it once more. */
     private Call authorized(Rest rest, Stage stage, Set<String> secrets, RequestFor request) throws DeliveryException {
         Token token = rest.tokens().token(null);
-        HttpResponse<String> response = exchange.send(request.build(token), stage,
-                SalesforceExchange.with(secrets, token.accessToken()));
+        HttpResponse<String> response =
+                exchange.send(request.build(token), stage, SalesforceExchange.with(secrets, token.accessToken()));
         if (response.statusCode() == 401) {
             token = rest.tokens().token(token);
-            response = exchange.send(request.build(token), stage, SalesforceExchange.with(secrets, token.accessToken()));
+            response =
+                    exchange.send(request.build(token), stage, SalesforceExchange.with(secrets, token.accessToken()));
         }
         return new Call(response, token);
     }
@@ -125,20 +133,28 @@ final class SalesforceRest {
     private List<DeliveryFailure> preflight(Rest rest, Set<String> secrets) {
         Call call;
         try {
-            call = authorized(rest, Stage.DESCRIBE, secrets, token -> HttpRequest.newBuilder(
-                            URI.create(token.instanceUrl() + "/services/data/" + rest.apiVersion() + "/sobjects/Lead/describe"))
-                    .timeout(timeout)
-                    .header("Authorization", "Bearer " + token.accessToken())
-                    .header("Accept", "application/json")
-                    .GET()
-                    .build());
+            call = authorized(
+                    rest,
+                    Stage.DESCRIBE,
+                    secrets,
+                    token -> HttpRequest.newBuilder(URI.create(token.instanceUrl() + "/services/data/"
+                                    + rest.apiVersion() + "/sobjects/Lead/describe"))
+                            .timeout(timeout)
+                            .header("Authorization", "Bearer " + token.accessToken())
+                            .header("Accept", "application/json")
+                            .GET()
+                            .build());
         } catch (DeliveryException e) {
             return List.of(e.failure());
         }
         HttpResponse<String> response = call.response();
         if (response.statusCode() != 200) {
-            return List.of(SalesforceErrorClassifier.classify(Stage.DESCRIBE, response.statusCode(), response.body(),
-                    response.headers(), SalesforceExchange.with(secrets, call.token().accessToken())));
+            return List.of(SalesforceErrorClassifier.classify(
+                    Stage.DESCRIBE,
+                    response.statusCode(),
+                    response.body(),
+                    response.headers(),
+                    SalesforceExchange.with(secrets, call.token().accessToken())));
         }
         JsonNode describe = SalesforceExchange.readJson(response.body());
         List<DeliveryFailure> problems = new ArrayList<>();
@@ -148,12 +164,18 @@ final class SalesforceRest {
         for (JsonNode f : describe.path("fields")) {
             String name = f.path("name").asText("");
             String type = f.path("type").asText("");
-            if (f.path("createable").asBoolean(false) && !f.path("nillable").asBoolean(true)
+            if (f.path("createable").asBoolean(false)
+                    && !f.path("nillable").asBoolean(true)
                     && !f.path("defaultedOnCreate").asBoolean(false)
                     && (type.equals("picklist") || type.equals("multipicklist"))
-                    && !SalesforceErrorClassifier.MAPPED_FIELDS.contains(name) && !name.equals(rest.externalIdField())) {
-                problems.add(new DeliveryFailure(ErrorClass.SALESFORCE_REQUIRED_PICKLIST, 0, null,
-                        "the Lead object's required " + type + " " + name + " (\"" + f.path("label").asText(name)
+                    && !SalesforceErrorClassifier.MAPPED_FIELDS.contains(name)
+                    && !name.equals(rest.externalIdField())) {
+                problems.add(new DeliveryFailure(
+                        ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
+                        0,
+                        null,
+                        "the Lead object's required " + type + " " + name + " (\""
+                                + f.path("label").asText(name)
                                 + "\") cannot be filled from a marketplace lead, so Salesforce would refuse every"
                                 + " lead: make it a text field or not required"));
             }

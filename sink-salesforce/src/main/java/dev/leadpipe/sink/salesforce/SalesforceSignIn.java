@@ -1,6 +1,5 @@
 package dev.leadpipe.sink.salesforce;
 
-import dev.leadpipe.core.destination.types.SalesforceSpec;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -21,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.HttpSupport;
@@ -37,8 +36,7 @@ final class SalesforceSignIn {
     private static final int MAX_CACHED_TOKENS = 10_000;
 
     /** An access token and the instance it is for. */
-    record Token(String accessToken, String instanceUrl) {
-    }
+    record Token(String accessToken, String instanceUrl) {}
 
     @FunctionalInterface
     private interface SignIn {
@@ -98,17 +96,22 @@ final class SalesforceSignIn {
         SignIn signIn;
         if (secret != null && !secret.isEmpty()) {
             key = loginUrl + "|" + clientId + "|cc|" + HttpSupport.sha256Hex(secret);
-            signIn = () -> signIn(loginUrl, Map.of("grant_type", "client_credentials", "client_id", clientId,
-                    "client_secret", secret), secrets);
+            signIn = () -> signIn(
+                    loginUrl,
+                    Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret),
+                    secrets);
         } else if (user != null && pem != null) {
             key = loginUrl + "|" + clientId + "|jwt|" + HttpSupport.sha256Hex(user + "\u0000" + pem);
             signIn = () -> {
                 String assertion = assertion(clientId, user, loginUrl, pem);
-                return signIn(loginUrl, Map.of("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                        "assertion", assertion), SalesforceExchange.with(secrets, assertion));
+                return signIn(
+                        loginUrl,
+                        Map.of("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion", assertion),
+                        SalesforceExchange.with(secrets, assertion));
             };
         } else {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_AUTH_FAILED,
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.SALESFORCE_AUTH_FAILED,
                     "no credentials configured for client " + clientId
                             + ": clientSecret (client credentials), or userName + privateKey (JWT bearer)"));
         }
@@ -135,8 +138,12 @@ final class SalesforceSignIn {
         String accessToken = answer == null ? null : answer.path("access_token").asText(null);
         String instance = answer == null ? null : answer.path("instance_url").asText(null);
         if (accessToken == null || instance == null) {
-            throw new DeliveryException(SalesforceErrorClassifier.classify(Stage.SIGN_IN, response.statusCode(),
-                    response.body(), response.headers(), SalesforceExchange.with(secrets, accessToken)));
+            throw new DeliveryException(SalesforceErrorClassifier.classify(
+                    Stage.SIGN_IN,
+                    response.statusCode(),
+                    response.body(),
+                    response.headers(),
+                    SalesforceExchange.with(secrets, accessToken)));
         }
         URI instanceUri = SalesforceDestinationClient.url(instance, null, "instance_url");
         return new Token(accessToken, HttpSupport.stripTrailingSlashes(instanceUri.toString()));
@@ -146,7 +153,8 @@ final class SalesforceSignIn {
     static String assertion(String clientId, String user, String audience, String pem) throws DeliveryException {
         PrivateKey key = privateKey(pem);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        ObjectNode claims = SalesforceExchange.JSON.createObjectNode()
+        ObjectNode claims = SalesforceExchange.JSON
+                .createObjectNode()
                 .put("iss", clientId)
                 .put("sub", user)
                 .put("aud", audience)
@@ -159,22 +167,28 @@ final class SalesforceSignIn {
             signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + b64.encodeToString(signer.sign());
         } catch (Exception e) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_AUTH_FAILED,
-                    "the JWT bearer assertion could not be signed with the privateKey (" + e.getClass().getSimpleName() + ")"));
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.SALESFORCE_AUTH_FAILED,
+                    "the JWT bearer assertion could not be signed with the privateKey ("
+                            + e.getClass().getSimpleName() + ")"));
         }
     }
 
     static PrivateKey privateKey(String pem) throws DeliveryException {
         if (pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN ENCRYPTED PRIVATE KEY")) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_AUTH_FAILED,
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.SALESFORCE_AUTH_FAILED,
                     "the privateKey must be an unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY); convert it with"
                             + " openssl pkcs8 -topk8 -nocrypt"));
         }
         try {
-            String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            String base64 =
+                    pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
         } catch (Exception e) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_AUTH_FAILED,
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.SALESFORCE_AUTH_FAILED,
                     "the privateKey is not a PKCS#8 PEM RSA private key (BEGIN PRIVATE KEY)"));
         }
     }

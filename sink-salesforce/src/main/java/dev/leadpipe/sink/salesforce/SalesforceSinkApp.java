@@ -15,8 +15,7 @@ import dev.leadpipe.sink.runtime.SinkRuntime;
  * ({@link SinkRuntime#defaultOpsPort}; see {@code docs/monitoring.md}).
  */
 public final class SalesforceSinkApp {
-    private SalesforceSinkApp() {
-    }
+    private SalesforceSinkApp() {}
 
     public static void main(String[] args) {
         SinkRuntime.run(DestinationType.SALESFORCE, SinkConfig::fromEnvironment, SalesforceDestinationClient::new);

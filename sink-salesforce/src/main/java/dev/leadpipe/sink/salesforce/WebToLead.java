@@ -33,8 +33,10 @@ final class WebToLead {
 
     String deliver(Lead lead, Map<String, String> s, Set<String> secrets) throws DeliveryException {
         String oid = orgId(s);
-        URI target = SalesforceDestinationClient.url(s.get(SalesforceSpec.WEB_TO_LEAD_URL),
-                SalesforceDestinationClient.DEFAULT_WEB_TO_LEAD_URL, SalesforceSpec.WEB_TO_LEAD_URL);
+        URI target = SalesforceDestinationClient.url(
+                s.get(SalesforceSpec.WEB_TO_LEAD_URL),
+                SalesforceDestinationClient.DEFAULT_WEB_TO_LEAD_URL,
+                SalesforceSpec.WEB_TO_LEAD_URL);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("oid", oid);
         SalesforceFields.putForm(form, lead);
@@ -48,19 +50,21 @@ final class WebToLead {
         if (response.statusCode() == 200) {
             return SalesforceDestinationClient.WEB_TO_LEAD_NOT_CONFIRMED;
         }
-        throw new DeliveryException(SalesforceErrorClassifier.classify(Stage.WEB_TO_LEAD, response.statusCode(),
-                response.body(), response.headers(), secrets));
+        throw new DeliveryException(SalesforceErrorClassifier.classify(
+                Stage.WEB_TO_LEAD, response.statusCode(), response.body(), response.headers(), secrets));
     }
 
     /** The organisation id setting, checked: 15 or 18 letters and digits starting {@code 00D}. */
     static String orgId(Map<String, String> s) throws DeliveryException {
         String oid = HttpSupport.blankToNull(s.get(SalesforceSpec.ORGANIZATION_ID));
         if (oid == null) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_INVALID_ORG_ID,
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.SALESFORCE_INVALID_ORG_ID,
                     "no organizationId configured (Web-to-Lead needs it; or configure clientId for the REST API)"));
         }
         if (!SalesforceSpec.ORG_ID.matcher(oid).matches()) {
-            throw new DeliveryException(SalesforceErrorClassifier.local(ErrorClass.SALESFORCE_INVALID_ORG_ID,
+            throw new DeliveryException(SalesforceErrorClassifier.local(
+                    ErrorClass.SALESFORCE_INVALID_ORG_ID,
                     "the organizationId is not a Salesforce organisation id (15 or 18 letters and digits starting"
                             + " 00D; it has " + oid.length() + " characters)"));
         }

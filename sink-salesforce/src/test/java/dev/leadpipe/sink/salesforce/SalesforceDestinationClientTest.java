@@ -1,26 +1,25 @@
 package dev.leadpipe.sink.salesforce;
 
-import dev.leadpipe.core.destination.types.SalesforceSpec;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.CANARY_SECRET;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.USER;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.jwt;
-import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.webToLead;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.leadpipe.core.destination.types.SalesforceSpec;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.fakes.FakeSalesforce;
+import dev.leadpipe.sink.runtime.DeliveryException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.fakes.FakeSalesforce;
-import dev.leadpipe.sink.runtime.DeliveryException;
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.CANARY_SECRET;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.USER;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.jwt;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.webToLead;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The client against FakeSalesforce without Kafka: token reuse and refresh, JWT variants, settings checks. */
 class SalesforceDestinationClientTest {
@@ -32,7 +31,8 @@ class SalesforceDestinationClientTest {
 
     @BeforeAll
     static void start() {
-        salesforce = FakeSalesforce.start().addClientCredentialsApp(CC, CANARY_SECRET)
+        salesforce = FakeSalesforce.start()
+                .addClientCredentialsApp(CC, CANARY_SECRET)
                 .addJwtApp(JWT, USER, KEYS.getPublic());
         client = new SalesforceDestinationClient(null, Duration.ofSeconds(5));
     }
@@ -59,36 +59,55 @@ class SalesforceDestinationClientTest {
     @Test
     void jwtBearerVariants() throws Exception {
         String pem = SalesforceLeads.pem(KEYS);
-        assertThat(client.deliver(lead("lead-unit-jwt", "contoso.unit"),
-                jwt("contoso.unit", salesforce.url(), JWT, USER, pem))).startsWith("00Q");
-        DeliveryException otherUser = catchThrowableOfType(DeliveryException.class, () -> client.deliver(
-                lead("lead-unit-jwt2", "contoso.unit"), jwt("contoso.unit", salesforce.url(), JWT,
-                        "someone.else@contoso.example", pem)));
+        assertThat(client.deliver(
+                        lead("lead-unit-jwt", "contoso.unit"), jwt("contoso.unit", salesforce.url(), JWT, USER, pem)))
+                .startsWith("00Q");
+        DeliveryException otherUser = catchThrowableOfType(
+                DeliveryException.class,
+                () -> client.deliver(
+                        lead("lead-unit-jwt2", "contoso.unit"),
+                        jwt("contoso.unit", salesforce.url(), JWT, "someone.else@contoso.example", pem)));
         assertThat(otherUser.failure().errorClass()).isEqualTo(ErrorClass.SALESFORCE_AUTH_FAILED);
-        assertThat(otherUser.failure().detail()).contains("user hasn't approved this consumer").doesNotContain("@");
-        DeliveryException badKey = catchThrowableOfType(DeliveryException.class, () -> client.deliver(
-                lead("lead-unit-jwt3", "contoso.unit"), jwt("contoso.unit", salesforce.url(), JWT, USER,
-                        "-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----")));
+        assertThat(otherUser.failure().detail())
+                .contains("user hasn't approved this consumer")
+                .doesNotContain("@");
+        DeliveryException badKey = catchThrowableOfType(
+                DeliveryException.class,
+                () -> client.deliver(
+                        lead("lead-unit-jwt3", "contoso.unit"),
+                        jwt(
+                                "contoso.unit",
+                                salesforce.url(),
+                                JWT,
+                                USER,
+                                "-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----")));
         assertThat(badKey.failure().errorClass()).isEqualTo(ErrorClass.SALESFORCE_AUTH_FAILED);
         assertThat(badKey.failure().detail()).doesNotContain("not-a-key");
     }
 
     @Test
     void settingsAreCheckedBeforeSending() {
-        DeliveryException notHttps = catchThrowableOfType(DeliveryException.class, () -> client.deliver(
-                lead("lead-unit-http", "contoso.unit"), clientCredentials("contoso.unit", "http://login.salesforce.com",
-                        CC, CANARY_SECRET)));
+        DeliveryException notHttps = catchThrowableOfType(
+                DeliveryException.class,
+                () -> client.deliver(
+                        lead("lead-unit-http", "contoso.unit"),
+                        clientCredentials("contoso.unit", "http://login.salesforce.com", CC, CANARY_SECRET)));
         assertThat(notHttps.failure().isTransient()).isFalse();
         assertThat(notHttps.failure().detail()).contains("loginUrl");
-        DeliveryException noCredential = catchThrowableOfType(DeliveryException.class, () -> client.deliver(
-                lead("lead-unit-nocred", "contoso.unit"), SalesforceLeads.destination("contoso.unit",
-                        Map.of(SalesforceSpec.LOGIN_URL, salesforce.url(),
-                                SalesforceSpec.CLIENT_ID, CC))));
+        DeliveryException noCredential = catchThrowableOfType(
+                DeliveryException.class,
+                () -> client.deliver(
+                        lead("lead-unit-nocred", "contoso.unit"),
+                        SalesforceLeads.destination(
+                                "contoso.unit",
+                                Map.of(SalesforceSpec.LOGIN_URL, salesforce.url(), SalesforceSpec.CLIENT_ID, CC))));
         assertThat(noCredential.failure().errorClass()).isEqualTo(ErrorClass.SALESFORCE_AUTH_FAILED);
         int received = salesforce.webToLeadReceived().size();
-        DeliveryException badOrg = catchThrowableOfType(DeliveryException.class, () -> client.deliver(
-                lead("lead-unit-org", "contoso.unit"), webToLead("contoso.unit", salesforce.webToLeadUrl(),
-                        "00X000000000000")));
+        DeliveryException badOrg = catchThrowableOfType(
+                DeliveryException.class,
+                () -> client.deliver(
+                        lead("lead-unit-org", "contoso.unit"),
+                        webToLead("contoso.unit", salesforce.webToLeadUrl(), "00X000000000000")));
         assertThat(badOrg.failure().errorClass()).isEqualTo(ErrorClass.SALESFORCE_INVALID_ORG_ID);
         assertThat(salesforce.webToLeadReceived()).hasSize(received);
     }
@@ -97,16 +116,16 @@ class SalesforceDestinationClientTest {
     void endpointsCarryNoSecret() {
         assertThat(client.endpoint(clientCredentials("o", "https://contoso.my.salesforce.com/", CC, CANARY_SECRET)))
                 .isEqualTo("https://contoso.my.salesforce.com client " + CC);
-        assertThat(client.endpoint(SalesforceLeads.destination("o", Map.of(
-                SalesforceSpec.ORGANIZATION_ID, "00D5g000004XyZa"))))
+        assertThat(client.endpoint(
+                        SalesforceLeads.destination("o", Map.of(SalesforceSpec.ORGANIZATION_ID, "00D5g000004XyZa"))))
                 .isEqualTo("https://webto.salesforce.com org 00D5g000004XyZa");
     }
 
     @Test
     void absentLastNameAndCompanyGetThePlaceholder() throws Exception {
         var lead = lead("lead-unit-empty", "contoso.unit");
-        var empty = new dev.leadpipe.core.lead.Lead(lead.leadId(), lead.offerId(), lead.receivedAt(), false,
-                null, null, null, null, null, null);
+        var empty = new dev.leadpipe.core.lead.Lead(
+                lead.leadId(), lead.offerId(), lead.receivedAt(), false, null, null, null, null, null, null);
         client.deliver(empty, clientCredentials("contoso.unit", salesforce.url(), CC, CANARY_SECRET));
         assertThat(salesforce.record("lead-unit-empty").fields())
                 .containsEntry("LastName", SalesforceDestinationClient.PLACEHOLDER)
@@ -118,25 +137,51 @@ class SalesforceDestinationClientTest {
     void bothRoutesSendTheSameFieldsCutToSalesforcesLengths() throws Exception {
         var base = lead("lead-unit-mapping", "contoso.unit");
         String longName = "M".repeat(60);
-        var lead = new dev.leadpipe.core.lead.Lead(base.leadId(), base.offerId(), base.receivedAt(), false,
-                new dev.leadpipe.core.lead.UserDetails(longName, "Lin", "mei.lin@contoso.example", "+886 2 1234 5678",
-                        "TW", "Contoso", "CTO", Map.of()),
-                base.leadSource(), base.actionCode(), base.offerTitle(), null, Map.of());
+        var lead = new dev.leadpipe.core.lead.Lead(
+                base.leadId(),
+                base.offerId(),
+                base.receivedAt(),
+                false,
+                new dev.leadpipe.core.lead.UserDetails(
+                        longName,
+                        "Lin",
+                        "mei.lin@contoso.example",
+                        "+886 2 1234 5678",
+                        "TW",
+                        "Contoso",
+                        "CTO",
+                        Map.of()),
+                base.leadSource(),
+                base.actionCode(),
+                base.offerTitle(),
+                null,
+                Map.of());
         client.deliver(lead, clientCredentials("contoso.unit", salesforce.url(), CC, CANARY_SECRET));
         assertThat(salesforce.record("lead-unit-mapping").fields())
-                .containsEntry("FirstName", "M".repeat(40)).containsEntry("LastName", "Lin")
-                .containsEntry("Email", "mei.lin@contoso.example").containsEntry("Phone", "+886 2 1234 5678")
-                .containsEntry("Company", "Contoso").containsEntry("Title", "CTO").containsEntry("Country", "TW")
+                .containsEntry("FirstName", "M".repeat(40))
+                .containsEntry("LastName", "Lin")
+                .containsEntry("Email", "mei.lin@contoso.example")
+                .containsEntry("Phone", "+886 2 1234 5678")
+                .containsEntry("Company", "Contoso")
+                .containsEntry("Title", "CTO")
+                .containsEntry("Country", "TW")
                 .containsEntry("Description", "Contoso Widget SaaS (INS) via AzureMarketplace")
                 .containsEntry("LeadSource", "AzureMarketplace");
 
         client.deliver(lead, webToLead("contoso.unit", salesforce.webToLeadUrl(), salesforce.orgId()));
-        Map<String, String> form = salesforce.webToLeadStored().get(salesforce.webToLeadStored().size() - 1);
-        assertThat(form).containsEntry("oid", salesforce.orgId()).containsEntry("first_name", "M".repeat(40))
-                .containsEntry("last_name", "Lin").containsEntry("email", "mei.lin@contoso.example")
-                .containsEntry("phone", "+886 2 1234 5678").containsEntry("company", "Contoso")
-                .containsEntry("title", "CTO").containsEntry("country", "TW")
-                .containsEntry("lead_source", "AzureMarketplace").containsEntry("encoding", "UTF-8")
+        Map<String, String> form =
+                salesforce.webToLeadStored().get(salesforce.webToLeadStored().size() - 1);
+        assertThat(form)
+                .containsEntry("oid", salesforce.orgId())
+                .containsEntry("first_name", "M".repeat(40))
+                .containsEntry("last_name", "Lin")
+                .containsEntry("email", "mei.lin@contoso.example")
+                .containsEntry("phone", "+886 2 1234 5678")
+                .containsEntry("company", "Contoso")
+                .containsEntry("title", "CTO")
+                .containsEntry("country", "TW")
+                .containsEntry("lead_source", "AzureMarketplace")
+                .containsEntry("encoding", "UTF-8")
                 .doesNotContainKey("description");
     }
 }

@@ -1,6 +1,5 @@
 package dev.leadpipe.sink.salesforce;
 
-import dev.leadpipe.core.destination.types.SalesforceSpec;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
@@ -9,10 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
@@ -24,8 +22,7 @@ final class SalesforceLeads {
     static final String USER = "integration.user@contoso.example";
     static final String EMAIL = MarketplaceLeads.EMAIL;
 
-    private SalesforceLeads() {
-    }
+    private SalesforceLeads() {}
 
     static KeyPair rsa() {
         try {
@@ -39,7 +36,8 @@ final class SalesforceLeads {
 
     static String pem(KeyPair keys) {
         return "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPrivate().getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(keys.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
     }
 
@@ -61,12 +59,17 @@ final class SalesforceLeads {
     }
 
     static LeadDestination webToLead(String offerId, String webToLeadUrl, String orgId) {
-        return destination(offerId, Map.of(SalesforceSpec.WEB_TO_LEAD_URL, webToLeadUrl,
-                SalesforceSpec.ORGANIZATION_ID, orgId));
+        return destination(
+                offerId, Map.of(SalesforceSpec.WEB_TO_LEAD_URL, webToLeadUrl, SalesforceSpec.ORGANIZATION_ID, orgId));
     }
 
     static LeadDestination destination(String offerId, Map<String, String> settings) {
-        return new LeadDestination(offerId, DestinationType.SALESFORCE, settings, List.of("ops@contoso.example"), 1,
+        return new LeadDestination(
+                offerId,
+                DestinationType.SALESFORCE,
+                settings,
+                List.of("ops@contoso.example"),
+                1,
                 Instant.parse("2026-11-24T08:00:00Z"));
     }
 

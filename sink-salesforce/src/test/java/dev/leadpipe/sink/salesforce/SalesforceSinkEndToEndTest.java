@@ -1,21 +1,10 @@
 package dev.leadpipe.sink.salesforce;
 
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.CANARY_SECRET;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.EMAIL;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.USER;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.jwt;
-import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
-import static dev.leadpipe.sink.salesforce.SalesforceLeads.webToLead;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Test;
 
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
@@ -25,6 +14,16 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.fakes.FakeSalesforce;
 import dev.leadpipe.sink.runtime.DestinationClient;
 import dev.leadpipe.sink.runtime.testing.SinkEndToEndContract;
+import org.junit.jupiter.api.Test;
+
+import static dev.leadpipe.sink.runtime.testing.MarketplaceLeads.lead;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.CANARY_SECRET;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.EMAIL;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.USER;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.clientCredentials;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.jwt;
+import static dev.leadpipe.sink.salesforce.SalesforceLeads.webToLead;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every Salesforce row of the error catalogue, end to end ({@link SinkEndToEndContract}): the real SinkRuntime on an embedded broker delivering
@@ -66,23 +65,50 @@ class SalesforceSinkEndToEndTest extends SinkEndToEndContract<SalesforceSinkEndT
     @Override
     protected Stream<Row> rows() {
         return Stream.of(
-                new Row("required-picklist", ErrorClass.SALESFORCE_REQUIRED_PICKLIST, false,
+                new Row(
+                        "required-picklist",
+                        ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
+                        false,
                         () -> clientCredentials("x", picklistOrg.url(), CC_PICKLIST, CANARY_SECRET)),
-                new Row("restricted-picklist", ErrorClass.SALESFORCE_REQUIRED_PICKLIST, false,
+                new Row(
+                        "restricted-picklist",
+                        ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
+                        false,
                         () -> clientCredentials("x", restrictedOrg.url(), CC_RESTRICTED, CANARY_SECRET)),
-                new Row("malformed-org-id", ErrorClass.SALESFORCE_INVALID_ORG_ID, false,
+                new Row(
+                        "malformed-org-id",
+                        ErrorClass.SALESFORCE_INVALID_ORG_ID,
+                        false,
                         () -> webToLead("x", mainOrg.webToLeadUrl(), "00D123")),
-                new Row("invalid-client", ErrorClass.SALESFORCE_AUTH_FAILED, false,
+                new Row(
+                        "invalid-client",
+                        ErrorClass.SALESFORCE_AUTH_FAILED,
+                        false,
                         () -> clientCredentials("x", mainOrg.url(), CC_OK, WRONG_SECRET)),
-                new Row("invalid-grant", ErrorClass.SALESFORCE_AUTH_FAILED, false,
+                new Row(
+                        "invalid-grant",
+                        ErrorClass.SALESFORCE_AUTH_FAILED,
+                        false,
                         () -> jwt("x", mainOrg.url(), JWT_WRONG_KEY, USER, OTHER_PEM)),
-                new Row("session-invalid-twice", ErrorClass.SALESFORCE_AUTH_FAILED, false,
+                new Row(
+                        "session-invalid-twice",
+                        ErrorClass.SALESFORCE_AUTH_FAILED,
+                        false,
                         () -> clientCredentials("x", mainOrg.url(), CC_SESSION, CANARY_SECRET)),
-                new Row("request-limit", ErrorClass.SALESFORCE_LIMIT_EXCEEDED, true,
+                new Row(
+                        "request-limit",
+                        ErrorClass.SALESFORCE_LIMIT_EXCEEDED,
+                        true,
                         () -> clientCredentials("x", mainOrg.url(), CC_LIMIT, CANARY_SECRET)),
-                new Row("unavailable-503", ErrorClass.SALESFORCE_LIMIT_EXCEEDED, true,
+                new Row(
+                        "unavailable-503",
+                        ErrorClass.SALESFORCE_LIMIT_EXCEEDED,
+                        true,
                         () -> clientCredentials("x", mainOrg.url(), CC_DOWN, CANARY_SECRET)),
-                new Row("multiple-matches", ErrorClass.DESTINATION_HTTP_ERROR, false,
+                new Row(
+                        "multiple-matches",
+                        ErrorClass.DESTINATION_HTTP_ERROR,
+                        false,
                         () -> clientCredentials("x", mainOrg.url(), CC_OK, CANARY_SECRET)));
     }
 
@@ -92,17 +118,23 @@ class SalesforceSinkEndToEndTest extends SinkEndToEndContract<SalesforceSinkEndT
 
     @Override
     protected void startDestinations() {
-        mainOrg = FakeSalesforce.start().retryAfter(Duration.ofSeconds(1))
+        mainOrg = FakeSalesforce.start()
+                .retryAfter(Duration.ofSeconds(1))
                 .addClientCredentialsApp(CC_OK, CANARY_SECRET)
-                .addClientCredentialsApp(CC_SESSION, CANARY_SECRET).failFor(CC_SESSION, FakeSalesforce.Failure.INVALID_SESSION)
-                .addClientCredentialsApp(CC_LIMIT, CANARY_SECRET).failFor(CC_LIMIT, FakeSalesforce.Failure.REQUEST_LIMIT_EXCEEDED)
-                .addClientCredentialsApp(CC_DOWN, CANARY_SECRET).failFor(CC_DOWN, FakeSalesforce.Failure.UNAVAILABLE)
+                .addClientCredentialsApp(CC_SESSION, CANARY_SECRET)
+                .failFor(CC_SESSION, FakeSalesforce.Failure.INVALID_SESSION)
+                .addClientCredentialsApp(CC_LIMIT, CANARY_SECRET)
+                .failFor(CC_LIMIT, FakeSalesforce.Failure.REQUEST_LIMIT_EXCEEDED)
+                .addClientCredentialsApp(CC_DOWN, CANARY_SECRET)
+                .failFor(CC_DOWN, FakeSalesforce.Failure.UNAVAILABLE)
                 .addJwtApp(JWT_OK, USER, KEYS.getPublic())
                 .addJwtApp(JWT_WRONG_KEY, USER, KEYS.getPublic())
                 .duplicateExternalId("lead-multiple-matches");
-        picklistOrg = FakeSalesforce.start().addClientCredentialsApp(CC_PICKLIST, CANARY_SECRET)
+        picklistOrg = FakeSalesforce.start()
+                .addClientCredentialsApp(CC_PICKLIST, CANARY_SECRET)
                 .requirePicklist("Industry__c", "Industry", "Software", "Retail");
-        restrictedOrg = FakeSalesforce.start().addClientCredentialsApp(CC_RESTRICTED, CANARY_SECRET)
+        restrictedOrg = FakeSalesforce.start()
+                .addClientCredentialsApp(CC_RESTRICTED, CANARY_SECRET)
                 .restrictPicklist("LeadSource", "Web", "Phone Inquiry", "Other");
     }
 
@@ -120,7 +152,8 @@ class SalesforceSinkEndToEndTest extends SinkEndToEndContract<SalesforceSinkEndT
 
     @Override
     protected List<LeadDestination> moreDestinations() {
-        return List.of(clientCredentials("contoso.good-cc", mainOrg.url(), CC_OK, CANARY_SECRET),
+        return List.of(
+                clientCredentials("contoso.good-cc", mainOrg.url(), CC_OK, CANARY_SECRET),
                 jwt("contoso.good-jwt", mainOrg.url(), JWT_OK, USER, PEM),
                 webToLead("contoso.good-w2l", mainOrg.webToLeadUrl(), mainOrg.orgId()),
                 webToLead("contoso.w2l-picklist", picklistOrg.webToLeadUrl(), picklistOrg.orgId()));
@@ -128,8 +161,11 @@ class SalesforceSinkEndToEndTest extends SinkEndToEndContract<SalesforceSinkEndT
 
     @Override
     protected List<Lead> moreLeads() {
-        return List.of(lead("lead-good-cc", "contoso.good-cc"), lead("lead-good-jwt", "contoso.good-jwt"),
-                lead("lead-good-w2l", "contoso.good-w2l"), lead("lead-w2l-picklist", "contoso.w2l-picklist"));
+        return List.of(
+                lead("lead-good-cc", "contoso.good-cc"),
+                lead("lead-good-jwt", "contoso.good-jwt"),
+                lead("lead-good-w2l", "contoso.good-w2l"),
+                lead("lead-w2l-picklist", "contoso.w2l-picklist"));
     }
 
     @Override
@@ -163,19 +199,27 @@ class SalesforceSinkEndToEndTest extends SinkEndToEndContract<SalesforceSinkEndT
     @Test
     void goodLeadsAreDeliveredByEachRoute() {
         assertThat(outcomeOf("lead-good-cc").outcome()).isEqualTo(OutcomeType.DELIVERED);
-        assertThat(outcomeOf("lead-good-cc").destinationRecordId()).isEqualTo(mainOrg.record("lead-good-cc").id())
-                .startsWith("00Q").hasSize(18);
+        assertThat(outcomeOf("lead-good-cc").destinationRecordId())
+                .isEqualTo(mainOrg.record("lead-good-cc").id())
+                .startsWith("00Q")
+                .hasSize(18);
         assertThat(outcomeOf("lead-good-jwt").outcome()).isEqualTo(OutcomeType.DELIVERED);
-        assertThat(outcomeOf("lead-good-jwt").destinationRecordId()).isEqualTo(mainOrg.record("lead-good-jwt").id());
-        assertThat(mainOrg.record("lead-good-cc").fields()).containsEntry("Company", "Contoso")
-                .containsEntry("LastName", "Lin").containsEntry("LeadSource", "AzureMarketplace")
+        assertThat(outcomeOf("lead-good-jwt").destinationRecordId())
+                .isEqualTo(mainOrg.record("lead-good-jwt").id());
+        assertThat(mainOrg.record("lead-good-cc").fields())
+                .containsEntry("Company", "Contoso")
+                .containsEntry("LastName", "Lin")
+                .containsEntry("LeadSource", "AzureMarketplace")
                 .containsEntry("LeadpipeLeadId__c", "lead-good-cc");
         assertThat(outcomeOf("lead-good-w2l").outcome()).isEqualTo(OutcomeType.DELIVERED);
         assertThat(outcomeOf("lead-good-w2l").destinationRecordId())
                 .isEqualTo(SalesforceDestinationClient.WEB_TO_LEAD_NOT_CONFIRMED);
         assertThat(mainOrg.webToLeadStored()).hasSize(1);
-        assertThat(mainOrg.webToLeadStored().get(0)).containsEntry("oid", mainOrg.orgId()).containsEntry("last_name", "Lin")
-                .containsEntry("company", "Contoso").containsEntry("lead_source", "AzureMarketplace");
+        assertThat(mainOrg.webToLeadStored().get(0))
+                .containsEntry("oid", mainOrg.orgId())
+                .containsEntry("last_name", "Lin")
+                .containsEntry("company", "Contoso")
+                .containsEntry("lead_source", "AzureMarketplace");
     }
 
     @Test

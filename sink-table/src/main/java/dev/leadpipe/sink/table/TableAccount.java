@@ -43,7 +43,8 @@ record TableAccount(String endpoint, String accountName, String accountKey, Stri
         if (tableEndpoint != null) {
             URI uri = httpUri(tableEndpoint);
             if (uri == null) {
-                throw fail(ErrorClass.TABLE_ACCOUNT_NOT_FOUND,
+                throw fail(
+                        ErrorClass.TABLE_ACCOUNT_NOT_FOUND,
                         "the connection string's TableEndpoint is not an http(s) URL with a host");
             }
             if (sas == null && uri.getRawQuery() != null && uri.getRawQuery().contains("sig=")) {
@@ -52,15 +53,18 @@ record TableAccount(String endpoint, String accountName, String accountKey, Stri
             endpoint = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost()
                     + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + stripTrailingSlash(uri.getRawPath());
         } else if (accountName != null) {
-            String protocol = parts.getOrDefault("defaultendpointsprotocol", "https").toLowerCase(Locale.ROOT);
+            String protocol =
+                    parts.getOrDefault("defaultendpointsprotocol", "https").toLowerCase(Locale.ROOT);
             String suffix = parts.getOrDefault("endpointsuffix", "core.windows.net");
             endpoint = protocol + "://" + accountName + ".table." + suffix;
             if (httpUri(endpoint) == null) {
-                throw fail(ErrorClass.TABLE_ACCOUNT_NOT_FOUND,
+                throw fail(
+                        ErrorClass.TABLE_ACCOUNT_NOT_FOUND,
                         "the connection string's AccountName, DefaultEndpointsProtocol and EndpointSuffix do not form an http(s) URL");
             }
         } else {
-            throw fail(ErrorClass.TABLE_ACCOUNT_NOT_FOUND,
+            throw fail(
+                    ErrorClass.TABLE_ACCOUNT_NOT_FOUND,
                     "the connection string names neither a TableEndpoint nor an AccountName");
         }
         if (sas != null) {
@@ -68,7 +72,8 @@ record TableAccount(String endpoint, String accountName, String accountKey, Stri
         }
         String key = blankToNull(parts.get("accountkey"));
         if (key == null) {
-            throw fail(ErrorClass.TABLE_AUTH_FAILED,
+            throw fail(
+                    ErrorClass.TABLE_AUTH_FAILED,
                     "the connection string has neither an AccountKey nor a SharedAccessSignature");
         }
         if (accountName == null) {

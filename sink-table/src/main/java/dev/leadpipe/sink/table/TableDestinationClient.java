@@ -1,15 +1,11 @@
 package dev.leadpipe.sink.table;
 
-import static dev.leadpipe.core.destination.types.TableSpec.CONNECTION_STRING;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import com.azure.core.credential.AzureNamedKeyCredential;
 import com.azure.core.http.HttpClient;
@@ -22,7 +18,6 @@ import com.azure.data.tables.TableClientBuilder;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.types.TableSpec;
@@ -34,6 +29,10 @@ import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
 import dev.leadpipe.sink.runtime.DestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static dev.leadpipe.core.destination.types.TableSpec.CONNECTION_STRING;
 
 /**
  * Delivers a lead to the publisher's Azure Table storage the way the marketplace does: one entity in table
@@ -114,7 +113,8 @@ public final class TableDestinationClient implements DestinationClient {
     @Override
     public String endpoint(LeadDestination destination) {
         try {
-            return TableAccount.parse(destination.settings().get(CONNECTION_STRING)).endpoint();
+            return TableAccount.parse(destination.settings().get(CONNECTION_STRING))
+                    .endpoint();
         } catch (DeliveryException e) {
             return INVALID_ENDPOINT;
         }
@@ -163,9 +163,16 @@ public final class TableDestinationClient implements DestinationClient {
         if (value == null || value.isEmpty()) {
             throw malformed("the lead has no " + what + ": it cannot be keyed in the table");
         }
-        if (value.length() > 1024 || value.chars().anyMatch(c -> c == '/' || c == '\\' || c == '#' || c == '?'
-                || c < 0x20 || (c >= 0x7f && c <= 0x9f))) {
-            throw malformed("the lead's " + what + " cannot be a table key (too long, or / \\ # ? or control characters)");
+        if (value.length() > 1024
+                || value.chars()
+                        .anyMatch(c -> c == '/'
+                                || c == '\\'
+                                || c == '#'
+                                || c == '?'
+                                || c < 0x20
+                                || (c >= 0x7f && c <= 0x9f))) {
+            throw malformed(
+                    "the lead's " + what + " cannot be a table key (too long, or / \\ # ? or control characters)");
         }
         return value;
     }

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.SSLException;
 
 import com.azure.core.exception.HttpResponseException;
@@ -18,7 +17,6 @@ import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpResponse;
 import com.azure.data.tables.models.TableServiceError;
 import com.azure.data.tables.models.TableServiceException;
-
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
@@ -47,14 +45,22 @@ public final class TableErrorClassifier {
     private static final int MAX_MESSAGE = 300;
     private static final Pattern XML_MESSAGE = Pattern.compile("(?s)<(?:m:)?[Mm]essage[^>]*>(.*?)</(?:m:)?[Mm]essage>");
     private static final Pattern JSON_MESSAGE = Pattern.compile("\"value\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Set<String> AUTH_CODES = Set.of("authenticationfailed", "authorizationfailure",
-            "authorizationpermissionmismatch", "authorizationresourcetypemismatch", "authorizationservicemismatch",
-            "authorizationprotocolmismatch", "authorizationsourceipmismatch", "insufficientaccountpermissions",
-            "invalidauthenticationinfo", "noauthenticationinformation", "accountisdisabled", "keybasedauthenticationnotpermitted");
+    private static final Set<String> AUTH_CODES = Set.of(
+            "authenticationfailed",
+            "authorizationfailure",
+            "authorizationpermissionmismatch",
+            "authorizationresourcetypemismatch",
+            "authorizationservicemismatch",
+            "authorizationprotocolmismatch",
+            "authorizationsourceipmismatch",
+            "insufficientaccountpermissions",
+            "invalidauthenticationinfo",
+            "noauthenticationinformation",
+            "accountisdisabled",
+            "keybasedauthenticationnotpermitted");
     private static final Set<String> UNAVAILABLE_CODES = Set.of("serverbusy", "operationtimedout", "internalerror");
 
-    private TableErrorClassifier() {
-    }
+    private TableErrorClassifier() {}
 
     /**
      * Classifies what the Table SDK threw (a {@link TableServiceException}, any {@link HttpResponseException}, or a
@@ -70,7 +76,9 @@ public final class TableErrorClassifier {
             String message = null;
             if (http instanceof TableServiceException tse && tse.getValue() != null) {
                 TableServiceError error = tse.getValue();
-                code = error.getErrorCode() == null ? null : error.getErrorCode().toString();
+                code = error.getErrorCode() == null
+                        ? null
+                        : error.getErrorCode().toString();
                 message = error.getErrorMessage();
             }
             if (code == null || code.isBlank()) {
@@ -79,12 +87,15 @@ public final class TableErrorClassifier {
             if (message == null || message.isBlank()) {
                 message = http.getMessage();
             }
-            return classifyStatus(response.getStatusCode(), code, message, retryAfter(response.getHeaders()),
-                    secretValues);
+            return classifyStatus(
+                    response.getStatusCode(), code, message, retryAfter(response.getHeaders()), secretValues);
         }
         UnknownHostException unknownHost = find(failure, UnknownHostException.class);
         if (unknownHost != null) {
-            return new DeliveryFailure(ErrorClass.TABLE_ACCOUNT_NOT_FOUND, 0, null,
+            return new DeliveryFailure(
+                    ErrorClass.TABLE_ACCOUNT_NOT_FOUND,
+                    0,
+                    null,
                     redact("the account host does not resolve: " + describe(unknownHost), secretValues));
         }
         Throwable root = rootCause(failure);
@@ -92,8 +103,10 @@ public final class TableErrorClassifier {
         if (find(failure, SSLException.class) != null) {
             return new DeliveryFailure(ErrorClass.DESTINATION_HTTP_ERROR, 0, null, detail);
         }
-        if (find(failure, IOException.class) != null || find(failure, TimeoutException.class) != null
-                || anyNamed(failure, "Timeout") || anyNamed(failure, "PrematureClose")
+        if (find(failure, IOException.class) != null
+                || find(failure, TimeoutException.class) != null
+                || anyNamed(failure, "Timeout")
+                || anyNamed(failure, "PrematureClose")
                 || anyNamed(failure, "ConnectException")) {
             return new DeliveryFailure(ErrorClass.TABLE_UNAVAILABLE, 0, null, detail);
         }
@@ -101,8 +114,8 @@ public final class TableErrorClassifier {
     }
 
     /** Classifies one answer of the Table service by its status and error code (see the class comment). */
-    public static DeliveryFailure classifyStatus(int status, String errorCode, String message, Duration retryAfter,
-                                                 Collection<String> secretValues) {
+    public static DeliveryFailure classifyStatus(
+            int status, String errorCode, String message, Duration retryAfter, Collection<String> secretValues) {
         String code = errorCode == null ? "" : errorCode.strip();
         String lower = code.toLowerCase(Locale.ROOT);
         String detail = redact((code.isEmpty() ? "HTTP " + status : code) + ": " + shorten(message), secretValues);
@@ -114,8 +127,8 @@ public final class TableErrorClassifier {
         } else {
             errorClass = ErrorClass.DESTINATION_HTTP_ERROR;
         }
-        return new DeliveryFailure(errorClass, status,
-                errorClass == ErrorClass.TABLE_AUTH_FAILED ? null : retryAfter, detail);
+        return new DeliveryFailure(
+                errorClass, status, errorClass == ErrorClass.TABLE_AUTH_FAILED ? null : retryAfter, detail);
     }
 
     /**

@@ -14,8 +14,7 @@ import dev.leadpipe.sink.runtime.SinkRuntime;
  * ({@link SinkRuntime#defaultOpsPort}; see {@code docs/monitoring.md}).
  */
 public final class TableSinkApp {
-    private TableSinkApp() {
-    }
+    private TableSinkApp() {}
 
     public static void main(String[] args) {
         SinkRuntime.run(DestinationType.TABLE, SinkConfig::fromEnvironment, TableDestinationClient::new);

@@ -1,11 +1,5 @@
 package dev.leadpipe.sink.table;
 
-import static dev.leadpipe.sink.table.TableLeads.OFFER_ID;
-import static dev.leadpipe.sink.table.TableLeads.destination;
-import static dev.leadpipe.sink.table.TableLeads.lead;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,17 +7,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableClientBuilder;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.leadpipe.azurite.AzuriteServer;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
 import dev.leadpipe.core.destination.DestinationType;
@@ -31,6 +20,15 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.leadpipe.sink.table.TableLeads.OFFER_ID;
+import static dev.leadpipe.sink.table.TableLeads.destination;
+import static dev.leadpipe.sink.table.TableLeads.lead;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** TableDestinationClient against a real Azurite: mapping, upsert, table creation, credential failures. */
 class TableDestinationClientTest {
@@ -106,7 +104,9 @@ class TableDestinationClientTest {
 
     @Test
     void createsTheTableWhenMissingAndAgainWhenItWasDeleted() throws Exception {
-        var service = new TableServiceClientBuilder().connectionString(AZURITE.connectionString()).buildClient();
+        var service = new TableServiceClientBuilder()
+                .connectionString(AZURITE.connectionString())
+                .buildClient();
         service.deleteTable(TableDestinationClient.TABLE_NAME);
 
         try (TableDestinationClient fresh = new TableDestinationClient(Duration.ofSeconds(5))) {
@@ -196,10 +196,10 @@ class TableDestinationClientTest {
         assertThat(CLIENT.endpoint(destination(AZURITE.connectionString())))
                 .isEqualTo("http://127.0.0.1:" + AZURITE.port() + "/devstoreaccount1");
         assertThat(CLIENT.endpoint(destination("DefaultEndpointsProtocol=https;AccountName=contosoleads;AccountKey="
-                + AzuriteServer.ACCOUNT_KEY + ";EndpointSuffix=core.windows.net")))
+                        + AzuriteServer.ACCOUNT_KEY + ";EndpointSuffix=core.windows.net")))
                 .isEqualTo("https://contosoleads.table.core.windows.net");
         assertThat(CLIENT.endpoint(destination("TableEndpoint=https://contosoleads.table.core.windows.net/;"
-                + "SharedAccessSignature=sv=2019-02-02&ss=t&sig=abc%2Bdef%3D")))
+                        + "SharedAccessSignature=sv=2019-02-02&ss=t&sig=abc%2Bdef%3D")))
                 .isEqualTo("https://contosoleads.table.core.windows.net");
         assertThat(CLIENT.endpoint(destination("UseDevelopmentStorage=true")))
                 .isEqualTo("http://127.0.0.1:10002/devstoreaccount1");
@@ -207,20 +207,24 @@ class TableDestinationClientTest {
     }
 
     private static DeliveryFailure failure(Lead lead, String connectionString) {
-        DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                () -> CLIENT.deliver(lead, destination(connectionString)));
+        DeliveryException e = catchThrowableOfType(
+                DeliveryException.class, () -> CLIENT.deliver(lead, destination(connectionString)));
         assertThat(e).as("delivery should fail").isNotNull();
         assertThat(e.getMessage()).doesNotContain(AzuriteServer.ACCOUNT_KEY);
         return e.failure();
     }
 
     private static TableClient table() {
-        return new TableClientBuilder().connectionString(AZURITE.connectionString())
-                .tableName(TableDestinationClient.TABLE_NAME).buildClient();
+        return new TableClientBuilder()
+                .connectionString(AZURITE.connectionString())
+                .tableName(TableDestinationClient.TABLE_NAME)
+                .buildClient();
     }
 
     private static List<TableEntity> entitiesWithRowKey(String rowKey) {
-        return table().listEntities(new ListEntitiesOptions().setFilter("RowKey eq '" + rowKey + "'"), null, null)
-                .stream().toList();
+        return table()
+                .listEntities(new ListEntitiesOptions().setFilter("RowKey eq '" + rowKey + "'"), null, null)
+                .stream()
+                .toList();
     }
 }

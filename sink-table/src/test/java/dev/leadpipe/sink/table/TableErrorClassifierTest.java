@@ -1,10 +1,5 @@
 package dev.leadpipe.sink.table;
 
-import static dev.leadpipe.sink.table.TableLeads.destination;
-import static dev.leadpipe.sink.table.TableLeads.lead;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -22,19 +17,21 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.SSLHandshakeException;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.sink.runtime.DeliveryException;
+import dev.leadpipe.sink.runtime.DeliveryFailure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import com.sun.net.httpserver.HttpServer;
-
-import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.sink.runtime.DeliveryException;
-import dev.leadpipe.sink.runtime.DeliveryFailure;
+import static dev.leadpipe.sink.table.TableLeads.destination;
+import static dev.leadpipe.sink.table.TableLeads.lead;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The status/code matrix of {@link TableErrorClassifier}: directly, and through real HTTP exchanges with a small
@@ -56,24 +53,25 @@ class TableErrorClassifierTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2}, transient={3}")
     @CsvSource({
-            "403, AuthenticationFailed,            TABLE_AUTH_FAILED,      false",
-            "403, AuthorizationFailure,            TABLE_AUTH_FAILED,      false",
-            "403, AuthorizationPermissionMismatch, TABLE_AUTH_FAILED,      false",
-            "401, '',                              TABLE_AUTH_FAILED,      false",
-            "400, InvalidAuthenticationInfo,       TABLE_AUTH_FAILED,      false",
-            "503, ServerBusy,                      TABLE_UNAVAILABLE,      true",
-            "500, InternalError,                   TABLE_UNAVAILABLE,      true",
-            "502, '',                              TABLE_UNAVAILABLE,      true",
-            "504, '',                              TABLE_UNAVAILABLE,      true",
-            "408, '',                              TABLE_UNAVAILABLE,      true",
-            "429, '',                              TABLE_UNAVAILABLE,      true",
-            "400, InvalidInput,                    DESTINATION_HTTP_ERROR, false",
-            "404, ResourceNotFound,                DESTINATION_HTTP_ERROR, false",
-            "409, EntityAlreadyExists,             DESTINATION_HTTP_ERROR, false",
-            "413, RequestBodyTooLarge,             DESTINATION_HTTP_ERROR, false",
+        "403, AuthenticationFailed,            TABLE_AUTH_FAILED,      false",
+        "403, AuthorizationFailure,            TABLE_AUTH_FAILED,      false",
+        "403, AuthorizationPermissionMismatch, TABLE_AUTH_FAILED,      false",
+        "401, '',                              TABLE_AUTH_FAILED,      false",
+        "400, InvalidAuthenticationInfo,       TABLE_AUTH_FAILED,      false",
+        "503, ServerBusy,                      TABLE_UNAVAILABLE,      true",
+        "500, InternalError,                   TABLE_UNAVAILABLE,      true",
+        "502, '',                              TABLE_UNAVAILABLE,      true",
+        "504, '',                              TABLE_UNAVAILABLE,      true",
+        "408, '',                              TABLE_UNAVAILABLE,      true",
+        "429, '',                              TABLE_UNAVAILABLE,      true",
+        "400, InvalidInput,                    DESTINATION_HTTP_ERROR, false",
+        "404, ResourceNotFound,                DESTINATION_HTTP_ERROR, false",
+        "409, EntityAlreadyExists,             DESTINATION_HTTP_ERROR, false",
+        "413, RequestBodyTooLarge,             DESTINATION_HTTP_ERROR, false",
     })
     void statusAndCodeMatrix(int status, String code, ErrorClass expected, boolean transientExpected) {
-        DeliveryFailure f = TableErrorClassifier.classifyStatus(status, code, "msg\nRequestId:1\nTime:2", null, Set.of());
+        DeliveryFailure f =
+                TableErrorClassifier.classifyStatus(status, code, "msg\nRequestId:1\nTime:2", null, Set.of());
         assertThat(f.errorClass()).isEqualTo(expected);
         assertThat(f.isTransient()).isEqualTo(transientExpected);
         assertThat(f.httpStatus()).isEqualTo(status);
@@ -85,8 +83,10 @@ class TableErrorClassifierTest {
         assertThat(classify(new RuntimeException(new UnknownHostException("nosuchaccount.table.core.windows.net"))))
                 .returns(ErrorClass.TABLE_ACCOUNT_NOT_FOUND, DeliveryFailure::errorClass)
                 .returns(false, DeliveryFailure::isTransient);
-        for (Throwable transport : List.of(new ConnectException("Connection refused"),
-                new SocketTimeoutException("Read timed out"), new TimeoutException("Channel response timed out"),
+        for (Throwable transport : List.of(
+                new ConnectException("Connection refused"),
+                new SocketTimeoutException("Read timed out"),
+                new TimeoutException("Channel response timed out"),
                 new IOException("Connection reset by peer"))) {
             assertThat(classify(new RuntimeException("wrapped", transport)))
                     .as("%s", transport)
@@ -106,7 +106,8 @@ class TableErrorClassifierTest {
         String cs = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + KEY;
         String sas = "TableEndpoint=https://acct.table.core.windows.net;SharedAccessSignature=sv=2019&sig=" + SAS_SIG;
         assertThat(TableErrorClassifier.secretValues(Map.of("connectionString", cs, "tableName", "contoso-private")))
-                .as("a setting the table spec does not declare is kept out too").contains(cs, KEY, "contoso-private")
+                .as("a setting the table spec does not declare is kept out too")
+                .contains(cs, KEY, "contoso-private")
                 .doesNotContain("acct", "https");
         assertThat(TableErrorClassifier.secretValues(Map.of("connectionString", sas)))
                 .contains(SAS_SIG, "k3y+Sig=");
@@ -121,7 +122,9 @@ class TableErrorClassifierTest {
         assertThat(f.httpStatus()).isEqualTo(503);
         assertThat(f.retryAfter()).isEqualTo(Duration.ofSeconds(7));
         assertThat(f.detail()).isEqualTo("ServerBusy: The server is busy.");
-        assertThat(requests.get()).as("one request: the SDK's own retries are off").isEqualTo(1);
+        assertThat(requests.get())
+                .as("one request: the SDK's own retries are off")
+                .isEqualTo(1);
     }
 
     @Test
@@ -153,7 +156,8 @@ class TableErrorClassifierTest {
         assertThat(f.errorClass()).isEqualTo(ErrorClass.TABLE_AUTH_FAILED);
         assertThat(f.isTransient()).isFalse();
         assertThat(f.httpStatus()).isEqualTo(403);
-        assertThat(f.detail()).startsWith("AuthenticationFailed: Server failed to authenticate the request for")
+        assertThat(f.detail())
+                .startsWith("AuthenticationFailed: Server failed to authenticate the request for")
                 .doesNotContain(KEY, "mei.lin", "RequestId");
     }
 
@@ -210,8 +214,8 @@ class TableErrorClassifierTest {
             String cs = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + KEY
                     + ";TableEndpoint=http://127.0.0.1:" + rude.getLocalPort() + "/devstoreaccount1;";
             try (TableDestinationClient client = new TableDestinationClient(Duration.ofSeconds(5))) {
-                DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                        () -> client.deliver(lead("lead-rude-1", "Contoso"), destination(cs)));
+                DeliveryException e = catchThrowableOfType(
+                        DeliveryException.class, () -> client.deliver(lead("lead-rude-1", "Contoso"), destination(cs)));
                 assertThat(e).isNotNull();
                 System.out.println("closed connection -> " + e.failure());
                 assertThat(e.failure().errorClass()).isEqualTo(ErrorClass.TABLE_UNAVAILABLE);
@@ -258,8 +262,8 @@ class TableErrorClassifierTest {
         String cs = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + KEY
                 + ";TableEndpoint=http://127.0.0.1:" + server.getAddress().getPort() + "/devstoreaccount1;";
         try (TableDestinationClient client = new TableDestinationClient(timeout)) {
-            DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                    () -> client.deliver(lead("lead-stub-1", "Contoso"), destination(cs)));
+            DeliveryException e = catchThrowableOfType(
+                    DeliveryException.class, () -> client.deliver(lead("lead-stub-1", "Contoso"), destination(cs)));
             assertThat(e).as("delivery should fail").isNotNull();
             assertThat(e.getMessage()).doesNotContain(KEY);
             return e.failure();

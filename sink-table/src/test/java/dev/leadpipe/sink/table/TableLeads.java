@@ -1,14 +1,13 @@
 package dev.leadpipe.sink.table;
 
-import dev.leadpipe.core.destination.types.TableSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.destination.types.TableSpec;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
 
@@ -17,8 +16,7 @@ final class TableLeads {
     static final String OFFER_ID = "contoso.widget-saas";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TableLeads() {
-    }
+    private TableLeads() {}
 
     /** A lead read from the marketplace's JSON shape, as the sink receives it from its delivery topic. */
     static Lead lead(String leadId, String company) {
@@ -52,8 +50,12 @@ final class TableLeads {
     }
 
     static LeadDestination destination(String offerId, String connectionString) {
-        return new LeadDestination(offerId, DestinationType.TABLE,
+        return new LeadDestination(
+                offerId,
+                DestinationType.TABLE,
                 connectionString == null ? Map.of() : Map.of(TableSpec.CONNECTION_STRING, connectionString),
-                List.of("ops@contoso.example"), 1, Instant.parse("2026-11-24T08:00:00Z"));
+                List.of("ops@contoso.example"),
+                1,
+                Instant.parse("2026-11-24T08:00:00Z"));
     }
 }

@@ -1,10 +1,5 @@
 package dev.leadpipe.sink.table;
 
-import static dev.leadpipe.sink.table.TableLeads.OFFER_ID;
-import static dev.leadpipe.sink.table.TableLeads.destination;
-import static dev.leadpipe.sink.table.TableLeads.lead;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -13,12 +8,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import com.azure.data.tables.TableClientBuilder;
-
 import dev.leadpipe.azurite.AzuriteServer;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -33,6 +23,14 @@ import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.leadpipe.sink.table.TableLeads.OFFER_ID;
+import static dev.leadpipe.sink.table.TableLeads.destination;
+import static dev.leadpipe.sink.table.TableLeads.lead;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The table sink as it runs: the shared SinkRuntime on a real Kafka broker, delivering through
@@ -51,7 +49,8 @@ class TableSinkEndToEndTest {
     @Test
     void deliversDeadLettersAWrongKeyAndRidesOutAnOutage() throws Exception {
         String wrongKey = Base64.getEncoder().encodeToString(new byte[64]);
-        publishDestinations(destination(AZURITE.connectionString()),
+        publishDestinations(
+                destination(AZURITE.connectionString()),
                 destination(WRONG_KEY_OFFER, AZURITE.connectionString().replace(AzuriteServer.ACCOUNT_KEY, wrongKey)));
 
         SinkConfig config = SinkConfig.of(KAFKA.bootstrapServers())
@@ -70,12 +69,18 @@ class TableSinkEndToEndTest {
             assertThat(outcomes.get("lead-e2e-2").errorClass()).isEqualTo(ErrorClass.TABLE_AUTH_FAILED);
             assertThat(outcomes.get("lead-e2e-2").attempts()).isEqualTo(1);
 
-            List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEADS_DLQ,
-                    rs -> !rs.isEmpty(), Duration.ofSeconds(30), Duration.ZERO);
+            List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readUntil(
+                    KAFKA.bootstrapServers(),
+                    Topics.LEADS_DLQ,
+                    rs -> !rs.isEmpty(),
+                    Duration.ofSeconds(30),
+                    Duration.ZERO);
             String detail = DeadLetterHeaders.get(dlq.get(0).headers(), DeadLetterHeaders.UPSTREAM_DETAIL);
             assertThat(DeadLetterHeaders.get(dlq.get(0).headers(), DeadLetterHeaders.ERROR_CLASS))
                     .isEqualTo("TABLE_AUTH_FAILED");
-            assertThat(detail).contains("AuthorizationFailure").doesNotContain(wrongKey, AzuriteServer.ACCOUNT_KEY, "@");
+            assertThat(detail)
+                    .contains("AuthorizationFailure")
+                    .doesNotContain(wrongKey, AzuriteServer.ACCOUNT_KEY, "@");
 
             // the Table service goes away; a lead arrives; it comes back: the lead is delivered after retries
             AZURITE.server().stop();
@@ -87,16 +92,23 @@ class TableSinkEndToEndTest {
             assertThat(outcomes.get("lead-e2e-3").outcome()).isEqualTo(OutcomeType.DELIVERED);
             assertThat(outcomes.get("lead-e2e-3").attempts()).isGreaterThan(1);
         }
-        var table = new TableClientBuilder().connectionString(AZURITE.connectionString())
-                .tableName(TableDestinationClient.TABLE_NAME).buildClient();
-        assertThat(table.getEntity(OFFER_ID, "lead-e2e-1").getProperty("Company")).isEqualTo("Contoso");
-        assertThat(table.getEntity(OFFER_ID, "lead-e2e-3").getProperty("Company")).isEqualTo("Fabrikam");
+        var table = new TableClientBuilder()
+                .connectionString(AZURITE.connectionString())
+                .tableName(TableDestinationClient.TABLE_NAME)
+                .buildClient();
+        assertThat(table.getEntity(OFFER_ID, "lead-e2e-1").getProperty("Company"))
+                .isEqualTo("Contoso");
+        assertThat(table.getEntity(OFFER_ID, "lead-e2e-3").getProperty("Company"))
+                .isEqualTo("Fabrikam");
     }
 
     private static Map<String, Outcome> outcomesUntil(Predicate<Set<String>> done) {
-        List<ConsumerRecord<String, Outcome>> records = TopicReader.readUntil(KAFKA.bootstrapServers(),
-                Topics.LEAD_OUTCOMES, rs -> done.test(rs.stream().map(ConsumerRecord::key).collect(Collectors.toSet())),
-                Duration.ofSeconds(60), Duration.ZERO);
+        List<ConsumerRecord<String, Outcome>> records = TopicReader.readUntil(
+                KAFKA.bootstrapServers(),
+                Topics.LEAD_OUTCOMES,
+                rs -> done.test(rs.stream().map(ConsumerRecord::key).collect(Collectors.toSet())),
+                Duration.ofSeconds(60),
+                Duration.ZERO);
         return records.stream().collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
     }
 
@@ -112,7 +124,9 @@ class TableSinkEndToEndTest {
     private static void awaitParked(SinkRuntime sink) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (sink.parked() == 0) {
-            assertThat(System.nanoTime()).as("a lead parked for a retry during the outage").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("a lead parked for a retry during the outage")
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }

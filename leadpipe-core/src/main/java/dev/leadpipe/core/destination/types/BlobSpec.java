@@ -14,7 +14,9 @@ import dev.leadpipe.core.error.ErrorClass;
  */
 public final class BlobSpec extends DeclaredSpec {
     private static final List<SettingSpec> SETTINGS = List.of(
-            SettingSpec.of("connectionString", "the storage account's connection string").asSecret().asRouting(),
+            SettingSpec.of("connectionString", "the storage account's connection string")
+                    .asSecret()
+                    .asRouting(),
             SettingSpec.of("containerName", "the blob container"));
 
     public BlobSpec() {

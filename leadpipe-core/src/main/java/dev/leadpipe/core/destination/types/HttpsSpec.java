@@ -25,17 +25,25 @@ public final class HttpsSpec extends DeclaredSpec {
 
     private static final List<SettingSpec> SETTINGS = List.of(
             SettingSpec.of(URL, "the https URL that receives the leads (a Power Automate HTTP trigger, for example)")
-                    .checked(DestinationUrls.check("the https URL that receives the leads (a Power Automate HTTP trigger, for example)"))
-                    .asSecret().asRouting(),
+                    .checked(DestinationUrls.check(
+                            "the https URL that receives the leads (a Power Automate HTTP trigger, for example)"))
+                    .asSecret()
+                    .asRouting(),
             SettingSpec.of(SIGNING_SECRET, "the HMAC key of the X-Leadpipe-Signature header, at least 16 characters")
-                    .checked(ValueChecks.atLeast(16)).asSecret());
+                    .checked(ValueChecks.atLeast(16))
+                    .asSecret());
 
-    private static final List<Route> ROUTES = List.of(
-            Route.of("endpoint", "an HTTPS endpoint", Set.of(URL), List.of(URL), List.of(SIGNING_SECRET)));
+    private static final List<Route> ROUTES =
+            List.of(Route.of("endpoint", "an HTTPS endpoint", Set.of(URL), List.of(URL), List.of(SIGNING_SECRET)));
 
     /** The URL's path, raw and decoded query, and each query value (a Power Automate {@code sig}). */
     public HttpsSpec() {
-        super("https", "HTTPS endpoint", SETTINGS, ROUTES, "your HTTPS endpoint, which received the lead with its lead id.",
+        super(
+                "https",
+                "HTTPS endpoint",
+                SETTINGS,
+                ROUTES,
+                "your HTTPS endpoint, which received the lead with its lead id.",
                 OptionalInt.of(9105));
     }
 

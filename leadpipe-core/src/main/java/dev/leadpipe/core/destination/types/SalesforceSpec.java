@@ -38,37 +38,66 @@ public final class SalesforceSpec extends DeclaredSpec {
     private static final List<String> REST_OPTIONAL = List.of(LOGIN_URL, API_VERSION, EXTERNAL_ID_FIELD);
 
     private static final List<SettingSpec> SETTINGS = List.of(
-            SettingSpec.of(ORGANIZATION_ID, "the 15 or 18 character organisation id starting with 00D (Setup > Company Information)")
-                    .checked(ValueChecks.matching(ORG_ID, "must be the 15 or 18 character organisation id starting with 00D, "
-                            + "from Setup > Company Information")),
+            SettingSpec.of(
+                            ORGANIZATION_ID,
+                            "the 15 or 18 character organisation id starting with 00D (Setup > Company Information)")
+                    .checked(ValueChecks.matching(
+                            ORG_ID,
+                            "must be the 15 or 18 character organisation id starting with 00D, "
+                                    + "from Setup > Company Information")),
             SettingSpec.of(WEB_TO_LEAD_URL, "the https Web-to-Lead URL (default: Salesforce's own)")
-                    .checked(DestinationUrls.check("the https Web-to-Lead URL")).asRouting(),
-            SettingSpec.of(LOGIN_URL, "the https login URL, such as https://login.salesforce.com or https://MyDomain.my.salesforce.com")
+                    .checked(DestinationUrls.check("the https Web-to-Lead URL"))
+                    .asRouting(),
+            SettingSpec.of(
+                            LOGIN_URL,
+                            "the https login URL, such as https://login.salesforce.com or https://MyDomain.my.salesforce.com")
                     .checked(DestinationUrls.check("the https login URL, such as https://login.salesforce.com or "
-                            + "https://MyDomain.my.salesforce.com")).asRouting(),
+                            + "https://MyDomain.my.salesforce.com"))
+                    .asRouting(),
             SettingSpec.of(CLIENT_ID, "the connected app's consumer key"),
             SettingSpec.of(CLIENT_SECRET, "the connected app's consumer secret").asSecret(),
-            SettingSpec.of(USER_NAME, "the Salesforce user the connected app acts as").asPersonal(),
+            SettingSpec.of(USER_NAME, "the Salesforce user the connected app acts as")
+                    .asPersonal(),
             SettingSpec.of(PRIVATE_KEY, "the PKCS#8 PEM private key of the connected app's certificate")
-                    .checked(value -> value.contains(PEM_HEADER) ? java.util.Optional.empty()
+                    .checked(value -> value.contains(PEM_HEADER)
+                            ? java.util.Optional.empty()
                             : java.util.Optional.of("must be a PKCS#8 PEM private key (" + PEM_HEADER + ")"))
                     .asSecret(),
             SettingSpec.of(API_VERSION, "the REST API version (default v62.0)")
                     .checked(ValueChecks.matching(API_VERSION_FORMAT, "must look like v62.0")),
             SettingSpec.of(EXTERNAL_ID_FIELD, "the Lead's external id field (default LeadpipeLeadId__c)")
-                    .checked(ValueChecks.matching(FIELD_NAME, "must be a field's API name, such as LeadpipeLeadId__c")));
+                    .checked(
+                            ValueChecks.matching(FIELD_NAME, "must be a field's API name, such as LeadpipeLeadId__c")));
 
     private static final List<Route> ROUTES = List.of(
-            Route.of("rest-client-credentials", "the REST API by client credentials", Set.of(CLIENT_ID, CLIENT_SECRET),
-                    List.of(CLIENT_ID, CLIENT_SECRET), REST_OPTIONAL),
-            Route.of("rest-jwt-bearer", "the REST API by JWT bearer", Set.of(CLIENT_ID, USER_NAME, PRIVATE_KEY),
-                    List.of(CLIENT_ID, USER_NAME, PRIVATE_KEY), REST_OPTIONAL),
-            Route.of("web-to-lead", "Web-to-Lead", Set.of(ORGANIZATION_ID, WEB_TO_LEAD_URL),
-                    List.of(ORGANIZATION_ID), List.of(WEB_TO_LEAD_URL)).asFallback());
+            Route.of(
+                    "rest-client-credentials",
+                    "the REST API by client credentials",
+                    Set.of(CLIENT_ID, CLIENT_SECRET),
+                    List.of(CLIENT_ID, CLIENT_SECRET),
+                    REST_OPTIONAL),
+            Route.of(
+                    "rest-jwt-bearer",
+                    "the REST API by JWT bearer",
+                    Set.of(CLIENT_ID, USER_NAME, PRIVATE_KEY),
+                    List.of(CLIENT_ID, USER_NAME, PRIVATE_KEY),
+                    REST_OPTIONAL),
+            Route.of(
+                            "web-to-lead",
+                            "Web-to-Lead",
+                            Set.of(ORGANIZATION_ID, WEB_TO_LEAD_URL),
+                            List.of(ORGANIZATION_ID),
+                            List.of(WEB_TO_LEAD_URL))
+                    .asFallback());
 
     /** Each line of a PEM key, so a detail quoting one line of it still hides it. */
     public SalesforceSpec() {
-        super("salesforce", "Salesforce", SETTINGS, ROUTES, "Leads in Salesforce; search for the lead id.",
+        super(
+                "salesforce",
+                "Salesforce",
+                SETTINGS,
+                ROUTES,
+                "Leads in Salesforce; search for the lead id.",
                 OptionalInt.of(9103));
     }
 

@@ -27,14 +27,21 @@ public final class TableSpec extends DeclaredSpec {
 
     private static final List<SettingSpec> SETTINGS = List.of(
             SettingSpec.of(CONNECTION_STRING, "the storage account's connection string (Storage account > Access keys)")
-                    .checked(TableSpec::connectionStringProblem).asSecret().asRouting());
+                    .checked(TableSpec::connectionStringProblem)
+                    .asSecret()
+                    .asRouting());
 
-    private static final List<Route> ROUTES = List.of(
-            Route.of("storage-account", "a storage account", Set.of(CONNECTION_STRING), List.of(CONNECTION_STRING), List.of()));
+    private static final List<Route> ROUTES = List.of(Route.of(
+            "storage-account", "a storage account", Set.of(CONNECTION_STRING), List.of(CONNECTION_STRING), List.of()));
 
     /** The connection string's AccountKey, SharedAccessSignature and SAS {@code sig}, as written and URL-decoded. */
     public TableSpec() {
-        super("table", "Azure Table", SETTINGS, ROUTES, "the MarketplaceLeads table of your storage account.",
+        super(
+                "table",
+                "Azure Table",
+                SETTINGS,
+                ROUTES,
+                "the MarketplaceLeads table of your storage account.",
                 OptionalInt.of(9104));
     }
 
@@ -65,7 +72,9 @@ public final class TableSpec extends DeclaredSpec {
         for (String part : connectionString.split(";")) {
             int eq = part.indexOf('=');
             if (eq > 0) {
-                parts.putIfAbsent(part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
+                parts.putIfAbsent(
+                        part.substring(0, eq).strip().toLowerCase(Locale.ROOT),
+                        part.substring(eq + 1).strip());
             }
         }
         return parts;
@@ -100,7 +109,8 @@ public final class TableSpec extends DeclaredSpec {
             return Optional.of("has a DefaultEndpointsProtocol that is neither https nor http");
         }
         String endpoint = parts.get("tableendpoint");
-        return endpoint == null ? Optional.empty()
+        return endpoint == null
+                ? Optional.empty()
                 : DestinationUrls.problem(endpoint).map(p -> "has a TableEndpoint that " + p);
     }
 

@@ -11,8 +11,7 @@ public final class MarketplaceLeads {
     /** The customer's address in every such lead. */
     public static final String EMAIL = "mei.lin@contoso.example";
 
-    private MarketplaceLeads() {
-    }
+    private MarketplaceLeads() {}
 
     /** An install lead ({@code INS}) of {@code offerId}, received 2026-11-24T08:15:30.123Z, read as ingest reads it. */
     public static Lead lead(String leadId, String offerId) {

@@ -1,7 +1,5 @@
 package dev.leadpipe.sink.runtime.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,18 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -39,6 +25,19 @@ import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.sink.runtime.DestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The contract every sink's end-to-end test keeps: the real SinkRuntime on an embedded broker delivers, through the
@@ -127,12 +126,10 @@ public abstract class SinkEndToEndContract<R extends SinkEndToEndContract.Catalo
     }
 
     /** More checks of a row that ended delivered. */
-    protected void deliveredAsExpected(R row, Outcome outcome) {
-    }
+    protected void deliveredAsExpected(R row, Outcome outcome) {}
 
     /** More checks of a row that ended dead-lettered, with its upstream detail. */
-    protected void deadLetteredAsExpected(R row, Outcome outcome, String detail) {
-    }
+    protected void deadLetteredAsExpected(R row, Outcome outcome, String detail) {}
 
     @BeforeAll
     void runTheSink() throws Exception {
@@ -144,8 +141,8 @@ public abstract class SinkEndToEndContract<R extends SinkEndToEndContract.Catalo
             List<LeadDestination> destinations = new ArrayList<>();
             rows().forEach(row -> {
                 LeadDestination d = destination(row);
-                destinations.add(new LeadDestination(row.offerId(), d.type(), d.settings(), d.contactEmails(), 1,
-                        d.updatedAt()));
+                destinations.add(new LeadDestination(
+                        row.offerId(), d.type(), d.settings(), d.contactEmails(), 1, d.updatedAt()));
             });
             destinations.addAll(moreDestinations());
             TopicWriter.writeDestinations(KAFKA.bootstrapServers(), destinations);
@@ -163,12 +160,23 @@ public abstract class SinkEndToEndContract<R extends SinkEndToEndContract.Catalo
             int expectedDlq = (int) rows().filter(row -> row.expected() != null).count();
             try (SinkRuntime sink = SinkRuntime.start(config, client)) {
                 TopicWriter.writeLeads(KAFKA.bootstrapServers(), Topics.deliveryTopic(type), leads, 0);
-                outcomes = TopicReader.readUntil(KAFKA.bootstrapServers(), Topics.LEAD_OUTCOMES,
-                        rs -> rs.size() >= leads.size(), Duration.ofSeconds(90), Duration.ZERO);
-                List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readUntil(KAFKA.bootstrapServers(),
-                        Topics.LEADS_DLQ, rs -> rs.size() >= expectedDlq, Duration.ofSeconds(30), Duration.ofMillis(500));
-                dlqByOffer = dlq.stream().collect(Collectors.toMap(
-                        r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID), r -> r, (a, b) -> b));
+                outcomes = TopicReader.readUntil(
+                        KAFKA.bootstrapServers(),
+                        Topics.LEAD_OUTCOMES,
+                        rs -> rs.size() >= leads.size(),
+                        Duration.ofSeconds(90),
+                        Duration.ZERO);
+                List<ConsumerRecord<String, byte[]>> dlq = TopicReader.readUntil(
+                        KAFKA.bootstrapServers(),
+                        Topics.LEADS_DLQ,
+                        rs -> rs.size() >= expectedDlq,
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(500));
+                dlqByOffer = dlq.stream()
+                        .collect(Collectors.toMap(
+                                r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.OFFER_ID),
+                                r -> r,
+                                (a, b) -> b));
             }
         } finally {
             root.detachAppender(logs);
@@ -194,10 +202,12 @@ public abstract class SinkEndToEndContract<R extends SinkEndToEndContract.Catalo
         ConsumerRecord<String, byte[]> record = dlqByOffer.get(row.offerId());
         assertThat(record).as("dead letter of " + row.name()).isNotNull();
         Headers h = record.headers();
-        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ERROR_CLASS)).isEqualTo(row.expected().code());
+        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ERROR_CLASS))
+                .isEqualTo(row.expected().code());
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ERROR_KIND))
                 .isEqualTo(row.transientKind() ? "transient" : "permanent");
-        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.REMEDIATION)).isEqualTo(row.expected().remediation());
+        assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.REMEDIATION))
+                .isEqualTo(row.expected().remediation());
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.ATTEMPTS)).isEqualTo(Integer.toString(row.attempts()));
         assertThat(DeadLetterHeaders.get(h, DeadLetterHeaders.DESTINATION_TYPE)).isEqualToIgnoringCase(type.wireName());
         String detail = DeadLetterHeaders.get(h, DeadLetterHeaders.UPSTREAM_DETAIL);
@@ -214,7 +224,8 @@ public abstract class SinkEndToEndContract<R extends SinkEndToEndContract.Catalo
         logs.list.forEach(e -> {
             seen.add(e.getFormattedMessage());
             if (e.getThrowableProxy() != null) {
-                seen.add(e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage());
+                seen.add(e.getThrowableProxy().getClassName() + ": "
+                        + e.getThrowableProxy().getMessage());
             }
         });
         dlqByOffer.values().forEach(r -> {
@@ -231,8 +242,11 @@ public abstract class SinkEndToEndContract<R extends SinkEndToEndContract.Catalo
 
     /** The last outcome of the lead. */
     protected Outcome outcomeOf(String leadId) {
-        return outcomes.stream().map(ConsumerRecord::value).filter(o -> o.leadId().equals(leadId))
-                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no outcome for " + leadId));
+        return outcomes.stream()
+                .map(ConsumerRecord::value)
+                .filter(o -> o.leadId().equals(leadId))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no outcome for " + leadId));
     }
 
     /** The upstream detail of the row's dead letter. */
