@@ -41,10 +41,12 @@ public record RouterConfig(
         int numStreamThreads,
         Duration commitInterval) {
 
-    public static final Setting<String> APPLICATION_ID =
-            KafkaSettings.applicationId("ROUTER_APPLICATION_ID", "leadpipe-router");
-    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir(
-            "ROUTER_STATE_DIR", "leadpipe-router-state", "where the de-duplication and destination stores live");
+    /** The settings the router shares with every Kafka Streams service. */
+    public static final KafkaSettings.StreamsSettings STREAMS = KafkaSettings.StreamsSettings.of(
+            "ROUTER", "leadpipe-router", "where the de-duplication and destination stores live");
+
+    public static final Setting<String> APPLICATION_ID = STREAMS.applicationId();
+    public static final Setting<Path> STATE_DIR = STREAMS.stateDir();
     /** A duration such as {@code 7d}, {@code 12h} or ISO-8601 {@code P7D} ({@link Setting#parseDuration}). */
     public static final Setting<Duration> DEDUP_WINDOW = Setting.duration(
                     "dedupWindow", "ROUTER_DEDUP_WINDOW", "7d", "how long a lead id counts as a duplicate")
@@ -67,14 +69,8 @@ public record RouterConfig(
             .defaultsTo(Duration.ofMillis(100));
 
     /** Every setting of the router, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR,
-            APPLICATION_ID,
-            STATE_DIR,
-            DEDUP_WINDOW,
-            NUM_STREAM_THREADS,
-            COMMIT_INTERVAL);
+    public static final List<Setting<?>> SETTINGS =
+            STREAMS.followedBy(DEDUP_WINDOW, NUM_STREAM_THREADS, COMMIT_INTERVAL);
 
     public RouterConfig {
         Settings.check(

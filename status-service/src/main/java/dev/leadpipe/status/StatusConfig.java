@@ -50,12 +50,14 @@ public record StatusConfig(
 
     public static final int DEFAULT_PORT = 8090;
 
-    public static final Setting<String> APPLICATION_ID =
-            KafkaSettings.applicationId("STATUS_APPLICATION_ID", "leadpipe-status");
-    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir(
-            "STATUS_STATE_DIR",
-            "leadpipe-status-state",
+    /** The settings the status service shares with every Kafka Streams service. */
+    public static final KafkaSettings.StreamsSettings STREAMS = KafkaSettings.StreamsSettings.of(
+            "STATUS",
+            "leadpipe-status",
             "local directory of the state stores (rebuilt from their changelogs when lost)");
+
+    public static final Setting<String> APPLICATION_ID = STREAMS.applicationId();
+    public static final Setting<Path> STATE_DIR = STREAMS.stateDir();
     public static final Setting<String> HOST = Setting.text(
                     "host", "STATUS_HOST", "a host name or address", "address the HTTP server binds to")
             .defaultsTo("127.0.0.1");
@@ -90,17 +92,8 @@ public record StatusConfig(
             .defaultsTo(Duration.ofSeconds(10));
 
     /** Every setting of the status service, in the order of the components ({@code clock} is none). */
-    public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR,
-            APPLICATION_ID,
-            STATE_DIR,
-            HOST,
-            PORT,
-            OFFER_SERIES_LIMIT,
-            COMMIT_INTERVAL,
-            METRICS_REFRESH,
-            LAG_CACHE_TTL);
+    public static final List<Setting<?>> SETTINGS =
+            STREAMS.followedBy(HOST, PORT, OFFER_SERIES_LIMIT, COMMIT_INTERVAL, METRICS_REFRESH, LAG_CACHE_TTL);
 
     private static final String WHAT = "status configuration";
 
