@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
@@ -68,30 +68,21 @@ public record IngestConfig(
             MAX_BODY_BYTES,
             VALIDATION_TIMEOUT);
 
-    private static final String WHAT = "ingest configuration";
+    private static final Declaration<IngestConfig> DECLARATION =
+            new Declaration<>(IngestConfig.class, "ingest configuration", SETTINGS);
 
     public IngestConfig {
-        Settings.check(
-                IngestConfig.class,
-                WHAT,
-                SETTINGS,
-                List.of(),
-                bootstrapServers,
-                host,
-                port,
-                maxBatchItems,
-                maxBodyBytes,
-                validationTimeout);
+        DECLARATION.check(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, validationTimeout);
     }
 
     /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB, 60 s. */
     public static IngestConfig defaults(String bootstrapServers) {
-        return Settings.build(IngestConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** A copy with one setting changed, such as {@code with(IngestConfig.PORT, 0)}. */
     public <T> IngestConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** Reads the configuration from the process environment; see {@link #fromEnvironment(Map)}. */
@@ -106,12 +97,12 @@ public record IngestConfig(
      * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
      */
     public static IngestConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(IngestConfig.class, WHAT, SETTINGS, List.of(), env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

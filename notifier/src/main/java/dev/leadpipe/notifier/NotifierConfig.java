@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 
@@ -109,12 +110,11 @@ public record NotifierConfig(
             SMTP_USER,
             (password, user) -> password.isEmpty() || user.isPresent()));
 
+    private static final Declaration<NotifierConfig> DECLARATION =
+            new Declaration<>(NotifierConfig.class, "notifier settings", SETTINGS, RULES);
+
     public NotifierConfig {
-        Settings.check(
-                NotifierConfig.class,
-                "notifier settings",
-                SETTINGS,
-                RULES,
+        DECLARATION.check(
                 bootstrapServers,
                 smtpHost,
                 smtpPort,
@@ -129,7 +129,7 @@ public record NotifierConfig(
 
     /** Every default, for the given cluster. */
     public static NotifierConfig of(String bootstrapServers) {
-        return Settings.build(NotifierConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** Reads the settings from the process environment; see {@link #fromEnvironment(Map)}. */
@@ -145,28 +145,27 @@ public record NotifierConfig(
      *                                  echoing any value
      */
     public static NotifierConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(NotifierConfig.class, "notifier settings", SETTINGS, RULES, env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** A copy with one setting changed, such as {@code with(NotifierConfig.FROM, "leads@example.com")}. */
     public <T> NotifierConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy sending through the relay at {@code host}:{@code port}. */
     public NotifierConfig withSmtp(String host, int port) {
-        return Settings.with(this, SETTINGS, Map.of(SMTP_HOST, host, SMTP_PORT, port));
+        return DECLARATION.with(this, Map.of(SMTP_HOST, host, SMTP_PORT, port));
     }
 
     /** A copy authenticating as {@code user} with {@code password}. */
     public NotifierConfig withSmtpCredentials(String user, String password) {
-        return Settings.with(
-                this, SETTINGS, Map.of(SMTP_USER, Optional.of(user), SMTP_PASSWORD, Optional.of(password)));
+        return DECLARATION.with(this, Map.of(SMTP_USER, Optional.of(user), SMTP_PASSWORD, Optional.of(password)));
     }
 
     /** Every setting, the password (and any {@code user:password@} in the bootstrap servers) masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

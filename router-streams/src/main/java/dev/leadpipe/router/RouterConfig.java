@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
@@ -72,23 +72,16 @@ public record RouterConfig(
     public static final List<Setting<?>> SETTINGS =
             STREAMS.followedBy(DEDUP_WINDOW, NUM_STREAM_THREADS, COMMIT_INTERVAL);
 
+    private static final Declaration<RouterConfig> DECLARATION =
+            new Declaration<>(RouterConfig.class, "router settings", SETTINGS);
+
     public RouterConfig {
-        Settings.check(
-                RouterConfig.class,
-                "router settings",
-                SETTINGS,
-                List.of(),
-                bootstrapServers,
-                applicationId,
-                stateDir,
-                dedupWindow,
-                numStreamThreads,
-                commitInterval);
+        DECLARATION.check(bootstrapServers, applicationId, stateDir, dedupWindow, numStreamThreads, commitInterval);
     }
 
     /** The defaults for a cluster. */
     public static RouterConfig of(String bootstrapServers) {
-        return Settings.build(RouterConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /**
@@ -103,12 +96,12 @@ public record RouterConfig(
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static RouterConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(RouterConfig.class, "router settings", SETTINGS, List.of(), env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** A copy with one setting changed, such as {@code with(RouterConfig.STATE_DIR, dir)}. */
     public <T> RouterConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /**
@@ -136,6 +129,6 @@ public record RouterConfig(
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -95,14 +95,11 @@ public record StatusConfig(
     public static final List<Setting<?>> SETTINGS =
             STREAMS.followedBy(HOST, PORT, OFFER_SERIES_LIMIT, COMMIT_INTERVAL, METRICS_REFRESH, LAG_CACHE_TTL);
 
-    private static final String WHAT = "status configuration";
+    private static final Declaration<StatusConfig> DECLARATION =
+            new Declaration<>(StatusConfig.class, "status configuration", SETTINGS);
 
     public StatusConfig {
-        Settings.check(
-                StatusConfig.class,
-                WHAT,
-                SETTINGS,
-                List.of(),
+        DECLARATION.check(
                 bootstrapServers,
                 applicationId,
                 stateDir,
@@ -118,7 +115,7 @@ public record StatusConfig(
 
     /** The defaults for a cluster. */
     public static StatusConfig of(String bootstrapServers) {
-        return Settings.build(StatusConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
@@ -133,12 +130,12 @@ public record StatusConfig(
      * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
      */
     public static StatusConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(StatusConfig.class, WHAT, SETTINGS, List.of(), env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** A copy with one setting changed, such as {@code with(StatusConfig.PORT, 0)}. */
     public <T> StatusConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy telling the time by {@code newClock}. */
@@ -179,6 +176,6 @@ public record StatusConfig(
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

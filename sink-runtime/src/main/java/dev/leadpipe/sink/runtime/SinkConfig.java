@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationType;
@@ -196,14 +197,11 @@ public record SinkConfig(
 
     private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
             MAX_BACKOFF, "not be shorter than", INITIAL_BACKOFF, (max, initial) -> max.compareTo(initial) >= 0));
-    private static final String WHAT = "sink settings";
+    private static final Declaration<SinkConfig> DECLARATION =
+            new Declaration<>(SinkConfig.class, "sink settings", SETTINGS, RULES);
 
     public SinkConfig {
-        Settings.check(
-                SinkConfig.class,
-                WHAT,
-                SETTINGS,
-                RULES,
+        DECLARATION.check(
                 bootstrapServers,
                 groupId,
                 maxAttempts,
@@ -224,7 +222,7 @@ public record SinkConfig(
 
     /** Every default, for the given cluster. */
     public static SinkConfig of(String bootstrapServers) {
-        return Settings.build(SinkConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /**
@@ -241,7 +239,7 @@ public record SinkConfig(
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(SinkConfig.class, WHAT, SETTINGS, RULES, env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** The consumer group of a sink of this type: {@link #groupId()} when set, else {@code leadpipe-sink-<type>}. */
@@ -251,7 +249,7 @@ public record SinkConfig(
 
     /** A copy with one setting changed, such as {@code with(SinkConfig.MAX_IN_FLIGHT, 10)}. */
     public <T> SinkConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy with its own consumer group instead of {@code leadpipe-sink-<type>}. */
@@ -266,30 +264,28 @@ public record SinkConfig(
 
     /** The retry budget: at most {@code attempts} attempts within {@code retryTime} of the first failure. */
     public SinkConfig withRetryBudget(int attempts, Duration retryTime) {
-        return Settings.with(this, SETTINGS, Map.of(MAX_ATTEMPTS, attempts, MAX_RETRY_TIME, retryTime));
+        return DECLARATION.with(this, Map.of(MAX_ATTEMPTS, attempts, MAX_RETRY_TIME, retryTime));
     }
 
     /** The backoff: {@code initial} after the first failure, doubling up to {@code max}, spread by {@code jitter}. */
     public SinkConfig withBackoff(Duration initial, Duration max, double jitterFraction) {
-        return Settings.with(
-                this, SETTINGS, Map.of(INITIAL_BACKOFF, initial, MAX_BACKOFF, max, JITTER, jitterFraction));
+        return DECLARATION.with(this, Map.of(INITIAL_BACKOFF, initial, MAX_BACKOFF, max, JITTER, jitterFraction));
     }
 
     /** The circuit breaker: opens after {@code failures} consecutive transient failures, for {@code openFor}. */
     public SinkConfig withCircuitBreaker(int failures, Duration openFor) {
-        return Settings.with(
-                this, SETTINGS, Map.of(BREAKER_FAILURE_THRESHOLD, failures, BREAKER_OPEN_DURATION, openFor));
+        return DECLARATION.with(this, Map.of(BREAKER_FAILURE_THRESHOLD, failures, BREAKER_OPEN_DURATION, openFor));
     }
 
     /** Waits up to {@code horizon} stay in memory; longer ones go to the retry tiers, whose delays are {@code tiers}. */
     public SinkConfig withRetryTiers(Duration horizon, List<Duration> tiers) {
-        return Settings.with(this, SETTINGS, Map.of(RETRY_HORIZON, horizon, RETRY_TIERS, tiers));
+        return DECLARATION.with(this, Map.of(RETRY_HORIZON, horizon, RETRY_TIERS, tiers));
     }
 
     /** Every setting, with any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 
     private static List<Duration> parseDurations(String s) {
