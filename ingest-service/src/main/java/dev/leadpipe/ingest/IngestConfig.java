@@ -42,9 +42,8 @@ public record IngestConfig(
     public static final Setting<Integer> PORT = Setting.wholeNumber(
                     "port", "INGEST_PORT", 0, 65535, "the HTTP port (0: any free port)")
             .defaultsTo(8080);
-    public static final Setting<Integer> MAX_BATCH_ITEMS = Setting.wholeNumber(
-                    "maxBatchItems", "INGEST_MAX_BATCH_ITEMS", 1, Integer.MAX_VALUE, "most leads in one batch")
-            .defaultsTo(1000);
+    public static final Setting<Integer> MAX_BATCH_ITEMS =
+            Setting.count("maxBatchItems", "INGEST_MAX_BATCH_ITEMS", 1000, "most leads in one batch");
     public static final Setting<Long> MAX_BODY_BYTES = Setting.longNumber(
                     "maxBodyBytes", "INGEST_MAX_BODY_BYTES", 1, MAX_BODY_BYTES_LIMIT, "largest request body")
             .defaultsTo(5L * 1024 * 1024)

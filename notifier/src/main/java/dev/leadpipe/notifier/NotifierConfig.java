@@ -80,8 +80,7 @@ public record NotifierConfig(
                     "groupId", "NOTIFIER_GROUP_ID", "a non-blank consumer group id", "the consumer group")
             .defaultsTo("leadpipe-notifier");
     public static final Setting<Duration> DIGEST_INTERVAL = Setting.duration(
-                    "digestInterval", "NOTIFIER_DIGEST_INTERVAL", "24h", "digest period of daily-digest offers")
-            .defaultsTo(Duration.ofHours(24));
+            "digestInterval", "NOTIFIER_DIGEST_INTERVAL", Duration.ofHours(24), "digest period of daily-digest offers");
     public static final Setting<Optional<String>> LEAD_LOOKUP_URL = Setting.text(
                     "leadLookupUrl",
                     "NOTIFIER_LEAD_LOOKUP_URL",

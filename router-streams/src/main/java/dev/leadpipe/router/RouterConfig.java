@@ -49,16 +49,10 @@ public record RouterConfig(
     public static final Setting<Path> STATE_DIR = STREAMS.stateDir();
     /** A duration such as {@code 7d}, {@code 12h} or ISO-8601 {@code P7D} ({@link Setting#parseDuration}). */
     public static final Setting<Duration> DEDUP_WINDOW = Setting.duration(
-                    "dedupWindow", "ROUTER_DEDUP_WINDOW", "7d", "how long a lead id counts as a duplicate")
-            .defaultsTo(Duration.ofDays(7));
+            "dedupWindow", "ROUTER_DEDUP_WINDOW", Duration.ofDays(7), "how long a lead id counts as a duplicate");
 
-    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.wholeNumber(
-                    "numStreamThreads",
-                    "ROUTER_NUM_STREAM_THREADS",
-                    1,
-                    Integer.MAX_VALUE,
-                    "stream threads of this instance")
-            .defaultsTo(1);
+    public static final Setting<Integer> NUM_STREAM_THREADS =
+            Setting.count("numStreamThreads", "ROUTER_NUM_STREAM_THREADS", 1, "stream threads of this instance");
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.durationIn(
                     "commitInterval",
                     "ROUTER_COMMIT_INTERVAL_MS",

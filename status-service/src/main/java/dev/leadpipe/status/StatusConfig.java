@@ -76,11 +76,9 @@ public record StatusConfig(
                     "at most this many offers get leadpipe_offer_* series")
             .defaultsTo(500);
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration(
-                    "commitInterval", "STATUS_COMMIT_INTERVAL", "100ms", "how often Streams commits")
-            .defaultsTo(Duration.ofMillis(100));
+            "commitInterval", "STATUS_COMMIT_INTERVAL", Duration.ofMillis(100), "how often Streams commits");
     public static final Setting<Duration> METRICS_REFRESH = Setting.duration(
-                    "metricsRefresh", "STATUS_METRICS_REFRESH", "5s", "how often the gauges are recomputed")
-            .defaultsTo(Duration.ofSeconds(5));
+            "metricsRefresh", "STATUS_METRICS_REFRESH", Duration.ofSeconds(5), "how often the gauges are recomputed");
     public static final Setting<Duration> LAG_CACHE_TTL = Setting.of(
                     "lagCacheTtl",
                     "STATUS_LAG_CACHE_TTL",

@@ -81,6 +81,11 @@ public record Setting<T>(
         return of(name, env, Integer::valueOf, numberRule(min, max, Integer.MAX_VALUE), n -> n >= min && n <= max, doc);
     }
 
+    /** A count: a whole number of at least 1, {@code defaultValue} unless set. */
+    public static Setting<Integer> count(String name, String env, int defaultValue, String doc) {
+        return wholeNumber(name, env, 1, Integer.MAX_VALUE, doc).defaultsTo(defaultValue);
+    }
+
     /** A whole number from {@code min} to {@code max}, beyond the range of an int. */
     public static Setting<Long> longNumber(String name, String env, long min, long max, String doc) {
         return of(name, env, Long::valueOf, numberRule(min, max, Long.MAX_VALUE), n -> n >= min && n <= max, doc);
@@ -96,6 +101,11 @@ public record Setting<T>(
                         d -> !d.isNegative() && !d.isZero(),
                         doc)
                 .shownAs(Setting::formatDuration);
+    }
+
+    /** A positive duration, {@code defaultValue} unless set; the rule gives the default as its example. */
+    public static Setting<Duration> duration(String name, String env, Duration defaultValue, String doc) {
+        return duration(name, env, formatDuration(defaultValue), doc).defaultsTo(defaultValue);
     }
 
     /** A duration written as a whole number of {@code unit}s from {@code min} to {@code max}. */
