@@ -36,12 +36,10 @@ public record IngestConfig(
     /** Bodies are read into one byte array, so no limit may exceed what an array holds. */
     static final long MAX_BODY_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
-    public static final Setting<String> HOST = Setting.text(
-                    "host", "INGEST_HOST", "a host name or address", "the address the HTTP server binds to")
-            .defaultsTo("127.0.0.1");
-    public static final Setting<Integer> PORT = Setting.wholeNumber(
-                    "port", "INGEST_PORT", 0, 65535, "the HTTP port (0: any free port)")
-            .defaultsTo(8080);
+    public static final Setting<String> HOST =
+            Setting.host("host", "INGEST_HOST", "the address the HTTP server binds to");
+    public static final Setting<Integer> PORT =
+            Setting.listenPort("port", "INGEST_PORT", 8080, "the HTTP port (0: any free port)");
     public static final Setting<Integer> MAX_BATCH_ITEMS =
             Setting.count("maxBatchItems", "INGEST_MAX_BATCH_ITEMS", 1000, "most leads in one batch");
     public static final Setting<Long> MAX_BODY_BYTES = Setting.longNumber(

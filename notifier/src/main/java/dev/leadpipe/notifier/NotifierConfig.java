@@ -49,9 +49,7 @@ public record NotifierConfig(
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
 
-    public static final Setting<String> SMTP_HOST = Setting.text(
-                    "smtpHost", "NOTIFIER_SMTP_HOST", "a host name or address", "the SMTP relay")
-            .defaultsTo("127.0.0.1");
+    public static final Setting<String> SMTP_HOST = Setting.host("smtpHost", "NOTIFIER_SMTP_HOST", "the SMTP relay");
     public static final Setting<Integer> SMTP_PORT = Setting.wholeNumber(
                     "smtpPort", "NOTIFIER_SMTP_PORT", 1, 65535, "its port")
             .defaultsTo(25);

@@ -58,16 +58,12 @@ public record StatusConfig(
 
     public static final Setting<String> APPLICATION_ID = STREAMS.applicationId();
     public static final Setting<Path> STATE_DIR = STREAMS.stateDir();
-    public static final Setting<String> HOST = Setting.text(
-                    "host", "STATUS_HOST", "a host name or address", "address the HTTP server binds to")
-            .defaultsTo("127.0.0.1");
-    public static final Setting<Integer> PORT = Setting.wholeNumber(
-                    "port",
-                    "STATUS_PORT",
-                    0,
-                    65535,
-                    "HTTP port of the status API, operator page and metrics (0: any free port)")
-            .defaultsTo(DEFAULT_PORT);
+    public static final Setting<String> HOST = Setting.host("host", "STATUS_HOST", "address the HTTP server binds to");
+    public static final Setting<Integer> PORT = Setting.listenPort(
+            "port",
+            "STATUS_PORT",
+            DEFAULT_PORT,
+            "HTTP port of the status API, operator page and metrics (0: any free port)");
     public static final Setting<Integer> OFFER_SERIES_LIMIT = Setting.wholeNumber(
                     "offerSeriesLimit",
                     "STATUS_OFFER_SERIES_LIMIT",

@@ -48,6 +48,8 @@ public record Setting<T>(
         String defaultDoc) {
 
     public static final String MASK = "********";
+    /** Where a service listens, and finds its relay, unless told otherwise. */
+    public static final String LOOPBACK = "127.0.0.1";
     /** What every duration setting accepts. */
     public static final String DURATION_SYNTAX = "(units ms, s, m, h, d, or ISO-8601 like PT10M)";
 
@@ -124,6 +126,16 @@ public record Setting<T>(
                 d -> String.valueOf(d.toNanos() / unit.getDuration().toNanos()),
                 doc,
                 null);
+    }
+
+    /** A host name or address, the loopback address {@value #LOOPBACK} unless set. */
+    public static Setting<String> host(String name, String env, String doc) {
+        return text(name, env, "a host name or address", doc).defaultsTo(LOOPBACK);
+    }
+
+    /** A port to listen on, {@code defaultPort} unless set; 0 takes any free port. */
+    public static Setting<Integer> listenPort(String name, String env, int defaultPort, String doc) {
+        return wholeNumber(name, env, 0, 65535, doc).defaultsTo(defaultPort);
     }
 
     /** A file system path. */
