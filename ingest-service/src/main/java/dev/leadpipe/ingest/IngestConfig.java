@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
@@ -36,15 +36,12 @@ public record IngestConfig(
     /** Bodies are read into one byte array, so no limit may exceed what an array holds. */
     static final long MAX_BODY_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
-    public static final Setting<String> HOST = Setting.text(
-                    "host", "INGEST_HOST", "a host name or address", "the address the HTTP server binds to")
-            .defaultsTo("127.0.0.1");
-    public static final Setting<Integer> PORT = Setting.wholeNumber(
-                    "port", "INGEST_PORT", 0, 65535, "the HTTP port (0: any free port)")
-            .defaultsTo(8080);
-    public static final Setting<Integer> MAX_BATCH_ITEMS = Setting.wholeNumber(
-                    "maxBatchItems", "INGEST_MAX_BATCH_ITEMS", 1, Integer.MAX_VALUE, "most leads in one batch")
-            .defaultsTo(1000);
+    public static final Setting<String> HOST =
+            Setting.host("host", "INGEST_HOST", "the address the HTTP server binds to");
+    public static final Setting<Integer> PORT =
+            Setting.listenPort("port", "INGEST_PORT", 8080, "the HTTP port (0: any free port)");
+    public static final Setting<Integer> MAX_BATCH_ITEMS =
+            Setting.count("maxBatchItems", "INGEST_MAX_BATCH_ITEMS", 1000, "most leads in one batch");
     public static final Setting<Long> MAX_BODY_BYTES = Setting.longNumber(
                     "maxBodyBytes", "INGEST_MAX_BODY_BYTES", 1, MAX_BODY_BYTES_LIMIT, "largest request body")
             .defaultsTo(5L * 1024 * 1024)
@@ -68,30 +65,21 @@ public record IngestConfig(
             MAX_BODY_BYTES,
             VALIDATION_TIMEOUT);
 
-    private static final String WHAT = "ingest configuration";
+    private static final Declaration<IngestConfig> DECLARATION =
+            new Declaration<>(IngestConfig.class, "ingest configuration", SETTINGS);
 
     public IngestConfig {
-        Settings.check(
-                IngestConfig.class,
-                WHAT,
-                SETTINGS,
-                List.of(),
-                bootstrapServers,
-                host,
-                port,
-                maxBatchItems,
-                maxBodyBytes,
-                validationTimeout);
+        DECLARATION.check(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, validationTimeout);
     }
 
     /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB, 60 s. */
     public static IngestConfig defaults(String bootstrapServers) {
-        return Settings.build(IngestConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** A copy with one setting changed, such as {@code with(IngestConfig.PORT, 0)}. */
     public <T> IngestConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** Reads the configuration from the process environment; see {@link #fromEnvironment(Map)}. */
@@ -106,12 +94,12 @@ public record IngestConfig(
      * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
      */
     public static IngestConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(IngestConfig.class, WHAT, SETTINGS, List.of(), env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

@@ -2,6 +2,8 @@ package dev.leadpipe.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -33,8 +35,34 @@ public final class KafkaSettings {
 
     private KafkaSettings() {}
 
+    /**
+     * The settings every Kafka Streams service starts its list with: the cluster, the replication factor of its
+     * topics, its application id ({@code <PREFIX>_APPLICATION_ID}, default {@code <name>}) and its state directory
+     * ({@code <PREFIX>_STATE_DIR}, default {@code ${java.io.tmpdir}/<name>-state}).
+     *
+     * @param applicationId the application id setting of the service
+     * @param stateDir      the state directory setting of the service
+     */
+    public record StreamsSettings(Setting<String> applicationId, Setting<Path> stateDir) {
+
+        /** The shared settings of a Streams service whose variables start {@code envPrefix_}, named {@code name}. */
+        public static StreamsSettings of(String envPrefix, String name, String stateDirDoc) {
+            return new StreamsSettings(
+                    KafkaSettings.applicationId(envPrefix + "_APPLICATION_ID", name),
+                    KafkaSettings.stateDir(envPrefix + "_STATE_DIR", name + "-state", stateDirDoc));
+        }
+
+        /** The service's whole list: these shared settings, then its own, in the order of its components. */
+        public List<Setting<?>> followedBy(Setting<?>... own) {
+            List<Setting<?>> all =
+                    new ArrayList<>(List.of(BOOTSTRAP_SERVERS, REPLICATION_FACTOR, applicationId, stateDir));
+            all.addAll(List.of(own));
+            return List.copyOf(all);
+        }
+    }
+
     /** The application id of a Kafka Streams service (also its consumer group and internal topic prefix). */
-    public static Setting<String> applicationId(String env, String defaultId) {
+    private static Setting<String> applicationId(String env, String defaultId) {
         return Setting.text(
                         "applicationId",
                         env,
@@ -44,7 +72,7 @@ public final class KafkaSettings {
     }
 
     /** The local directory of a Kafka Streams service's stores: {@code ${java.io.tmpdir}/<dirName>} by default. */
-    public static Setting<Path> stateDir(String env, String dirName, String doc) {
+    private static Setting<Path> stateDir(String env, String dirName, String doc) {
         return Setting.path("stateDir", env, doc)
                 .defaultsTo(Path.of(System.getProperty("java.io.tmpdir"), dirName))
                 .documentedDefault("$TMPDIR/" + dirName);

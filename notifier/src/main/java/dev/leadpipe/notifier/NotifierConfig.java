@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 
@@ -48,9 +49,7 @@ public record NotifierConfig(
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
 
-    public static final Setting<String> SMTP_HOST = Setting.text(
-                    "smtpHost", "NOTIFIER_SMTP_HOST", "a host name or address", "the SMTP relay")
-            .defaultsTo("127.0.0.1");
+    public static final Setting<String> SMTP_HOST = Setting.host("smtpHost", "NOTIFIER_SMTP_HOST", "the SMTP relay");
     public static final Setting<Integer> SMTP_PORT = Setting.wholeNumber(
                     "smtpPort", "NOTIFIER_SMTP_PORT", 1, 65535, "its port")
             .defaultsTo(25);
@@ -79,8 +78,7 @@ public record NotifierConfig(
                     "groupId", "NOTIFIER_GROUP_ID", "a non-blank consumer group id", "the consumer group")
             .defaultsTo("leadpipe-notifier");
     public static final Setting<Duration> DIGEST_INTERVAL = Setting.duration(
-                    "digestInterval", "NOTIFIER_DIGEST_INTERVAL", "24h", "digest period of daily-digest offers")
-            .defaultsTo(Duration.ofHours(24));
+            "digestInterval", "NOTIFIER_DIGEST_INTERVAL", Duration.ofHours(24), "digest period of daily-digest offers");
     public static final Setting<Optional<String>> LEAD_LOOKUP_URL = Setting.text(
                     "leadLookupUrl",
                     "NOTIFIER_LEAD_LOOKUP_URL",
@@ -109,12 +107,11 @@ public record NotifierConfig(
             SMTP_USER,
             (password, user) -> password.isEmpty() || user.isPresent()));
 
+    private static final Declaration<NotifierConfig> DECLARATION =
+            new Declaration<>(NotifierConfig.class, "notifier settings", SETTINGS, RULES);
+
     public NotifierConfig {
-        Settings.check(
-                NotifierConfig.class,
-                "notifier settings",
-                SETTINGS,
-                RULES,
+        DECLARATION.check(
                 bootstrapServers,
                 smtpHost,
                 smtpPort,
@@ -129,7 +126,7 @@ public record NotifierConfig(
 
     /** Every default, for the given cluster. */
     public static NotifierConfig of(String bootstrapServers) {
-        return Settings.build(NotifierConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** Reads the settings from the process environment; see {@link #fromEnvironment(Map)}. */
@@ -145,28 +142,27 @@ public record NotifierConfig(
      *                                  echoing any value
      */
     public static NotifierConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(NotifierConfig.class, "notifier settings", SETTINGS, RULES, env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** A copy with one setting changed, such as {@code with(NotifierConfig.FROM, "leads@example.com")}. */
     public <T> NotifierConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy sending through the relay at {@code host}:{@code port}. */
     public NotifierConfig withSmtp(String host, int port) {
-        return Settings.with(this, SETTINGS, Map.of(SMTP_HOST, host, SMTP_PORT, port));
+        return DECLARATION.with(this, Map.of(SMTP_HOST, host, SMTP_PORT, port));
     }
 
     /** A copy authenticating as {@code user} with {@code password}. */
     public NotifierConfig withSmtpCredentials(String user, String password) {
-        return Settings.with(
-                this, SETTINGS, Map.of(SMTP_USER, Optional.of(user), SMTP_PASSWORD, Optional.of(password)));
+        return DECLARATION.with(this, Map.of(SMTP_USER, Optional.of(user), SMTP_PASSWORD, Optional.of(password)));
     }
 
     /** Every setting, the password (and any {@code user:password@} in the bootstrap servers) masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
@@ -41,22 +41,18 @@ public record RouterConfig(
         int numStreamThreads,
         Duration commitInterval) {
 
-    public static final Setting<String> APPLICATION_ID =
-            KafkaSettings.applicationId("ROUTER_APPLICATION_ID", "leadpipe-router");
-    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir(
-            "ROUTER_STATE_DIR", "leadpipe-router-state", "where the de-duplication and destination stores live");
+    /** The settings the router shares with every Kafka Streams service. */
+    public static final KafkaSettings.StreamsSettings STREAMS = KafkaSettings.StreamsSettings.of(
+            "ROUTER", "leadpipe-router", "where the de-duplication and destination stores live");
+
+    public static final Setting<String> APPLICATION_ID = STREAMS.applicationId();
+    public static final Setting<Path> STATE_DIR = STREAMS.stateDir();
     /** A duration such as {@code 7d}, {@code 12h} or ISO-8601 {@code P7D} ({@link Setting#parseDuration}). */
     public static final Setting<Duration> DEDUP_WINDOW = Setting.duration(
-                    "dedupWindow", "ROUTER_DEDUP_WINDOW", "7d", "how long a lead id counts as a duplicate")
-            .defaultsTo(Duration.ofDays(7));
+            "dedupWindow", "ROUTER_DEDUP_WINDOW", Duration.ofDays(7), "how long a lead id counts as a duplicate");
 
-    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.wholeNumber(
-                    "numStreamThreads",
-                    "ROUTER_NUM_STREAM_THREADS",
-                    1,
-                    Integer.MAX_VALUE,
-                    "stream threads of this instance")
-            .defaultsTo(1);
+    public static final Setting<Integer> NUM_STREAM_THREADS =
+            Setting.count("numStreamThreads", "ROUTER_NUM_STREAM_THREADS", 1, "stream threads of this instance");
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.durationIn(
                     "commitInterval",
                     "ROUTER_COMMIT_INTERVAL_MS",
@@ -67,32 +63,19 @@ public record RouterConfig(
             .defaultsTo(Duration.ofMillis(100));
 
     /** Every setting of the router, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR,
-            APPLICATION_ID,
-            STATE_DIR,
-            DEDUP_WINDOW,
-            NUM_STREAM_THREADS,
-            COMMIT_INTERVAL);
+    public static final List<Setting<?>> SETTINGS =
+            STREAMS.followedBy(DEDUP_WINDOW, NUM_STREAM_THREADS, COMMIT_INTERVAL);
+
+    private static final Declaration<RouterConfig> DECLARATION =
+            new Declaration<>(RouterConfig.class, "router settings", SETTINGS);
 
     public RouterConfig {
-        Settings.check(
-                RouterConfig.class,
-                "router settings",
-                SETTINGS,
-                List.of(),
-                bootstrapServers,
-                applicationId,
-                stateDir,
-                dedupWindow,
-                numStreamThreads,
-                commitInterval);
+        DECLARATION.check(bootstrapServers, applicationId, stateDir, dedupWindow, numStreamThreads, commitInterval);
     }
 
     /** The defaults for a cluster. */
     public static RouterConfig of(String bootstrapServers) {
-        return Settings.build(RouterConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /**
@@ -107,12 +90,12 @@ public record RouterConfig(
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static RouterConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(RouterConfig.class, "router settings", SETTINGS, List.of(), env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** A copy with one setting changed, such as {@code with(RouterConfig.STATE_DIR, dir)}. */
     public <T> RouterConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /**
@@ -140,6 +123,6 @@ public record RouterConfig(
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
-import dev.leadpipe.core.config.Settings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -50,22 +50,20 @@ public record StatusConfig(
 
     public static final int DEFAULT_PORT = 8090;
 
-    public static final Setting<String> APPLICATION_ID =
-            KafkaSettings.applicationId("STATUS_APPLICATION_ID", "leadpipe-status");
-    public static final Setting<Path> STATE_DIR = KafkaSettings.stateDir(
-            "STATUS_STATE_DIR",
-            "leadpipe-status-state",
+    /** The settings the status service shares with every Kafka Streams service. */
+    public static final KafkaSettings.StreamsSettings STREAMS = KafkaSettings.StreamsSettings.of(
+            "STATUS",
+            "leadpipe-status",
             "local directory of the state stores (rebuilt from their changelogs when lost)");
-    public static final Setting<String> HOST = Setting.text(
-                    "host", "STATUS_HOST", "a host name or address", "address the HTTP server binds to")
-            .defaultsTo("127.0.0.1");
-    public static final Setting<Integer> PORT = Setting.wholeNumber(
-                    "port",
-                    "STATUS_PORT",
-                    0,
-                    65535,
-                    "HTTP port of the status API, operator page and metrics (0: any free port)")
-            .defaultsTo(DEFAULT_PORT);
+
+    public static final Setting<String> APPLICATION_ID = STREAMS.applicationId();
+    public static final Setting<Path> STATE_DIR = STREAMS.stateDir();
+    public static final Setting<String> HOST = Setting.host("host", "STATUS_HOST", "address the HTTP server binds to");
+    public static final Setting<Integer> PORT = Setting.listenPort(
+            "port",
+            "STATUS_PORT",
+            DEFAULT_PORT,
+            "HTTP port of the status API, operator page and metrics (0: any free port)");
     public static final Setting<Integer> OFFER_SERIES_LIMIT = Setting.wholeNumber(
                     "offerSeriesLimit",
                     "STATUS_OFFER_SERIES_LIMIT",
@@ -74,11 +72,9 @@ public record StatusConfig(
                     "at most this many offers get leadpipe_offer_* series")
             .defaultsTo(500);
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration(
-                    "commitInterval", "STATUS_COMMIT_INTERVAL", "100ms", "how often Streams commits")
-            .defaultsTo(Duration.ofMillis(100));
+            "commitInterval", "STATUS_COMMIT_INTERVAL", Duration.ofMillis(100), "how often Streams commits");
     public static final Setting<Duration> METRICS_REFRESH = Setting.duration(
-                    "metricsRefresh", "STATUS_METRICS_REFRESH", "5s", "how often the gauges are recomputed")
-            .defaultsTo(Duration.ofSeconds(5));
+            "metricsRefresh", "STATUS_METRICS_REFRESH", Duration.ofSeconds(5), "how often the gauges are recomputed");
     public static final Setting<Duration> LAG_CACHE_TTL = Setting.of(
                     "lagCacheTtl",
                     "STATUS_LAG_CACHE_TTL",
@@ -90,26 +86,14 @@ public record StatusConfig(
             .defaultsTo(Duration.ofSeconds(10));
 
     /** Every setting of the status service, in the order of the components ({@code clock} is none). */
-    public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.BOOTSTRAP_SERVERS,
-            KafkaSettings.REPLICATION_FACTOR,
-            APPLICATION_ID,
-            STATE_DIR,
-            HOST,
-            PORT,
-            OFFER_SERIES_LIMIT,
-            COMMIT_INTERVAL,
-            METRICS_REFRESH,
-            LAG_CACHE_TTL);
+    public static final List<Setting<?>> SETTINGS =
+            STREAMS.followedBy(HOST, PORT, OFFER_SERIES_LIMIT, COMMIT_INTERVAL, METRICS_REFRESH, LAG_CACHE_TTL);
 
-    private static final String WHAT = "status configuration";
+    private static final Declaration<StatusConfig> DECLARATION =
+            new Declaration<>(StatusConfig.class, "status configuration", SETTINGS);
 
     public StatusConfig {
-        Settings.check(
-                StatusConfig.class,
-                WHAT,
-                SETTINGS,
-                List.of(),
+        DECLARATION.check(
                 bootstrapServers,
                 applicationId,
                 stateDir,
@@ -125,7 +109,7 @@ public record StatusConfig(
 
     /** The defaults for a cluster. */
     public static StatusConfig of(String bootstrapServers) {
-        return Settings.build(StatusConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
@@ -140,12 +124,12 @@ public record StatusConfig(
      * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
      */
     public static StatusConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(StatusConfig.class, WHAT, SETTINGS, List.of(), env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** A copy with one setting changed, such as {@code with(StatusConfig.PORT, 0)}. */
     public <T> StatusConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy telling the time by {@code newClock}. */
@@ -186,6 +170,6 @@ public record StatusConfig(
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 }

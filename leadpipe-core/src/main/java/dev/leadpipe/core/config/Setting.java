@@ -48,6 +48,8 @@ public record Setting<T>(
         String defaultDoc) {
 
     public static final String MASK = "********";
+    /** Where a service listens, and finds its relay, unless told otherwise. */
+    public static final String LOOPBACK = "127.0.0.1";
     /** What every duration setting accepts. */
     public static final String DURATION_SYNTAX = "(units ms, s, m, h, d, or ISO-8601 like PT10M)";
 
@@ -81,6 +83,11 @@ public record Setting<T>(
         return of(name, env, Integer::valueOf, numberRule(min, max, Integer.MAX_VALUE), n -> n >= min && n <= max, doc);
     }
 
+    /** A count: a whole number of at least 1, {@code defaultValue} unless set. */
+    public static Setting<Integer> count(String name, String env, int defaultValue, String doc) {
+        return wholeNumber(name, env, 1, Integer.MAX_VALUE, doc).defaultsTo(defaultValue);
+    }
+
     /** A whole number from {@code min} to {@code max}, beyond the range of an int. */
     public static Setting<Long> longNumber(String name, String env, long min, long max, String doc) {
         return of(name, env, Long::valueOf, numberRule(min, max, Long.MAX_VALUE), n -> n >= min && n <= max, doc);
@@ -96,6 +103,11 @@ public record Setting<T>(
                         d -> !d.isNegative() && !d.isZero(),
                         doc)
                 .shownAs(Setting::formatDuration);
+    }
+
+    /** A positive duration, {@code defaultValue} unless set; the rule gives the default as its example. */
+    public static Setting<Duration> duration(String name, String env, Duration defaultValue, String doc) {
+        return duration(name, env, formatDuration(defaultValue), doc).defaultsTo(defaultValue);
     }
 
     /** A duration written as a whole number of {@code unit}s from {@code min} to {@code max}. */
@@ -114,6 +126,16 @@ public record Setting<T>(
                 d -> String.valueOf(d.toNanos() / unit.getDuration().toNanos()),
                 doc,
                 null);
+    }
+
+    /** A host name or address, the loopback address {@value #LOOPBACK} unless set. */
+    public static Setting<String> host(String name, String env, String doc) {
+        return text(name, env, "a host name or address", doc).defaultsTo(LOOPBACK);
+    }
+
+    /** A port to listen on, {@code defaultPort} unless set; 0 takes any free port. */
+    public static Setting<Integer> listenPort(String name, String env, int defaultPort, String doc) {
+        return wholeNumber(name, env, 0, 65535, doc).defaultsTo(defaultPort);
     }
 
     /** A file system path. */

@@ -28,33 +28,6 @@ public record Outcome(
         Instant at,
         String detail) {
 
-    public Outcome(
-            String leadId,
-            String offerId,
-            OutcomeType outcome,
-            String destinationType,
-            String destinationRecordId,
-            ErrorClass errorClass,
-            Integer attempts,
-            Long latencyMs,
-            boolean test,
-            int replayCount,
-            Instant at) {
-        this(
-                leadId,
-                offerId,
-                outcome,
-                destinationType,
-                destinationRecordId,
-                errorClass,
-                attempts,
-                latencyMs,
-                test,
-                replayCount,
-                at,
-                null);
-    }
-
     public static Outcome suppressed(String leadId, String offerId, boolean test, int replayCount, Instant at) {
         return new Outcome(
                 leadId,
@@ -67,9 +40,11 @@ public record Outcome(
                 null,
                 test,
                 replayCount,
-                at);
+                at,
+                null);
     }
 
+    /** A dead letter with no upstream detail: the router's, which called no destination. */
     public static Outcome deadLettered(
             String leadId,
             String offerId,
@@ -79,18 +54,7 @@ public record Outcome(
             boolean test,
             int replayCount,
             Instant at) {
-        return new Outcome(
-                leadId,
-                offerId,
-                OutcomeType.DEAD_LETTERED,
-                destinationType,
-                null,
-                errorClass,
-                attempts,
-                null,
-                test,
-                replayCount,
-                at);
+        return deadLettered(leadId, offerId, destinationType, errorClass, attempts, test, replayCount, at, null);
     }
 
     /** A sink's dead letter, with the redacted upstream detail. */
@@ -140,6 +104,7 @@ public record Outcome(
                 latencyMs,
                 test,
                 replayCount,
-                at);
+                at,
+                null);
     }
 }

@@ -308,4 +308,15 @@ class SettingsTest {
                         || line.startsWith("DEMO_GONE")
                         || line.startsWith("DEMO_NOT_A_VARIABLE_TABLE"));
     }
+
+    @Test
+    void aDurationOrCountWithItsDefaultGivesThatDefaultAsItsExample() {
+        Setting<Duration> window = Setting.duration("window", "DEMO_WINDOW", Duration.ofDays(7), "dedup window");
+        assertThat(window.defaultValue()).isEqualTo(Duration.ofDays(7));
+        assertThat(window.problem(Duration.ZERO, true))
+                .isEqualTo("DEMO_WINDOW must be a positive duration such as 7d " + Setting.DURATION_SYNTAX);
+        Setting<Integer> threads = Setting.count("threads", "DEMO_THREADS", 4, "threads");
+        assertThat(threads.defaultValue()).isEqualTo(4);
+        assertThat(threads.problem(0, true)).isEqualTo("DEMO_THREADS must be a whole number of at least 1");
+    }
 }

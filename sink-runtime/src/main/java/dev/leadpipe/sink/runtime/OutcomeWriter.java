@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.DeadLetterRecord;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
@@ -94,8 +95,20 @@ final class OutcomeWriter {
         Instant first = p.firstFailureAt != null ? p.firstFailureAt : p.budgetStart != null ? p.budgetStart : now;
         Instant last = p.lastFailureAt != null ? p.lastFailureAt : now;
         String detail = redact(failure.detail(), destination, p.lead);
-        DeadLetterRecords.Context context = new DeadLetterRecords.Context(
-                failure.errorClass(), failure.httpStatus(), detail, type.wireName(), p.attempts, first, last);
+        DeadLetterRecord.Context context = new DeadLetterRecord.Context(
+                p.leadId(),
+                p.offerId(),
+                failure.errorClass(),
+                failure.httpStatus(),
+                detail,
+                type.wireName(),
+                p.attempts,
+                first,
+                last,
+                p.sourceTopic,
+                p.sourcePartition,
+                p.sourceOffset,
+                p.replayCount);
         Integer partition = p.sourcePartition < deadLetterPartitions ? p.sourcePartition : null;
         // attempts null when none was made, as Outcome documents (the dead-letter header says 0)
         Outcome outcome = Outcome.deadLettered(

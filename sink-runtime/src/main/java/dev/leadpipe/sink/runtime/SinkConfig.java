@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationType;
@@ -105,21 +106,17 @@ public record SinkConfig(
                     "consumer group (of the delivery topic and its retry tiers)")
             .optional()
             .documentedDefault(DEFAULT_GROUP_ID_PREFIX + "<type>");
-    public static final Setting<Integer> MAX_ATTEMPTS = Setting.wholeNumber(
-                    "maxAttempts", MAX_ATTEMPTS_ENV, 1, Integer.MAX_VALUE, "attempts per lead, the first included")
-            .defaultsTo(200);
+    public static final Setting<Integer> MAX_ATTEMPTS =
+            Setting.count("maxAttempts", MAX_ATTEMPTS_ENV, 200, "attempts per lead, the first included");
     public static final Setting<Duration> MAX_RETRY_TIME = Setting.duration(
-                    "maxRetryTime",
-                    MAX_RETRY_TIME_ENV,
-                    "24h",
-                    "transient budget: how long after a lead's first failure it may still be retried")
-            .defaultsTo(Duration.ofHours(24));
+            "maxRetryTime",
+            MAX_RETRY_TIME_ENV,
+            Duration.ofHours(24),
+            "transient budget: how long after a lead's first failure it may still be retried");
     public static final Setting<Duration> INITIAL_BACKOFF = Setting.duration(
-                    "initialBackoff", INITIAL_BACKOFF_ENV, "1s", "wait after the first failure, doubling")
-            .defaultsTo(Duration.ofSeconds(1));
+            "initialBackoff", INITIAL_BACKOFF_ENV, Duration.ofSeconds(1), "wait after the first failure, doubling");
     public static final Setting<Duration> MAX_BACKOFF = Setting.duration(
-                    "maxBackoff", MAX_BACKOFF_ENV, "10m", "cap of that wait, and of a held-back lead's wait")
-            .defaultsTo(Duration.ofMinutes(10));
+            "maxBackoff", MAX_BACKOFF_ENV, Duration.ofMinutes(10), "cap of that wait, and of a held-back lead's wait");
     public static final Setting<Double> JITTER = Setting.of(
                     "jitter",
                     JITTER_ENV,
@@ -128,42 +125,32 @@ public record SinkConfig(
                     j -> j >= 0 && j < 1,
                     "each wait spread by this fraction either way")
             .defaultsTo(0.2);
-    public static final Setting<Integer> MAX_CONCURRENCY_PER_ENDPOINT = Setting.wholeNumber(
-                    "maxConcurrencyPerEndpoint",
-                    MAX_CONCURRENCY_PER_ENDPOINT_ENV,
-                    1,
-                    Integer.MAX_VALUE,
-                    "concurrent calls to one endpoint")
-            .defaultsTo(8);
-    public static final Setting<Integer> BREAKER_FAILURE_THRESHOLD = Setting.wholeNumber(
-                    "breakerFailureThreshold",
-                    BREAKER_FAILURE_THRESHOLD_ENV,
-                    1,
-                    Integer.MAX_VALUE,
-                    "consecutive transient failures that open an endpoint's circuit")
-            .defaultsTo(5);
+    public static final Setting<Integer> MAX_CONCURRENCY_PER_ENDPOINT = Setting.count(
+            "maxConcurrencyPerEndpoint", MAX_CONCURRENCY_PER_ENDPOINT_ENV, 8, "concurrent calls to one endpoint");
+    public static final Setting<Integer> BREAKER_FAILURE_THRESHOLD = Setting.count(
+            "breakerFailureThreshold",
+            BREAKER_FAILURE_THRESHOLD_ENV,
+            5,
+            "consecutive transient failures that open an endpoint's circuit");
     public static final Setting<Duration> BREAKER_OPEN_DURATION = Setting.duration(
-                    "breakerOpenDuration",
-                    BREAKER_OPEN_DURATION_ENV,
-                    "30s",
-                    "how long a circuit stays open before one trial")
-            .defaultsTo(Duration.ofSeconds(30));
-    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.wholeNumber(
-                    "maxInFlight",
-                    MAX_IN_FLIGHT_ENV,
-                    1,
-                    Integer.MAX_VALUE,
-                    "leads held in memory above which consumption pauses")
-            .defaultsTo(1000);
+            "breakerOpenDuration",
+            BREAKER_OPEN_DURATION_ENV,
+            Duration.ofSeconds(30),
+            "how long a circuit stays open before one trial");
+    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.count(
+            "maxInFlight", MAX_IN_FLIGHT_ENV, 1000, "leads held in memory above which consumption pauses");
     public static final Setting<Duration> ATTEMPT_TIMEOUT = Setting.duration(
-                    "attemptTimeout", ATTEMPT_TIMEOUT_ENV, "2m", "a call not returned by then is a transient failure")
-            .defaultsTo(Duration.ofMinutes(2));
+            "attemptTimeout",
+            ATTEMPT_TIMEOUT_ENV,
+            Duration.ofMinutes(2),
+            "a call not returned by then is a transient failure");
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration(
-                    "commitInterval", COMMIT_INTERVAL_ENV, "200ms", "the longest a finished lead waits for its commit")
-            .defaultsTo(Duration.ofMillis(200));
+            "commitInterval",
+            COMMIT_INTERVAL_ENV,
+            Duration.ofMillis(200),
+            "the longest a finished lead waits for its commit");
     public static final Setting<Duration> RETRY_HORIZON = Setting.duration(
-                    "retryHorizon", RETRY_HORIZON_ENV, "5s", "the longest a lead waits in memory")
-            .defaultsTo(Duration.ofSeconds(5));
+            "retryHorizon", RETRY_HORIZON_ENV, Duration.ofSeconds(5), "the longest a lead waits in memory");
     public static final Setting<List<Duration>> RETRY_TIERS = Setting.of(
                     "retryTiers",
                     RETRY_TIERS_ENV,
@@ -196,14 +183,11 @@ public record SinkConfig(
 
     private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
             MAX_BACKOFF, "not be shorter than", INITIAL_BACKOFF, (max, initial) -> max.compareTo(initial) >= 0));
-    private static final String WHAT = "sink settings";
+    private static final Declaration<SinkConfig> DECLARATION =
+            new Declaration<>(SinkConfig.class, "sink settings", SETTINGS, RULES);
 
     public SinkConfig {
-        Settings.check(
-                SinkConfig.class,
-                WHAT,
-                SETTINGS,
-                RULES,
+        DECLARATION.check(
                 bootstrapServers,
                 groupId,
                 maxAttempts,
@@ -224,7 +208,7 @@ public record SinkConfig(
 
     /** Every default, for the given cluster. */
     public static SinkConfig of(String bootstrapServers) {
-        return Settings.build(SinkConfig.class, SETTINGS, KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /**
@@ -241,7 +225,7 @@ public record SinkConfig(
 
     /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
-        return Settings.fromEnvironment(SinkConfig.class, WHAT, SETTINGS, RULES, env);
+        return DECLARATION.fromEnvironment(env);
     }
 
     /** The consumer group of a sink of this type: {@link #groupId()} when set, else {@code leadpipe-sink-<type>}. */
@@ -251,7 +235,7 @@ public record SinkConfig(
 
     /** A copy with one setting changed, such as {@code with(SinkConfig.MAX_IN_FLIGHT, 10)}. */
     public <T> SinkConfig with(Setting<T> setting, T value) {
-        return Settings.with(this, SETTINGS, setting, value);
+        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy with its own consumer group instead of {@code leadpipe-sink-<type>}. */
@@ -266,30 +250,28 @@ public record SinkConfig(
 
     /** The retry budget: at most {@code attempts} attempts within {@code retryTime} of the first failure. */
     public SinkConfig withRetryBudget(int attempts, Duration retryTime) {
-        return Settings.with(this, SETTINGS, Map.of(MAX_ATTEMPTS, attempts, MAX_RETRY_TIME, retryTime));
+        return DECLARATION.with(this, Map.of(MAX_ATTEMPTS, attempts, MAX_RETRY_TIME, retryTime));
     }
 
     /** The backoff: {@code initial} after the first failure, doubling up to {@code max}, spread by {@code jitter}. */
     public SinkConfig withBackoff(Duration initial, Duration max, double jitterFraction) {
-        return Settings.with(
-                this, SETTINGS, Map.of(INITIAL_BACKOFF, initial, MAX_BACKOFF, max, JITTER, jitterFraction));
+        return DECLARATION.with(this, Map.of(INITIAL_BACKOFF, initial, MAX_BACKOFF, max, JITTER, jitterFraction));
     }
 
     /** The circuit breaker: opens after {@code failures} consecutive transient failures, for {@code openFor}. */
     public SinkConfig withCircuitBreaker(int failures, Duration openFor) {
-        return Settings.with(
-                this, SETTINGS, Map.of(BREAKER_FAILURE_THRESHOLD, failures, BREAKER_OPEN_DURATION, openFor));
+        return DECLARATION.with(this, Map.of(BREAKER_FAILURE_THRESHOLD, failures, BREAKER_OPEN_DURATION, openFor));
     }
 
     /** Waits up to {@code horizon} stay in memory; longer ones go to the retry tiers, whose delays are {@code tiers}. */
     public SinkConfig withRetryTiers(Duration horizon, List<Duration> tiers) {
-        return Settings.with(this, SETTINGS, Map.of(RETRY_HORIZON, horizon, RETRY_TIERS, tiers));
+        return DECLARATION.with(this, Map.of(RETRY_HORIZON, horizon, RETRY_TIERS, tiers));
     }
 
     /** Every setting, with any {@code user:password@} part of the bootstrap servers masked. */
     @Override
     public String toString() {
-        return Settings.describe(this, SETTINGS);
+        return DECLARATION.describe(this);
     }
 
     private static List<Duration> parseDurations(String s) {
