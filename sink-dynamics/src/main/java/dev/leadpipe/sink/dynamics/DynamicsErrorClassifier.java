@@ -1,6 +1,5 @@
 package dev.leadpipe.sink.dynamics;
 
-import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
@@ -141,11 +140,7 @@ public final class DynamicsErrorClassifier {
                             c, status, null, "Azure AD " + msal.errorCode() + ": " + msal.getMessage(), secrets);
                 }
             }
-            if (t instanceof HttpTimeoutException
-                    || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException
-                    || t instanceof InterruptedException
-                    || t instanceof InterruptedIOException) {
+            if (HttpSupport.isTimeout(t)) {
                 return DeliveryFailure.redacted(
                         ErrorClass.DYNAMICS_TIMEOUT,
                         0,

@@ -1,12 +1,9 @@
 package dev.leadpipe.sink.salesforce;
 
-import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -203,11 +199,7 @@ public final class SalesforceErrorClassifier {
                         stage.label() + ": could not connect (" + t.getClass().getSimpleName() + ")",
                         secrets);
             }
-            if (t instanceof HttpTimeoutException
-                    || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException
-                    || t instanceof InterruptedException
-                    || t instanceof InterruptedIOException) {
+            if (HttpSupport.isTimeout(t)) {
                 return DeliveryFailure.redacted(
                         ErrorClass.UNKNOWN,
                         0,
