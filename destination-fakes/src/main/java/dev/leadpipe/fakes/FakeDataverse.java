@@ -248,18 +248,8 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
                         "Number of requests exceeded the limit of 6000 over time window of 300 seconds.");
                 return;
             }
-            JsonNode entity;
-            try {
-                entity = JSON.readTree(body);
-            } catch (IOException e) {
-                error(
-                        exchange,
-                        400,
-                        "0x80048d19",
-                        "Error identified in Payload provided by the user for Entity :'leads'");
-                return;
-            }
-            if (entity == null || !entity.isObject()) {
+            JsonNode entity = jsonObject(body);
+            if (entity == null) {
                 error(
                         exchange,
                         400,
@@ -326,5 +316,15 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
 
     private static String uuid(String seed) {
         return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The body as a JSON object; null when it is not JSON or not an object. */
+    private static JsonNode jsonObject(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

@@ -25,23 +25,11 @@ import org.slf4j.LoggerFactory;
  * leadId, and answer only after Kafka acknowledged the write (the handler returns at once; the answer is written
  * when the producer's future completes). A rejected lead is never written. Logs carry lead ids only.
  */
-final class LeadEndpoints {
+record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, IngestMetrics metrics) {
     private static final Logger LOG = LoggerFactory.getLogger(LeadEndpoints.class);
     static final String SINGLE_PATH = "/v1/leads";
     static final String BATCH_PATH = "/v1/leads/batch";
     private static final String TOO_MANY_ITEMS = "too-many-items";
-
-    private final IngestConfig config;
-    private final KafkaWriter writer;
-    private final Clock clock;
-    private final IngestMetrics metrics;
-
-    LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, IngestMetrics metrics) {
-        this.config = config;
-        this.writer = writer;
-        this.clock = clock;
-        this.metrics = metrics;
-    }
 
     /** One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413, 415, 422 or 503 problems. */
     void postLead(Context ctx) {

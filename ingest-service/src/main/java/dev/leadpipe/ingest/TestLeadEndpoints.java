@@ -36,20 +36,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Publishing here is the lead-configuration gate only: nothing about the offer itself is stored.
  */
-final class TestLeadEndpoints {
+record TestLeadEndpoints(IngestConfig config, DestinationCatalog catalog, TestLeadRoundTrip roundTrip) {
     private static final Logger LOG = LoggerFactory.getLogger(TestLeadEndpoints.class);
     static final String VALIDATE_PATH = DestinationEndpoints.PATH + "/validate";
     static final String PUBLISH_PATH = "/v1/offers/{offerId}/publish";
-
-    private final IngestConfig config;
-    private final DestinationCatalog catalog;
-    private final TestLeadRoundTrip roundTrip;
-
-    TestLeadEndpoints(IngestConfig config, DestinationCatalog catalog, TestLeadRoundTrip roundTrip) {
-        this.config = config;
-        this.catalog = catalog;
-        this.roundTrip = roundTrip;
-    }
 
     void validate(Context ctx) {
         String offerId = DestinationEndpoints.requireOfferId(ctx);

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.retry.WaitingLead;
 
@@ -56,16 +57,20 @@ public record OfferEvent(
         return new OfferEvent(Kind.LEAD, leadId, receivedAt, test, null, null, null, null, 0, null, null);
     }
 
-    static OfferEvent outcome(
-            String leadId,
-            Instant at,
-            boolean test,
-            OutcomeType outcome,
-            String destinationType,
-            ErrorClass errorClass,
-            String detail) {
+    /** An outcome's fact: its type, test flag, destination type, class and detail, for the given lead and time. */
+    static OfferEvent outcome(Outcome o, String leadId, Instant at) {
         return new OfferEvent(
-                Kind.OUTCOME, leadId, at, test, outcome, destinationType, errorClass, detail, 0, null, null);
+                Kind.OUTCOME,
+                leadId,
+                at,
+                o.test(),
+                o.outcome(),
+                o.destinationType(),
+                o.errorClass(),
+                o.detail(),
+                0,
+                null,
+                null);
     }
 
     static OfferEvent openDelta(ErrorClass errorClass, int delta, Instant at, String destinationType) {

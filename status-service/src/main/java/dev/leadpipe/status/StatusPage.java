@@ -5,9 +5,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiConsumer;
 
-import dev.leadpipe.status.StatusViews.Backlog;
-import dev.leadpipe.status.StatusViews.DestinationTotals;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.OpenDeadLetters;
 import dev.leadpipe.status.StatusViews.Overview;
@@ -53,196 +52,206 @@ public final class StatusPage {
                 .append(o.waitingLeads() == 1 ? " lead" : " leads")
                 .append(" waiting</span> &middot; refreshes every 10 s</p>\n");
 
-        h.append("<section id=\"failing-offers\">\n<h2>Failing offers</h2>\n");
-        if (o.failing().isEmpty()) {
-            h.append("<p class=\"none\">No failing offers</p>\n");
-        } else {
-            h.append("<table>\n<thead><tr><th>Offer</th><th>Destination</th><th>Error class</th><th>Open</th>"
-                    + "<th>Waiting</th><th>Remediation</th></tr></thead>\n<tbody>\n");
-            for (OfferStatus s : o.failing()) {
-                OpenDeadLetters worst = s.worstClass();
-                Waiting w = s.waiting();
-                String cls = worst != null
-                        ? worst.errorClass()
-                        : s.circuitOpen()
-                                ? (s.circuit().errorClass() != null
-                                        ? s.circuit().errorClass()
-                                        : "circuit " + s.circuit().state())
-                                : w != null ? w.why() : "-";
-                String fix = worst != null ? worst.remediation() : s.explanation();
-                h.append("<tr class=\"failing-offer\" data-offer-id=\"")
-                        .append(esc(s.offerId()))
-                        .append("\">")
-                        .append("<td><code>")
-                        .append(esc(s.offerId()))
-                        .append("</code></td>")
-                        .append("<td>")
-                        .append(esc(dash(s.destinationType())))
-                        .append("</td>")
-                        .append("<td><code>")
-                        .append(esc(cls))
-                        .append("</code></td>")
-                        .append("<td class=\"num\">")
-                        .append(s.openDeadLetterCount())
-                        .append("</td>")
-                        .append("<td>")
-                        .append(esc(waitingCell(s, o.generatedAt())))
-                        .append("</td>")
-                        .append("<td>")
-                        .append(esc(fix))
-                        .append("</td></tr>\n");
-            }
-            h.append("</tbody>\n</table>\n");
-        }
-        h.append("</section>\n");
+        Instant now = o.generatedAt();
+        section(
+                h,
+                "failing-offers",
+                "Failing offers",
+                "<p class=\"none\">No failing offers</p>\n",
+                o.failing(),
+                (row, s) -> {
+                    OpenDeadLetters worst = s.worstClass();
+                    Waiting w = s.waiting();
+                    String cls = worst != null
+                            ? worst.errorClass()
+                            : s.circuitOpen()
+                                    ? (s.circuit().errorClass() != null
+                                            ? s.circuit().errorClass()
+                                            : "circuit " + s.circuit().state())
+                                    : w != null ? w.why() : "-";
+                    offerRow(row, "failing-offer", s);
+                    cell(row, dash(s.destinationType()));
+                    codeCell(row, cls);
+                    numCell(row, s.openDeadLetterCount());
+                    cell(row, waitingCell(s, now));
+                    cell(row, worst != null ? worst.remediation() : s.explanation());
+                },
+                "Offer",
+                "Destination",
+                "Error class",
+                "Open",
+                "Waiting",
+                "Remediation");
 
-        renderWaiting(h, o);
+        section(
+                h,
+                "waiting-offers",
+                "Leads waiting for their next attempt",
+                "<p class=\"none\">No leads waiting</p>\n",
+                waitingOffers(o),
+                (row, s) -> {
+                    Waiting w = s.waiting();
+                    offerRow(row, "waiting-offer", s);
+                    cell(row, dash(s.destinationType()));
+                    numCell(row, w.count());
+                    cell(row, StatusViews.age(w.oldestSince(), now) + " (since " + time(w.oldestSince()) + ")");
+                    cell(row, dash(w.reason()));
+                    codeCell(
+                            row,
+                            w.errorClass() == null
+                                    ? "-"
+                                    : w.errorClass()
+                                            + (w.httpStatus() == null ? "" : " (HTTP " + w.httpStatus() + ")"));
+                    cell(row, time(w.nextAttemptAt()));
+                    cell(row, dash(w.fix()));
+                },
+                "Offer",
+                "Destination",
+                "Waiting",
+                "Oldest",
+                "Reason",
+                "Error class",
+                "Next attempt",
+                "Fix");
 
-        h.append("<section id=\"destinations\">\n<h2>Destinations (last 24 h)</h2>\n");
-        if (o.destinations().isEmpty()) {
-            h.append("<p>No offers seen yet.</p>\n");
-        } else {
-            h.append("<table>\n<thead><tr><th>Type</th><th>Offers</th><th>Failing offers</th><th>Delivered</th>"
-                    + "<th>Dead-lettered</th></tr></thead>\n<tbody>\n");
-            for (DestinationTotals t : o.destinations()) {
-                h.append("<tr data-type=\"")
-                        .append(esc(t.destinationType()))
-                        .append("\"><td>")
-                        .append(esc(t.destinationType()))
-                        .append("</td><td class=\"num\">")
-                        .append(t.offers())
-                        .append("</td><td class=\"num\">")
-                        .append(t.failingOffers())
-                        .append("</td><td class=\"num\">")
-                        .append(t.delivered())
-                        .append("</td><td class=\"num\">")
-                        .append(t.deadLettered())
-                        .append("</td></tr>\n");
-            }
-            h.append("</tbody>\n</table>\n");
-        }
-        h.append("</section>\n");
+        section(
+                h,
+                "destinations",
+                "Destinations (last 24 h)",
+                "<p>No offers seen yet.</p>\n",
+                o.destinations(),
+                (row, t) -> {
+                    row.append("<tr data-type=\"")
+                            .append(esc(t.destinationType()))
+                            .append("\">");
+                    cell(row, t.destinationType());
+                    numCell(row, t.offers());
+                    numCell(row, t.failingOffers());
+                    numCell(row, t.delivered());
+                    numCell(row, t.deadLettered());
+                },
+                "Type",
+                "Offers",
+                "Failing offers",
+                "Delivered",
+                "Dead-lettered");
 
-        h.append("<section id=\"dlq-backlog\">\n<h2>Dead-letter backlog</h2>\n");
-        if (o.deadLetterBacklog().isEmpty()) {
-            h.append("<p class=\"none\">No open dead letters</p>\n");
-        } else {
-            h.append(
-                    "<table>\n<thead><tr><th>Error class</th><th>Kind</th><th>Open</th><th>Remediation</th></tr></thead>\n<tbody>\n");
-            for (Backlog b : o.deadLetterBacklog()) {
-                h.append("<tr data-error-class=\"")
-                        .append(esc(b.errorClass()))
-                        .append("\"><td><code>")
-                        .append(esc(b.errorClass()))
-                        .append("</code></td><td>")
-                        .append(esc(b.kind()))
-                        .append("</td><td class=\"num\">")
-                        .append(b.count())
-                        .append("</td><td>")
-                        .append(esc(b.remediation()))
-                        .append("</td></tr>\n");
-            }
-            h.append("</tbody>\n</table>\n");
-        }
-        h.append("</section>\n");
+        section(
+                h,
+                "dlq-backlog",
+                "Dead-letter backlog",
+                "<p class=\"none\">No open dead letters</p>\n",
+                o.deadLetterBacklog(),
+                (row, b) -> {
+                    row.append("<tr data-error-class=\"")
+                            .append(esc(b.errorClass()))
+                            .append("\">");
+                    codeCell(row, b.errorClass());
+                    cell(row, b.kind());
+                    numCell(row, b.count());
+                    cell(row, b.remediation());
+                },
+                "Error class",
+                "Kind",
+                "Open",
+                "Remediation");
 
-        h.append("<section id=\"offers\">\n<h2>All offers</h2>\n");
-        if (o.offers().isEmpty()) {
-            h.append("<p>No offers seen yet.</p>\n");
-        } else {
-            h.append("<table>\n<thead><tr><th>Offer</th><th>Verdict</th><th>Destination</th><th>Last delivered</th>"
-                    + "<th>Received</th><th>Delivered</th><th>Suppressed</th><th>Dead-lettered</th><th>Waiting</th>"
-                    + "<th>Why</th></tr></thead>\n<tbody>\n");
-            for (OfferStatus s : o.offers()) {
-                h.append("<tr class=\"verdict-")
-                        .append(s.verdict().name())
-                        .append("\" data-offer-id=\"")
-                        .append(esc(s.offerId()))
-                        .append("\"><td><code>")
-                        .append(esc(s.offerId()))
-                        .append("</code></td><td>")
-                        .append(s.verdict().name())
-                        .append("</td><td>")
-                        .append(esc(dash(s.destinationType())))
-                        .append("</td><td>")
-                        .append(esc(
-                                s.lastDelivered() == null
-                                        ? "never"
-                                        : time(s.lastDelivered().at())))
-                        .append("</td><td class=\"num\">")
-                        .append(s.last24h().received())
-                        .append("</td><td class=\"num\">")
-                        .append(s.last24h().delivered())
-                        .append("</td><td class=\"num\">")
-                        .append(s.last24h().suppressed())
-                        .append("</td><td class=\"num\">")
-                        .append(s.last24h().deadLettered())
-                        .append("</td><td>")
-                        .append(esc(waitingCell(s, o.generatedAt())))
-                        .append("</td><td>")
-                        .append(esc(s.explanation()))
-                        .append("</td></tr>\n");
-            }
-            h.append("</tbody>\n</table>\n");
-        }
-        h.append("</section>\n</body>\n</html>\n");
+        section(
+                h,
+                "offers",
+                "All offers",
+                "<p>No offers seen yet.</p>\n",
+                o.offers(),
+                (row, s) -> {
+                    offerRow(row, "verdict-" + s.verdict().name(), s);
+                    cell(row, s.verdict().name());
+                    cell(row, dash(s.destinationType()));
+                    cell(
+                            row,
+                            s.lastDelivered() == null
+                                    ? "never"
+                                    : time(s.lastDelivered().at()));
+                    numCell(row, s.last24h().received());
+                    numCell(row, s.last24h().delivered());
+                    numCell(row, s.last24h().suppressed());
+                    numCell(row, s.last24h().deadLettered());
+                    cell(row, waitingCell(s, now));
+                    cell(row, s.explanation());
+                },
+                "Offer",
+                "Verdict",
+                "Destination",
+                "Last delivered",
+                "Received",
+                "Delivered",
+                "Suppressed",
+                "Dead-lettered",
+                "Waiting",
+                "Why");
+        h.append("</body>\n</html>\n");
         return h.toString();
     }
 
-    /** {@code #waiting-offers}: every offer with leads waiting for their next attempt, most waiting first. */
-    private static void renderWaiting(StringBuilder h, Overview o) {
-        List<OfferStatus> waiting = o.offers().stream()
+    /** For {@code #waiting-offers}: every offer with leads waiting for their next attempt, most waiting first. */
+    private static List<OfferStatus> waitingOffers(Overview o) {
+        return o.offers().stream()
                 .filter(s -> s.waiting() != null)
                 .sorted(Comparator.comparingLong(OfferStatus::waitingCount)
                         .reversed()
                         .thenComparing(OfferStatus::offerId))
                 .toList();
-        h.append("<section id=\"waiting-offers\">\n<h2>Leads waiting for their next attempt</h2>\n");
-        if (waiting.isEmpty()) {
-            h.append("<p class=\"none\">No leads waiting</p>\n");
+    }
+
+    /**
+     * One {@code <section>}: its heading, then {@code none} when there are no rows, else a table with the given column
+     * headers and one {@code <tr>} per row ({@code row} writes the row's opening tag and its cells).
+     */
+    private static <T> void section(
+            StringBuilder h,
+            String id,
+            String title,
+            String none,
+            List<T> rows,
+            BiConsumer<StringBuilder, T> row,
+            String... headers) {
+        h.append("<section id=\"").append(id).append("\">\n<h2>").append(title).append("</h2>\n");
+        if (rows.isEmpty()) {
+            h.append(none);
         } else {
-            h.append(
-                    "<table>\n<thead><tr><th>Offer</th><th>Destination</th><th>Waiting</th><th>Oldest</th><th>Reason</th>"
-                            + "<th>Error class</th><th>Next attempt</th><th>Fix</th></tr></thead>\n<tbody>\n");
-            for (OfferStatus s : waiting) {
-                Waiting w = s.waiting();
-                h.append("<tr class=\"waiting-offer\" data-offer-id=\"")
-                        .append(esc(s.offerId()))
-                        .append("\">")
-                        .append("<td><code>")
-                        .append(esc(s.offerId()))
-                        .append("</code></td>")
-                        .append("<td>")
-                        .append(esc(dash(s.destinationType())))
-                        .append("</td>")
-                        .append("<td class=\"num\">")
-                        .append(w.count())
-                        .append("</td>")
-                        .append("<td>")
-                        .append(esc(StatusViews.age(w.oldestSince(), o.generatedAt())))
-                        .append(" (since ")
-                        .append(esc(time(w.oldestSince())))
-                        .append(")</td>")
-                        .append("<td>")
-                        .append(esc(dash(w.reason())))
-                        .append("</td>")
-                        .append("<td><code>")
-                        .append(esc(
-                                w.errorClass() == null
-                                        ? "-"
-                                        : w.errorClass()
-                                                + (w.httpStatus() == null ? "" : " (HTTP " + w.httpStatus() + ")")))
-                        .append("</code></td>")
-                        .append("<td>")
-                        .append(esc(time(w.nextAttemptAt())))
-                        .append("</td>")
-                        .append("<td>")
-                        .append(esc(dash(w.fix())))
-                        .append("</td></tr>\n");
+            h.append("<table>\n<thead><tr>");
+            for (String header : headers) {
+                h.append("<th>").append(header).append("</th>");
+            }
+            h.append("</tr></thead>\n<tbody>\n");
+            for (T r : rows) {
+                row.accept(h, r);
+                h.append("</tr>\n");
             }
             h.append("</tbody>\n</table>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** An offer's row: its opening tag (CSS class, {@code data-offer-id}) and the offer id cell. */
+    private static void offerRow(StringBuilder h, String cssClass, OfferStatus s) {
+        h.append("<tr class=\"")
+                .append(cssClass)
+                .append("\" data-offer-id=\"")
+                .append(esc(s.offerId()))
+                .append("\">");
+        codeCell(h, s.offerId());
+    }
+
+    private static void cell(StringBuilder h, String text) {
+        h.append("<td>").append(esc(text)).append("</td>");
+    }
+
+    private static void codeCell(StringBuilder h, String text) {
+        h.append("<td><code>").append(esc(text)).append("</code></td>");
+    }
+
+    private static void numCell(StringBuilder h, long n) {
+        h.append("<td class=\"num\">").append(n).append("</td>");
     }
 
     /** "N (oldest AGE)" for an offer with waiting leads, empty otherwise. */

@@ -225,11 +225,7 @@ public final class StatusTopology {
                 LOG.warn("a dead-lettered outcome without a leadId cannot be tracked as open ({})", o.errorClass());
             }
             if (o.offerId() != null) {
-                forward(
-                        record,
-                        o.offerId(),
-                        OfferEvent.outcome(
-                                leadId, at, o.test(), o.outcome(), o.destinationType(), o.errorClass(), o.detail()));
+                forward(record, o.offerId(), OfferEvent.outcome(o, leadId, at));
             }
         }
 

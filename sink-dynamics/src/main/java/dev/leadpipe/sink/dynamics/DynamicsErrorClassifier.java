@@ -1,6 +1,5 @@
 package dev.leadpipe.sink.dynamics;
 
-import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
@@ -8,6 +7,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -118,7 +118,7 @@ public final class DynamicsErrorClassifier {
             errorClass = ErrorClass.DESTINATION_HTTP_ERROR;
             retryAfter = HttpSupport.retryAfter(upstream.retryAfter());
         }
-        return new DeliveryFailure(errorClass, status, retryAfter, Redaction.redact(detail, secrets));
+        return DeliveryFailure.redacted(errorClass, status, retryAfter, detail, secrets);
     }
 
     private static DeliveryFailure classifyError(Stage stage, Throwable error, Collection<String> secrets) {
@@ -136,15 +136,12 @@ public final class DynamicsErrorClassifier {
                             ErrorClass.DYNAMICS_LOGIN_FAILED;
                         default -> ErrorClass.DESTINATION_HTTP_ERROR;
                     };
-                    return failure(c, status, null, "Azure AD " + msal.errorCode() + ": " + msal.getMessage(), secrets);
+                    return DeliveryFailure.redacted(
+                            c, status, null, "Azure AD " + msal.errorCode() + ": " + msal.getMessage(), secrets);
                 }
             }
-            if (t instanceof HttpTimeoutException
-                    || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException
-                    || t instanceof InterruptedException
-                    || t instanceof InterruptedIOException) {
-                return failure(
+            if (HttpSupport.isTimeout(t)) {
+                return DeliveryFailure.redacted(
                         ErrorClass.DYNAMICS_TIMEOUT,
                         0,
                         null,
@@ -155,7 +152,7 @@ public final class DynamicsErrorClassifier {
             }
             if (stage == Stage.DATAVERSE
                     && (t instanceof UnknownHostException || t instanceof UnresolvedAddressException)) {
-                return failure(
+                return DeliveryFailure.redacted(
                         ErrorClass.DYNAMICS_INVALID_INSTANCE_URL,
                         0,
                         null,
@@ -164,35 +161,23 @@ public final class DynamicsErrorClassifier {
             }
         }
         if (error instanceof MsalServiceException s && s.statusCode() != null && s.statusCode() > 0) {
-            return failure(
+            return DeliveryFailure.redacted(
                     ErrorClass.DESTINATION_HTTP_ERROR,
                     s.statusCode(),
                     null,
                     "Azure AD " + s.errorCode() + ": " + s.getMessage(),
                     secrets);
         }
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return failure(
-                ErrorClass.UNKNOWN,
-                0,
-                null,
-                (stage == Stage.SIGN_IN ? "Azure AD sign-in: " : "Dataverse: ")
-                        + root.getClass().getSimpleName()
-                        + (root.getMessage() == null ? "" : ": " + root.getMessage()),
+        return DeliveryFailure.unexpected(
+                stage == Stage.SIGN_IN ? "Azure AD sign-in: " : "Dataverse: ",
+                error,
+                UnaryOperator.identity(),
                 secrets);
     }
 
     /** An invalid instance URL found before any call. */
     static DeliveryFailure invalidInstanceUrl(String why) {
         return new DeliveryFailure(ErrorClass.DYNAMICS_INVALID_INSTANCE_URL, 0, null, why);
-    }
-
-    private static DeliveryFailure failure(
-            ErrorClass c, int status, Duration retryAfter, String detail, Collection<String> secrets) {
-        return new DeliveryFailure(c, status, retryAfter, Redaction.redact(detail, secrets));
     }
 
     private static String shorten(String body) {

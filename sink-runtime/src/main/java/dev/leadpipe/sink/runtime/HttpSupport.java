@@ -1,6 +1,9 @@
 package dev.leadpipe.sink.runtime;
 
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,6 +13,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The small HTTP helpers destination clients share: their default HTTP client, {@code Retry-After},
@@ -17,6 +21,18 @@ import java.util.concurrent.Executors;
  */
 public final class HttpSupport {
     private HttpSupport() {}
+
+    /**
+     * Whether {@code t} means a call got no answer in time: an HTTP, socket or future timeout, or the wait for the
+     * answer interrupted.
+     */
+    public static boolean isTimeout(Throwable t) {
+        return t instanceof HttpTimeoutException
+                || t instanceof SocketTimeoutException
+                || t instanceof TimeoutException
+                || t instanceof InterruptedException
+                || t instanceof InterruptedIOException;
+    }
 
     /**
      * A destination client's own HTTP client: redirects never followed (a POST must not be re-sent elsewhere),

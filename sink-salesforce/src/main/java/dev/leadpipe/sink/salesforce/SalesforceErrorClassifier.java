@@ -1,12 +1,9 @@
 package dev.leadpipe.sink.salesforce;
 
-import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,7 +95,8 @@ public final class SalesforceErrorClassifier {
             String detail = stage.label() + ": HTTP " + status + (error != null ? " " + error : "") + ": "
                     + (description != null ? description : shorten(body));
             if (status == 503) {
-                return failure(ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
+                return DeliveryFailure.redacted(
+                        ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
             }
             if (error != null
                             && Set.of(
@@ -111,13 +108,13 @@ public final class SalesforceErrorClassifier {
                                             "invalid_request")
                                     .contains(error)
                     || status == 401) {
-                return failure(ErrorClass.SALESFORCE_AUTH_FAILED, status, null, detail, secrets);
+                return DeliveryFailure.redacted(ErrorClass.SALESFORCE_AUTH_FAILED, status, null, detail, secrets);
             }
-            return failure(ErrorClass.DESTINATION_HTTP_ERROR, status, retryAfter, detail, secrets);
+            return DeliveryFailure.redacted(ErrorClass.DESTINATION_HTTP_ERROR, status, retryAfter, detail, secrets);
         }
         if (stage == Stage.WEB_TO_LEAD) {
             String detail = stage.label() + ": HTTP " + status + ": " + shorten(body);
-            return failure(
+            return DeliveryFailure.redacted(
                     status == 503 ? ErrorClass.SALESFORCE_LIMIT_EXCEEDED : ErrorClass.DESTINATION_HTTP_ERROR,
                     status,
                     retryAfter,
@@ -127,7 +124,7 @@ public final class SalesforceErrorClassifier {
         if (status == 300) {
             JsonNode json = parse(body);
             int matches = json != null && json.isArray() ? json.size() : 0;
-            return failure(
+            return DeliveryFailure.redacted(
                     ErrorClass.DESTINATION_HTTP_ERROR,
                     300,
                     null,
@@ -144,7 +141,7 @@ public final class SalesforceErrorClassifier {
                 stage.label() + ": HTTP " + status + (first == null ? ": " + shorten(body) : ": " + describe(errors));
         for (SalesforceError e : errors) {
             if ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST".equals(e.code())) {
-                return failure(
+                return DeliveryFailure.redacted(
                         ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
                         status,
                         null,
@@ -158,7 +155,7 @@ public final class SalesforceErrorClassifier {
                 List<String> unmapped = new ArrayList<>();
                 e.fields().stream().filter(f -> !MAPPED_FIELDS.contains(f)).forEach(unmapped::add);
                 if (!unmapped.isEmpty() || e.fields().isEmpty()) {
-                    return failure(
+                    return DeliveryFailure.redacted(
                             ErrorClass.SALESFORCE_REQUIRED_PICKLIST,
                             status,
                             null,
@@ -170,10 +167,11 @@ public final class SalesforceErrorClassifier {
                 }
             }
             if ("REQUEST_LIMIT_EXCEEDED".equals(e.code())) {
-                return failure(ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
+                return DeliveryFailure.redacted(
+                        ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
             }
             if ("INVALID_SESSION_ID".equals(e.code())) {
-                return failure(
+                return DeliveryFailure.redacted(
                         ErrorClass.SALESFORCE_AUTH_FAILED,
                         status,
                         null,
@@ -182,31 +180,27 @@ public final class SalesforceErrorClassifier {
             }
         }
         if (status == 503) {
-            return failure(ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
+            return DeliveryFailure.redacted(ErrorClass.SALESFORCE_LIMIT_EXCEEDED, status, retryAfter, detail, secrets);
         }
         if (status == 401) {
-            return failure(ErrorClass.SALESFORCE_AUTH_FAILED, status, null, detail, secrets);
+            return DeliveryFailure.redacted(ErrorClass.SALESFORCE_AUTH_FAILED, status, null, detail, secrets);
         }
-        return failure(ErrorClass.DESTINATION_HTTP_ERROR, status, retryAfter, detail, secrets);
+        return DeliveryFailure.redacted(ErrorClass.DESTINATION_HTTP_ERROR, status, retryAfter, detail, secrets);
     }
 
     /** A failure without an HTTP answer (timeout, connection refused, unknown host), classified. */
     public static DeliveryFailure classify(Stage stage, Throwable error, Collection<String> secrets) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
-                return failure(
+                return DeliveryFailure.redacted(
                         ErrorClass.UNKNOWN,
                         0,
                         null,
                         stage.label() + ": could not connect (" + t.getClass().getSimpleName() + ")",
                         secrets);
             }
-            if (t instanceof HttpTimeoutException
-                    || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException
-                    || t instanceof InterruptedException
-                    || t instanceof InterruptedIOException) {
-                return failure(
+            if (HttpSupport.isTimeout(t)) {
+                return DeliveryFailure.redacted(
                         ErrorClass.UNKNOWN,
                         0,
                         null,
@@ -215,7 +209,7 @@ public final class SalesforceErrorClassifier {
                         secrets);
             }
             if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return failure(
+                return DeliveryFailure.redacted(
                         ErrorClass.UNKNOWN,
                         0,
                         null,
@@ -224,17 +218,7 @@ public final class SalesforceErrorClassifier {
                         secrets);
             }
         }
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return failure(
-                ErrorClass.UNKNOWN,
-                0,
-                null,
-                stage.label() + ": " + root.getClass().getSimpleName()
-                        + (root.getMessage() == null ? "" : ": " + shorten(root.getMessage())),
-                secrets);
+        return DeliveryFailure.unexpected(stage.label() + ": ", error, SalesforceErrorClassifier::shorten, secrets);
     }
 
     /** A problem found before any call (a bad setting): the given class, no status. */
@@ -292,11 +276,6 @@ public final class SalesforceErrorClassifier {
         } catch (Exception notJson) {
             return null;
         }
-    }
-
-    private static DeliveryFailure failure(
-            ErrorClass c, int status, Duration retryAfter, String detail, Collection<String> secrets) {
-        return new DeliveryFailure(c, status, retryAfter, Redaction.redact(detail, secrets));
     }
 
     /** Headers from a map, for callers (and tests) without an {@link java.net.http.HttpResponse}. */
