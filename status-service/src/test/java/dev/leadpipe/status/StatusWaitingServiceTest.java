@@ -124,8 +124,15 @@ class StatusWaitingServiceTest {
             JsonNode d = await(
                             port,
                             "/v1/status/offers/" + down,
+                            // the three waiting records and the tombstone arrive on their own partitions: the
+                            // count can pass 2 with d-1 still in and d-3 not yet read, so wait for the oldest too
                             a -> a.status() == 200
                                     && a.json().path("waiting").path("count").asLong() == 2
+                                    && a.json()
+                                            .path("waiting")
+                                            .path("oldestLeadId")
+                                            .asText()
+                                            .equals("d-2-" + run)
                                     && a.json().path("openDeadLetterCount").asLong() == 1)
                     .json();
             JsonNode w = d.path("waiting");
