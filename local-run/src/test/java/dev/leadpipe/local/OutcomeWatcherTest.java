@@ -91,7 +91,8 @@ class OutcomeWatcherTest {
                             null,
                             false,
                             0,
-                            Instant.now())),
+                            Instant.now(),
+                            null)),
                     Outcome::leadId,
                     Map.of());
             // a later routing record of the delivered lead must not bring it back to ROUTED

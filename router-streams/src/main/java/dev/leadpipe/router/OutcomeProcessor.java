@@ -49,12 +49,13 @@ final class OutcomeProcessor extends ContextualProcessor<String, RoutingRecord, 
             LOG.info("lead {} suppressed: the customer's e-mail domain is .edu", key);
         } else if (lead == null) {
             key = record.key();
-            outcome = Outcome.deadLettered(key, null, null, ErrorClass.MALFORMED_RECORD, null, false, replayCount, at);
+            outcome = Outcome.deadLettered(
+                    key, null, null, ErrorClass.MALFORMED_RECORD, null, false, replayCount, at, null);
         } else {
             key = lead.leadId();
             ErrorClass error = v.error() == null ? ErrorClass.UNKNOWN : v.error();
             outcome = Outcome.deadLettered(
-                    key, lead.offerId(), v.destinationTypeName(), error, null, lead.test(), replayCount, at);
+                    key, lead.offerId(), v.destinationTypeName(), error, null, lead.test(), replayCount, at, null);
         }
         context().forward(new Record<>(key, outcome, record.timestamp(), new RecordHeaders()));
     }

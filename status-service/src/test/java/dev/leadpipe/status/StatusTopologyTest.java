@@ -190,7 +190,7 @@ class StatusTopologyTest {
         // another offer's dead letters are its own
         lead("l-9", OTHER, T0);
         outcome(Outcome.deadLettered(
-                "l-9", OTHER, null, ErrorClass.NO_DESTINATION_CONFIGURED, null, false, 0, T0.plusSeconds(3)));
+                "l-9", OTHER, null, ErrorClass.NO_DESTINATION_CONFIGURED, null, false, 0, T0.plusSeconds(3), null));
         assertThat(state(OTHER).open).containsOnlyKeys(ErrorClass.NO_DESTINATION_CONFIGURED);
         assertThat(state(OFFER).openCount()).isEqualTo(1);
         assertThat(backlog())

@@ -44,20 +44,7 @@ public record Outcome(
                 null);
     }
 
-    /** A dead letter with no upstream detail: the router's, which called no destination. */
-    public static Outcome deadLettered(
-            String leadId,
-            String offerId,
-            String destinationType,
-            ErrorClass errorClass,
-            Integer attempts,
-            boolean test,
-            int replayCount,
-            Instant at) {
-        return deadLettered(leadId, offerId, destinationType, errorClass, attempts, test, replayCount, at, null);
-    }
-
-    /** A sink's dead letter, with the redacted upstream detail. */
+    /** A dead letter, with the redacted upstream detail (null when no destination was called: the router's). */
     public static Outcome deadLettered(
             String leadId,
             String offerId,

@@ -37,7 +37,7 @@ class OutcomeTest {
     @Test
     void aDeadLetteredLeadNamesItsClassAndASinksOneItsDetail() {
         Outcome routed = Outcome.deadLettered(
-                "lead-1", "contoso.widget", "blob", ErrorClass.DESTINATION_UNSUPPORTED, null, false, 0, AT);
+                "lead-1", "contoso.widget", "blob", ErrorClass.DESTINATION_UNSUPPORTED, null, false, 0, AT, null);
         assertThat(routed.outcome()).isEqualTo(OutcomeType.DEAD_LETTERED);
         assertThat(routed.errorClass()).isEqualTo(ErrorClass.DESTINATION_UNSUPPORTED);
         assertThat(routed.detail()).isNull();
