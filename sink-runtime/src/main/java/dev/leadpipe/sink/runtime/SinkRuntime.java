@@ -2,14 +2,6 @@ package dev.leadpipe.sink.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.leadpipe.core.destination.DestinationCatalog;
@@ -17,16 +9,12 @@ import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.secret.SecretKeyring;
-import dev.leadpipe.core.topic.TopicSpec;
-import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.Termination;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,17 +30,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * In-process (tests, the local run): {@code try (SinkRuntime sink = SinkRuntime.start(config, client)) { ... }}.
  *
- * <p>This class wires the parts and runs their lifecycle; {@code docs/sink-runtime.md} follows a lead through them:
- * {@link DeliveryConsumer} (the consumer thread: reading, retry tier due times, pauses, commits, rebalances),
- * {@link OffsetTracker} (what is finished, also above the committed offset), {@link Dispatcher} (what happens to a
- * lead, before and after each attempt; {@link DestinationLookup}, {@link HoldPolicy}, {@link UnfinishedLeads}),
- * {@link EndpointLane} (per-endpoint share: slots, queue, circuit breaker,
+ * <p>This class runs the parts' lifecycle ({@link SinkParts} wires them); {@code docs/sink-runtime.md} follows a lead
+ * through them: {@link DeliveryConsumer} (the consumer thread: reading, retry tier due times, pauses, commits,
+ * rebalances), {@link OffsetTracker} (what is finished, also above the committed offset), {@link Dispatcher} (what
+ * happens to a lead, before and after each attempt; {@link DestinationLookup}, {@link HoldPolicy},
+ * {@link UnfinishedLeads}), {@link EndpointLane} (per-endpoint share: slots, queue, circuit breaker,
  * uncommitted-attempt tokens), {@link Attempt} (one call), {@link RetryTierWriter} and {@link RetryRecords} (waiting in
  * Kafka), {@link OutcomeWriter} and {@link DeadLetterRecords} (outcomes and dead letters), {@link LeadWriter} (write
  * chains that respect revocation), {@link CircuitReporter}. {@link SinkStartup} holds the work of {@link #run} and
  * {@link #start} (topics, catalog, readiness checks, clean-up of a failed start), {@link SinkKafkaClients} how its
- * consumer and producers are configured and opened, {@link ConsumerStatus} what its consumer thread reported (the
- * first assignment, readiness), {@link SinkShutdown} how it stops (draining, then closing everything in order).
+ * consumer and producers are configured and opened, {@link ConsumerStatus} what its consumer thread reported (the first
+ * assignment, readiness), {@link SinkShutdown} how it stops (draining, then closing everything in order).
  *
  * <h2>Operations</h2>
  * {@link #run} serves {@code /metrics}, {@code /health/live} and {@code /health/ready} (service {@code sink-<type>}, port
@@ -104,93 +92,19 @@ public final class SinkRuntime implements ServiceProcess.Service {
         this.type = client.type();
         this.registry = registry;
         this.status = new ConsumerStatus(config, client);
-        String clientId = "leadpipe-sink-" + type.wireName() + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
-        TopicSpec<String, ?> deliveryTopic = Topics.deliveryTopic(type);
-        RetryRecords retryRecords = new RetryRecords(type, config.retryTiers());
-        RetryWakeups wakeups = RetryWakeups.start(config.bootstrapServers(), type, retryRecords, START_TIMEOUT);
-
-        SinkKafkaClients.Opened kafka;
-        try {
-            kafka = SinkKafkaClients.open(config, clientId, type);
-        } catch (RuntimeException e) {
-            wakeups.close();
-            throw e;
-        }
-        KafkaProducer<String, byte[]> outcomeProducer = kafka.outcomes();
-        KafkaProducer<String, byte[]> retryProducer = kafka.retries();
-        KafkaConsumer<String, byte[]> consumer = kafka.consumer();
-        int dlqPartitions = kafka.dlqPartitions();
-
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(
-                1,
-                r -> Thread.ofPlatform()
-                        .daemon()
-                        .name("sink-" + type.wireName() + "-scheduler")
-                        .unstarted(r));
-        scheduler.setRemoveOnCancelPolicy(true);
-        ExecutorService workers = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("sink-" + type.wireName() + "-work-", 0).factory());
-        LeadWriter writer = new LeadWriter(workers, scheduler);
-        OffsetTracker offsets = new OffsetTracker();
-        AtomicReference<DeliveryConsumer> consumerRef = new AtomicReference<>();
-        AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
-        SinkMetrics metrics = new SinkMetrics(
-                registry,
-                type,
-                () -> dispatcherRef.get().inFlight(),
-                () -> dispatcherRef.get().parked(),
-                () -> dispatcherRef.get().queued(),
-                () -> dispatcherRef.get().openCircuits());
-        this.dispatcher = new Dispatcher(new Dispatcher.Parts(
+        SinkParts parts = SinkParts.open(
                 config,
                 client,
+                registry,
                 catalog,
                 keyring,
-                RetryPolicy.of(config, clock, () -> ThreadLocalRandom.current().nextDouble()),
-                clock,
-                metrics,
-                scheduler,
-                workers,
-                new OutcomeWriter(type, outcomeProducer, writer, clock, dlqPartitions),
-                new RetryTierWriter(retryProducer, writer, retryRecords, clock),
-                new CircuitReporter(type, outcomeProducer, () -> termination.isClosed() || aborting),
-                wakeups,
-                offsets,
-                () -> consumerRef.get().commitSoon(),
-                writer::underWay));
-        dispatcherRef.set(dispatcher);
-        List<String> topics = new ArrayList<>();
-        topics.add(deliveryTopic.name());
-        topics.addAll(retryRecords.tierNames());
-        this.deliveries = new DeliveryConsumer(
-                config,
-                consumer,
-                topics,
-                retryRecords,
-                Topics.deliveryTopic(type).valueSerde().deserializer(),
-                offsets,
-                writer,
-                dispatcher,
                 clock,
                 new ConsumerLifecycle(),
-                "sink " + type.wireName());
-        consumerRef.set(deliveries);
-        this.consumerThread = Thread.ofPlatform()
-                .daemon()
-                .name("sink-" + type.wireName() + "-consumer")
-                .unstarted(deliveries);
-        this.shutdown = new SinkShutdown(new SinkShutdown.Parts(
-                dispatcher,
-                deliveries,
-                consumerThread,
-                writer,
-                scheduler,
-                workers,
-                List.of(outcomeProducer, retryProducer),
-                catalog,
-                wakeups,
-                client));
+                () -> termination.isClosed() || aborting);
+        this.dispatcher = parts.dispatcher();
+        this.deliveries = parts.deliveries();
+        this.consumerThread = parts.consumerThread();
+        this.shutdown = new SinkShutdown(parts);
     }
 
     /** What the consumer thread tells the runtime. */

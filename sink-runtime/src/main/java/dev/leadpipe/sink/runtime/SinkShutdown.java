@@ -3,16 +3,14 @@ package dev.leadpipe.sink.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 
-import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.error.SafeErrors;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a {@link SinkRuntime} stops, and everything it opened that stopping closes. Draining: before its final commit
+ * How a {@link SinkRuntime} stops, and closes the {@link SinkParts} it runs on. Draining: before its final commit
  * the consumer thread waits, at most {@link SinkRuntime#CLOSE_GRACE}, for attempts under way and their writes
  * ({@link #awaitWorkUnderWay}). Closing ({@link #close}), in this order: no attempt starts; the consumer thread is woken
  * and awaited (it drains and commits); nothing more is written; the scheduler and attempt threads stop; the producers
@@ -24,24 +22,11 @@ final class SinkShutdown {
     /** How long a producer may take to send what it holds when closing gracefully. */
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** What a sink runs on, closed in this order. */
-    record Parts(
-            Dispatcher dispatcher,
-            DeliveryConsumer deliveries,
-            Thread consumerThread,
-            LeadWriter writer,
-            ExecutorService scheduler,
-            ExecutorService workers,
-            List<? extends Producer<String, byte[]>> producers,
-            DestinationCatalog catalog,
-            RetryWakeups wakeups,
-            DestinationClient client) {}
-
-    private final Parts parts;
+    private final SinkParts parts;
     /** Closed after everything else (the Kafka readiness check). */
     private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
 
-    SinkShutdown(Parts parts) {
+    SinkShutdown(SinkParts parts) {
         this.parts = parts;
     }
 
