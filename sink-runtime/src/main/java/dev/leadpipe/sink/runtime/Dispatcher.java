@@ -4,16 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -25,15 +18,14 @@ import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.retry.WaitingLead;
 import dev.leadpipe.core.secret.SecretKeyring;
-import dev.leadpipe.core.secret.SecretUnreadableException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes each lead the consumer read to its end: looks up the offer's current destination at every attempt (a fixed
- * configuration applies to the next attempt and to replays), lets the endpoint's {@link EndpointLane} decide whether it
- * is attempted now, queued, or held back, runs the {@link Attempt}, and after it asks {@link RetryPolicy}:
+ * Takes each lead the consumer read to its end: asks {@link DestinationLookup} where it goes at this attempt, lets the
+ * endpoint's {@link EndpointLane} decide whether it is attempted now, queued, or held back (when a held-back lead looks
+ * again: {@link HoldPolicy}), runs the {@link Attempt}, and after it asks {@link RetryPolicy}:
  * <ul>
  *   <li>delivered: {@code DELIVERED} ({@link OutcomeWriter});</li>
  *   <li>transient failure, next attempt within the retry horizon: the lead waits in memory (a timer);</li>
@@ -41,16 +33,13 @@ import org.slf4j.LoggerFactory;
  *       written to a retry tier ({@link RetryTierWriter}) and its offset released;</li>
  *   <li>permanent failure, or the budget spent: dead-lettered ({@link OutcomeWriter}).</li>
  * </ul>
- * A lead is finished (its offset may be committed) once what it ended with is acknowledged by Kafka. Nothing is
- * written for a lead whose partition was revoked, and while closing a transient failure leaves the lead unfinished (it
- * is read again) rather than being retried or dead-lettered. Runs on the consumer, scheduler and attempt threads.
+ * A lead is finished (its offset may be committed) once what it ended with is acknowledged by Kafka; the leads held in
+ * memory until then, their waits and their finishing are {@link UnfinishedLeads}'. Nothing is written for a lead whose
+ * partition was revoked, and while closing a transient failure leaves the lead unfinished (it is read again) rather
+ * than being retried or dead-lettered. Runs on the consumer, scheduler and attempt threads.
  */
 final class Dispatcher implements Attempt.Result {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    /** How long a lead whose offer has no destination waits once for the catalog to catch up before dead-lettering. */
-    static final Duration DESTINATION_GRACE = Duration.ofSeconds(1);
-    /** Holds of a lead at a fast but saturated endpoint before its look-again time starts to grow. */
-    static final int BUSY_HOLDS_BEFORE_BACKOFF = 3;
 
     /** What the dispatcher works with. */
     record Parts(
@@ -77,10 +66,11 @@ final class Dispatcher implements Attempt.Result {
     private final Clock clock;
     private final SinkMetrics metrics;
 
-    private final Set<PendingLead> live = ConcurrentHashMap.newKeySet();
-    private final Set<PendingLead> parked = ConcurrentHashMap.newKeySet();
+    private final DestinationLookup destinations;
+    private final HoldPolicy holds;
     private final EndpointLanes lanes;
     private final SecondCopies secondCopies;
+    private final UnfinishedLeads leads;
     private final AtomicInteger attemptsUnderWay = new AtomicInteger();
     private volatile boolean stopping;
 
@@ -90,15 +80,19 @@ final class Dispatcher implements Attempt.Result {
         this.type = parts.client().type();
         this.clock = parts.clock();
         this.metrics = parts.metrics();
+        this.destinations = new DestinationLookup(parts.catalog(), parts.keyring(), type);
+        this.holds = new HoldPolicy(config, parts.policy(), clock);
         this.lanes = new EndpointLanes(config, clock);
         this.secondCopies = new SecondCopies(parts.wakeups()::copied);
+        this.leads = new UnfinishedLeads(
+                clock, parts.scheduler(), metrics, secondCopies, parts.offsets(), parts.commitSoon(), this::dispatch);
     }
 
     // ---------------------------------------------------------------- arrival
 
     /** A record the consumer read and this sink is to work on (consumer thread). */
     void accept(PendingLead p) {
-        live.add(p);
+        leads.add(p);
         if (p.lead == null) {
             deadLetter(p, null, new DeliveryFailure(ErrorClass.MALFORMED_RECORD, 0, null, unreadable(p)), "unreadable");
             return;
@@ -107,7 +101,7 @@ final class Dispatcher implements Attempt.Result {
         String skipped = secondCopies.skipReason(p);
         if (skipped != null) {
             LOG.debug("lead {} skipped: {}", p.leadId(), skipped);
-            finish(p, null, null);
+            leads.finish(p, null, null);
             return;
         }
         Instant now = clock.instant();
@@ -115,7 +109,7 @@ final class Dispatcher implements Attempt.Result {
             if (Duration.between(now, p.nextAttemptAt).compareTo(config.retryHorizon()) > 0) {
                 defer(p, p.reason, p.nextAttemptAt, null); // another hop through the tiers
             } else {
-                park(p, p.nextAttemptAt);
+                leads.park(p, p.nextAttemptAt);
             }
             return;
         }
@@ -139,62 +133,20 @@ final class Dispatcher implements Attempt.Result {
         }
         LeadDestination destination = null;
         try {
-            String offerId = p.offerId();
-            Optional<LeadDestination> found =
-                    offerId == null ? Optional.empty() : parts.catalog().get(offerId);
-            if (found.isEmpty()) {
-                if (offerId != null && !p.destinationGraceUsed) {
-                    p.destinationGraceUsed = true;
-                    park(p, clock.instant().plus(DESTINATION_GRACE));
+            switch (destinations.route(p)) {
+                case DestinationLookup.AwaitCatalog() -> {
+                    leads.park(p, clock.instant().plus(DestinationLookup.DESTINATION_GRACE));
                     return;
                 }
-                deadLetter(
-                        p,
-                        null,
-                        new DeliveryFailure(
-                                ErrorClass.NO_DESTINATION_CONFIGURED,
-                                0,
-                                null,
-                                offerId == null
-                                        ? "the lead names no offer"
-                                        : "offer " + offerId + " has no lead destination"),
-                        "no destination");
-                return;
-            }
-            destination = found.get();
-            if (destination.type() == type) {
-                try {
-                    destination = parts.keyring().decryptSecrets(destination);
-                } catch (SecretUnreadableException e) {
-                    deadLetter(
-                            p,
-                            destination,
-                            new DeliveryFailure(ErrorClass.SECRET_UNREADABLE, 0, null, e.getMessage()),
-                            "secret unreadable");
+                case DestinationLookup.Undeliverable u -> {
+                    deadLetter(p, u.destination(), u.failure(), u.why());
                     return;
                 }
-            }
-            if (destination.type() != type) {
-                ErrorClass c = destination.type() == DestinationType.BLOB
-                        ? ErrorClass.DESTINATION_UNSUPPORTED
-                        : ErrorClass.NO_DESTINATION_CONFIGURED;
-                deadLetter(
-                        p,
-                        destination,
-                        new DeliveryFailure(
-                                c,
-                                0,
-                                null,
-                                "offer " + offerId
-                                        + " now has a lead destination of type "
-                                        + destination.type().wireName() + ", not "
-                                        + type.wireName() + "; replay the lead to route it there"),
-                        "destination type now " + destination.type().wireName());
-                return;
+                case DestinationLookup.Deliver d -> destination = d.destination();
             }
             EndpointLane lane = lanes.get(parts.client().endpoint(destination));
             if (p.tokenLane != null && p.tokenLane != lane) {
-                returnToken(p); // its destination moved to another endpoint
+                leads.returnToken(p); // its destination moved to another endpoint
             }
             EndpointLane.Admission admission = lane.admit(p, front, config.retryHorizon(), lanes.share(lane));
             parts.circuits().reportTransitions(lane); // an open circuit whose time is up may have become half-open
@@ -226,43 +178,9 @@ final class Dispatcher implements Attempt.Result {
 
     // ---------------------------------------------------------------- waiting
 
-    /** Waits in memory until {@code at} (at most the retry horizon away), then is dispatched again. */
-    private void park(PendingLead p, Instant at) {
-        long delayMs = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-        parked.add(p);
-        try {
-            p.parkedTask = parts.scheduler()
-                    .schedule(
-                            () -> {
-                                if (parked.remove(p)) {
-                                    dispatch(p, false);
-                                }
-                            },
-                            delayMs,
-                            TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            parked.remove(p); // shutting down: the lead stays unfinished and is read again
-        }
-    }
-
     /** Holds back a lead its lane did not let through: it waits in a retry tier, or is dead-lettered once its budget is spent. */
     private void hold(PendingLead p, LeadDestination destination, EndpointLane lane, WaitingLead.Reason reason) {
-        Instant now = clock.instant();
-        p.holds++;
-        RetryPolicy.Decision decision;
-        if (reason == WaitingLead.Reason.CIRCUIT_OPEN) {
-            if (p.budgetStart == null) {
-                p.budgetStart = now;
-            }
-            if (p.lastFailure == null) {
-                p.lastFailure = lane.breaker.lastFailure(); // what holds it back, for its waiting record
-            }
-            decision = parts.policy()
-                    .hold(config.breakerOpenDuration(), p.holds, lane.breaker.nextAttemptTime(), p.budgetStart);
-        } else {
-            decision = busyHold(p, lane);
-        }
-        if (decision instanceof RetryPolicy.Retry retry) {
+        if (holds.hold(p, lane, reason) instanceof RetryPolicy.Retry retry) {
             defer(p, reason, retry.at(), destination);
         } else {
             DeliveryFailure last = p.lastFailure != null
@@ -272,32 +190,11 @@ final class Dispatcher implements Attempt.Result {
         }
     }
 
-    /**
-     * When a lead its busy endpoint had no room for looks again. A fast endpoint that is merely saturated drains its
-     * queue within the horizon: the lead looks again after the horizon, backing off only after
-     * {@value #BUSY_HOLDS_BEFORE_BACKOFF} such holds (a sustained overload). A slow endpoint (one call longer than the
-     * horizon) is looked at again after one call's duration, doubling with every hold; once it has held back more
-     * leads within one call's duration than it has slots (its backlog would take longer than any backoff to clear),
-     * after the longest backoff (between 80 and 100 % of {@link SinkConfig#maxBackoff()}), so its backlog waits in
-     * Kafka without being read over and over.
-     */
-    private RetryPolicy.Decision busyHold(PendingLead p, EndpointLane lane) {
-        Duration horizon = config.retryHorizon();
-        Duration call = lane.callDuration();
-        if (call == null || call.compareTo(horizon) <= 0) {
-            return parts.policy().hold(horizon, Math.max(1, p.holds - BUSY_HOLDS_BEFORE_BACKOFF), null, p.budgetStart);
-        }
-        if (lane.heldBusy(call) > config.maxConcurrencyPerEndpoint()) {
-            return parts.policy().hold(config.maxBackoff().dividedBy(2), 2, null, p.budgetStart);
-        }
-        return parts.policy().hold(call, p.holds, null, p.budgetStart);
-    }
-
     private void defer(PendingLead p, WaitingLead.Reason reason, Instant at, LeadDestination destination) {
         WaitingLead.Reason why = reason == null ? WaitingLead.Reason.RETRY : reason;
         parts.tiers().defer(p, why, at, destination, () -> {
             metrics.deferred(why);
-            finish(p, null, null);
+            leads.finish(p, null, null);
         });
     }
 
@@ -333,7 +230,7 @@ final class Dispatcher implements Attempt.Result {
         LOG.debug("lead {} of offer {} delivered after {} attempt(s)", p.leadId(), p.offerId(), p.attempts);
         parts.outcomes().delivered(p, recordId, () -> {
             metrics.latency(latency.isNegative() ? Duration.ZERO : latency);
-            finish(p, OutcomeType.DELIVERED, null);
+            leads.finish(p, OutcomeType.DELIVERED, null);
         });
     }
 
@@ -383,7 +280,7 @@ final class Dispatcher implements Attempt.Result {
             if (Duration.between(clock.instant(), retry.at()).compareTo(config.retryHorizon()) > 0) {
                 defer(p, WaitingLead.Reason.RETRY, retry.at(), destination);
             } else {
-                park(p, retry.at());
+                leads.park(p, retry.at());
             }
         } else {
             RetryPolicy.GiveUp giveUp = (RetryPolicy.GiveUp) decision;
@@ -398,7 +295,7 @@ final class Dispatcher implements Attempt.Result {
     @Override
     public void returned(EndpointLane lane, long admittedNanos) {
         attemptsUnderWay.decrementAndGet();
-        redispatch(lane.release(admittedNanos));
+        leads.redispatch(lane.release(admittedNanos));
     }
 
     private static String statusText(DeliveryFailure f) {
@@ -410,73 +307,23 @@ final class Dispatcher implements Attempt.Result {
     private void deadLetter(PendingLead p, LeadDestination destination, DeliveryFailure failure, String why) {
         parts.outcomes()
                 .deadLettered(
-                        p, destination, failure, why, () -> finish(p, OutcomeType.DEAD_LETTERED, failure.errorClass()));
-    }
-
-    /** What the lead ended with is durable: its offset may be committed, and its token is given back once it is. */
-    private void finish(PendingLead p, OutcomeType outcome, ErrorClass errorClass) {
-        if (outcome != null) {
-            metrics.outcome(outcome, errorClass);
-        }
-        live.remove(p);
-        secondCopies.ended(p, outcome != null);
-        EndpointLane tokenLane = p.tokenLane;
-        parts.offsets()
-                .complete(
-                        p.partition,
-                        p.epoch,
-                        p.offset,
-                        tokenLane == null ? null : () -> redispatch(tokenLane.tokenReturned()));
-        if (tokenLane != null && tokenLane.wantsCommit()) {
-            parts.commitSoon().run(); // keeps what a crash would make the sink send again small
-        }
-    }
-
-    private void returnToken(PendingLead p) {
-        EndpointLane lane = p.tokenLane;
-        p.tokenLane = null;
-        if (lane != null) {
-            redispatch(lane.tokenReturned());
-        }
-    }
-
-    private void redispatch(List<PendingLead> leads) {
-        for (PendingLead next : leads) {
-            if (!next.cancelled) {
-                dispatch(next, true);
-            }
-        }
+                        p,
+                        destination,
+                        failure,
+                        why,
+                        () -> leads.finish(p, OutcomeType.DEAD_LETTERED, failure.errorClass()));
     }
 
     // ---------------------------------------------------------------- partitions and lifecycle
 
     /** Partitions are being revoked or were lost: nothing more starts or is written for their leads. */
     void cancel(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> gone = new HashSet<>(partitions);
-        for (PendingLead p : live) {
-            if (gone.contains(p.partition)) {
-                p.cancelled = true;
-            }
-        }
+        leads.cancel(partitions);
     }
 
     /** Forgets the leads of partitions that are gone (after {@link #cancel}): their next owner reads them again. */
     void drop(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> gone = new HashSet<>(partitions);
-        for (PendingLead p : live) {
-            if (gone.contains(p.partition)) {
-                p.cancelled = true;
-                live.remove(p);
-                secondCopies.dropped(p);
-                if (parked.remove(p)) {
-                    ScheduledFuture<?> task = p.parkedTask;
-                    if (task != null) {
-                        task.cancel(false);
-                    }
-                }
-                returnToken(p);
-            }
-        }
+        leads.drop(partitions);
         lanes.purgeCancelled();
     }
 
@@ -487,17 +334,17 @@ final class Dispatcher implements Attempt.Result {
 
     /** Leads held in memory and not finished. */
     int inFlight() {
-        return live.size();
+        return leads.size();
     }
 
     /** Leads waiting in memory for a retry, a destination or a short wait. */
     int parked() {
-        return parked.size();
+        return leads.parked();
     }
 
     /** Leads held in memory other than those whose end is being written (those are bounded by the producers' buffers). */
     int resident() {
-        return live.size() - parts.writesUnderWay().getAsInt();
+        return leads.size() - parts.writesUnderWay().getAsInt();
     }
 
     /** Leads queued in memory for a slot of their endpoint. */

@@ -2,17 +2,6 @@ package dev.leadpipe.sink.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.leadpipe.core.destination.DestinationCatalog;
@@ -20,16 +9,12 @@ import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.secret.SecretKeyring;
-import dev.leadpipe.core.topic.TopicSpec;
-import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.Termination;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,15 +30,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * In-process (tests, the local run): {@code try (SinkRuntime sink = SinkRuntime.start(config, client)) { ... }}.
  *
- * <p>This class wires the parts and runs their lifecycle; {@code docs/sink-runtime.md} follows a lead through them:
- * {@link DeliveryConsumer} (the consumer thread: reading, retry tier due times, pauses, commits, rebalances),
- * {@link OffsetTracker} (what is finished, also above the committed offset), {@link Dispatcher} (destination lookup,
- * what happens after each attempt), {@link EndpointLane} (per-endpoint share: slots, queue, circuit breaker,
+ * <p>This class runs the parts' lifecycle ({@link SinkParts} wires them); {@code docs/sink-runtime.md} follows a lead
+ * through them: {@link DeliveryConsumer} (the consumer thread: reading, retry tier due times, pauses, commits,
+ * rebalances), {@link OffsetTracker} (what is finished, also above the committed offset), {@link Dispatcher} (what
+ * happens to a lead, before and after each attempt; {@link DestinationLookup}, {@link HoldPolicy},
+ * {@link UnfinishedLeads}), {@link EndpointLane} (per-endpoint share: slots, queue, circuit breaker,
  * uncommitted-attempt tokens), {@link Attempt} (one call), {@link RetryTierWriter} and {@link RetryRecords} (waiting in
  * Kafka), {@link OutcomeWriter} and {@link DeadLetterRecords} (outcomes and dead letters), {@link LeadWriter} (write
  * chains that respect revocation), {@link CircuitReporter}. {@link SinkStartup} holds the work of {@link #run} and
  * {@link #start} (topics, catalog, readiness checks, clean-up of a failed start), {@link SinkKafkaClients} how its
- * consumer and producers are configured and opened.
+ * consumer and producers are configured and opened, {@link ConsumerStatus} what its consumer thread reported (the first
+ * assignment, readiness), {@link SinkShutdown} how it stops (draining, then closing everything in order).
  *
  * <h2>Operations</h2>
  * {@link #run} serves {@code /metrics}, {@code /health/live} and {@code /health/ready} (service {@code sink-<type>}, port
@@ -83,27 +70,16 @@ public final class SinkRuntime implements ServiceProcess.Service {
     public static final String CONSUMER_CHECK = "consumer";
 
     private final SinkConfig config;
-    private final DestinationClient client;
     private final DestinationType type;
     private final MeterRegistry registry;
-    private final DestinationCatalog catalog;
-    private final RetryWakeups wakeups;
-    private final KafkaProducer<String, byte[]> outcomeProducer;
-    private final KafkaProducer<String, byte[]> retryProducer;
-    private final ScheduledThreadPoolExecutor scheduler;
-    private final ExecutorService workers;
-    private final LeadWriter writer;
     private final Dispatcher dispatcher;
     private final DeliveryConsumer deliveries;
     private final Thread consumerThread;
-    private final CountDownLatch firstAssignment = new CountDownLatch(1);
+    private final ConsumerStatus status;
+    private final SinkShutdown shutdown;
     private final Termination termination = new Termination();
     private volatile boolean stopping;
     private volatile boolean aborting;
-    private volatile Throwable failure;
-    private volatile long lastPollNanos = System.nanoTime();
-    /** Closed after everything else by {@link #close()} (the Kafka readiness check). */
-    private final List<AutoCloseable> closeWith = new CopyOnWriteArrayList<>();
 
     SinkRuntime(
             SinkConfig config,
@@ -113,86 +89,22 @@ public final class SinkRuntime implements ServiceProcess.Service {
             SecretKeyring keyring,
             Clock clock) {
         this.config = config;
-        this.client = client;
         this.type = client.type();
         this.registry = registry;
-        this.catalog = catalog;
-        String clientId = "leadpipe-sink-" + type.wireName() + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
-        TopicSpec<String, ?> deliveryTopic = Topics.deliveryTopic(type);
-        RetryRecords retryRecords = new RetryRecords(type, config.retryTiers());
-        this.wakeups = RetryWakeups.start(config.bootstrapServers(), type, retryRecords, START_TIMEOUT);
-
-        SinkKafkaClients.Opened kafka;
-        try {
-            kafka = SinkKafkaClients.open(config, clientId, type);
-        } catch (RuntimeException e) {
-            wakeups.close();
-            throw e;
-        }
-        this.outcomeProducer = kafka.outcomes();
-        this.retryProducer = kafka.retries();
-        KafkaConsumer<String, byte[]> consumer = kafka.consumer();
-        int dlqPartitions = kafka.dlqPartitions();
-
-        this.scheduler = new ScheduledThreadPoolExecutor(
-                1,
-                r -> Thread.ofPlatform()
-                        .daemon()
-                        .name("sink-" + type.wireName() + "-scheduler")
-                        .unstarted(r));
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.workers = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("sink-" + type.wireName() + "-work-", 0).factory());
-        this.writer = new LeadWriter(workers, scheduler);
-        OffsetTracker offsets = new OffsetTracker();
-        AtomicReference<DeliveryConsumer> consumerRef = new AtomicReference<>();
-        AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
-        SinkMetrics metrics = new SinkMetrics(
-                registry,
-                type,
-                () -> dispatcherRef.get().inFlight(),
-                () -> dispatcherRef.get().parked(),
-                () -> dispatcherRef.get().queued(),
-                () -> dispatcherRef.get().openCircuits());
-        this.dispatcher = new Dispatcher(new Dispatcher.Parts(
+        this.status = new ConsumerStatus(config, client);
+        SinkParts parts = SinkParts.open(
                 config,
                 client,
+                registry,
                 catalog,
                 keyring,
-                RetryPolicy.of(config, clock, () -> ThreadLocalRandom.current().nextDouble()),
-                clock,
-                metrics,
-                scheduler,
-                workers,
-                new OutcomeWriter(type, outcomeProducer, writer, clock, dlqPartitions),
-                new RetryTierWriter(retryProducer, writer, retryRecords, clock),
-                new CircuitReporter(type, outcomeProducer, () -> termination.isClosed() || aborting),
-                wakeups,
-                offsets,
-                () -> consumerRef.get().commitSoon(),
-                writer::underWay));
-        dispatcherRef.set(dispatcher);
-        List<String> topics = new ArrayList<>();
-        topics.add(deliveryTopic.name());
-        topics.addAll(retryRecords.tierNames());
-        this.deliveries = new DeliveryConsumer(
-                config,
-                consumer,
-                topics,
-                retryRecords,
-                Topics.deliveryTopic(type).valueSerde().deserializer(),
-                offsets,
-                writer,
-                dispatcher,
                 clock,
                 new ConsumerLifecycle(),
-                "sink " + type.wireName());
-        consumerRef.set(deliveries);
-        this.consumerThread = Thread.ofPlatform()
-                .daemon()
-                .name("sink-" + type.wireName() + "-consumer")
-                .unstarted(deliveries);
+                () -> termination.isClosed() || aborting);
+        this.dispatcher = parts.dispatcher();
+        this.deliveries = parts.deliveries();
+        this.consumerThread = parts.consumerThread();
+        this.shutdown = new SinkShutdown(parts);
     }
 
     /** What the consumer thread tells the runtime. */
@@ -209,34 +121,22 @@ public final class SinkRuntime implements ServiceProcess.Service {
 
         @Override
         public void awaitWorkUnderWay() {
-            long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
-            while ((dispatcher.attemptsUnderWay() > 0 || writer.underWay() > 0) && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            shutdown.awaitWorkUnderWay();
         }
 
         @Override
         public void assigned() {
-            firstAssignment.countDown();
+            status.assigned();
         }
 
         @Override
         public void polled() {
-            lastPollNanos = System.nanoTime();
+            status.polled();
         }
 
         @Override
         public void failed(Throwable e) {
-            failure = e;
-            LOG.error(
-                    "sink {} consumer stopped after an unrecoverable error: {}",
-                    type.wireName(),
-                    SafeErrors.describe(e));
+            status.failed(e);
             termination.terminated(); // run() notices, then close() releases the rest
         }
     }
@@ -315,36 +215,17 @@ public final class SinkRuntime implements ServiceProcess.Service {
     /** Starts the consumer thread and waits for the first partition assignment (see {@link SinkStartup}). */
     void launch() {
         consumerThread.start();
-        awaitFirstAssignment();
+        status.awaitFirstAssignment(deliveries::hasStopped, START_TIMEOUT);
     }
 
     /** Closes {@code resource} after everything else when the runtime closes. */
     void closeWith(AutoCloseable resource) {
-        closeWith.add(resource);
+        shutdown.closeWith(resource);
     }
 
     /** Whether {@link #close()} was called. */
     boolean isClosed() {
         return termination.isClosed();
-    }
-
-    private void awaitFirstAssignment() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        try {
-            while (!firstAssignment.await(50, TimeUnit.MILLISECONDS)) {
-                if (deliveries.hasStopped()) {
-                    throw new IllegalStateException("the sink's consumer stopped while starting: "
-                            + (failure == null ? "closed" : SafeErrors.describe(failure)));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the sink did not join consumer group " + config.groupIdFor(type)
-                            + " within " + START_TIMEOUT);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the sink", e);
-        }
     }
 
     // ---------------------------------------------------------------- lifecycle and inspection
@@ -386,17 +267,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
         if (termination.isClosed() || stopping) {
             return "the sink is closed";
         }
-        if (failure != null || deliveries.hasStopped()) {
-            return "the sink's consumer stopped after an unrecoverable error";
-        }
-        if (firstAssignment.getCount() > 0) {
-            return "the sink has not joined consumer group " + config.groupIdFor(type) + " yet";
-        }
-        long sincePoll = nowNanos - lastPollNanos;
-        if (sincePoll > MAX_POLL_AGE.toNanos()) {
-            return "the sink's consumer has not polled for " + TimeUnit.NANOSECONDS.toSeconds(sincePoll) + " s";
-        }
-        return null;
+        return status.problem(nowNanos, deliveries.hasStopped());
     }
 
     /** Whether the consumer is running: false once closed or after an unrecoverable error. */
@@ -407,7 +278,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
     /** Why the sink stopped by itself (its consumer failed for good), in one line; null when it did not fail. */
     @Override
     public String failure() {
-        Throwable f = failure;
+        Throwable f = status.failure();
         return f == null
                 ? null
                 : "the " + type.wireName() + " sink stopped after an unrecoverable error: " + SafeErrors.describe(f);
@@ -432,32 +303,7 @@ public final class SinkRuntime implements ServiceProcess.Service {
         }
         LOG.info("sink {} closing{}", type.wireName(), aborting ? " abruptly" : "");
         stopping = true;
-        dispatcher.stop();
-        if (aborting) {
-            writer.closeAll();
-        }
-        deliveries.wakeup();
-        try {
-            if (Thread.currentThread() != consumerThread) {
-                deliveries.awaitStopped(CLOSE_GRACE.plusSeconds(20));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        writer.closeAll(); // from here on nothing is written: an interrupted call cannot end its lead
-        scheduler.shutdownNow();
-        workers.shutdownNow();
-        for (KafkaProducer<String, byte[]> producer : List.of(outcomeProducer, retryProducer)) {
-            try {
-                producer.close(aborting ? Duration.ZERO : Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                LOG.warn("closing a sink producer failed: {}", SafeErrors.describe(e));
-            }
-        }
-        catalog.close();
-        wakeups.close();
-        SinkStartup.closeQuietly(client);
-        closeWith.forEach(SinkStartup::closeQuietly);
+        shutdown.close(aborting);
         termination.terminated();
         LOG.info("sink {} closed", type.wireName());
     }
