@@ -1,7 +1,6 @@
 package dev.leadpipe.status;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * description); the constructor rejects values that cannot work with one {@link IllegalArgumentException} naming every
  * bad setting.
  *
- * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)} (and {@link #withClock}), or read it with
+ * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)}, or read it with
  * {@link #fromEnvironment()}.
  *
  * @param bootstrapServers  the Kafka cluster; required
@@ -34,7 +33,6 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * @param commitInterval    how often Streams commits; default 100 ms
  * @param metricsRefresh    how often the gauges are recomputed from the stores; default 5 s
  * @param lagCacheTtl       how long consumer-group lag read from Kafka is reused; default 10 s
- * @param clock             "now" for the 24 h window and verdicts; null means the system clock (UTC)
  */
 public record StatusConfig(
         String bootstrapServers,
@@ -45,8 +43,7 @@ public record StatusConfig(
         int offerSeriesLimit,
         Duration commitInterval,
         Duration metricsRefresh,
-        Duration lagCacheTtl,
-        Clock clock) {
+        Duration lagCacheTtl) {
 
     public static final int DEFAULT_PORT = 8090;
 
@@ -85,7 +82,7 @@ public record StatusConfig(
             .shownAs(Setting::formatDuration)
             .defaultsTo(Duration.ofSeconds(10));
 
-    /** Every setting of the status service, in the order of the components ({@code clock} is none). */
+    /** Every setting of the status service, in the order of the components. */
     public static final List<Setting<?>> SETTINGS =
             STREAMS.followedBy(HOST, PORT, OFFER_SERIES_LIMIT, COMMIT_INTERVAL, METRICS_REFRESH, LAG_CACHE_TTL);
 
@@ -102,9 +99,7 @@ public record StatusConfig(
                 offerSeriesLimit,
                 commitInterval,
                 metricsRefresh,
-                lagCacheTtl,
-                clock);
-        clock = clock == null ? Clock.systemUTC() : clock;
+                lagCacheTtl);
     }
 
     /** The defaults for a cluster. */
@@ -130,21 +125,6 @@ public record StatusConfig(
     /** A copy with one setting changed, such as {@code with(StatusConfig.PORT, 0)}. */
     public <T> StatusConfig with(Setting<T> setting, T value) {
         return DECLARATION.with(this, setting, value);
-    }
-
-    /** A copy telling the time by {@code newClock}. */
-    public StatusConfig withClock(Clock newClock) {
-        return new StatusConfig(
-                bootstrapServers,
-                applicationId,
-                stateDir,
-                host,
-                port,
-                offerSeriesLimit,
-                commitInterval,
-                metricsRefresh,
-                lagCacheTtl,
-                newClock);
     }
 
     /**

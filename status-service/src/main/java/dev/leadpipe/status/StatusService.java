@@ -1,5 +1,6 @@
 package dev.leadpipe.status;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -67,6 +68,9 @@ public final class StatusService implements ServiceProcess.Service {
     private final StatusMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final Termination termination = new Termination();
+    /** "Now" for the 24 h window and the verdicts. */
+    private final Clock clock = Clock.systemUTC();
+
     private OpsServer server;
 
     private StatusService(StatusConfig config, Ops ops) {
@@ -84,7 +88,7 @@ public final class StatusService implements ServiceProcess.Service {
             }
         });
         this.kafka = new KafkaReachability(config.bootstrapServers());
-        this.lag = new ConsumerLag(config.bootstrapServers(), config.lagCacheTtl(), config.clock());
+        this.lag = new ConsumerLag(config.bootstrapServers(), config.lagCacheTtl(), clock);
         this.metrics = new StatusMetrics(ops, config.offerSeriesLimit());
         ops.readiness().add("kafka", kafka).add("streams", () -> {
             KafkaStreams.State s = streams.state();
@@ -178,8 +182,7 @@ public final class StatusService implements ServiceProcess.Service {
                     states.add(it.next().value);
                 }
             }
-            return Optional.of(
-                    StatusViews.overview(states, backlog(), config.clock().instant()));
+            return Optional.of(StatusViews.overview(states, backlog(), clock.instant()));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
@@ -189,8 +192,7 @@ public final class StatusService implements ServiceProcess.Service {
     public Optional<Optional<OfferStatus>> offer(String offerId) {
         try {
             OfferState s = offersStore().get(offerId);
-            return Optional.of(Optional.ofNullable(s)
-                    .map(x -> StatusViews.offer(x, config.clock().instant())));
+            return Optional.of(Optional.ofNullable(s).map(x -> StatusViews.offer(x, clock.instant())));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }

@@ -59,8 +59,7 @@ class StatusConfigTest {
                 .isEqualTo(StatusConfig.of("k:9092")
                         .with(StatusConfig.COMMIT_INTERVAL, Duration.ofMillis(250))
                         .with(StatusConfig.METRICS_REFRESH, Duration.ofMinutes(1))
-                        .with(StatusConfig.LAG_CACHE_TTL, Duration.ZERO)
-                        .withClock(timing.clock()));
+                        .with(StatusConfig.LAG_CACHE_TTL, Duration.ZERO));
     }
 
     @Test
