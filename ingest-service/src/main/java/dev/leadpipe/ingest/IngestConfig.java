@@ -7,13 +7,14 @@ import java.util.Map;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
+import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
  * enforces on request bodies. Every instance is valid: the constructor refuses bad values, naming every one of them
  * in a single {@link IllegalArgumentException}. Each setting is declared once, in {@link #SETTINGS}; build one with
- * {@link #defaults(String)} and {@link #with(Setting, Object)}, or read it with {@link #fromEnvironment()}.
+ * {@link #defaults(String)} and {@link #with(Setting, Object)}, or read it with {@link #fromEnvironment(Map)}.
  *
  * @param bootstrapServers Kafka bootstrap servers ({@code KAFKA_BOOTSTRAP_SERVERS}); required
  * @param host             the address the HTTP server binds to ({@code INGEST_HOST}, default 127.0.0.1)
@@ -31,7 +32,8 @@ public record IngestConfig(
         int port,
         int maxBatchItems,
         long maxBodyBytes,
-        Duration validationTimeout) {
+        Duration validationTimeout)
+        implements DeclaredConfig<IngestConfig> {
 
     /** Bodies are read into one byte array, so no limit may exceed what an array holds. */
     static final long MAX_BODY_BYTES_LIMIT = Integer.MAX_VALUE - 8;
@@ -77,16 +79,6 @@ public record IngestConfig(
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
-    /** A copy with one setting changed, such as {@code with(IngestConfig.PORT, 0)}. */
-    public <T> IngestConfig with(Setting<T> setting, T value) {
-        return DECLARATION.with(this, setting, value);
-    }
-
-    /** Reads the configuration from the process environment; see {@link #fromEnvironment(Map)}. */
-    public static IngestConfig fromEnvironment() {
-        return fromEnvironment(System.getenv());
-    }
-
     /**
      * Reads the configuration from the given environment: the variables of {@link #SETTINGS}, of which only
      * {@code KAFKA_BOOTSTRAP_SERVERS} is required (unset or blank means the default).
@@ -101,5 +93,10 @@ public record IngestConfig(
     @Override
     public String toString() {
         return DECLARATION.describe(this);
+    }
+
+    @Override
+    public Declaration<IngestConfig> declaration() {
+        return DECLARATION;
     }
 }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@link #start(IngestConfig)} creates the pipeline's topics if needed, one shared idempotent producer and the
  * {@link DestinationCatalog}, and returns once the catalog caught up and the server listens ({@link #port()}).
  * {@link #stop()} (or {@link #close()}) stops the server, flushes the producer and stops the catalog.
- * {@link #main} runs the service from the environment ({@link IngestConfig#fromEnvironment()}) until interrupted.
+ * {@link #main} runs the service from the environment ({@link IngestConfig#fromEnvironment(java.util.Map)}) until interrupted.
  */
 public final class IngestService implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -263,10 +263,11 @@ public final class IngestService implements ServiceProcess.Service {
     }
 
     /**
-     * Runs the service as a process ({@link ServiceProcess}): settings from {@link IngestConfig#fromEnvironment()},
+     * Runs the service as a process ({@link ServiceProcess}): settings from {@link IngestConfig#fromEnvironment(java.util.Map)},
      * the API, {@code /metrics} and {@code /health/*} on {@code INGEST_HOST:INGEST_PORT}, until SIGTERM / Ctrl-C.
      */
     public static void main(String[] args) {
-        ServiceProcess.runServingOwnOpsRoutes(SERVICE, IngestConfig::fromEnvironment, IngestService::start);
+        ServiceProcess.runServingOwnOpsRoutes(
+                SERVICE, () -> IngestConfig.fromEnvironment(System.getenv()), IngestService::start);
     }
 }

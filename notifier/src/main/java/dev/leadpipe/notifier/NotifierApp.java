@@ -16,6 +16,10 @@ public final class NotifierApp {
     private NotifierApp() {}
 
     public static void main(String[] args) {
-        ServiceProcess.run(Notifier.SERVICE, DEFAULT_OPS_PORT, NotifierConfig::fromEnvironment, Notifier::start);
+        ServiceProcess.run(
+                Notifier.SERVICE,
+                DEFAULT_OPS_PORT,
+                () -> NotifierConfig.fromEnvironment(System.getenv()),
+                Notifier::start);
     }
 }

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
+import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 
@@ -43,7 +44,8 @@ public record NotifierConfig(
         String from,
         String groupId,
         Duration digestInterval,
-        Optional<String> leadLookupUrl) {
+        Optional<String> leadLookupUrl)
+        implements DeclaredConfig<NotifierConfig> {
 
     public static final String MASK = Setting.MASK;
 
@@ -129,11 +131,6 @@ public record NotifierConfig(
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
-    /** Reads the settings from the process environment; see {@link #fromEnvironment(Map)}. */
-    public static NotifierConfig fromEnvironment() {
-        return fromEnvironment(System.getenv());
-    }
-
     /**
      * Reads the settings from the given variables: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the optional
      * {@code NOTIFIER_*} variables of {@link #SETTINGS}; others are ignored.
@@ -143,11 +140,6 @@ public record NotifierConfig(
      */
     public static NotifierConfig fromEnvironment(Map<String, String> env) {
         return DECLARATION.fromEnvironment(env);
-    }
-
-    /** A copy with one setting changed, such as {@code with(NotifierConfig.FROM, "leads@example.com")}. */
-    public <T> NotifierConfig with(Setting<T> setting, T value) {
-        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy sending through the relay at {@code host}:{@code port}. */
@@ -164,5 +156,10 @@ public record NotifierConfig(
     @Override
     public String toString() {
         return DECLARATION.describe(this);
+    }
+
+    @Override
+    public Declaration<NotifierConfig> declaration() {
+        return DECLARATION;
     }
 }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * {@link #start(RouterConfig)} creates any missing pipeline topics, starts Streams and returns only once it is
  * RUNNING (or throws {@link IllegalStateException} after closing what it started). {@link #close()} stops it and may
- * be called more than once. As a process, {@link #main} reads {@link RouterConfig#fromEnvironment()} and runs until
+ * be called more than once. As a process, {@link #main} reads {@link RouterConfig#fromEnvironment(java.util.Map)} and runs until
  * SIGTERM / Ctrl-C, exiting non-zero if Streams fails for good.
  *
  * <p>A stream thread that dies of an unexpected exception is replaced (it resumes from the last committed
@@ -238,10 +238,11 @@ public final class RouterApp implements ServiceProcess.Service {
     }
 
     /**
-     * Runs the router as a process ({@link ServiceProcess}): settings from {@link RouterConfig#fromEnvironment()},
+     * Runs the router as a process ({@link ServiceProcess}): settings from {@link RouterConfig#fromEnvironment(java.util.Map)},
      * {@code /metrics} and {@code /health/*} on {@code OPS_HOST:OPS_PORT} (default 127.0.0.1:{@value #DEFAULT_OPS_PORT}).
      */
     public static void main(String[] args) {
-        ServiceProcess.run(SERVICE, DEFAULT_OPS_PORT, RouterConfig::fromEnvironment, RouterApp::start);
+        ServiceProcess.run(
+                SERVICE, DEFAULT_OPS_PORT, () -> RouterConfig.fromEnvironment(System.getenv()), RouterApp::start);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
+import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -19,7 +20,7 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * The router's settings. Each is declared once, in {@link #SETTINGS} (variable, rule, default and description); the
  * constructor rejects values that cannot work with one {@link IllegalArgumentException} naming every bad setting.
  *
- * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)}, or read it with {@link #fromEnvironment()}.
+ * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)}, or read it with {@link #fromEnvironment(Map)}.
  *
  * @param bootstrapServers the Kafka cluster ({@code host:port,...}); required
  * @param applicationId    the Streams application id, also the consumer group and the prefix of the router's
@@ -39,7 +40,8 @@ public record RouterConfig(
         Path stateDir,
         Duration dedupWindow,
         int numStreamThreads,
-        Duration commitInterval) {
+        Duration commitInterval)
+        implements DeclaredConfig<RouterConfig> {
 
     /** The settings the router shares with every Kafka Streams service. */
     public static final KafkaSettings.StreamsSettings STREAMS = KafkaSettings.StreamsSettings.of(
@@ -78,24 +80,9 @@ public record RouterConfig(
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
-    /**
-     * Reads the settings from the process environment: {@code KAFKA_BOOTSTRAP_SERVERS} (required), and optionally
-     * the other variables of {@link #SETTINGS}.
-     *
-     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line
-     */
-    public static RouterConfig fromEnvironment() {
-        return fromEnvironment(System.getenv());
-    }
-
-    /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
+    /** As {@link #fromEnvironment(Map)}, reading the given variables instead of the process environment. */
     public static RouterConfig fromEnvironment(Map<String, String> env) {
         return DECLARATION.fromEnvironment(env);
-    }
-
-    /** A copy with one setting changed, such as {@code with(RouterConfig.STATE_DIR, dir)}. */
-    public <T> RouterConfig with(Setting<T> setting, T value) {
-        return DECLARATION.with(this, setting, value);
     }
 
     /**
@@ -124,5 +111,10 @@ public record RouterConfig(
     @Override
     public String toString() {
         return DECLARATION.describe(this);
+    }
+
+    @Override
+    public Declaration<RouterConfig> declaration() {
+        return DECLARATION;
     }
 }

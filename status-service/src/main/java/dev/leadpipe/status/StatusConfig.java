@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
+import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -20,7 +21,7 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * bad setting.
  *
  * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)}, or read it with
- * {@link #fromEnvironment()}.
+ * {@link #fromEnvironment(Map)}.
  *
  * @param bootstrapServers  the Kafka cluster; required
  * @param applicationId     the Streams application id (also its consumer group and the prefix of its internal
@@ -43,7 +44,8 @@ public record StatusConfig(
         int offerSeriesLimit,
         Duration commitInterval,
         Duration metricsRefresh,
-        Duration lagCacheTtl) {
+        Duration lagCacheTtl)
+        implements DeclaredConfig<StatusConfig> {
 
     public static final int DEFAULT_PORT = 8090;
 
@@ -107,11 +109,6 @@ public record StatusConfig(
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
-    /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
-    public static StatusConfig fromEnvironment() {
-        return fromEnvironment(System.getenv());
-    }
-
     /**
      * Reads the variables of {@link #SETTINGS}: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the optional ones
      * (unset or blank: the default).
@@ -120,11 +117,6 @@ public record StatusConfig(
      */
     public static StatusConfig fromEnvironment(Map<String, String> env) {
         return DECLARATION.fromEnvironment(env);
-    }
-
-    /** A copy with one setting changed, such as {@code with(StatusConfig.PORT, 0)}. */
-    public <T> StatusConfig with(Setting<T> setting, T value) {
-        return DECLARATION.with(this, setting, value);
     }
 
     /**
@@ -151,5 +143,10 @@ public record StatusConfig(
     @Override
     public String toString() {
         return DECLARATION.describe(this);
+    }
+
+    @Override
+    public Declaration<StatusConfig> declaration() {
+        return DECLARATION;
     }
 }

@@ -17,6 +17,7 @@ public final class HttpsSinkApp {
     private HttpsSinkApp() {}
 
     public static void main(String[] args) {
-        SinkRuntime.run(DestinationType.HTTPS, SinkConfig::fromEnvironment, HttpsDestinationClient::new);
+        SinkRuntime.run(
+                DestinationType.HTTPS, () -> SinkConfig.fromEnvironment(System.getenv()), HttpsDestinationClient::new);
     }
 }

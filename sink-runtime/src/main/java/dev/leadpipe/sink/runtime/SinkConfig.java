@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
+import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationType;
@@ -17,12 +18,12 @@ import dev.leadpipe.core.topic.Topics;
 /**
  * The settings of one sink instance, validated when built: every setting that cannot work is reported together in
  * one single-line {@link IllegalArgumentException}, naming the setting (the record component, or the environment
- * variable for {@link #fromEnvironment()}). {@link #toString()} shows every setting but masks anything
+ * variable for {@link #fromEnvironment(Map)}). {@link #toString()} shows every setting but masks anything
  * secret-looking (a {@code user:password@} part of the bootstrap servers). Unknown variables are ignored, so a sink
  * module may read its own {@code SINK_<TYPE>_*} variables beside these.
  *
  * <p>Build one with {@link #of(String)} (every default) and {@link #with(Setting, Object)} (or the copy methods that
- * change settings which belong together), or read it with {@link #fromEnvironment()}; each setting is declared once
+ * change settings which belong together), or read it with {@link #fromEnvironment(Map)}; each setting is declared once
  * (component, variable, parser, rule, default and description) in {@link #SETTINGS}.
  *
  * @param bootstrapServers          the Kafka cluster ({@code host:port,...}); required ({@code KAFKA_BOOTSTRAP_SERVERS})
@@ -74,7 +75,8 @@ public record SinkConfig(
         Duration attemptTimeout,
         Duration commitInterval,
         Duration retryHorizon,
-        List<Duration> retryTiers) {
+        List<Duration> retryTiers)
+        implements DeclaredConfig<SinkConfig> {
 
     public static final String GROUP_ID_ENV = "SINK_GROUP_ID";
     public static final String MAX_ATTEMPTS_ENV = "SINK_MAX_ATTEMPTS";
@@ -211,19 +213,7 @@ public record SinkConfig(
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
-    /**
-     * Reads the settings from the process environment: {@code KAFKA_BOOTSTRAP_SERVERS} (required), the optional
-     * {@code SINK_*} variables named by the {@code *_ENV} constants. Other variables are ignored (a sink module may
-     * read its own).
-     *
-     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line; secret
-     *                                  values are never echoed
-     */
-    public static SinkConfig fromEnvironment() {
-        return fromEnvironment(System.getenv());
-    }
-
-    /** As {@link #fromEnvironment()}, reading the given variables instead of the process environment. */
+    /** As {@link #fromEnvironment(Map)}, reading the given variables instead of the process environment. */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
         return DECLARATION.fromEnvironment(env);
     }
@@ -231,11 +221,6 @@ public record SinkConfig(
     /** The consumer group of a sink of this type: {@link #groupId()} when set, else {@code leadpipe-sink-<type>}. */
     public String groupIdFor(DestinationType type) {
         return groupId.orElse(DEFAULT_GROUP_ID_PREFIX + type.wireName());
-    }
-
-    /** A copy with one setting changed, such as {@code with(SinkConfig.MAX_IN_FLIGHT, 10)}. */
-    public <T> SinkConfig with(Setting<T> setting, T value) {
-        return DECLARATION.with(this, setting, value);
     }
 
     /** A copy with its own consumer group instead of {@code leadpipe-sink-<type>}. */
@@ -305,5 +290,10 @@ public record SinkConfig(
             throw new NumberFormatException("NaN");
         }
         return d;
+    }
+
+    @Override
+    public Declaration<SinkConfig> declaration() {
+        return DECLARATION;
     }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code main}:
  * <pre>{@code
  * public static void main(String[] args) {
- *     SinkRuntime.run(DestinationType.TABLE, SinkConfig::fromEnvironment, TableClient::new);   // until SIGTERM / Ctrl-C
+ *     SinkRuntime.run(DestinationType.TABLE, () -> SinkConfig.fromEnvironment(System.getenv()), TableClient::new);   // until SIGTERM / Ctrl-C
  * }
  * }</pre>
  * In-process (tests, the local run): {@code try (SinkRuntime sink = SinkRuntime.start(config, client)) { ... }}.

@@ -18,6 +18,9 @@ public final class SalesforceSinkApp {
     private SalesforceSinkApp() {}
 
     public static void main(String[] args) {
-        SinkRuntime.run(DestinationType.SALESFORCE, SinkConfig::fromEnvironment, SalesforceDestinationClient::new);
+        SinkRuntime.run(
+                DestinationType.SALESFORCE,
+                () -> SinkConfig.fromEnvironment(System.getenv()),
+                SalesforceDestinationClient::new);
     }
 }

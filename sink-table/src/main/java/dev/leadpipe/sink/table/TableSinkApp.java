@@ -17,6 +17,7 @@ public final class TableSinkApp {
     private TableSinkApp() {}
 
     public static void main(String[] args) {
-        SinkRuntime.run(DestinationType.TABLE, SinkConfig::fromEnvironment, TableDestinationClient::new);
+        SinkRuntime.run(
+                DestinationType.TABLE, () -> SinkConfig.fromEnvironment(System.getenv()), TableDestinationClient::new);
     }
 }
