@@ -18,7 +18,7 @@ import dev.leadpipe.core.secret.SecretUnreadableException;
  * a destination of another type or with a secret this sink cannot decrypt, the lead cannot be delivered here (a
  * permanent failure). Decides only: what follows is the {@link Dispatcher}'s. Thread-safe.
  */
-final class DestinationLookup {
+record DestinationLookup(DestinationCatalog catalog, SecretKeyring keyring, DestinationType type) {
     /** How long a lead whose offer has no destination waits once for the catalog to catch up before dead-lettering. */
     static final Duration DESTINATION_GRACE = Duration.ofSeconds(1);
 
@@ -38,16 +38,6 @@ final class DestinationLookup {
      * @param why         for the log line only, with no customer data
      */
     record Undeliverable(LeadDestination destination, DeliveryFailure failure, String why) implements Route {}
-
-    private final DestinationCatalog catalog;
-    private final SecretKeyring keyring;
-    private final DestinationType type;
-
-    DestinationLookup(DestinationCatalog catalog, SecretKeyring keyring, DestinationType type) {
-        this.catalog = catalog;
-        this.keyring = keyring;
-        this.type = type;
-    }
 
     /** Where {@code p} goes now; a catalog or keyring that fails unexpectedly throws. */
     Route route(PendingLead p) {

@@ -13,19 +13,9 @@ import dev.leadpipe.core.retry.WaitingLead;
  * as what holds it back. Decides only: the {@link Dispatcher} writes the lead to a retry tier or dead-letters it.
  * Called for one lead by one thread at a time, as {@link PendingLead} requires.
  */
-final class HoldPolicy {
+record HoldPolicy(SinkConfig config, RetryPolicy policy, Clock clock) {
     /** Holds of a lead at a fast but saturated endpoint before its look-again time starts to grow. */
     static final int BUSY_HOLDS_BEFORE_BACKOFF = 3;
-
-    private final SinkConfig config;
-    private final RetryPolicy policy;
-    private final Clock clock;
-
-    HoldPolicy(SinkConfig config, RetryPolicy policy, Clock clock) {
-        this.config = config;
-        this.policy = policy;
-        this.clock = clock;
-    }
 
     /** Counts a hold of {@code p} at {@code lane} for {@code reason} and decides when it looks again. */
     RetryPolicy.Decision hold(PendingLead p, EndpointLane lane, WaitingLead.Reason reason) {
