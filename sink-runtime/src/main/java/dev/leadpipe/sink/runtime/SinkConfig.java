@@ -213,7 +213,12 @@ public record SinkConfig(
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
-    /** As {@link #fromEnvironment(Map)}, reading the given variables instead of the process environment. */
+    /**
+     * Reads the variables of {@link #SETTINGS} from {@code env} (the process's: {@code System.getenv()}):
+     * {@code KAFKA_BOOTSTRAP_SERVERS} is required, the others fall back to their defaults when unset or blank.
+     *
+     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line
+     */
     public static SinkConfig fromEnvironment(Map<String, String> env) {
         return DECLARATION.fromEnvironment(env);
     }
