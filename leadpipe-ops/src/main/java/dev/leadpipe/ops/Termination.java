@@ -4,15 +4,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How a {@link ServiceProcess.Service} ends: {@link #close()} does its work at most once, and
+ * How a {@link ServiceProcess.Service} ends: its {@code close()} does its work at most once, and
  * {@link ServiceProcess.Service#awaitTermination()} returns once the service closed or stopped by itself.
  * <pre>{@code
  * public void awaitTermination() throws InterruptedException { termination.await(); }
- * public void close() {
- *     if (!termination.beginClose()) { return; }
- *     ... stop everything ...
- *     termination.terminated();
- * }
+ * public void close() { termination.closeOnce(() -> ... stop everything ...); }
  * }</pre>
  */
 public final class Termination {
@@ -22,6 +18,21 @@ public final class Termination {
     /** True for the first caller only, who then closes the service; false once it is closing or closed. */
     public boolean beginClose() {
         return closed.compareAndSet(false, true);
+    }
+
+    /**
+     * Runs {@code stop} for the first caller only, then marks the service {@link #terminated()}, also when
+     * {@code stop} throws; a later caller returns at once.
+     */
+    public void closeOnce(Runnable stop) {
+        if (!beginClose()) {
+            return;
+        }
+        try {
+            stop.run();
+        } finally {
+            terminated();
+        }
     }
 
     /** Whether closing has begun. */

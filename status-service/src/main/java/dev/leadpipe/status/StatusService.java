@@ -314,18 +314,16 @@ public final class StatusService implements ServiceProcess.Service {
     /** Stops the HTTP server, the gauges' refresh and Streams (waiting up to 30 s). Idempotent; the Ops stays open. */
     @Override
     public void close() {
-        if (!termination.beginClose()) {
-            return;
-        }
-        scheduler.shutdownNow();
-        if (server != null) {
-            server.close();
-        }
-        if (!streams.close(CLOSE_TIMEOUT)) {
-            LOG.warn("status {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
-        }
-        lag.close();
-        kafka.close();
-        termination.terminated();
+        termination.closeOnce(() -> {
+            scheduler.shutdownNow();
+            if (server != null) {
+                server.close();
+            }
+            if (!streams.close(CLOSE_TIMEOUT)) {
+                LOG.warn("status {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
+            }
+            lag.close();
+            kafka.close();
+        });
     }
 }

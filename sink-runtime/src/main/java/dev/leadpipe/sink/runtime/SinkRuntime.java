@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code main}:
  * <pre>{@code
  * public static void main(String[] args) {
- *     SinkRuntime.run(DestinationType.TABLE, () -> SinkConfig.fromEnvironment(System.getenv()), TableClient::new);   // until SIGTERM / Ctrl-C
+ *     SinkRuntime.run(DestinationType.TABLE, () -> SinkConfig.DECLARATION.fromEnvironment(System.getenv()), TableClient::new);   // until SIGTERM / Ctrl-C
  * }
  * }</pre>
  * In-process (tests, the local run): {@code try (SinkRuntime sink = SinkRuntime.start(config, client)) { ... }}.
@@ -298,14 +298,12 @@ public final class SinkRuntime implements ServiceProcess.Service {
      */
     @Override
     public void close() {
-        if (!termination.beginClose()) {
-            return;
-        }
-        LOG.info("sink {} closing{}", type.wireName(), aborting ? " abruptly" : "");
-        stopping = true;
-        shutdown.close(aborting);
-        termination.terminated();
-        LOG.info("sink {} closed", type.wireName());
+        termination.closeOnce(() -> {
+            LOG.info("sink {} closing{}", type.wireName(), aborting ? " abruptly" : "");
+            stopping = true;
+            shutdown.close(aborting);
+            LOG.info("sink {} closed", type.wireName());
+        });
     }
 
     /**
