@@ -86,9 +86,11 @@ public final class KafkaSettings {
 
     /**
      * The Kafka Streams properties every stream service shares: its application id, cluster, state directory and
-     * commit interval, exactly_once_v2 and internal topics with {@link #replicationFactor()}. The keys are Kafka
-     * Streams' {@code StreamsConfig} names (this module does not depend on Kafka Streams); each service adds its
-     * error handlers.
+     * commit interval, exactly_once_v2, internal topics with {@link #replicationFactor()}, and error handlers that
+     * never drop a record silently: a record that cannot be produced, or an exception in a processor, stops the
+     * stream thread with the error logged (the service replaces the thread, which resumes from the last committed
+     * transaction). The keys and handlers are Kafka Streams' names (this module does not depend on Kafka Streams);
+     * each service adds how it treats an unreadable source record.
      */
     public static Properties streamsProperties(
             String applicationId, String bootstrapServers, Path stateDir, Duration commitInterval) {
@@ -99,6 +101,8 @@ public final class KafkaSettings {
         p.put("processing.guarantee", "exactly_once_v2");
         p.put("commit.interval.ms", commitInterval.toMillis());
         p.put("replication.factor", (int) replicationFactor());
+        p.put("production.exception.handler", "org.apache.kafka.streams.errors.DefaultProductionExceptionHandler");
+        p.put("processing.exception.handler", "org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler");
         return p;
     }
 

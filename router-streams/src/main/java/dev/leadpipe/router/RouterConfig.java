@@ -12,9 +12,7 @@ import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 /**
  * The router's settings. Each is declared once, in {@link #SETTINGS} (variable, rule, default and description); the
@@ -68,7 +66,7 @@ public record RouterConfig(
     public static final List<Setting<?>> SETTINGS =
             STREAMS.followedBy(DEDUP_WINDOW, NUM_STREAM_THREADS, COMMIT_INTERVAL);
 
-    private static final Declaration<RouterConfig> DECLARATION =
+    public static final Declaration<RouterConfig> DECLARATION =
             new Declaration<>(RouterConfig.class, "router settings", SETTINGS);
 
     public RouterConfig {
@@ -81,33 +79,16 @@ public record RouterConfig(
     }
 
     /**
-     * Reads the variables of {@link #SETTINGS} from {@code env} (the process's: {@code System.getenv()}):
-     * {@code KAFKA_BOOTSTRAP_SERVERS} is required, the others fall back to their defaults when unset or blank.
-     *
-     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line
-     */
-    public static RouterConfig fromEnvironment(Map<String, String> env) {
-        return DECLARATION.fromEnvironment(env);
-    }
-
-    /**
-     * The Kafka Streams properties: exactly_once_v2, no default serdes (every topic names its own), internal topics
-     * with {@link KafkaSettings#replicationFactor()}, and error handlers that never drop a record silently: a
-     * record that cannot be produced, or an unexpected exception in a processor stops the stream thread with the
-     * error logged, and {@link RouterApp} replaces the thread, which resumes from the last committed transaction.
-     * No source record is unreadable to Kafka Streams: leads are read as bytes, and an unreadable destination reads
-     * as no destination ({@link DestinationTableSerde}).
+     * The Kafka Streams properties: {@link KafkaSettings#streamsProperties}' (exactly_once_v2; a record that cannot
+     * be produced, or an unexpected exception in a processor, stops the stream thread, and {@link RouterApp} replaces
+     * it), no default serdes (every topic names its own), and the router's stream threads. No source record is
+     * unreadable to Kafka Streams: leads are read as bytes, and an unreadable destination reads as no destination
+     * ({@link DestinationTableSerde}); should one be, the thread stops rather than skip it.
      */
     public Properties streamsProperties() {
         Properties p = KafkaSettings.streamsProperties(applicationId, bootstrapServers, stateDir, commitInterval);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
-        p.put(
-                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                DefaultProductionExceptionHandler.class.getName());
-        p.put(
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndFailProcessingExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return p;
     }

@@ -11,9 +11,7 @@ import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 /**
  * The status service's settings. Each is declared once, in {@link #SETTINGS} (variable, rule, default and
@@ -88,7 +86,7 @@ public record StatusConfig(
     public static final List<Setting<?>> SETTINGS =
             STREAMS.followedBy(HOST, PORT, OFFER_SERIES_LIMIT, COMMIT_INTERVAL, METRICS_REFRESH, LAG_CACHE_TTL);
 
-    private static final Declaration<StatusConfig> DECLARATION =
+    public static final Declaration<StatusConfig> DECLARATION =
             new Declaration<>(StatusConfig.class, "status configuration", SETTINGS);
 
     public StatusConfig {
@@ -110,16 +108,6 @@ public record StatusConfig(
     }
 
     /**
-     * Reads the variables of {@link #SETTINGS}: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the optional ones
-     * (unset or blank: the default).
-     *
-     * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
-     */
-    public static StatusConfig fromEnvironment(Map<String, String> env) {
-        return DECLARATION.fromEnvironment(env);
-    }
-
-    /**
      * The Kafka Streams properties: exactly_once_v2, no default serdes, internal topics with
      * {@link KafkaSettings#replicationFactor()}. An unreadable record on a source topic is logged and skipped (the
      * status is a view; the router dead-letters unreadable leads itself); a processing failure stops the thread,
@@ -130,12 +118,6 @@ public record StatusConfig(
         p.put(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
-        p.put(
-                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                DefaultProductionExceptionHandler.class.getName());
-        p.put(
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndFailProcessingExceptionHandler.class.getName());
         return p;
     }
 
