@@ -243,6 +243,9 @@ public final class RouterApp implements ServiceProcess.Service {
      */
     public static void main(String[] args) {
         ServiceProcess.run(
-                SERVICE, DEFAULT_OPS_PORT, () -> RouterConfig.fromEnvironment(System.getenv()), RouterApp::start);
+                SERVICE,
+                DEFAULT_OPS_PORT,
+                () -> RouterConfig.DECLARATION.fromEnvironment(System.getenv()),
+                RouterApp::start);
     }
 }

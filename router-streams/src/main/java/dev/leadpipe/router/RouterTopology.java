@@ -10,6 +10,7 @@ import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The router's topology, defined once here for {@link RouterApp} and the tests alike.
@@ -49,6 +52,7 @@ import org.apache.kafka.streams.state.Stores;
  * topic names stay stable across releases.
  */
 public final class RouterTopology {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterTopology.class);
     /** The de-duplication window store: leadId at routed time. Its changelog is {@code <applicationId>-router-dedup-store-changelog}. */
     public static final String DEDUP_STORE = "router-dedup-store";
     /** The global store holding the lead destinations, queryable by offer id. */
@@ -152,8 +156,7 @@ public final class RouterTopology {
             route = route.branch(
                     (key, v) -> v.destination().type() == type,
                     Branched.withConsumer(
-                            deliver -> deliver.process(
-                                            () -> new DeliveryProcessor(type, metrics), Named.as(name + "-lead"))
+                            deliver -> deliver.map((key, v) -> handOver(type, v, metrics), Named.as(name + "-lead"))
                                     .to(topic.name(), produced(topic, name + "-sink")),
                             name.substring(ROUTE_BRANCH.length())));
         }
@@ -200,5 +203,16 @@ public final class RouterTopology {
 
     private static <K, V> Produced<K, V> produced(TopicSpec<K, V> topic, String name) {
         return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
+    }
+
+    /**
+     * A routable lead for its delivery topic: keyed by its leadId, the lead as value (the original headers go with
+     * it), counted as routed to {@code type}.
+     */
+    private static KeyValue<String, Lead> handOver(DestinationType type, RoutingRecord v, RouterMetrics metrics) {
+        Lead lead = v.lead();
+        metrics.leadDelivered(type);
+        LOG.debug("lead {} routed to {}", lead.leadId(), type.wireName());
+        return KeyValue.pair(lead.leadId(), lead);
     }
 }

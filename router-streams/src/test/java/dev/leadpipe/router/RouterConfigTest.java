@@ -27,7 +27,7 @@ class RouterConfigTest {
 
     @Test
     void readsTheEnvironment() {
-        RouterConfig config = RouterConfig.fromEnvironment(Map.of(
+        RouterConfig config = RouterConfig.DECLARATION.fromEnvironment(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS",
                 "broker:9092",
                 RouterConfig.APPLICATION_ID.env(),
@@ -52,7 +52,7 @@ class RouterConfigTest {
 
     @Test
     void rejectsEveryMissingOrUnreadableSettingTogetherInOneLine() {
-        assertThatThrownBy(() -> RouterConfig.fromEnvironment(Map.of(
+        assertThatThrownBy(() -> RouterConfig.DECLARATION.fromEnvironment(Map.of(
                         "KAFKA_BOOTSTRAP_SERVERS",
                         " ",
                         RouterConfig.DEDUP_WINDOW.env(),
@@ -77,7 +77,8 @@ class RouterConfigTest {
 
     @Test
     void theDedupWindowMayBeWrittenShort() {
-        assertThat(RouterConfig.fromEnvironment(
+        assertThat(RouterConfig.DECLARATION
+                        .fromEnvironment(
                                 Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1", RouterConfig.DEDUP_WINDOW.env(), "3d"))
                         .dedupWindow())
                 .isEqualTo(Duration.ofDays(3));
