@@ -15,23 +15,14 @@ import org.slf4j.LoggerFactory;
  * Hands an offer's contacts one e-mail through {@link MailSender}, retrying a failed send with capped backoff, and
  * counts it sent or failed. Logs name what the e-mail is about and exception classes only, never an address or an
  * SMTP error message (it can echo addresses).
+ *
+ * @param keepTrying false once the notifier stops: a failed send is then not retried
  */
-final class ContactMailer {
+record ContactMailer(MailSender sender, NotifierMetrics metrics, BooleanSupplier keepTrying) {
     private static final Logger LOG = LoggerFactory.getLogger(ContactMailer.class);
     static final int SEND_ATTEMPTS = 3;
     static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-
-    private final MailSender sender;
-    private final NotifierMetrics metrics;
-    private final BooleanSupplier keepTrying;
-
-    /** @param keepTrying false once the notifier stops: a failed send is then not retried */
-    ContactMailer(MailSender sender, NotifierMetrics metrics, BooleanSupplier keepTrying) {
-        this.sender = sender;
-        this.metrics = metrics;
-        this.keepTrying = keepTrying;
-    }
 
     /** The destination's contacts that are valid e-mail addresses. */
     static List<InternetAddress> contacts(LeadDestination destination) {
