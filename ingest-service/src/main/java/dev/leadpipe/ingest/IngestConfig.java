@@ -67,7 +67,7 @@ public record IngestConfig(
             MAX_BODY_BYTES,
             VALIDATION_TIMEOUT);
 
-    private static final Declaration<IngestConfig> DECLARATION =
+    public static final Declaration<IngestConfig> DECLARATION =
             new Declaration<>(IngestConfig.class, "ingest configuration", SETTINGS);
 
     public IngestConfig {
@@ -77,16 +77,6 @@ public record IngestConfig(
     /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB, 60 s. */
     public static IngestConfig defaults(String bootstrapServers) {
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
-    }
-
-    /**
-     * Reads the configuration from the given environment: the variables of {@link #SETTINGS}, of which only
-     * {@code KAFKA_BOOTSTRAP_SERVERS} is required (unset or blank means the default).
-     *
-     * @throws IllegalArgumentException naming every bad or missing setting at once (never echoing a value)
-     */
-    public static IngestConfig fromEnvironment(Map<String, String> env) {
-        return DECLARATION.fromEnvironment(env);
     }
 
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */

@@ -268,6 +268,6 @@ public final class IngestService implements ServiceProcess.Service {
      */
     public static void main(String[] args) {
         ServiceProcess.runServingOwnOpsRoutes(
-                SERVICE, () -> IngestConfig.fromEnvironment(System.getenv()), IngestService::start);
+                SERVICE, () -> IngestConfig.DECLARATION.fromEnvironment(System.getenv()), IngestService::start);
     }
 }

@@ -14,7 +14,7 @@ class IngestConfigTest {
 
     @Test
     void defaultsApplyWhenOnlyKafkaIsSet() {
-        IngestConfig config = IngestConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
+        IngestConfig config = IngestConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
         assertThat(config)
                 .isEqualTo(new IngestConfig(
                         "kafka:9092", "127.0.0.1", 8080, 1000, 5L * 1024 * 1024, Duration.ofSeconds(60)))
@@ -23,7 +23,7 @@ class IngestConfigTest {
 
     @Test
     void everySettingIsRead() {
-        IngestConfig config = IngestConfig.fromEnvironment(Map.of(
+        IngestConfig config = IngestConfig.DECLARATION.fromEnvironment(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS",
                 " a:1,b:2 ",
                 "INGEST_HOST",
@@ -41,7 +41,7 @@ class IngestConfigTest {
 
     @Test
     void everyBadSettingIsReportedInOneMessage() {
-        assertThatThrownBy(() -> IngestConfig.fromEnvironment(Map.of(
+        assertThatThrownBy(() -> IngestConfig.DECLARATION.fromEnvironment(Map.of(
                         "INGEST_PORT",
                         "70000",
                         "INGEST_MAX_BATCH_ITEMS",

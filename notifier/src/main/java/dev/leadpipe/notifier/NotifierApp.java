@@ -19,7 +19,7 @@ public final class NotifierApp {
         ServiceProcess.run(
                 Notifier.SERVICE,
                 DEFAULT_OPS_PORT,
-                () -> NotifierConfig.fromEnvironment(System.getenv()),
+                () -> NotifierConfig.DECLARATION.fromEnvironment(System.getenv()),
                 Notifier::start);
     }
 }

@@ -109,7 +109,7 @@ public record NotifierConfig(
             SMTP_USER,
             (password, user) -> password.isEmpty() || user.isPresent()));
 
-    private static final Declaration<NotifierConfig> DECLARATION =
+    public static final Declaration<NotifierConfig> DECLARATION =
             new Declaration<>(NotifierConfig.class, "notifier settings", SETTINGS, RULES);
 
     public NotifierConfig {
@@ -129,17 +129,6 @@ public record NotifierConfig(
     /** Every default, for the given cluster. */
     public static NotifierConfig of(String bootstrapServers) {
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
-    }
-
-    /**
-     * Reads the settings from the given variables: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the optional
-     * {@code NOTIFIER_*} variables of {@link #SETTINGS}; others are ignored.
-     *
-     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line, without
-     *                                  echoing any value
-     */
-    public static NotifierConfig fromEnvironment(Map<String, String> env) {
-        return DECLARATION.fromEnvironment(env);
     }
 
     /** A copy sending through the relay at {@code host}:{@code port}. */

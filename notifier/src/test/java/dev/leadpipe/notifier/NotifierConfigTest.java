@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NotifierConfigTest {
     @Test
     void defaults() {
-        NotifierConfig c = NotifierConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+        NotifierConfig c = NotifierConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
         assertThat(c).isEqualTo(NotifierConfig.of("k:9092"));
         assertThat(c.smtpHost()).isEqualTo("127.0.0.1");
         assertThat(c.smtpPort()).isEqualTo(25);
@@ -29,7 +29,7 @@ class NotifierConfigTest {
 
     @Test
     void readsEveryVariable() {
-        NotifierConfig c = NotifierConfig.fromEnvironment(Map.of(
+        NotifierConfig c = NotifierConfig.DECLARATION.fromEnvironment(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS",
                 "k:9092",
                 "NOTIFIER_SMTP_HOST",
@@ -72,7 +72,7 @@ class NotifierConfigTest {
                 "NOTIFIER_DIGEST_INTERVAL", "soon-CANARY3",
                 "NOTIFIER_SMTP_PASSWORD", "secret-CANARY4",
                 "NOTIFIER_FROM", "not-an-address-CANARY5");
-        assertThatThrownBy(() -> NotifierConfig.fromEnvironment(env))
+        assertThatThrownBy(() -> NotifierConfig.DECLARATION.fromEnvironment(env))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll(
                         "KAFKA_BOOTSTRAP_SERVERS",

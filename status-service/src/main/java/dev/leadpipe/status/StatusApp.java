@@ -14,6 +14,6 @@ public final class StatusApp {
 
     public static void main(String[] args) {
         ServiceProcess.runServingOwnOpsRoutes(
-                "status", () -> StatusConfig.fromEnvironment(System.getenv()), StatusService::start);
+                "status", () -> StatusConfig.DECLARATION.fromEnvironment(System.getenv()), StatusService::start);
     }
 }

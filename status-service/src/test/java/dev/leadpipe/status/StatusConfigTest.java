@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StatusConfigTest {
     @Test
     void defaultsFollowTheMonitoringContract() {
-        StatusConfig c = StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", " k:9092 "));
+        StatusConfig c = StatusConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", " k:9092 "));
         assertThat(c.bootstrapServers()).isEqualTo("k:9092");
         assertThat(c.applicationId()).isEqualTo("leadpipe-status");
         assertThat(c.host()).isEqualTo("127.0.0.1");
@@ -27,7 +27,7 @@ class StatusConfigTest {
 
     @Test
     void readsEverySetting() {
-        StatusConfig c = StatusConfig.fromEnvironment(Map.of(
+        StatusConfig c = StatusConfig.DECLARATION.fromEnvironment(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS",
                 "k:9092",
                 "STATUS_HOST",
@@ -46,7 +46,7 @@ class StatusConfigTest {
                 .containsEntry(
                         StreamsConfig.STATE_DIR_CONFIG,
                         Path.of("/var/lib/status").toAbsolutePath().toString());
-        StatusConfig timing = StatusConfig.fromEnvironment(Map.of(
+        StatusConfig timing = StatusConfig.DECLARATION.fromEnvironment(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS",
                 "k:9092",
                 "STATUS_COMMIT_INTERVAL",
@@ -64,7 +64,7 @@ class StatusConfigTest {
 
     @Test
     void reportsEveryBadSettingTogetherWithoutEchoingValues() {
-        assertThatThrownBy(() -> StatusConfig.fromEnvironment(Map.of(
+        assertThatThrownBy(() -> StatusConfig.DECLARATION.fromEnvironment(Map.of(
                         "STATUS_PORT", "http", "STATUS_OFFER_SERIES_LIMIT", "0", "KAFKA_REPLICATION_FACTOR", "x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll(
@@ -73,8 +73,8 @@ class StatusConfigTest {
                         "STATUS_OFFER_SERIES_LIMIT",
                         "KAFKA_REPLICATION_FACTOR")
                 .hasMessageNotContaining("http");
-        assertThatThrownBy(() ->
-                        StatusConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "STATUS_PORT", "70000")))
+        assertThatThrownBy(() -> StatusConfig.DECLARATION.fromEnvironment(
+                        Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "STATUS_PORT", "70000")))
                 .hasMessageContaining("STATUS_PORT must be a whole number from 0 to 65535");
     }
 

@@ -39,7 +39,14 @@ public record Declaration<R extends Record>(
         Settings.check(type, what, settings, rules, componentValues);
     }
 
-    /** Reads the record from environment variables; see {@link Settings#fromEnvironment}. */
+    /**
+     * Reads the record from environment variables (a service passes {@code System.getenv()}): a required setting
+     * such as {@code KAFKA_BOOTSTRAP_SERVERS} must be set; any other unset or blank variable takes its default;
+     * undeclared variables are ignored.
+     *
+     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line, never
+     *                                  echoing a value; see {@link Settings#fromEnvironment}
+     */
     public R fromEnvironment(Map<String, String> env) {
         return Settings.fromEnvironment(type, what, settings, rules, env);
     }

@@ -26,7 +26,7 @@ public final class DynamicsSinkApp {
     }
 
     static SinkConfig config(java.util.Map<String, String> env) {
-        SinkConfig config = SinkConfig.fromEnvironment(env);
+        SinkConfig config = SinkConfig.DECLARATION.fromEnvironment(env);
         String cap = env.get(SinkConfig.MAX_CONCURRENCY_PER_ENDPOINT_ENV);
         return cap == null || cap.isBlank()
                 ? config.withMaxConcurrencyPerEndpoint(DATAVERSE_CONCURRENCY_LIMIT)

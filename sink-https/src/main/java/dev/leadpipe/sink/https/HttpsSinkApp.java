@@ -18,6 +18,8 @@ public final class HttpsSinkApp {
 
     public static void main(String[] args) {
         SinkRuntime.run(
-                DestinationType.HTTPS, () -> SinkConfig.fromEnvironment(System.getenv()), HttpsDestinationClient::new);
+                DestinationType.HTTPS,
+                () -> SinkConfig.DECLARATION.fromEnvironment(System.getenv()),
+                HttpsDestinationClient::new);
     }
 }

@@ -185,7 +185,7 @@ public record SinkConfig(
 
     private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
             MAX_BACKOFF, "not be shorter than", INITIAL_BACKOFF, (max, initial) -> max.compareTo(initial) >= 0));
-    private static final Declaration<SinkConfig> DECLARATION =
+    public static final Declaration<SinkConfig> DECLARATION =
             new Declaration<>(SinkConfig.class, "sink settings", SETTINGS, RULES);
 
     public SinkConfig {
@@ -211,16 +211,6 @@ public record SinkConfig(
     /** Every default, for the given cluster. */
     public static SinkConfig of(String bootstrapServers) {
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
-    }
-
-    /**
-     * Reads the variables of {@link #SETTINGS} from {@code env} (the process's: {@code System.getenv()}):
-     * {@code KAFKA_BOOTSTRAP_SERVERS} is required, the others fall back to their defaults when unset or blank.
-     *
-     * @throws IllegalArgumentException naming every missing or unreadable variable at once, on one line
-     */
-    public static SinkConfig fromEnvironment(Map<String, String> env) {
-        return DECLARATION.fromEnvironment(env);
     }
 
     /** The consumer group of a sink of this type: {@link #groupId()} when set, else {@code leadpipe-sink-<type>}. */

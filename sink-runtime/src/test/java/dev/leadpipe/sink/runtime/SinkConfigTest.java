@@ -39,7 +39,7 @@ class SinkConfigTest {
         assertThat(c.retryTiers())
                 .containsExactly(
                         Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1));
-        assertThat(SinkConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")))
+        assertThat(SinkConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")))
                 .isEqualTo(c);
     }
 
@@ -80,7 +80,7 @@ class SinkConfigTest {
 
     @Test
     void readsEveryVariable() {
-        SinkConfig c = SinkConfig.fromEnvironment(Map.ofEntries(
+        SinkConfig c = SinkConfig.DECLARATION.fromEnvironment(Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", "broker:9092"),
                 Map.entry(SinkConfig.GROUP_ID_ENV, "sink-b"),
                 Map.entry(SinkConfig.MAX_ATTEMPTS_ENV, "5"),
@@ -132,7 +132,7 @@ class SinkConfigTest {
                 Map.entry(SinkConfig.RETRY_HORIZON_ENV, "soon"),
                 Map.entry(SinkConfig.RETRY_TIERS_ENV, "1m,10s,1h,2h"),
                 Map.entry(SinkConfig.GROUP_ID_ENV, "  "));
-        assertThatThrownBy(() -> SinkConfig.fromEnvironment(env))
+        assertThatThrownBy(() -> SinkConfig.DECLARATION.fromEnvironment(env))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
                 .hasMessageContainingAll(
@@ -149,12 +149,12 @@ class SinkConfigTest {
                         SinkConfig.COMMIT_INTERVAL_ENV,
                         SinkConfig.RETRY_HORIZON_ENV,
                         SinkConfig.RETRY_TIERS_ENV + " must be 4 strictly increasing");
-        assertThatThrownBy(() -> SinkConfig.fromEnvironment(
+        assertThatThrownBy(() -> SinkConfig.DECLARATION.fromEnvironment(
                         Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1", SinkConfig.RETRY_TIERS_ENV, "10s,1m,10m")))
                 .as("four tiers, one per retry tier topic")
                 .hasMessageContaining(SinkConfig.RETRY_TIERS_ENV);
 
-        assertThatThrownBy(() -> SinkConfig.fromEnvironment(Map.of(
+        assertThatThrownBy(() -> SinkConfig.DECLARATION.fromEnvironment(Map.of(
                         "KAFKA_BOOTSTRAP_SERVERS",
                         "b:1",
                         SinkConfig.INITIAL_BACKOFF_ENV,

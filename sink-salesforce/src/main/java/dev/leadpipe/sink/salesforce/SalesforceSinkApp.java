@@ -20,7 +20,7 @@ public final class SalesforceSinkApp {
     public static void main(String[] args) {
         SinkRuntime.run(
                 DestinationType.SALESFORCE,
-                () -> SinkConfig.fromEnvironment(System.getenv()),
+                () -> SinkConfig.DECLARATION.fromEnvironment(System.getenv()),
                 SalesforceDestinationClient::new);
     }
 }

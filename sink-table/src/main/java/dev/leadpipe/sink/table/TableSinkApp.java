@@ -18,6 +18,8 @@ public final class TableSinkApp {
 
     public static void main(String[] args) {
         SinkRuntime.run(
-                DestinationType.TABLE, () -> SinkConfig.fromEnvironment(System.getenv()), TableDestinationClient::new);
+                DestinationType.TABLE,
+                () -> SinkConfig.DECLARATION.fromEnvironment(System.getenv()),
+                TableDestinationClient::new);
     }
 }
