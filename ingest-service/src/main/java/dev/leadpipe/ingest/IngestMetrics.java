@@ -26,6 +26,8 @@ final class IngestMetrics {
         TOO_LARGE,
         KAFKA_UNAVAILABLE,
         UNSUPPORTED_MEDIA_TYPE,
+        /** A lead for a publisher the credential is not scoped to. */
+        FORBIDDEN,
         INTERNAL_ERROR;
 
         String tag() {
@@ -63,6 +65,7 @@ final class IngestMetrics {
             case "payload-too-large", "too-many-items", "record-too-large" -> Reason.TOO_LARGE;
             case "kafka-unavailable" -> Reason.KAFKA_UNAVAILABLE;
             case "unsupported-media-type" -> Reason.UNSUPPORTED_MEDIA_TYPE;
+            case "publisher-not-allowed" -> Reason.FORBIDDEN;
             default -> byStatus(problem.status());
         };
     }
@@ -82,6 +85,7 @@ final class IngestMetrics {
         return switch (status) {
             case 400 -> Reason.INVALID_JSON;
             case 413 -> Reason.TOO_LARGE;
+            case 403 -> Reason.FORBIDDEN;
             case 415 -> Reason.UNSUPPORTED_MEDIA_TYPE;
             case 422 -> Reason.INVALID_FIELDS;
             case 503 -> Reason.KAFKA_UNAVAILABLE;

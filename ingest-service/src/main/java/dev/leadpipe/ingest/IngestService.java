@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
-import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
@@ -15,6 +14,9 @@ import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.ServiceProcess;
+import dev.leadpipe.ops.auth.ApiKeyCatalog;
+import dev.leadpipe.ops.auth.Authenticator;
+import dev.leadpipe.ops.auth.RouteTable;
 import io.javalin.Javalin;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *       {@link OpsServer} for this service's {@link #ops()} (service {@value #SERVICE}; readiness check
  *       {@code kafka}), on the same port as the API</li>
  * </ul>
+ * Every route and its rule are declared together in {@link IngestRoutes}: every route but the health probes needs
+ * {@code Authorization: Bearer <API key or token>} (401 without a valid one, 403 for a role or publisher not allowed).
  * Every 4xx and 5xx answer is an RFC 9457 problem ({@code application/problem+json}) naming every bad field.
  * <p>
  * {@link #start(IngestConfig)} creates the pipeline's topics if needed, one shared idempotent producer and the
@@ -55,6 +59,8 @@ public final class IngestService implements ServiceProcess.Service {
     private final KafkaWriter writer;
     private final DestinationCatalog catalog;
     private final OutcomeAwaiter outcomes;
+    private final ApiKeyCatalog apiKeys;
+    private final RouteTable routes;
     private final Javalin app;
     private final Ops ops;
     private final boolean ownsOps;
@@ -67,6 +73,8 @@ public final class IngestService implements ServiceProcess.Service {
             KafkaWriter writer,
             DestinationCatalog catalog,
             OutcomeAwaiter outcomes,
+            ApiKeyCatalog apiKeys,
+            Authenticator authenticator,
             SecretKeyring keyring,
             Ops ops,
             boolean ownsOps,
@@ -75,6 +83,7 @@ public final class IngestService implements ServiceProcess.Service {
         this.writer = writer;
         this.catalog = catalog;
         this.outcomes = outcomes;
+        this.apiKeys = apiKeys;
         this.ops = ops;
         this.ownsOps = ownsOps;
         this.kafka = kafka;
@@ -83,6 +92,7 @@ public final class IngestService implements ServiceProcess.Service {
         DestinationEndpoints destinations = new DestinationEndpoints(config, writer, catalog, keyring, clock);
         TestLeadEndpoints testLeads = new TestLeadEndpoints(
                 config, catalog, new TestLeadRoundTrip(writer, outcomes, clock, config.validationTimeout()));
+        this.routes = IngestRoutes.table(ops, leads, destinations, testLeads);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -92,28 +102,14 @@ public final class IngestService implements ServiceProcess.Service {
                     Math.max(ASYNC_TIMEOUT_MS, config.validationTimeout().toMillis() + 15_000L);
             cfg.jetty.timeoutStatus = 503;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
-            cfg.routes.get(
-                    "/health",
-                    ctx -> LeadEndpoints.respond(
-                            ctx,
-                            200,
-                            "application/json",
-                            Json.MAPPER.createObjectNode().put("status", "UP")));
-            OpsServer.register(cfg.routes, ops);
-            cfg.routes.post(LeadEndpoints.SINGLE_PATH, leads::postLead);
-            cfg.routes.post(LeadEndpoints.BATCH_PATH, leads::postBatch);
-            cfg.routes.put(DestinationEndpoints.PATH, destinations::put);
-            cfg.routes.get(DestinationEndpoints.PATH, destinations::get);
-            cfg.routes.delete(DestinationEndpoints.PATH, destinations::delete);
-            cfg.routes.post(TestLeadEndpoints.VALIDATE_PATH, testLeads::validate);
-            cfg.routes.post(TestLeadEndpoints.PUBLISH_PATH, testLeads::publish);
+            routes.register(cfg.routes, authenticator);
             HttpErrors.register(cfg.routes, config);
         });
     }
 
     /**
      * Starts the service: ensures the topics exist ({@code KAFKA_REPLICATION_FACTOR}, default 1), creates the
-     * producer, waits for the destination catalog to catch up, then listens on {@code config.host():config.port()}.
+     * producer, waits for the destination catalog and the API keys ({@code leadpipe-api-keys}) to catch up, then listens on {@code config.host():config.port()}.
      *
      * Its meters and readiness are those of a new {@link Ops} of service {@value #SERVICE}, closed on {@link #stop()}.
      *
@@ -164,14 +160,18 @@ public final class IngestService implements ServiceProcess.Service {
     private static IngestService start(IngestConfig config, KafkaWriter writer, Ops ops, boolean ownsOps) {
         DestinationCatalog catalog = null;
         OutcomeAwaiter outcomes = null;
+        ApiKeyCatalog apiKeys = null;
         KafkaReachability kafka = null;
         try {
             SecretKeyring keyring = SecretKeyring.fromEnvironment();
             catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
             outcomes = new OutcomeAwaiter(config.bootstrapServers()).start(CATALOG_CATCH_UP);
+            apiKeys = ApiKeyCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
+            Authenticator authenticator = apiKeys;
             kafka = new KafkaReachability(config.bootstrapServers());
             ops.readiness().add("kafka", kafka);
-            IngestService service = new IngestService(config, writer, catalog, outcomes, keyring, ops, ownsOps, kafka);
+            IngestService service = new IngestService(
+                    config, writer, catalog, outcomes, apiKeys, authenticator, keyring, ops, ownsOps, kafka);
             service.app.start(config.host(), config.port());
             LOG.info(
                     "ingest listening on http://{}:{} (Kafka {})",
@@ -188,6 +188,9 @@ public final class IngestService implements ServiceProcess.Service {
             }
             if (outcomes != null) {
                 outcomes.close();
+            }
+            if (apiKeys != null) {
+                apiKeys.close();
             }
             if (catalog != null) {
                 catalog.close();
@@ -209,6 +212,11 @@ public final class IngestService implements ServiceProcess.Service {
     /** This service's meters and readiness, served on its port at {@code /metrics} and {@code /health/*}. */
     public Ops ops() {
         return ops;
+    }
+
+    /** Every route this service serves, with its rule ({@link IngestRoutes}). */
+    public RouteTable routes() {
+        return routes;
     }
 
     /** The local view of every offer's lead destination. */
@@ -233,6 +241,7 @@ public final class IngestService implements ServiceProcess.Service {
                 try {
                     outcomes.close();
                     catalog.close();
+                    apiKeys.close();
                 } finally {
                     kafka.close();
                     if (ownsOps) {

@@ -15,6 +15,7 @@ import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.auth.Principal;
 import io.javalin.http.Context;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -24,12 +25,18 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/leads} and {@code POST /v1/leads/batch}: validate, write to the {@code leads} topic keyed by
  * leadId, and answer only after Kafka acknowledged the write (the handler returns at once; the answer is written
  * when the producer's future completes). A rejected lead is never written. Logs carry lead ids only.
+ * <p>
+ * Publisher scope: a credential scoped to publishers may post only leads whose {@code offerId} belongs to one of them.
+ * A single lead for another publisher is refused with 403 ({@value #PUBLISHER_NOT_ALLOWED}); in a batch the check is
+ * per item: such an item gets status 403 in {@code items} and is not written, the others are (207), and a batch whose
+ * every item was refused for that reason is a 403 problem with the items.
  */
 record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, IngestMetrics metrics) {
     private static final Logger LOG = LoggerFactory.getLogger(LeadEndpoints.class);
     static final String SINGLE_PATH = "/v1/leads";
     static final String BATCH_PATH = "/v1/leads/batch";
     private static final String TOO_MANY_ITEMS = "too-many-items";
+    static final String PUBLISHER_NOT_ALLOWED = "publisher-not-allowed";
 
     /** One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413, 415, 422 or 503 problems. */
     void postLead(Context ctx) {
@@ -49,6 +56,13 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             throw new ProblemException(invalidLead(outcome.errors()));
         }
         Lead lead = outcome.lead();
+        if (!allowed(ctx, lead)) {
+            throw new ProblemException(Problem.of(
+                    403,
+                    PUBLISHER_NOT_ALLOWED,
+                    "Forbidden",
+                    "this credential may not post leads for the lead's offer's publisher"));
+        }
         ctx.future(() -> writer.send(Topics.LEADS, lead.leadId(), lead).handle((metadata, error) -> {
             if (error != null) {
                 LOG.warn("lead {} was not written: {}", lead.leadId(), SafeErrors.describe(KafkaWriter.unwrap(error)));
@@ -67,6 +81,12 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             }
             return null;
         }));
+    }
+
+    /** Whether the request's credential may post a lead for the lead's offer. */
+    private static boolean allowed(Context ctx, Lead lead) {
+        Principal principal = Principal.of(ctx);
+        return principal == null || principal.mayActForOffer(lead.offerId());
     }
 
     static Problem invalidLead(List<FieldError> errors) {
@@ -90,7 +110,7 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
         try {
             String mediaType = Bodies.requireContentType(ctx, List.of(Bodies.JSON, Bodies.NDJSON));
             byte[] body = Bodies.read(ctx, config.maxBodyBytes());
-            items = mediaType.equals(Bodies.NDJSON) ? ndjsonItems(body) : arrayItems(body);
+            items = mediaType.equals(Bodies.NDJSON) ? ndjsonItems(ctx, body) : arrayItems(ctx, body);
         } catch (ProblemException e) {
             if (!e.problem().slug().equals(TOO_MANY_ITEMS)) { // checkCount counted those, item by item
                 metrics.rejected(IngestMetrics.reasonFor(e), 1);
@@ -114,7 +134,7 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
                 .thenRun(() -> answerBatch(ctx, items)));
     }
 
-    private List<Item> arrayItems(byte[] body) {
+    private List<Item> arrayItems(Context ctx, byte[] body) {
         JsonNode root = Bodies.parseJson(body);
         if (!root.isArray()) {
             throw new ProblemException(Problem.of(
@@ -127,12 +147,12 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
         checkCount(root.size());
         List<Item> items = new ArrayList<>(root.size());
         for (int i = 0; i < root.size(); i++) {
-            items.add(prepared(i, null, root.get(i)));
+            items.add(prepared(ctx, i, null, root.get(i)));
         }
         return items;
     }
 
-    private List<Item> ndjsonItems(byte[] body) {
+    private List<Item> ndjsonItems(Context ctx, byte[] body) {
         record Line(int number, int offset, int length) {}
         List<Line> lines = new ArrayList<>();
         int start = 0;
@@ -152,7 +172,7 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
         for (int i = 0; i < lines.size(); i++) {
             Line line = lines.get(i);
             try {
-                items.add(prepared(i, line.number(), Bodies.parse(body, line.offset(), line.length())));
+                items.add(prepared(ctx, i, line.number(), Bodies.parse(body, line.offset(), line.length())));
             } catch (Bodies.MalformedJson e) {
                 items.add(
                         Item.refused(i, line.number(), 400, List.of(new FieldError("", "the line " + e.getMessage()))));
@@ -176,16 +196,26 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
         }
     }
 
-    private Item prepared(int index, Integer line, JsonNode node) {
+    private Item prepared(Context ctx, int index, Integer line, JsonNode node) {
         LeadIntake.Outcome outcome = LeadIntake.prepare(node, null, clock.instant());
-        return outcome.ok()
-                ? Item.valid(index, line, outcome.lead())
-                : Item.refused(index, line, 422, outcome.errors());
+        if (!outcome.ok()) {
+            return Item.refused(index, line, 422, outcome.errors());
+        }
+        if (!allowed(ctx, outcome.lead())) {
+            return Item.refused(
+                    index,
+                    line,
+                    403,
+                    List.of(new FieldError(
+                            "/offerId", "this credential may not post leads for this offer's publisher")));
+        }
+        return Item.valid(index, line, outcome.lead());
     }
 
     private void answerBatch(Context ctx, List<Item> items) {
         int accepted = 0;
         int serverFailures = 0;
+        int forbidden = 0;
         ArrayNode results = Json.MAPPER.createArrayNode();
         for (Item item : items) {
             results.add(item.toJson());
@@ -198,6 +228,8 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
                 accepted++;
             } else if (item.status >= 500) {
                 serverFailures++;
+            } else if (item.status == 403) {
+                forbidden++;
             }
         }
         int rejected = items.size() - accepted;
@@ -210,9 +242,19 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             return;
         }
         if (accepted == 0 && (serverFailures == 0 || serverFailures == items.size())) {
-            Problem problem = serverFailures == 0
-                    ? Problem.of(422, "invalid-batch", "Invalid Batch", "no lead of the batch was accepted; see items")
-                    : KafkaWriter.problemFor(items.get(0).failure, "batch");
+            Problem problem = forbidden == items.size()
+                    ? Problem.of(
+                            403,
+                            PUBLISHER_NOT_ALLOWED,
+                            "Forbidden",
+                            "this credential may not post leads for the publishers of the batch's offers")
+                    : serverFailures == 0
+                            ? Problem.of(
+                                    422,
+                                    "invalid-batch",
+                                    "Invalid Batch",
+                                    "no lead of the batch was accepted; see items")
+                            : KafkaWriter.problemFor(items.get(0).failure, "batch");
             HttpErrors.write(
                     ctx,
                     problem.withExtension("accepted", IntNode.valueOf(0))
@@ -292,9 +334,12 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             if (problem != null) {
                 return IngestMetrics.reasonFor(problem);
             }
-            return status == 400
-                    ? IngestMetrics.Reason.INVALID_JSON
-                    : status == 422 ? IngestMetrics.Reason.INVALID_FIELDS : IngestMetrics.Reason.INTERNAL_ERROR;
+            return switch (status) {
+                case 400 -> IngestMetrics.Reason.INVALID_JSON;
+                case 403 -> IngestMetrics.Reason.FORBIDDEN;
+                case 422 -> IngestMetrics.Reason.INVALID_FIELDS;
+                default -> IngestMetrics.Reason.INTERNAL_ERROR;
+            };
         }
 
         ObjectNode toJson() {

@@ -11,6 +11,7 @@ import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,8 @@ class DestinationApiTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
+    static String key;
+
     private static final String CANARY = "CANARY-s3cr3t-value-0123456789";
 
     private static IngestService service;
@@ -31,9 +34,10 @@ class DestinationApiTest {
 
     @BeforeAll
     static void start() {
+        key = TestKeys.operator(KAFKA.bootstrapServers());
         service = IngestService.start(
                 IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
-        http = new Http(service.port());
+        http = new Http(service.port(), key);
     }
 
     @AfterAll
@@ -200,7 +204,7 @@ class DestinationApiTest {
 
         try (IngestService second = IngestService.start(
                 IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0))) {
-            Http.Answer read = new Http(second.port()).get(path);
+            Http.Answer read = new Http(second.port(), key).get(path);
             assertThat(read.status()).as("caught up before start returned").isEqualTo(200);
             assertThat(read.json().path("version").asLong()).isEqualTo(2);
             assertThat(read.body()).doesNotContain(CANARY);

@@ -21,6 +21,7 @@ import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.kafka.testing.TopicWriter;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,6 +45,8 @@ class DestinationConfigurationTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
+    static String key;
+
     private static final String CANARY = "CANARY-client-secret-" + UUID.randomUUID();
 
     private static IngestService service;
@@ -51,9 +54,10 @@ class DestinationConfigurationTest {
 
     @BeforeAll
     static void start() {
+        key = TestKeys.operator(KAFKA.bootstrapServers());
         service = IngestService.start(
                 IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
-        http = new Http(service.port());
+        http = new Http(service.port(), key);
     }
 
     @AfterAll

@@ -11,15 +11,26 @@ import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadpipe.core.json.Json;
 
-/** A small HTTP client for the tests: sends to one service and reads answers as text and JSON. */
+/**
+ * A small HTTP client for the tests: sends to one service, with {@code Authorization: Bearer <key>} when made with a
+ * key ({@code TestKeys}), and reads answers as text and JSON.
+ */
 final class Http {
     private static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
+    private final String key;
 
+    /** Without a credential. */
     Http(int port) {
+        this(port, null);
+    }
+
+    /** Sending {@code key} on every request. */
+    Http(int port, String key) {
         this.base = "http://127.0.0.1:" + port;
+        this.key = key;
     }
 
     /** An answer: status, Content-Type, body text, and the body as JSON. */
@@ -38,7 +49,11 @@ final class Http {
     }
 
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return b;
     }
 
     Answer post(String path, String contentType, String body, String... headers) {

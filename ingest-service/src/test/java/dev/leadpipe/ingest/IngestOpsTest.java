@@ -9,6 +9,7 @@ import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.testing.Scrape;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,8 +35,9 @@ class IngestOpsTest {
         IngestConfig config = IngestConfig.defaults(KAFKA.bootstrapServers())
                 .with(IngestConfig.PORT, 0)
                 .with(IngestConfig.MAX_BATCH_ITEMS, 3);
+        String key = TestKeys.operator(KAFKA.bootstrapServers());
         try (IngestService service = IngestService.start(config)) {
-            Http http = new Http(service.port());
+            Http http = new Http(service.port(), key);
 
             assertThat(http.postJson("/v1/leads", lead()).status()).isEqualTo(202);
             assertThat(http.postJson("/v1/leads", lead()).status()).isEqualTo(202);

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.testing.Scrape;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -25,6 +26,8 @@ class KafkaFailureTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
+    static String key;
+
     private static MockProducer<byte[], byte[]> producer;
     private static IngestService service;
     private static Http http;
@@ -32,9 +35,10 @@ class KafkaFailureTest {
     @BeforeAll
     static void start() {
         producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        key = TestKeys.operator(KAFKA.bootstrapServers());
         service = IngestService.start(
                 IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0), producer);
-        http = new Http(service.port());
+        http = new Http(service.port(), key);
     }
 
     @AfterAll

@@ -13,6 +13,7 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicReader;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,14 +27,17 @@ class LeadIngestTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
+    static String key;
+
     private static IngestService service;
     private static Http http;
 
     @BeforeAll
     static void start() {
+        key = TestKeys.operator(KAFKA.bootstrapServers());
         service = IngestService.start(
                 IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
-        http = new Http(service.port());
+        http = new Http(service.port(), key);
     }
 
     @AfterAll
@@ -255,7 +259,7 @@ class LeadIngestTest {
                 .with(IngestConfig.PORT, 0)
                 .with(IngestConfig.MAX_BODY_BYTES, 1024L)
                 .with(IngestConfig.MAX_BATCH_ITEMS, 2))) {
-            Http smallHttp = new Http(small.port());
+            Http smallHttp = new Http(small.port(), key);
             long before = leadCount();
             String big = lead("x".repeat(2000));
 

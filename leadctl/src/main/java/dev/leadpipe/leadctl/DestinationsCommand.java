@@ -70,7 +70,9 @@ final class DestinationsCommand extends GroupCommand {
 
         /** Sends the request; the answer's status and JSON body (null when it had none). */
         ServiceHttp.Answer send(String method, String path, String jsonBody, Duration timeout) {
-            return new ServiceHttp("ingest service", apiUrl(), "--api-url").exchange(method, path, jsonBody, timeout);
+            return new ServiceHttp(
+                            "ingest service", apiUrl(), "--api-url", leadctl().token())
+                    .exchange(method, path, jsonBody, timeout);
         }
 
         /** Fails with one line from a problem answer: its detail and every bad field. */

@@ -29,7 +29,9 @@ import picocli.CommandLine.ScopeType;
  * ({@code leadctl dlq list|show|replay}), and configure and validate offers' lead destinations through the ingest API
  * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}), show why an
  * offer gets no leads from the status service ({@code leadctl status}, see {@link StatusCommand}), and list the leads
- * waiting in Kafka for their next attempt ({@code leadctl waiting list}, see {@link WaitingListCommand}). The global
+ * waiting in Kafka for their next attempt ({@code leadctl waiting list}, see {@link WaitingListCommand}), and manage
+ * the API keys of the HTTP services ({@code leadctl keys create|list|revoke}, see {@link KeysCommand}). The HTTP
+ * commands send the credential of {@link #token()}. The global
  * option {@code --bootstrap-servers} (accepted before or after the
  * subcommand) defaults to the environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, else the first line of
  * {@code .leadpipe/bootstrap-servers} in the current directory (written by the local run), else
@@ -44,7 +46,13 @@ import picocli.CommandLine.ScopeType;
         name = "leadctl",
         mixinStandardHelpOptions = true,
         versionProvider = Leadctl.Version.class,
-        subcommands = {DlqCommand.class, DestinationsCommand.class, StatusCommand.class, WaitingCommand.class},
+        subcommands = {
+            DlqCommand.class,
+            DestinationsCommand.class,
+            StatusCommand.class,
+            WaitingCommand.class,
+            KeysCommand.class
+        },
         description =
                 "Operate leadpipe: inspect and replay dead-lettered leads, configure and validate lead destinations, see each offer's delivery status and the leads waiting for their next attempt.",
         footer = {
@@ -54,6 +62,8 @@ import picocli.CommandLine.ScopeType;
 public final class Leadctl extends GroupCommand {
     static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+    static final String TOKEN_ENV = "LEADPIPE_TOKEN";
+    static final String TOKEN_FILE = ".leadpipe/token";
 
     @Option(
             names = "--bootstrap-servers",
@@ -62,6 +72,14 @@ public final class Leadctl extends GroupCommand {
             description = "Kafka to use. Default: $KAFKA_BOOTSTRAP_SERVERS, else ./" + BOOTSTRAP_FILE
                     + " (written by bin/run-local), else " + DEFAULT_BOOTSTRAP + ".")
     String bootstrapServersOption;
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description = "A file holding the API key or token for the ingest and status services. Used when $"
+                    + TOKEN_ENV + " is not set; default ./" + TOKEN_FILE + " (written by bin/run-local).")
+    Path tokenFileOption;
 
     private final Map<String, String> environment;
     private final Path workingDirectory;
@@ -73,7 +91,7 @@ public final class Leadctl extends GroupCommand {
 
     /** For tests: a given environment and working directory instead of the process's own. */
     Leadctl(Map<String, String> environment, Path workingDirectory) {
-        super("dlq, destinations, status or waiting");
+        super("dlq, destinations, status, waiting or keys");
         this.environment = Map.copyOf(environment);
         this.workingDirectory = workingDirectory;
     }
@@ -109,6 +127,43 @@ public final class Leadctl extends GroupCommand {
             }
         }
         return fallback;
+    }
+
+    /**
+     * The credential for the HTTP services: {@value #TOKEN_ENV}, else the first non-blank line of
+     * {@code --token-file}, else of {@value #TOKEN_FILE} (relative to the working directory), else null.
+     *
+     * @throws LeadctlException (usage) when {@code --token-file} cannot be read or holds no credential
+     */
+    String token() {
+        String fromEnv = environment.get(TOKEN_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        if (tokenFileOption != null) {
+            Path file = workingDirectory.resolve(tokenFileOption);
+            String token = firstLine(file);
+            if (token == null) {
+                throw new LeadctlException(
+                        ExitCodes.USAGE, "--token-file " + tokenFileOption + " cannot be read or holds no credential");
+            }
+            return token;
+        }
+        Path file = workingDirectory.resolve(TOKEN_FILE);
+        return Files.isRegularFile(file) ? firstLine(file) : null;
+    }
+
+    private static String firstLine(Path file) {
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    return line.trim();
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     /** A variable of leadctl's environment (the process's, or the one a test gave), or null. */

@@ -18,13 +18,20 @@ import dev.leadpipe.core.json.Json;
  * can fail before an answer is one line and an exit code: a base URL that is not http(s) is exit 2; a service that
  * refuses the connection, cannot be reached or does not answer within the timeout is exit 3, like an unreachable
  * Kafka; Ctrl-C is exit 130. An answer whose body is not JSON is exit 1 (the URL names some other server). What the
- * answer means is the caller's to decide.
+ * answer means is the caller's to decide, except a refused credential: a 401 or 403 answer is exit 1 with one line
+ * saying whether a credential is missing, not valid, or not allowed (never the credential itself).
  *
  * @param service   what the service is called in messages ("ingest service", "status service")
  * @param url       its base URL, without a trailing slash
  * @param urlOption the option that sets the URL, named in the hint when it cannot be reached
+ * @param token     the credential sent as {@code Authorization: Bearer}, or null ({@link Leadctl#token()})
  */
-record ServiceHttp(String service, String url, String urlOption) {
+record ServiceHttp(String service, String url, String urlOption, String token) {
+    /** Without a credential. */
+    ServiceHttp(String service, String url, String urlOption) {
+        this(service, url, urlOption, null);
+    }
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -67,6 +74,9 @@ record ServiceHttp(String service, String url, String urlOption) {
         if (jsonBody != null) {
             request.header("Content-Type", "application/json");
         }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         HttpResponse<String> r;
         try {
             r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -87,6 +97,22 @@ record ServiceHttp(String service, String url, String urlOption) {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LeadctlException(ExitCodes.INTERRUPTED, "interrupted");
+        }
+        if (r.statusCode() == 401) {
+            throw new LeadctlException(
+                    ExitCodes.FAILURE,
+                    token == null
+                            ? "the " + service + " at " + url + " needs a credential: set " + Leadctl.TOKEN_ENV
+                                    + ", pass --token-file, or write it to ./" + Leadctl.TOKEN_FILE
+                                    + " (bin/run-local does)"
+                            : "the " + service + " at " + url
+                                    + " refused the credential: it is not valid (unknown, revoked or expired)");
+        }
+        if (r.statusCode() == 403) {
+            throw new LeadctlException(
+                    ExitCodes.FAILURE,
+                    "the " + service + " at " + url + " refused the request: the credential's roles or publishers do"
+                            + " not allow it");
         }
         if (r.body().isBlank()) {
             return new Answer(r.statusCode(), null);

@@ -68,8 +68,9 @@ final class StatusCommand extends LeadctlCommand {
 
     private JsonNode get(String path) {
         String url = statusUrl();
-        ServiceHttp.Answer r =
-                new ServiceHttp("status service", url, "--status-url").exchange("GET", path, null, TIMEOUT);
+        ServiceHttp.Answer r = new ServiceHttp(
+                        "status service", url, "--status-url", leadctl().token())
+                .exchange("GET", path, null, TIMEOUT);
         JsonNode json = r.json();
         if (r.status() == 404 && offerId != null) {
             throw new LeadctlException(

@@ -1,11 +1,17 @@
 package dev.leadpipe.ops;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadpipe.core.json.Json;
+import dev.leadpipe.ops.auth.Access;
+import dev.leadpipe.ops.auth.ApiRoute;
+import dev.leadpipe.ops.auth.Authenticator;
+import dev.leadpipe.ops.auth.Role;
+import dev.leadpipe.ops.auth.RouteTable;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -18,7 +24,9 @@ import io.javalin.http.Context;
  *   <li>{@code GET /health/ready}: 200 {@code {"status":"UP","checks":{...}}} when every readiness check passes, else
  *       503 with {@code "DOWN"} and each failing check's reason.</li>
  * </ul>
- * Either on a server of its own ({@link #start}) or added to a service's existing Javalin app ({@link #register}).
+ * Either on a server of its own ({@link #start}) or as part of a service's {@link RouteTable} ({@link #routes}), where
+ * {@code /metrics} needs a credential with {@link Role#METRICS_READ} (or operator) and the health probes stay open.
+ * The services that keep no credentials (router, sinks, notifier) serve them open on their own ops port.
  */
 public final class OpsServer implements AutoCloseable {
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -33,18 +41,24 @@ public final class OpsServer implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts a server with the ops routes on {@code host:port} (0: any free port). */
+    /** Starts a server with the ops routes, all open, on {@code host:port} (0: any free port). */
     public static OpsServer start(String host, int port, Ops ops) {
-        return start(host, port, ops, routes -> {});
+        return start(host, port, ops, routes -> register(routes, ops));
     }
 
-    /** {@link #start(String, int, Ops)} with further routes of the service's own (the status service's API). */
-    public static OpsServer start(String host, int port, Ops ops, Consumer<RoutesConfig> moreRoutes) {
+    /**
+     * Starts a server with the routes of {@code table} (which should include {@link #routes(Ops)}), each guarded by its
+     * rule, credentials checked by {@code authenticator} (the status service).
+     */
+    public static OpsServer start(String host, int port, Ops ops, RouteTable table, Authenticator authenticator) {
+        return start(host, port, ops, routes -> table.register(routes, authenticator));
+    }
+
+    private static OpsServer start(String host, int port, Ops ops, Consumer<RoutesConfig> routes) {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
-            register(cfg.routes, ops);
-            moreRoutes.accept(cfg.routes);
+            routes.accept(cfg.routes);
         });
         try {
             app.start(host, port);
@@ -91,23 +105,38 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    /** Adds {@code /metrics}, {@code /health/live} and {@code /health/ready} to an app being configured. */
-    public static void register(RoutesConfig routes, Ops ops) {
-        routes.get(
-                "/metrics",
-                ctx -> ctx.status(200).contentType(PROMETHEUS_CONTENT_TYPE).result(ops.scrape()));
-        routes.get(
-                "/health/live",
-                ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
-        routes.get("/health/ready", ctx -> {
-            Readiness.Report report = ops.readiness().report();
-            ObjectNode body = Json.MAPPER.createObjectNode().put("status", report.ready() ? "UP" : "DOWN");
-            ObjectNode checks = body.putObject("checks");
-            for (Map.Entry<String, String> e : report.checks().entrySet()) {
-                checks.put(e.getKey(), e.getValue());
-            }
-            json(ctx, report.ready() ? 200 : 503, body);
-        });
+    /** Adds {@code /metrics}, {@code /health/live} and {@code /health/ready}, all open, to an app being configured. */
+    static void register(RoutesConfig routes, Ops ops) {
+        for (ApiRoute route : routes(ops)) {
+            routes.addHttpHandler(route.method(), route.path(), route.handler());
+        }
+    }
+
+    /**
+     * The ops routes with their rules, for a service's {@link RouteTable}: {@code /metrics} needs
+     * {@link Role#METRICS_READ} (or operator); {@code /health/live} and {@code /health/ready} are open.
+     */
+    public static List<ApiRoute> routes(Ops ops) {
+        return List.of(
+                ApiRoute.get(
+                        "/metrics",
+                        Access.role(Role.METRICS_READ),
+                        ctx -> ctx.status(200)
+                                .contentType(PROMETHEUS_CONTENT_TYPE)
+                                .result(ops.scrape())),
+                ApiRoute.get(
+                        "/health/live",
+                        Access.anyone(),
+                        ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"))),
+                ApiRoute.get("/health/ready", Access.anyone(), ctx -> {
+                    Readiness.Report report = ops.readiness().report();
+                    ObjectNode body = Json.MAPPER.createObjectNode().put("status", report.ready() ? "UP" : "DOWN");
+                    ObjectNode checks = body.putObject("checks");
+                    for (Map.Entry<String, String> e : report.checks().entrySet()) {
+                        checks.put(e.getKey(), e.getValue());
+                    }
+                    json(ctx, report.ready() ? 200 : 503, body);
+                }));
     }
 
     private static void json(Context ctx, int status, ObjectNode body) {

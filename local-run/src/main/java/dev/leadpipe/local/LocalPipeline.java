@@ -30,7 +30,8 @@ import dev.leadpipe.status.StatusService;
  * destinations ({@link SampleDestinations}) and posts the sample feed through the real HTTP API, prints one line per
  * lead with what happened to it ({@link SampleFeed}) and the rest of the tour ({@link LocalRunReport}), then keeps
  * serving (and printing the fate of any further lead) until Ctrl-C, which closes everything ({@link RunningServices}).
- * Prints ids, offers and error classes only, never customer data or secrets.
+ * Before the HTTP services start it creates the local API keys ({@link LocalKeys}: the operator key in
+ * {@code .leadpipe/token}). Prints ids, offers and error classes only, never customer data, secrets or keys.
  *
  * <p>Usage: {@code LocalPipeline [samples-dir]} (default {@code deploy/local}).
  */
@@ -82,6 +83,7 @@ public final class LocalPipeline {
         TopicAdmin.ensureTopics(bootstrap, KafkaSettings.replicationFactor());
         Files.createDirectories(Path.of(".leadpipe"));
         Files.writeString(BOOTSTRAP_FILE, bootstrap + "\n");
+        LocalKeys keys = LocalKeys.create(bootstrap, samples);
 
         RouterApp router = running.closeLater(RouterApp.start(
                 RouterConfig.of(bootstrap).with(RouterConfig.STATE_DIR, Files.createTempDirectory("leadpipe-router-")),
@@ -113,6 +115,7 @@ public final class LocalPipeline {
         Files.writeString(STATUS_URL_FILE, statusUrl + "\n");
         System.out.println("Status     per-offer delivery status (Kafka Streams over lead-outcomes): page " + statusUrl
                 + "/ , API " + statusUrl + "/v1/status");
+        keys.printWhere(statusUrl);
 
         Ops ingestOps = running.closeLater(Ops.forService(IngestService.SERVICE));
         IngestService ingest = running.closeLater(
@@ -123,8 +126,8 @@ public final class LocalPipeline {
         Files.writeString(API_URL_FILE, ingestUrl + "\n");
 
         SampleFeed feed = running.closeLater(new SampleFeed(bootstrap));
-        SampleDestinations.configure(samples, destinations, ingestUrl, bootstrap, router);
-        feed.postAndPrintTable(samples, ingestUrl);
+        SampleDestinations.configure(samples, destinations, ingestUrl, keys, bootstrap, router);
+        feed.postAndPrintTable(samples, ingestUrl, keys.feed());
         new LocalRunReport(bootstrap, ingestUrl, statusUrl, running.ops(), smtp, destinations.tableConnectionString())
                 .print();
         stopped.await();

@@ -42,7 +42,8 @@ record LocalRunReport(
         Thread.sleep(1_000); // the status service folds the outcomes just printed
         new CommandLine(new Leadctl()).execute("status", "--status-url", statusUrl);
         System.out.println();
-        System.out.println("Operations: every service serves /metrics (Prometheus), /health/live and /health/ready:");
+        System.out.println("Operations: every service serves /metrics (Prometheus), /health/live and /health/ready"
+                + " (ingest's and status's /metrics need a metrics:read or operator key):");
         System.out.printf("  %-16s %s/metrics%n", IngestService.SERVICE, ingestUrl);
         ops.forEach((service, local) -> System.out.printf("  %-16s %s/metrics%n", service, local.baseUrl()));
         System.out.printf("  %-16s %s/metrics%n", "status", statusUrl);
@@ -54,13 +55,14 @@ record LocalRunReport(
         Files.writeString(
                 fix, "{\"type\":\"table\",\"settings\":{\"connectionString\":\"" + tableConnectionString + "\"}}\n");
         System.out.println("Fix the broken table offer's key, then replay its dead-lettered leads:");
-        System.out.println("  curl -X PUT -H 'Content-Type: application/json' --data @" + fix + " " + ingestUrl
+        System.out.println("  curl -X PUT -H \"Authorization: Bearer $(cat " + LocalKeys.TOKEN_FILE
+                + ")\" -H 'Content-Type: application/json' --data @" + fix + " " + ingestUrl
                 + "/v1/offers/" + BAD_KEY_OFFER + "/lead-destination");
         System.out.println("  bin/leadctl dlq replay --class TABLE_AUTH_FAILED --yes");
         System.out.println("Post more leads, e.g.:");
-        System.out.println(
-                "  curl -i -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' "
-                        + ingestUrl + "/v1/leads");
+        System.out.println("  curl -i -H \"Authorization: Bearer $(cat " + LocalKeys.KEYS_DIR
+                + "/feed)\" -H 'Content-Type: application/json' -d '{\"LeadSource\":\"AzureMarketplace-INS|contoso.table-offer\",\"UserDetails\":{\"FirstName\":\"Zoe\",\"Email\":\"zoe@example.com\"}}' "
+                + ingestUrl + "/v1/leads");
         System.out.println(
                 "From now on every new outcome is printed below as it happens (marked 'now'). Ctrl-C stops everything.");
     }

@@ -34,7 +34,12 @@ final class SampleDestinations {
     private SampleDestinations() {}
 
     static void configure(
-            Path samples, LocalDestinations destinations, String ingestUrl, String bootstrap, RouterApp router)
+            Path samples,
+            LocalDestinations destinations,
+            String ingestUrl,
+            LocalKeys keys,
+            String bootstrap,
+            RouterApp router)
             throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         Map<String, Long> savedVersions = new LinkedHashMap<>();
@@ -46,6 +51,13 @@ final class SampleDestinations {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/offers/" + offerId + "/lead-destination"))
                             .header("Content-Type", "application/json")
+                            .header(
+                                    "Authorization",
+                                    "Bearer "
+                                            + keys.publishers()
+                                                    .getOrDefault(
+                                                            offerId.substring(0, offerId.indexOf('.')),
+                                                            keys.operator()))
                             .PUT(HttpRequest.BodyPublishers.ofString(requestBody))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -38,8 +38,11 @@ final class SampleFeed implements AutoCloseable {
         });
     }
 
-    /** Posts the sample feed to the ingest API at {@code ingestUrl} and prints the table of what became of it. */
-    void postAndPrintTable(Path samples, String ingestUrl) throws Exception {
+    /**
+     * Posts the sample feed to the ingest API at {@code ingestUrl} with the feed's API key and prints the table of
+     * what became of it.
+     */
+    void postAndPrintTable(Path samples, String ingestUrl, String feedKey) throws Exception {
         List<String> feed = Files.readAllLines(samples.resolve("sample-feed.ndjson")).stream()
                 .filter(l -> !l.isBlank())
                 .toList();
@@ -47,6 +50,7 @@ final class SampleFeed implements AutoCloseable {
                 .send(
                         HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/leads/batch"))
                                 .header("Content-Type", "application/x-ndjson")
+                                .header("Authorization", "Bearer " + feedKey)
                                 .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", feed)))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -13,7 +13,7 @@ import dev.leadpipe.status.StatusViews.Overview;
 import dev.leadpipe.status.StatusViews.Waiting;
 
 /**
- * The operator status page ({@code GET /}): plain server-rendered HTML that refreshes itself every 10 s, no script.
+ * The operator status page ({@code GET /}): plain server-rendered HTML that refreshes itself every 10 s, no script; served by {@code GET /v1/status/page} to a credential with {@code status:read} and shown by the shell at {@code /} ({@link StatusPageShell}).
  * Every text from the state is escaped. Sections have stable ids: {@code #destinations}, {@code #dlq-backlog},
  * {@code #failing-offers} (one {@code tr.failing-offer[data-offer-id]} per failing offer), {@code #waiting-offers}
  * (one {@code tr.waiting-offer[data-offer-id]} per offer with leads waiting in Kafka for their next attempt: count,

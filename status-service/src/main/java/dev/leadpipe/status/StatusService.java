@@ -11,11 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.error.ErrorClass;
-import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
@@ -23,10 +20,11 @@ import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.StreamsStartup;
 import dev.leadpipe.ops.Termination;
+import dev.leadpipe.ops.auth.ApiKeyCatalog;
+import dev.leadpipe.ops.auth.Principal;
+import dev.leadpipe.ops.auth.RouteTable;
 import dev.leadpipe.status.StatusViews.OfferStatus;
 import dev.leadpipe.status.StatusViews.Overview;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -39,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running status service: one Kafka Streams instance of {@link StatusTopology} plus its HTTP server (the ops
- * endpoints {@code /metrics}, {@code /health/live}, {@code /health/ready}; the API {@code GET /v1/status} and
- * {@code GET /v1/status/offers/{offerId}}; the operator page {@code GET /}).
+ * A running status service: one Kafka Streams instance of {@link StatusTopology} plus its HTTP server, whose routes
+ * and their rules are {@link StatusRoutes} (the ops endpoints; the API {@code GET /v1/status} and
+ * {@code GET /v1/status/offers/{offerId}}; the status page {@code GET /}), credentials checked against the API keys
+ * of {@code leadpipe-api-keys}. A publisher's {@code status:read} credential sees only its own offers.
  *
  * <pre>{@code
  * try (Ops ops = Ops.forService("status");
@@ -57,8 +56,6 @@ public final class StatusService implements ServiceProcess.Service {
     private static final Logger LOG = LoggerFactory.getLogger(StatusService.class);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    static final String PROBLEM_CONTENT_TYPE = "application/problem+json";
-    static final String PROBLEM_BASE = "https://leadpipe.dev/problems/";
 
     private final StatusConfig config;
     private final Ops ops;
@@ -72,6 +69,8 @@ public final class StatusService implements ServiceProcess.Service {
     private final Clock clock = Clock.systemUTC();
 
     private OpsServer server;
+    private ApiKeyCatalog apiKeys;
+    private final RouteTable routes;
 
     private StatusService(StatusConfig config, Ops ops) {
         this.config = config;
@@ -90,6 +89,7 @@ public final class StatusService implements ServiceProcess.Service {
         this.kafka = new KafkaReachability(config.bootstrapServers());
         this.lag = new ConsumerLag(config.bootstrapServers(), config.lagCacheTtl(), clock);
         this.metrics = new StatusMetrics(ops, config.offerSeriesLimit());
+        this.routes = StatusRoutes.table(this, ops);
         ops.readiness().add("kafka", kafka).add("streams", () -> {
             KafkaStreams.State s = streams.state();
             return s == KafkaStreams.State.RUNNING ? null : "the status Streams application is " + s;
@@ -118,7 +118,8 @@ public final class StatusService implements ServiceProcess.Service {
         StatusService s = new StatusService(config, ops);
         try {
             s.streams.start();
-            s.server = OpsServer.start(config.host(), config.port(), ops, s::routes);
+            s.apiKeys = ApiKeyCatalog.start(config.bootstrapServers(), timeout);
+            s.server = OpsServer.start(config.host(), config.port(), ops, StatusRoutes.table(s, ops), s.apiKeys);
             StreamsStartup.awaitRunning(s.streams, timeout, "status service");
             s.scheduler.scheduleWithFixedDelay(
                     s::refreshQuietly, 0, config.metricsRefresh().toMillis(), TimeUnit.MILLISECONDS);
@@ -130,62 +131,40 @@ public final class StatusService implements ServiceProcess.Service {
         return s;
     }
 
-    private void routes(RoutesConfig routes) {
-        routes.get("/v1/status", ctx -> {
-            Optional<Overview> o = overview();
-            if (o.isEmpty()) {
-                unavailable(ctx);
-                return;
-            }
-            json(ctx, 200, o.get());
-        });
-        routes.get("/v1/status/offers/{offerId}", ctx -> {
-            String offerId = ctx.pathParam("offerId");
-            Optional<Optional<OfferStatus>> o = offer(offerId);
-            if (o.isEmpty()) {
-                unavailable(ctx);
-            } else if (o.get().isEmpty()) {
-                ObjectNode p = problem(
-                        404,
-                        "offer-not-found",
-                        "Offer not found",
-                        "the status service has never seen offer " + offerId
-                                + ": no lead, outcome or circuit report for it",
-                        ctx.path());
-                p.put("offerId", offerId);
-                json(ctx, 404, p, PROBLEM_CONTENT_TYPE);
-            } else {
-                json(ctx, 200, o.get().get());
-            }
-        });
-        routes.get("/", ctx -> {
-            Optional<Overview> o = overview();
-            if (o.isEmpty()) {
-                ctx.status(503)
-                        .header("Retry-After", "5")
-                        .contentType("text/html; charset=utf-8")
-                        .result(
-                                "<!DOCTYPE html><html><head><meta http-equiv=\"refresh\" content=\"5\"><title>leadpipe status</title></head>"
-                                        + "<body><p>The status service is starting (its state is being restored); this page refreshes.</p></body></html>");
-                return;
-            }
-            ctx.status(200).contentType("text/html; charset=utf-8").result(StatusPage.render(o.get()));
-        });
-    }
-
     /** Every offer, the per-type totals and the backlog, now; empty while the stores cannot be read (restoring). */
     public Optional<Overview> overview() {
+        return overview(null);
+    }
+
+    /**
+     * What {@code principal} may see of the overview: every offer for an unscoped one (or null), else only its
+     * publishers' offers, with the totals and the dead-letter backlog computed from those offers alone.
+     */
+    public Optional<Overview> overview(Principal principal) {
         try {
+            boolean all = principal == null || principal.unscoped();
             List<OfferState> states = new ArrayList<>();
             try (KeyValueIterator<String, OfferState> it = offersStore().all()) {
                 while (it.hasNext()) {
-                    states.add(it.next().value);
+                    OfferState state = it.next().value;
+                    if (all || principal.mayActForOffer(state.offerId)) {
+                        states.add(state);
+                    }
                 }
             }
-            return Optional.of(StatusViews.overview(states, backlog(), clock.instant()));
+            Map<ErrorClass, Long> backlog = all ? backlog() : backlogOf(states);
+            return Optional.of(StatusViews.overview(states, backlog, clock.instant()));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
+    }
+
+    private static Map<ErrorClass, Long> backlogOf(List<OfferState> states) {
+        Map<ErrorClass, Long> sum = new EnumMap<>(ErrorClass.class);
+        for (OfferState s : states) {
+            s.open.forEach((cls, open) -> sum.merge(cls, open.count, Long::sum));
+        }
+        return sum;
     }
 
     /** An offer's status: outer empty while the stores cannot be read, inner empty for an offer never seen. */
@@ -248,40 +227,9 @@ public final class StatusService implements ServiceProcess.Service {
         }
     }
 
-    private static ObjectNode problem(int status, String slug, String title, String detail, String instance) {
-        ObjectNode p = Json.MAPPER.createObjectNode();
-        p.put("type", PROBLEM_BASE + slug);
-        p.put("title", title);
-        p.put("status", status);
-        p.put("detail", detail);
-        p.put("instance", instance);
-        return p;
-    }
-
-    private static void unavailable(Context ctx) {
-        ctx.header("Retry-After", "5");
-        json(
-                ctx,
-                503,
-                problem(
-                        503,
-                        "status-unavailable",
-                        "Status not available yet",
-                        "the status service is restoring its state from Kafka; try again in a few seconds",
-                        ctx.path()),
-                PROBLEM_CONTENT_TYPE);
-    }
-
-    private static void json(Context ctx, int status, Object body) {
-        json(ctx, status, body, "application/json");
-    }
-
-    private static void json(Context ctx, int status, Object body, String contentType) {
-        try {
-            ctx.status(status).contentType(contentType).result(Json.MAPPER.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a response body could not be written", e);
-        }
+    /** Every route this service serves, with its rule ({@link StatusRoutes}). */
+    public RouteTable routes() {
+        return routes;
     }
 
     /** The HTTP port listened on (the actual one when the config asked for 0). */
@@ -324,6 +272,9 @@ public final class StatusService implements ServiceProcess.Service {
             }
             lag.close();
             kafka.close();
+            if (apiKeys != null) {
+                apiKeys.close();
+            }
         });
     }
 }

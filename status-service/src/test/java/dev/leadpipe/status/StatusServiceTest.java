@@ -29,6 +29,7 @@ import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.testing.Scrape;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -61,21 +62,23 @@ class StatusServiceTest {
         }
     }
 
-    static Answer get(int port, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** GETs {@code path} with {@code Authorization: Bearer <key>} (none when {@code key} is null). */
+    static Answer get(int port, String key, String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        if (key != null) {
+            request.header("Authorization", TestKeys.bearer(key));
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 
     /** Polls until the answer satisfies {@code done}, failing with the last answer after the deadline. */
-    static Answer await(int port, String path, Predicate<Answer> done) throws Exception {
+    static Answer await(int port, String key, String path, Predicate<Answer> done) throws Exception {
         long end = System.nanoTime() + DEADLINE.toNanos();
         Answer last = null;
         while (System.nanoTime() < end) {
-            last = get(port, path);
+            last = get(port, key, path);
             if (done.test(last)) {
                 return last;
             }
@@ -188,6 +191,7 @@ class StatusServiceTest {
                 .with(StatusConfig.PORT, 0)
                 .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(200))
                 .with(StatusConfig.LAG_CACHE_TTL, Duration.ofMillis(500));
+        String key = TestKeys.operator(KAFKA.bootstrapServers());
         try (Ops ops = Ops.forService("status");
                 StatusService status = StatusService.start(config, ops)) {
             int port = status.port();
@@ -197,6 +201,7 @@ class StatusServiceTest {
             // different leads reach the per-offer fold through different partitions, in any order: wait for all of them
             JsonNode f = await(
                             port,
+                            key,
                             "/v1/status/offers/" + failing,
                             a -> a.status() == 200
                                     && a.json().path("openDeadLetterCount").asLong() == 2
@@ -230,6 +235,7 @@ class StatusServiceTest {
 
             JsonNode h = await(
                             port,
+                            key,
                             "/v1/status/offers/" + healthy,
                             a -> a.status() == 200
                                     && a.json()
@@ -247,25 +253,25 @@ class StatusServiceTest {
             assertThat(h.has("waitingSince")).isFalse();
             assertThat(h.path("openDeadLetters")).isEmpty();
 
-            JsonNode b = await(port, "/v1/status/offers/" + broken, a -> a.status() == 200)
+            JsonNode b = await(port, key, "/v1/status/offers/" + broken, a -> a.status() == 200)
                     .json();
             assertThat(b.path("verdict").asText()).isEqualTo("FAILING");
             assertThat(b.path("circuit").path("state").asText()).isEqualTo("OPEN");
             assertThat(b.path("circuit").path("errorClass").asText()).isEqualTo("SALESFORCE_LIMIT_EXCEEDED");
 
-            JsonNode w = await(port, "/v1/status/offers/" + waiting, a -> a.status() == 200)
+            JsonNode w = await(port, key, "/v1/status/offers/" + waiting, a -> a.status() == 200)
                     .json();
             assertThat(w.path("verdict").asText()).isEqualTo("WAITING");
             assertThat(Instant.parse(w.path("waitingSince").asText())).isEqualTo(t.plusSeconds(5));
 
-            Answer missing = get(port, "/v1/status/offers/nobody.nothing");
+            Answer missing = get(port, key, "/v1/status/offers/nobody.nothing");
             assertThat(missing.status()).isEqualTo(404);
             assertThat(missing.contentType()).startsWith("application/problem+json");
             assertThat(missing.json().path("detail").asText()).contains("nobody.nothing");
             assertThat(missing.json().path("status").asInt()).isEqualTo(404);
 
             // the overview: failing first, totals per type, the backlog with remediation
-            JsonNode all = get(port, "/v1/status").json();
+            JsonNode all = get(port, key, "/v1/status").json();
             List<String> verdicts = all.path("offers").findValuesAsText("verdict");
             assertThat(verdicts.subList(0, 2)).containsOnly("FAILING");
             assertThat(all.path("offers").get(0).path("offerId").asText()).isEqualTo(failing); // most open dead letters
@@ -286,7 +292,7 @@ class StatusServiceTest {
             assertThat(dynamics.path("deadLettered").asLong()).isEqualTo(3);
 
             // the operator page
-            Answer page = get(port, "/");
+            Answer page = get(port, key, StatusRoutes.PAGE_PATH);
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.contentType()).startsWith("text/html");
             assertThat(page.body())
@@ -308,7 +314,7 @@ class StatusServiceTest {
 
             // the metrics, exact
             String s = "service=status";
-            Scrape scrape = Scrape.parse(await(port, "/metrics", a -> {
+            Scrape scrape = Scrape.parse(await(port, key, "/metrics", a -> {
                         Scrape m = Scrape.parse(a.body());
                         // the gauges are refreshed every 200 ms from stores that fold asynchronously: wait for the
                         // final picture
@@ -336,7 +342,7 @@ class StatusServiceTest {
             assertThat(scrape.text()).contains("# TYPE leadpipe_offer_waiting_since_timestamp_seconds gauge");
             assertThat(scrape.text()).doesNotContain("h-1-" + run).doesNotContain("f-1-" + run);
 
-            Answer ready = await(port, "/health/ready", a -> a.status() == 200);
+            Answer ready = await(port, key, "/health/ready", a -> a.status() == 200);
             assertThat(ready.json().path("checks").path("kafka").asText()).isEqualTo("UP");
             assertThat(ready.json().path("checks").path("streams").asText()).isEqualTo("UP");
 
@@ -351,16 +357,18 @@ class StatusServiceTest {
                     Map.of());
             await(
                     port,
+                    key,
                     "/v1/status/offers/" + failing,
                     a -> a.json().path("verdict").asText().equals("HEALTHY"));
             await(
                     port,
+                    key,
                     "/metrics",
                     a -> !a.body().contains("offer_id=\"" + failing + "\"")
                             && Scrape.parse(a.body())
                                             .value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET", s)
                                     == 0.0);
-            Answer calm = get(port, "/");
+            Answer calm = get(port, key, StatusRoutes.PAGE_PATH);
             assertThat(calm.body())
                     .doesNotContain("class=\"failing-offer\" data-offer-id=\"" + failing + "\"")
                     .contains("class=\"verdict-HEALTHY\" data-offer-id=\"" + failing + "\"")

@@ -21,6 +21,7 @@ import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.testing.Scrape;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -116,6 +117,7 @@ class StatusWaitingServiceTest {
                 .with(StatusConfig.STATE_DIR, stateDir)
                 .with(StatusConfig.PORT, 0)
                 .with(StatusConfig.METRICS_REFRESH, Duration.ofMillis(200));
+        String key = TestKeys.operator(KAFKA.bootstrapServers());
         try (Ops ops = Ops.forService("status");
                 StatusService status = StatusService.start(config, ops)) {
             int port = status.port();
@@ -123,6 +125,7 @@ class StatusWaitingServiceTest {
             // the down offer: two leads still wait behind its open circuit; the oldest is the one of 2 h 13 min
             JsonNode d = await(
                             port,
+                            key,
                             "/v1/status/offers/" + down,
                             // the three waiting records and the tombstone arrive on their own partitions: the
                             // count can pass 2 with d-1 still in and d-3 not yet read, so wait for the oldest too
@@ -147,7 +150,7 @@ class StatusWaitingServiceTest {
             assertThat(d.path("verdict").asText()).isEqualTo("FAILING");
             assertThat(d.path("explanation").asText()).contains("2 leads wait behind the destination's open circuit");
 
-            JsonNode r = await(port, "/v1/status/offers/" + retrying, a -> a.status() == 200)
+            JsonNode r = await(port, key, "/v1/status/offers/" + retrying, a -> a.status() == 200)
                     .json();
             assertThat(r.path("verdict").asText()).isEqualTo("WAITING");
             assertThat(r.path("waiting").path("count").asLong()).isEqualTo(1);
@@ -157,6 +160,7 @@ class StatusWaitingServiceTest {
             // the recovered offer's lead is delivered: its outcome alone (no tombstone yet) ends the wait
             await(
                     port,
+                    key,
                     "/v1/status/offers/" + recovered,
                     a -> a.json().path("waiting").path("count").asLong() == 1);
             TopicWriter.write(
@@ -167,6 +171,7 @@ class StatusWaitingServiceTest {
                     Map.of());
             JsonNode n = await(
                             port,
+                            key,
                             "/v1/status/offers/" + recovered,
                             a -> !a.json().has("waiting"))
                     .json();
@@ -175,13 +180,14 @@ class StatusWaitingServiceTest {
 
             JsonNode all = await(
                             port,
+                            key,
                             "/v1/status",
                             a -> a.json().path("waitingLeads").asLong() == 3)
                     .json();
             assertThat(all.path("offers").get(0).path("offerId").asText()).isEqualTo(down);
 
             // the page: a row per offer with waiting leads, the total in the header
-            String page = get(port, "/").body();
+            String page = get(port, key, StatusRoutes.PAGE_PATH).body();
             assertThat(page).contains("<span id=\"waiting-total\">3 leads waiting</span>");
             Matcher row = Pattern.compile(
                             "<tr class=\"waiting-offer\" data-offer-id=\"" + Pattern.quote(down) + "\">(.*?)</tr>")
@@ -204,7 +210,7 @@ class StatusWaitingServiceTest {
                     .doesNotContain("class=\"waiting-offer\" data-offer-id=\"" + recovered + "\"");
 
             // the metrics: per offer with waiting leads, and the total by type
-            Scrape m = Scrape.parse(await(port, "/metrics", a -> {
+            Scrape m = Scrape.parse(await(port, key, "/metrics", a -> {
                         Scrape s = Scrape.parse(a.body());
                         return s.value("leadpipe_waiting_leads", "type=table") == 2.0
                                 && s.value("leadpipe_waiting_leads", "type=https") == 0.0
@@ -223,13 +229,14 @@ class StatusWaitingServiceTest {
             // the rest get their outcome and tombstone: nothing waits any more, and the offer series go
             TopicWriter.writeTombstones(
                     bootstrap, Topics.LEAD_WAITING, List.of("d-2-" + run, "d-3-" + run, "r-1-" + run));
-            await(port, "/v1/status", a -> a.json().path("waitingLeads").asLong() == 0);
+            await(port, key, "/v1/status", a -> a.json().path("waitingLeads").asLong() == 0);
             await(
                     port,
+                    key,
                     "/metrics",
                     a -> !a.body().contains("leadpipe_offer_waiting_leads")
                             && Scrape.parse(a.body()).value("leadpipe_waiting_leads", "type=table") == 0.0);
-            assertThat(get(port, "/").body()).contains("No leads waiting");
+            assertThat(get(port, key, StatusRoutes.PAGE_PATH).body()).contains("No leads waiting");
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.auth.StoredApiKey;
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -64,6 +65,14 @@ public final class Topics {
      */
     public static final TopicSpec<String, RetryWakeup> RETRY_WAKEUPS =
             new TopicSpec<>("retry-wakeups", Serdes.String(), new JsonSerde<>(RetryWakeup.class), 3, true);
+
+    /**
+     * The API keys the HTTP services accept, keyed by key id: only each key's secret hash, roles and publisher scope
+     * ({@link StoredApiKey}); compacted, a tombstone revokes a key. Written by {@code leadctl keys}, followed by the
+     * ingest and status services.
+     */
+    public static final TopicSpec<String, StoredApiKey> API_KEYS =
+            new TopicSpec<>("leadpipe-api-keys", Serdes.String(), new JsonSerde<>(StoredApiKey.class), 1, true);
 
     /**
      * How many retry tiers each delivery topic has: {@code deliveries.<type>.retry-1} to {@code -4}, read by that type's
@@ -129,7 +138,8 @@ public final class Topics {
                 LEADS_DLQ,
                 DESTINATION_CIRCUITS,
                 LEAD_WAITING,
-                RETRY_WAKEUPS));
+                RETRY_WAKEUPS,
+                API_KEYS));
         for (DestinationType type : DestinationType.values()) {
             if (RETRY_BY_TYPE.containsKey(type)) {
                 all.addAll(RETRY_BY_TYPE.get(type));

@@ -80,7 +80,11 @@ class TopicsTest {
                 .hasSize(DELIVERY_TOPICS.size() * Topics.RETRY_TIERS);
         assertThat(Topics.all().stream().filter(TopicSpec::compacted).map(TopicSpec::name))
                 .containsExactlyInAnyOrder(
-                        "lead-destinations", "destination-circuits", "lead-waiting", "retry-wakeups");
+                        "lead-destinations",
+                        "destination-circuits",
+                        "lead-waiting",
+                        "retry-wakeups",
+                        "leadpipe-api-keys");
     }
 
     @Test

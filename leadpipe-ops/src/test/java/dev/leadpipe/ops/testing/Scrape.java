@@ -70,12 +70,22 @@ public final class Scrape {
 
     /** GETs {@code baseUrl + "/metrics"}; it must answer 200 with a {@code text/plain} body. */
     public static Scrape of(String baseUrl) {
+        return of(baseUrl, null);
+    }
+
+    /**
+     * GETs {@code baseUrl + "/metrics"} with {@code Authorization: Bearer <key>} (none when null; ingest and status
+     * need a {@code metrics:read} or operator key, see {@link TestKeys}); it must answer 200 with a {@code text/plain}
+     * body.
+     */
+    public static Scrape of(String baseUrl, String key) {
         try {
-            HttpResponse<String> r = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(10));
+            if (key != null) {
+                request.header("Authorization", TestKeys.bearer(key));
+            }
+            HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("GET %s/metrics", baseUrl).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type").orElse(""))
                     .as("Content-Type of %s/metrics", baseUrl)
@@ -88,11 +98,17 @@ public final class Scrape {
 
     /** Scrapes until {@code done} holds (a counter caught up, a gauge refreshed), else returns the last scrape. */
     public static Scrape until(String baseUrl, Predicate<Scrape> done, Duration timeout) throws InterruptedException {
+        return until(baseUrl, null, done, timeout);
+    }
+
+    /** {@link #until(String, Predicate, Duration)} sending {@code key} (see {@link #of(String, String)}). */
+    public static Scrape until(String baseUrl, String key, Predicate<Scrape> done, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Scrape s = of(baseUrl);
+        Scrape s = of(baseUrl, key);
         while (!done.test(s) && System.nanoTime() < deadline) {
             Thread.sleep(250);
-            s = of(baseUrl);
+            s = of(baseUrl, key);
         }
         return s;
     }

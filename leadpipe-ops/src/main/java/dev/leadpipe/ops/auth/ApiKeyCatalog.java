@@ -1,0 +1,70 @@
+package dev.leadpipe.ops.auth;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.leadpipe.core.auth.StoredApiKey;
+import dev.leadpipe.core.topic.CompactedTopicView;
+import dev.leadpipe.core.topic.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API keys a service accepts: a {@link CompactedTopicView} of {@code leadpipe-api-keys} (followed from the
+ * beginning; {@link #start} returns once it caught up, so a service started after a key was created accepts it at
+ * once; a tombstone revokes a key within a poll). As an {@link Authenticator} it accepts {@code lpk_<keyId>_<secret>}
+ * when the key id is known and the secret's hash matches (constant-time). Refusals are logged with the key id only.
+ */
+public final class ApiKeyCatalog implements Authenticator, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyCatalog.class);
+
+    private final CompactedTopicView<StoredApiKey> view;
+
+    private ApiKeyCatalog(CompactedTopicView<StoredApiKey> view) {
+        this.view = view;
+    }
+
+    /**
+     * Starts following the keys topic and waits until it caught up.
+     *
+     * @throws IllegalStateException when it did not catch up within {@code catchUpTimeout}
+     */
+    public static ApiKeyCatalog start(String bootstrapServers, Duration catchUpTimeout) {
+        return new ApiKeyCatalog(
+                CompactedTopicView.start(bootstrapServers, Topics.API_KEYS, "API key catalog", catchUpTimeout));
+    }
+
+    @Override
+    public Optional<Principal> authenticate(String credential) {
+        Optional<ApiKeys.Parts> parts = ApiKeys.parse(credential);
+        if (parts.isEmpty()) {
+            LOG.info("refused a bearer credential that is not a well-formed API key");
+            return Optional.empty();
+        }
+        String keyId = parts.get().keyId();
+        Optional<StoredApiKey> stored = view.get(keyId);
+        if (stored.isEmpty()
+                || !ApiKeys.matches(parts.get().secret(), stored.get().secretHash())) {
+            LOG.info("refused API key {}: {}", keyId, stored.isEmpty() ? "unknown or revoked" : "wrong secret");
+            return Optional.empty();
+        }
+        Set<Role> roles = new HashSet<>();
+        for (String name : stored.get().roles()) {
+            Role.byId(name).ifPresent(roles::add);
+        }
+        return Optional.of(
+                new Principal("key:" + keyId, roles, Set.copyOf(stored.get().publishers())));
+    }
+
+    /** How many keys are active. */
+    public int size() {
+        return view.size();
+    }
+
+    @Override
+    public void close() {
+        view.close();
+    }
+}

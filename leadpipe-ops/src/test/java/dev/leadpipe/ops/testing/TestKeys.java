@@ -1,0 +1,54 @@
+package dev.leadpipe.ops.testing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.ops.auth.ApiKeyRecords;
+import dev.leadpipe.ops.auth.ApiKeys;
+import dev.leadpipe.ops.auth.Role;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * API keys for tests, in one line: {@code String key = TestKeys.operator(bootstrap);} writes a new key's record to
+ * {@code leadpipe-api-keys} (creating the pipeline's topics first) and returns the full key. A service started after
+ * the call accepts the key at once (its catalog catches up before it serves); one already running accepts it within a
+ * poll. {@link #bearer} makes the header value.
+ */
+public final class TestKeys {
+    private TestKeys() {}
+
+    /** A new operator key (every role, every publisher). */
+    public static String operator(String bootstrapServers) {
+        return create(bootstrapServers, EnumSet.of(Role.OPERATOR));
+    }
+
+    /** A new key with these roles, scoped to {@code publishers} (none: every publisher). */
+    public static String create(String bootstrapServers, Set<Role> roles, String... publishers) {
+        TopicAdmin.ensureTopics(bootstrapServers, (short) 1);
+        ApiKeys.NewKey key = ApiKeys.create(roles, List.of(publishers), "test", Instant.now());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            ApiKeyRecords.put(producer, key.stored(), Duration.ofSeconds(30));
+        }
+        return key.key();
+    }
+
+    /** A new key with one role, scoped to {@code publishers} (none: every publisher). */
+    public static String create(String bootstrapServers, Role role, String... publishers) {
+        return create(bootstrapServers, EnumSet.of(role), publishers);
+    }
+
+    /** {@code Bearer <key>}, the {@code Authorization} header's value. */
+    public static String bearer(String key) {
+        return "Bearer " + key;
+    }
+}
