@@ -107,4 +107,24 @@ class ServiceHttpTest {
                 .isEqualTo("http://from-option:3");
         assertThat(ServiceHttp.baseUrl(" http://host:1/// ")).isEqualTo("http://host:1");
     }
+
+    @Test
+    void theCredentialIsTheEnvironmentElseTheTokenFileOptionElseTheLocalRunsFile(@TempDir Path dir) throws IOException {
+        assertThat(new Leadctl(Map.of(), dir).token()).isNull();
+        Files.createDirectories(dir.resolve(".leadpipe"));
+        Files.writeString(dir.resolve(Leadctl.TOKEN_FILE), "\n  from-local-run  \n");
+        assertThat(new Leadctl(Map.of(), dir).token()).isEqualTo("from-local-run");
+        Files.writeString(dir.resolve("mine"), "from-option\n");
+        Leadctl withOption = new Leadctl(Map.of(), dir);
+        new picocli.CommandLine(withOption).parseArgs("--token-file", "mine", "status");
+        assertThat(withOption.token()).isEqualTo("from-option");
+        Leadctl withEnv = new Leadctl(Map.of(Leadctl.TOKEN_ENV, " from-env "), dir);
+        new picocli.CommandLine(withEnv).parseArgs("--token-file", "mine", "status");
+        assertThat(withEnv.token()).isEqualTo("from-env");
+
+        Cli.Run missing = Cli.run(new Leadctl(Map.of(), dir), "--token-file", "absent", "status", "--status-url", url);
+        assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.errLines())
+                .containsExactly("leadctl: --token-file absent cannot be read or holds no credential");
+    }
 }

@@ -20,6 +20,7 @@ import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.kafka.testing.TopicWriter;
 import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.testing.TestKeys;
 import dev.leadpipe.status.StatusConfig;
 import dev.leadpipe.status.StatusService;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +53,8 @@ class StatusCommandTest {
     private static Ops ops;
     private static StatusService status;
     private static String url;
+    /** An operator key the commands send (as {@code LEADPIPE_TOKEN}). */
+    private static String key;
 
     @BeforeAll
     static void startStatusService() throws Exception {
@@ -134,6 +137,7 @@ class StatusCommandTest {
                 WaitingLead::leadId,
                 Map.of());
         Path stateDir = Files.createTempDirectory("leadctl-status-test-");
+        key = TestKeys.operator(bootstrap);
         ops = Ops.forService("status");
         status = StatusService.start(
                 StatusConfig.of(bootstrap)
@@ -169,12 +173,17 @@ class StatusCommandTest {
                 Map.of());
     }
 
+    /** leadctl with {@code token} in its environment as {@code LEADPIPE_TOKEN}. */
+    private static Leadctl withToken(String token) {
+        return new Leadctl(Map.of(Leadctl.TOKEN_ENV, token), Path.of("."));
+    }
+
     /** Runs the command until its output satisfies {@code done} (the service folds asynchronously). */
     private static Cli.Run await(Predicate<Cli.Run> done, String... args) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Cli.Run run = null;
         while (System.nanoTime() < end) {
-            run = Cli.run(args);
+            run = Cli.run(withToken(key), args);
             if (done.test(run)) {
                 return run;
             }
@@ -300,7 +309,7 @@ class StatusCommandTest {
 
     @Test
     void anUnknownOfferIsOneLineAndExit1() {
-        Cli.Run run = Cli.run("status", "--offer", "nobody.nothing", "--status-url", url);
+        Cli.Run run = Cli.run(withToken(key), "status", "--offer", "nobody.nothing", "--status-url", url);
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(run.out()).isEmpty();
         assertThat(run.errLines()).hasSize(1);
@@ -311,13 +320,13 @@ class StatusCommandTest {
 
     @Test
     void anUnreachableStatusServiceIsOneLineNamingTheUrlAndExit3() {
-        Cli.Run run = Cli.run("status", "--status-url", "http://127.0.0.1:1");
+        Cli.Run run = Cli.run(withToken(key), "status", "--status-url", "http://127.0.0.1:1");
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.KAFKA_UNREACHABLE);
         assertThat(run.out()).isEmpty();
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines().get(0)).startsWith("leadctl: cannot reach the status service at http://127.0.0.1:1");
 
-        Cli.Run bad = Cli.run("status", "--status-url", "not a url");
+        Cli.Run bad = Cli.run(withToken(key), "status", "--status-url", "not a url");
         assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.errLines()).hasSize(1);
     }
@@ -341,8 +350,53 @@ class StatusCommandTest {
 
         // and the command uses it: the environment's URL reaches the running service (once it has folded the offer)
         await(r -> r.exit() == 0, "status", "--offer", HEALTHY, "--status-url", url);
-        Cli.Run run = Cli.run(new Leadctl(Map.of("LEADPIPE_STATUS_URL", url), dir), "status", "--offer", HEALTHY);
+        Cli.Run run = Cli.run(
+                new Leadctl(Map.of("LEADPIPE_STATUS_URL", url, Leadctl.TOKEN_ENV, key), dir),
+                "status",
+                "--offer",
+                HEALTHY);
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("Offer: " + HEALTHY);
+    }
+
+    @Test
+    void aPublishersKeyFromLeadctlKeysSeesOnlyItsOffersAndARevokedKeyIsRefused() throws Exception {
+        String publisher = HEALTHY.substring(0, HEALTHY.indexOf('.'));
+        Cli.Run created =
+                Cli.on(KAFKA.bootstrapServers(), "keys", "create", "--role", "status:read", "--publisher", publisher);
+        assertThat(created.exit()).as(created.toString()).isZero();
+        String publisherKey = created.outLines().get(0);
+        String keyId = publisherKey.split("_")[1];
+        assertThat(created.err()).contains(keyId).doesNotContain(publisherKey);
+
+        Cli.Run own = Cli.run(withToken(publisherKey), "status", "--status-url", url);
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (own.exit() != 0 && System.nanoTime() < end) { // the service follows the keys topic
+            Thread.sleep(100);
+            own = Cli.run(withToken(publisherKey), "status", "--status-url", url);
+        }
+        assertThat(own.exit()).as(own.toString()).isZero();
+        assertThat(own.out()).contains(HEALTHY).doesNotContain(FAILING, WAITING);
+        Cli.Run other = Cli.run(withToken(publisherKey), "status", "--offer", FAILING, "--status-url", url);
+        assertThat(other.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(other.errLines())
+                .containsExactly("leadctl: the status service at " + url
+                        + " refused the request: the credential's roles or publishers do not allow it");
+
+        Cli.Run revoked = Cli.on(KAFKA.bootstrapServers(), "keys", "revoke", keyId);
+        assertThat(revoked.exit()).as(revoked.toString()).isZero();
+        Cli.Run refused = Cli.run(withToken(publisherKey), "status", "--status-url", url);
+        end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (refused.exit() == 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+            refused = Cli.run(withToken(publisherKey), "status", "--status-url", url);
+        }
+        assertThat(refused.errLines())
+                .containsExactly("leadctl: the status service at " + url
+                        + " refused the credential: it is not valid (unknown, revoked or expired)");
+        Cli.Run none =
+                Cli.run(new Leadctl(Map.of(), Files.createTempDirectory("no-token")), "status", "--status-url", url);
+        assertThat(none.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(none.errLines().get(0)).contains("needs a credential", "LEADPIPE_TOKEN");
     }
 }
