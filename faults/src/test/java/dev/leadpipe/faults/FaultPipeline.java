@@ -22,6 +22,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+import dev.leadpipe.ops.testing.TestKeys;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -101,6 +102,11 @@ final class FaultPipeline implements BeforeAllCallback {
         return shared().ingest.baseUrl();
     }
 
+    /** The operator key ingest accepts ({@link TestKeys#operator}). */
+    String apiKey() {
+        return shared().apiKey;
+    }
+
     /** The router's child JVM (for the router kill scenario). */
     ServiceLauncher.Service router() {
         return shared().router;
@@ -120,6 +126,7 @@ final class FaultPipeline implements BeforeAllCallback {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(ingestUrl() + "/v1/offers/" + offerId + "/lead-destination"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", TestKeys.bearer(apiKey()))
                         .PUT(HttpRequest.BodyPublishers.ofString(body))
                         .timeout(Duration.ofSeconds(30))
                         .build(),
@@ -180,6 +187,8 @@ final class FaultPipeline implements BeforeAllCallback {
         private final ServiceLauncher launcher;
         private ServiceLauncher.Service ingest;
         private ServiceLauncher.Service router;
+        /** An operator key, made before ingest starts; the load and the destination writes send it. */
+        private String apiKey;
 
         private Shared(EmbeddedKafkaBroker broker, String bootstrap, String logName) throws IOException {
             this.broker = broker;
@@ -207,6 +216,7 @@ final class FaultPipeline implements BeforeAllCallback {
             try {
                 s = new Shared(broker, bootstrap, logName);
                 TopicAdmin.ensureTopics(s.bootstrap, KafkaSettings.replicationFactor());
+                s.apiKey = TestKeys.operator(s.bootstrap);
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 Path stateDir = Files.createTempDirectory("faults-router-");
                 s.router = s.launcher.start(

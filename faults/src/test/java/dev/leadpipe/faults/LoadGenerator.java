@@ -32,10 +32,13 @@ final class LoadGenerator {
     record Ack(String leadId, String offerId, String phase, Instant ackedAt) {}
 
     private final String ingestUrl;
+    private final String key;
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
 
-    LoadGenerator(String ingestUrl) {
+    /** Posting to {@code ingestUrl} with {@code key} ({@code leads:write} or operator). */
+    LoadGenerator(String ingestUrl, String key) {
         this.ingestUrl = ingestUrl;
+        this.key = key;
     }
 
     /** A running stream of leads for one offer; {@link #join} waits for its last acknowledgement. */
@@ -117,6 +120,7 @@ final class LoadGenerator {
             r = HTTP.send(
                     HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/leads/batch"))
                             .header("Content-Type", "application/x-ndjson")
+                            .header("Authorization", "Bearer " + key)
                             .timeout(Duration.ofSeconds(60))
                             .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString()))
                             .build(),

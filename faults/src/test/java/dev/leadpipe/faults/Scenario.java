@@ -37,7 +37,7 @@ final class Scenario implements AutoCloseable {
         this.pipeline = pipeline;
         this.launcher = new ServiceLauncher(FaultPipeline.FAULTS_DIR.resolve(name), pipeline.commonEnv());
         this.sinkGroup = pipeline.newSinkGroup(name);
-        this.load = new LoadGenerator(pipeline.ingestUrl());
+        this.load = new LoadGenerator(pipeline.ingestUrl(), pipeline.apiKey());
         this.ledger = new OutcomeLedger(pipeline.bootstrap());
         this.heap = new HeapSampler(this::sinks);
     }
@@ -86,7 +86,7 @@ final class Scenario implements AutoCloseable {
         for (Map.Entry<String, String> e : urlByOffer.entrySet()) {
             pipeline.putHttpsDestination(e.getKey(), e.getValue());
         }
-        LoadGenerator warmUp = new LoadGenerator(pipeline.ingestUrl());
+        LoadGenerator warmUp = new LoadGenerator(pipeline.ingestUrl(), pipeline.apiKey());
         long deadline = System.nanoTime() + WARM_UP_WITHIN.toNanos();
         for (String offer : urlByOffer.keySet()) {
             for (int attempt = 0; ; attempt++) {

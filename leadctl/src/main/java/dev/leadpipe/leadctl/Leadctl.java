@@ -62,8 +62,8 @@ import picocli.CommandLine.ScopeType;
 public final class Leadctl extends GroupCommand {
     static final String BOOTSTRAP_FILE = ".leadpipe/bootstrap-servers";
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
-    static final String TOKEN_ENV = "LEADPIPE_TOKEN";
-    static final String TOKEN_FILE = ".leadpipe/token";
+    public static final String TOKEN_ENV = "LEADPIPE_TOKEN";
+    public static final String TOKEN_FILE = ".leadpipe/token";
 
     @Option(
             names = "--bootstrap-servers",
@@ -89,8 +89,8 @@ public final class Leadctl extends GroupCommand {
         this(System.getenv(), Path.of(System.getProperty("user.dir", ".")));
     }
 
-    /** For tests: a given environment and working directory instead of the process's own. */
-    Leadctl(Map<String, String> environment, Path workingDirectory) {
+    /** For tests and embedding: a given environment and working directory instead of the process's own. */
+    public Leadctl(Map<String, String> environment, Path workingDirectory) {
         super("dlq, destinations, status, waiting or keys");
         this.environment = Map.copyOf(environment);
         this.workingDirectory = workingDirectory;

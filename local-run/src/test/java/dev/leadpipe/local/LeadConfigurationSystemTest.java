@@ -101,7 +101,10 @@ class LeadConfigurationSystemTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return SystemTestSupport.HTTP.send(
-                request.timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
+                request.header("Authorization", "Bearer " + pipeline.key)
+                        .timeout(Duration.ofSeconds(90))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri(String path) {
@@ -118,7 +121,10 @@ class LeadConfigurationSystemTest {
     private static SystemTestSupport.CliResult leadctl(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Leadctl.commandLine(new Leadctl(), new PrintWriter(out, true), new PrintWriter(err, true));
+        CommandLine cli = Leadctl.commandLine(
+                SystemTestSupport.leadctlWithKey(KAFKA.bootstrapServers()),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, 2);
         all[2] = "--api-url";

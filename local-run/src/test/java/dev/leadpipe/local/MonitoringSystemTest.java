@@ -41,7 +41,9 @@ import dev.leadpipe.local.monitoring.RequiresTools;
 import dev.leadpipe.notifier.Notifier;
 import dev.leadpipe.notifier.NotifierConfig;
 import dev.leadpipe.ops.Ops;
+import dev.leadpipe.ops.auth.Role;
 import dev.leadpipe.ops.testing.Scrape;
+import dev.leadpipe.ops.testing.TestKeys;
 import dev.leadpipe.router.RouterApp;
 import dev.leadpipe.router.RouterConfig;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
@@ -101,6 +103,10 @@ class MonitoringSystemTest {
     private static RouterApp router;
     private static IngestService ingest;
     private static StatusService status;
+    /** The operator key every request to ingest and status sends; Prometheus sends {@link #metricsKey}. */
+    private static String key;
+
+    private static String metricsKey;
     private static FakeDataverse dataverse;
     private static int closedPort;
     private static final Map<String, String> LEAD_IDS = new LinkedHashMap<>();
@@ -108,6 +114,8 @@ class MonitoringSystemTest {
     @BeforeAll
     static void startEveryService() throws Exception {
         String bootstrap = KAFKA.bootstrapServers();
+        key = SystemTestSupport.operatorKey(bootstrap);
+        metricsKey = TestKeys.create(bootstrap, Role.METRICS_READ);
         closedPort = SystemTestSupport.freePort();
         LocalOps routerOps = ops(RouterApp.SERVICE);
         router = closeLater(RouterApp.start(
@@ -232,7 +240,7 @@ class MonitoringSystemTest {
         assertThat(replay.exitCode()).as(replay.out() + replay.err()).isZero();
         awaitOutcomes(o -> count(o, UNCONFIGURED_OFFER, OutcomeType.DELIVERED) == 2);
 
-        Scrape ingestScrape = Scrape.of(OPS_URLS.get(IngestService.SERVICE));
+        Scrape ingestScrape = Scrape.of(OPS_URLS.get(IngestService.SERVICE), key);
         assertThat(ingestScrape.value("leadpipe_ingest_leads_total", "result=accepted", "reason=none"))
                 .isEqualTo(15.0);
         assertThat(ingestScrape.value("leadpipe_ingest_leads_total", "result=rejected", "reason=invalid_fields"))
@@ -255,7 +263,7 @@ class MonitoringSystemTest {
         assertThat(router.value("leadpipe_router_duplicates_total")).isEqualTo(1.0);
         assertThat(router.value("leadpipe_router_replays_total")).isEqualTo(2.0);
 
-        Scrape table = Scrape.of(OPS_URLS.get("sink-table"));
+        Scrape table = Scrape.of(OPS_URLS.get("sink-table"), key);
         assertThat(table.value("leadpipe_sink_outcomes_total", "type=table", "outcome=DELIVERED", "error_class=none"))
                 .isEqualTo(7.0);
         assertThat(table.value("leadpipe_sink_delivery_latency_seconds_count", "type=table"))
@@ -265,7 +273,7 @@ class MonitoringSystemTest {
         assertThat(table.sum("leadpipe_sink_outcomes_total", "outcome=DEAD_LETTERED"))
                 .isZero();
 
-        Scrape dynamics = Scrape.of(OPS_URLS.get("sink-dynamics"));
+        Scrape dynamics = Scrape.of(OPS_URLS.get("sink-dynamics"), key);
         assertThat(dynamics.value(
                         "leadpipe_sink_outcomes_total",
                         "type=dynamics",
@@ -276,7 +284,7 @@ class MonitoringSystemTest {
                 .isEqualTo(3.0);
         assertThat(dynamics.text()).doesNotContain(SECRET_CANARY).doesNotContain("@fabrikam.example");
 
-        Scrape https = Scrape.of(OPS_URLS.get("sink-https"));
+        Scrape https = Scrape.of(OPS_URLS.get("sink-https"), key);
         assertThat(https.value("leadpipe_sink_outcomes_total", "type=https", "outcome=DELIVERED", "error_class=none"))
                 .isEqualTo(2.0);
         assertThat(https.value("leadpipe_sink_retries_total", "type=https", "error_class=DESTINATION_HTTP_ERROR"))
@@ -311,6 +319,7 @@ class MonitoringSystemTest {
 
         Scrape statusScrape = Scrape.until(
                 OPS_URLS.get("status"),
+                key,
                 s -> s.value("leadpipe_dlq_open", "error_class=AAD_INVALID_CLIENT_SECRET") == 3.0
                         && s.value("leadpipe_dlq_open", "error_class=NO_DESTINATION_CONFIGURED") == 0.0
                         && s.value("leadpipe_consumer_lag", "group=leadpipe-sink-table") == 0.0
@@ -343,7 +352,7 @@ class MonitoringSystemTest {
                 .hasSize(1);
 
         for (Map.Entry<String, String> service : OPS_URLS.entrySet()) {
-            Scrape s = Scrape.of(service.getValue());
+            Scrape s = Scrape.of(service.getValue(), key);
             assertThat(s.value("leadpipe_ready", "service=" + service.getKey()))
                     .as(service.getKey() + " ready")
                     .isEqualTo(1.0);
@@ -422,8 +431,11 @@ class MonitoringSystemTest {
     @RequiresTools({"chromium", "chromedriver"})
     void theStatusPageShowsTheFailingOfferWithItsFix() throws Exception {
         try (HeadlessChromium chromium = HeadlessChromium.start()) {
-            chromium.open("http://127.0.0.1:" + status.port() + "/");
+            // the page's shell takes the credential from the fragment (never sent to the server) and loads the page
+            chromium.open("http://127.0.0.1:" + status.port() + "/#key=" + key);
             String css = "#failing-offers tr.failing-offer[data-offer-id='" + DYNAMICS_OFFER + "']";
+            chromium.awaitElement(css, Duration.ofSeconds(30));
+            assertThat(chromium.driver().getCurrentUrl()).doesNotContain(key);
             assertThat(chromium.displayed(css)).as(chromium.pageText()).isTrue();
             assertThat(chromium.text(css))
                     .contains(
@@ -456,7 +468,7 @@ class MonitoringSystemTest {
     @Order(4)
     void everyMetricTheDashboardAndTheAlertsQueryIsExported() {
         SortedSet<String> exported = new TreeSet<>();
-        OPS_URLS.values().forEach(url -> exported.addAll(Scrape.of(url).names()));
+        OPS_URLS.values().forEach(url -> exported.addAll(Scrape.of(url, key).names()));
         assertThat(MonitoringFiles.metricNamesUsed()).isNotEmpty();
         assertThat(exported).containsAll(MonitoringFiles.metricNamesUsed());
     }
@@ -467,7 +479,10 @@ class MonitoringSystemTest {
     void aRealPrometheusScrapesEveryServiceAndFiresTheDeadLetterAlertForAFailingDestination() throws Exception {
         Map<String, String> targets = new LinkedHashMap<>();
         OPS_URLS.forEach((service, url) -> targets.put(service, url.replace("http://", "")));
-        try (PrometheusServer prometheus = PrometheusServer.start(targets, MonitoringFiles.alertRulesFile())) {
+        Path credentials = Files.createTempFile("leadpipe-metrics-key-", "");
+        Files.writeString(credentials, metricsKey + "\n");
+        try (PrometheusServer prometheus =
+                PrometheusServer.start(targets, MonitoringFiles.alertRulesFile(), credentials)) {
             prometheus.awaitTargetsUp(Duration.ofSeconds(60));
             assertThat(prometheus.activeTargets())
                     .hasSize(OPS_URLS.size())
@@ -561,7 +576,10 @@ class MonitoringSystemTest {
     private static SystemTestSupport.CliResult status(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Leadctl.commandLine(new Leadctl(), new PrintWriter(out, true), new PrintWriter(err, true));
+        CommandLine cli = Leadctl.commandLine(
+                SystemTestSupport.leadctlWithKey(KAFKA.bootstrapServers()),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--status-url", "http://127.0.0.1:" + status.port()));
         return new SystemTestSupport.CliResult(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
@@ -593,7 +611,7 @@ class MonitoringSystemTest {
     }
 
     private static void put(String offerId, String body) throws Exception {
-        SystemTestSupport.putDestination(router, ingest.port(), offerId, body);
+        SystemTestSupport.putDestination(router, ingest.port(), key, offerId, body);
     }
 
     private static JsonNode postBatch(List<String> leads) throws Exception {
@@ -606,6 +624,9 @@ class MonitoringSystemTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return SystemTestSupport.HTTP.send(
-                request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                request.header("Authorization", TestKeys.bearer(key))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

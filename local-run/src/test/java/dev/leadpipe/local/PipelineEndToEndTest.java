@@ -234,6 +234,7 @@ class PipelineEndToEndTest {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(uri("/v1/leads"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + pipeline.key)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -245,6 +246,7 @@ class PipelineEndToEndTest {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(uri("/v1/leads/batch"))
                         .header("Content-Type", "application/x-ndjson")
+                        .header("Authorization", "Bearer " + pipeline.key)
                         .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", bodies)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -12,19 +12,24 @@ import dev.leadpipe.router.RouterConfig;
 final class RunningPipeline implements AutoCloseable {
     final RouterApp router;
     final IngestService ingest;
+    /** The broker's operator key ({@link SystemTestSupport#operatorKey}), which ingest accepts. */
+    final String key;
 
-    private RunningPipeline(RouterApp router, IngestService ingest) {
+    private RunningPipeline(RouterApp router, IngestService ingest, String key) {
         this.router = router;
         this.ingest = ingest;
+        this.key = key;
     }
 
     static RunningPipeline start(String bootstrapServers) throws Exception {
+        String key = SystemTestSupport.operatorKey(bootstrapServers);
         RouterApp router = RouterApp.start(
                 RouterConfig.of(bootstrapServers).with(RouterConfig.STATE_DIR, Files.createTempDirectory("router-")));
         try {
             return new RunningPipeline(
                     router,
-                    IngestService.start(IngestConfig.defaults(bootstrapServers).with(IngestConfig.PORT, 0)));
+                    IngestService.start(IngestConfig.defaults(bootstrapServers).with(IngestConfig.PORT, 0)),
+                    key);
         } catch (RuntimeException e) {
             router.close();
             throw e;
@@ -42,7 +47,12 @@ final class RunningPipeline implements AutoCloseable {
 
     /** Saves a destination given as the API's JSON body; returns ingest's answer once the router routes by it. */
     JsonNode putDestination(String offerId, String body) throws Exception {
-        return SystemTestSupport.putDestination(router, ingestPort(), offerId, body);
+        return SystemTestSupport.putDestination(router, ingestPort(), key, offerId, body);
+    }
+
+    /** Posts leads with this pipeline's key ({@link SystemTestSupport#postLeads}); returns their lead ids. */
+    java.util.List<String> postLeads(java.util.List<String> leads) throws Exception {
+        return SystemTestSupport.postLeads(ingestPort(), key, leads);
     }
 
     /** As {@link SystemTestSupport#awaitRouterHas}, for this pipeline's router. */

@@ -97,6 +97,7 @@ class ServiceProcessesTest {
         new SecureRandom().nextBytes(key);
         Map<Main, Integer> ports = new LinkedHashMap<>();
         Map<Main, Process> started = new LinkedHashMap<>();
+        String operatorKey = SystemTestSupport.operatorKey(KAFKA.bootstrapServers()); // ingest's, status's /metrics
         try {
             for (Main main : MAINS) {
                 int port = SystemTestSupport.freePort();
@@ -117,7 +118,7 @@ class ServiceProcessesTest {
             }
             for (Main main : MAINS) {
                 awaitReady(main, started.get(main), ports.get(main));
-                Scrape scrape = Scrape.of("http://127.0.0.1:" + ports.get(main));
+                Scrape scrape = Scrape.of("http://127.0.0.1:" + ports.get(main), operatorKey);
                 assertThat(scrape.value("leadpipe_ready", "service=" + main.service()))
                         .as(main.service())
                         .isEqualTo(1.0);

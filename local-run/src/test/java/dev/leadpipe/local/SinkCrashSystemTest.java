@@ -21,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static dev.leadpipe.local.SystemTestSupport.entityCount;
 import static dev.leadpipe.local.SystemTestSupport.leads;
 import static dev.leadpipe.local.SystemTestSupport.outcomes;
-import static dev.leadpipe.local.SystemTestSupport.postLeads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,7 +52,7 @@ class SinkCrashSystemTest {
     void aSinkKilledMidBatchAndRestartedLosesNothingAndDuplicatesNothing() throws Exception {
         String offer = "crash.table";
         pipeline.putTableDestination(offer, AZURITE.connectionString());
-        Set<String> ids = new HashSet<>(postLeads(pipeline.ingestPort(), leads(offer, 2_000)));
+        Set<String> ids = new HashSet<>(pipeline.postLeads(leads(offer, 2_000)));
         assertThat(ids).hasSize(2_000);
 
         Process first = startSinkJvm("first", 1);

@@ -7,9 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import com.azure.data.tables.TableClient;
@@ -22,6 +24,7 @@ import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicReader;
 import dev.leadpipe.leadctl.Leadctl;
+import dev.leadpipe.ops.testing.TestKeys;
 import dev.leadpipe.router.RouterApp;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the system tests share: posting over the real HTTP API, reading topics and Azurite, running leadctl. */
 final class SystemTestSupport {
+    private static final Map<String, String> OPERATOR_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private SystemTestSupport() {}
@@ -57,11 +62,13 @@ final class SystemTestSupport {
      * Saves a destination (the API's JSON body) over ingest's API on {@code ingestPort} and returns ingest's answer
      * once {@code router} routes by the saved version.
      */
-    static JsonNode putDestination(RouterApp router, int ingestPort, String offerId, String body) throws Exception {
+    static JsonNode putDestination(RouterApp router, int ingestPort, String key, String offerId, String body)
+            throws Exception {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(
                                 "http://127.0.0.1:" + ingestPort + "/v1/offers/" + offerId + "/lead-destination"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", TestKeys.bearer(key))
                         .PUT(HttpRequest.BodyPublishers.ofString(body))
                         .timeout(Duration.ofSeconds(30))
                         .build(),
@@ -94,14 +101,15 @@ final class SystemTestSupport {
         dev.leadpipe.kafka.testing.TopicWriter.writeDestinations(bootstrap, List.of(destination));
     }
 
-    /** Posts leads in NDJSON batches of up to 500; returns their lead ids. */
-    static List<String> postLeads(int ingestPort, List<String> leads) throws Exception {
+    /** Posts leads in NDJSON batches of up to 500 with {@code key}; returns their lead ids. */
+    static List<String> postLeads(int ingestPort, String key, List<String> leads) throws Exception {
         List<String> ids = new ArrayList<>();
         for (int from = 0; from < leads.size(); from += 500) {
             List<String> batch = leads.subList(from, Math.min(from + 500, leads.size()));
             HttpResponse<String> r = HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/v1/leads/batch"))
                             .header("Content-Type", "application/x-ndjson")
+                            .header("Authorization", TestKeys.bearer(key))
                             .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", batch)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -189,10 +197,25 @@ final class SystemTestSupport {
 
     record CliResult(int exitCode, String out, String err) {}
 
+    /**
+     * The operator key of the broker at {@code bootstrap}: made on first use ({@link TestKeys#operator}), the same
+     * one after. Ask for it before starting ingest or status, so their key catalog holds it when they serve.
+     */
+    static String operatorKey(String bootstrap) {
+        return OPERATOR_KEYS.computeIfAbsent(bootstrap, TestKeys::operator);
+    }
+
+    /** leadctl with the broker's operator key as {@code LEADPIPE_TOKEN}, in the current directory. */
+    static Leadctl leadctlWithKey(String bootstrap) {
+        return new Leadctl(
+                Map.of(Leadctl.TOKEN_ENV, operatorKey(bootstrap)), Path.of(System.getProperty("user.dir", ".")));
+    }
+
+    /** leadctl {@code --bootstrap-servers bootstrap args...} in-process, sending the broker's operator key. */
     static CliResult leadctl(String bootstrap, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Leadctl())
+        CommandLine cli = new CommandLine(leadctlWithKey(bootstrap))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrap));

@@ -34,7 +34,6 @@ import static dev.leadpipe.local.SystemTestSupport.headersText;
 import static dev.leadpipe.local.SystemTestSupport.leadctl;
 import static dev.leadpipe.local.SystemTestSupport.leads;
 import static dev.leadpipe.local.SystemTestSupport.outcomes;
-import static dev.leadpipe.local.SystemTestSupport.postLeads;
 import static dev.leadpipe.local.SystemTestSupport.rawText;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,7 +90,7 @@ class TableDeliverySystemTest {
     void aThousandLeadsBecomeAThousandEntitiesAndAThousandDeliveredOutcomes() throws Exception {
         String offer = "sys.thousand";
         pipeline.putTableDestination(offer, AZURITE.connectionString());
-        List<String> ids = postLeads(pipeline.ingestPort(), leads(offer, 1_000));
+        List<String> ids = pipeline.postLeads(leads(offer, 1_000));
 
         List<Outcome> outcomes =
                 outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 1_000, WAIT, Duration.ofSeconds(2));
@@ -109,9 +108,9 @@ class TableDeliverySystemTest {
         String offer = "sys.short-outage";
         pipeline.putTableDestination(offer, AZURITE.connectionString());
         List<String> leads = leads(offer, 300);
-        List<String> ids = postLeads(pipeline.ingestPort(), leads.subList(0, 100));
+        List<String> ids = pipeline.postLeads(leads.subList(0, 100));
         AZURITE.server().stop();
-        ids.addAll(postLeads(pipeline.ingestPort(), leads.subList(100, 300)));
+        ids.addAll(pipeline.postLeads(leads.subList(100, 300)));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (sink.parked() == 0) { // the outage lasts until attempts have failed and leads wait for a retry
             assertThat(System.nanoTime())
@@ -139,7 +138,7 @@ class TableDeliverySystemTest {
         pipeline.putTableDestination(offer, AZURITE.connectionString());
         AZURITE.server().stop();
         try {
-            postLeads(pipeline.ingestPort(), leads(offer, 20));
+            pipeline.postLeads(leads(offer, 20));
             List<Outcome> outcomes = outcomes(
                     KAFKA.bootstrapServers(),
                     offer,
@@ -170,7 +169,7 @@ class TableDeliverySystemTest {
         String wrong = AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY);
         assertThat(wrong).contains(CANARY_KEY);
         pipeline.putTableDestination(offer, wrong);
-        Set<String> ids = new HashSet<>(postLeads(pipeline.ingestPort(), leads(offer, 50)));
+        Set<String> ids = new HashSet<>(pipeline.postLeads(leads(offer, 50)));
 
         List<Outcome> failed =
                 outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 50, WAIT, Duration.ofSeconds(1));
@@ -237,9 +236,9 @@ class TableDeliverySystemTest {
                         + dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY + ";TableEndpoint=http://127.0.0.1:"
                         + closedPort + "/devstoreaccount1;");
         pipeline.putTableDestination(healthy, AZURITE.connectionString());
-        postLeads(pipeline.ingestPort(), leads(broken, 100));
+        pipeline.postLeads(leads(broken, 100));
         Instant healthyPosted = Instant.now();
-        postLeads(pipeline.ingestPort(), leads(healthy, 100));
+        pipeline.postLeads(leads(healthy, 100));
 
         List<Outcome> healthyOutcomes =
                 outcomes(KAFKA.bootstrapServers(), healthy, os -> os.size() >= 100, WAIT, Duration.ZERO);
@@ -285,7 +284,7 @@ class TableDeliverySystemTest {
         String offer = "sys.canary";
         pipeline.putTableDestination(
                 offer, AZURITE.connectionString().replace(dev.leadpipe.azurite.AzuriteServer.ACCOUNT_KEY, CANARY_KEY));
-        postLeads(pipeline.ingestPort(), leads(offer, 5));
+        pipeline.postLeads(leads(offer, 5));
         assertThat(outcomes(KAFKA.bootstrapServers(), offer, os -> os.size() >= 5, WAIT, Duration.ZERO))
                 .hasSize(5);
     }

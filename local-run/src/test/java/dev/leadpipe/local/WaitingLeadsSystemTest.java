@@ -1,6 +1,7 @@
 package dev.leadpipe.local;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,6 +91,7 @@ class WaitingLeadsSystemTest {
                         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0.2),
                 new HttpsDestinationClient(null, Duration.ofSeconds(5)),
                 sinkOps.ops()));
+        SystemTestSupport.operatorKey(bootstrap); // made before status starts, which then accepts it at once
         Ops statusOps = closeLater(Ops.forService("status"));
         status = closeLater(StatusService.start(
                 StatusConfig.of(bootstrap)
@@ -149,7 +151,10 @@ class WaitingLeadsSystemTest {
         // ... and Prometheus pages for it
         Map<String, String> targets =
                 Map.of("sink-https", sinkOps.baseUrl().replace("http://", ""), "status", "127.0.0.1:" + status.port());
-        try (PrometheusServer prometheus = PrometheusServer.start(targets, MonitoringFiles.alertRulesFile())) {
+        Path credentials = Files.createTempFile("leadpipe-operator-key-", "");
+        Files.writeString(credentials, SystemTestSupport.operatorKey(bootstrap) + "\n");
+        try (PrometheusServer prometheus =
+                PrometheusServer.start(targets, MonitoringFiles.alertRulesFile(), credentials)) {
             PrometheusServer.Alert alert = prometheus.awaitAlertFiring(
                     "LeadpipeLeadsWaitingTooLong", Map.of("offer_id", DOWN), Duration.ofSeconds(90));
             assertThat(alert.annotations().get("summary")).contains(DOWN, "2h");

@@ -89,6 +89,18 @@ public final class HeadlessChromium implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until an element matches {@code css} (a page whose script loads its content), failing with the page's
+     * text after {@code timeout}.
+     */
+    public WebElement awaitElement(String css, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (findAll(css).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return find(css);
+    }
+
     /** The elements matching a CSS selector (none: empty). */
     public List<WebElement> findAll(String css) {
         return driver.findElements(By.cssSelector(css));

@@ -70,9 +70,23 @@ public final class PrometheusServer implements AutoCloseable {
         return start(targets, ruleFile, Duration.ofSeconds(1));
     }
 
+    /**
+     * Like {@link #start(Map, Path)}, every job sending {@code Authorization: Bearer} with the key in
+     * {@code credentialsFile} (ingest's and status's {@code /metrics} need a {@code metrics:read} key).
+     */
+    public static PrometheusServer start(Map<String, String> targets, Path ruleFile, Path credentialsFile)
+            throws IOException {
+        return start(targets, ruleFile, Duration.ofSeconds(1), credentialsFile);
+    }
+
     /** Like {@link #start(Map, Path)}, scraping and evaluating rules every {@code interval}. */
     public static PrometheusServer start(Map<String, String> targets, Path ruleFile, Duration interval)
             throws IOException {
+        return start(targets, ruleFile, interval, null);
+    }
+
+    private static PrometheusServer start(
+            Map<String, String> targets, Path ruleFile, Duration interval, Path credentialsFile) throws IOException {
         Path binary = TestTools.locate("prometheus", "/usr/bin/prometheus");
         Path dir = Files.createTempDirectory("leadpipe-prometheus-");
         StringBuilder config = new StringBuilder();
@@ -93,6 +107,11 @@ public final class PrometheusServer implements AutoCloseable {
         targets.forEach((job, target) -> config.append("  - job_name: '")
                 .append(job)
                 .append("'\n    metrics_path: /metrics\n")
+                .append(
+                        credentialsFile == null
+                                ? ""
+                                : "    authorization:\n      type: Bearer\n      credentials_file: '"
+                                        + credentialsFile.toAbsolutePath() + "'\n")
                 .append("    static_configs:\n      - targets: ['")
                 .append(target)
                 .append("']\n"));
