@@ -16,6 +16,8 @@ import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.auth.ApiKeyCatalog;
 import dev.leadpipe.ops.auth.Authenticator;
+import dev.leadpipe.ops.auth.JwtAuthenticator;
+import dev.leadpipe.ops.auth.JwtConfig;
 import dev.leadpipe.ops.auth.RouteTable;
 import io.javalin.Javalin;
 import org.apache.kafka.clients.producer.Producer;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *       {@code kafka}), on the same port as the API</li>
  * </ul>
  * Every route and its rule are declared together in {@link IngestRoutes}: every route but the health probes needs
- * {@code Authorization: Bearer <API key or token>} (401 without a valid one, 403 for a role or publisher not allowed).
+ * {@code Authorization: Bearer <API key or token>} (API keys from {@code leadpipe-api-keys}; JWTs when the
+ * environment's {@link JwtConfig} turns them on) (401 without a valid one, 403 for a role or publisher not allowed).
  * Every 4xx and 5xx answer is an RFC 9457 problem ({@code application/problem+json}) naming every bad field.
  * <p>
  * {@link #start(IngestConfig)} creates the pipeline's topics if needed, one shared idempotent producer and the
@@ -166,8 +169,9 @@ public final class IngestService implements ServiceProcess.Service {
             SecretKeyring keyring = SecretKeyring.fromEnvironment();
             catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
             outcomes = new OutcomeAwaiter(config.bootstrapServers()).start(CATALOG_CATCH_UP);
+            JwtConfig jwt = JwtConfig.DECLARATION.fromEnvironment(System.getenv());
             apiKeys = ApiKeyCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
-            Authenticator authenticator = apiKeys;
+            Authenticator authenticator = JwtAuthenticator.withApiKeys(apiKeys, jwt);
             kafka = new KafkaReachability(config.bootstrapServers());
             ops.readiness().add("kafka", kafka);
             IngestService service = new IngestService(

@@ -21,6 +21,7 @@ import dev.leadpipe.ops.ServiceProcess;
 import dev.leadpipe.ops.StreamsStartup;
 import dev.leadpipe.ops.Termination;
 import dev.leadpipe.ops.auth.ApiKeyCatalog;
+import dev.leadpipe.ops.auth.JwtConfig;
 import dev.leadpipe.ops.auth.Principal;
 import dev.leadpipe.ops.auth.RouteTable;
 import dev.leadpipe.status.StatusViews.OfferStatus;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * A running status service: one Kafka Streams instance of {@link StatusTopology} plus its HTTP server, whose routes
  * and their rules are {@link StatusRoutes} (the ops endpoints; the API {@code GET /v1/status} and
  * {@code GET /v1/status/offers/{offerId}}; the status page {@code GET /}), credentials checked against the API keys
- * of {@code leadpipe-api-keys}. A publisher's {@code status:read} credential sees only its own offers.
+ * of {@code leadpipe-api-keys} (and JWTs when the environment's {@link JwtConfig} turns them on). A publisher's {@code status:read} credential sees only its own offers.
  *
  * <pre>{@code
  * try (Ops ops = Ops.forService("status");
