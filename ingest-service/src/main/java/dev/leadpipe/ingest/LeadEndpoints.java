@@ -31,7 +31,10 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
     static final String BATCH_PATH = "/v1/leads/batch";
     private static final String TOO_MANY_ITEMS = "too-many-items";
 
-    /** One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413, 415, 422 or 503 problems. */
+    /**
+     * One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413 (body or lead too large), 415, 422
+     * or 503 problems.
+     */
     void postLead(Context ctx) {
         try {
             acceptLead(ctx);
@@ -49,6 +52,10 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             throw new ProblemException(invalidLead(outcome.errors()));
         }
         Lead lead = outcome.lead();
+        LeadSizeCap cap = new LeadSizeCap(config.maxLeadBytes());
+        cap.excess(lead).ifPresent(detail -> {
+            throw new ProblemException(cap.problem(lead, detail));
+        });
         ctx.future(() -> writer.send(Topics.LEADS, lead.leadId(), lead).handle((metadata, error) -> {
             if (error != null) {
                 LOG.warn("lead {} was not written: {}", lead.leadId(), SafeErrors.describe(KafkaWriter.unwrap(error)));
@@ -102,7 +109,7 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
         }
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (Item item : items) {
-            if (item.lead != null) {
+            if (item.status == 0) {
                 writes.add(
                         writer.send(Topics.LEADS, item.lead.leadId(), item.lead).handle((metadata, error) -> {
                             item.written(metadata, error);
@@ -178,9 +185,13 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
 
     private Item prepared(int index, Integer line, JsonNode node) {
         LeadIntake.Outcome outcome = LeadIntake.prepare(node, null, clock.instant());
-        return outcome.ok()
-                ? Item.valid(index, line, outcome.lead())
-                : Item.refused(index, line, 422, outcome.errors());
+        if (!outcome.ok()) {
+            return Item.refused(index, line, 422, outcome.errors());
+        }
+        return new LeadSizeCap(config.maxLeadBytes())
+                .excess(outcome.lead())
+                .map(detail -> Item.tooLarge(index, line, outcome.lead(), detail))
+                .orElseGet(() -> Item.valid(index, line, outcome.lead()));
     }
 
     private void answerBatch(Context ctx, List<Item> items) {
@@ -273,6 +284,13 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             return new Item(index, line, null, status, errors);
         }
 
+        /** A lead over {@link IngestConfig#MAX_LEAD_BYTES}: named in the answer, never written. */
+        static Item tooLarge(int index, Integer line, Lead lead, String detail) {
+            Item item = new Item(index, line, lead, 413, List.of());
+            item.detail = detail;
+            return item;
+        }
+
         void written(RecordMetadata metadata, Throwable error) {
             if (error == null) {
                 status = 202;
@@ -291,6 +309,9 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             Problem problem = writeFailure;
             if (problem != null) {
                 return IngestMetrics.reasonFor(problem);
+            }
+            if (status == 413) {
+                return IngestMetrics.Reason.TOO_LARGE;
             }
             return status == 400
                     ? IngestMetrics.Reason.INVALID_JSON
