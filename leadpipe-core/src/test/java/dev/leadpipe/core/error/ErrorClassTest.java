@@ -42,6 +42,12 @@ class ErrorClassTest {
         assertThat(ErrorClass.EDU_PRIVACY_SUPPRESSED.kind()).isEqualTo(ErrorKind.NOT_AN_ERROR);
     }
 
+    @Test
+    void theCatalogueStatesHowManyClassesThereAre() throws IOException {
+        assertThat(Files.readString(Path.of("..", "docs", "error-catalogue.md")))
+                .contains("(leadpipe-core), " + ErrorClass.values().length + " classes, each listed once below.");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"error-catalogue.md", "publisher-guide.md"})
     void theCatalogueAndThePublisherGuideHaveOneRowPerClassWithItsKind(String doc) throws IOException {
