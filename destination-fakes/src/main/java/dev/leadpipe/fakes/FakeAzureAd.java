@@ -70,6 +70,8 @@ public final class FakeAzureAd implements AutoCloseable {
     private final Map<String, AtomicInteger> tokenRequestsBySubject = new ConcurrentHashMap<>();
     private final List<String> requestLog = new CopyOnWriteArrayList<>();
     private volatile int expiresInSeconds = 3599;
+    private volatile int hugeStatus;
+    private volatile long hugeTokenBytes;
 
     private FakeAzureAd() {
         this.server = FakeHttp.start(this::handle);
@@ -88,6 +90,16 @@ public final class FakeAzureAd implements AutoCloseable {
     /** The authority host to give a client ({@code https://login.fake-aad.test}): routed by {@link #httpClient()}. */
     public String authorityHost() {
         return "https://" + AUTHORITY_HOST;
+    }
+
+    /**
+     * Every token request is answered {@code status} with a body of {@code bytes} bytes, streamed without a length
+     * (0 bytes clears it); it still counts as a token request.
+     */
+    public FakeAzureAd answerHugeTokenBodies(int status, long bytes) {
+        this.hugeStatus = status;
+        this.hugeTokenBytes = bytes;
+        return this;
     }
 
     public FakeAzureAd addTenant(String tenantId) {
@@ -231,6 +243,10 @@ public final class FakeAzureAd implements AutoCloseable {
 
     private void token(HttpExchange exchange, String tenant, Map<String, String> form) throws IOException {
         tokenRequests.incrementAndGet();
+        if (hugeTokenBytes > 0) {
+            FakeHttp.sendHuge(exchange, hugeStatus, hugeTokenBytes);
+            return;
+        }
         String grant = form.getOrDefault("grant_type", "");
         String subject =
                 "password".equals(grant) ? form.getOrDefault("username", "") : form.getOrDefault("client_id", "");

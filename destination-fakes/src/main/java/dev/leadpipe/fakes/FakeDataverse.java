@@ -67,6 +67,8 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
     private final AtomicInteger concurrencyThrottled = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
     private volatile Duration delay = Duration.ZERO;
+    private volatile int hugeStatus;
+    private volatile long hugeBytes;
     private volatile long throttleUntilNanos;
     private volatile Duration retryAfter = Duration.ofSeconds(1);
     private volatile int concurrencyLimit = Integer.MAX_VALUE;
@@ -84,6 +86,16 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
     /** The instance URL ({@code http://127.0.0.1:PORT}), in place of {@code https://ORG.crm.dynamics.com}. */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * Every upsert of an authorised caller is answered {@code status} with a body of {@code bytes} bytes, streamed
+     * without a length (0 bytes clears it).
+     */
+    public FakeDataverse answerHugeBodies(int status, long bytes) {
+        this.hugeStatus = status;
+        this.hugeBytes = bytes;
+        return this;
     }
 
     /** Answers {@code failure} to every upsert of this caller (client id or user name); null clears it. */
@@ -217,6 +229,11 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             }
             Failure failure = failures.get(principal.subject());
             String body = FakeHttp.body(exchange);
+            if (hugeBytes > 0) {
+                finished(exchange);
+                FakeHttp.sendHuge(exchange, hugeStatus, hugeBytes);
+                return;
+            }
             if (failure == Failure.NO_ROLES_ASSIGNED) {
                 error(
                         exchange,

@@ -69,6 +69,29 @@ final class FakeHttp {
         exchange.close();
     }
 
+    /**
+     * Answers {@code status} with a JSON body of {@code bytes} bytes, streamed in chunks without a
+     * {@code Content-Length} (as a misbehaving upstream or proxy would), so the client only learns the size by
+     * reading; a client that stops reading ends the exchange.
+     */
+    static void sendHuge(HttpExchange exchange, int status, long bytes) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, 0);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) ' ');
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write('[');
+            for (long left = bytes - 2; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+            out.write(']');
+        } catch (IOException clientGone) {
+            // the client stopped reading: what a capped reader does
+        } finally {
+            exchange.close();
+        }
+    }
+
     static String json(String s) {
         if (s == null) {
             return "null";

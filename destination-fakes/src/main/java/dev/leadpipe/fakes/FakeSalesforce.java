@@ -58,6 +58,9 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
     private final FakeSalesforceLeadObject leadObject = new FakeSalesforceLeadObject();
     private final FakeSalesforceRest rest;
     private final FakeSalesforceWebToLead webToLead;
+    private volatile String hugePathPrefix;
+    private volatile int hugeStatus;
+    private volatile long hugeBytes;
 
     private FakeSalesforce() {
         this.server = FakeHttp.start(this::handle);
@@ -139,6 +142,17 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
         return this;
     }
 
+    /**
+     * Every request whose path starts with {@code pathPrefix} ({@link #TOKEN_PATH}, {@code /services/data/}) is
+     * answered {@code status} with a body of {@code bytes} bytes, streamed without a length; null clears it.
+     */
+    public FakeSalesforce answerHugeBodies(String pathPrefix, int status, long bytes) {
+        this.hugeStatus = status;
+        this.hugeBytes = bytes;
+        this.hugePathPrefix = pathPrefix;
+        return this;
+    }
+
     /** Every token issued so far becomes invalid (the next call answers 401 INVALID_SESSION_ID). */
     public FakeSalesforce expireTokens() {
         login.expireTokens();
@@ -172,7 +186,11 @@ public final class FakeSalesforce extends FakeLeadStore implements AutoCloseable
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
-        if (path.equals(TOKEN_PATH) && "POST".equals(method)) {
+        String huge = hugePathPrefix;
+        if (huge != null && path.startsWith(huge)) {
+            FakeHttp.body(exchange);
+            FakeHttp.sendHuge(exchange, hugeStatus, hugeBytes);
+        } else if (path.equals(TOKEN_PATH) && "POST".equals(method)) {
             login.token(exchange);
         } else if (path.equals(WEB_TO_LEAD_PATH) && "POST".equals(method)) {
             webToLead.handle(exchange);

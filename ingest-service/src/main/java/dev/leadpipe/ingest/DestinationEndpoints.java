@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadpipe.core.destination.DestinationCatalog;
-import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.DestinationValidator;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -25,7 +24,6 @@ import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.lead.FieldError;
 import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.secret.SecretKeyring;
-import dev.leadpipe.core.secret.SecretUnreadableException;
 import dev.leadpipe.core.topic.Topics;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code lead-destinations} topic (200, or 201 when the offer had none) after checking every setting
  * ({@link DestinationValidator}: one error per bad field, blob refused with the advice) and encrypting every secret
  * ({@link SecretKeyring}: only ciphertext reaches Kafka); a secret sent back as {@value LeadDestination#MASK} keeps
- * its stored value, and the read-only fields of a GET's answer ({@code offerId}, {@code version}, {@code updatedAt})
+ * its stored value only while the type and every routing setting are unchanged ({@link MaskedSecrets}), and the read-only fields of a GET's answer ({@code offerId}, {@code version}, {@code updatedAt})
  * are ignored, so a GET's answer can be edited and PUT again. GET reads it from the
  * {@link DestinationCatalog} (200 or 404), DELETE writes a tombstone (204, or 404 when there is none). Every answer
  * shows settings masked ({@link LeadDestination#maskedSettings()}); no secret value is ever echoed or logged.
@@ -66,6 +64,7 @@ final class DestinationEndpoints {
     private final DestinationCatalog catalog;
     private final Clock clock;
     private final SecretKeyring keyring;
+    private final MaskedSecrets maskedSecrets;
 
     DestinationEndpoints(
             IngestConfig config, KafkaWriter writer, DestinationCatalog catalog, SecretKeyring keyring, Clock clock) {
@@ -73,6 +72,7 @@ final class DestinationEndpoints {
         this.writer = writer;
         this.catalog = catalog;
         this.keyring = keyring;
+        this.maskedSecrets = new MaskedSecrets(keyring);
         this.clock = clock;
     }
 
@@ -89,7 +89,9 @@ final class DestinationEndpoints {
             errors.add(new FieldError("/offerId", "differs from the offer id in the path (it may be left out)"));
         }
         Optional<LeadDestination> previous = errors.isEmpty() ? catalog.get(offerId) : Optional.empty();
-        Map<String, String> settings = parsed == null ? Map.of() : keepMaskedSecrets(offerId, parsed, previous, errors);
+        Map<String, String> settings = parsed == null || parsed.type == null
+                ? Map.of()
+                : maskedSecrets.resolve(offerId, parsed.type, parsed.settings, previous, errors);
         if (parsed != null && parsed.type != null) {
             errors.addAll(DestinationValidator.validate(parsed.type, settings));
         }
@@ -194,39 +196,6 @@ final class DestinationEndpoints {
             Map<String, String> settings,
             List<String> contactEmails,
             NotificationMode notifications) {}
-
-    /**
-     * The settings to store: a secret given as {@value LeadDestination#MASK} (as a GET shows it) takes the stored
-     * value of the same setting, decrypted so it can be checked; without one it is an error.
-     */
-    private Map<String, String> keepMaskedSecrets(
-            String offerId, Parsed parsed, Optional<LeadDestination> previous, List<FieldError> errors) {
-        Map<String, String> settings = new LinkedHashMap<>(parsed.settings);
-        for (Map.Entry<String, String> e : parsed.settings.entrySet()) {
-            if (!LeadDestination.MASK.equals(e.getValue())
-                    || !DestinationSpecs.of(parsed.type).isSecret(e.getKey())) {
-                continue;
-            }
-            String stored = previous.filter(d -> d.type() == parsed.type)
-                    .map(d -> d.settings().get(e.getKey()))
-                    .orElse(null);
-            if (stored == null) {
-                errors.add(new FieldError(
-                        "/settings/" + pointerToken(e.getKey()),
-                        "is masked, but no stored value exists to keep: enter the secret itself"));
-                continue;
-            }
-            try {
-                settings.put(e.getKey(), keyring.decrypt(offerId, e.getKey(), stored));
-            } catch (SecretUnreadableException unreadable) {
-                errors.add(
-                        new FieldError(
-                                "/settings/" + pointerToken(e.getKey()),
-                                "is masked, but the stored value cannot be decrypted with this service's keys: enter the secret again"));
-            }
-        }
-        return settings;
-    }
 
     private static Parsed parse(JsonNode body, List<FieldError> errors) {
         if (!body.isObject()) {

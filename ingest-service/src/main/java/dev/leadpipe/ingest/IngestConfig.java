@@ -23,6 +23,10 @@ import dev.leadpipe.core.config.Setting;
  * @param maxBatchItems    the most leads one batch request may hold ({@code INGEST_MAX_BATCH_ITEMS}, default
  *                         1000)
  * @param maxBodyBytes     the largest request body accepted, in bytes ({@code INGEST_MAX_BODY_BYTES}, default 5 MiB)
+ * @param maxLeadBytes     the largest lead accepted, in bytes of its serialized form on the {@code leads} topic
+ *                         ({@code INGEST_MAX_LEAD_BYTES}, default 256 KiB, at most 768 KiB): well below Kafka's
+ *                         default 1 MiB message size, so the lead's dead-letter record, its headers included, always
+ *                         fits
  * @param validationTimeout how long validating or publishing a configuration waits for its test lead's outcome
  *                         ({@code INGEST_VALIDATION_TIMEOUT_SECONDS}, default 60 s); the answer is 504 after that
  */
@@ -32,6 +36,7 @@ public record IngestConfig(
         int port,
         int maxBatchItems,
         long maxBodyBytes,
+        long maxLeadBytes,
         Duration validationTimeout)
         implements DeclaredConfig<IngestConfig> {
 
@@ -48,6 +53,17 @@ public record IngestConfig(
                     "maxBodyBytes", "INGEST_MAX_BODY_BYTES", 1, MAX_BODY_BYTES_LIMIT, "largest request body")
             .defaultsTo(5L * 1024 * 1024)
             .documentedDefault("5 MiB");
+    /** Kafka's default largest message is 1 MiB; a dead letter adds up to a few KiB of headers to the lead. */
+    static final long MAX_LEAD_BYTES_LIMIT = 768L * 1024;
+
+    public static final Setting<Long> MAX_LEAD_BYTES = Setting.longNumber(
+                    "maxLeadBytes",
+                    "INGEST_MAX_LEAD_BYTES",
+                    1,
+                    MAX_LEAD_BYTES_LIMIT,
+                    "largest lead once serialized (at most 768 KiB), so its dead-letter record fits a Kafka message")
+            .defaultsTo(256L * 1024)
+            .documentedDefault("256 KiB");
     public static final Setting<Duration> VALIDATION_TIMEOUT = Setting.durationIn(
                     "validationTimeout",
                     "INGEST_VALIDATION_TIMEOUT_SECONDS",
@@ -65,16 +81,17 @@ public record IngestConfig(
             PORT,
             MAX_BATCH_ITEMS,
             MAX_BODY_BYTES,
+            MAX_LEAD_BYTES,
             VALIDATION_TIMEOUT);
 
     public static final Declaration<IngestConfig> DECLARATION =
             new Declaration<>(IngestConfig.class, "ingest configuration", SETTINGS);
 
     public IngestConfig {
-        DECLARATION.check(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, validationTimeout);
+        DECLARATION.check(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, maxLeadBytes, validationTimeout);
     }
 
-    /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB, 60 s. */
+    /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB bodies, 256 KiB leads, 60 s. */
     public static IngestConfig defaults(String bootstrapServers) {
         return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
     }

@@ -62,7 +62,7 @@ final class IngestMetrics {
         return switch (problem.slug()) {
             case "malformed-json", "malformed-batch", "empty-batch" -> Reason.INVALID_JSON;
             case "invalid-lead", "invalid-batch" -> Reason.INVALID_FIELDS;
-            case "payload-too-large", "too-many-items", "record-too-large" -> Reason.TOO_LARGE;
+            case "payload-too-large", "too-many-items", "record-too-large", LeadSizeCap.SLUG -> Reason.TOO_LARGE;
             case "kafka-unavailable" -> Reason.KAFKA_UNAVAILABLE;
             case "unsupported-media-type" -> Reason.UNSUPPORTED_MEDIA_TYPE;
             case "publisher-not-allowed" -> Reason.FORBIDDEN;

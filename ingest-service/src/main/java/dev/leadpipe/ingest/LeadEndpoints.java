@@ -38,7 +38,10 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
     private static final String TOO_MANY_ITEMS = "too-many-items";
     static final String PUBLISHER_NOT_ALLOWED = "publisher-not-allowed";
 
-    /** One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413, 415, 422 or 503 problems. */
+    /**
+     * One lead: 202 {@code {leadId, offerId, status}} once acknowledged; 400, 413 (body or lead too large), 415, 422
+     * or 503 problems.
+     */
     void postLead(Context ctx) {
         try {
             acceptLead(ctx);
@@ -63,6 +66,10 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
                     "Forbidden",
                     "this credential may not post leads for the lead's offer's publisher"));
         }
+        LeadSizeCap cap = new LeadSizeCap(config.maxLeadBytes());
+        cap.excess(lead).ifPresent(detail -> {
+            throw new ProblemException(cap.problem(lead, detail));
+        });
         ctx.future(() -> writer.send(Topics.LEADS, lead.leadId(), lead).handle((metadata, error) -> {
             if (error != null) {
                 LOG.warn("lead {} was not written: {}", lead.leadId(), SafeErrors.describe(KafkaWriter.unwrap(error)));
@@ -122,7 +129,7 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
         }
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (Item item : items) {
-            if (item.lead != null) {
+            if (item.status == 0) {
                 writes.add(
                         writer.send(Topics.LEADS, item.lead.leadId(), item.lead).handle((metadata, error) -> {
                             item.written(metadata, error);
@@ -209,7 +216,10 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
                     List.of(new FieldError(
                             "/offerId", "this credential may not post leads for this offer's publisher")));
         }
-        return Item.valid(index, line, outcome.lead());
+        return new LeadSizeCap(config.maxLeadBytes())
+                .excess(outcome.lead())
+                .map(detail -> Item.tooLarge(index, line, outcome.lead(), detail))
+                .orElseGet(() -> Item.valid(index, line, outcome.lead()));
     }
 
     private void answerBatch(Context ctx, List<Item> items) {
@@ -315,6 +325,13 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             return new Item(index, line, null, status, errors);
         }
 
+        /** A lead over {@link IngestConfig#MAX_LEAD_BYTES}: named in the answer, never written. */
+        static Item tooLarge(int index, Integer line, Lead lead, String detail) {
+            Item item = new Item(index, line, lead, 413, List.of());
+            item.detail = detail;
+            return item;
+        }
+
         void written(RecordMetadata metadata, Throwable error) {
             if (error == null) {
                 status = 202;
@@ -337,6 +354,7 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             return switch (status) {
                 case 400 -> IngestMetrics.Reason.INVALID_JSON;
                 case 403 -> IngestMetrics.Reason.FORBIDDEN;
+                case 413 -> IngestMetrics.Reason.TOO_LARGE;
                 case 422 -> IngestMetrics.Reason.INVALID_FIELDS;
                 default -> IngestMetrics.Reason.INTERNAL_ERROR;
             };

@@ -17,7 +17,7 @@ class IngestConfigTest {
         IngestConfig config = IngestConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
         assertThat(config)
                 .isEqualTo(new IngestConfig(
-                        "kafka:9092", "127.0.0.1", 8080, 1000, 5L * 1024 * 1024, Duration.ofSeconds(60)))
+                        "kafka:9092", "127.0.0.1", 8080, 1000, 5L * 1024 * 1024, 256L * 1024, Duration.ofSeconds(60)))
                 .isEqualTo(IngestConfig.defaults("kafka:9092"));
     }
 
@@ -34,9 +34,11 @@ class IngestConfigTest {
                 "50",
                 "INGEST_MAX_BODY_BYTES",
                 "2048",
+                "INGEST_MAX_LEAD_BYTES",
+                "1024",
                 "INGEST_VALIDATION_TIMEOUT_SECONDS",
                 "5"));
-        assertThat(config).isEqualTo(new IngestConfig("a:1,b:2", "0.0.0.0", 0, 50, 2048, Duration.ofSeconds(5)));
+        assertThat(config).isEqualTo(new IngestConfig("a:1,b:2", "0.0.0.0", 0, 50, 2048, 1024, Duration.ofSeconds(5)));
     }
 
     @Test
@@ -48,6 +50,8 @@ class IngestConfigTest {
                         "many",
                         "INGEST_MAX_BODY_BYTES",
                         "0",
+                        "INGEST_MAX_LEAD_BYTES",
+                        "1048576",
                         "KAFKA_REPLICATION_FACTOR",
                         "x",
                         "INGEST_VALIDATION_TIMEOUT_SECONDS",
@@ -57,6 +61,7 @@ class IngestConfigTest {
                 .hasMessageContaining("INGEST_PORT")
                 .hasMessageContaining("INGEST_MAX_BATCH_ITEMS")
                 .hasMessageContaining("INGEST_MAX_BODY_BYTES")
+                .hasMessageContaining("INGEST_MAX_LEAD_BYTES")
                 .hasMessageContaining("KAFKA_REPLICATION_FACTOR")
                 .hasMessageContaining("INGEST_VALIDATION_TIMEOUT_SECONDS must be a whole number from 1 to 600")
                 .hasMessageNotContaining("many")
@@ -65,13 +70,14 @@ class IngestConfigTest {
 
     @Test
     void theConstructorRefusesBadValuesTooNamingAllOfThem() {
-        assertThatThrownBy(() -> new IngestConfig(" ", "", -1, 0, 0, Duration.ZERO))
+        assertThatThrownBy(() -> new IngestConfig(" ", "", -1, 0, 0, 0, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bootstrapServers")
                 .hasMessageContaining("host")
                 .hasMessageContaining("port")
                 .hasMessageContaining("maxBatchItems")
                 .hasMessageContaining("maxBodyBytes")
+                .hasMessageContaining("maxLeadBytes")
                 .hasMessageContaining("validationTimeout (INGEST_VALIDATION_TIMEOUT_SECONDS)");
     }
 

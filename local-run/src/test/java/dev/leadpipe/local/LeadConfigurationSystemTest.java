@@ -1,11 +1,16 @@
 package dev.leadpipe.local;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
@@ -210,6 +215,44 @@ class LeadConfigurationSystemTest {
         assertThat(answer.path("errorClass").asText()).isEqualTo(ErrorClass.SALESFORCE_REQUIRED_PICKLIST.code());
         assertThat(answer.path("detail").asText()).contains("Industry__c");
         assertThat(salesforce.upsertRequests()).as("no lead was sent").isZero();
+    }
+
+    @Test
+    void aMaskedSecretCannotBeRedirectedToAnotherLoginUrl() throws Exception {
+        String offer = "fabrikam.exfiltration";
+        String settings = "{\"type\": \"salesforce\", \"settings\": {\"loginUrl\": \"%s\", "
+                + "\"clientId\": \"3MVG9picklist.app\", \"clientSecret\": \"%s\"}}";
+        put(offer, settings.formatted(salesforce.url(), "sf-secret-value"));
+
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!listener.isClosed()) {
+                    try (Socket ignored = listener.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            String elsewhere = "http://127.0.0.1:" + listener.getLocalPort();
+
+            HttpResponse<String> edit = send(HttpRequest.newBuilder(uri("/v1/offers/" + offer + "/lead-destination"))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(settings.formatted(elsewhere, LeadDestination.MASK))));
+            assertThat(edit.statusCode()).as(edit.body()).isEqualTo(422);
+            assertThat(Json.MAPPER.readTree(edit.body()).path("errors").findValuesAsText("pointer"))
+                    .contains("/settings/clientSecret");
+
+            HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
+            JsonNode answer = Json.MAPPER.readTree(r.body());
+            assertThat(answer.path("errorClass").asText())
+                    .as("the stored destination answered: " + r.body())
+                    .isEqualTo(ErrorClass.SALESFORCE_REQUIRED_PICKLIST.code());
+            assertThat(connections.get())
+                    .as("connections to the other login URL")
+                    .isZero();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.leadpipe.router;
 import java.time.Duration;
 
 import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.error.ErrorClass;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -12,12 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drops a lead whose leadId was already routed within the de-duplication window, and records every lead it passes.
+ * Drops a lead whose leadId was already routed within the de-duplication window with the same content, marks one
+ * whose leadId was routed with different content as {@link ErrorClass#LEAD_ID_REUSED} (bound for the dead-letter
+ * topic, not recorded), and records every lead it passes.
  *
  * <p>The store ({@link RouterTopology#DEDUP_STORE}) is a persistent, changelogged window store keyed by leadId
- * holding, at the record timestamp of each routed lead, that timestamp; its retention equals the window, so Streams
- * expires old entries by itself (no punctuator). A lead is a duplicate when the store holds its leadId at a
- * timestamp within the window either side of its own record timestamp (so out-of-order copies are caught too).
+ * holding, at the record timestamp of each routed lead, its {@link ContentFingerprint}; its retention equals the
+ * window, so Streams expires old entries by itself (no punctuator). A leadId is seen when the store holds it at a
+ * timestamp within the window either side of the lead's own record timestamp (so out-of-order copies are caught
+ * too); the lead is a duplicate when any entry seen has its content (or an unknown one, written by an older router),
+ * and a reused leadId otherwise.
  * Because the store is updated in the same exactly-once transaction as the routed output, a crash can neither
  * lose the record of a routed lead nor record a lead that was not routed.
  *
@@ -29,7 +34,7 @@ final class DeduplicationProcessor extends ContextualFixedKeyProcessor<String, R
 
     private final long windowMs;
     private final RouterMetrics metrics;
-    private WindowStore<String, Long> store;
+    private WindowStore<String, ContentFingerprint> store;
 
     DeduplicationProcessor(Duration window, RouterMetrics metrics) {
         this.windowMs = window.toMillis();
@@ -46,24 +51,51 @@ final class DeduplicationProcessor extends ContextualFixedKeyProcessor<String, R
     public void process(FixedKeyRecord<String, RoutingRecord> record) {
         String leadId = record.value().lead().leadId();
         long ts = record.timestamp();
+        ContentFingerprint content = ContentFingerprint.of(record.value().lead());
         boolean replayed = record.headers().lastHeader(PipelineHeaders.REPLAY_COUNT) != null;
-        if (!replayed && seenWithinWindow(leadId, ts)) {
-            metrics.duplicateDropped();
-            LOG.debug("dropping duplicate lead {}", leadId);
-            return;
+        if (!replayed) {
+            Seen seen = seenWithinWindow(leadId, ts, content);
+            if (seen == Seen.SAME_CONTENT) {
+                metrics.duplicateDropped();
+                LOG.debug("dropping duplicate lead {}", leadId);
+                return;
+            }
+            if (seen == Seen.OTHER_CONTENT) {
+                context()
+                        .forward(record.withValue(record.value()
+                                .deadLetter(
+                                        ErrorClass.LEAD_ID_REUSED,
+                                        "leadId " + leadId
+                                                + " was already routed within the de-duplication window for a lead with"
+                                                + " different content")));
+                return;
+            }
         }
-        store.put(leadId, ts, ts);
+        store.put(leadId, content, ts);
         if (PipelineHeaders.replayCount(record.headers()) > 0) {
             metrics.replayRouted();
         }
         context().forward(record);
     }
 
-    private boolean seenWithinWindow(String leadId, long ts) {
+    private enum Seen {
+        NOT_SEEN,
+        SAME_CONTENT,
+        OTHER_CONTENT
+    }
+
+    private Seen seenWithinWindow(String leadId, long ts, ContentFingerprint content) {
         long from = Math.max(0, ts - windowMs);
         long to = ts > Long.MAX_VALUE - windowMs ? Long.MAX_VALUE : ts + windowMs;
-        try (WindowStoreIterator<Long> seen = store.fetch(leadId, from, to)) {
-            return seen.hasNext();
+        Seen seen = Seen.NOT_SEEN;
+        try (WindowStoreIterator<ContentFingerprint> entries = store.fetch(leadId, from, to)) {
+            while (entries.hasNext()) {
+                if (entries.next().value.sameContentAs(content)) {
+                    return Seen.SAME_CONTENT;
+                }
+                seen = Seen.OTHER_CONTENT;
+            }
         }
+        return seen;
     }
 }

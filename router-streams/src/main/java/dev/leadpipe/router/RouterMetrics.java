@@ -38,7 +38,10 @@ public final class RouterMetrics {
     public static final String REPLAYS = "leadpipe.router.replays";
     /** The error classes the topology assigns; registered at 0 so that every series exists from the start. */
     private static final ErrorClass[] ROUTER_ERROR_CLASSES = {
-        ErrorClass.MALFORMED_RECORD, ErrorClass.NO_DESTINATION_CONFIGURED, ErrorClass.DESTINATION_UNSUPPORTED
+        ErrorClass.MALFORMED_RECORD,
+        ErrorClass.NO_DESTINATION_CONFIGURED,
+        ErrorClass.DESTINATION_UNSUPPORTED,
+        ErrorClass.LEAD_ID_REUSED
     };
 
     private final MeterRegistry registry;

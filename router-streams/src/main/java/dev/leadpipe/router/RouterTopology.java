@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the value is not a readable lead, or lacks {@code leadId} or {@code offerId}: it goes to {@code leads-dlq}
  *       as {@link ErrorClass#MALFORMED_RECORD} with its exact bytes, plus a DEAD_LETTERED outcome keyed by the record
  *       key;</li>
- *   <li>its leadId was routed within the de-duplication window and it is not a replay: it is dropped and counted
- *       ({@link RouterMetrics#duplicatesDropped()}), no output at all;</li>
+ *   <li>its leadId was routed within the de-duplication window with the same content and it is not a replay: it is
+ *       dropped and counted ({@link RouterMetrics#duplicatesDropped()}), no output at all;</li>
+ *   <li>its leadId was routed within the window with different content and it is not a replay: {@code leads-dlq}
+ *       as {@link ErrorClass#LEAD_ID_REUSED} plus a DEAD_LETTERED outcome ({@link DeduplicationProcessor});</li>
  *   <li>its customer's e-mail is .edu: a SUPPRESSED outcome only, whatever the offer's destination;</li>
  *   <li>its offer has no destination, or one of type {@code none}: {@code leads-dlq} as
  *       {@link ErrorClass#NO_DESTINATION_CONFIGURED} plus a DEAD_LETTERED outcome;</li>
@@ -53,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouterTopology {
     private static final Logger LOG = LoggerFactory.getLogger(RouterTopology.class);
-    /** The de-duplication window store: leadId at routed time. Its changelog is {@code <applicationId>-router-dedup-store-changelog}. */
+    /** The de-duplication window store: leadId at routed time, its content's fingerprint. Its changelog is {@code <applicationId>-router-dedup-store-changelog}. */
     public static final String DEDUP_STORE = "router-dedup-store";
     /** The global store holding the lead destinations, queryable by offer id. */
     public static final String DESTINATIONS_STORE = "router-lead-destinations-store";
@@ -69,6 +71,7 @@ public final class RouterTopology {
     public static final String DEDUP = "deduplicate-lead";
     public static final String LOOKUP = "lookup-destination";
     public static final String ROUTE_BRANCH = "route-";
+    public static final String LEAD_ID_REUSED = ROUTE_BRANCH + "lead-id-reused";
     public static final String EDU = ROUTE_BRANCH + "edu-suppressed";
     public static final String NO_DESTINATION = ROUTE_BRANCH + "no-destination";
     public static final String UNSUPPORTED = ROUTE_BRANCH + "unsupported-destination";
@@ -78,6 +81,7 @@ public final class RouterTopology {
     public static final String CLASSIFY_UNSUPPORTED = "classify-unsupported-destination";
     public static final String MERGE_DEAD_LETTERS = "merge-dead-letters";
     public static final String MERGE_DEAD_LETTERS_2 = "merge-dead-letters-2";
+    public static final String MERGE_DEAD_LETTERS_3 = "merge-dead-letters-3";
     public static final String DEAD_LETTER = "dead-letter-record";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String DEAD_LETTER_OUTCOME = "dead-letter-outcome";
@@ -102,7 +106,7 @@ public final class RouterTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, config.dedupWindow(), config.dedupWindow(), false),
                 Serdes.String(),
-                Serdes.Long()));
+                ContentFingerprint.serde()));
 
         TopicSpec<String, LeadDestination> dest = Topics.LEAD_DESTINATIONS;
         // tolerant on both paths: records read by the global thread and values restored raw into the store
@@ -131,6 +135,7 @@ public final class RouterTopology {
                         destinations, (key, v) -> v.lead().offerId(), RoutingRecord::withDestination, Named.as(LOOKUP));
 
         BranchedKStream<String, RoutingRecord> route = routed.split(Named.as(ROUTE_BRANCH))
+                .branch((key, v) -> v.error() != null, Branched.as("lead-id-reused"))
                 .branch(
                         (key, v) -> v.lead().userDetails().isEdu(),
                         Branched.withConsumer(
@@ -188,7 +193,8 @@ public final class RouterTopology {
         KStream<String, RoutingRecord> deadLetters = byReadability
                 .get(MALFORMED)
                 .merge(noDestination, Named.as(MERGE_DEAD_LETTERS))
-                .merge(unsupported, Named.as(MERGE_DEAD_LETTERS_2));
+                .merge(unsupported, Named.as(MERGE_DEAD_LETTERS_2))
+                .merge(unroutable.get(LEAD_ID_REUSED), Named.as(MERGE_DEAD_LETTERS_3));
         deadLetters
                 .processValues(() -> new DeadLetterProcessor(metrics), Named.as(DEAD_LETTER))
                 .to(Topics.LEADS_DLQ.name(), produced(Topics.LEADS_DLQ, DEAD_LETTER_SINK));

@@ -128,6 +128,7 @@ class RouterTopologyTest {
         assertThat(deadLettered(scrape, "NO_DESTINATION_CONFIGURED")).isEqualTo(2);
         assertThat(deadLettered(scrape, "DESTINATION_UNSUPPORTED")).isEqualTo(1);
         assertThat(deadLettered(scrape, "MALFORMED_RECORD")).isEqualTo(1);
+        assertThat(deadLettered(scrape, "LEAD_ID_REUSED")).isZero();
         assertThat(scrape.value("leadpipe_router_duplicates_total", "service=router"))
                 .isEqualTo(1);
         assertThat(scrape.value("leadpipe_router_replays_total", "service=router"))

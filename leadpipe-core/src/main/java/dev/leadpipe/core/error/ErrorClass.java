@@ -69,6 +69,9 @@ public enum ErrorClass {
     NO_DESTINATION_CONFIGURED(
             ErrorKind.PERMANENT,
             "The offer has no lead destination. Configure one; this lead is held in the dead-letter topic and can be replayed afterwards."),
+    LEAD_ID_REUSED(
+            ErrorKind.PERMANENT,
+            "The leadId was already used for a different lead within the de-duplication window, so this lead was not delivered. Send a new leadId for a different lead; this lead is held in the dead-letter topic."),
     EDU_PRIVACY_SUPPRESSED(
             ErrorKind.NOT_AN_ERROR,
             "The customer's e-mail domain is .edu: for privacy no personal data is passed on. Nothing to fix."),

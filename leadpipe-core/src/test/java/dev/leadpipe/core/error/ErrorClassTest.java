@@ -1,6 +1,10 @@
 package dev.leadpipe.core.error;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +40,27 @@ class ErrorClassTest {
         assertThat(ErrorClass.DYNAMICS_TIMEOUT.kind()).isEqualTo(ErrorKind.TRANSIENT);
         assertThat(ErrorClass.SECRET_UNREADABLE.kind()).isEqualTo(ErrorKind.PERMANENT);
         assertThat(ErrorClass.EDU_PRIVACY_SUPPRESSED.kind()).isEqualTo(ErrorKind.NOT_AN_ERROR);
+    }
+
+    @Test
+    void theCatalogueStatesHowManyClassesThereAre() throws IOException {
+        assertThat(Files.readString(Path.of("..", "docs", "error-catalogue.md")))
+                .contains("(leadpipe-core), " + ErrorClass.values().length + " classes, each listed once below.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"error-catalogue.md", "publisher-guide.md"})
+    void theCatalogueAndThePublisherGuideHaveOneRowPerClassWithItsKind(String doc) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("..", "docs", doc));
+        for (ErrorClass c : ErrorClass.values()) {
+            List<String> rows = lines.stream()
+                    .filter(l -> l.startsWith("| `" + c.code() + "` |"))
+                    .toList();
+            assertThat(rows).as(doc + " rows of " + c.code()).hasSize(1);
+            assertThat(rows.get(0).split("\\|")[2].strip())
+                    .as(doc + ": the kind of " + c.code())
+                    .isEqualTo(c.kind().label().replace('-', ' '));
+        }
     }
 
     @ParameterizedTest

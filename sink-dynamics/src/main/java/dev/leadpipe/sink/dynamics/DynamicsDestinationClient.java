@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +24,9 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Stage;
 import dev.leadpipe.sink.dynamics.DynamicsErrorClassifier.Upstream;
+import dev.leadpipe.sink.runtime.CappedBody;
 import dev.leadpipe.sink.runtime.DeliveryException;
+import dev.leadpipe.sink.runtime.DeliveryFailure;
 import dev.leadpipe.sink.runtime.HttpDestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
 import dev.leadpipe.sink.runtime.LeadFields;
@@ -92,7 +93,8 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
 
     /**
      * @param authorityHost {@code https://HOST} of Azure AD (default {@value #DEFAULT_AUTHORITY_HOST} when null)
-     * @param msalHttp      msal4j's HTTP client, or null for msal4j's own (tests: {@code FakeAzureAd.httpClient()})
+     * @param msalHttp      msal4j's HTTP client, or null for a {@link MsalHttp} over the Dataverse HTTP client (answers
+     *                      capped); tests: {@link MsalHttp#via} the stand-in, or {@code FakeAzureAd.httpClient()}
      * @param http          the Dataverse HTTP client, or null for a default one
      * @param timeout       per-request timeout (Dataverse and sign-in)
      */
@@ -104,7 +106,7 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
             super.close();
             throw new IllegalArgumentException("the authority host must be https (msal4j): " + this.authorityHost);
         }
-        this.msalHttp = msalHttp;
+        this.msalHttp = msalHttp != null ? msalHttp : MsalHttp.direct(this.http, this.timeout);
     }
 
     @Override
@@ -168,7 +170,11 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
             Thread.currentThread().interrupt();
             throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.SIGN_IN, e), secrets));
         } catch (Exception e) {
-            throw new DeliveryException(DynamicsErrorClassifier.classify(Upstream.error(Stage.SIGN_IN, e), secrets));
+            DeliveryFailure tooLarge = CappedBody.failureOf(e);
+            throw new DeliveryException(
+                    tooLarge != null
+                            ? tooLarge
+                            : DynamicsErrorClassifier.classify(Upstream.error(Stage.SIGN_IN, e), secrets));
         }
     }
 
@@ -183,10 +189,7 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
                 .header("OData-Version", "4.0")
                 .method("PATCH", BodyPublishers.ofByteArray(body))
                 .build();
-        return send(
-                request,
-                BodyHandlers.ofString(),
-                e -> DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
+        return send(request, e -> DynamicsErrorClassifier.classify(Upstream.error(Stage.DATAVERSE, e), secrets));
     }
 
     private TokenSource tokenSource(LeadDestination destination, URI instance) throws DeliveryException {

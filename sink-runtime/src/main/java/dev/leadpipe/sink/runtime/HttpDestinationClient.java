@@ -39,8 +39,18 @@ public abstract class HttpDestinationClient implements DestinationClient {
     }
 
     /**
+     * Sends the request and reads the answer as text, at most {@link CappedBody#MAX_BYTES} of it; a larger answer is
+     * {@code DESTINATION_HTTP_ERROR} with its status (transient only for 408, 429 and 5xx).
+     */
+    protected final HttpResponse<String> send(HttpRequest request, Function<Exception, DeliveryFailure> classify)
+            throws DeliveryException {
+        return send(request, CappedBody.ofString(), classify);
+    }
+
+    /**
      * Sends the request; an exception (also an interrupt, whose flag is set again) becomes a DeliveryException
-     * with the failure {@code classify} makes of it.
+     * with the failure {@code classify} makes of it, but an answer over {@link CappedBody}'s cap is
+     * {@code DESTINATION_HTTP_ERROR} whatever the destination.
      */
     protected final <T> HttpResponse<T> send(
             HttpRequest request, BodyHandler<T> body, Function<Exception, DeliveryFailure> classify)
@@ -51,7 +61,8 @@ public abstract class HttpDestinationClient implements DestinationClient {
             Thread.currentThread().interrupt();
             throw new DeliveryException(classify.apply(e));
         } catch (Exception e) {
-            throw new DeliveryException(classify.apply(e));
+            DeliveryFailure tooLarge = CappedBody.failureOf(e);
+            throw new DeliveryException(tooLarge != null ? tooLarge : classify.apply(e));
         }
     }
 

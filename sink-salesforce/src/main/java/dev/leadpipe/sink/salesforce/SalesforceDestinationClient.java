@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -169,7 +168,7 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
 
     private HttpResponse<String> exchange(HttpRequest request, Stage stage, Set<String> secrets)
             throws DeliveryException {
-        return send(request, BodyHandlers.ofString(), e -> SalesforceErrorClassifier.classify(stage, e, secrets));
+        return send(request, e -> SalesforceErrorClassifier.classify(stage, e, secrets));
     }
 
     /** A URL setting, checked: https (http only for a loopback host), with a host. */
