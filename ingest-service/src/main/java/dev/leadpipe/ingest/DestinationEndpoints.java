@@ -91,7 +91,7 @@ final class DestinationEndpoints {
         Optional<LeadDestination> previous = errors.isEmpty() ? catalog.get(offerId) : Optional.empty();
         Map<String, String> settings = parsed == null ? Map.of() : keepMaskedSecrets(offerId, parsed, previous, errors);
         if (parsed != null && parsed.type != null) {
-            errors.addAll(DestinationValidator.validate(parsed.type, settings));
+            errors.addAll(DestinationValidator.validate(parsed.type, settings, config.allowedHosts()));
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.of(

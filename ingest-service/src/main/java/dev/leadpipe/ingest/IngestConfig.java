@@ -9,6 +9,7 @@ import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.destination.DestinationAddresses;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
@@ -25,6 +26,8 @@ import dev.leadpipe.core.config.Setting;
  * @param maxBodyBytes     the largest request body accepted, in bytes ({@code INGEST_MAX_BODY_BYTES}, default 5 MiB)
  * @param validationTimeout how long validating or publishing a configuration waits for its test lead's outcome
  *                         ({@code INGEST_VALIDATION_TIMEOUT_SECONDS}, default 60 s); the answer is 504 after that
+ * @param allowedHosts     the destination allow-list a saved configuration's hosts are checked against
+ *                         ({@code DESTINATION_ALLOWED_HOSTS}, default none; see {@link DestinationAddresses})
  */
 public record IngestConfig(
         String bootstrapServers,
@@ -32,7 +35,8 @@ public record IngestConfig(
         int port,
         int maxBatchItems,
         long maxBodyBytes,
-        Duration validationTimeout)
+        Duration validationTimeout,
+        DestinationAddresses allowedHosts)
         implements DeclaredConfig<IngestConfig> {
 
     /** Bodies are read into one byte array, so no limit may exceed what an array holds. */
@@ -65,13 +69,14 @@ public record IngestConfig(
             PORT,
             MAX_BATCH_ITEMS,
             MAX_BODY_BYTES,
-            VALIDATION_TIMEOUT);
+            VALIDATION_TIMEOUT,
+            DestinationAddresses.ALLOWED_HOSTS);
 
     public static final Declaration<IngestConfig> DECLARATION =
             new Declaration<>(IngestConfig.class, "ingest configuration", SETTINGS);
 
     public IngestConfig {
-        DECLARATION.check(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, validationTimeout);
+        DECLARATION.check(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, validationTimeout, allowedHosts);
     }
 
     /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB, 60 s. */
