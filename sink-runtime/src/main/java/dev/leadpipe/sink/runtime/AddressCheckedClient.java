@@ -16,7 +16,9 @@ import dev.leadpipe.core.lead.Lead;
  * name is resolved again, and when the rule refuses one nothing is sent and the attempt fails
  * {@link ErrorClass#DESTINATION_ADDRESS_REFUSED}, permanent, so the lead is dead-lettered, not retried. This catches
  * a host whose address changed to a private one after the configuration was saved. The failure's detail names the
- * setting and the refused address, never a setting's value. Everything else is the wrapped client's.
+ * setting and the refused address, never a setting's value. The wrapped client is given the rule too
+ * ({@link DestinationClient#checkLearnedHostsWith}) for hosts it learns from the destination. Everything else is the
+ * wrapped client's.
  */
 final class AddressCheckedClient implements DestinationClient {
     private final DestinationClient client;
@@ -25,6 +27,7 @@ final class AddressCheckedClient implements DestinationClient {
     AddressCheckedClient(DestinationClient client, DestinationAddresses addresses) {
         this.client = client;
         this.addresses = addresses;
+        client.checkLearnedHostsWith(addresses);
     }
 
     @Override
