@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
