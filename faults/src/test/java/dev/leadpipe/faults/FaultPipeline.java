@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicSpec;
@@ -199,7 +200,9 @@ final class FaultPipeline implements BeforeAllCallback {
                     "KAFKA_BOOTSTRAP_SERVERS",
                     bootstrap,
                     "LEADPIPE_SECRET_KEYS",
-                    "faults=" + Base64.getEncoder().encodeToString(key));
+                    "faults=" + Base64.getEncoder().encodeToString(key),
+                    DestinationAddresses.ALLOWED_HOSTS_ENV,
+                    "127.0.0.1,localhost");
             this.launcher = new ServiceLauncher(FAULTS_DIR.resolve(logName), commonEnv);
         }
 

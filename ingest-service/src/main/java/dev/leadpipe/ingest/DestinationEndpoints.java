@@ -93,7 +93,7 @@ final class DestinationEndpoints {
                 ? Map.of()
                 : maskedSecrets.resolve(offerId, parsed.type, parsed.settings, previous, errors);
         if (parsed != null && parsed.type != null) {
-            errors.addAll(DestinationValidator.validate(parsed.type, settings));
+            errors.addAll(DestinationValidator.validate(parsed.type, settings, config.allowedHosts()));
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.of(

@@ -9,6 +9,7 @@ import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.destination.DestinationAddresses;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
@@ -29,6 +30,8 @@ import dev.leadpipe.core.config.Setting;
  *                         fits
  * @param validationTimeout how long validating or publishing a configuration waits for its test lead's outcome
  *                         ({@code INGEST_VALIDATION_TIMEOUT_SECONDS}, default 60 s); the answer is 504 after that
+ * @param allowedHosts     the destination allow-list a saved configuration's hosts are checked against
+ *                         ({@code DESTINATION_ALLOWED_HOSTS}, default none; see {@link DestinationAddresses})
  */
 public record IngestConfig(
         String bootstrapServers,
@@ -37,7 +40,8 @@ public record IngestConfig(
         int maxBatchItems,
         long maxBodyBytes,
         long maxLeadBytes,
-        Duration validationTimeout)
+        Duration validationTimeout,
+        DestinationAddresses allowedHosts)
         implements DeclaredConfig<IngestConfig> {
 
     /** Bodies are read into one byte array, so no limit may exceed what an array holds. */
@@ -82,13 +86,22 @@ public record IngestConfig(
             MAX_BATCH_ITEMS,
             MAX_BODY_BYTES,
             MAX_LEAD_BYTES,
-            VALIDATION_TIMEOUT);
+            VALIDATION_TIMEOUT,
+            DestinationAddresses.ALLOWED_HOSTS);
 
     public static final Declaration<IngestConfig> DECLARATION =
             new Declaration<>(IngestConfig.class, "ingest configuration", SETTINGS);
 
     public IngestConfig {
-        DECLARATION.check(bootstrapServers, host, port, maxBatchItems, maxBodyBytes, maxLeadBytes, validationTimeout);
+        DECLARATION.check(
+                bootstrapServers,
+                host,
+                port,
+                maxBatchItems,
+                maxBodyBytes,
+                maxLeadBytes,
+                validationTimeout,
+                allowedHosts);
     }
 
     /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB bodies, 256 KiB leads, 60 s. */

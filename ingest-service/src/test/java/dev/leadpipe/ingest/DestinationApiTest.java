@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.secret.SecretKeyring;
@@ -35,8 +36,9 @@ class DestinationApiTest {
     @BeforeAll
     static void start() {
         key = TestKeys.operator(KAFKA.bootstrapServers());
-        service = IngestService.start(
-                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
+        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                .with(IngestConfig.PORT, 0));
         http = new Http(service.port(), key);
     }
 
@@ -202,8 +204,9 @@ class DestinationApiTest {
         assertThat(http.put(path, dynamics(CANARY)).status()).isEqualTo(201);
         assertThat(http.put(path, dynamics(CANARY)).status()).isEqualTo(200);
 
-        try (IngestService second = IngestService.start(
-                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0))) {
+        try (IngestService second = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                .with(IngestConfig.PORT, 0))) {
             Http.Answer read = new Http(second.port(), key).get(path);
             assertThat(read.status()).as("caught up before start returned").isEqualTo(200);
             assertThat(read.json().path("version").asLong()).isEqualTo(2);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
@@ -55,8 +56,9 @@ class DestinationConfigurationTest {
     @BeforeAll
     static void start() {
         key = TestKeys.operator(KAFKA.bootstrapServers());
-        service = IngestService.start(
-                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
+        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                .with(IngestConfig.PORT, 0));
         http = new Http(service.port(), key);
     }
 

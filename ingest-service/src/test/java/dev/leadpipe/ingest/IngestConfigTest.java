@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.leadpipe.core.config.SettingsDoc;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +18,14 @@ class IngestConfigTest {
         IngestConfig config = IngestConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
         assertThat(config)
                 .isEqualTo(new IngestConfig(
-                        "kafka:9092", "127.0.0.1", 8080, 1000, 5L * 1024 * 1024, 256L * 1024, Duration.ofSeconds(60)))
+                        "kafka:9092",
+                        "127.0.0.1",
+                        8080,
+                        1000,
+                        5L * 1024 * 1024,
+                        256L * 1024,
+                        Duration.ofSeconds(60),
+                        DestinationAddresses.STRICT))
                 .isEqualTo(IngestConfig.defaults("kafka:9092"));
     }
 
@@ -37,8 +45,19 @@ class IngestConfigTest {
                 "INGEST_MAX_LEAD_BYTES",
                 "1024",
                 "INGEST_VALIDATION_TIMEOUT_SECONDS",
-                "5"));
-        assertThat(config).isEqualTo(new IngestConfig("a:1,b:2", "0.0.0.0", 0, 50, 2048, 1024, Duration.ofSeconds(5)));
+                "5",
+                DestinationAddresses.ALLOWED_HOSTS_ENV,
+                "127.0.0.1, crm.internal"));
+        assertThat(config)
+                .isEqualTo(new IngestConfig(
+                        "a:1,b:2",
+                        "0.0.0.0",
+                        0,
+                        50,
+                        2048,
+                        1024,
+                        Duration.ofSeconds(5),
+                        DestinationAddresses.allowing("crm.internal,127.0.0.1")));
     }
 
     @Test
@@ -70,7 +89,7 @@ class IngestConfigTest {
 
     @Test
     void theConstructorRefusesBadValuesTooNamingAllOfThem() {
-        assertThatThrownBy(() -> new IngestConfig(" ", "", -1, 0, 0, 0, Duration.ZERO))
+        assertThatThrownBy(() -> new IngestConfig(" ", "", -1, 0, 0, 0, Duration.ZERO, DestinationAddresses.STRICT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bootstrapServers")
                 .hasMessageContaining("host")

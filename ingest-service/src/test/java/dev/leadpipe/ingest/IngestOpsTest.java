@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
@@ -33,6 +34,7 @@ class IngestOpsTest {
     @Test
     void metricsCountEveryLeadByResultAndReasonAndReadinessSaysKafkaIsUp() throws Exception {
         IngestConfig config = IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
                 .with(IngestConfig.PORT, 0)
                 .with(IngestConfig.MAX_BATCH_ITEMS, 3);
         String key = TestKeys.operator(KAFKA.bootstrapServers());

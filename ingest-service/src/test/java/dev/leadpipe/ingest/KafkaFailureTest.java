@@ -4,6 +4,7 @@ import java.net.http.HttpRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.testing.Scrape;
 import dev.leadpipe.ops.testing.TestKeys;
@@ -37,7 +38,10 @@ class KafkaFailureTest {
         producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
         key = TestKeys.operator(KAFKA.bootstrapServers());
         service = IngestService.start(
-                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0), producer);
+                IngestConfig.defaults(KAFKA.bootstrapServers())
+                        .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                        .with(IngestConfig.PORT, 0),
+                producer);
         http = new Http(service.port(), key);
     }
 

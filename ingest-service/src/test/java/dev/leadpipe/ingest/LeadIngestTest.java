@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
@@ -35,8 +36,9 @@ class LeadIngestTest {
     @BeforeAll
     static void start() {
         key = TestKeys.operator(KAFKA.bootstrapServers());
-        service = IngestService.start(
-                IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0));
+        service = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                .with(IngestConfig.PORT, 0));
         http = new Http(service.port(), key);
     }
 
@@ -256,6 +258,7 @@ class LeadIngestTest {
     @Test
     void aBodyOverTheLimitIs413ProblemWhetherItsLengthIsDeclaredOrNot() {
         try (IngestService small = IngestService.start(IngestConfig.defaults(KAFKA.bootstrapServers())
+                .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
                 .with(IngestConfig.PORT, 0)
                 .with(IngestConfig.MAX_BODY_BYTES, 1024L)
                 .with(IngestConfig.MAX_BATCH_ITEMS, 2))) {

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
@@ -118,8 +119,11 @@ public final class LocalPipeline {
         keys.printWhere(statusUrl);
 
         Ops ingestOps = running.closeLater(Ops.forService(IngestService.SERVICE));
-        IngestService ingest = running.closeLater(
-                IngestService.start(IngestConfig.defaults(bootstrap).with(IngestConfig.PORT, localPort()), ingestOps));
+        IngestService ingest = running.closeLater(IngestService.start(
+                IngestConfig.defaults(bootstrap)
+                        .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                        .with(IngestConfig.PORT, localPort()),
+                ingestOps));
         String ingestUrl = "http://127.0.0.1:" + ingest.port();
         System.out.println("Ingest     " + ingestUrl
                 + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.sink.runtime.DestinationClient;
@@ -42,7 +43,8 @@ final class RunningServices implements AutoCloseable {
     void startSink(SinkConfig config, DestinationClient client, DestinationType type, String route) {
         String service = "sink-" + type.wireName();
         closeLater(SinkRuntime.start(
-                config.withRetryBudget(5, Duration.ofSeconds(30)),
+                config.withRetryBudget(5, Duration.ofSeconds(30))
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS),
                 client,
                 opsFor(service, SinkRuntime.defaultOpsPort(type))));
         System.out.println(service + " running (" + route + ")");

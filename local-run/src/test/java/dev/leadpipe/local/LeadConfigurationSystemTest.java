@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.json.Json;
@@ -67,16 +68,22 @@ class LeadConfigurationSystemTest {
         aad = FakeAzureAd.start().addApp(TENANT, APP, CANARY_SECRET);
         dataverse = FakeDataverse.start(aad);
         tableSink = SinkRuntime.start(
-                SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+                SinkConfig.of(KAFKA.bootstrapServers())
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
+                        .withRetryBudget(3, Duration.ofSeconds(10)),
                 new TableDestinationClient(Duration.ofSeconds(5)));
         salesforce = FakeSalesforce.start()
                 .addClientCredentialsApp("3MVG9picklist.app", "sf-secret-value")
                 .requirePicklist("Industry__c", "Industry", "Software", "Retail");
         salesforceSink = SinkRuntime.start(
-                SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+                SinkConfig.of(KAFKA.bootstrapServers())
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
+                        .withRetryBudget(3, Duration.ofSeconds(10)),
                 new SalesforceDestinationClient(null, Duration.ofSeconds(10)));
         dynamicsSink = SinkRuntime.start(
-                SinkConfig.of(KAFKA.bootstrapServers()).withRetryBudget(3, Duration.ofSeconds(10)),
+                SinkConfig.of(KAFKA.bootstrapServers())
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
+                        .withRetryBudget(3, Duration.ofSeconds(10)),
                 new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(10)));
     }
 

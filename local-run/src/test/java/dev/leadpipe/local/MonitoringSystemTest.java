@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.outcome.Outcome;
@@ -124,7 +125,9 @@ class MonitoringSystemTest {
 
         LocalOps tableOps = ops("sink-table");
         closeLater(SinkRuntime.start(
-                SinkConfig.of(bootstrap).withRetryBudget(3, Duration.ofSeconds(10)),
+                SinkConfig.of(bootstrap)
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
+                        .withRetryBudget(3, Duration.ofSeconds(10)),
                 new TableDestinationClient(Duration.ofSeconds(5)),
                 tableOps.ops()));
 
@@ -132,7 +135,9 @@ class MonitoringSystemTest {
         dataverse = closeLater(FakeDataverse.start(aad));
         LocalOps dynamicsOps = ops("sink-dynamics");
         closeLater(SinkRuntime.start(
-                SinkConfig.of(bootstrap).withRetryBudget(3, Duration.ofSeconds(10)),
+                SinkConfig.of(bootstrap)
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
+                        .withRetryBudget(3, Duration.ofSeconds(10)),
                 new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(10)),
                 dynamicsOps.ops()));
 
@@ -142,6 +147,7 @@ class MonitoringSystemTest {
         LocalOps httpsOps = ops("sink-https");
         closeLater(SinkRuntime.start(
                 SinkConfig.of(bootstrap)
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                         .withRetryBudget(100, Duration.ofMinutes(30))
                         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1), 0.2)
                         .withCircuitBreaker(2, Duration.ofSeconds(2)),
@@ -166,8 +172,11 @@ class MonitoringSystemTest {
         OPS_URLS.put("status", "http://127.0.0.1:" + status.port());
 
         Ops ingestOps = closeLater(Ops.forService(IngestService.SERVICE));
-        ingest =
-                closeLater(IngestService.start(IngestConfig.defaults(bootstrap).with(IngestConfig.PORT, 0), ingestOps));
+        ingest = closeLater(IngestService.start(
+                IngestConfig.defaults(bootstrap)
+                        .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                        .with(IngestConfig.PORT, 0),
+                ingestOps));
         OPS_URLS.put(IngestService.SERVICE, ingestUrl(""));
 
         put(TABLE_OFFER, table(AZURITE.connectionString()));

@@ -3,6 +3,7 @@ package dev.leadpipe.local;
 import java.nio.file.Files;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.router.RouterApp;
@@ -28,7 +29,9 @@ final class RunningPipeline implements AutoCloseable {
         try {
             return new RunningPipeline(
                     router,
-                    IngestService.start(IngestConfig.defaults(bootstrapServers).with(IngestConfig.PORT, 0)),
+                    IngestService.start(IngestConfig.defaults(bootstrapServers)
+                            .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
+                            .with(IngestConfig.PORT, 0)),
                     key);
         } catch (RuntimeException e) {
             router.close();

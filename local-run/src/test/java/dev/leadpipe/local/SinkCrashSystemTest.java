@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.leadpipe.azurite.testing.AzuriteExtension;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
@@ -91,6 +92,7 @@ class SinkCrashSystemTest {
                 java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), TableSinkApp.class.getName());
         pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers());
         pb.environment().put("SINK_MAX_CONCURRENCY_PER_ENDPOINT", String.valueOf(concurrency));
+        pb.environment().put(DestinationAddresses.ALLOWED_HOSTS_ENV, "127.0.0.1,localhost"); // Azurite on loopback
         File log = Path.of("target", "sink-crash-" + name + ".log").toFile();
         pb.redirectErrorStream(true).redirectOutput(log);
         return pb.start();

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.Outcome;
@@ -66,6 +67,7 @@ class TableDeliverySystemTest {
         pipeline = RunningPipeline.start(KAFKA.bootstrapServers());
         sink = SinkRuntime.start(
                 SinkConfig.of(KAFKA.bootstrapServers())
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                         .withRetryBudget(1_000, RETRY_TIME)
                         .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.2)
                         .withCircuitBreaker(5, Duration.ofMillis(500)),

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
@@ -87,6 +88,7 @@ class WaitingLeadsSystemTest {
         // the circuit opens after 2 failures for 3 s; held leads come back after 3, 6, 12, 24, 30 s
         closeLater(SinkRuntime.start(
                 SinkConfig.of(bootstrap)
+                        .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                         .withCircuitBreaker(2, Duration.ofSeconds(3))
                         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(30), 0.2),
                 new HttpsDestinationClient(null, Duration.ofSeconds(5)),

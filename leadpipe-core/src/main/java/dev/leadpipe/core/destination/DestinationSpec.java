@@ -1,5 +1,7 @@
 package dev.leadpipe.core.destination;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +54,26 @@ public interface DestinationSpec {
      */
     default Set<String> derivedSecrets(String setting, String value) {
         return Set.of();
+    }
+
+    /**
+     * The URLs a routing setting's value sends requests to, for {@link DestinationAddresses}: by default the value
+     * itself when it is an absolute http(s) URL with a host; a connection string names its endpoints. Empty for a
+     * setting that is not {@code routing}, or a value that names no host.
+     */
+    default List<URI> targets(String setting, String value) {
+        if (value == null || !setting(setting).map(SettingSpec::routing).orElse(false)) {
+            return List.of();
+        }
+        try {
+            URI uri = new URI(value.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null
+                    ? List.of(uri)
+                    : List.of();
+        } catch (URISyntaxException e) {
+            return List.of();
+        }
     }
 
     /** The declared setting of this name. */

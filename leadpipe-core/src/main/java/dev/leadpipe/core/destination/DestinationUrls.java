@@ -8,8 +8,10 @@ import java.util.Optional;
 import dev.leadpipe.core.Hosts;
 
 /**
- * The one rule for every URL a destination is reached at: an absolute https URL, or plain http only on a loopback
- * host (local stand-ins). Used by the settings' validation and, again at request time, by every client.
+ * The form of every URL a destination is reached at: an absolute https URL, or plain http only on a loopback host
+ * (local stand-ins). Used by the settings' validation and, again at request time, by every client. Which hosts and
+ * addresses may be reached at all (and that plain http also needs the host allow-listed) is
+ * {@link DestinationAddresses}'s rule, applied on top of this one.
  */
 public final class DestinationUrls {
     private DestinationUrls() {}

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -17,17 +18,43 @@ import dev.leadpipe.core.lead.FieldError;
  * must be, never its value. In order: a refused type; names the type does not declare (typos); each present value's
  * form ({@link SettingSpec#problem}); then the route: the one whose markers are set (a fallback only when no other
  * is), or the only one, and its required settings. Checks only the form; whether the destination accepts the values
- * is what the test lead finds out.
+ * is what the test lead finds out. With a {@link DestinationAddresses} it also refuses every setting whose URL the
+ * address rule refuses (a private, loopback or link-local address not allow-listed, plain http to a host not
+ * allow-listed): this resolves host names.
  */
 public final class DestinationValidator {
     private DestinationValidator() {}
 
-    /** Every problem of the settings for this type; empty when the configuration may be stored. */
+    /** Every problem of the settings' form for this type, without the address rule. */
     public static List<FieldError> validate(DestinationType type, Map<String, String> settings) {
         return type == null ? List.of() : validate(DestinationSpecs.of(type), settings);
     }
 
-    /** Every problem of the settings for the type this spec describes. */
+    /**
+     * Every problem of the settings for this type, the address rule included; empty when the configuration may be
+     * stored. What ingest checks before it saves a configuration.
+     */
+    public static List<FieldError> validate(
+            DestinationType type, Map<String, String> settings, DestinationAddresses addresses) {
+        if (type == null) {
+            return List.of();
+        }
+        DestinationSpec spec = DestinationSpecs.of(type);
+        List<FieldError> errors = validate(spec, settings);
+        Set<String> reported = errors.stream().map(FieldError::pointer).collect(Collectors.toSet());
+        Map<String, String> present = new LinkedHashMap<>();
+        settings.forEach((name, value) -> {
+            if (spec.setting(name).isPresent() && value != null && !reported.contains(pointer(name))) {
+                present.put(name, value);
+            }
+        });
+        addresses
+                .problems(spec, present)
+                .forEach((name, problem) -> errors.add(new FieldError(pointer(name), problem)));
+        return errors;
+    }
+
+    /** Every problem of the settings' form for the type this spec describes, without the address rule. */
     public static List<FieldError> validate(DestinationSpec spec, Map<String, String> settings) {
         List<FieldError> errors = new ArrayList<>();
         if (spec.refusal().isPresent()) {

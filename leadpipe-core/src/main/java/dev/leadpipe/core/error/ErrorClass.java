@@ -66,6 +66,9 @@ public enum ErrorClass {
     DESTINATION_UNSUPPORTED(
             ErrorKind.PERMANENT,
             "Azure Blob storage is no longer a supported lead destination. Choose another destination; this lead is held in the dead-letter topic and can be replayed once the destination is changed."),
+    DESTINATION_ADDRESS_REFUSED(
+            ErrorKind.PERMANENT,
+            "The destination's host resolves to a private, loopback or link-local address (or is reached over plain http) and is not allow-listed, so nothing was sent. Point the destination at its public https address, or, if the address is intended, have the operator allow-list it with DESTINATION_ALLOWED_HOSTS; then replay."),
     NO_DESTINATION_CONFIGURED(
             ErrorKind.PERMANENT,
             "The offer has no lead destination. Configure one; this lead is held in the dead-letter topic and can be replayed afterwards."),

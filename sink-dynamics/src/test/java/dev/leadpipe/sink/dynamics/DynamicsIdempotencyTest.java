@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
@@ -46,6 +47,7 @@ class DynamicsIdempotencyTest {
             DynamicsLeads.publishDestinations(
                     KAFKA.bootstrapServers(), List.of(aad(OFFER, dataverse.url(), TENANT, APP, CANARY_SECRET)));
             SinkConfig config = SinkConfig.of(KAFKA.bootstrapServers())
+                    .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                     .withGroupId("sink-dynamics-idempotency")
                     .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.1)
                     .withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT);

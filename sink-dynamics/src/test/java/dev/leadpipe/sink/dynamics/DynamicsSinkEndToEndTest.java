@@ -121,7 +121,7 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
                         u -> aad("x", u.dataverse() + "/not-dataverse", TENANT, APP_OK, CANARY_SECRET)),
                 new Row(
                         "not-https",
-                        ErrorClass.DYNAMICS_INVALID_INSTANCE_URL,
+                        ErrorClass.DESTINATION_ADDRESS_REFUSED,
                         false,
                         u -> aad("x", "http://contoso.crm.dynamics.com", TENANT, APP_OK, CANARY_SECRET)),
                 new Row(

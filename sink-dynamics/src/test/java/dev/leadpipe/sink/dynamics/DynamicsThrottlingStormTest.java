@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
@@ -59,7 +60,9 @@ class DynamicsThrottlingStormTest {
                 SinkConfig.MAX_BACKOFF_ENV,
                 "5s",
                 SinkConfig.BREAKER_OPEN_DURATION_ENV,
-                "2s"));
+                "2s",
+                DestinationAddresses.ALLOWED_HOSTS_ENV,
+                "127.0.0.1,localhost"));
         assertThat(config.maxConcurrencyPerEndpoint()).isEqualTo(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT);
 
         try (FakeAzureAd aadFake = FakeAzureAd.start().addApp(TENANT, APP, CANARY_SECRET);

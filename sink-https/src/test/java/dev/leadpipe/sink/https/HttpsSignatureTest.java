@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
@@ -60,6 +61,7 @@ class HttpsSignatureTest {
                         destination(
                                 "contoso.wrong-secret", strictReceiver.url(PATH), "CANARY-not-the-receivers-secret")));
         SinkConfig config = SinkConfig.of(KAFKA.bootstrapServers())
+                .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                 .withGroupId("sink-https-signature")
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(300), 0.1)
                 .withRetryBudget(3, Duration.ofSeconds(30));

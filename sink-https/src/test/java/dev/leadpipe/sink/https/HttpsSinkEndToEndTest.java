@@ -94,7 +94,7 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
                 new Row(
                         "http-not-loopback",
                         0,
-                        ErrorClass.DESTINATION_HTTP_ERROR,
+                        ErrorClass.DESTINATION_ADDRESS_REFUSED,
                         false,
                         1,
                         e -> "http://prod-01.westeurope.logic.azure.com/workflows/" + CANARY_PATH + "-plain/invoke?sig="
@@ -209,9 +209,9 @@ class HttpsSinkEndToEndTest extends SinkEndToEndContract<HttpsSinkEndToEndTest.R
     @Test
     void nothingIsSentToAPlainHttpHostAndRedirectsAreNotFollowed() {
         String detail = detail(row("http-not-loopback"));
-        assertThat(detail).contains("must be https").contains("nothing was sent");
+        assertThat(detail).contains("plain http").contains("nothing was sent");
         assertThat(outcomeOf(row("http-not-loopback").leadId()).errorClass())
-                .isEqualTo(ErrorClass.DESTINATION_HTTP_ERROR);
+                .isEqualTo(ErrorClass.DESTINATION_ADDRESS_REFUSED);
         assertThat(detail(row("found-302"))).contains("not followed").doesNotContain("elsewhere.example");
         assertThat(receiver.rejectedSignatures()).isZero();
         assertThat(receiver.rejectedUrlSignatures()).isZero();

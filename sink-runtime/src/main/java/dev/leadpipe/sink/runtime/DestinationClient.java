@@ -2,6 +2,7 @@ package dev.leadpipe.sink.runtime;
 
 import java.util.List;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
@@ -43,6 +44,14 @@ public interface DestinationClient extends AutoCloseable {
     default List<DeliveryFailure> preflight(LeadDestination destination) {
         return List.of();
     }
+
+    /**
+     * Gives the client the sink's address rule for hosts it learns from the destination itself rather than from the
+     * settings (Salesforce's sign-in answers the instance URL later requests go to); the runtime checks the settings'
+     * own hosts before each delivery and calls this once when it starts. A client used without a runtime holds such
+     * hosts to the form rule only. Does nothing by default.
+     */
+    default void checkLearnedHostsWith(DestinationAddresses addresses) {}
 
     @Override
     default void close() {}

@@ -12,6 +12,7 @@ import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.topic.Topics;
 
@@ -59,6 +60,9 @@ import dev.leadpipe.core.topic.Topics;
  * @param retryTiers                the delays of the {@value Topics#RETRY_TIERS} retry tier topics, shortest first,
  *                                  strictly increasing; every instance of a sink group must use the same; default
  *                                  10 s, 1 min, 10 min, 1 h ({@value #RETRY_TIERS_ENV}, comma-separated)
+ * @param allowedHosts              the destination allow-list every delivery's hosts are checked against, before
+ *                                  anything is sent ({@code DESTINATION_ALLOWED_HOSTS}, default none; see
+ *                                  {@link DestinationAddresses})
  */
 public record SinkConfig(
         String bootstrapServers,
@@ -75,7 +79,8 @@ public record SinkConfig(
         Duration attemptTimeout,
         Duration commitInterval,
         Duration retryHorizon,
-        List<Duration> retryTiers)
+        List<Duration> retryTiers,
+        DestinationAddresses allowedHosts)
         implements DeclaredConfig<SinkConfig> {
 
     public static final String GROUP_ID_ENV = "SINK_GROUP_ID";
@@ -181,7 +186,8 @@ public record SinkConfig(
             ATTEMPT_TIMEOUT,
             COMMIT_INTERVAL,
             RETRY_HORIZON,
-            RETRY_TIERS);
+            RETRY_TIERS,
+            DestinationAddresses.ALLOWED_HOSTS);
 
     private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
             MAX_BACKOFF, "not be shorter than", INITIAL_BACKOFF, (max, initial) -> max.compareTo(initial) >= 0));
@@ -204,7 +210,8 @@ public record SinkConfig(
                 attemptTimeout,
                 commitInterval,
                 retryHorizon,
-                retryTiers);
+                retryTiers,
+                allowedHosts);
         retryTiers = List.copyOf(retryTiers);
     }
 
@@ -221,6 +228,11 @@ public record SinkConfig(
     /** A copy with its own consumer group instead of {@code leadpipe-sink-<type>}. */
     public SinkConfig withGroupId(String id) {
         return with(GROUP_ID, Optional.of(id));
+    }
+
+    /** A copy whose deliveries may reach these allow-listed hosts ({@link DestinationAddresses}). */
+    public SinkConfig withAllowedHosts(DestinationAddresses addresses) {
+        return with(DestinationAddresses.ALLOWED_HOSTS, addresses);
     }
 
     /** A copy allowing {@code calls} concurrent delivery calls to one endpoint. */

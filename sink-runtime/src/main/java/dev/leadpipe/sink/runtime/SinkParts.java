@@ -99,7 +99,7 @@ record SinkParts(
                 () -> dispatcherRef.get().openCircuits());
         Dispatcher dispatcher = new Dispatcher(new Dispatcher.Parts(
                 config,
-                client,
+                new AddressCheckedClient(client, config.allowedHosts()),
                 catalog,
                 keyring,
                 RetryPolicy.of(config, clock, () -> ThreadLocalRandom.current().nextDouble()),

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.leadpipe.core.config.SettingsDoc;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +55,8 @@ class SinkConfigTest {
                 .with(SinkConfig.MAX_IN_FLIGHT, 10)
                 .with(SinkConfig.ATTEMPT_TIMEOUT, Duration.ofSeconds(3))
                 .with(SinkConfig.COMMIT_INTERVAL, Duration.ofMillis(100))
-                .withRetryTiers(Duration.ofMillis(500), TIERS);
+                .withRetryTiers(Duration.ofMillis(500), TIERS)
+                .withAllowedHosts(DestinationAddresses.allowing("127.0.0.1,localhost"));
         assertThat(c)
                 .isEqualTo(new SinkConfig(
                         "b:1",
@@ -71,7 +73,8 @@ class SinkConfigTest {
                         Duration.ofSeconds(3),
                         Duration.ofMillis(100),
                         Duration.ofMillis(500),
-                        TIERS));
+                        TIERS,
+                        DestinationAddresses.allowing("localhost, 127.0.0.1")));
         assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("g");
         assertThat(c.with(SinkConfig.MAX_ATTEMPTS, 9).maxAttempts()).isEqualTo(9);
         assertThat(c.with(SinkConfig.MAX_RETRY_TIME, Duration.ofSeconds(9)).maxRetryTime())
@@ -96,6 +99,7 @@ class SinkConfigTest {
                 Map.entry(SinkConfig.COMMIT_INTERVAL_ENV, "1s"),
                 Map.entry(SinkConfig.RETRY_HORIZON_ENV, "2s"),
                 Map.entry(SinkConfig.RETRY_TIERS_ENV, "1s, 2s,3s,4s"),
+                Map.entry(DestinationAddresses.ALLOWED_HOSTS_ENV, "10.1.0.0/16, ledger.internal"),
                 Map.entry("SINK_TABLE_SOMETHING", "a sink module's own variable, ignored here")));
         assertThat(c)
                 .isEqualTo(new SinkConfig(
@@ -113,7 +117,8 @@ class SinkConfigTest {
                         Duration.ofHours(1),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(2),
-                        TIERS));
+                        TIERS,
+                        DestinationAddresses.allowing("ledger.internal,10.1.0.0/16")));
     }
 
     @Test
@@ -182,7 +187,8 @@ class SinkConfigTest {
                         null,
                         Duration.ofMillis(-1),
                         Duration.ZERO,
-                        List.of(Duration.ofSeconds(1))))
+                        List.of(Duration.ofSeconds(1)),
+                        DestinationAddresses.STRICT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
                 .hasMessageContainingAll(

@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
@@ -85,6 +86,7 @@ final class SinkTestSupport {
     /** Short backoff, budget, breaker and commit interval, so a test's retries finish in seconds. */
     static SinkConfig fastConfig(String bootstrapServers, String group) {
         return SinkConfig.of(bootstrapServers)
+                .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                 .withGroupId(group)
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.2)
                 .withRetryBudget(5, Duration.ofSeconds(10))

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationSpec;
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
@@ -110,6 +111,12 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
         this.signIn = new SalesforceSignIn(exchange, this.timeout);
         this.rest = new SalesforceRest(exchange, this.timeout, signIn);
         this.webToLead = new WebToLead(exchange, this.timeout);
+    }
+
+    /** The sign-in's instance URL is checked against {@code addresses} before every REST request. */
+    @Override
+    public void checkLearnedHostsWith(DestinationAddresses addresses) {
+        rest.checkInstanceUrlsWith(addresses);
     }
 
     @Override

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
@@ -40,6 +42,7 @@ final class SalesforceRest {
     private final SalesforceExchange exchange;
     private final Duration timeout;
     private final SalesforceSignIn signIn;
+    private volatile DestinationAddresses addresses;
 
     SalesforceRest(SalesforceExchange exchange, Duration timeout, SalesforceSignIn signIn) {
         this.exchange = exchange;
@@ -117,13 +120,39 @@ final class SalesforceRest {
         return value == null ? fallback : value;
     }
 
+    /** From now on, the instance URL of every token is checked against {@code rule} before a request is sent. */
+    void checkInstanceUrlsWith(DestinationAddresses rule) {
+        this.addresses = rule;
+    }
+
+    /**
+     * Refuses a token whose instance URL the address rule refuses (the sign-in answer names where every later request
+     * goes): DESTINATION_ADDRESS_REFUSED, nothing sent. Resolved again for each request.
+     */
+    private void checkInstance(Token token) throws DeliveryException {
+        DestinationAddresses rule = addresses;
+        if (rule == null) {
+            return;
+        }
+        Optional<String> problem = rule.problem(URI.create(token.instanceUrl()));
+        if (problem.isPresent()) {
+            throw new DeliveryException(new DeliveryFailure(
+                    ErrorClass.DESTINATION_ADDRESS_REFUSED,
+                    0,
+                    null,
+                    "the instance_url of Salesforce's sign-in answer " + problem.get() + "; nothing was sent"));
+        }
+    }
+
     /** Sends a request with the destination's token; on a 401 refreshes the token once and sends it once more. */
     private Call authorized(Rest rest, Stage stage, Set<String> secrets, RequestFor request) throws DeliveryException {
         Token token = rest.tokens().token(null);
+        checkInstance(token);
         HttpResponse<String> response =
                 exchange.send(request.build(token), stage, SalesforceExchange.with(secrets, token.accessToken()));
         if (response.statusCode() == 401) {
             token = rest.tokens().token(token);
+            checkInstance(token);
             response =
                     exchange.send(request.build(token), stage, SalesforceExchange.with(secrets, token.accessToken()));
         }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
@@ -44,6 +45,7 @@ class SalesforceIdempotencyTest {
                     KAFKA.bootstrapServers(),
                     List.of(clientCredentials(OFFER, salesforce.url(), CLIENT, CANARY_SECRET)));
             SinkConfig config = SinkConfig.of(KAFKA.bootstrapServers())
+                    .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                     .withGroupId("sink-salesforce-idempotency")
                     .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.1)
                     .withMaxConcurrencyPerEndpoint(16);

@@ -3,6 +3,7 @@ package dev.leadpipe.sink.salesforce;
 import java.time.Duration;
 import java.util.List;
 
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.outcome.Outcome;
@@ -95,6 +96,7 @@ class SalesforcePicklistPreflightTest {
         SalesforceLeads.publishDestinations(
                 KAFKA.bootstrapServers(), List.of(clientCredentials(OFFER, picklistOrg.url(), CLIENT, CANARY_SECRET)));
         SinkConfig config = SinkConfig.of(KAFKA.bootstrapServers())
+                .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                 .withGroupId("sink-salesforce-picklist")
                 .withBackoff(Duration.ofMillis(100), Duration.ofMillis(300), 0.1)
                 .withRetryBudget(3, Duration.ofSeconds(30));

@@ -23,7 +23,7 @@ import dev.leadpipe.sink.runtime.DeliveryFailure;
  */
 record TableAccount(String endpoint, String accountName, String accountKey, String sasToken) {
 
-    static final String DEVELOPMENT_ENDPOINT = "http://127.0.0.1:10002/devstoreaccount1";
+    static final String DEVELOPMENT_ENDPOINT = TableSpec.DEVELOPMENT_TABLE_ENDPOINT;
     static final String DEVELOPMENT_ACCOUNT = "devstoreaccount1";
     static final String DEVELOPMENT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";

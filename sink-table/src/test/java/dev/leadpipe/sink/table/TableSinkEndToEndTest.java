@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import com.azure.data.tables.TableClientBuilder;
 import dev.leadpipe.azurite.AzuriteServer;
 import dev.leadpipe.azurite.testing.AzuriteExtension;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
@@ -54,6 +55,7 @@ class TableSinkEndToEndTest {
                 destination(WRONG_KEY_OFFER, AZURITE.connectionString().replace(AzuriteServer.ACCOUNT_KEY, wrongKey)));
 
         SinkConfig config = SinkConfig.of(KAFKA.bootstrapServers())
+                .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                 .withGroupId("sink-table-e2e")
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1), 0.2)
                 .withRetryBudget(100, Duration.ofMinutes(2))

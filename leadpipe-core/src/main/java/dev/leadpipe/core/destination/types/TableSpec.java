@@ -1,5 +1,7 @@
 package dev.leadpipe.core.destination.types;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,6 +26,8 @@ import dev.leadpipe.core.destination.SettingSpec;
  */
 public final class TableSpec extends DeclaredSpec {
     public static final String CONNECTION_STRING = "connectionString";
+    /** Where {@code UseDevelopmentStorage=true} points: the local storage emulator's table endpoint. */
+    public static final String DEVELOPMENT_TABLE_ENDPOINT = "http://127.0.0.1:10002/devstoreaccount1";
 
     private static final List<SettingSpec> SETTINGS = List.of(
             SettingSpec.of(CONNECTION_STRING, "the storage account's connection string (Storage account > Access keys)")
@@ -61,6 +65,36 @@ public final class TableSpec extends DeclaredSpec {
             }
         });
         return secrets;
+    }
+
+    /**
+     * The table endpoint a connection string sends requests to: its {@code TableEndpoint}, else
+     * {@code <DefaultEndpointsProtocol>://<AccountName>.table.<EndpointSuffix>} (https and core.windows.net by
+     * default), or the local emulator's for {@code UseDevelopmentStorage=true}. Empty when none can be formed.
+     */
+    @Override
+    public List<URI> targets(String setting, String value) {
+        if (!setting.equals(CONNECTION_STRING) || value == null) {
+            return List.of();
+        }
+        Map<String, String> parts = parts(value);
+        String text;
+        if ("true".equalsIgnoreCase(parts.get("usedevelopmentstorage"))) {
+            text = DEVELOPMENT_TABLE_ENDPOINT;
+        } else if (!parts.getOrDefault("tableendpoint", "").isBlank()) {
+            text = parts.get("tableendpoint");
+        } else if (!parts.getOrDefault("accountname", "").isBlank()) {
+            text = parts.getOrDefault("defaultendpointsprotocol", "https") + "://" + parts.get("accountname")
+                    + ".table." + parts.getOrDefault("endpointsuffix", "core.windows.net");
+        } else {
+            return List.of();
+        }
+        try {
+            URI uri = new URI(text.strip());
+            return uri.getHost() == null ? List.of() : List.of(uri);
+        } catch (URISyntaxException e) {
+            return List.of();
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
@@ -150,6 +151,7 @@ public abstract class SinkEndToEndContract<R extends SinkEndToEndContract.Catalo
             DestinationClient client = client();
             type = client.type();
             SinkConfig config = config(SinkConfig.of(KAFKA.bootstrapServers())
+                    .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                     .withGroupId("sink-" + type.wireName() + "-e2e")
                     .withBackoff(Duration.ofMillis(100), Duration.ofMillis(300), 0.1)
                     .withRetryBudget(BUDGET, Duration.ofSeconds(30))
