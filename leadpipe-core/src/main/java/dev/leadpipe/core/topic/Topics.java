@@ -27,9 +27,16 @@ public final class Topics {
     /** Leads accepted by ingest (and leads sent back by replay), keyed by leadId. */
     public static final TopicSpec<String, Lead> LEADS =
             new TopicSpec<>("leads", Serdes.String(), new LeadSerde(), LEAD_PARTITIONS, false);
-    /** Each offer's current lead destination, keyed by offer id; compacted, a null value deletes it. */
-    public static final TopicSpec<String, LeadDestination> LEAD_DESTINATIONS =
-            new TopicSpec<>("lead-destinations", Serdes.String(), new JsonSerde<>(LeadDestination.class), 3, true);
+    /**
+     * Each offer's current lead destination, keyed by offer id; compacted, a null value deletes it. A destination
+     * without a type is unreadable: every reader (ingest, router, sinks, notifier) goes by the type.
+     */
+    public static final TopicSpec<String, LeadDestination> LEAD_DESTINATIONS = new TopicSpec<>(
+            "lead-destinations",
+            Serdes.String(),
+            new JsonSerde<>(LeadDestination.class, d -> d.type() != null),
+            3,
+            true);
 
     public static final TopicSpec<String, Lead> DELIVERIES_DYNAMICS =
             new TopicSpec<>("deliveries.dynamics", Serdes.String(), new LeadSerde(), LEAD_PARTITIONS, false);

@@ -64,7 +64,13 @@ class TopicSerdesPropertiesTest {
         Deserializer<?> deserializer =
                 key ? topic.keySerde().deserializer() : topic.valueSerde().deserializer();
         try {
-            deserializer.deserialize(topic.name(), bytes);
+            Object value = deserializer.deserialize(topic.name(), bytes);
+            if (value instanceof LeadDestination destination) {
+                // every reader of the topic (ingest, router, sinks, notifier) goes by the type
+                assertThat(destination.type())
+                        .as("a destination read has a type")
+                        .isNotNull();
+            }
         } catch (SerializationException refused) {
             assertThat(String.valueOf(refused.getMessage()))
                     .contains(topic.name())
