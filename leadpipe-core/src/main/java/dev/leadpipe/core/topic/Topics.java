@@ -53,9 +53,16 @@ public final class Topics {
     public static final TopicSpec<String, byte[]> LEADS_DLQ =
             new TopicSpec<>("leads-dlq", Serdes.String(), Serdes.ByteArray(), LEAD_PARTITIONS, false);
 
-    /** Each offer's latest destination circuit-breaker state, keyed by offer id; compacted. */
-    public static final TopicSpec<String, CircuitReport> DESTINATION_CIRCUITS =
-            new TopicSpec<>("destination-circuits", Serdes.String(), new JsonSerde<>(CircuitReport.class), 3, true);
+    /**
+     * Each offer's latest destination circuit-breaker state, keyed by offer id; compacted. A report without a state is
+     * unreadable: the status service's verdict goes by it.
+     */
+    public static final TopicSpec<String, CircuitReport> DESTINATION_CIRCUITS = new TopicSpec<>(
+            "destination-circuits",
+            Serdes.String(),
+            new JsonSerde<>(CircuitReport.class, r -> r.state() != null),
+            3,
+            true);
 
     /**
      * The leads a sink holds back for a later attempt, keyed by leadId: a {@link WaitingLead} each time one starts or

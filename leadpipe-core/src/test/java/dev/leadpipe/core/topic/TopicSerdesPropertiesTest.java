@@ -71,6 +71,12 @@ class TopicSerdesPropertiesTest {
                         .as("a destination read has a type")
                         .isNotNull();
             }
+            if (value instanceof CircuitReport report) {
+                // the status service's verdict goes by the state
+                assertThat(report.state())
+                        .as("a circuit report read has a state")
+                        .isNotNull();
+            }
         } catch (SerializationException refused) {
             assertThat(String.valueOf(refused.getMessage()))
                     .contains(topic.name())
