@@ -85,7 +85,7 @@ class IngestHttpPropertiesTest {
         return http.send(request.build());
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 2000)
     void aLeadIsWrittenOnceOrRefusedWithAProblemAndNothingWritten(
             @ForAll("leadBodies") byte[] body,
             @ForAll("leadContentTypes") String contentType,
