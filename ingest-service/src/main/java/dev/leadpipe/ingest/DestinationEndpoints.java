@@ -89,9 +89,12 @@ final class DestinationEndpoints {
             errors.add(new FieldError("/offerId", "differs from the offer id in the path (it may be left out)"));
         }
         Optional<LeadDestination> previous = errors.isEmpty() ? catalog.get(offerId) : Optional.empty();
-        Map<String, String> settings = parsed == null || parsed.type == null
+        // Without a known type no setting is known to be secret (and /type is already an error): nothing to keep.
+        Map<String, String> settings = parsed == null
                 ? Map.of()
-                : maskedSecrets.resolve(offerId, parsed.type, parsed.settings, previous, errors);
+                : parsed.type == null
+                        ? parsed.settings
+                        : maskedSecrets.resolve(offerId, parsed.type, parsed.settings, previous, errors);
         if (parsed != null && parsed.type != null) {
             errors.addAll(DestinationValidator.validate(parsed.type, settings, config.allowedHosts()));
         }

@@ -236,6 +236,20 @@ class DestinationConfigurationTest {
         assertThat(detailOf(answer.json(), "/settings/url")).contains("enter the secret");
     }
 
+    /** Found by IngestHttpPropertiesTest: a mask without a type was a 500 (the mask rule looked up a null type). */
+    @Test
+    void aMaskWithoutATypeIsRefusedNamingTheType() {
+        long before = TopicCounts.count(KAFKA.bootstrapServers(), Topics.LEAD_DESTINATIONS);
+        Http.Answer answer = http.put(
+                "/v1/offers/contoso.no-type/lead-destination",
+                "{\"settings\": {\"instanceUrl\": \"" + LeadDestination.MASK + "\"}}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(422);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(pointers(answer.json())).contains("/type");
+        assertThat(TopicCounts.count(KAFKA.bootstrapServers(), Topics.LEAD_DESTINATIONS))
+                .isEqualTo(before);
+    }
+
     @Test
     void validatingNeedsADeliverableDestination() {
         assertThat(http.postJson("/v1/offers/nobody.here/lead-destination/validate", "")

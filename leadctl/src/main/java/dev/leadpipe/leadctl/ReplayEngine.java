@@ -351,10 +351,15 @@ final class ReplayEngine implements AutoCloseable {
         }
     }
 
-    /** The record to send back to {@code leads}: original value and headers, the lead id as key, replay count + 1. */
+    /**
+     * The record to send back to {@code leads}: original value and headers, the lead id as key, replay count + 1 (at
+     * most {@link Integer#MAX_VALUE}: a count that wrapped negative would make the router drop the replay as a
+     * duplicate).
+     */
     static ProducerRecord<byte[], byte[]> toLeadsRecord(DeadLetter dl) {
         Headers headers = dl.originalHeadersCopy();
-        DeadLetterHeaders.put(headers, PipelineHeaders.REPLAY_COUNT, dl.replayCount() + 1);
+        int count = dl.replayCount() == Integer.MAX_VALUE ? Integer.MAX_VALUE : dl.replayCount() + 1;
+        DeadLetterHeaders.put(headers, PipelineHeaders.REPLAY_COUNT, count);
         String leadId = dl.header(DeadLetterHeaders.LEAD_ID);
         byte[] key = leadId != null && !leadId.isBlank() ? leadId.getBytes(StandardCharsets.UTF_8) : dl.key();
         return new ProducerRecord<>(Topics.LEADS.name(), null, key, dl.value(), headers);

@@ -28,9 +28,16 @@ public final class Topics {
     /** Leads accepted by ingest (and leads sent back by replay), keyed by leadId. */
     public static final TopicSpec<String, Lead> LEADS =
             new TopicSpec<>("leads", Serdes.String(), new LeadSerde(), LEAD_PARTITIONS, false);
-    /** Each offer's current lead destination, keyed by offer id; compacted, a null value deletes it. */
-    public static final TopicSpec<String, LeadDestination> LEAD_DESTINATIONS =
-            new TopicSpec<>("lead-destinations", Serdes.String(), new JsonSerde<>(LeadDestination.class), 3, true);
+    /**
+     * Each offer's current lead destination, keyed by offer id; compacted, a null value deletes it. A destination
+     * without a type is unreadable: every reader (ingest, router, sinks, notifier) goes by the type.
+     */
+    public static final TopicSpec<String, LeadDestination> LEAD_DESTINATIONS = new TopicSpec<>(
+            "lead-destinations",
+            Serdes.String(),
+            new JsonSerde<>(LeadDestination.class, d -> d.type() != null),
+            3,
+            true);
 
     public static final TopicSpec<String, Lead> DELIVERIES_DYNAMICS =
             new TopicSpec<>("deliveries.dynamics", Serdes.String(), new LeadSerde(), LEAD_PARTITIONS, false);
@@ -47,9 +54,16 @@ public final class Topics {
     public static final TopicSpec<String, byte[]> LEADS_DLQ =
             new TopicSpec<>("leads-dlq", Serdes.String(), Serdes.ByteArray(), LEAD_PARTITIONS, false);
 
-    /** Each offer's latest destination circuit-breaker state, keyed by offer id; compacted. */
-    public static final TopicSpec<String, CircuitReport> DESTINATION_CIRCUITS =
-            new TopicSpec<>("destination-circuits", Serdes.String(), new JsonSerde<>(CircuitReport.class), 3, true);
+    /**
+     * Each offer's latest destination circuit-breaker state, keyed by offer id; compacted. A report without a state is
+     * unreadable: the status service's verdict goes by it.
+     */
+    public static final TopicSpec<String, CircuitReport> DESTINATION_CIRCUITS = new TopicSpec<>(
+            "destination-circuits",
+            Serdes.String(),
+            new JsonSerde<>(CircuitReport.class, r -> r.state() != null),
+            3,
+            true);
 
     /**
      * The leads a sink holds back for a later attempt, keyed by leadId: a {@link WaitingLead} each time one starts or

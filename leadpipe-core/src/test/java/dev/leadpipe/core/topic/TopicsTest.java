@@ -128,4 +128,46 @@ class TopicsTest {
                         .deserialize("lead-waiting", serde.serializer().serialize("lead-waiting", waiting)))
                 .isEqualTo(waiting);
     }
+
+    /**
+     * Found by TopicSerdesPropertiesTest: a destination record without a type was read as a destination of no type,
+     * on which ingest's GET answered 500 and a sink's lookup threw; it is unreadable now, which every reader skips.
+     */
+    @Test
+    void aDestinationWithoutATypeIsUnreadable() {
+        byte[] typeless = "{\"offerId\":\"contoso.widget\",\"settings\":{\"url\":\"https://x.example\"},\"version\":3}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> Topics.LEAD_DESTINATIONS
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize(Topics.LEAD_DESTINATIONS.name(), typeless))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasMessageContaining("lead-destinations");
+        byte[] typed = "{\"offerId\":\"contoso.widget\",\"type\":\"none\",\"version\":3}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(Topics.LEAD_DESTINATIONS
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize(Topics.LEAD_DESTINATIONS.name(), typed)
+                        .type())
+                .isEqualTo(DestinationType.NONE);
+    }
+
+    /**
+     * Found by StatusGarbageTest: a circuit report without a state made the status service answer 500 for its offer
+     * until the next report; it is unreadable now, which the status service skips.
+     */
+    @Test
+    void aCircuitReportWithoutAStateIsUnreadable() {
+        byte[] stateless = "{\"offerId\":\"x.y\",\"state\":null,\"destinationType\":\"https\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> Topics.DESTINATION_CIRCUITS
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize(Topics.DESTINATION_CIRCUITS.name(), stateless))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasMessageContaining("destination-circuits");
+    }
 }
