@@ -1,11 +1,6 @@
 package dev.leadpipe.fakes;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
-import com.microsoft.aad.msal4j.HttpMethod;
-import com.microsoft.aad.msal4j.HttpResponse;
-import com.microsoft.aad.msal4j.IHttpClient;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -42,14 +34,14 @@ import com.sun.net.httpserver.HttpServer;
  *
  * <p>msal4j insists on an https authority. Point it at {@code https://}{@value #AUTHORITY_HOST}{@code /<tenant>/}
  * (no port: a port defeats msal4j's token cache), with {@code instanceDiscovery(false)} and
- * {@link #httpClient()}, which sends every request msal4j makes to this server over plain http.
+ * {@code MsalHttp.via(baseUrl(), ...)} of sink-dynamics, which sends every request msal4j makes to this server over plain http.
  *
  * <p>Programmable: {@link #addTenant}, {@link #addApp}, {@link #expireSecret}, {@link #addUser}; counts token
  * requests ({@link #tokenRequests()}); {@link #revokeAllTokens()} makes every issued token invalid (so
  * {@link FakeDataverse} answers 401 and the client must refresh). Thread-safe.
  */
 public final class FakeAzureAd implements AutoCloseable {
-    /** The https host to put in msal4j's authority; {@link #httpClient()} routes it here. */
+    /** The https host to put in msal4j's authority; {@code MsalHttp.via(baseUrl(), ...)} of sink-dynamics routes it here. */
     public static final String AUTHORITY_HOST = "login.fake-aad.test";
 
     private static final Pattern GUID =
@@ -87,7 +79,7 @@ public final class FakeAzureAd implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** The authority host to give a client ({@code https://login.fake-aad.test}): routed by {@link #httpClient()}. */
+    /** The authority host to give a client ({@code https://login.fake-aad.test}): routed by {@code MsalHttp.via(baseUrl(), ...)} of sink-dynamics. */
     public String authorityHost() {
         return "https://" + AUTHORITY_HOST;
     }
@@ -155,47 +147,6 @@ public final class FakeAzureAd implements AutoCloseable {
     /** Every request received, as {@code METHOD path?query}, in order (what msal4j really sends). */
     public List<String> requestLog() {
         return List.copyOf(requestLog);
-    }
-
-    /**
-     * An msal4j {@link IHttpClient} sending every request, whatever its https host, to this fake (path and query
-     * kept), with the JDK's HTTP client.
-     */
-    public IHttpClient httpClient() {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String base = baseUrl();
-        return request -> {
-            URL url = request.url();
-            String target = base + url.getPath() + (url.getQuery() == null ? "" : "?" + url.getQuery());
-            var builder =
-                    java.net.http.HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30));
-            request.headers().forEach((k, v) -> {
-                if (!isRestricted(k)) {
-                    builder.header(k, v);
-                }
-            });
-            String body = request.body();
-            builder.method(
-                    request.httpMethod() == HttpMethod.POST
-                            ? "POST"
-                            : request.httpMethod().name(),
-                    body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
-            var response = http.send(builder.build(), BodyHandlers.ofString());
-            HttpResponse out =
-                    new HttpResponse().statusCode(response.statusCode()).body(response.body());
-            out.addHeaders(response.headers().map());
-            return out;
-        };
-    }
-
-    private static boolean isRestricted(String header) {
-        String h = header.toLowerCase(Locale.ROOT);
-        return h.equals("host")
-                || h.equals("content-length")
-                || h.equals("connection")
-                || h.equals("expect")
-                || h.equals("upgrade");
     }
 
     @Override

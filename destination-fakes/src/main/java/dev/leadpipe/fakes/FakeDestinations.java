@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs a {@link FakeAzureAd} and a {@link FakeDataverse} for the local run, until killed. Arguments (all optional):
  * {@code tenantId applicationId clientSecret userName password}; prints where they listen. Point the Dynamics sink
  * at {@code instanceUrl} = the printed Dataverse URL, with authority host {@code https://login.fake-aad.test} and
- * {@link FakeAzureAd#httpClient()} (same JVM) as msal4j's HTTP client.
+ * {@code MsalHttp.via(FakeAzureAd.baseUrl(), ...)} (same JVM) as msal4j's HTTP client.
  */
 public final class FakeDestinations {
     private FakeDestinations() {}

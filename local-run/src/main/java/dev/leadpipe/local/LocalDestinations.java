@@ -1,5 +1,6 @@
 package dev.leadpipe.local;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Set;
 
@@ -12,6 +13,7 @@ import dev.leadpipe.fakes.FakeHttpsReceiver;
 import dev.leadpipe.fakes.FakeSalesforce;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.sink.dynamics.DynamicsSinkApp;
+import dev.leadpipe.sink.dynamics.MsalHttp;
 import dev.leadpipe.sink.https.HttpsDestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
@@ -75,7 +77,11 @@ final class LocalDestinations {
                 SinkConfig.of(bootstrap).withMaxConcurrencyPerEndpoint(DynamicsSinkApp.DATAVERSE_CONCURRENCY_LIMIT);
         running.startSink(
                 dataverseLimited,
-                new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(30)),
+                new DynamicsDestinationClient(
+                        aad.authorityHost(),
+                        MsalHttp.via(aad.baseUrl(), HttpClient.newHttpClient(), Duration.ofSeconds(30)),
+                        null,
+                        Duration.ofSeconds(30)),
                 DestinationType.DYNAMICS,
                 "deliveries.dynamics -> each offer's Dataverse, signed in through Azure AD");
 

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import dev.leadpipe.fakes.FakeSalesforce;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.leadctl.Leadctl;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
+import dev.leadpipe.sink.dynamics.MsalHttp;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
@@ -84,7 +86,11 @@ class LeadConfigurationSystemTest {
                 SinkConfig.of(KAFKA.bootstrapServers())
                         .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                         .withRetryBudget(3, Duration.ofSeconds(10)),
-                new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(10)));
+                new DynamicsDestinationClient(
+                        aad.authorityHost(),
+                        MsalHttp.via(aad.baseUrl(), HttpClient.newHttpClient(), Duration.ofSeconds(30)),
+                        null,
+                        Duration.ofSeconds(10)));
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package dev.leadpipe.local;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ import dev.leadpipe.ops.testing.TestKeys;
 import dev.leadpipe.router.RouterApp;
 import dev.leadpipe.router.RouterConfig;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
+import dev.leadpipe.sink.dynamics.MsalHttp;
 import dev.leadpipe.sink.https.HttpsDestinationClient;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
@@ -138,7 +140,11 @@ class MonitoringSystemTest {
                 SinkConfig.of(bootstrap)
                         .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                         .withRetryBudget(3, Duration.ofSeconds(10)),
-                new DynamicsDestinationClient(aad.authorityHost(), aad.httpClient(), null, Duration.ofSeconds(10)),
+                new DynamicsDestinationClient(
+                        aad.authorityHost(),
+                        MsalHttp.via(aad.baseUrl(), HttpClient.newHttpClient(), Duration.ofSeconds(30)),
+                        null,
+                        Duration.ofSeconds(10)),
                 dynamicsOps.ops()));
 
         // the flow answers its first two calls 503: two retries, a circuit that opens and closes again

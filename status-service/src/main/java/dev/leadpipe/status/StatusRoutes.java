@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
+import dev.leadpipe.ops.ProblemJson;
 import dev.leadpipe.ops.auth.Access;
 import dev.leadpipe.ops.auth.ApiRoute;
 import dev.leadpipe.ops.auth.Principal;
@@ -36,8 +37,6 @@ import io.javalin.http.Context;
  * An operator credential passes every rule. 401/403 answers are problems ({@code application/problem+json}).
  */
 final class StatusRoutes {
-    static final String PROBLEM_CONTENT_TYPE = "application/problem+json";
-    static final String PROBLEM_BASE = "https://leadpipe.dev/problems/";
     static final String PAGE_PATH = "/v1/status/page";
 
     private StatusRoutes() {}
@@ -58,15 +57,15 @@ final class StatusRoutes {
             if (o.isEmpty()) {
                 unavailable(ctx);
             } else if (o.get().isEmpty()) {
-                ObjectNode p = problem(
+                ObjectNode p = ProblemJson.of(
+                        ctx,
                         404,
                         "offer-not-found",
                         "Offer not found",
                         "the status service has never seen offer " + offerId
-                                + ": no lead, outcome or circuit report for it",
-                        ctx.path());
+                                + ": no lead, outcome or circuit report for it");
                 p.put("offerId", offerId);
-                json(ctx, 404, p, PROBLEM_CONTENT_TYPE);
+                ProblemJson.send(ctx, p);
             } else {
                 json(ctx, 200, o.get().get());
             }
@@ -89,37 +88,21 @@ final class StatusRoutes {
         return new RouteTable(routes);
     }
 
-    private static ObjectNode problem(int status, String slug, String title, String detail, String instance) {
-        ObjectNode p = Json.MAPPER.createObjectNode();
-        p.put("type", PROBLEM_BASE + slug);
-        p.put("title", title);
-        p.put("status", status);
-        p.put("detail", detail);
-        p.put("instance", instance);
-        return p;
-    }
-
     private static void unavailable(Context ctx) {
         ctx.header("Retry-After", "5");
-        json(
+        ProblemJson.send(
                 ctx,
-                503,
-                problem(
+                ProblemJson.of(
+                        ctx,
                         503,
                         "status-unavailable",
                         "Status not available yet",
-                        "the status service is restoring its state from Kafka; try again in a few seconds",
-                        ctx.path()),
-                PROBLEM_CONTENT_TYPE);
+                        "the status service is restoring its state from Kafka; try again in a few seconds"));
     }
 
     private static void json(Context ctx, int status, Object body) {
-        json(ctx, status, body, "application/json");
-    }
-
-    private static void json(Context ctx, int status, Object body, String contentType) {
         try {
-            ctx.status(status).contentType(contentType).result(Json.MAPPER.writeValueAsBytes(body));
+            ctx.status(status).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a response body could not be written", e);
         }

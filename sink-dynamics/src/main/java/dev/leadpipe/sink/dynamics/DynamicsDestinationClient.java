@@ -94,7 +94,7 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
     /**
      * @param authorityHost {@code https://HOST} of Azure AD (default {@value #DEFAULT_AUTHORITY_HOST} when null)
      * @param msalHttp      msal4j's HTTP client, or null for a {@link MsalHttp} over the Dataverse HTTP client (answers
-     *                      capped); tests: {@link MsalHttp#via} the stand-in, or {@code FakeAzureAd.httpClient()}
+     *                      capped); tests: {@link MsalHttp#via} the stand-in
      * @param http          the Dataverse HTTP client, or null for a default one
      * @param timeout       per-request timeout (Dataverse and sign-in)
      */

@@ -19,20 +19,12 @@ import dev.leadpipe.sink.runtime.CappedBody;
  * read with {@link CappedBody}'s cap, so a token endpoint cannot make a sink hold an unbounded answer; a larger one
  * fails the sign-in with {@link CappedBody.TooLargeException} in its causes, which
  * {@link DynamicsDestinationClient} reports as {@code DESTINATION_HTTP_ERROR}.
+ *
+ * @param target where a request msal4j addresses to a URI is sent ({@link #direct}: there; {@link #via}: a stand-in)
  */
-public final class MsalHttp implements IHttpClient {
+public record MsalHttp(HttpClient http, Duration timeout, UnaryOperator<URI> target) implements IHttpClient {
     /** Headers the JDK client sets itself and refuses from a caller. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
-
-    private final HttpClient http;
-    private final Duration timeout;
-    private final UnaryOperator<URI> target;
-
-    private MsalHttp(HttpClient http, Duration timeout, UnaryOperator<URI> target) {
-        this.http = http;
-        this.timeout = timeout;
-        this.target = target;
-    }
 
     /** Sends every request where msal4j addresses it. */
     static MsalHttp direct(HttpClient http, Duration timeout) {

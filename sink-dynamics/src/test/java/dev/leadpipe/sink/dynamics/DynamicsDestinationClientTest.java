@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.dynamics;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 
 import dev.leadpipe.core.error.ErrorClass;
@@ -36,7 +37,10 @@ class DynamicsDestinationClientTest {
         aadFake = FakeAzureAd.start().addApp(TENANT, APP, CANARY_SECRET).addUser(USER, CANARY_PASSWORD);
         dataverse = FakeDataverse.start(aadFake);
         client = new DynamicsDestinationClient(
-                aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(2));
+                aadFake.authorityHost(),
+                MsalHttp.via(aadFake.baseUrl(), HttpClient.newHttpClient(), Duration.ofSeconds(30)),
+                null,
+                Duration.ofSeconds(2));
     }
 
     @AfterAll

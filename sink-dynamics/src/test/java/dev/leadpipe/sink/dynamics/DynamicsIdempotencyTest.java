@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.dynamics;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -57,7 +58,10 @@ class DynamicsIdempotencyTest {
             try (SinkRuntime sink = SinkRuntime.start(
                     config,
                     new DynamicsDestinationClient(
-                            aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(10)))) {
+                            aadFake.authorityHost(),
+                            MsalHttp.via(aadFake.baseUrl(), HttpClient.newHttpClient(), Duration.ofSeconds(30)),
+                            null,
+                            Duration.ofSeconds(10)))) {
                 DynamicsLeads.publishLeads(KAFKA.bootstrapServers(), leads, 0);
                 DynamicsLeads.publishLeads(KAFKA.bootstrapServers(), leads, 0);
                 DynamicsLeads.publishLeads(KAFKA.bootstrapServers(), leads, 1);

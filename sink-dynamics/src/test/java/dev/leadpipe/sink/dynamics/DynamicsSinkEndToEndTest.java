@@ -1,5 +1,6 @@
 package dev.leadpipe.sink.dynamics;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -178,7 +179,10 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
     @Override
     protected DestinationClient client() {
         return new DynamicsDestinationClient(
-                aadFake.authorityHost(), aadFake.httpClient(), null, Duration.ofSeconds(3));
+                aadFake.authorityHost(),
+                MsalHttp.via(aadFake.baseUrl(), HttpClient.newHttpClient(), Duration.ofSeconds(30)),
+                null,
+                Duration.ofSeconds(3));
     }
 
     @Override
