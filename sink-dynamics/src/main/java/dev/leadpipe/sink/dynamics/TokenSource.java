@@ -46,11 +46,12 @@ final class TokenSource {
     static TokenSource clientCredentials(
             String authority, String clientId, String secret, String scope, IHttpClient http, Duration timeout)
             throws Exception {
-        var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(secret))
+        ConfidentialClientApplication app = ConfidentialClientApplication.builder(
+                        clientId, ClientCredentialFactory.createFromSecret(secret))
                 .authority(authority)
-                .instanceDiscovery(false);
-        configure(builder, http, timeout);
-        ConfidentialClientApplication app = builder.build();
+                .instanceDiscovery(false)
+                .httpClient(http)
+                .build();
         Set<String> scopes = Set.of(scope);
         return new TokenSource(
                 skip -> app.acquireToken(ClientCredentialParameters.builder(scopes)
@@ -69,28 +70,17 @@ final class TokenSource {
             IHttpClient http,
             Duration timeout)
             throws Exception {
-        var builder =
-                PublicClientApplication.builder(clientId).authority(authority).instanceDiscovery(false);
-        configure(builder, http, timeout);
-        PublicClientApplication app = builder.build();
+        PublicClientApplication app = PublicClientApplication.builder(clientId)
+                .authority(authority)
+                .instanceDiscovery(false)
+                .httpClient(http)
+                .build();
         Set<String> scopes = Set.of(scope);
         return new TokenSource(
                 skip -> app.acquireToken(UserNamePasswordParameters.builder(scopes, user, password.toCharArray())
                                 .build())
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS),
                 false);
-    }
-
-    private static void configure(
-            com.microsoft.aad.msal4j.AbstractClientApplicationBase.Builder<?> builder,
-            IHttpClient http,
-            Duration timeout) {
-        if (http != null) {
-            builder.httpClient(http);
-        } else {
-            int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-            builder.connectTimeoutForDefaultHttpClient(Math.min(ms, 10_000)).readTimeoutForDefaultHttpClient(ms);
-        }
     }
 
     /**
