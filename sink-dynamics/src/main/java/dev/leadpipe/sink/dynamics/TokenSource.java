@@ -3,9 +3,11 @@ package dev.leadpipe.sink.dynamics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import com.microsoft.aad.msal4j.AbstractClientApplicationBase;
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
@@ -28,36 +30,45 @@ final class TokenSource {
         TokenSource create() throws Exception;
     }
 
+    /** Asks msal4j for a token, past its own cache when {@code skipCache}. */
     @FunctionalInterface
     private interface Acquire {
-        IAuthenticationResult acquire(boolean skipCache) throws Exception;
+        CompletableFuture<IAuthenticationResult> acquire(boolean skipCache) throws Exception;
     }
 
     private final Acquire acquire;
+    private final Duration timeout;
     private final boolean msalCache;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile IAuthenticationResult last;
 
-    private TokenSource(Acquire acquire, boolean msalCache) {
+    private TokenSource(Acquire acquire, Duration timeout, boolean msalCache) {
         this.acquire = acquire;
+        this.timeout = timeout;
         this.msalCache = msalCache;
+    }
+
+    /** The builder signing in at {@code authority} (no instance discovery) through {@code http}. */
+    private static <B extends AbstractClientApplicationBase.Builder<B>> B signingInAt(
+            B builder, String authority, IHttpClient http) throws Exception {
+        return builder.authority(authority).instanceDiscovery(false).httpClient(http);
     }
 
     static TokenSource clientCredentials(
             String authority, String clientId, String secret, String scope, IHttpClient http, Duration timeout)
             throws Exception {
-        ConfidentialClientApplication app = ConfidentialClientApplication.builder(
-                        clientId, ClientCredentialFactory.createFromSecret(secret))
-                .authority(authority)
-                .instanceDiscovery(false)
-                .httpClient(http)
+        ConfidentialClientApplication app = signingInAt(
+                        ConfidentialClientApplication.builder(
+                                clientId, ClientCredentialFactory.createFromSecret(secret)),
+                        authority,
+                        http)
                 .build();
         Set<String> scopes = Set.of(scope);
         return new TokenSource(
                 skip -> app.acquireToken(ClientCredentialParameters.builder(scopes)
-                                .skipCache(skip)
-                                .build())
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                        .skipCache(skip)
+                        .build()),
+                timeout,
                 true);
     }
 
@@ -70,16 +81,13 @@ final class TokenSource {
             IHttpClient http,
             Duration timeout)
             throws Exception {
-        PublicClientApplication app = PublicClientApplication.builder(clientId)
-                .authority(authority)
-                .instanceDiscovery(false)
-                .httpClient(http)
+        PublicClientApplication app = signingInAt(PublicClientApplication.builder(clientId), authority, http)
                 .build();
         Set<String> scopes = Set.of(scope);
         return new TokenSource(
                 skip -> app.acquireToken(UserNamePasswordParameters.builder(scopes, user, password.toCharArray())
-                                .build())
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                        .build()),
+                timeout,
                 false);
     }
 
@@ -101,7 +109,8 @@ final class TokenSource {
             if (rejected == null && !msalCache && fresh(current)) {
                 return current.accessToken();
             }
-            IAuthenticationResult result = acquire.acquire(rejected != null);
+            IAuthenticationResult result =
+                    acquire.acquire(rejected != null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             last = result;
             return result.accessToken();
         } finally {
