@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.leadpipe.core.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -26,12 +27,10 @@ public final class KafkaReachability implements Readiness.Check, AutoCloseable {
     private Instant checkedAt;
     private String lastProblem;
 
-    public KafkaReachability(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    public KafkaReachability(KafkaConnection kafka) {
+        this.bootstrapServers = kafka.shownBootstrap();
         this.clock = Clock.systemUTC();
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+        this.admin = Admin.create(kafka.clientProperties(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG,
                 "leadpipe-readiness",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
@@ -39,7 +38,7 @@ public final class KafkaReachability implements Readiness.Check, AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 (int) TIMEOUT.toMillis(),
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
-                1000));
+                1000)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
@@ -31,7 +32,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             broker = EmbeddedKafkaBroker.start();
             bootstrapServers = broker.bootstrapServers();
         }
-        TopicAdmin.ensureTopics(bootstrapServers, KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(KafkaConnection.plaintext(bootstrapServers), KafkaSettings.replicationFactor());
     }
 
     @Override
