@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.config.SettingsDoc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,5 +160,22 @@ class KafkaClientSecurityTest {
                 .hasMessageContainingAll(
                         "KAFKA_CLIENT_PROPERTIES_FILE must be a readable Kafka client .properties file",
                         "KAFKA_BOOTSTRAP_SERVERS is not set");
+    }
+
+    @Test
+    void theSecurityVariablesCountAsDeclaredInDocsAndTheirDefaultsAreCompared() throws Exception {
+        Path doc = Files.writeString(dir.resolve("doc.md"), """
+                | variable | default | meaning |
+                |---|---|---|
+                | `KAFKA_BOOTSTRAP_SERVERS` | required | the cluster |
+                | `KAFKA_SECURITY_PROTOCOL` | SSL | protocol |
+                | `KAFKA_SASL_MECHANISM` | none | mechanism |
+                | `KAFKA_SASL_TYPO` | none | not a setting |
+                | `DEMO_PORT` | 8080 | port |
+                """);
+        assertThat(SettingsDoc.differences(doc, Demo.DECLARATION.settings(), true))
+                .containsExactly(
+                        "KAFKA_SECURITY_PROTOCOL: documented default SSL, declared PLAINTEXT",
+                        "KAFKA_SASL_TYPO: documented in " + doc + " but not declared");
     }
 }
