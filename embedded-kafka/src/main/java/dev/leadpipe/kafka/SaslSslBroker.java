@@ -37,6 +37,9 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
  */
 public final class SaslSslBroker implements AutoCloseable {
     public static final String MECHANISM = "SCRAM-SHA-512";
+    /** What the broker is, for reports. */
+    public static final String DESCRIPTION = "embedded KRaft broker, SASL_SSL (SCRAM-SHA-512) client listener only";
+
     private static final Duration USER_READY = Duration.ofSeconds(30);
 
     private final EmbeddedKafkaBroker broker;

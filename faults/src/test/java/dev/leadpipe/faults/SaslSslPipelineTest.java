@@ -22,6 +22,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.fakes.FakeHttpsReceiver;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.SaslSslBroker;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,7 @@ class SaslSslPipelineTest {
     static void startPipelineOnTheSecuredBroker() throws Exception {
         broker = SaslSslBroker.start();
         broker.createUser(USER, PASSWORD);
+        KafkaBrokerExtension.recordRealBroker(SaslSslPipelineTest.class, SaslSslBroker.DESCRIPTION);
         KafkaConnection kafka = broker.connection(USER, PASSWORD);
         TopicAdmin.ensureTopics(kafka, (short) 1);
         apiKey = TestKeys.operator(kafka);

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.kafka.SaslSslBroker;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class LeadctlKafkaSecurityTest {
     static void start() {
         broker = SaslSslBroker.start();
         broker.createUser("ops", PASSWORD);
+        KafkaBrokerExtension.recordRealBroker(LeadctlKafkaSecurityTest.class, SaslSslBroker.DESCRIPTION);
         TopicAdmin.ensureTopics(broker.connection("ops", PASSWORD), (short) 1);
     }
 

@@ -28,6 +28,7 @@ class SaslSslBrokerTest {
     static void start() {
         broker = SaslSslBroker.start();
         broker.createUser("alice", "alice-pw");
+        KafkaBrokerExtension.recordRealBroker(SaslSslBrokerTest.class, SaslSslBroker.DESCRIPTION);
     }
 
     @AfterAll
