@@ -23,6 +23,7 @@ import dev.leadpipe.fakes.FakeHttpsReceiver;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.SaslSslBroker;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +144,17 @@ class SaslSslPipelineTest {
                 .asString()
                 .contains("Kafka refused the connection", "SaslAuthenticationException", "KAFKA_SASL_");
         assertThat(String.join("\n", lines)).as("the output").doesNotContain(wrong, PASSWORD);
+    }
+
+    @Test
+    void readinessSaysWhenKafkaRefusesTheCredentials() {
+        try (KafkaReachability good = new KafkaReachability(broker.connection(USER, PASSWORD));
+                KafkaReachability bad = new KafkaReachability(broker.connection(USER, PASSWORD + "-wrong"))) {
+            assertThat(good.problem()).isNull();
+            assertThat(bad.problem())
+                    .isEqualTo("Kafka at " + broker.bootstrapServers()
+                            + " refused the connection (SaslAuthenticationException)");
+        }
     }
 
     private static void putHttpsDestination(String ingestUrl, String offerId, String url) throws Exception {

@@ -3,7 +3,7 @@ package dev.leadpipe.leadctl;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-import dev.leadpipe.core.KafkaConnection;
+import dev.leadpipe.core.KafkaSettings;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -38,7 +38,7 @@ abstract class LeadctlCommand implements Callable<Integer> {
             return e.exitCode();
         } catch (KafkaException e) {
             fail("cannot reach Kafka at "
-                    + KafkaConnection.plaintext(leadctl().bootstrapServers()).shownBootstrap() + ": "
+                    + KafkaSettings.BOOTSTRAP_SERVERS.show(leadctl().bootstrapServers()) + ": "
                     + KafkaAccess.reason(e));
             return ExitCodes.KAFKA_UNREACHABLE;
         } catch (RuntimeException e) {

@@ -12,10 +12,12 @@ import dev.leadpipe.core.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * Readiness check: the Kafka cluster answers a describe-cluster request within {@link #TIMEOUT}. The answer is cached
- * for {@link #CACHE}, so a scrape storm does not become a request storm. The reason names the bootstrap servers only.
+ * for {@link #CACHE}, so a scrape storm does not become a request storm. The reason names the bootstrap servers only
+ * (any {@code user:password@} part masked), and says so when Kafka refused the credentials or the TLS handshake.
  */
 public final class KafkaReachability implements Readiness.Check, AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -61,7 +63,13 @@ public final class KafkaReachability implements Readiness.Check, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while asking Kafka at " + bootstrapServers;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException auth) {
+                return "Kafka at " + bootstrapServers + " refused the connection ("
+                        + auth.getClass().getSimpleName() + ")";
+            }
+            return "Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT.toSeconds() + " s";
+        } catch (TimeoutException e) {
             return "Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT.toSeconds() + " s";
         }
     }
