@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -65,9 +66,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** {@code host:port} of the broker's client listener. */
+    /** {@code host:port} of the broker's client listener (its {@code EXTERNAL} listener). */
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /** The port the broker listens on for {@code listenerName} (such as a listener added by broker properties). */
+    int boundPort(String listenerName) {
+        return cluster.brokers().values().iterator().next().boundPort(ListenerName.normalised(listenerName));
     }
 
     @Override

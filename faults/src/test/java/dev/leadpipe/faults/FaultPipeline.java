@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
@@ -218,7 +219,7 @@ final class FaultPipeline implements BeforeAllCallback {
             Shared s = null;
             try {
                 s = new Shared(broker, bootstrap, logName);
-                TopicAdmin.ensureTopics(s.bootstrap, KafkaSettings.replicationFactor());
+                TopicAdmin.ensureTopics(KafkaConnection.plaintext(s.bootstrap), KafkaSettings.replicationFactor());
                 s.apiKey = TestKeys.operator(s.bootstrap);
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 Path stateDir = Files.createTempDirectory("faults-router-");

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
@@ -17,7 +18,8 @@ import dev.leadpipe.core.destination.DestinationAddresses;
  * in a single {@link IllegalArgumentException}. Each setting is declared once, in {@link #SETTINGS}; build one with
  * {@link #defaults(String)} and {@link #with(Setting, Object)}, or read it with {@link #fromEnvironment(Map)}.
  *
- * @param bootstrapServers Kafka bootstrap servers ({@code KAFKA_BOOTSTRAP_SERVERS}); required
+ * @param kafka            how every Kafka client reaches the cluster: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the
+ *                         security settings ({@link KafkaSettings#CONNECTION}); secrets masked when shown
  * @param host             the address the HTTP server binds to ({@code INGEST_HOST}, default 127.0.0.1)
  * @param port             the HTTP port ({@code INGEST_PORT}, default 8080); 0 picks any free port,
  *                         see {@link IngestService#port()}
@@ -34,7 +36,7 @@ import dev.leadpipe.core.destination.DestinationAddresses;
  *                         ({@code DESTINATION_ALLOWED_HOSTS}, default none; see {@link DestinationAddresses})
  */
 public record IngestConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         String host,
         int port,
         int maxBatchItems,
@@ -79,7 +81,7 @@ public record IngestConfig(
 
     /** Every setting of the ingest service, in the order of the components. */
     public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.CONNECTION,
             KafkaSettings.REPLICATION_FACTOR,
             HOST,
             PORT,
@@ -94,19 +96,17 @@ public record IngestConfig(
 
     public IngestConfig {
         DECLARATION.check(
-                bootstrapServers,
-                host,
-                port,
-                maxBatchItems,
-                maxBodyBytes,
-                maxLeadBytes,
-                validationTimeout,
-                allowedHosts);
+                kafka, host, port, maxBatchItems, maxBodyBytes, maxLeadBytes, validationTimeout, allowedHosts);
     }
 
     /** The defaults with the given Kafka cluster: 127.0.0.1:8080, 1000 items, 5 MiB bodies, 256 KiB leads, 60 s. */
     public static IngestConfig defaults(String bootstrapServers) {
-        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return defaults(KafkaConnection.plaintext(bootstrapServers));
+    }
+
+    /** As {@link #defaults(String)}, reaching Kafka through {@code kafka}. */
+    public static IngestConfig defaults(KafkaConnection kafka) {
+        return DECLARATION.build(KafkaSettings.CONNECTION, kafka);
     }
 
     /** Every setting, any {@code user:password@} part of the bootstrap servers masked. */

@@ -133,14 +133,14 @@ public final class IngestService implements ServiceProcess.Service {
 
     private static IngestService start(IngestConfig config, Ops ops, boolean ownsOps) {
         try {
-            TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+            TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
         } catch (RuntimeException e) {
             if (ownsOps) {
                 ops.close();
             }
             throw e;
         }
-        Producer<byte[], byte[]> producer = KafkaWriter.createProducer(config.bootstrapServers());
+        Producer<byte[], byte[]> producer = KafkaWriter.createProducer(config.kafka());
         KafkaWriter writer = new KafkaWriter(producer);
         try {
             writer.warmUp(Topics.LEADS);
@@ -150,7 +150,7 @@ public final class IngestService implements ServiceProcess.Service {
             if (ownsOps) {
                 ops.close();
             }
-            throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " is not reachable", e);
+            throw new IllegalStateException("Kafka at " + config.kafka().shownBootstrap() + " is not reachable", e);
         }
         return start(config, writer, ops, ownsOps);
     }
@@ -167,12 +167,12 @@ public final class IngestService implements ServiceProcess.Service {
         KafkaReachability kafka = null;
         try {
             SecretKeyring keyring = SecretKeyring.fromEnvironment();
-            catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
-            outcomes = new OutcomeAwaiter(config.bootstrapServers()).start(CATALOG_CATCH_UP);
+            catalog = DestinationCatalog.start(config.kafka(), CATALOG_CATCH_UP);
+            outcomes = new OutcomeAwaiter(config.kafka()).start(CATALOG_CATCH_UP);
             JwtConfig jwt = JwtConfig.DECLARATION.fromEnvironment(System.getenv());
-            apiKeys = ApiKeyCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
+            apiKeys = ApiKeyCatalog.start(config.kafka(), CATALOG_CATCH_UP);
             Authenticator authenticator = JwtAuthenticator.withApiKeys(apiKeys, jwt);
-            kafka = new KafkaReachability(config.bootstrapServers());
+            kafka = new KafkaReachability(config.kafka());
             ops.readiness().add("kafka", kafka);
             IngestService service = new IngestService(
                     config, writer, catalog, outcomes, apiKeys, authenticator, keyring, ops, ownsOps, kafka);
@@ -181,7 +181,7 @@ public final class IngestService implements ServiceProcess.Service {
                     "ingest listening on http://{}:{} (Kafka {})",
                     config.host(),
                     service.port(),
-                    config.bootstrapServers());
+                    config.kafka().shownBootstrap());
             return service;
         } catch (RuntimeException e) {
             if (kafka != null) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.topic.TopicSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -37,10 +38,8 @@ final class KafkaWriter implements AutoCloseable {
         this.producer = producer;
     }
 
-    static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+    static Producer<byte[], byte[]> createProducer(KafkaConnection kafka) {
+        Map<String, Object> config = kafka.clientProperties(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG,
                 "leadpipe-ingest",
                 ProducerConfig.ACKS_CONFIG,
@@ -58,7 +57,7 @@ final class KafkaWriter implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 DELIVERY_TIMEOUT_MS,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                MAX_BLOCK_MS);
+                MAX_BLOCK_MS));
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

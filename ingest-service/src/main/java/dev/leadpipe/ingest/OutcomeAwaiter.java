@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.Topics;
@@ -27,11 +28,11 @@ final class OutcomeAwaiter implements AutoCloseable {
     private final Map<String, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
     private final TopicFollower<String, byte[]> follower;
 
-    OutcomeAwaiter(String bootstrapServers) {
+    OutcomeAwaiter(KafkaConnection kafka) {
         this.follower = new TopicFollower<>(
                 "ingest outcomes",
                 TopicFollower.config(
-                        bootstrapServers,
+                        kafka,
                         "leadpipe-ingest-outcomes-"
                                 + UUID.randomUUID().toString().substring(0, 8),
                         Map.of()),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.config.SettingsDoc;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class IngestConfigTest {
         IngestConfig config = IngestConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
         assertThat(config)
                 .isEqualTo(new IngestConfig(
-                        "kafka:9092",
+                        KafkaConnection.plaintext("kafka:9092"),
                         "127.0.0.1",
                         8080,
                         1000,
@@ -50,7 +51,7 @@ class IngestConfigTest {
                 "127.0.0.1, crm.internal"));
         assertThat(config)
                 .isEqualTo(new IngestConfig(
-                        "a:1,b:2",
+                        KafkaConnection.plaintext("a:1,b:2"),
                         "0.0.0.0",
                         0,
                         50,
@@ -89,9 +90,10 @@ class IngestConfigTest {
 
     @Test
     void theConstructorRefusesBadValuesTooNamingAllOfThem() {
-        assertThatThrownBy(() -> new IngestConfig(" ", "", -1, 0, 0, 0, Duration.ZERO, DestinationAddresses.STRICT))
+        assertThatThrownBy(() -> new IngestConfig(
+                        KafkaConnection.plaintext(" "), "", -1, 0, 0, 0, Duration.ZERO, DestinationAddresses.STRICT))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("bootstrapServers")
+                .hasMessageContaining("kafka (KAFKA_BOOTSTRAP_SERVERS)")
                 .hasMessageContaining("host")
                 .hasMessageContaining("port")
                 .hasMessageContaining("maxBatchItems")

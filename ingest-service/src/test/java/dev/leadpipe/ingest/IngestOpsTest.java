@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.KafkaReachability;
@@ -90,7 +91,11 @@ class IngestOpsTest {
             assertThat(http.get("/health").status()).isEqualTo(200);
 
             // a failing check answers 503 with the contract's JSON on the API's port, not a problem document
-            service.ops().readiness().add("standby-kafka", new KafkaReachability("127.0.0.1:" + closedPort()));
+            service.ops()
+                    .readiness()
+                    .add(
+                            "standby-kafka",
+                            new KafkaReachability(KafkaConnection.plaintext("127.0.0.1:" + closedPort())));
             Http.Answer down = http.get("/health/ready");
             assertThat(down.status()).as(down.body()).isEqualTo(503);
             assertThat(down.contentType()).startsWith("application/json");
@@ -107,7 +112,7 @@ class IngestOpsTest {
     void readinessIs503WithTheReasonWhenKafkaDoesNotAnswer() throws Exception {
         String bootstrap = "127.0.0.1:" + closedPort();
         try (Ops ops = Ops.forService("ingest");
-                KafkaReachability kafka = new KafkaReachability(bootstrap)) {
+                KafkaReachability kafka = new KafkaReachability(KafkaConnection.plaintext(bootstrap))) {
             ops.readiness().add("kafka", kafka);
             try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops)) {
                 Http http = new Http(server.port());

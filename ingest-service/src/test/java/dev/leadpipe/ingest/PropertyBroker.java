@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
@@ -28,7 +29,7 @@ final class PropertyBroker implements AutoCloseable {
         String external = KafkaSettings.bootstrapFromEnvironment();
         EmbeddedKafkaBroker broker = external == null ? EmbeddedKafkaBroker.start() : null;
         String bootstrap = external != null ? external : broker.bootstrapServers();
-        TopicAdmin.ensureTopics(bootstrap, KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(KafkaConnection.plaintext(bootstrap), KafkaSettings.replicationFactor());
         try {
             Path dir = Path.of("target", "real-kafka-tests");
             Files.createDirectories(dir);

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import dev.leadpipe.core.KafkaConnection;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * How leadctl talks to Kafka: one bootstrap address, a quick reachability check before any real work
+ * How leadctl talks to Kafka: one {@link KafkaConnection} (the bootstrap address and the services' Kafka security
+ * settings, see {@link Leadctl#kafkaConnection()}), a quick reachability check before any real work
  * ({@link #connect}: describe the cluster and list its topics within {@value #CHECK_SECONDS} s, else
  * {@link ExitCodes#KAFKA_UNREACHABLE} with one line "cannot reach Kafka at HOST:PORT: ..."), read_committed consumers
  * that never auto-commit or create topics, and an acks=all idempotent producer.
@@ -33,12 +35,15 @@ final class KafkaAccess {
     static final int CHECK_SECONDS = 10;
     private static final Pattern HOST_PORT = Pattern.compile("\\[?[A-Za-z0-9._:-]+]?:\\d{1,5}");
 
+    private final KafkaConnection kafka;
     private final String bootstrapServers;
 
-    private KafkaAccess(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    private KafkaAccess(KafkaConnection kafka) {
+        this.kafka = kafka;
+        this.bootstrapServers = kafka.shownBootstrap();
     }
 
+    /** The bootstrap servers as they may be printed (any {@code user:password@} part masked). */
     String bootstrapServers() {
         return bootstrapServers;
     }
@@ -47,11 +52,17 @@ final class KafkaAccess {
      * Checks the address, then that a broker answers and every named topic exists; each failure is a
      * {@link LeadctlException} with one readable line.
      */
-    static KafkaAccess connect(String bootstrapServers, String... requiredTopics) {
-        validate(bootstrapServers);
-        KafkaAccess access = new KafkaAccess(bootstrapServers.trim());
+    static KafkaAccess connect(KafkaConnection kafka, String... requiredTopics) {
+        validate(kafka.bootstrapServers());
+        KafkaAccess access = new KafkaAccess(kafka);
         access.check(requiredTopics);
         return access;
+    }
+
+    /** As {@link #connect(KafkaConnection, String...)} over PLAINTEXT. */
+    static KafkaAccess connect(String bootstrapServers, String... requiredTopics) {
+        validate(bootstrapServers);
+        return connect(KafkaConnection.plaintext(bootstrapServers), requiredTopics);
     }
 
     /** A usage error (exit 2) unless the address is a comma-separated list of HOST:PORT. */
@@ -133,8 +144,7 @@ final class KafkaAccess {
     }
 
     private Map<String, Object> common() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = kafka.clientProperties();
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG, "leadctl");
         config.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
         return config;

@@ -8,11 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.leadpipe.core.KafkaClientSecurity;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine;
@@ -81,6 +84,15 @@ public final class Leadctl extends GroupCommand {
                     + TOKEN_ENV + " is not set; default ./" + TOKEN_FILE + " (written by bin/run-local).")
     Path tokenFileOption;
 
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description = "A Kafka client .properties file (security.protocol, sasl.*, ssl.*, ...) for every Kafka"
+                    + " client; default $" + "KAFKA_CLIENT_PROPERTIES_FILE. The KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*"
+                    + " and KAFKA_SSL_* variables apply over it, as for the services.")
+    Path kafkaConfigOption;
+
     private final Map<String, String> environment;
     private final Path workingDirectory;
     private boolean interactiveStderr;
@@ -99,6 +111,30 @@ public final class Leadctl extends GroupCommand {
     /** The Kafka address: the option, else the environment, else the local run's file, else localhost:9092. */
     String bootstrapServers() {
         return setting(bootstrapServersOption, KafkaSettings.BOOTSTRAP_ENV, BOOTSTRAP_FILE, DEFAULT_BOOTSTRAP);
+    }
+
+    /**
+     * How leadctl reaches Kafka, as the services do ({@link KafkaClientSecurity}): the address of
+     * {@link #bootstrapServers()}, the {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_*} and {@code KAFKA_SSL_*}
+     * variables, and the client properties file of {@code --kafka-config} (else {@code KAFKA_CLIENT_PROPERTIES_FILE}).
+     *
+     * @throws LeadctlException a usage error (exit 2) naming every bad setting, never a secret
+     */
+    KafkaConnection kafkaConnection() {
+        Map<String, String> env = new HashMap<>(environment);
+        if (kafkaConfigOption != null) {
+            env.put(
+                    KafkaClientSecurity.CLIENT_PROPERTIES_FILE.env(),
+                    workingDirectory.resolve(kafkaConfigOption).toString());
+        }
+        String bootstrap = setting(bootstrapServersOption, KafkaSettings.BOOTSTRAP_ENV, BOOTSTRAP_FILE, null);
+        boolean fileMayName = env.get(KafkaClientSecurity.CLIENT_PROPERTIES_FILE.env()) != null;
+        env.put(KafkaSettings.BOOTSTRAP_ENV, bootstrap != null ? bootstrap : fileMayName ? "" : DEFAULT_BOOTSTRAP);
+        try {
+            return KafkaClientSecurity.read(env);
+        } catch (IllegalArgumentException e) {
+            throw new LeadctlException(ExitCodes.USAGE, "invalid Kafka settings: " + e.getMessage());
+        }
     }
 
     /**

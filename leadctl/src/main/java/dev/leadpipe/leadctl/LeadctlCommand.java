@@ -3,6 +3,7 @@ package dev.leadpipe.leadctl;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import dev.leadpipe.core.KafkaSettings;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -36,7 +37,9 @@ abstract class LeadctlCommand implements Callable<Integer> {
             fail(e.getMessage());
             return e.exitCode();
         } catch (KafkaException e) {
-            fail("cannot reach Kafka at " + leadctl().bootstrapServers() + ": " + KafkaAccess.reason(e));
+            fail("cannot reach Kafka at "
+                    + KafkaSettings.BOOTSTRAP_SERVERS.show(leadctl().bootstrapServers()) + ": "
+                    + KafkaAccess.reason(e));
             return ExitCodes.KAFKA_UNREACHABLE;
         } catch (RuntimeException e) {
             fail(describe(e));
@@ -77,6 +80,6 @@ abstract class LeadctlCommand implements Callable<Integer> {
 
     /** Connects to Kafka (the quick reachability check) and requires the named topics. */
     KafkaAccess kafka(String... requiredTopics) {
-        return KafkaAccess.connect(leadctl().bootstrapServers(), requiredTopics);
+        return KafkaAccess.connect(leadctl().kafkaConnection(), requiredTopics);
     }
 }

@@ -2,6 +2,7 @@ package dev.leadpipe.leadctl;
 
 import java.util.List;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.auth.StoredApiKey;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
@@ -20,7 +21,7 @@ class KeysCommandTest {
 
     @BeforeAll
     static void topics() {
-        TopicAdmin.ensureTopics(KAFKA.bootstrapServers(), (short) 1);
+        TopicAdmin.ensureTopics(KafkaConnection.plaintext(KAFKA.bootstrapServers()), (short) 1);
     }
 
     @Test

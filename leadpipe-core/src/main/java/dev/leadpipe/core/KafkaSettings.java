@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
 import dev.leadpipe.core.config.Setting;
-import org.apache.kafka.clients.CommonClientConfigs;
 
 /** Where the services find Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} points every service at an existing cluster. */
 public final class KafkaSettings {
@@ -24,6 +24,41 @@ public final class KafkaSettings {
                     "the Kafka cluster as host:port,... (e.g. " + BOOTSTRAP_ENV + "=localhost:9092)",
                     "the Kafka cluster")
             .shownAs(s -> URL_USER_INFO.matcher(s).replaceAll(Setting.MASK + "@"));
+    /**
+     * How every client of a service reaches Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} and the security settings of
+     * {@link KafkaClientSecurity} (protocol, SASL, trust and key stores, client properties file), read together, so
+     * every service and tool builds its clients from one {@link KafkaConnection}. Shown with secrets masked.
+     */
+    public static final Setting<KafkaConnection> CONNECTION = Setting.of(
+                    "kafka",
+                    BOOTSTRAP_ENV,
+                    new ConnectionParser(),
+                    "the Kafka cluster as host:port,... (e.g. " + BOOTSTRAP_ENV + "=localhost:9092)",
+                    c -> !c.bootstrapServers().isBlank(),
+                    "the Kafka cluster; security from the KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_*"
+                            + " variables or KAFKA_CLIENT_PROPERTIES_FILE (deploy/README.md)")
+            .shownAs(KafkaConnection::toString);
+
+    /** Reads {@link #CONNECTION} from every variable it is made of; its own variable alone means PLAINTEXT. */
+    private static final class ConnectionParser implements Setting.WholeEnvironment<KafkaConnection> {
+        @Override
+        public KafkaConnection apply(String bootstrapServers) {
+            return KafkaConnection.plaintext(bootstrapServers);
+        }
+
+        @Override
+        public KafkaConnection fromEnvironment(Map<String, String> env) {
+            return KafkaClientSecurity.read(env);
+        }
+
+        @Override
+        public List<Setting<?>> parts() {
+            List<Setting<?>> all = new ArrayList<>(List.of(BOOTSTRAP_SERVERS));
+            all.addAll(KafkaClientSecurity.SETTINGS);
+            return List.copyOf(all);
+        }
+    }
+
     /** Checked by every service, which reads it when it creates its topics ({@link #replicationFactor()}). */
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.wholeNumber(
                     "replicationFactor",
@@ -54,8 +89,7 @@ public final class KafkaSettings {
 
         /** The service's whole list: these shared settings, then its own, in the order of its components. */
         public List<Setting<?>> followedBy(Setting<?>... own) {
-            List<Setting<?>> all =
-                    new ArrayList<>(List.of(BOOTSTRAP_SERVERS, REPLICATION_FACTOR, applicationId, stateDir));
+            List<Setting<?>> all = new ArrayList<>(List.of(CONNECTION, REPLICATION_FACTOR, applicationId, stateDir));
             all.addAll(List.of(own));
             return List.copyOf(all);
         }
@@ -85,7 +119,7 @@ public final class KafkaSettings {
     }
 
     /**
-     * The Kafka Streams properties every stream service shares: its application id, cluster, state directory and
+     * The Kafka Streams properties every stream service shares: its application id, connection, state directory and
      * commit interval, exactly_once_v2, internal topics with {@link #replicationFactor()}, and error handlers that
      * never drop a record silently: a record that cannot be produced, or an exception in a processor, stops the
      * stream thread with the error logged (the service replaces the thread, which resumes from the last committed
@@ -93,10 +127,9 @@ public final class KafkaSettings {
      * each service adds how it treats an unreadable source record.
      */
     public static Properties streamsProperties(
-            String applicationId, String bootstrapServers, Path stateDir, Duration commitInterval) {
-        Properties p = new Properties();
+            String applicationId, KafkaConnection kafka, Path stateDir, Duration commitInterval) {
+        Properties p = kafka.asProperties(Map.of());
         p.put("application.id", applicationId);
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put("state.dir", stateDir.toAbsolutePath().toString());
         p.put("processing.guarantee", "exactly_once_v2");
         p.put("commit.interval.ms", commitInterval.toMillis());

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.apache.kafka.common.errors.AuthenticationException;
+
 /**
  * How every leadpipe service runs as a process of its own, one way for all of them: read the settings from the
  * environment, start the operations server ({@code /metrics}, {@code /health/*} on {@code OPS_HOST:OPS_PORT}) unless
@@ -80,7 +82,7 @@ public final class ServiceProcess {
             return;
         } catch (RuntimeException e) {
             closeQuietly(server, ops);
-            exit(1, service, "did not start: " + e.getMessage());
+            exit(1, service, "did not start: " + whyNotStarted(e));
             return;
         }
         OpsServer startedServer = server;
@@ -113,6 +115,20 @@ public final class ServiceProcess {
         running.close();
         closeQuietly(startedServer, ops);
         exit(1, service, failure == null ? "stopped by itself" : failure);
+    }
+
+    /**
+     * The start-up failure in one line: Kafka refusing the service's credentials (SASL) or its TLS handshake is named
+     * as such, with Kafka's own message (which never holds the password); anything else is its message.
+     */
+    static String whyNotStarted(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationException auth) {
+                return "Kafka refused the connection (" + auth.getClass().getSimpleName() + "): " + auth.getMessage()
+                        + "; check the KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_* settings";
+            }
+        }
+        return e.getMessage();
     }
 
     private static void closeQuietly(OpsServer server, Ops ops) {

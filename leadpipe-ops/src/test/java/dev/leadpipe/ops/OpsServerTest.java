@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class OpsServerTest {
     @Test
     void aServiceThatReachesKafkaIsReadyAndExportsItsMetricsTaggedWithTheServiceName() throws Exception {
         try (Ops ops = Ops.forService("router");
-                KafkaReachability kafka = new KafkaReachability(KAFKA.bootstrapServers())) {
+                KafkaReachability kafka = new KafkaReachability(KafkaConnection.plaintext(KAFKA.bootstrapServers()))) {
             ops.readiness().add("kafka", kafka);
             ops.registry().counter("leadpipe.router.suppressed").increment(2);
             try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops)) {
@@ -54,7 +55,7 @@ class OpsServerTest {
             closedPort = s.getLocalPort();
         }
         try (Ops ops = Ops.forService("sink-table");
-                KafkaReachability kafka = new KafkaReachability("127.0.0.1:" + closedPort)) {
+                KafkaReachability kafka = new KafkaReachability(KafkaConnection.plaintext("127.0.0.1:" + closedPort))) {
             ops.readiness().add("kafka", kafka).add("consumer", () -> null);
             try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops)) {
                 HttpResponse<String> ready = get(server, "/health/ready");

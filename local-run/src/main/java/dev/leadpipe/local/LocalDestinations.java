@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.leadpipe.azurite.AzuriteServer;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.fakes.FakeAzureAd;
@@ -60,7 +61,7 @@ final class LocalDestinations {
     }
 
     /** Starts each stand-in and its sink against the broker at {@code bootstrap}, added to {@code running}. */
-    static LocalDestinations start(String bootstrap, RunningServices running) {
+    static LocalDestinations start(KafkaConnection bootstrap, RunningServices running) {
         AzuriteServer azurite = running.closeLater(AzuriteServer.start());
         System.out.println("Azurite    Azure Table emulator at " + azurite.tableEndpoint());
         running.startSink(

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.ops.auth.ApiKeyRecords;
 import dev.leadpipe.ops.auth.ApiKeys;
 import dev.leadpipe.ops.auth.Role;
@@ -39,7 +40,7 @@ record LocalKeys(String operator, String feed, String metrics, Map<String, Strin
     static final Path KEYS_DIR = Path.of(".leadpipe", "keys");
 
     /** Creates the keys for the publishers of the sample offers ({@code <publisher>.<offer>.json} in {@code samples}). */
-    static LocalKeys create(String bootstrap, Path samples) throws IOException {
+    static LocalKeys create(KafkaConnection kafka, Path samples) throws IOException {
         Set<String> publisherIds = new TreeSet<>();
         try (var files = Files.list(samples.resolve("destinations"))) {
             files.map(f -> f.getFileName().toString())
@@ -48,7 +49,7 @@ record LocalKeys(String operator, String feed, String metrics, Map<String, Strin
         }
         Instant now = Instant.now();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                kafka.clientProperties(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             String operator = put(producer, EnumSet.of(Role.OPERATOR), List.of(), "local run: operator", now);

@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.leadpipe.core.KafkaClientSecurity;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.topic.TopicAdmin;
@@ -70,34 +72,36 @@ public final class LocalPipeline {
                         },
                         "shutdown"));
 
-        String bootstrap = KafkaSettings.bootstrapFromEnvironment();
-        if (bootstrap == null) {
+        KafkaConnection kafka;
+        if (KafkaSettings.bootstrapFromEnvironment() == null) {
             long t0 = System.nanoTime();
             EmbeddedKafkaBroker broker = running.closeLater(quietly(EmbeddedKafkaBroker::start));
-            bootstrap = broker.bootstrapServers();
+            kafka = KafkaConnection.plaintext(broker.bootstrapServers());
             System.out.printf(
                     "Kafka      embedded KRaft broker at %s (started in %.1f s)%n",
-                    bootstrap, (System.nanoTime() - t0) / 1e9);
+                    kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
         } else {
-            System.out.printf("Kafka      existing cluster at %s (KAFKA_BOOTSTRAP_SERVERS)%n", bootstrap);
+            kafka = KafkaClientSecurity.read(System.getenv()); // the same KAFKA_* settings as every service
+            System.out.printf("Kafka      existing cluster at %s (KAFKA_BOOTSTRAP_SERVERS)%n", kafka);
         }
-        TopicAdmin.ensureTopics(bootstrap, KafkaSettings.replicationFactor());
+        String bootstrap = kafka.bootstrapServers();
+        TopicAdmin.ensureTopics(kafka, KafkaSettings.replicationFactor());
         Files.createDirectories(Path.of(".leadpipe"));
         Files.writeString(BOOTSTRAP_FILE, bootstrap + "\n");
-        LocalKeys keys = LocalKeys.create(bootstrap, samples);
+        LocalKeys keys = LocalKeys.create(kafka, samples);
 
         RouterApp router = running.closeLater(RouterApp.start(
-                RouterConfig.of(bootstrap).with(RouterConfig.STATE_DIR, Files.createTempDirectory("leadpipe-router-")),
+                RouterConfig.of(kafka).with(RouterConfig.STATE_DIR, Files.createTempDirectory("leadpipe-router-")),
                 running.opsFor(RouterApp.SERVICE, RouterApp.DEFAULT_OPS_PORT)));
         System.out.println("Router     running (Kafka Streams, exactly_once_v2)");
 
-        LocalDestinations destinations = LocalDestinations.start(bootstrap, running);
+        LocalDestinations destinations = LocalDestinations.start(kafka, running);
 
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         running.closeLater(smtp::stop);
         running.closeLater(Notifier.start(
-                NotifierConfig.of(bootstrap)
+                NotifierConfig.of(kafka)
                         .withSmtp("127.0.0.1", smtp.getSmtp().getPort())
                         .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local"),
                 running.opsFor(Notifier.SERVICE, NotifierApp.DEFAULT_OPS_PORT)));
@@ -108,7 +112,7 @@ public final class LocalPipeline {
         Ops statusOps = running.closeLater(Ops.forService("status"));
         int statusPort = LocalOps.portFree(StatusConfig.DEFAULT_PORT) ? StatusConfig.DEFAULT_PORT : 0;
         StatusService status = running.closeLater(StatusService.start(
-                StatusConfig.of(bootstrap)
+                StatusConfig.of(kafka)
                         .with(StatusConfig.PORT, statusPort)
                         .with(StatusConfig.STATE_DIR, Files.createTempDirectory("leadpipe-status-")),
                 statusOps));
@@ -120,7 +124,7 @@ public final class LocalPipeline {
 
         Ops ingestOps = running.closeLater(Ops.forService(IngestService.SERVICE));
         IngestService ingest = running.closeLater(IngestService.start(
-                IngestConfig.defaults(bootstrap)
+                IngestConfig.defaults(kafka)
                         .with(DestinationAddresses.ALLOWED_HOSTS, DestinationAddresses.LOCAL_STAND_INS)
                         .with(IngestConfig.PORT, localPort()),
                 ingestOps));
@@ -129,8 +133,8 @@ public final class LocalPipeline {
                 + "  (POST /v1/leads, POST /v1/leads/batch, PUT /v1/offers/{offerId}/lead-destination)");
         Files.writeString(API_URL_FILE, ingestUrl + "\n");
 
-        SampleFeed feed = running.closeLater(new SampleFeed(bootstrap));
-        SampleDestinations.configure(samples, destinations, ingestUrl, keys, bootstrap, router);
+        SampleFeed feed = running.closeLater(new SampleFeed(kafka));
+        SampleDestinations.configure(samples, destinations, ingestUrl, keys, kafka, router);
         feed.postAndPrintTable(samples, ingestUrl, keys.feed());
         new LocalRunReport(bootstrap, ingestUrl, statusUrl, running.ops(), smtp, destinations.tableConnectionString())
                 .print();

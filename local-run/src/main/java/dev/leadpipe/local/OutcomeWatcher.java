@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
@@ -34,12 +35,12 @@ final class OutcomeWatcher implements AutoCloseable {
     private final Consumer<LeadFate> onNewFate;
     private final TopicFollower<String, byte[]> follower;
 
-    OutcomeWatcher(String bootstrapServers, Consumer<LeadFate> onNewFate) {
+    OutcomeWatcher(KafkaConnection kafka, Consumer<LeadFate> onNewFate) {
         this.onNewFate = onNewFate;
         this.follower = new TopicFollower<>(
                         "outcome watcher",
                         TopicFollower.config(
-                                bootstrapServers,
+                                kafka,
                                 "leadpipe-local-watcher-" + UUID.randomUUID(),
                                 Map.of(
                                         ConsumerConfig.GROUP_ID_CONFIG,

@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.Json;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.router.RouterApp;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -38,7 +38,7 @@ final class SampleDestinations {
             LocalDestinations destinations,
             String ingestUrl,
             LocalKeys keys,
-            String bootstrap,
+            KafkaConnection kafka,
             RouterApp router)
             throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -65,7 +65,7 @@ final class SampleDestinations {
             if (r.statusCode() == 422
                     && body.path("errors").path(0).path("pointer").asText().equals("/type")) {
                 // blob: the API refuses it now; offers configured before it was retired still have one on the topic
-                writeLegacyDestination(bootstrap, Json.MAPPER.readValue(requestBody, LeadDestination.class), offerId);
+                writeLegacyDestination(kafka, Json.MAPPER.readValue(requestBody, LeadDestination.class), offerId);
                 savedVersions.put(offerId, 1L);
                 System.out.printf(
                         "  %-34s %-11s refused by the API (%s); stored straight on the topic as a configuration from before%n",
@@ -97,7 +97,7 @@ final class SampleDestinations {
     }
 
     /** Writes an offer's destination straight to the compacted topic, bypassing the API's checks. */
-    private static void writeLegacyDestination(String bootstrap, LeadDestination parsed, String offerId)
+    private static void writeLegacyDestination(KafkaConnection kafka, LeadDestination parsed, String offerId)
             throws Exception {
         LeadDestination legacy = new LeadDestination(
                 offerId,
@@ -107,7 +107,7 @@ final class SampleDestinations {
                 1,
                 Instant.parse("2020-01-01T00:00:00Z"));
         try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                kafka.clientProperties(),
                 Topics.LEAD_DESTINATIONS.keySerde().serializer(),
                 Topics.LEAD_DESTINATIONS.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(Topics.LEAD_DESTINATIONS.name(), offerId, legacy))

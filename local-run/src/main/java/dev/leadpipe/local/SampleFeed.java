@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.json.Json;
 
 /**
@@ -30,7 +31,7 @@ final class SampleFeed implements AutoCloseable {
     private final AtomicBoolean tablePrinted = new AtomicBoolean();
     private final OutcomeWatcher watcher;
 
-    SampleFeed(String bootstrap) {
+    SampleFeed(KafkaConnection bootstrap) {
         this.watcher = new OutcomeWatcher(bootstrap, fate -> {
             if (tablePrinted.get() || !firstIndexOf.containsKey(fate.leadId())) {
                 System.out.println(OutcomeTable.liveLine(fate));

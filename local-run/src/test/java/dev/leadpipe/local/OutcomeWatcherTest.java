@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
 import dev.leadpipe.core.error.ErrorClass;
@@ -37,7 +38,7 @@ class OutcomeWatcherTest {
     void eachLeadsLatestFateIsReportedOncePerChange() throws Exception {
         String bootstrap = KAFKA.bootstrapServers();
         List<LeadFate> reported = new CopyOnWriteArrayList<>();
-        try (OutcomeWatcher watcher = new OutcomeWatcher(bootstrap, reported::add)) {
+        try (OutcomeWatcher watcher = new OutcomeWatcher(KafkaConnection.plaintext(bootstrap), reported::add)) {
             TopicWriter.write(bootstrap, Topics.DELIVERIES_HTTPS, List.of(lead("lead-w-1")), Lead::leadId, Map.of());
             LeadFate routed = await(watcher, "lead-w-1", f -> true);
             assertThat(routed.what()).isEqualTo("ROUTED");

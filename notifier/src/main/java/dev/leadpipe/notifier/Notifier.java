@@ -85,7 +85,7 @@ public final class Notifier implements ServiceProcess.Service {
         this.digests = new DigestBook(config, clock, catalog, mailer);
         this.leads = new LeadConsumer(config, clock, catalog, mailer, digests, () -> !closed.get());
         Map<String, Object> props = TopicFollower.config(
-                config.bootstrapServers(),
+                config.kafka(),
                 "leadpipe-notifier-" + UUID.randomUUID(),
                 Map.of(
                         ConsumerConfig.GROUP_ID_CONFIG,
@@ -130,7 +130,7 @@ public final class Notifier implements ServiceProcess.Service {
      * {@link #close()} closes the Kafka check; the caller closes {@code ops}.
      */
     public static Notifier start(NotifierConfig config, Clock clock, Ops ops) {
-        KafkaReachability kafka = new KafkaReachability(config.bootstrapServers());
+        KafkaReachability kafka = new KafkaReachability(config.kafka());
         AtomicReference<Notifier> created = new AtomicReference<>();
         ops.readiness().add("kafka", kafka).add("consumer", () -> {
             Notifier n = created.get();
@@ -150,7 +150,7 @@ public final class Notifier implements ServiceProcess.Service {
             NotifierMetrics metrics,
             KafkaReachability kafka,
             AtomicReference<Notifier> created) {
-        DestinationCatalog catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_TIMEOUT);
+        DestinationCatalog catalog = DestinationCatalog.start(config.kafka(), CATALOG_TIMEOUT);
         Notifier notifier;
         try {
             notifier = new Notifier(config, clock, catalog, metrics, kafka);

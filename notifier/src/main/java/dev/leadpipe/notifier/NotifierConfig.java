@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
@@ -21,7 +22,8 @@ import dev.leadpipe.core.config.Settings;
  * <p>Build one with {@link #of(String)} (every default), {@link #with(Setting, Object)}, {@link #withSmtp} and
  * {@link #withSmtpCredentials}, or read it from the environment with {@link #fromEnvironment(Map)}.
  *
- * @param bootstrapServers the Kafka cluster; required ({@code KAFKA_BOOTSTRAP_SERVERS})
+ * @param kafka            how every Kafka client reaches the cluster: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the
+ *                         security settings ({@link KafkaSettings#CONNECTION}); secrets masked when shown
  * @param smtpHost         the SMTP relay; default {@code 127.0.0.1} ({@code NOTIFIER_SMTP_HOST})
  * @param smtpPort         its port, 1-65535; default 25 ({@code NOTIFIER_SMTP_PORT})
  * @param smtpUser         the SMTP user, empty for no authentication ({@code NOTIFIER_SMTP_USER})
@@ -35,7 +37,7 @@ import dev.leadpipe.core.config.Settings;
  *                         ({@code NOTIFIER_LEAD_LOOKUP_URL})
  */
 public record NotifierConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         String smtpHost,
         int smtpPort,
         Optional<String> smtpUser,
@@ -91,7 +93,7 @@ public record NotifierConfig(
 
     /** Every setting of the notifier, in the order of the components. */
     public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.CONNECTION,
             KafkaSettings.REPLICATION_FACTOR,
             SMTP_HOST,
             SMTP_PORT,
@@ -114,7 +116,7 @@ public record NotifierConfig(
 
     public NotifierConfig {
         DECLARATION.check(
-                bootstrapServers,
+                kafka,
                 smtpHost,
                 smtpPort,
                 smtpUser,
@@ -128,7 +130,12 @@ public record NotifierConfig(
 
     /** Every default, for the given cluster. */
     public static NotifierConfig of(String bootstrapServers) {
-        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return of(KafkaConnection.plaintext(bootstrapServers));
+    }
+
+    /** As {@link #of(String)}, reaching Kafka through {@code kafka}. */
+    public static NotifierConfig of(KafkaConnection kafka) {
+        return DECLARATION.build(KafkaSettings.CONNECTION, kafka);
     }
 
     /** A copy sending through the relay at {@code host}:{@code port}. */

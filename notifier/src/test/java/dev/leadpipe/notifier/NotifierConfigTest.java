@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.config.SettingsDoc;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class NotifierConfigTest {
                 "https://ops.example/leads"));
         assertThat(c)
                 .isEqualTo(new NotifierConfig(
-                        "k:9092",
+                        KafkaConnection.plaintext("k:9092"),
                         "smtp.example",
                         587,
                         Optional.of("relay"),
@@ -89,7 +90,7 @@ class NotifierConfigTest {
     @Test
     void recordRejectsBadComponentsTogether() {
         assertThatThrownBy(() -> new NotifierConfig(
-                        " ",
+                        KafkaConnection.plaintext(" "),
                         "h",
                         0,
                         Optional.empty(),
@@ -101,7 +102,7 @@ class NotifierConfigTest {
                         Optional.of("ftp://CANARY")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll(
-                        "bootstrapServers",
+                        "kafka (KAFKA_BOOTSTRAP_SERVERS)",
                         "smtpPort",
                         "from",
                         "digestInterval",

@@ -112,7 +112,7 @@ public final class RouterApp implements ServiceProcess.Service {
      * after it closed. {@link #close()} closes the Kafka check; the caller closes {@code ops}.
      */
     public static RouterApp start(RouterConfig config, Duration timeout, Ops ops) {
-        KafkaReachability kafka = new KafkaReachability(config.bootstrapServers());
+        KafkaReachability kafka = new KafkaReachability(config.kafka());
         AtomicReference<RouterApp> created = new AtomicReference<>();
         ops.readiness().add("kafka", kafka).add("streams", () -> streamsProblem(created.get()));
         try {
@@ -137,7 +137,7 @@ public final class RouterApp implements ServiceProcess.Service {
             RouterMetrics metrics,
             KafkaReachability kafka,
             AtomicReference<RouterApp> created) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
         RouterApp app = new RouterApp(config, metrics, kafka);
         created.set(app);
         try {
@@ -150,7 +150,7 @@ public final class RouterApp implements ServiceProcess.Service {
         LOG.info(
                 "router {} running against {} (de-duplication window {})",
                 config.applicationId(),
-                config.bootstrapServers(),
+                config.kafka().shownBootstrap(),
                 config.dedupWindow());
         return app;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  *
  * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)}, or read it with {@link #fromEnvironment(Map)}.
  *
- * @param bootstrapServers the Kafka cluster ({@code host:port,...}); required
+ * @param kafka            how every Kafka client reaches the cluster: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the
+ *                         security settings ({@link KafkaSettings#CONNECTION}); secrets masked when shown
  * @param applicationId    the Streams application id, also the consumer group and the prefix of the router's
  *                         internal topics; default {@code leadpipe-router}
  * @param stateDir         where the de-duplication and destination stores live on local disk; default
@@ -33,7 +35,7 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  *                         become visible to read_committed consumers; default 100 ms
  */
 public record RouterConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         String applicationId,
         Path stateDir,
         Duration dedupWindow,
@@ -70,12 +72,17 @@ public record RouterConfig(
             new Declaration<>(RouterConfig.class, "router settings", SETTINGS);
 
     public RouterConfig {
-        DECLARATION.check(bootstrapServers, applicationId, stateDir, dedupWindow, numStreamThreads, commitInterval);
+        DECLARATION.check(kafka, applicationId, stateDir, dedupWindow, numStreamThreads, commitInterval);
     }
 
     /** The defaults for a cluster. */
     public static RouterConfig of(String bootstrapServers) {
-        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return of(KafkaConnection.plaintext(bootstrapServers));
+    }
+
+    /** As {@link #of(String)}, reaching Kafka through {@code kafka}. */
+    public static RouterConfig of(KafkaConnection kafka) {
+        return DECLARATION.build(KafkaSettings.CONNECTION, kafka);
     }
 
     /**
@@ -86,7 +93,7 @@ public record RouterConfig(
      * ({@link DestinationTableSerde}); should one be, the thread stops rather than skip it.
      */
     public Properties streamsProperties() {
-        Properties p = KafkaSettings.streamsProperties(applicationId, bootstrapServers, stateDir, commitInterval);
+        Properties p = KafkaSettings.streamsProperties(applicationId, kafka, stateDir, commitInterval);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

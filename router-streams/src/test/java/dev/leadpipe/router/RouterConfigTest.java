@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.config.SettingsDoc;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class RouterConfigTest {
     @Test
     void appliesTheDefaults() {
         RouterConfig config = RouterConfig.of(" localhost:9092 ");
-        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(config.applicationId()).isEqualTo("leadpipe-router");
         assertThat(config.dedupWindow()).isEqualTo(Duration.ofDays(7));
         assertThat(config.numStreamThreads()).isEqualTo(1);
@@ -42,7 +43,7 @@ class RouterConfigTest {
                 "250"));
         assertThat(config)
                 .isEqualTo(new RouterConfig(
-                        "broker:9092",
+                        KafkaConnection.plaintext("broker:9092"),
                         "router-b",
                         Path.of("/var/lib/router"),
                         Duration.ofHours(12),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
@@ -44,7 +45,7 @@ class RouterOnKafkaImageTest {
     @Test
     void routesALeadToItsDestinationAndSuppressesAnEduLead() throws Exception {
         String bootstrap = KAFKA.getBootstrapServers();
-        TopicAdmin.ensureTopics(bootstrap, (short) 1);
+        TopicAdmin.ensureTopics(KafkaConnection.plaintext(bootstrap), (short) 1);
         String run = UUID.randomUUID().toString().substring(0, 8);
         String offer = "contoso-" + run + ".widget";
         String delivered = "l-table-" + run;

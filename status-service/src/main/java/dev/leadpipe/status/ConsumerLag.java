@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.leadpipe.core.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -38,16 +39,14 @@ final class ConsumerLag implements AutoCloseable {
     private Instant readAt;
     private Map<String, Long> last = Map.of();
 
-    ConsumerLag(String bootstrapServers, Duration ttl, Clock clock) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+    ConsumerLag(KafkaConnection kafka, Duration ttl, Clock clock) {
+        this.admin = Admin.create(kafka.clientProperties(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG,
                 "leadpipe-status-lag",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 (int) TIMEOUT_MS,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) TIMEOUT_MS));
+                (int) TIMEOUT_MS)));
         this.ttl = ttl;
         this.clock = clock;
     }

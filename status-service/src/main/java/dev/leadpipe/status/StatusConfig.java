@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
@@ -21,7 +22,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * <p>Build one with {@link #of(String)} and {@link #with(Setting, Object)}, or read it with
  * {@link #fromEnvironment(Map)}.
  *
- * @param bootstrapServers  the Kafka cluster; required
+ * @param kafka             how every Kafka client reaches the cluster: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the
+ *                          security settings ({@link KafkaSettings#CONNECTION}); secrets masked when shown
  * @param applicationId     the Streams application id (also its consumer group and the prefix of its internal
  *                          topics); default {@code leadpipe-status}
  * @param stateDir          local directory of the state stores (rebuilt from their changelogs when lost); default
@@ -34,7 +36,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * @param lagCacheTtl       how long consumer-group lag read from Kafka is reused; default 10 s
  */
 public record StatusConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         String applicationId,
         Path stateDir,
         String host,
@@ -91,7 +93,7 @@ public record StatusConfig(
 
     public StatusConfig {
         DECLARATION.check(
-                bootstrapServers,
+                kafka,
                 applicationId,
                 stateDir,
                 host,
@@ -104,7 +106,12 @@ public record StatusConfig(
 
     /** The defaults for a cluster. */
     public static StatusConfig of(String bootstrapServers) {
-        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return of(KafkaConnection.plaintext(bootstrapServers));
+    }
+
+    /** As {@link #of(String)}, reaching Kafka through {@code kafka}. */
+    public static StatusConfig of(KafkaConnection kafka) {
+        return DECLARATION.build(KafkaSettings.CONNECTION, kafka);
     }
 
     /**
@@ -114,7 +121,7 @@ public record StatusConfig(
      * which {@link StatusService} replaces.
      */
     public Properties streamsProperties() {
-        Properties p = KafkaSettings.streamsProperties(applicationId, bootstrapServers, stateDir, commitInterval);
+        Properties p = KafkaSettings.streamsProperties(applicationId, kafka, stateDir, commitInterval);
         p.put(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());

@@ -87,8 +87,8 @@ public final class StatusService implements ServiceProcess.Service {
                 termination.terminated();
             }
         });
-        this.kafka = new KafkaReachability(config.bootstrapServers());
-        this.lag = new ConsumerLag(config.bootstrapServers(), config.lagCacheTtl(), clock);
+        this.kafka = new KafkaReachability(config.kafka());
+        this.lag = new ConsumerLag(config.kafka(), config.lagCacheTtl(), clock);
         this.metrics = new StatusMetrics(ops, config.offerSeriesLimit());
         this.routes = StatusRoutes.table(this, ops);
         ops.readiness().add("kafka", kafka).add("streams", () -> {
@@ -115,11 +115,11 @@ public final class StatusService implements ServiceProcess.Service {
      *                               within {@code timeout}; whatever was started is closed first
      */
     public static StatusService start(StatusConfig config, Ops ops, Duration timeout) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
         StatusService s = new StatusService(config, ops);
         try {
             s.streams.start();
-            s.apiKeys = ApiKeyCatalog.start(config.bootstrapServers(), timeout);
+            s.apiKeys = ApiKeyCatalog.start(config.kafka(), timeout);
             s.server = OpsServer.start(config.host(), config.port(), ops, StatusRoutes.table(s, ops), s.apiKeys);
             StreamsStartup.awaitRunning(s.streams, timeout, "status service");
             s.scheduler.scheduleWithFixedDelay(
@@ -128,7 +128,11 @@ public final class StatusService implements ServiceProcess.Service {
             s.close();
             throw e;
         }
-        LOG.info("status service running on {}:{} against {}", config.host(), s.port(), config.bootstrapServers());
+        LOG.info(
+                "status service running on {}:{} against {}",
+                config.host(),
+                s.port(),
+                config.kafka().shownBootstrap());
         return s;
     }
 

@@ -15,7 +15,7 @@ class StatusConfigTest {
     @Test
     void defaultsFollowTheMonitoringContract() {
         StatusConfig c = StatusConfig.DECLARATION.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", " k:9092 "));
-        assertThat(c.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("k:9092");
         assertThat(c.applicationId()).isEqualTo("leadpipe-status");
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(8090);

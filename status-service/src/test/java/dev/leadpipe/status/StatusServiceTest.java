@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.json.Json;
@@ -106,7 +107,7 @@ class StatusServiceTest {
         String bootstrap = KAFKA.bootstrapServers();
 
         // a consumer group of the pipeline's naming with a known lag: 5 records, 2 committed
-        TopicAdmin.ensureTopics(bootstrap, List.of(new NewTopic(lagTopic, 1, (short) 1)));
+        TopicAdmin.ensureTopics(KafkaConnection.plaintext(bootstrap), List.of(new NewTopic(lagTopic, 1, (short) 1)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             try (KafkaProducer<String, String> p = new KafkaProducer<>(
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),

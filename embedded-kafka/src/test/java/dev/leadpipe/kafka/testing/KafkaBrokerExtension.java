@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
@@ -31,7 +32,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             broker = EmbeddedKafkaBroker.start();
             bootstrapServers = broker.bootstrapServers();
         }
-        TopicAdmin.ensureTopics(bootstrapServers, KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(KafkaConnection.plaintext(bootstrapServers), KafkaSettings.replicationFactor());
     }
 
     @Override
@@ -45,13 +46,21 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     /** Leaves target/real-kafka-tests/CLASS for bin/kafka-test-report, which counts the tests that ran here. */
     private void recordThatTheClassRanAgainstARealBroker(ExtensionContext context) {
+        String kind = broker != null
+                ? "embedded KRaft broker, Kafka " + AppInfoParser.getVersion()
+                : "external cluster from KAFKA_BOOTSTRAP_SERVERS";
+        recordRealBroker(context.getRequiredTestClass(), kind);
+    }
+
+    /**
+     * Leaves target/real-kafka-tests/CLASS saying which broker {@code testClass} ran against ({@code kind}), for
+     * tests that start a broker of their own (such as {@code SaslSslBroker}).
+     */
+    public static void recordRealBroker(Class<?> testClass, String kind) {
         try {
             Path dir = Path.of("target", "real-kafka-tests");
             Files.createDirectories(dir);
-            String kind = broker != null
-                    ? "embedded KRaft broker, Kafka " + AppInfoParser.getVersion()
-                    : "external cluster from KAFKA_BOOTSTRAP_SERVERS";
-            Files.writeString(dir.resolve(context.getRequiredTestClass().getName()), kind + "\n");
+            Files.writeString(dir.resolve(testClass.getName()), kind + "\n");
         } catch (IOException e) {
             // the report is a convenience; the tests' own results stand without it
         }

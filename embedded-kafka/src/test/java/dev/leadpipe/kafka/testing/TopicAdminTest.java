@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
@@ -22,7 +23,7 @@ class TopicAdminTest {
     @Test
     void everyPartitionItCreatesTakesAWriteAsSoonAsItReturns() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
+            TopicAdmin.ensureTopics(KafkaConnection.plaintext(broker.bootstrapServers()), (short) 1);
 
             // no retries: a partition whose leader is not serving yet fails its write instead of being retried
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(
@@ -49,7 +50,7 @@ class TopicAdminTest {
             }
 
             // a second call, as every other service makes at its start, finds the topics and changes nothing
-            TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
+            TopicAdmin.ensureTopics(KafkaConnection.plaintext(broker.bootstrapServers()), (short) 1);
         }
     }
 }

@@ -251,6 +251,45 @@ public record Setting<T>(
         return isRequired ? "required" : shown.apply(defaultValue);
     }
 
+    /**
+     * A parser that reads a setting from several variables at once (such as the Kafka connection, made of the
+     * bootstrap servers and the {@code KAFKA_SECURITY_*} variables): {@link Settings#fromEnvironment} hands it the
+     * whole environment instead of the one variable's value, and {@link SettingsDoc} counts its parts as declared.
+     * {@link #apply} still reads the setting's own variable alone, with every other part at its default.
+     */
+    public interface WholeEnvironment<T> extends Function<String, T> {
+        /**
+         * The value from the environment; null when the setting's own variable is unset and nothing else gives it.
+         *
+         * @throws IllegalArgumentException whose message lists every problem, {@code "; "}-separated on one line,
+         *                                  naming variables and never a value
+         */
+        T fromEnvironment(java.util.Map<String, String> env);
+
+        /** The settings it is read from, its own variable's first. */
+        java.util.List<Setting<?>> parts();
+    }
+
+    /**
+     * This setting's value from the environment, its default when unset or blank.
+     *
+     * @throws IllegalArgumentException {@code "<ENV> must be <rule>"} when the value is unreadable or invalid
+     */
+    public T fromEnvironment(java.util.Map<String, String> env) {
+        T value;
+        try {
+            value = read(env.get(this.env));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(this.env + " must be " + rule);
+        }
+        value = value == null ? defaultValue : value;
+        String problem = problem(value, true);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return value;
+    }
+
     /** The variable, never a value. */
     @Override
     public String toString() {

@@ -41,7 +41,8 @@ public final class Settings {
 
     /**
      * Reads the configuration from environment variables: an unset or blank variable takes its setting's default;
-     * variables not declared are ignored.
+     * variables not declared are ignored. A setting read by a {@link Setting.WholeEnvironment} parser gets every
+     * variable and reports its own problems.
      *
      * @param what what is read, such as {@code "router settings"}, for the message
      * @throws IllegalArgumentException naming every missing, unreadable or invalid variable at once
@@ -53,13 +54,23 @@ public final class Settings {
         for (Setting<?> s : settings) {
             Object value;
             String problem;
-            try {
-                value = s.read(env.get(s.env()));
-                value = value == null ? s.defaultValue() : value;
-                problem = s.problem(value, true);
-            } catch (IllegalArgumentException e) {
-                value = null;
-                problem = s.env() + " must be " + s.rule();
+            if (s.parser() instanceof Setting.WholeEnvironment<?> whole) {
+                try {
+                    value = whole.fromEnvironment(env);
+                    problem = s.problem(value, true);
+                } catch (IllegalArgumentException e) {
+                    value = null;
+                    problem = e.getMessage();
+                }
+            } else {
+                try {
+                    value = s.read(env.get(s.env()));
+                    value = value == null ? s.defaultValue() : value;
+                    problem = s.problem(value, true);
+                } catch (IllegalArgumentException e) {
+                    value = null;
+                    problem = s.env() + " must be " + s.rule();
+                }
             }
             values.put(s, value);
             addIfAny(problems, problem);

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * fails when the two drift apart. A documented default matches when it reads as the declared default value, or is
  * its documented text. A table counts when its header has a {@code variable} and a {@code default}
  * column; a row counts when its variable cell is one backticked upper-case name with a declared prefix (such as
- * {@code SINK_} or {@code KAFKA_}); other rows (another service's variables) are left alone.
+ * {@code SINK_} or {@code KAFKA_}); other rows (another service's variables) are left alone. The parts of a setting
+ * read from several variables ({@link Setting.WholeEnvironment}, such as the Kafka security variables) count as
+ * declared and are compared when documented, but need not be documented in every service's page.
  */
 public final class SettingsDoc {
     private static final Pattern VARIABLE = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
@@ -36,6 +38,18 @@ public final class SettingsDoc {
         List<String> prefixes = settings.stream()
                 .map(s -> s.env().substring(0, s.env().indexOf('_') + 1))
                 .toList();
+        List<Setting<?>> parts = new ArrayList<>();
+        for (Setting<?> s : settings) {
+            if (s.parser() instanceof Setting.WholeEnvironment<?> whole) {
+                whole.parts().stream().filter(p -> !p.env().equals(s.env())).forEach(parts::add);
+            }
+        }
+        for (Setting<?> p : parts) {
+            String doc = documented.get(p.env());
+            if (doc != null && !sameDefault(p, normal(doc))) {
+                out.add(p.env() + ": documented default " + doc + ", declared " + p.defaultText());
+            }
+        }
         for (Setting<?> s : settings) {
             String doc = documented.get(s.env());
             if (doc == null) {
@@ -48,7 +62,8 @@ public final class SettingsDoc {
         }
         for (String name : documented.keySet()) {
             if (prefixes.stream().anyMatch(name::startsWith)
-                    && settings.stream().noneMatch(s -> s.env().equals(name))) {
+                    && settings.stream().noneMatch(s -> s.env().equals(name))
+                    && parts.stream().noneMatch(s -> s.env().equals(name))) {
                 out.add(name + ": documented in " + markdown + " but not declared");
             }
         }

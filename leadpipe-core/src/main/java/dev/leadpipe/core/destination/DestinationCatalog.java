@@ -3,6 +3,7 @@ package dev.leadpipe.core.destination;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.topic.CompactedTopicView;
 import dev.leadpipe.core.topic.Topics;
 
@@ -25,9 +26,9 @@ public final class DestinationCatalog implements AutoCloseable {
      *
      * @throws IllegalStateException when it did not catch up within {@code catchUpTimeout}
      */
-    public static DestinationCatalog start(String bootstrapServers, Duration catchUpTimeout) {
-        return new DestinationCatalog(CompactedTopicView.start(
-                bootstrapServers, Topics.LEAD_DESTINATIONS, "destination catalog", catchUpTimeout));
+    public static DestinationCatalog start(KafkaConnection kafka, Duration catchUpTimeout) {
+        return new DestinationCatalog(
+                CompactedTopicView.start(kafka, Topics.LEAD_DESTINATIONS, "destination catalog", catchUpTimeout));
     }
 
     /** The offer's current destination, if it has one. */

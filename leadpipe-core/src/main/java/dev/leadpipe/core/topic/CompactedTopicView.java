@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.leadpipe.core.KafkaConnection;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,11 +42,11 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
     private final TopicFollower<String, byte[]> follower;
 
-    private CompactedTopicView(String bootstrapServers, TopicSpec<String, V> topic, String name) {
+    private CompactedTopicView(KafkaConnection kafka, TopicSpec<String, V> topic, String name) {
         this.topic = topic;
         this.name = name;
         Map<String, Object> config = TopicFollower.config(
-                bootstrapServers,
+                kafka,
                 "leadpipe-" + name.replace(' ', '-') + "-" + UUID.randomUUID(),
                 Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         this.follower = new TopicFollower<>(
@@ -64,8 +65,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
      * @throws IllegalStateException when it did not catch up within {@code catchUpTimeout}
      */
     public static <V> CompactedTopicView<V> start(
-            String bootstrapServers, TopicSpec<String, V> topic, String name, Duration catchUpTimeout) {
-        CompactedTopicView<V> view = new CompactedTopicView<>(bootstrapServers, topic, name);
+            KafkaConnection kafka, TopicSpec<String, V> topic, String name, Duration catchUpTimeout) {
+        CompactedTopicView<V> view = new CompactedTopicView<>(kafka, topic, name);
         try {
             view.follower.start().awaitReady(catchUpTimeout, "did not catch up with " + topic.name());
         } catch (RuntimeException e) {

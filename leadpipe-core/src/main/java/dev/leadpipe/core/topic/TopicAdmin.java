@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.leadpipe.core.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,19 +31,16 @@ public final class TopicAdmin {
     private TopicAdmin() {}
 
     /** Creates the pipeline's missing topics ({@link Topics#all()}) with the given replication factor. */
-    public static void ensureTopics(String bootstrapServers, short replicationFactor) {
+    public static void ensureTopics(KafkaConnection kafka, short replicationFactor) {
         ensureTopics(
-                bootstrapServers,
+                kafka,
                 Topics.all().stream().map(t -> t.newTopic(replicationFactor)).toList());
     }
 
     /** Creates those of {@code topics} that do not exist yet and waits for their partitions' leaders. */
-    public static void ensureTopics(String bootstrapServers, List<NewTopic> topics) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30_000))) {
+    public static void ensureTopics(KafkaConnection kafka, List<NewTopic> topics) {
+        try (Admin admin =
+                Admin.create(kafka.clientProperties(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000)))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing =
                     topics.stream().filter(t -> !existing.contains(t.name())).toList();
@@ -61,7 +59,7 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
-                    "could not create topics on " + bootstrapServers + ": "
+                    "could not create topics on " + kafka.shownBootstrap() + ": "
                             + (e.getCause() == null ? e : e.getCause()).getMessage(),
                     e);
         }

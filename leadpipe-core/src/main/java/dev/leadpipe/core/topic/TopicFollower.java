@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.error.SafeErrors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -110,10 +111,9 @@ public final class TopicFollower<K, V> implements AutoCloseable {
      * The settings every follower shares (no auto-commit, read_committed, the given client id) plus {@code more}
      * (a group id, the offset reset, poll limits).
      */
-    public static Map<String, Object> config(String bootstrapServers, String clientId, Map<String, Object> more) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+    public static Map<String, Object> config(KafkaConnection kafka, String clientId, Map<String, Object> more) {
+        Map<String, Object> config = new HashMap<>(kafka.clientProperties());
+        config.putAll(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG,
                 clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,

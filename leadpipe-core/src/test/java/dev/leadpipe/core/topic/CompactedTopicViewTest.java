@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,10 @@ class CompactedTopicViewTest {
     void aViewThatCannotCatchUpInTimeFailsNamingTheTopicAndStopsItsConsumer() throws Exception {
         String bootstrap = noBroker();
         assertThatThrownBy(() -> CompactedTopicView.start(
-                        bootstrap, Topics.LEAD_WAITING, "waiting leads view", Duration.ofMillis(300)))
+                        KafkaConnection.plaintext(bootstrap),
+                        Topics.LEAD_WAITING,
+                        "waiting leads view",
+                        Duration.ofMillis(300)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the waiting leads view did not catch up with lead-waiting within PT0.3S");
         assertThat(threadAlive("waiting-leads-view"))
@@ -44,7 +48,7 @@ class CompactedTopicViewTest {
     @Test
     void theDestinationCatalogFailsTheSameWay() throws Exception {
         String bootstrap = noBroker();
-        assertThatThrownBy(() -> DestinationCatalog.start(bootstrap, Duration.ofMillis(300)))
+        assertThatThrownBy(() -> DestinationCatalog.start(KafkaConnection.plaintext(bootstrap), Duration.ofMillis(300)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("destination catalog")
                 .hasMessageContaining("lead-destinations");

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.auth.StoredApiKey;
 import dev.leadpipe.core.topic.CompactedTopicView;
 import dev.leadpipe.core.topic.Topics;
@@ -31,9 +32,8 @@ public final class ApiKeyCatalog implements Authenticator, AutoCloseable {
      *
      * @throws IllegalStateException when it did not catch up within {@code catchUpTimeout}
      */
-    public static ApiKeyCatalog start(String bootstrapServers, Duration catchUpTimeout) {
-        return new ApiKeyCatalog(
-                CompactedTopicView.start(bootstrapServers, Topics.API_KEYS, "API key catalog", catchUpTimeout));
+    public static ApiKeyCatalog start(KafkaConnection kafka, Duration catchUpTimeout) {
+        return new ApiKeyCatalog(CompactedTopicView.start(kafka, Topics.API_KEYS, "API key catalog", catchUpTimeout));
     }
 
     @Override

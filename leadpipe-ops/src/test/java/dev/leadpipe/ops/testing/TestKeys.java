@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.auth.ApiKeyRecords;
 import dev.leadpipe.ops.auth.ApiKeys;
@@ -31,10 +32,20 @@ public final class TestKeys {
 
     /** A new key with these roles, scoped to {@code publishers} (none: every publisher). */
     public static String create(String bootstrapServers, Set<Role> roles, String... publishers) {
-        TopicAdmin.ensureTopics(bootstrapServers, (short) 1);
+        return create(KafkaConnection.plaintext(bootstrapServers), roles, publishers);
+    }
+
+    /** A new operator key, written through {@code kafka} (a secured cluster, say). */
+    public static String operator(KafkaConnection kafka) {
+        return create(kafka, EnumSet.of(Role.OPERATOR));
+    }
+
+    /** As {@link #create(String, Set, String...)}, written through {@code kafka}. */
+    public static String create(KafkaConnection kafka, Set<Role> roles, String... publishers) {
+        TopicAdmin.ensureTopics(kafka, (short) 1);
         ApiKeys.NewKey key = ApiKeys.create(roles, List.of(publishers), "test", Instant.now());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                kafka.clientProperties(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             ApiKeyRecords.put(producer, key.stored(), Duration.ofSeconds(30));

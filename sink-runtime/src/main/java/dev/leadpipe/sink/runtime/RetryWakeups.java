@@ -2,6 +2,7 @@ package dev.leadpipe.sink.runtime;
 
 import java.time.Duration;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.topic.CompactedTopicView;
@@ -23,11 +24,9 @@ final class RetryWakeups implements AutoCloseable {
         this.view = view;
     }
 
-    static RetryWakeups start(String bootstrapServers, DestinationType type, RetryRecords tiers, Duration timeout) {
+    static RetryWakeups start(KafkaConnection kafka, DestinationType type, RetryRecords tiers, Duration timeout) {
         return new RetryWakeups(
-                type,
-                tiers,
-                CompactedTopicView.start(bootstrapServers, Topics.RETRY_WAKEUPS, "retry wake-ups", timeout));
+                type, tiers, CompactedTopicView.start(kafka, Topics.RETRY_WAKEUPS, "retry wake-ups", timeout));
     }
 
     /** Whether {@code p}, read from a retry tier, has a copy that already went to its next attempt. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
@@ -27,7 +28,8 @@ import dev.leadpipe.core.topic.Topics;
  * change settings which belong together), or read it with {@link #fromEnvironment(Map)}; each setting is declared once
  * (component, variable, parser, rule, default and description) in {@link #SETTINGS}.
  *
- * @param bootstrapServers          the Kafka cluster ({@code host:port,...}); required ({@code KAFKA_BOOTSTRAP_SERVERS})
+ * @param kafka                     how every Kafka client reaches the cluster: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the
+ *                                  security settings ({@link KafkaSettings#CONNECTION}); secrets masked when shown
  * @param groupId                   the consumer group; empty means {@code leadpipe-sink-<type>} ({@link #groupIdFor})
  *                                  ({@value #GROUP_ID_ENV})
  * @param maxAttempts               delivery attempts per lead, the first included, before it is dead-lettered with its
@@ -65,7 +67,7 @@ import dev.leadpipe.core.topic.Topics;
  *                                  {@link DestinationAddresses})
  */
 public record SinkConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         Optional<String> groupId,
         int maxAttempts,
         Duration maxRetryTime,
@@ -171,7 +173,7 @@ public record SinkConfig(
 
     /** Every setting of a sink, in the order of the components. */
     public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.BOOTSTRAP_SERVERS,
+            KafkaSettings.CONNECTION,
             KafkaSettings.REPLICATION_FACTOR,
             GROUP_ID,
             MAX_ATTEMPTS,
@@ -196,7 +198,7 @@ public record SinkConfig(
 
     public SinkConfig {
         DECLARATION.check(
-                bootstrapServers,
+                kafka,
                 groupId,
                 maxAttempts,
                 maxRetryTime,
@@ -217,7 +219,12 @@ public record SinkConfig(
 
     /** Every default, for the given cluster. */
     public static SinkConfig of(String bootstrapServers) {
-        return DECLARATION.build(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        return of(KafkaConnection.plaintext(bootstrapServers));
+    }
+
+    /** As {@link #of(String)}, reaching Kafka through {@code kafka}. */
+    public static SinkConfig of(KafkaConnection kafka) {
+        return DECLARATION.build(KafkaSettings.CONNECTION, kafka);
     }
 
     /** The consumer group of a sink of this type: {@link #groupId()} when set, else {@code leadpipe-sink-<type>}. */

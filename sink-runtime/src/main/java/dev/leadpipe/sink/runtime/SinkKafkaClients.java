@@ -1,7 +1,6 @@
 package dev.leadpipe.sink.runtime;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,8 +61,7 @@ final class SinkKafkaClients {
     }
 
     static KafkaProducer<String, byte[]> producer(SinkConfig config, String clientId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> p = config.kafka().clientProperties();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -73,8 +71,7 @@ final class SinkKafkaClients {
     }
 
     static Map<String, Object> consumerConfig(SinkConfig config, String clientId, DestinationType type) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> c = config.kafka().clientProperties();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupIdFor(type));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -62,8 +62,7 @@ record SinkParts(
                 + UUID.randomUUID().toString().substring(0, 8);
         TopicSpec<String, ?> deliveryTopic = Topics.deliveryTopic(type);
         RetryRecords retryRecords = new RetryRecords(type, config.retryTiers());
-        RetryWakeups wakeups =
-                RetryWakeups.start(config.bootstrapServers(), type, retryRecords, SinkRuntime.START_TIMEOUT);
+        RetryWakeups wakeups = RetryWakeups.start(config.kafka(), type, retryRecords, SinkRuntime.START_TIMEOUT);
 
         SinkKafkaClients.Opened kafka;
         try {

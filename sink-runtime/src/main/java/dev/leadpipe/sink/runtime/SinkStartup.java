@@ -54,7 +54,7 @@ final class SinkStartup {
         }
         KafkaReachability reachability;
         try {
-            reachability = new KafkaReachability(config.bootstrapServers());
+            reachability = new KafkaReachability(config.kafka());
         } catch (RuntimeException e) {
             closeQuietly(client); // the runtime owns the client from the start, as a failed start closes it
             throw e;
@@ -99,9 +99,9 @@ final class SinkStartup {
                 throw new IllegalArgumentException(
                         "destination type " + client.type().wireName() + " has no delivery topic");
             }
-            TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+            TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
             SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
-            catalog = DestinationCatalog.start(config.bootstrapServers(), SinkRuntime.START_TIMEOUT);
+            catalog = DestinationCatalog.start(config.kafka(), SinkRuntime.START_TIMEOUT);
             runtime = new SinkRuntime(config, client, registry, catalog, keys, Clock.systemUTC());
             if (closeWithRuntime != null) {
                 runtime.closeWith(closeWithRuntime);

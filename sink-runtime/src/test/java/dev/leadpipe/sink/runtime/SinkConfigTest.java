@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.config.SettingsDoc;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
@@ -21,7 +22,7 @@ class SinkConfigTest {
     @Test
     void appliesTheDefaults() {
         SinkConfig c = SinkConfig.of(" localhost:9092 ");
-        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(c.groupId()).isEmpty();
         assertThat(c.groupIdFor(DestinationType.TABLE)).isEqualTo("leadpipe-sink-table");
         assertThat(c.groupIdFor(DestinationType.DYNAMICS)).isEqualTo("leadpipe-sink-dynamics");
@@ -59,7 +60,7 @@ class SinkConfigTest {
                 .withAllowedHosts(DestinationAddresses.allowing("127.0.0.1,localhost"));
         assertThat(c)
                 .isEqualTo(new SinkConfig(
-                        "b:1",
+                        KafkaConnection.plaintext("b:1"),
                         Optional.of("g"),
                         3,
                         Duration.ofSeconds(5),
@@ -103,7 +104,7 @@ class SinkConfigTest {
                 Map.entry("SINK_TABLE_SOMETHING", "a sink module's own variable, ignored here")));
         assertThat(c)
                 .isEqualTo(new SinkConfig(
-                        "broker:9092",
+                        KafkaConnection.plaintext("broker:9092"),
                         Optional.of("sink-b"),
                         5,
                         Duration.ofMinutes(15),
@@ -173,7 +174,7 @@ class SinkConfigTest {
     @Test
     void theConstructorReportsEveryBadSettingTogether() {
         assertThatThrownBy(() -> new SinkConfig(
-                        " ",
+                        KafkaConnection.plaintext(" "),
                         Optional.of(""),
                         0,
                         Duration.ZERO,
@@ -192,7 +193,7 @@ class SinkConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("\n")
                 .hasMessageContainingAll(
-                        "bootstrapServers",
+                        "kafka (KAFKA_BOOTSTRAP_SERVERS) must be",
                         "groupId (SINK_GROUP_ID) must be",
                         "maxAttempts",
                         "maxRetryTime",
@@ -224,7 +225,7 @@ class SinkConfigTest {
                         "retryTiers=10s,1m,10m,1h")
                 .doesNotContain("S3cr3t-Pa55", "sink-user");
         assertThat(SinkConfig.of("localhost:9092").toString())
-                .contains("bootstrapServers=localhost:9092", "groupId=leadpipe-sink-<type>");
+                .contains("kafka=KafkaConnection[localhost:9092]", "groupId=leadpipe-sink-<type>");
     }
 
     @Test
