@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
@@ -133,7 +133,7 @@ public final class IngestService implements ServiceProcess.Service {
 
     private static IngestService start(IngestConfig config, Ops ops, boolean ownsOps) {
         try {
-            TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+            TopicAdmin.ensureTopics(config.bootstrapServers(), TopicPolicy.fromEnvironment());
         } catch (RuntimeException e) {
             if (ownsOps) {
                 ops.close();

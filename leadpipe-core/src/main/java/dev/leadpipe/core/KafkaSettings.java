@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 
 import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.topic.TopicPolicy;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /** Where the services find Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} points every service at an existing cluster. */
@@ -37,7 +38,7 @@ public final class KafkaSettings {
 
     /**
      * The settings every Kafka Streams service starts its list with: the cluster, the replication factor of its
-     * topics, its application id ({@code <PREFIX>_APPLICATION_ID}, default {@code <name>}) and its state directory
+     * topics and the other topic settings ({@link TopicPolicy#SETTINGS}), its application id ({@code <PREFIX>_APPLICATION_ID}, default {@code <name>}) and its state directory
      * ({@code <PREFIX>_STATE_DIR}, default {@code ${java.io.tmpdir}/<name>-state}).
      *
      * @param applicationId the application id setting of the service
@@ -56,6 +57,7 @@ public final class KafkaSettings {
         public List<Setting<?>> followedBy(Setting<?>... own) {
             List<Setting<?>> all =
                     new ArrayList<>(List.of(BOOTSTRAP_SERVERS, REPLICATION_FACTOR, applicationId, stateDir));
+            all.addAll(TopicPolicy.SETTINGS);
             all.addAll(List.of(own));
             return List.copyOf(all);
         }

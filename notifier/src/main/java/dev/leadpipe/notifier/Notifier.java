@@ -17,7 +17,9 @@ import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicFollower;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
@@ -111,7 +113,8 @@ public final class Notifier implements ServiceProcess.Service {
     }
 
     /**
-     * Reads the destinations topic until caught up, then starts consuming leads in the background.
+     * Ensures and checks the pipeline's topics ({@link TopicPolicy}), reads the destinations topic until caught up, then
+     * starts consuming leads in the background.
      *
      * @param clock the clock that times the digests and dates the e-mails
      */
@@ -150,6 +153,7 @@ public final class Notifier implements ServiceProcess.Service {
             NotifierMetrics metrics,
             KafkaReachability kafka,
             AtomicReference<Notifier> created) {
+        TopicAdmin.ensureTopics(config.bootstrapServers(), TopicPolicy.fromEnvironment());
         DestinationCatalog catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_TIMEOUT);
         Notifier notifier;
         try {

@@ -6,9 +6,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
@@ -137,7 +137,7 @@ public final class RouterApp implements ServiceProcess.Service {
             RouterMetrics metrics,
             KafkaReachability kafka,
             AtomicReference<RouterApp> created) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(config.bootstrapServers(), TopicPolicy.fromEnvironment());
         RouterApp app = new RouterApp(config, metrics, kafka);
         created.set(app);
         try {

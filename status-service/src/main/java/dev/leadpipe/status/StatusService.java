@@ -11,9 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
@@ -115,7 +115,7 @@ public final class StatusService implements ServiceProcess.Service {
      *                               within {@code timeout}; whatever was started is closed first
      */
     public static StatusService start(StatusConfig config, Ops ops, Duration timeout) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(config.bootstrapServers(), TopicPolicy.fromEnvironment());
         StatusService s = new StatusService(config, ops);
         try {
             s.streams.start();

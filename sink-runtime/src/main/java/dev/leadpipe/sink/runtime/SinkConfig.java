@@ -14,6 +14,7 @@ import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -173,6 +174,9 @@ public record SinkConfig(
     public static final List<Setting<?>> SETTINGS = List.of(
             KafkaSettings.BOOTSTRAP_SERVERS,
             KafkaSettings.REPLICATION_FACTOR,
+            TopicPolicy.MIN_INSYNC_REPLICAS,
+            TopicPolicy.DLQ_RETENTION,
+            TopicPolicy.MANAGE_TOPICS,
             GROUP_ID,
             MAX_ATTEMPTS,
             MAX_RETRY_TIME,

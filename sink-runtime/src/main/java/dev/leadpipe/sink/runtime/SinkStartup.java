@@ -5,12 +5,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Readiness;
@@ -99,7 +99,7 @@ final class SinkStartup {
                 throw new IllegalArgumentException(
                         "destination type " + client.type().wireName() + " has no delivery topic");
             }
-            TopicAdmin.ensureTopics(config.bootstrapServers(), KafkaSettings.replicationFactor());
+            TopicAdmin.ensureTopics(config.bootstrapServers(), TopicPolicy.fromEnvironment());
             SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
             catalog = DestinationCatalog.start(config.bootstrapServers(), SinkRuntime.START_TIMEOUT);
             runtime = new SinkRuntime(config, client, registry, catalog, keys, Clock.systemUTC());
