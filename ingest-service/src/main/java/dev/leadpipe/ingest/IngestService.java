@@ -10,6 +10,7 @@ import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaMeters;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
@@ -167,10 +168,16 @@ public final class IngestService implements ServiceProcess.Service {
         KafkaReachability kafka = null;
         try {
             SecretKeyring keyring = SecretKeyring.fromEnvironment();
-            catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
-            outcomes = new OutcomeAwaiter(config.bootstrapServers()).start(CATALOG_CATCH_UP);
+            KafkaMeters kafkaMeters = KafkaMeters.on(ops.registry());
+            writer.bindMeters(kafkaMeters);
+            catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP)
+                    .bindMeters(kafkaMeters);
+            outcomes = new OutcomeAwaiter(config.bootstrapServers())
+                    .start(CATALOG_CATCH_UP)
+                    .bindMeters(kafkaMeters);
             JwtConfig jwt = JwtConfig.DECLARATION.fromEnvironment(System.getenv());
-            apiKeys = ApiKeyCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP);
+            apiKeys = ApiKeyCatalog.start(config.bootstrapServers(), CATALOG_CATCH_UP)
+                    .bindMeters(kafkaMeters);
             Authenticator authenticator = JwtAuthenticator.withApiKeys(apiKeys, jwt);
             kafka = new KafkaReachability(config.bootstrapServers());
             ops.readiness().add("kafka", kafka);

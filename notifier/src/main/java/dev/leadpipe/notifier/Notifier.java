@@ -21,6 +21,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaMeters;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
@@ -154,10 +155,13 @@ public final class Notifier implements ServiceProcess.Service {
             KafkaReachability kafka,
             AtomicReference<Notifier> created) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), TopicPolicy.fromEnvironment());
-        DestinationCatalog catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_TIMEOUT);
+        KafkaMeters kafkaMeters = KafkaMeters.on(metrics.registry());
+        DestinationCatalog catalog = DestinationCatalog.start(config.bootstrapServers(), CATALOG_TIMEOUT)
+                .bindMeters(kafkaMeters);
         Notifier notifier;
         try {
             notifier = new Notifier(config, clock, catalog, metrics, kafka);
+            notifier.follower.bindMeters(kafkaMeters);
         } catch (RuntimeException e) {
             catalog.close();
             throw e;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.topic.CompactedTopicView;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -28,6 +29,11 @@ final class RetryWakeups implements AutoCloseable {
                 type,
                 tiers,
                 CompactedTopicView.start(bootstrapServers, Topics.RETRY_WAKEUPS, "retry wake-ups", timeout));
+    }
+
+    /** Exports the view's consumer's metrics through {@code kafkaMeters} until {@link #close()}. */
+    void bindMeters(KafkaClientMeters kafkaMeters) {
+        view.bindMeters(kafkaMeters);
     }
 
     /** Whether {@code p}, read from a retry tier, has a copy that already went to its next attempt. */

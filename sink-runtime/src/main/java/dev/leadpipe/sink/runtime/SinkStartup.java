@@ -12,6 +12,7 @@ import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaMeters;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Readiness;
 import dev.leadpipe.ops.ServiceProcess;
@@ -101,7 +102,8 @@ final class SinkStartup {
             }
             TopicAdmin.ensureTopics(config.bootstrapServers(), TopicPolicy.fromEnvironment());
             SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
-            catalog = DestinationCatalog.start(config.bootstrapServers(), SinkRuntime.START_TIMEOUT);
+            catalog = DestinationCatalog.start(config.bootstrapServers(), SinkRuntime.START_TIMEOUT)
+                    .bindMeters(KafkaMeters.on(registry));
             runtime = new SinkRuntime(config, client, registry, catalog, keys, Clock.systemUTC());
             if (closeWithRuntime != null) {
                 runtime.closeWith(closeWithRuntime);
