@@ -15,6 +15,7 @@ import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.topic.TopicPolicy;
+import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -164,7 +165,9 @@ public record SinkConfig(
                     RETRY_TIERS_ENV,
                     SinkConfig::parseDurations,
                     Topics.RETRY_TIERS
-                            + " strictly increasing positive durations, comma-separated (e.g. 10s,1m,10m,1h)",
+                            + " strictly increasing positive durations, comma-separated (e.g. 10s,1m,10m,1h), each"
+                            + " shorter than the retry topics' retention ("
+                            + Setting.formatDuration(TopicSpec.STREAM_RETENTION) + ")",
                     SinkConfig::validTiers,
                     "the delays of the retry tier topics")
             .shownAs(SinkConfig::formatDurations)
@@ -288,7 +291,11 @@ public record SinkConfig(
         }
         for (int i = 0; i < tiers.size(); i++) {
             Duration t = tiers.get(i);
-            if (t == null || t.isNegative() || t.isZero() || (i > 0 && t.compareTo(tiers.get(i - 1)) <= 0)) {
+            if (t == null
+                    || t.isNegative()
+                    || t.isZero()
+                    || t.compareTo(TopicSpec.STREAM_RETENTION) >= 0
+                    || (i > 0 && t.compareTo(tiers.get(i - 1)) <= 0)) {
                 return false;
             }
         }
