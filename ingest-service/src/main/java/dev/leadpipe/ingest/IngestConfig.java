@@ -11,6 +11,7 @@ import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.destination.DestinationAddresses;
+import dev.leadpipe.core.topic.TopicPolicy;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
@@ -83,6 +84,9 @@ public record IngestConfig(
     public static final List<Setting<?>> SETTINGS = List.of(
             KafkaSettings.CONNECTION,
             KafkaSettings.REPLICATION_FACTOR,
+            TopicPolicy.MIN_INSYNC_REPLICAS,
+            TopicPolicy.DLQ_RETENTION,
+            TopicPolicy.MANAGE_TOPICS,
             HOST,
             PORT,
             MAX_BATCH_ITEMS,

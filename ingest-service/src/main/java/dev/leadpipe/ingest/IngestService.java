@@ -5,11 +5,12 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaMeters;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
@@ -133,7 +134,7 @@ public final class IngestService implements ServiceProcess.Service {
 
     private static IngestService start(IngestConfig config, Ops ops, boolean ownsOps) {
         try {
-            TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
+            TopicAdmin.ensureTopics(config.kafka(), TopicPolicy.fromEnvironment());
         } catch (RuntimeException e) {
             if (ownsOps) {
                 ops.close();
@@ -167,10 +168,13 @@ public final class IngestService implements ServiceProcess.Service {
         KafkaReachability kafka = null;
         try {
             SecretKeyring keyring = SecretKeyring.fromEnvironment();
-            catalog = DestinationCatalog.start(config.kafka(), CATALOG_CATCH_UP);
-            outcomes = new OutcomeAwaiter(config.kafka()).start(CATALOG_CATCH_UP);
+            KafkaMeters kafkaMeters = KafkaMeters.on(ops.registry());
+            writer.bindMeters(kafkaMeters);
+            catalog = DestinationCatalog.start(config.kafka(), CATALOG_CATCH_UP).bindMeters(kafkaMeters);
+            outcomes =
+                    new OutcomeAwaiter(config.kafka()).start(CATALOG_CATCH_UP).bindMeters(kafkaMeters);
             JwtConfig jwt = JwtConfig.DECLARATION.fromEnvironment(System.getenv());
-            apiKeys = ApiKeyCatalog.start(config.kafka(), CATALOG_CATCH_UP);
+            apiKeys = ApiKeyCatalog.start(config.kafka(), CATALOG_CATCH_UP).bindMeters(kafkaMeters);
             Authenticator authenticator = JwtAuthenticator.withApiKeys(apiKeys, jwt);
             kafka = new KafkaReachability(config.kafka());
             ops.readiness().add("kafka", kafka);

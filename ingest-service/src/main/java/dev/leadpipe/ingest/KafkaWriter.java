@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.leadpipe.core.KafkaConnection;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.TopicSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -33,6 +34,7 @@ final class KafkaWriter implements AutoCloseable {
 
     private final Producer<byte[], byte[]> producer;
     private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile KafkaClientMeters.Binding meters;
 
     KafkaWriter(Producer<byte[], byte[]> producer) {
         this.producer = producer;
@@ -130,8 +132,17 @@ final class KafkaWriter implements AutoCloseable {
         return c;
     }
 
-    /** Flushes what is buffered (waiting up to {@code timeout}) and closes the producer. */
+    /** Exports the producer's metrics through {@code kafkaMeters} until {@link #close}. */
+    void bindMeters(KafkaClientMeters kafkaMeters) {
+        meters = kafkaMeters.bind(producer);
+    }
+
+    /** Flushes what is buffered (waiting up to {@code timeout}) and closes the producer (and its meters). */
     void close(Duration timeout) {
+        KafkaClientMeters.Binding binding = meters;
+        if (binding != null) {
+            binding.close();
+        }
         try {
             producer.close(timeout);
         } finally {

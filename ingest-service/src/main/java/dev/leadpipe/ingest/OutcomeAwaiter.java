@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.outcome.Outcome;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -54,6 +55,12 @@ final class OutcomeAwaiter implements AutoCloseable {
             close();
             throw e;
         }
+        return this;
+    }
+
+    /** Exports the consumer's metrics through {@code kafkaMeters} until {@link #close()}. */
+    OutcomeAwaiter bindMeters(KafkaClientMeters kafkaMeters) {
+        follower.bindMeters(kafkaMeters);
         return this;
     }
 

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 
 import dev.leadpipe.core.config.Setting;
+import dev.leadpipe.core.topic.TopicPolicy;
 
 /** Where the services find Kafka: {@code KAFKA_BOOTSTRAP_SERVERS} points every service at an existing cluster. */
 public final class KafkaSettings {
@@ -72,7 +73,7 @@ public final class KafkaSettings {
 
     /**
      * The settings every Kafka Streams service starts its list with: the cluster, the replication factor of its
-     * topics, its application id ({@code <PREFIX>_APPLICATION_ID}, default {@code <name>}) and its state directory
+     * topics and the other topic settings ({@link TopicPolicy#SETTINGS}), its application id ({@code <PREFIX>_APPLICATION_ID}, default {@code <name>}) and its state directory
      * ({@code <PREFIX>_STATE_DIR}, default {@code ${java.io.tmpdir}/<name>-state}).
      *
      * @param applicationId the application id setting of the service
@@ -90,6 +91,7 @@ public final class KafkaSettings {
         /** The service's whole list: these shared settings, then its own, in the order of its components. */
         public List<Setting<?>> followedBy(Setting<?>... own) {
             List<Setting<?>> all = new ArrayList<>(List.of(CONNECTION, REPLICATION_FACTOR, applicationId, stateDir));
+            all.addAll(TopicPolicy.SETTINGS);
             all.addAll(List.of(own));
             return List.copyOf(all);
         }

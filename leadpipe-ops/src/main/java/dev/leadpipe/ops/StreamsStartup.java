@@ -2,11 +2,24 @@ package dev.leadpipe.ops;
 
 import java.time.Duration;
 
+import dev.leadpipe.core.topic.KafkaClientMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 
 /** Start-up of a Kafka Streams service (the router, the status service): waiting until it really runs. */
 public final class StreamsStartup {
     private StreamsStartup() {}
+
+    /**
+     * Exports the metrics of {@code streams} and of its clients on {@code registry} through Micrometer's
+     * {@link KafkaStreamsMetrics} ({@code kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}...);
+     * the binding removes them, closed with the streams.
+     */
+    public static KafkaClientMeters.Binding bindMeters(KafkaStreams streams, MeterRegistry registry) {
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        return KafkaMeters.bind(registry, binder, binder::close);
+    }
 
     /**
      * Returns once {@code streams} (already started) is RUNNING.

@@ -46,8 +46,20 @@ class ServiceProcessesTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration READY_WITHIN = Duration.ofSeconds(150);
 
-    /** A service main, its name (the {@code service} tag and the prefix of its error lines) and its own bad variable. */
-    private record Main(String service, Class<?> mainClass, String badVariable, String badValue, String portVariable) {}
+    /**
+     * A service main, its name (the {@code service} tag and the prefix of its error lines), its own bad variable, and
+     * the prefixes of the Kafka client meters it exports (consumers and producers, or Kafka Streams).
+     */
+    private record Main(String service, Class<?> mainClass, String badVariable, String badValue, String portVariable) {
+        List<String> kafkaMeters() {
+            return switch (service) {
+                case "router" -> List.of("kafka_stream_", "kafka_consumer_", "kafka_producer_");
+                case "status" -> List.of("kafka_stream_", "kafka_consumer_");
+                case "notifier" -> List.of("kafka_consumer_");
+                default -> List.of("kafka_consumer_", "kafka_producer_");
+            };
+        }
+    }
 
     private static final List<Main> MAINS = List.of(
             new Main("ingest", IngestService.class, "INGEST_MAX_BATCH_ITEMS", "plenty", "INGEST_PORT"),
@@ -122,6 +134,13 @@ class ServiceProcessesTest {
                 assertThat(scrape.value("leadpipe_ready", "service=" + main.service()))
                         .as(main.service())
                         .isEqualTo(1.0);
+                // Micrometer's Kafka binders: each long-lived client's own metrics, tagged with the service
+                for (String prefix : main.kafkaMeters()) {
+                    assertThat(scrape.namesStartingWith(prefix))
+                            .as("%s exports %s* meters", main.service(), prefix)
+                            .isNotEmpty()
+                            .allMatch(n -> scrape.has(n, "service=" + main.service()));
+                }
             }
             for (Main main : MAINS) {
                 started.get(main).destroy(); // SIGTERM

@@ -17,8 +17,11 @@ import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicFollower;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaMeters;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
@@ -111,7 +114,8 @@ public final class Notifier implements ServiceProcess.Service {
     }
 
     /**
-     * Reads the destinations topic until caught up, then starts consuming leads in the background.
+     * Ensures and checks the pipeline's topics ({@link TopicPolicy}), reads the destinations topic until caught up, then
+     * starts consuming leads in the background.
      *
      * @param clock the clock that times the digests and dates the e-mails
      */
@@ -150,10 +154,14 @@ public final class Notifier implements ServiceProcess.Service {
             NotifierMetrics metrics,
             KafkaReachability kafka,
             AtomicReference<Notifier> created) {
-        DestinationCatalog catalog = DestinationCatalog.start(config.kafka(), CATALOG_TIMEOUT);
+        TopicAdmin.ensureTopics(config.kafka(), TopicPolicy.fromEnvironment());
+        KafkaMeters kafkaMeters = KafkaMeters.on(metrics.registry());
+        DestinationCatalog catalog =
+                DestinationCatalog.start(config.kafka(), CATALOG_TIMEOUT).bindMeters(kafkaMeters);
         Notifier notifier;
         try {
             notifier = new Notifier(config, clock, catalog, metrics, kafka);
+            notifier.follower.bindMeters(kafkaMeters);
         } catch (RuntimeException e) {
             catalog.close();
             throw e;

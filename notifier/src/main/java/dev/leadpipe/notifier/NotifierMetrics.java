@@ -28,8 +28,10 @@ final class NotifierMetrics {
     private final Counter leadFailed;
     private final Counter digestSent;
     private final Counter digestFailed;
+    private final MeterRegistry registry;
 
     NotifierMetrics(MeterRegistry registry) {
+        this.registry = registry;
         leadSent = counter(registry, Kind.LEAD, "sent");
         leadFailed = counter(registry, Kind.LEAD, "failed");
         digestSent = counter(registry, Kind.DIGEST, "sent");
@@ -42,6 +44,11 @@ final class NotifierMetrics {
                 .tag("kind", kind.tag)
                 .tag("result", result)
                 .register(registry);
+    }
+
+    /** The registry the counter is on, where the notifier's Kafka consumers' metrics go too. */
+    MeterRegistry registry() {
+        return registry;
     }
 
     void sent(Kind kind) {

@@ -6,9 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
@@ -63,6 +64,7 @@ public final class RouterApp implements ServiceProcess.Service {
     private final RouterMetrics metrics;
     private final KafkaStreams streams;
     private final KafkaReachability kafka;
+    private final KafkaClientMeters.Binding streamsMeters;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -72,6 +74,7 @@ public final class RouterApp implements ServiceProcess.Service {
         this.kafka = kafka;
         Topology topology = RouterTopology.build(config, metrics);
         this.streams = new KafkaStreams(topology, config.streamsProperties());
+        this.streamsMeters = StreamsStartup.bindMeters(streams, metrics.registry());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a router stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -137,7 +140,7 @@ public final class RouterApp implements ServiceProcess.Service {
             RouterMetrics metrics,
             KafkaReachability kafka,
             AtomicReference<RouterApp> created) {
-        TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(config.kafka(), TopicPolicy.fromEnvironment());
         RouterApp app = new RouterApp(config, metrics, kafka);
         created.set(app);
         try {
@@ -221,6 +224,7 @@ public final class RouterApp implements ServiceProcess.Service {
                     LOG.warn("router {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
                 }
             } finally {
+                streamsMeters.close();
                 if (kafka != null) {
                     kafka.close();
                 }

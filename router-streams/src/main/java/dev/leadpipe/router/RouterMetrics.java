@@ -51,6 +51,11 @@ public final class RouterMetrics {
     private final Counter duplicates;
     private final Counter replays;
 
+    /** The registry the counters are on, where the router's Kafka Streams metrics go too. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     /** Counters on a registry of their own (tests, and routers started without {@code Ops}). */
     public RouterMetrics() {
         this(new SimpleMeterRegistry());

@@ -11,9 +11,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
+import dev.leadpipe.ops.KafkaMeters;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.OpsServer;
@@ -62,6 +64,7 @@ public final class StatusService implements ServiceProcess.Service {
     private final Ops ops;
     private final KafkaStreams streams;
     private final KafkaReachability kafka;
+    private final KafkaClientMeters.Binding streamsMeters;
     private final ConsumerLag lag;
     private final StatusMetrics metrics;
     private final ScheduledExecutorService scheduler;
@@ -77,6 +80,7 @@ public final class StatusService implements ServiceProcess.Service {
         this.config = config;
         this.ops = ops;
         this.streams = new KafkaStreams(StatusTopology.build(config), config.streamsProperties());
+        this.streamsMeters = StreamsStartup.bindMeters(streams, ops.registry());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a status stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -115,11 +119,11 @@ public final class StatusService implements ServiceProcess.Service {
      *                               within {@code timeout}; whatever was started is closed first
      */
     public static StatusService start(StatusConfig config, Ops ops, Duration timeout) {
-        TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
+        TopicAdmin.ensureTopics(config.kafka(), TopicPolicy.fromEnvironment());
         StatusService s = new StatusService(config, ops);
         try {
             s.streams.start();
-            s.apiKeys = ApiKeyCatalog.start(config.kafka(), timeout);
+            s.apiKeys = ApiKeyCatalog.start(config.kafka(), timeout).bindMeters(KafkaMeters.on(ops.registry()));
             s.server = OpsServer.start(config.host(), config.port(), ops, StatusRoutes.table(s, ops), s.apiKeys);
             StreamsStartup.awaitRunning(s.streams, timeout, "status service");
             s.scheduler.scheduleWithFixedDelay(
@@ -275,6 +279,7 @@ public final class StatusService implements ServiceProcess.Service {
             if (!streams.close(CLOSE_TIMEOUT)) {
                 LOG.warn("status {} did not close within {}", config.applicationId(), CLOSE_TIMEOUT);
             }
+            streamsMeters.close();
             lag.close();
             kafka.close();
             if (apiKeys != null) {

@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  * fails when the two drift apart. A documented default matches when it reads as the declared default value, or is
  * its documented text. A table counts when its header has a {@code variable} and a {@code default}
  * column; a row counts when its variable cell is one backticked upper-case name with a declared prefix (such as
- * {@code SINK_} or {@code KAFKA_}); other rows (another service's variables) are left alone. The parts of a setting
- * read from several variables ({@link Setting.WholeEnvironment}, such as the Kafka security variables) count as
- * declared and are compared when documented, but need not be documented in every service's page.
+ * {@code SINK_} or {@code KAFKA_}, see {@link #prefix}); other rows (another service's variables) are left alone. The
+ * parts of a setting read from several variables ({@link Setting.WholeEnvironment}, such as the Kafka security
+ * variables) count as declared and are compared when documented, but need not be documented in every service's page.
  */
 public final class SettingsDoc {
+    private static final String SHARED_PREFIX = "LEADPIPE_";
     private static final Pattern VARIABLE = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
 
     private SettingsDoc() {}
@@ -35,9 +36,7 @@ public final class SettingsDoc {
     public static List<String> differences(Path markdown, List<Setting<?>> settings, boolean complete) {
         Map<String, String> documented = table(markdown);
         List<String> out = new ArrayList<>();
-        List<String> prefixes = settings.stream()
-                .map(s -> s.env().substring(0, s.env().indexOf('_') + 1))
-                .toList();
+        List<String> prefixes = settings.stream().map(s -> prefix(s.env())).toList();
         List<Setting<?>> parts = new ArrayList<>();
         for (Setting<?> s : settings) {
             if (s.parser() instanceof Setting.WholeEnvironment<?> whole) {
@@ -68,6 +67,19 @@ public final class SettingsDoc {
             }
         }
         return out;
+    }
+
+    /**
+     * The group of a variable: its first word ({@code SINK_}), or its first two for the project-wide {@code LEADPIPE_}
+     * ({@code LEADPIPE_DLQ_}), which variables read elsewhere than through settings share ({@code
+     * LEADPIPE_SECRET_KEYS}).
+     */
+    static String prefix(String env) {
+        int end = env.indexOf('_') + 1;
+        if (env.startsWith(SHARED_PREFIX) && env.indexOf('_', SHARED_PREFIX.length()) > 0) {
+            end = env.indexOf('_', SHARED_PREFIX.length()) + 1;
+        }
+        return env.substring(0, end);
     }
 
     /** The declared settings as a Markdown table ({@code | variable | default | meaning |}), to paste into a doc. */

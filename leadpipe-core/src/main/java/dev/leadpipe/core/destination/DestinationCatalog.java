@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.topic.CompactedTopicView;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -44,6 +45,12 @@ public final class DestinationCatalog implements AutoCloseable {
     /** Applies a write Kafka acknowledged at {@code partition}/{@code offset}; {@code destination} null deletes. */
     public void applyAcknowledged(String offerId, LeadDestination destination, int partition, long offset) {
         view.applyAcknowledged(offerId, destination, partition, offset);
+    }
+
+    /** Exports the catalog's consumer's metrics through {@code kafkaMeters} until {@link #close()}. */
+    public DestinationCatalog bindMeters(KafkaClientMeters kafkaMeters) {
+        view.bindMeters(kafkaMeters);
+        return this;
     }
 
     /** Stops the background consumer. */

@@ -152,6 +152,12 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         applyAcknowledged(record.key(), value, record.partition(), record.offset());
     }
 
+    /** Exports the view's consumer's metrics through {@code kafkaMeters} until {@link #close()}. */
+    public CompactedTopicView<V> bindMeters(KafkaClientMeters kafkaMeters) {
+        follower.bindMeters(kafkaMeters);
+        return this;
+    }
+
     /** Stops the background consumer. */
     @Override
     public void close() {

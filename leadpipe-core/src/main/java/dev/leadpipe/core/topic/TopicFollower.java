@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.error.SafeErrors;
@@ -88,6 +89,8 @@ public final class TopicFollower<K, V> implements AutoCloseable {
     /** {@link System#nanoTime()} of the last poll's return; 0 before the first. */
     private volatile long lastPollNanos;
 
+    private final AtomicReference<KafkaClientMeters.Binding> meters = new AtomicReference<>();
+
     /**
      * A follower not started yet; it owns a consumer made from {@code config}.
      *
@@ -105,6 +108,15 @@ public final class TopicFollower<K, V> implements AutoCloseable {
         this.onPollFailure = onPollFailure;
         this.consumer = new KafkaConsumer<>(config, keys, values);
         this.thread = Thread.ofPlatform().name(name.replace(' ', '-')).daemon().unstarted(this::run);
+    }
+
+    /** Exports the consumer's metrics through {@code kafkaMeters} until {@link #close()}; once, before closing. */
+    public void bindMeters(KafkaClientMeters kafkaMeters) {
+        KafkaClientMeters.Binding binding = kafkaMeters.bind(consumer);
+        KafkaClientMeters.Binding previous = meters.getAndSet(binding);
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     /**
@@ -251,6 +263,10 @@ public final class TopicFollower<K, V> implements AutoCloseable {
     /** Stops following: wakes the consumer and waits for the thread, which closes it. */
     @Override
     public void close() {
+        KafkaClientMeters.Binding binding = meters.getAndSet(null);
+        if (binding != null) {
+            binding.close();
+        }
         if (!running) {
             return;
         }

@@ -18,8 +18,14 @@ import dev.leadpipe.core.retry.WaitingLead;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The registry of every topic the pipeline uses: each module and test imports its names and serdes from here.
- * Delivery, outcome and dead-letter topics are keyed by leadId, the destinations topic by offer id.
+ * The registry of every topic the pipeline uses: each module and test imports its names and serdes from here, and
+ * each topic's partitions and settings ({@link TopicSpec#configs}) are declared here only. Delivery, outcome and
+ * dead-letter topics are keyed by leadId, the destinations topic by offer id.
+ * <p>
+ * Settings: the compacted topics ({@link TopicSpec#compacted()}) keep each key's latest record; {@code leads-dlq}
+ * keeps dead letters for {@code LEADPIPE_DLQ_RETENTION} (forever by default); every other topic (leads, deliveries,
+ * their retry tiers, outcomes) keeps records for {@link TopicSpec#STREAM_RETENTION} (7 days, far beyond the longest
+ * retry tier's delay); every topic has {@code min.insync.replicas} of {@link TopicPolicy#effectiveMinInsyncReplicas()}.
  */
 public final class Topics {
     /** Partitions of the lead-carrying topics; throughput scales with this. */
@@ -50,9 +56,12 @@ public final class Topics {
     /** One terminal outcome per lead (more after a replay), keyed by leadId; never holds personal data. */
     public static final TopicSpec<String, Outcome> LEAD_OUTCOMES =
             new TopicSpec<>("lead-outcomes", Serdes.String(), new JsonSerde<>(Outcome.class), LEAD_PARTITIONS, false);
-    /** Dead-lettered records: the original bytes and headers plus {@code leadpipe.dlq.*} context headers. */
-    public static final TopicSpec<String, byte[]> LEADS_DLQ =
-            new TopicSpec<>("leads-dlq", Serdes.String(), Serdes.ByteArray(), LEAD_PARTITIONS, false);
+    /**
+     * Dead-lettered records: the original bytes and headers plus {@code leadpipe.dlq.*} context headers. Kept until
+     * replayed ({@link TopicSpec.Kind#DEAD_LETTERS}: {@code LEADPIPE_DLQ_RETENTION}, forever by default).
+     */
+    public static final TopicSpec<String, byte[]> LEADS_DLQ = new TopicSpec<>(
+            "leads-dlq", Serdes.String(), Serdes.ByteArray(), LEAD_PARTITIONS, TopicSpec.Kind.DEAD_LETTERS);
 
     /**
      * Each offer's latest destination circuit-breaker state, keyed by offer id; compacted. A report without a state is

@@ -319,4 +319,13 @@ class SettingsTest {
         assertThat(threads.defaultValue()).isEqualTo(4);
         assertThat(threads.problem(0, true)).isEqualTo("DEMO_THREADS must be a whole number of at least 1");
     }
+
+    @Test
+    void aVariableIsGroupedByItsFirstWordOrByTwoUnderTheSharedLeadpipePrefix() {
+        assertThat(SettingsDoc.prefix("SINK_MAX_ATTEMPTS")).isEqualTo("SINK_");
+        assertThat(SettingsDoc.prefix("KAFKA_MIN_INSYNC_REPLICAS")).isEqualTo("KAFKA_");
+        // LEADPIPE_SECRET_KEYS is read outside settings: a service declaring LEADPIPE_MANAGE_TOPICS does not own it
+        assertThat(SettingsDoc.prefix("LEADPIPE_MANAGE_TOPICS")).isEqualTo("LEADPIPE_MANAGE_");
+        assertThat(SettingsDoc.prefix("LEADPIPE_SECRET_KEYS")).isEqualTo("LEADPIPE_SECRET_");
+    }
 }

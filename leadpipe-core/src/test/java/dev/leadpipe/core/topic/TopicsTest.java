@@ -88,16 +88,54 @@ class TopicsTest {
     }
 
     @Test
-    void aCompactedTopicIsCreatedCompactedAndTheOthersWithDefaults() {
+    void aCompactedTopicIsCreatedCompactedAndAStreamTopicWithSevenDaysRetention() {
         NewTopic compacted = Topics.LEAD_DESTINATIONS.newTopic((short) 3);
         assertThat(compacted.name()).isEqualTo("lead-destinations");
         assertThat(compacted.numPartitions()).isEqualTo(Topics.LEAD_DESTINATIONS.partitions());
         assertThat(compacted.replicationFactor()).isEqualTo((short) 3);
         assertThat(compacted.configs())
-                .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+                .containsOnly(
+                        Map.entry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+                        Map.entry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
         NewTopic plain = new TopicSpec<>("t", Serdes.String(), Serdes.String(), 2, false).newTopic((short) 1);
         assertThat(plain.numPartitions()).isEqualTo(2);
-        assertThat(plain.configs()).isEmpty();
+        assertThat(plain.configs())
+                .containsOnly(
+                        Map.entry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE),
+                        Map.entry(TopicConfig.RETENTION_MS_CONFIG, "604800000"),
+                        Map.entry(TopicConfig.RETENTION_BYTES_CONFIG, "-1"),
+                        Map.entry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1"));
+    }
+
+    @Test
+    void theDeadLetterTopicKeepsItsRecordsForeverUnlessToldOtherwise() {
+        TopicPolicy rf3 = TopicPolicy.defaults(3);
+        assertThat(Topics.LEADS_DLQ.configs(rf3))
+                .containsOnly(
+                        Map.entry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE),
+                        Map.entry(TopicConfig.RETENTION_MS_CONFIG, "-1"),
+                        Map.entry(TopicConfig.RETENTION_BYTES_CONFIG, "-1"),
+                        Map.entry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+        TopicPolicy ninetyDays = TopicPolicy.fromEnvironment(Map.of(
+                "LEADPIPE_DLQ_RETENTION", "90d", "KAFKA_MIN_INSYNC_REPLICAS", "3", "KAFKA_REPLICATION_FACTOR", "5"));
+        assertThat(Topics.LEADS_DLQ.configs(ninetyDays))
+                .containsEntry(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000))
+                .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "3");
+    }
+
+    @Test
+    void everyTopicButTheDeadLettersKeepsItsRecordsLongerThanTheLongestRetryTierWaits() {
+        for (TopicSpec<?, ?> topic : Topics.all()) {
+            Map<String, String> configs = topic.configs(TopicPolicy.defaults(1));
+            assertThat(configs).as(topic.name()).containsKey(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            if (topic.kind() == TopicSpec.Kind.STREAM) {
+                assertThat(Long.parseLong(configs.get(TopicConfig.RETENTION_MS_CONFIG)))
+                        .as(topic.name())
+                        .isGreaterThan(java.time.Duration.ofHours(1).toMillis());
+            }
+        }
+        assertThat(Topics.all().stream().filter(t -> t.kind() == TopicSpec.Kind.DEAD_LETTERS))
+                .containsExactly(Topics.LEADS_DLQ);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Set;
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.auth.StoredApiKey;
 import dev.leadpipe.core.topic.CompactedTopicView;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,12 @@ public final class ApiKeyCatalog implements Authenticator, AutoCloseable {
     /** How many keys are active. */
     public int size() {
         return view.size();
+    }
+
+    /** Exports the catalog's consumer's metrics through {@code kafkaMeters} until {@link #close()}. */
+    public ApiKeyCatalog bindMeters(KafkaClientMeters kafkaMeters) {
+        view.bindMeters(kafkaMeters);
+        return this;
     }
 
     @Override

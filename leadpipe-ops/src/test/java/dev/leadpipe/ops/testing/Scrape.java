@@ -113,6 +113,15 @@ public final class Scrape {
         return s;
     }
 
+    /** The names of the samples starting with {@code prefix}, each once, in order of appearance. */
+    public List<String> namesStartingWith(String prefix) {
+        return samples.stream()
+                .map(Sample::name)
+                .filter(n -> n.startsWith(prefix))
+                .distinct()
+                .toList();
+    }
+
     /** Every sample named {@code name} whose labels include every one of {@code labels} ({@code "key=value"}). */
     public List<Sample> find(String name, String... labels) {
         Map<String, String> want = new LinkedHashMap<>();

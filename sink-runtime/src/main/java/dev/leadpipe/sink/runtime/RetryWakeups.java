@@ -6,6 +6,7 @@ import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.topic.CompactedTopicView;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -27,6 +28,11 @@ final class RetryWakeups implements AutoCloseable {
     static RetryWakeups start(KafkaConnection kafka, DestinationType type, RetryRecords tiers, Duration timeout) {
         return new RetryWakeups(
                 type, tiers, CompactedTopicView.start(kafka, Topics.RETRY_WAKEUPS, "retry wake-ups", timeout));
+    }
+
+    /** Exports the view's consumer's metrics through {@code kafkaMeters} until {@link #close()}. */
+    void bindMeters(KafkaClientMeters kafkaMeters) {
+        view.bindMeters(kafkaMeters);
     }
 
     /** Whether {@code p}, read from a retry tier, has a copy that already went to its next attempt. */

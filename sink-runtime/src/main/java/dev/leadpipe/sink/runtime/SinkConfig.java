@@ -15,6 +15,8 @@ import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.topic.TopicPolicy;
+import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 
 /**
@@ -165,7 +167,9 @@ public record SinkConfig(
                     RETRY_TIERS_ENV,
                     SinkConfig::parseDurations,
                     Topics.RETRY_TIERS
-                            + " strictly increasing positive durations, comma-separated (e.g. 10s,1m,10m,1h)",
+                            + " strictly increasing positive durations, comma-separated (e.g. 10s,1m,10m,1h), each"
+                            + " shorter than the retry topics' retention ("
+                            + Setting.formatDuration(TopicSpec.STREAM_RETENTION) + ")",
                     SinkConfig::validTiers,
                     "the delays of the retry tier topics")
             .shownAs(SinkConfig::formatDurations)
@@ -175,6 +179,9 @@ public record SinkConfig(
     public static final List<Setting<?>> SETTINGS = List.of(
             KafkaSettings.CONNECTION,
             KafkaSettings.REPLICATION_FACTOR,
+            TopicPolicy.MIN_INSYNC_REPLICAS,
+            TopicPolicy.DLQ_RETENTION,
+            TopicPolicy.MANAGE_TOPICS,
             GROUP_ID,
             MAX_ATTEMPTS,
             MAX_RETRY_TIME,
@@ -291,7 +298,11 @@ public record SinkConfig(
         }
         for (int i = 0; i < tiers.size(); i++) {
             Duration t = tiers.get(i);
-            if (t == null || t.isNegative() || t.isZero() || (i > 0 && t.compareTo(tiers.get(i - 1)) <= 0)) {
+            if (t == null
+                    || t.isNegative()
+                    || t.isZero()
+                    || t.compareTo(TopicSpec.STREAM_RETENTION) >= 0
+                    || (i > 0 && t.compareTo(tiers.get(i - 1)) <= 0)) {
                 return false;
             }
         }

@@ -14,8 +14,10 @@ import java.util.function.BooleanSupplier;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.secret.SecretKeyring;
+import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,6 +29,7 @@ import org.apache.kafka.clients.producer.Producer;
  * its writers, policy and meters, and the {@link DeliveryConsumer} on its consumer thread (not started yet).
  * {@link SinkRuntime} runs them; {@link SinkShutdown} closes them, in the order of this record's components.
  *
+ * @param kafkaMeters the metrics of the producers and the consumer on the sink's registry
  * @param producers the outcome producer, then the retry producer
  */
 record SinkParts(
@@ -36,6 +39,7 @@ record SinkParts(
         LeadWriter writer,
         ExecutorService scheduler,
         ExecutorService workers,
+        KafkaClientMeters.Binding kafkaMeters,
         List<? extends Producer<String, byte[]>> producers,
         DestinationCatalog catalog,
         RetryWakeups wakeups,
@@ -74,6 +78,11 @@ record SinkParts(
         KafkaProducer<String, byte[]> outcomeProducer = kafka.outcomes();
         KafkaProducer<String, byte[]> retryProducer = kafka.retries();
         KafkaConsumer<String, byte[]> consumer = kafka.consumer();
+        KafkaMeters meters = KafkaMeters.on(registry);
+        wakeups.bindMeters(meters);
+        List<KafkaClientMeters.Binding> bindings =
+                List.of(meters.bind(outcomeProducer), meters.bind(retryProducer), meters.bind(consumer));
+        KafkaClientMeters.Binding kafkaMeters = () -> bindings.forEach(KafkaClientMeters.Binding::close);
         int dlqPartitions = kafka.dlqPartitions();
 
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(
@@ -141,6 +150,7 @@ record SinkParts(
                 writer,
                 scheduler,
                 workers,
+                kafkaMeters,
                 List.of(outcomeProducer, retryProducer),
                 catalog,
                 wakeups,

@@ -70,6 +70,7 @@ final class SinkShutdown {
         parts.writer().closeAll(); // from here on nothing is written: an interrupted call cannot end its lead
         parts.scheduler().shutdownNow();
         parts.workers().shutdownNow();
+        parts.kafkaMeters().close();
         for (Producer<String, byte[]> producer : parts.producers()) {
             try {
                 producer.close(abruptly ? Duration.ZERO : PRODUCER_CLOSE_TIMEOUT);

@@ -5,13 +5,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicAdmin;
+import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.ops.KafkaMeters;
 import dev.leadpipe.ops.KafkaReachability;
 import dev.leadpipe.ops.Readiness;
 import dev.leadpipe.ops.ServiceProcess;
@@ -99,9 +100,10 @@ final class SinkStartup {
                 throw new IllegalArgumentException(
                         "destination type " + client.type().wireName() + " has no delivery topic");
             }
-            TopicAdmin.ensureTopics(config.kafka(), KafkaSettings.replicationFactor());
+            TopicAdmin.ensureTopics(config.kafka(), TopicPolicy.fromEnvironment());
             SecretKeyring keys = keyring != null ? keyring : SecretKeyring.fromEnvironment();
-            catalog = DestinationCatalog.start(config.kafka(), SinkRuntime.START_TIMEOUT);
+            catalog = DestinationCatalog.start(config.kafka(), SinkRuntime.START_TIMEOUT)
+                    .bindMeters(KafkaMeters.on(registry));
             runtime = new SinkRuntime(config, client, registry, catalog, keys, Clock.systemUTC());
             if (closeWithRuntime != null) {
                 runtime.closeWith(closeWithRuntime);

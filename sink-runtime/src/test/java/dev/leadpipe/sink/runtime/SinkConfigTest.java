@@ -159,6 +159,11 @@ class SinkConfigTest {
                         Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1", SinkConfig.RETRY_TIERS_ENV, "10s,1m,10m")))
                 .as("four tiers, one per retry tier topic")
                 .hasMessageContaining(SinkConfig.RETRY_TIERS_ENV);
+        assertThatThrownBy(() -> SinkConfig.DECLARATION.fromEnvironment(
+                        Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:1", SinkConfig.RETRY_TIERS_ENV, "10s,1m,1h,7d")))
+                .as("a tier record waiting as long as the retry topics keep it would be deleted first")
+                .hasMessageContaining(SinkConfig.RETRY_TIERS_ENV + " must be")
+                .hasMessageContaining("shorter than the retry topics' retention (7d)");
 
         assertThatThrownBy(() -> SinkConfig.DECLARATION.fromEnvironment(Map.of(
                         "KAFKA_BOOTSTRAP_SERVERS",
