@@ -1,0 +1,78 @@
+package dev.leadpipe.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * deploy/ against the code: topics, ACLs, environment variables, ports and images of the k8s base (as written, so this
+ * runs without kubectl), of the rendered example overlay (when kubectl is there) and of the compose file. Renaming a
+ * topic or a setting in the code without deploy/ fails here ({@code bin/check-deploy-drift} proves it on a copy).
+ */
+class DeployCrossCheckTest {
+    static CodeModel code;
+    static List<Map<String, Object>> base;
+
+    @BeforeAll
+    static void read() {
+        code = CodeModel.fromCode();
+        base = DeployFiles.baseDocuments();
+        System.out.println("deploy-check: names tolerated until the code declares them (issue 17, parallel work): "
+                + CrossCheck.tolerated(code));
+        CrossCheck.Images images = BuildImages.read(DeployFiles.root());
+        System.out.println("deploy-check: images " + images.names() + ":" + images.version()
+                + (images.fromBuild() ? " (from the poms)" : " (agreed names: no pom declares an image yet)"));
+    }
+
+    @Test
+    void everyRegistryTopicHasAKafkaTopicWithItsPartitionsAndConfigs() {
+        assertThat(code.topics()).hasSizeGreaterThan(10);
+        assertThat(CrossCheck.topics(code, base)).isEmpty();
+    }
+
+    @Test
+    void everyKafkaUserAclNamesRegistryTopicsAndEveryServiceUsesItsOwnUser() {
+        List<Workload> workloads = Workload.fromK8s("base", base);
+        assertThat(CrossCheck.users(code, base, workloads)).isEmpty();
+    }
+
+    @Test
+    void everyK8sWorkloadSetsOnlyDeclaredSettingsOnItsDeclaredPortFromItsImage() {
+        List<Workload> workloads = Workload.fromK8s("base", base);
+        assertThat(workloads)
+                .extracting(Workload::service)
+                .containsExactlyInAnyOrderElementsOf(code.services().keySet().stream()
+                        .filter(s -> !s.equals("leadctl"))
+                        .toList());
+        assertThat(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())))
+                .isEmpty();
+    }
+
+    @Test
+    void theRenderedExampleOverlayAgreesWithTheCodeToo() {
+        List<Map<String, Object>> overlay = DeployFiles.render("overlays/example");
+        List<Workload> workloads = Workload.fromK8s("overlays/example", overlay);
+        List<String> problems = new ArrayList<>(CrossCheck.topics(code, overlay));
+        problems.addAll(CrossCheck.users(code, overlay, workloads));
+        problems.addAll(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())));
+        assertThat(workloads).hasSize(8);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everyComposeServiceSetsOnlyDeclaredSettingsOnItsDeclaredPortFromItsImage() {
+        Map<String, Object> compose = DeployFiles.documents(DeployFiles.deploy("compose/compose.yaml"))
+                .get(0);
+        List<Workload> workloads = Workload.fromCompose(compose);
+        assertThat(workloads)
+                .extracting(Workload::service)
+                .containsExactlyInAnyOrderElementsOf(code.services().keySet());
+        assertThat(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())))
+                .isEmpty();
+    }
+}
