@@ -32,13 +32,13 @@ class DeployCrossCheckTest {
     @Test
     void everyRegistryTopicHasAKafkaTopicWithItsPartitionsAndConfigs() {
         assertThat(code.topics()).hasSizeGreaterThan(10);
-        assertThat(CrossCheck.topics(code, base)).isEmpty();
+        assertNone(CrossCheck.topics(code, base));
     }
 
     @Test
     void everyKafkaUserAclNamesRegistryTopicsAndEveryServiceUsesItsOwnUser() {
         List<Workload> workloads = Workload.fromK8s("base", base);
-        assertThat(CrossCheck.users(code, base, workloads)).isEmpty();
+        assertNone(CrossCheck.users(code, base, workloads));
     }
 
     @Test
@@ -49,8 +49,7 @@ class DeployCrossCheckTest {
                 .containsExactlyInAnyOrderElementsOf(code.services().keySet().stream()
                         .filter(s -> !s.equals("leadctl"))
                         .toList());
-        assertThat(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())))
-                .isEmpty();
+        assertNone(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())));
     }
 
     @Test
@@ -61,7 +60,7 @@ class DeployCrossCheckTest {
         problems.addAll(CrossCheck.users(code, overlay, workloads));
         problems.addAll(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())));
         assertThat(workloads).hasSize(8);
-        assertThat(problems).isEmpty();
+        assertNone(problems);
     }
 
     @Test
@@ -72,7 +71,12 @@ class DeployCrossCheckTest {
         assertThat(workloads)
                 .extracting(Workload::service)
                 .containsExactlyInAnyOrderElementsOf(code.services().keySet());
-        assertThat(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())))
-                .isEmpty();
+        assertNone(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())));
+    }
+
+    /** Prints each problem on a line of its own (bin/check-deploy-drift reads them), then fails if there is one. */
+    static void assertNone(List<String> problems) {
+        problems.forEach(p -> System.out.println("deploy-check problem: " + p));
+        assertThat(problems).isEmpty();
     }
 }
