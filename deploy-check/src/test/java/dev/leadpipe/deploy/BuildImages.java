@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,13 +41,16 @@ final class BuildImages {
 
     static CrossCheck.Images read(Path root) {
         Set<String> names = new LinkedHashSet<>();
-        try (Stream<Path> poms =
+        try (Stream<Path> found =
                 Files.find(root, 2, (p, a) -> p.getFileName().toString().equals("pom.xml"))) {
-            for (Path pom : poms.sorted().toList()) {
-                String text = Files.readString(pom);
+            List<String> poms = new ArrayList<>();
+            for (Path pom : found.sorted().toList()) {
+                poms.add(Files.readString(pom));
+            }
+            for (String text : poms) {
                 Matcher m = IMAGE_ELEMENT.matcher(text);
                 while (m.find()) {
-                    names.add(resolve(m.group(2), text));
+                    names.addAll(resolve(m.group(2), text, poms));
                 }
             }
             String rootPom = Files.readString(root.resolve("pom.xml"));
@@ -61,16 +65,36 @@ final class BuildImages {
         }
     }
 
-    private static String resolve(String name, String pom) {
+    /**
+     * The name with its {@code ${property}} replaced: by the pom's own value when it defines one, else by each value
+     * a pom of the build gives it (an image template in the parent, one name per module). Left as it is when no pom
+     * defines it, so the check reports it.
+     */
+    private static List<String> resolve(String name, String pom, List<String> poms) {
         Matcher p = PROPERTY.matcher(name);
-        StringBuilder out = new StringBuilder();
-        while (p.find()) {
-            Matcher def = Pattern.compile("<" + Pattern.quote(p.group(1)) + ">([^<]+)</")
-                    .matcher(pom);
-            p.appendReplacement(
-                    out, Matcher.quoteReplacement(def.find() ? def.group(1).trim() : p.group()));
+        if (!p.find()) {
+            return List.of(name);
         }
-        p.appendTail(out);
-        return out.toString();
+        Pattern definition = Pattern.compile("<" + Pattern.quote(p.group(1)) + ">([^<$]+)</");
+        List<String> values = new ArrayList<>();
+        Matcher own = definition.matcher(pom);
+        if (own.find()) {
+            values.add(own.group(1).trim());
+        } else {
+            for (String other : poms) {
+                Matcher m = definition.matcher(other);
+                while (m.find()) {
+                    values.add(m.group(1).trim());
+                }
+            }
+        }
+        if (values.isEmpty()) {
+            return List.of(name);
+        }
+        List<String> out = new ArrayList<>();
+        for (String value : values) {
+            out.addAll(resolve(name.substring(0, p.start()) + value + name.substring(p.end()), pom, poms));
+        }
+        return out;
     }
 }

@@ -349,6 +349,31 @@ record CodeModel(List<TopicView> topics, Map<String, ServiceDecl> services) {
         return new CodeModel(topics, renamed);
     }
 
+    /**
+     * This model with every service declaring {@code to} and not {@code from}, whether or not it declared {@code from}
+     * (a shared setting merged under another name).
+     */
+    CodeModel withEnvReplaced(String from, String to) {
+        Map<String, ServiceDecl> changed = new LinkedHashMap<>();
+        services.forEach((name, s) -> {
+            Set<String> all = new TreeSet<>(s.env());
+            all.remove(from);
+            all.add(to);
+            changed.put(
+                    name,
+                    new ServiceDecl(
+                            s.name(),
+                            all,
+                            s.required(),
+                            s.hostEnv(),
+                            s.portEnv(),
+                            s.defaultPort(),
+                            s.streamsId(),
+                            s.secretKeys()));
+        });
+        return new CodeModel(topics, changed);
+    }
+
     /** This model with {@code service}'s default port changed. */
     CodeModel withDefaultPort(String service, int port) {
         Map<String, ServiceDecl> changed = new LinkedHashMap<>(services);
