@@ -50,6 +50,28 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyDependencyAndNamedVolumeIsDeclared() {
+        Map<String, Object> services = Yamls.map(COMPOSE, "services");
+        Map<String, Object> volumes = Yamls.map(COMPOSE, "volumes");
+        services.forEach((name, svc) -> {
+            Object dependsOn = Yamls.get(svc, "depends_on");
+            Iterable<?> deps =
+                    dependsOn instanceof Map<?, ?> m ? m.keySet() : dependsOn instanceof List<?> l ? l : List.of();
+            deps.forEach(d -> assertThat(services).as(name + " depends on " + d).containsKey(String.valueOf(d)));
+            if (Yamls.get(svc, "volumes") instanceof List<?> mounts) {
+                for (Object v : mounts) {
+                    String source = String.valueOf(v).split(":")[0];
+                    if (!source.startsWith(".") && !source.startsWith("/")) {
+                        assertThat(volumes)
+                                .as(name + " mounts volume " + source)
+                                .containsKey(source);
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
     void prometheusScrapesTheMonitoringJobsAtTheComposeServices() throws Exception {
         Map<String, Object> compose =
                 DeployFiles.documents(DIR.resolve("prometheus.yml")).get(0);
