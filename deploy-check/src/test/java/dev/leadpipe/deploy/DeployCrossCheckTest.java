@@ -74,6 +74,20 @@ class DeployCrossCheckTest {
         assertNone(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())));
     }
 
+    @Test
+    void theLeadctlJobValidatesAndAgreesWithTheCode() {
+        List<Map<String, Object>> job = DeployFiles.documents(DeployFiles.deploy("k8s/tools/leadctl-job.yaml"));
+        List<Workload> workloads = Workload.fromK8s("tools", job);
+        assertThat(workloads).extracting(Workload::service).containsExactly("leadctl");
+        List<String> problems = new ArrayList<>(SchemaValidation.problems(job));
+        problems.addAll(CrossCheck.workloads(code, workloads, BuildImages.read(DeployFiles.root())));
+        problems.addAll(CrossCheck.users(code, base, workloads));
+        List<Map<String, Object>> all = new ArrayList<>(base);
+        all.addAll(job);
+        problems.addAll(KustomizeRenderTest.references(all));
+        assertNone(problems);
+    }
+
     /** Prints each problem on a line of its own (bin/check-deploy-drift reads them), then fails if there is one. */
     static void assertNone(List<String> problems) {
         problems.forEach(p -> System.out.println("deploy-check problem: " + p));

@@ -78,7 +78,7 @@ class KustomizeRenderTest {
                     problems.add(what + " mounts Secret " + secret + ", which nothing makes");
                 }
             }
-            if (!pod.isEmpty()) {
+            if (what.startsWith("Deployment/") || what.startsWith("StatefulSet/")) {
                 Map<String, Object> selector = Yamls.map(d, "spec", "selector", "matchLabels");
                 Map<String, Object> labels = Yamls.map(d, "spec", "template", "metadata", "labels");
                 if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {

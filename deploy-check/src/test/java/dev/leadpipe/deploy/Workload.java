@@ -25,12 +25,12 @@ record Workload(
         Map<String, Integer> ports,
         List<Object> probePorts) {
 
-    /** The leadpipe workloads (Deployments and StatefulSets) of rendered k8s documents. */
+    /** The leadpipe workloads (Deployments, StatefulSets, Jobs) of rendered k8s documents. */
     static List<Workload> fromK8s(String render, List<Map<String, Object>> docs) {
         List<Workload> out = new ArrayList<>();
         for (Map<String, Object> doc : docs) {
             String kind = String.valueOf(doc.get("kind"));
-            if (!kind.equals("Deployment") && !kind.equals("StatefulSet")) {
+            if (!kind.equals("Deployment") && !kind.equals("StatefulSet") && !kind.equals("Job")) {
                 continue;
             }
             String name = Yamls.string(doc, "metadata", "name");
