@@ -1,12 +1,7 @@
 package dev.leadpipe.deploy;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,7 +12,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Setting;
@@ -197,88 +191,9 @@ record CodeModel(List<TopicView> topics, Map<String, ServiceDecl> services) {
                 + "deploy-check's CodeModel.registryTopics how the services now create a topic");
     }
 
-    /** Read by some services only, so never counted as shared: the destination-secret keys. */
-    private static final Set<String> PER_SERVICE = Set.of(SecretKeyring.KEYS_ENV, SecretKeyring.KEYS_FILE_ENV);
-
-    /**
-     * Every environment variable leadpipe-core declares for all services: each {@code public static final Setting}
-     * and each {@code public static final String *_ENV} in its classes whose variable starts {@code KAFKA_} or
-     * {@code LEADPIPE_} (the Kafka client, security and topic settings), read by scanning leadpipe-core's classes.
-     */
-    static final Set<String> SHARED_CORE_ENV = scanCore();
-
-    private static Set<String> scanCore() {
-        Path root;
-        try {
-            root = Path.of(Topics.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        Set<String> found = new TreeSet<>();
-        for (String className : classNames(root)) {
-            Class<?> type;
-            try {
-                type = Class.forName(className, false, CodeModel.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                continue;
-            }
-            for (Field f : type.getDeclaredFields()) {
-                int mod = f.getModifiers();
-                if (!Modifier.isStatic(mod) || !Modifier.isFinal(mod) || !Modifier.isPublic(mod)) {
-                    continue;
-                }
-                String env = envOf(f);
-                if (env != null
-                        && (env.startsWith("KAFKA_") || env.startsWith("LEADPIPE_"))
-                        && !PER_SERVICE.contains(env)) {
-                    found.add(env);
-                }
-            }
-        }
-        return Set.copyOf(found);
-    }
-
-    private static String envOf(Field f) {
-        try {
-            if (Setting.class.isAssignableFrom(f.getType())) {
-                Object v = f.get(null);
-                return v == null ? null : ((Setting<?>) v).env();
-            }
-            if (f.getType() == String.class && f.getName().endsWith("_ENV")) {
-                return (String) f.get(null);
-            }
-        } catch (IllegalAccessException | ExceptionInInitializerError | NoClassDefFoundError e) {
-            return null;
-        }
-        return null;
-    }
-
-    private static List<String> classNames(Path root) {
-        if (Files.isDirectory(root)) {
-            try (Stream<Path> files = Files.walk(root)) {
-                return files.map(root::relativize)
-                        .map(Path::toString)
-                        .filter(n -> n.endsWith(".class") && !n.contains("$"))
-                        .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
-                        .toList();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        try (var jar = new java.util.jar.JarFile(root.toFile())) {
-            return jar.stream()
-                    .map(java.util.jar.JarEntry::getName)
-                    .filter(n -> n.endsWith(".class") && !n.contains("$") && !n.contains("module-info"))
-                    .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
-                    .toList();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** The shared Kafka client, security and topic variables leadpipe-core declares ({@link CoreSettingsScan}). */
+    static final Set<String> SHARED_CORE_ENV =
+            CoreSettingsScan.sharedEnv(Set.of(SecretKeyring.KEYS_ENV, SecretKeyring.KEYS_FILE_ENV));
 
     /** A package-private {@code static final String} constant of a class (leadctl's variables). */
     private static String constant(String className, String field) {
