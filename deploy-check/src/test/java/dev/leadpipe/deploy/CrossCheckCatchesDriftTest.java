@@ -50,7 +50,7 @@ class CrossCheckCatchesDriftTest {
         CodeModel kept = code.withTopics(t -> {
             Map<String, String> configs = new TreeMap<>(t.configs());
             if (t.name().equals("lead-outcomes")) {
-                configs.put("retention.ms", "604800000");
+                configs.put("retention.ms", "86400000");
             }
             if (t.name().equals("leads-dlq")) {
                 configs.remove("retention.ms");
@@ -58,7 +58,7 @@ class CrossCheckCatchesDriftTest {
             return new TopicView(t.name(), t.partitions(), configs);
         });
         assertThat(CrossCheck.topics(kept, base))
-                .contains("KafkaTopic lead-outcomes has retention.ms=null, the registry 604800000")
+                .contains("KafkaTopic lead-outcomes has retention.ms=604800000, the registry 86400000")
                 // once the registry declares retention.ms anywhere, a retention it does not declare is drift
                 .contains("KafkaTopic leads-dlq sets retention.ms=-1, which the registry does not declare for it");
     }
