@@ -3,6 +3,7 @@ package dev.leadpipe.images;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -87,25 +88,25 @@ final class ImageTarball {
         return env;
     }
 
-    /** Every path in the image's file system (all layers), without a leading slash, directories without a trailing one. */
-    Set<String> paths() throws IOException {
-        Set<String> paths = new LinkedHashSet<>();
-        forEachLayerEntry((entry, in) -> paths.add(normalized(entry.getName())));
-        return paths;
-    }
+    /** The image's file system as a listing: every path, and the text of the few files asked for. */
+    record Listing(Set<String> paths, Map<String, String> files) {}
 
-    /** The content of the file at {@code path} (e.g. {@code etc/passwd}) as the last layer holding it has it. */
-    String readFile(String path) throws IOException {
-        String[] content = {null};
+    /**
+     * Lists every path of the image's file system (all layers; no leading slash, directories without a trailing
+     * one) and reads the files in {@code toRead} (e.g. {@code etc/passwd}) as the last layer holding each has it; one
+     * pass over the layers.
+     */
+    Listing list(Set<String> toRead) throws IOException {
+        Set<String> paths = new LinkedHashSet<>();
+        Map<String, String> files = new HashMap<>();
         forEachLayerEntry((entry, in) -> {
-            if (entry.isFile() && normalized(entry.getName()).equals(path)) {
-                content[0] = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String name = normalized(entry.getName());
+            paths.add(name);
+            if (entry.isFile() && toRead.contains(name)) {
+                files.put(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         });
-        if (content[0] == null) {
-            throw new IOException(file + " has no file " + path);
-        }
-        return content[0];
+        return new Listing(paths, files);
     }
 
     /**

@@ -34,7 +34,8 @@ class ImageTarballTest {
         assertThat(user).as("numeric uid:gid").matches("\\d+:\\d+");
         int uid = Integer.parseInt(user.substring(0, user.indexOf(':')));
         assertThat(uid).as("not root").isNotZero();
-        assertThat(image.readFile("etc/passwd"))
+        ImageTarball.Listing listing = image.list(Set.of("etc/passwd"));
+        assertThat(listing.files().get("etc/passwd"))
                 .as("the image's passwd names that user")
                 .containsPattern("(?m)^leadpipe:x:" + uid + ":");
 
@@ -47,8 +48,7 @@ class ImageTarballTest {
                 .as("one entrypoint, no default arguments")
                 .isTrue();
 
-        Set<String> paths = image.paths();
-        assertThat(paths)
+        assertThat(listing.paths())
                 .as("the java, classpath file and main class the entrypoint names are in the image")
                 .contains(
                         "opt/java/openjdk/bin/java",
