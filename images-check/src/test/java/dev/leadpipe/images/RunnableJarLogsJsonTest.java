@@ -58,4 +58,21 @@ class RunnableJarLogsJsonTest {
                 .allSatisfy(l -> assertThat(StartedService.parse(l).isObject()).isTrue());
         assertThat(outputs).doesNotContain(secretKeys.substring(secretKeys.indexOf('=') + 1));
     }
+
+    @Test
+    void aBadLogFormatStopsTheServiceWithOneLineAndExitCode2() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command =
+                List.of(java, "-jar", ServiceImage.ROUTER.runnableJar().toString());
+        try (StartedService router = StartedService.start(command, Map.of("LEADPIPE_LOG_FORMAT", "xml"), work)) {
+            assertThat(router.awaitExit()).as(router.outputs()).isEqualTo(2);
+            assertThat(router.stderrLines())
+                    .as("one line naming every problem: the log format and the missing broker")
+                    .singleElement()
+                    .satisfies(l -> assertThat(l)
+                            .startsWith("router: ")
+                            .contains("LEADPIPE_LOG_FORMAT", KafkaSettings.BOOTSTRAP_ENV)
+                            .doesNotContain("xml"));
+        }
+    }
 }

@@ -78,6 +78,18 @@ final class StartedService implements AutoCloseable {
         throw new AssertionError("no log line '" + text + "' within " + START_WITHIN + "\n" + outputs());
     }
 
+    /** Waits for the process to exit by itself (at most {@link #START_WITHIN}) and returns its exit code. */
+    int awaitExit() throws IOException, InterruptedException {
+        if (!process.waitFor(START_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("the service is still running after " + START_WITHIN + "\n" + outputs());
+        }
+        return process.exitValue();
+    }
+
+    List<String> stderrLines() throws IOException {
+        return Files.readAllLines(stderr, StandardCharsets.UTF_8);
+    }
+
     List<String> stdoutLines() throws IOException {
         return Files.readAllLines(stdout, StandardCharsets.UTF_8);
     }

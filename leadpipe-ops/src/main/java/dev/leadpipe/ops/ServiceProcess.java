@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import dev.leadpipe.ops.logging.LogConfig;
+
 /**
  * How every leadpipe service runs as a process of its own, one way for all of them: read the settings from the
  * environment, start the operations server ({@code /metrics}, {@code /health/*} on {@code OPS_HOST:OPS_PORT}) unless
@@ -12,7 +14,8 @@ import java.util.function.Supplier;
  *
  * <p>Exit codes, each failure with one line {@code "<service>: <why>"} on stderr and never a stack trace:
  * <ul>
- *   <li>2: the settings are missing or unreadable ({@link IllegalArgumentException} while reading or starting);</li>
+ *   <li>2: the settings are missing or unreadable ({@link IllegalArgumentException} while reading or starting),
+ *       the logging settings ({@link LogConfig}) included;</li>
  *   <li>1: the service could not start, or stopped for good by itself (its {@link Service#failure()});</li>
  *   <li>after a signal: the JVM's own (143 for SIGTERM), once the service has stopped.</li>
  * </ul>
@@ -59,11 +62,16 @@ public final class ServiceProcess {
 
     private static <C> void run(
             String service, Supplier<C> settings, Starter<C> starter, int defaultOpsPort, boolean ownOpsServer) {
+        String logProblem = logSettingsProblem();
         C config;
         try {
             config = settings.get();
         } catch (IllegalArgumentException e) {
-            exit(2, service, e.getMessage());
+            exit(2, service, logProblem == null ? e.getMessage() : logProblem + "; " + e.getMessage());
+            return;
+        }
+        if (logProblem != null) {
+            exit(2, service, logProblem);
             return;
         }
         Ops ops = Ops.forService(service);
@@ -113,6 +121,16 @@ public final class ServiceProcess {
         running.close();
         closeQuietly(startedServer, ops);
         exit(1, service, failure == null ? "stopped by itself" : failure);
+    }
+
+    /** Why {@code LEADPIPE_LOG_FORMAT} / {@code LEADPIPE_LOG_LEVEL} are unreadable, or null ({@link LogConfig}). */
+    private static String logSettingsProblem() {
+        try {
+            LogConfig.DECLARATION.fromEnvironment(System.getenv());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     private static void closeQuietly(OpsServer server, Ops ops) {

@@ -10,7 +10,7 @@ import ch.qos.logback.core.encoder.EncoderBase;
 
 /**
  * The encoder of every service's console appender (leadpipe-ops' {@code logback.xml}): the format named by
- * {@value #FORMAT_ENV}, read once when logback starts.
+ * {@value LogConfig#FORMAT_ENV} ({@link LogConfig#FORMAT}), read once when logback starts.
  * <ul>
  *   <li>{@code json} (the default): one JSON object per line, logback's {@link JsonEncoder} with the fields
  *       {@code timestamp} (epoch milliseconds), {@code level}, {@code threadName}, {@code loggerName}, {@code mdc},
@@ -19,20 +19,16 @@ import ch.qos.logback.core.encoder.EncoderBase;
  *   <li>{@code plain}: {@value #PLAIN_PATTERN}.</li>
  * </ul>
  * Any other value logs JSON and adds a warning to logback's status, which logback then prints on the console, so a
- * typo is seen rather than silencing the service.
+ * typo is seen rather than silencing the service (a service run by {@link dev.leadpipe.ops.ServiceProcess} stops at
+ * start-up instead, see {@link LogConfig}).
  */
 public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
-    /** The environment variable that chooses the format: {@code json} or {@code plain}. */
-    public static final String FORMAT_ENV = "LEADPIPE_LOG_FORMAT";
-    /** The environment variable of the root level (read by {@code logback.xml} itself). */
-    public static final String LEVEL_ENV = "LEADPIPE_LOG_LEVEL";
-
     static final String PLAIN_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
-    private String format = System.getenv(FORMAT_ENV);
+    private String format = System.getenv(LogConfig.FORMAT_ENV);
     private Encoder<ILoggingEvent> delegate;
 
-    /** Overrides {@value #FORMAT_ENV} (a {@code <format>} element in the configuration, or tests). */
+    /** Overrides {@value LogConfig#FORMAT_ENV} (a {@code <format>} element in the configuration, or tests). */
     public void setFormat(String format) {
         this.format = format;
     }
@@ -47,7 +43,7 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
             delegate = plain;
         } else {
             if (!chosen.equals("json")) {
-                addWarn(FORMAT_ENV + " must be json or plain, not '" + format + "': logging JSON lines");
+                addWarn(LogConfig.FORMAT_ENV + " must be json or plain, not '" + format + "': logging JSON lines");
             }
             JsonEncoder json = new JsonEncoder();
             json.setWithSequenceNumber(false);
