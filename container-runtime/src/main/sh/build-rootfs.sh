@@ -16,6 +16,11 @@ stamp="$java_home $(cat "$java_home/release" | sha256sum | cut -d' ' -f1) $scrip
 if [ -f "$out.stamp" ] && [ "$(cat "$out.stamp")" = "$stamp" ] && [ -x "$out/opt/java/openjdk/bin/java" ]; then
   exit 0
 fi
+advice="build without images (-Djib.skip=true) or from a registry image (-Dimage.base=eclipse-temurin:21-jre)"
+if [ "$(uname -s)" != Linux ] || ! command -v ldd > /dev/null || ! command -v ldconfig > /dev/null; then
+  echo "build-rootfs: the images' runtime root is built on Linux with ldd and ldconfig; $advice" >&2
+  exit 1
+fi
 rm -rf "$out" "$out.stamp"
 mkdir -p "$out/opt/java" "$out/etc" "$out/tmp" "$out/var/lib/leadpipe"
 
@@ -31,8 +36,12 @@ wanted=()
 for m in ${modules//,/ }; do
   case " $available " in *" $m "*) wanted+=("$m") ;; esac # jdk.crypto.ec folded into java.base in JDK 22+
 done
+# A JDK 21 needs its jmods/ folder for this (Debian: package openjdk-21-jmods); JDK 24+ links from itself.
 "$java_home/bin/jlink" --add-modules "$(IFS=,; echo "${wanted[*]}")" --include-locales=en,de,fr \
-  --strip-debug --no-man-pages --no-header-files --output "$out/opt/java/openjdk"
+  --strip-debug --no-man-pages --no-header-files --output "$out/opt/java/openjdk" || {
+  echo "build-rootfs: jlink failed with the JDK at $java_home (a JDK 21 needs its jmods); $advice" >&2
+  exit 1
+}
 
 # A server runtime: no X11 toolkit, splash screen or sound (they would pull in X11 and ALSA libraries).
 rm -f "$out/opt/java/openjdk/lib/"{libawt_xawt.so,libsplashscreen.so,libjsound.so}
