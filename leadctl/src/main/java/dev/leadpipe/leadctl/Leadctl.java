@@ -241,6 +241,11 @@ public final class Leadctl extends GroupCommand {
     }
 
     public static void main(String[] args) {
+        // Before the first logger: leadctl writes its output to stdout, so its logs go to stderr (warnings and errors),
+        // not the services' JSON lines on stdout (leadpipe-ops' logback.xml). -Dlogback.configurationFile still wins.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "leadctl-logback.xml");
+        }
         Leadctl leadctl = new Leadctl();
         leadctl.interactiveStderr = stderrIsTerminal();
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

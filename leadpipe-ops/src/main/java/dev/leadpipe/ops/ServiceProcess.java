@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import dev.leadpipe.ops.logging.LogConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
@@ -14,7 +15,8 @@ import org.apache.kafka.common.errors.AuthenticationException;
  *
  * <p>Exit codes, each failure with one line {@code "<service>: <why>"} on stderr and never a stack trace:
  * <ul>
- *   <li>2: the settings are missing or unreadable ({@link IllegalArgumentException} while reading or starting);</li>
+ *   <li>2: the settings are missing or unreadable ({@link IllegalArgumentException} while reading or starting),
+ *       the logging settings ({@link LogConfig}) included;</li>
  *   <li>1: the service could not start, or stopped for good by itself (its {@link Service#failure()});</li>
  *   <li>after a signal: the JVM's own (143 for SIGTERM), once the service has stopped.</li>
  * </ul>
@@ -61,11 +63,16 @@ public final class ServiceProcess {
 
     private static <C> void run(
             String service, Supplier<C> settings, Starter<C> starter, int defaultOpsPort, boolean ownOpsServer) {
+        String logProblem = logSettingsProblem();
         C config;
         try {
             config = settings.get();
         } catch (IllegalArgumentException e) {
-            exit(2, service, e.getMessage());
+            exit(2, service, logProblem == null ? e.getMessage() : logProblem + "; " + e.getMessage());
+            return;
+        }
+        if (logProblem != null) {
+            exit(2, service, logProblem);
             return;
         }
         Ops ops = Ops.forService(service);
@@ -129,6 +136,16 @@ public final class ServiceProcess {
             }
         }
         return e.getMessage();
+    }
+
+    /** Why {@code LEADPIPE_LOG_FORMAT} / {@code LEADPIPE_LOG_LEVEL} are unreadable, or null ({@link LogConfig}). */
+    private static String logSettingsProblem() {
+        try {
+            LogConfig.DECLARATION.fromEnvironment(System.getenv());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     private static void closeQuietly(OpsServer server, Ops ops) {

@@ -49,6 +49,12 @@ public final class LocalPipeline {
     private LocalPipeline() {}
 
     public static void main(String[] args) throws Exception {
+        // Before the first logger: the local run prints its story on stdout and its logs, plain text, in
+        // .leadpipe/local-run.log,
+        // not the services' JSON lines on stdout (leadpipe-ops' logback.xml). -Dlogback.configurationFile still wins.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "local-run-logback.xml");
+        }
         Path samples = Path.of(args.length > 0 ? args[0] : "deploy/local");
         if (!Files.isDirectory(samples.resolve("destinations"))
                 || !Files.isRegularFile(samples.resolve("sample-feed.ndjson"))) {
