@@ -15,23 +15,11 @@ import java.util.stream.Stream;
 /**
  * The images the build makes, read from the modules' poms: every {@code leadpipe/<name>} in an {@code <image>} (jib's
  * {@code <to><image>}) or {@code <jib.to.image>} element, a {@code ${property}} in the name resolved from the same
- * pom; the tag is the project version. Until a pom names one (the images are built by separate work on issue 17),
- * the names agreed for it stand in ({@link #AGREED}), and the check says so.
+ * pom; the tag is the project version. A build whose poms name no image fails here: deploy/ runs only images the
+ * build makes, so a workload whose module lost its jib image declaration is reported by {@link CrossCheck#workloads}.
  */
 final class BuildImages {
     private BuildImages() {}
-
-    /** The image names agreed on issue 17, used only while no pom declares an image. */
-    static final List<String> AGREED = List.of(
-            "ingest",
-            "router",
-            "sink-dynamics",
-            "sink-salesforce",
-            "sink-table",
-            "sink-https",
-            "notifier",
-            "status",
-            "leadctl");
 
     private static final Pattern IMAGE_ELEMENT =
             Pattern.compile("<(image|jib\\.to\\.image)>\\s*(?:[^<\\s]*/)?leadpipe/([^<:\\s]+)[^<]*</\\1>");
@@ -58,8 +46,12 @@ final class BuildImages {
             if (!v.find()) {
                 throw new IllegalStateException("no leadpipe-parent version in " + root.resolve("pom.xml"));
             }
-            boolean fromBuild = !names.isEmpty();
-            return new CrossCheck.Images(fromBuild ? names : new LinkedHashSet<>(AGREED), v.group(1), fromBuild);
+            if (names.isEmpty()) {
+                throw new IllegalStateException(
+                        "no pom under " + root + " declares a leadpipe/<name> image (jib's "
+                                + "<to><image> or <jib.to.image>): deploy/ cannot be checked against the images the build makes");
+            }
+            return new CrossCheck.Images(names, v.group(1));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

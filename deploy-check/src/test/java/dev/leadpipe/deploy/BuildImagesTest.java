@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The image names are read from jib's configuration in the poms, literal or templated by a module property. */
 class BuildImagesTest {
@@ -28,17 +29,25 @@ class BuildImagesTest {
         CrossCheck.Images images = BuildImages.read(root);
         assertThat(images.names()).containsExactlyInAnyOrder("ingest", "router", "leadctl");
         assertThat(images.version()).isEqualTo("1.2.3");
-        assertThat(images.fromBuild()).isTrue();
     }
 
     @Test
-    void fallsBackToTheAgreedNamesWhileNoPomNamesAnImage(@TempDir Path root) throws Exception {
+    void failsWhenNoPomNamesAnImage(@TempDir Path root) throws Exception {
         Files.writeString(
                 root.resolve("pom.xml"),
                 "<project><artifactId>leadpipe-parent</artifactId>" + "<version>0.1.0-SNAPSHOT</version></project>");
-        CrossCheck.Images images = BuildImages.read(root);
-        assertThat(images.fromBuild()).isFalse();
-        assertThat(images.names()).containsExactlyElementsOf(BuildImages.AGREED);
+        module(root, "ingest-service", "<properties><image.name>ingest</image.name></properties>");
+        assertThatThrownBy(() -> BuildImages.read(root))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("declares a leadpipe/<name> image");
+    }
+
+    @Test
+    void aModuleWithoutAnImageDeclarationMakesNoImage(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("pom.xml"), ROOT);
+        module(root, "ingest-service", "<properties><image.name>ingest</image.name></properties>");
+        module(root, "router-streams", "<properties></properties>");
+        assertThat(BuildImages.read(root).names()).containsExactly("ingest");
     }
 
     private static void module(Path root, String name, String body) throws Exception {

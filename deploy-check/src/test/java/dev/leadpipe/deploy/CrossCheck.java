@@ -270,7 +270,7 @@ final class CrossCheck {
     }
 
     /** The images the build makes ({@code leadpipe/<name>}) and their tag, the project version. */
-    record Images(Set<String> names, String version, boolean fromBuild) {
+    record Images(Set<String> names, String version) {
         Images {
             names = new LinkedHashSet<>(names);
         }

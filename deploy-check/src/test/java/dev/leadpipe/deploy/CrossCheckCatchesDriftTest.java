@@ -102,10 +102,10 @@ class CrossCheckCatchesDriftTest {
 
     @Test
     void anImageNameTheBuildDoesNotMake() {
-        CrossCheck.Images renamed = new CrossCheck.Images(java.util.Set.of("ingest-service"), images.version(), true);
+        CrossCheck.Images renamed = new CrossCheck.Images(java.util.Set.of("ingest-service"), images.version());
         assertThat(CrossCheck.workloads(code, k8s, renamed))
                 .anyMatch(p -> p.contains("runs image leadpipe/ingest, which the build does not make"));
-        CrossCheck.Images next = new CrossCheck.Images(images.names(), "0.2.0", true);
+        CrossCheck.Images next = new CrossCheck.Images(images.names(), "0.2.0");
         assertThat(CrossCheck.workloads(code, compose, next))
                 .anyMatch(p -> p.contains("runs tag 0.1.0-SNAPSHOT, not the project version 0.2.0"));
     }

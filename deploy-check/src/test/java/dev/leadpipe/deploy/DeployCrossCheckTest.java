@@ -25,8 +25,7 @@ class DeployCrossCheckTest {
         System.out.println("deploy-check: names tolerated until the code declares them (issue 17, parallel work): "
                 + CrossCheck.tolerated(code));
         CrossCheck.Images images = BuildImages.read(DeployFiles.root());
-        System.out.println("deploy-check: images " + images.names() + ":" + images.version()
-                + (images.fromBuild() ? " (from the poms)" : " (agreed names: no pom declares an image yet)"));
+        System.out.println("deploy-check: images " + images.names() + ":" + images.version() + " (from the poms)");
     }
 
     @Test
