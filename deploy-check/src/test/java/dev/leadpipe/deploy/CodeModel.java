@@ -5,7 +5,6 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -224,13 +223,6 @@ record CodeModel(List<TopicView> topics, Map<String, ServiceDecl> services) {
         return all;
     }
 
-    /** Every environment variable any service reads. */
-    Set<String> allEnv() {
-        Set<String> all = new LinkedHashSet<>();
-        services.values().forEach(s -> all.addAll(s.env()));
-        return all;
-    }
-
     // ---- copies with one thing renamed, as a refactoring in code only would leave them ----
 
     /** This model with registry topic {@code from} called {@code to}. */
@@ -262,31 +254,6 @@ record CodeModel(List<TopicView> topics, Map<String, ServiceDecl> services) {
                         s.streamsId(),
                         s.secretKeys())));
         return new CodeModel(topics, renamed);
-    }
-
-    /**
-     * This model with every service declaring {@code to} and not {@code from}, whether or not it declared {@code from}
-     * (a shared setting merged under another name).
-     */
-    CodeModel withEnvReplaced(String from, String to) {
-        Map<String, ServiceDecl> changed = new LinkedHashMap<>();
-        services.forEach((name, s) -> {
-            Set<String> all = new TreeSet<>(s.env());
-            all.remove(from);
-            all.add(to);
-            changed.put(
-                    name,
-                    new ServiceDecl(
-                            s.name(),
-                            all,
-                            s.required(),
-                            s.hostEnv(),
-                            s.portEnv(),
-                            s.defaultPort(),
-                            s.streamsId(),
-                            s.secretKeys()));
-        });
-        return new CodeModel(topics, changed);
     }
 
     /** This model with {@code service}'s default port changed. */

@@ -15,8 +15,9 @@ import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.topic.Topics;
 
 /**
- * Reads leadpipe-core's classes for the environment variables it declares for every service, wherever they are (the
- * Kafka client security and topic settings arrive in classes this module does not name).
+ * Reads leadpipe-core's classes for the environment variables it declares for every service, in whichever class
+ * declares them (the Kafka client security and topic settings are in classes this module does not name), so that a
+ * setting moved or added there is checked without changing this module.
  */
 final class CoreSettingsScan {
     private CoreSettingsScan() {}

@@ -27,45 +27,8 @@ final class CrossCheck {
      */
     static final Set<String> NOT_SETTINGS = Set.of("LEADPIPE_LOG_FORMAT", "LEADPIPE_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
 
-    /**
-     * Names deploy/ uses ahead of the work that declares them (issue 17, merged separately), by family. A family's
-     * names are tolerated undeclared only while the code declares none of them: once one is in the code, every name
-     * of the family must be, so a name that differs after the merge fails the check.
-     */
-    static final Map<String, Set<String>> PENDING = Map.of(
-            "Kafka client security",
-            Set.of(
-                    "KAFKA_SECURITY_PROTOCOL",
-                    "KAFKA_SASL_MECHANISM",
-                    "KAFKA_SASL_JAAS_CONFIG",
-                    "KAFKA_SSL_TRUSTSTORE_LOCATION",
-                    "KAFKA_SSL_TRUSTSTORE_TYPE",
-                    "KAFKA_SSL_TRUSTSTORE_PASSWORD",
-                    "KAFKA_SSL_KEYSTORE_LOCATION",
-                    "KAFKA_SSL_KEYSTORE_TYPE",
-                    "KAFKA_SSL_KEYSTORE_PASSWORD",
-                    "KAFKA_SSL_KEY_PASSWORD",
-                    "KAFKA_CLIENT_PROPERTIES_FILE"),
-            "topic settings",
-            Set.of("KAFKA_MIN_INSYNC_REPLICAS", "LEADPIPE_DLQ_RETENTION", "LEADPIPE_MANAGE_TOPICS"));
-
-    /** Topic configs the manifests set ahead of the registry declaring them; tolerated while no topic declares one. */
-    static final Set<String> PENDING_TOPIC_CONFIGS = Set.of("min.insync.replicas", "retention.ms");
-
     /** Topic configs whose value is Kafka's default, the same as not setting them. */
     static final Map<String, String> KAFKA_DEFAULTS = Map.of("cleanup.policy", "delete");
-
-    /** The pending names this model does not declare yet (tolerated). */
-    static Set<String> tolerated(CodeModel model) {
-        Set<String> declared = model.allEnv();
-        Set<String> out = new TreeSet<>();
-        PENDING.values().forEach(family -> {
-            if (family.stream().noneMatch(declared::contains)) {
-                out.addAll(family);
-            }
-        });
-        return out;
-    }
 
     // ---------------------------------------------------------------- topics
 
@@ -80,8 +43,6 @@ final class CrossCheck {
                 deployed.put(name, doc);
             }
         }
-        Set<String> declaredAnywhere = new TreeSet<>();
-        model.topics().forEach(t -> declaredAnywhere.addAll(t.configs().keySet()));
         for (TopicView topic : model.topics()) {
             Map<String, Object> doc = deployed.remove(topic.name());
             if (doc == null) {
@@ -109,9 +70,7 @@ final class CrossCheck {
                 if (topic.configs().containsKey(key)) {
                     return;
                 }
-                boolean kafkaDefault = String.valueOf(value).equals(KAFKA_DEFAULTS.get(key));
-                boolean pending = PENDING_TOPIC_CONFIGS.contains(key) && !declaredAnywhere.contains(key);
-                if (!kafkaDefault && !pending) {
+                if (!String.valueOf(value).equals(KAFKA_DEFAULTS.get(key))) {
                     problems.add("KafkaTopic " + topic.name() + " sets " + key + "=" + value
                             + ", which the registry does not declare for it");
                 }
@@ -186,12 +145,11 @@ final class CrossCheck {
 
     /**
      * Every leadpipe workload: a service of the code, its image that service's, every variable one it declares (or
-     * {@link #NOT_SETTINGS}, or {@link #tolerated}), every required variable set, its listen address 0.0.0.0, its
+     * one of {@link #NOT_SETTINGS}), every required variable set, its listen address 0.0.0.0, its
      * ports and probes on the port it listens on, the secret keys given to the services that need them.
      */
     static List<String> workloads(CodeModel model, List<Workload> workloads, Images images) {
         List<String> problems = new ArrayList<>();
-        Set<String> tolerated = tolerated(model);
         for (Workload w : workloads) {
             ServiceDecl s = model.services().get(w.service());
             if (s == null) {
@@ -201,7 +159,7 @@ final class CrossCheck {
             }
             image(w, images, problems);
             for (String var : w.env().keySet()) {
-                if (!s.env().contains(var) && !NOT_SETTINGS.contains(var) && !tolerated.contains(var)) {
+                if (!s.env().contains(var) && !NOT_SETTINGS.contains(var)) {
                     problems.add(w.where() + " sets " + var + ", which " + s.name() + " does not declare");
                 }
             }
