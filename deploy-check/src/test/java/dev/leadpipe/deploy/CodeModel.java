@@ -23,6 +23,7 @@ import dev.leadpipe.notifier.NotifierApp;
 import dev.leadpipe.notifier.NotifierConfig;
 import dev.leadpipe.ops.OpsServer;
 import dev.leadpipe.ops.auth.JwtConfig;
+import dev.leadpipe.ops.logging.LogConfig;
 import dev.leadpipe.router.RouterApp;
 import dev.leadpipe.router.RouterConfig;
 import dev.leadpipe.sink.runtime.SinkConfig;
@@ -152,10 +153,12 @@ record CodeModel(List<TopicView> topics, Map<String, ServiceDecl> services) {
             int defaultPort,
             Setting<String> streamsId,
             boolean secretKeys) {
-        // Every service builds its Kafka clients from the shared settings in leadpipe-core, whichever class holds them.
-        Set<String> all = union(env, SHARED_CORE_ENV);
+        // Every service builds its Kafka clients from the shared settings in leadpipe-core, whichever class holds them,
+        // and logs as leadpipe-ops' logging configuration says (checked at start-up by ServiceProcess).
+        Set<String> all = union(env, SHARED_CORE_ENV, settings(LogConfig.SETTINGS));
         Set<String> required = new TreeSet<>();
         declared.stream().filter(Setting::isRequired).forEach(s -> required.add(s.env()));
+        LogConfig.SETTINGS.stream().filter(Setting::isRequired).forEach(s -> required.add(s.env()));
         services.put(name, new ServiceDecl(name, all, required, hostEnv, portEnv, defaultPort, streamsId, secretKeys));
     }
 

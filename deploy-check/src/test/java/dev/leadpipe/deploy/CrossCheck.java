@@ -22,10 +22,10 @@ final class CrossCheck {
     private CrossCheck() {}
 
     /**
-     * Variables deploy/ may set although no service declares them as settings, each documented: the log format and
-     * level (read by the logging configuration, not a service's declaration) and the JVM's own options.
+     * Variables deploy/ may set although no service declares them: only the JVM's own options, which the JVM reads
+     * before any service code runs (deploy/README.md#images). Every other variable must be a declared setting.
      */
-    static final Set<String> NOT_SETTINGS = Set.of("LEADPIPE_LOG_FORMAT", "LEADPIPE_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
+    static final Set<String> NOT_SETTINGS = Set.of("JAVA_TOOL_OPTIONS");
 
     /** Topic configs whose value is Kafka's default, the same as not setting them. */
     static final Map<String, String> KAFKA_DEFAULTS = Map.of("cleanup.policy", "delete");

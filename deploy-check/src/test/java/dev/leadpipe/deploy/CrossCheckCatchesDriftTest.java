@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.leadpipe.deploy.CodeModel.TopicView;
+import dev.leadpipe.ops.logging.LogConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,17 @@ class CrossCheckCatchesDriftTest {
         assertThat(CrossCheck.workloads(renamed, compose, images))
                 .anyMatch(p -> p.contains(
                         "compose service router sets KAFKA_MIN_INSYNC_REPLICAS, which router " + "does not declare"));
+    }
+
+    @Test
+    void aLogSettingRenamedInLogConfig() {
+        CodeModel renamed = code.withEnvRenamed(LogConfig.FORMAT_ENV, "LEADPIPE_LOG_STYLE");
+        assertThat(CrossCheck.workloads(renamed, k8s, images))
+                .anyMatch(p -> p.contains("sets LEADPIPE_LOG_FORMAT, which sink-table does not declare"));
+        assertThat(CrossCheck.workloads(
+                        code.withEnvRenamed(LogConfig.LEVEL_ENV, "LEADPIPE_LOG_LEVELS"), compose, images))
+                .anyMatch(p -> p.contains(
+                        "compose service status sets LEADPIPE_LOG_LEVEL, which status " + "does not declare"));
     }
 
     @Test
