@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.leadpipe.core.KafkaClientSecurity;
 import dev.leadpipe.core.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -132,16 +133,9 @@ public final class SaslSslBroker implements AutoCloseable {
         return env;
     }
 
-    /** The same settings as a {@link KafkaConnection}, for clients in the test itself. */
+    /** The same settings as a {@link KafkaConnection}, read the way a service reads them, for the test's own clients. */
     public KafkaConnection connection(String user, String password) {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("security.protocol", "SASL_SSL");
-        props.put("sasl.mechanism", MECHANISM);
-        props.put("sasl.jaas.config", jaas(user, password));
-        props.put("ssl.truststore.location", truststore().toString());
-        props.put("ssl.truststore.type", "PKCS12");
-        props.put("ssl.truststore.password", storePassword);
-        return new KafkaConnection(bootstrapServers(), props);
+        return KafkaClientSecurity.read(clientEnvironment(user, password));
     }
 
     private static String jaas(String user, String password) {

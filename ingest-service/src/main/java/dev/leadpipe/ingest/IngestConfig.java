@@ -11,7 +11,6 @@ import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.destination.DestinationAddresses;
-import dev.leadpipe.core.topic.TopicPolicy;
 
 /**
  * How an {@link IngestService} runs: the Kafka cluster it writes to, the HTTP address it listens on and the limits it
@@ -81,12 +80,7 @@ public record IngestConfig(
             .defaultsTo(Duration.ofSeconds(60));
 
     /** Every setting of the ingest service, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.CONNECTION,
-            KafkaSettings.REPLICATION_FACTOR,
-            TopicPolicy.MIN_INSYNC_REPLICAS,
-            TopicPolicy.DLQ_RETENTION,
-            TopicPolicy.MANAGE_TOPICS,
+    public static final List<Setting<?>> SETTINGS = KafkaSettings.serviceSettings(
             HOST,
             PORT,
             MAX_BATCH_ITEMS,

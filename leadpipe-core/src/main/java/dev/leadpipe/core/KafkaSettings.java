@@ -72,9 +72,21 @@ public final class KafkaSettings {
     private KafkaSettings() {}
 
     /**
-     * The settings every Kafka Streams service starts its list with: the cluster, the replication factor of its
-     * topics and the other topic settings ({@link TopicPolicy#SETTINGS}), its application id ({@code <PREFIX>_APPLICATION_ID}, default {@code <name>}) and its state directory
-     * ({@code <PREFIX>_STATE_DIR}, default {@code ${java.io.tmpdir}/<name>-state}).
+     * A service's whole list of settings: those every service starts with (the cluster, the replication factor of its
+     * topics and the other topic settings, {@link TopicPolicy#SETTINGS}), then {@code own}, in the order of its
+     * components.
+     */
+    public static List<Setting<?>> serviceSettings(Setting<?>... own) {
+        List<Setting<?>> all = new ArrayList<>(List.of(CONNECTION, REPLICATION_FACTOR));
+        all.addAll(TopicPolicy.SETTINGS);
+        all.addAll(List.of(own));
+        return List.copyOf(all);
+    }
+
+    /**
+     * The settings every Kafka Streams service starts its own with, after those of every service
+     * ({@link #serviceSettings}): its application id ({@code <PREFIX>_APPLICATION_ID}, default {@code <name>}) and its
+     * state directory ({@code <PREFIX>_STATE_DIR}, default {@code ${java.io.tmpdir}/<name>-state}).
      *
      * @param applicationId the application id setting of the service
      * @param stateDir      the state directory setting of the service
@@ -90,10 +102,9 @@ public final class KafkaSettings {
 
         /** The service's whole list: these shared settings, then its own, in the order of its components. */
         public List<Setting<?>> followedBy(Setting<?>... own) {
-            List<Setting<?>> all = new ArrayList<>(List.of(CONNECTION, REPLICATION_FACTOR, applicationId, stateDir));
-            all.addAll(TopicPolicy.SETTINGS);
-            all.addAll(List.of(own));
-            return List.copyOf(all);
+            List<Setting<?>> streams = new ArrayList<>(List.of(applicationId, stateDir));
+            streams.addAll(List.of(own));
+            return serviceSettings(streams.toArray(Setting<?>[]::new));
         }
     }
 

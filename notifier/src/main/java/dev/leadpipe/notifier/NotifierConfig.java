@@ -12,7 +12,6 @@ import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
-import dev.leadpipe.core.topic.TopicPolicy;
 
 /**
  * The settings of the notifier, validated when built: every setting that cannot work is reported together in one
@@ -93,12 +92,7 @@ public record NotifierConfig(
             .optional();
 
     /** Every setting of the notifier, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.CONNECTION,
-            KafkaSettings.REPLICATION_FACTOR,
-            TopicPolicy.MIN_INSYNC_REPLICAS,
-            TopicPolicy.DLQ_RETENTION,
-            TopicPolicy.MANAGE_TOPICS,
+    public static final List<Setting<?>> SETTINGS = KafkaSettings.serviceSettings(
             SMTP_HOST,
             SMTP_PORT,
             SMTP_USER,

@@ -15,7 +15,6 @@ import dev.leadpipe.core.config.Setting;
 import dev.leadpipe.core.config.Settings;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 
@@ -176,12 +175,7 @@ public record SinkConfig(
             .defaultsTo(DEFAULT_RETRY_TIERS);
 
     /** Every setting of a sink, in the order of the components. */
-    public static final List<Setting<?>> SETTINGS = List.of(
-            KafkaSettings.CONNECTION,
-            KafkaSettings.REPLICATION_FACTOR,
-            TopicPolicy.MIN_INSYNC_REPLICAS,
-            TopicPolicy.DLQ_RETENTION,
-            TopicPolicy.MANAGE_TOPICS,
+    public static final List<Setting<?>> SETTINGS = KafkaSettings.serviceSettings(
             GROUP_ID,
             MAX_ATTEMPTS,
             MAX_RETRY_TIME,
