@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 import dev.leadpipe.core.config.Setting;
 
@@ -198,14 +197,7 @@ public final class KafkaClientSecurity {
     }
 
     private static Setting<Optional<String>> oneOf(String name, String env, List<String> allowed, String doc) {
-        Set<String> set = Set.copyOf(allowed);
-        return Setting.of(
-                        name,
-                        env,
-                        s -> s.toUpperCase(Locale.ROOT),
-                        "one of " + String.join(", ", allowed),
-                        set::contains,
-                        doc)
+        return Setting.oneOf(name, env, s -> s.toUpperCase(Locale.ROOT), allowed, doc)
                 .optional();
     }
 

@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,6 +79,16 @@ public record Setting<T>(
     /** Any non-blank text. */
     public static Setting<String> text(String name, String env, String rule, String doc) {
         return of(name, env, Function.identity(), rule, s -> !s.isBlank(), doc);
+    }
+
+    /**
+     * One of {@code allowed}, compared after {@code normal} (such as upper-casing), so a variable may be written in
+     * either case.
+     */
+    public static Setting<String> oneOf(
+            String name, String env, UnaryOperator<String> normal, List<String> allowed, String doc) {
+        Set<String> set = Set.copyOf(allowed);
+        return of(name, env, s -> normal.apply(s.trim()), "one of " + String.join(", ", allowed), set::contains, doc);
     }
 
     /** A whole number from {@code min} to {@code max}. */

@@ -2,7 +2,6 @@ package dev.leadpipe.ops.logging;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
@@ -22,24 +21,18 @@ public record LogConfig(String format, String level) implements DeclaredConfig<L
     public static final String FORMAT_ENV = "LEADPIPE_LOG_FORMAT";
     public static final String LEVEL_ENV = "LEADPIPE_LOG_LEVEL";
 
-    static final Set<String> FORMATS = Set.of("json", "plain");
-    static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+    static final List<String> FORMATS = List.of("json", "plain");
+    static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
-    public static final Setting<String> FORMAT = Setting.of(
+    public static final Setting<String> FORMAT = Setting.oneOf(
                     "format",
                     FORMAT_ENV,
-                    s -> s.trim().toLowerCase(Locale.ROOT),
-                    "json or plain",
-                    FORMATS::contains,
+                    s -> s.toLowerCase(Locale.ROOT),
+                    FORMATS,
                     "json: one JSON object per line on stdout; plain: one readable line per event")
             .defaultsTo("json");
-    public static final Setting<String> LEVEL = Setting.of(
-                    "level",
-                    LEVEL_ENV,
-                    s -> s.trim().toUpperCase(Locale.ROOT),
-                    "TRACE, DEBUG, INFO, WARN, ERROR or OFF",
-                    LEVELS::contains,
-                    "level of the root logger")
+    public static final Setting<String> LEVEL = Setting.oneOf(
+                    "level", LEVEL_ENV, s -> s.toUpperCase(Locale.ROOT), LEVELS, "level of the root logger")
             .defaultsTo("INFO");
 
     public static final List<Setting<?>> SETTINGS = List.of(FORMAT, LEVEL);
