@@ -24,6 +24,7 @@ import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.SaslSslBroker;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.KafkaReachability;
+import dev.leadpipe.ops.testing.ChildJvm;
 import dev.leadpipe.ops.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,16 +119,7 @@ class SaslSslPipelineTest {
                         + wrong + "\";");
         bad.put("INGEST_PORT", Integer.toString(ServiceLauncher.freePort()));
         Path log = Files.createDirectories(LOGS).resolve("ingest-wrong-password.log");
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                IngestService.class.getName());
-        pb.environment().clear();
-        pb.environment().putAll(bad);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
+        Process p = ChildJvm.start(IngestService.class, bad, LOGS, log, log, "-Xmx256m");
         ServiceLauncher.register(p);
         assertThat(p.waitFor(3, TimeUnit.MINUTES))
                 .as("ingest stopped by itself")

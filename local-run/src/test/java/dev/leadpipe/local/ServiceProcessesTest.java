@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.notifier.NotifierApp;
+import dev.leadpipe.ops.testing.ChildJvm;
 import dev.leadpipe.ops.testing.Scrape;
 import dev.leadpipe.router.RouterApp;
 import dev.leadpipe.sink.dynamics.DynamicsSinkApp;
@@ -160,20 +161,14 @@ class ServiceProcessesTest {
     }
 
     private Process start(Main main, Map<String, String> env) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
+        return ChildJvm.start(
+                main.mainClass(),
+                env,
+                work,
+                work.resolve(main.service() + ".out"),
+                stderr(main),
                 "-Xmx192m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.mainClass().getName());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        pb.directory(work.toFile());
-        pb.redirectOutput(work.resolve(main.service() + ".out").toFile());
-        pb.redirectError(stderr(main).toFile());
-        return pb.start();
+                "-XX:TieredStopAtLevel=1");
     }
 
     private Path stderr(Main main) {

@@ -19,6 +19,7 @@ import dev.leadpipe.core.topic.TopicPolicy;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+import dev.leadpipe.ops.testing.ChildJvm;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -109,20 +110,14 @@ class TopicManagementProcessTest {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("INGEST_PORT", "0");
         env.put("LEADPIPE_SECRET_KEYS", "k1=" + Base64.getEncoder().encodeToString(key));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
+        return ChildJvm.start(
+                IngestService.class,
+                env,
+                work,
+                work.resolve(name + ".out"),
+                work.resolve(name + ".err"),
                 "-Xmx192m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                IngestService.class.getName());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        pb.directory(work.toFile());
-        pb.redirectOutput(work.resolve(name + ".out").toFile());
-        pb.redirectError(work.resolve(name + ".err").toFile());
-        return pb.start();
+                "-XX:TieredStopAtLevel=1");
     }
 
     private static ConfigResource resource() {
