@@ -10,6 +10,7 @@ import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.lead.EduEmail;
 import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.MarketplaceAction;
 
 /**
  * Writes the subject and plain-text body of the notification e-mails. Its only inputs are a lead's ids, offer,
@@ -20,14 +21,6 @@ final class LeadMessages {
     private static final DateTimeFormatter UTC =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    /** Short label (subject) and words (body) per marketplace action code. */
-    private static final Map<String, String[]> ACTIONS = Map.of(
-            "INS", new String[] {"Get it now", "installed the offer (\"Get it now\")"},
-            "PLT", new String[] {"Free trial", "started a trial"},
-            "DNC", new String[] {"Contact me", "asked to be contacted (\"Contact me\")"},
-            "Create", new String[] {"Create", "created the offer (\"Create\")"},
-            "StartTestDrive", new String[] {"Test drive", "started a test drive"});
-
     static final String EDU_NOTE = "The customer's e-mail domain is .edu, so, for privacy, no personal data about this"
             + " customer was kept or passed on: only the lead id, offer, action and time are known.";
 
@@ -35,27 +28,18 @@ final class LeadMessages {
 
     /** The action code of a lead: its ActionCode, else the action of its LeadSource, else null. */
     static String actionCode(Lead lead) {
-        String code = lead.actionCode();
-        if (code == null || code.isBlank()) {
-            code = lead.parsedLeadSource().action();
-        }
-        return code == null || code.isBlank() ? null : code.strip();
+        return MarketplaceAction.codeOf(lead);
     }
 
     static String actionLabel(String code) {
-        if (code == null) {
-            return "unknown action";
-        }
-        String[] known = ACTIONS.get(code);
-        return known == null ? code : known[0];
+        return MarketplaceAction.labelOf(code);
     }
 
     static String actionWords(String code) {
         if (code == null) {
             return "did something the marketplace did not name";
         }
-        String[] known = ACTIONS.get(code);
-        return known == null ? "action " + code : known[1];
+        return MarketplaceAction.fromCode(code).map(MarketplaceAction::words).orElse("action " + code);
     }
 
     static boolean isEdu(Lead lead) {

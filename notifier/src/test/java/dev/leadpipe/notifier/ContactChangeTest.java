@@ -44,7 +44,8 @@ class ContactChangeTest {
         }
         assertThat(NotifierLeads.texts(MAIL.getReceivedMessagesForDomain("before.example")))
                 .singleElement()
-                .satisfies(t -> assertThat(t).contains("lead-before-1").contains("started a trial"));
+                .satisfies(
+                        t -> assertThat(t).contains("lead-before-1").contains("asked to be contacted (\"Contact me\""));
         assertThat(NotifierLeads.texts(MAIL.getReceivedMessagesForDomain("after.example")))
                 .singleElement()
                 .satisfies(t -> assertThat(t).contains("lead-after-1"));

@@ -62,8 +62,8 @@ class DailyDigestTest {
             String digest = NotifierLeads.text(MAIL.getReceivedMessages()[0]);
             assertThat(digest)
                     .contains("Lead digest for " + OFFER + ": 4 new leads")
-                    .contains("3 x the customer asked to be contacted")
-                    .contains("1 x the customer started a trial")
+                    .contains("3 x the customer was cross-listed on the offer's page")
+                    .contains("1 x the customer asked to be contacted (\"Contact me\"")
                     .contains("1 lead comes from a customer whose e-mail domain is .edu")
                     .contains("lead-dg-1", "lead-dg-2", "lead-dg-3", "lead-dg-4")
                     .contains("2026-11-24 08:15:30 UTC");

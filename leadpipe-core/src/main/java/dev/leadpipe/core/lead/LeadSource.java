@@ -1,16 +1,12 @@
 package dev.leadpipe.core.lead;
 
-import java.util.Set;
-
 /**
  * The marketplace's {@code LeadSource}, {@code Source-Action|publisher.offer}, taken apart.
  * Unknown sources and actions are kept as they came (with {@link #knownSource()} / {@link #knownAction()} false),
- * never rejected: the marketplace adds values over time. Any part may be null when absent.
+ * never rejected: the marketplace adds values over time. Known ones ({@link MarketplaceSource},
+ * {@link MarketplaceAction}) are matched ignoring case. Any part may be null when absent.
  */
 public record LeadSource(String raw, String source, String action, String publisherId, String offerName) {
-
-    public static final Set<String> KNOWN_SOURCES = Set.of("AzureMarketplace", "AzurePortal", "AppSource");
-    public static final Set<String> KNOWN_ACTIONS = Set.of("INS", "PLT", "DNC", "Create", "StartTestDrive");
 
     public static LeadSource parse(String raw) {
         if (raw == null || raw.isBlank()) {
@@ -43,11 +39,11 @@ public record LeadSource(String raw, String source, String action, String publis
     }
 
     public boolean knownSource() {
-        return source != null && KNOWN_SOURCES.contains(source);
+        return MarketplaceSource.fromCode(source).isPresent();
     }
 
     public boolean knownAction() {
-        return action != null && KNOWN_ACTIONS.contains(action);
+        return MarketplaceAction.fromCode(action).isPresent();
     }
 
     /** {@code publisher.offer} when the LeadSource names one, else null. */

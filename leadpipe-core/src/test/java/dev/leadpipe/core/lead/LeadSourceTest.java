@@ -29,7 +29,9 @@ class LeadSourceTest {
                 "AzureMarketplace-INS|contoso.; AzureMarketplace; INS; null; null; true; true",
                 "AzureMarketplace-INS|c.w; AzureMarketplace; INS; c; w; true; true",
                 "AzureMarketplace-INS-x|contoso.widget; AzureMarketplace; INS-x; contoso; widget; true; false",
-                "azuremarketplace-ins; azuremarketplace; ins; null; null; false; false",
+                "azuremarketplace-ins; azuremarketplace; ins; null; null; true; true",
+                "SPZA-PLT|contoso.widget; SPZA; PLT; contoso; widget; true; true",
+                "TestDrive-StartTestDrive|contoso.widget; TestDrive; StartTestDrive; contoso; widget; true; true",
             })
     void partsAreParsedAndUnknownValuesKept(
             String raw,
