@@ -106,6 +106,7 @@ final class OutcomeWatcher implements AutoCloseable {
                 case DELIVERED ->
                     "to " + o.destinationType() + " as " + o.destinationRecordId() + " after " + o.attempts()
                             + " attempt(s)";
+                case SENT_UNCONFIRMED -> "sent to " + o.destinationType() + ", which cannot confirm it kept the lead";
                 case SUPPRESSED -> ".edu customer: personal data withheld, nothing forwarded";
                 case DEAD_LETTERED -> o.errorClass().code();
             };
