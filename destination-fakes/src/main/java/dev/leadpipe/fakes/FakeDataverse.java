@@ -35,7 +35,9 @@ import com.sun.net.httpserver.HttpServer;
  * ({@link #throttleFor}: every upsert answers 429 with {@code Retry-After} until it ends), and the concurrency limit
  * ({@link #concurrencyLimit}: a request above N concurrent ones answers 429 {@code 0x80072326} "Number of concurrent
  * requests exceeded the limit of N."), and a 401 even with a valid token for a caller that is no user of the
- * environment ({@link Failure#NOT_A_USER_OF_THIS_ENVIRONMENT}). Records are kept per leadId ({@link #record}, {@link #recordCount()}); the
+ * environment ({@link Failure#NOT_A_USER_OF_THIS_ENVIRONMENT}). Records are kept per leadId ({@link #record},
+ * {@link #recordCount()}), each column as sent: a number as a Number, a Boolean column (such as {@code donotemail},
+ * {@code donotphone}, {@code donotbulkemail}) as a Boolean, anything else as text; the
  * highest concurrency seen is {@link #maxConcurrent()}. Thread-safe.
  */
 public final class FakeDataverse extends FakeLeadStore implements AutoCloseable {
@@ -281,7 +283,9 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
                             e.getKey(),
                             e.getValue().isNumber()
                                     ? e.getValue().numberValue()
-                                    : e.getValue().asText()));
+                                    : e.getValue().isBoolean()
+                                            ? (Object) e.getValue().booleanValue()
+                                            : e.getValue().asText()));
             fields.put("leadpipe_leadid", leadId);
             LeadRecord stored = store(leadId, uuid("lead:" + leadId), old -> nonNull(fields));
             exchange.getResponseHeaders().set("OData-Version", "4.0");

@@ -70,7 +70,8 @@ final class FakeSalesforceLeadObject {
     }
 
     /**
-     * The describe JSON: the standard fields, {@code LeadSource} (with its restricted values if restricted),
+     * The describe JSON: the standard fields (the do-not-contact checkboxes {@code HasOptedOutOfEmail},
+     * {@code DoNotCall}, {@code HasOptedOutOfFax} among them: not nillable, defaulted false), {@code LeadSource} (with its restricted values if restricted),
      * {@code Status}, the external id, then every other picklist added, by name.
      */
     String describeJson() {
@@ -84,6 +85,9 @@ final class FakeSalesforceLeadObject {
         field(fields, "Phone", "Phone", "phone", true, true, false, null);
         field(fields, "Country", "Country", "string", true, true, false, null);
         field(fields, "Description", "Description", "textarea", true, true, false, null);
+        field(fields, "HasOptedOutOfEmail", "Email Opt Out", "boolean", false, true, true, null);
+        field(fields, "DoNotCall", "Do Not Call", "boolean", false, true, true, null);
+        field(fields, "HasOptedOutOfFax", "Fax Opt Out", "boolean", false, true, true, null);
         Picklist leadSource = picklists.get("LeadSource");
         field(
                 fields,

@@ -24,7 +24,8 @@ import dev.leadpipe.fakes.FakeSalesforceLeadObject.Picklist;
  * Salesforce's error shape ({@code [{"message":..,"errorCode":..,"fields":[..]}]}):
  * <ul>
  * <li>{@code PATCH /services/data/v62.0/sobjects/Lead/LeadpipeLeadId__c/{leadId}}: an upsert on the external id into
- * the {@link FakeLeadStore}; 201 {@code {"id":..,"success":true,"errors":[],"created":true}} on create, 200 with
+ * the {@link FakeLeadStore} (a checkbox such as {@code HasOptedOutOfEmail} or {@code DoNotCall} kept as a Boolean,
+ * every other value as text); 201 {@code {"id":..,"success":true,"errors":[],"created":true}} on create, 200 with
  * {@code "created":false} on update; 400 {@code REQUIRED_FIELD_MISSING} for a required field not filled on create,
  * 400 {@code INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST} for a value outside a restricted picklist (both as the
  * {@link FakeSalesforceLeadObject} says); 300 with a JSON array of record URLs when the external id matches several
@@ -164,7 +165,12 @@ final class FakeSalesforceRest {
         Map<String, Object> fields = new LinkedHashMap<>();
         body.properties()
                 .forEach(e -> fields.put(
-                        e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+                        e.getKey(),
+                        e.getValue().isNull()
+                                ? null
+                                : e.getValue().isBoolean()
+                                        ? (Object) e.getValue().booleanValue()
+                                        : e.getValue().asText()));
         boolean create = !store.isStored(leadId);
         Picklist bad = leadObject.badPicklistValue(fields);
         if (bad != null) {

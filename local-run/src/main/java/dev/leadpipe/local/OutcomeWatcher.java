@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.topic.TopicFollower;
@@ -107,7 +108,11 @@ final class OutcomeWatcher implements AutoCloseable {
                     "to " + o.destinationType() + " as " + o.destinationRecordId() + " after " + o.attempts()
                             + " attempt(s)";
                 case SENT_UNCONFIRMED -> "sent to " + o.destinationType() + ", which cannot confirm it kept the lead";
-                case SUPPRESSED -> ".edu customer: personal data withheld, nothing forwarded";
+                case SUPPRESSED ->
+                    o.errorClass() == null || o.errorClass() == ErrorClass.EDU_PRIVACY_SUPPRESSED
+                            ? ".edu customer: personal data withheld, nothing forwarded"
+                            : "not sent to " + o.destinationType() + ": "
+                                    + o.errorClass().code();
                 case DEAD_LETTERED -> o.errorClass().code();
             };
             return new LeadFate(

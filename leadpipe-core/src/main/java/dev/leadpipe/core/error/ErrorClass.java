@@ -78,6 +78,9 @@ public enum ErrorClass {
     EDU_PRIVACY_SUPPRESSED(
             ErrorKind.NOT_AN_ERROR,
             "The customer's e-mail domain is .edu: for privacy no personal data is passed on. Nothing to fix."),
+    DO_NOT_CONTACT_NOT_DELIVERED(
+            ErrorKind.NOT_AN_ERROR,
+            "The marketplace marked this lead DNC, do not contact: the customer did not ask to be contacted and must not be, and this destination's doNotContactLeads setting is record-only, so the lead was recorded and not sent (it is not held for replay). To receive the DNC leads that follow, marked do-not-contact, set doNotContactLeads to deliver-marked (the default)."),
     MALFORMED_RECORD(
             ErrorKind.PERMANENT,
             "A record on a pipeline topic could not be read. Inspect its producer; the raw bytes are kept in the dead-letter record."),

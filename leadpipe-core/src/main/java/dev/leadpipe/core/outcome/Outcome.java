@@ -44,6 +44,33 @@ public record Outcome(
                 null);
     }
 
+    /**
+     * A lead a sink chose not to send ({@code errorClass} says why, e.g. {@link ErrorClass#DO_NOT_CONTACT_NOT_DELIVERED}):
+     * {@code SUPPRESSED}, with the destination type and no attempt.
+     */
+    public static Outcome notSent(
+            String leadId,
+            String offerId,
+            String destinationType,
+            ErrorClass errorClass,
+            boolean test,
+            int replayCount,
+            Instant at) {
+        return new Outcome(
+                leadId,
+                offerId,
+                OutcomeType.SUPPRESSED,
+                destinationType,
+                null,
+                errorClass,
+                null,
+                null,
+                test,
+                replayCount,
+                at,
+                null);
+    }
+
     /** A dead letter, with the redacted upstream detail (null when no destination was called: the router's). */
     public static Outcome deadLettered(
             String leadId,

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,7 @@ import dev.leadpipe.core.destination.DestinationSpec;
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.DestinationUrls;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.types.DynamicsSpec;
 import dev.leadpipe.core.lead.Lead;
@@ -59,11 +61,14 @@ import static dev.leadpipe.core.destination.types.DynamicsSpec.USER_NAME;
  * UserDetails.Email      → emailaddress1      UserDetails.Phone    → telephone1
  * UserDetails.Company    → companyname        UserDetails.Title    → jobtitle
  * UserDetails.Country    → address1_country   Description          → description
- * "OfferTitle (ActionCode) via Source"        → subject (Source = LeadSource's source part, e.g. AzureMarketplace)
+ * "OfferTitle (Action) via Source"            → subject ({@link LeadFields#subject}: "Contoso Widget (Contact me) via AppSource")
  * 8 (Web)                → leadsourcecode     LeadSource (raw)     → leadpipe_leadsource
  * leadId                 → leadpipe_leadid (the alternate key, in the URL)
+ * action DNC (do not contact) → donotemail, donotphone, donotbulkemail, donotfax, donotpostalmail = true
  * </pre>
- * Absent values are not sent; strings are cut to the columns' maximum lengths.
+ * Absent values are not sent (the do-not-contact columns only for a DNC lead); strings are cut to the columns'
+ * maximum lengths. Whether a DNC lead is sent at all is the destination's {@link DoNotContactLeads} setting, decided
+ * by the sink runtime before this client is called.
  *
  * <p>Every Dataverse call gives up after the timeout (default 2 minutes) → DYNAMICS_TIMEOUT; the instance URL must
  * be https (plain http only for a loopback host, for tests and the local run). Failures are classified by
@@ -77,6 +82,13 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     /** {@code leadsourcecode} option "Web". */
     public static final int LEAD_SOURCE_CODE_WEB = 8;
+
+    /**
+     * The lead's do-not-contact columns, set true for a do-not-contact (DNC) lead and not sent for any other (so a
+     * publisher's own choice on the row is never overwritten).
+     */
+    public static final List<String> DO_NOT_CONTACT_COLUMNS =
+            List.of("donotemail", "donotphone", "donotbulkemail", "donotfax", "donotpostalmail");
 
     private static final DestinationSpec SPEC = DestinationSpecs.of(DestinationType.DYNAMICS);
     static final String API_PATH = "/api/data/v9.2/";
@@ -284,6 +296,9 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
         LeadFields.put(row, "subject", LeadFields.subject(lead), 300);
         row.put("leadsourcecode", LEAD_SOURCE_CODE_WEB);
         LeadFields.put(row, "leadpipe_leadsource", lead.leadSource(), 400);
+        if (DoNotContactLeads.applies(lead)) {
+            DO_NOT_CONTACT_COLUMNS.forEach(column -> row.put(column, true));
+        }
         return LeadFields.bytes(row);
     }
 

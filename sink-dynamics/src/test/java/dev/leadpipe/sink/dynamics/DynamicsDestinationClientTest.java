@@ -72,7 +72,7 @@ class DynamicsDestinationClientTest {
                 .containsEntry("jobtitle", "CTO")
                 .containsEntry("address1_country", "TW")
                 .containsEntry("description", "Install of the widget")
-                .containsEntry("subject", "Contoso Widget SaaS (INS) via AzureMarketplace")
+                .containsEntry("subject", "Contoso Widget SaaS (Get it now) via Azure Marketplace")
                 .containsEntry("leadsourcecode", 8)
                 .containsEntry("leadpipe_leadsource", "AzureMarketplace-INS|contoso.widget-saas");
         assertThat(dataverse.record("lead-c-2:x.y")).isNotNull();

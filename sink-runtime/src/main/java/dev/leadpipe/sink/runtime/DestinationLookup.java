@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.secret.SecretKeyring;
@@ -16,7 +17,8 @@ import dev.leadpipe.core.secret.SecretUnreadableException;
  * decrypted ({@link SecretKeyring}). A lead whose offer has no destination waits once, {@link #DESTINATION_GRACE}, for a
  * catalog that has not read a brand-new destination yet (the grace is marked as used on the lead); after that, and for
  * a destination of another type or with a secret this sink cannot decrypt, the lead cannot be delivered here (a
- * permanent failure). Decides only: what follows is the {@link Dispatcher}'s. Thread-safe.
+ * permanent failure). A destination whose {@link DoNotContactLeads} setting is record-only gets no do-not-contact
+ * lead: the one place that decides it, for every sink. Decides only: what follows is the {@link Dispatcher}'s. Thread-safe.
  */
 record DestinationLookup(DestinationCatalog catalog, SecretKeyring keyring, DestinationType type) {
     /** How long a lead whose offer has no destination waits once for the catalog to catch up before dead-lettering. */
@@ -38,6 +40,12 @@ record DestinationLookup(DestinationCatalog catalog, SecretKeyring keyring, Dest
      * @param why         for the log line only, with no customer data
      */
     record Undeliverable(LeadDestination destination, DeliveryFailure failure, String why) implements Route {}
+
+    /**
+     * Send nothing: the destination says this lead is not to be sent ({@link DoNotContactLeads#RECORD_ONLY} and a
+     * do-not-contact lead); its outcome is {@code SUPPRESSED} with {@code errorClass}.
+     */
+    record NotSent(LeadDestination destination, ErrorClass errorClass) implements Route {}
 
     /** Where {@code p} goes now; a catalog or keyring that fails unexpectedly throws. */
     Route route(PendingLead p) {
@@ -85,6 +93,9 @@ record DestinationLookup(DestinationCatalog catalog, SecretKeyring keyring, Dest
                                     + destination.type().wireName() + ", not "
                                     + type.wireName() + "; replay the lead to route it there"),
                     "destination type now " + destination.type().wireName());
+        }
+        if (DoNotContactLeads.of(destination.settings()).withholds(p.lead)) {
+            return new NotSent(destination, ErrorClass.DO_NOT_CONTACT_NOT_DELIVERED);
         }
         return new Deliver(destination);
     }

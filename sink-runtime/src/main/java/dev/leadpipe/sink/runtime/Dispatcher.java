@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * endpoint's {@link EndpointLane} decide whether it is attempted now, queued, or held back (when a held-back lead looks
  * again: {@link HoldPolicy}), runs the {@link Attempt}, and after it asks {@link RetryPolicy}:
  * <ul>
+ *   <li>not to be sent (a do-not-contact lead to a record-only destination): {@code SUPPRESSED}, no attempt;</li>
  *   <li>delivered: {@code DELIVERED} ({@link OutcomeWriter});</li>
  *   <li>transient failure, next attempt within the retry horizon: the lead waits in memory (a timer);</li>
  *   <li>transient failure, next attempt further away; the endpoint's circuit open; or the endpoint busy: the lead is
@@ -140,6 +141,10 @@ final class Dispatcher implements Attempt.Result {
                 }
                 case DestinationLookup.Undeliverable u -> {
                     deadLetter(p, u.destination(), u.failure(), u.why());
+                    return;
+                }
+                case DestinationLookup.NotSent n -> {
+                    notSent(p, n);
                     return;
                 }
                 case DestinationLookup.Deliver d -> destination = d.destination();
@@ -312,6 +317,11 @@ final class Dispatcher implements Attempt.Result {
                         failure,
                         why,
                         () -> leads.finish(p, OutcomeType.DEAD_LETTERED, failure.errorClass()));
+    }
+
+    private void notSent(PendingLead p, DestinationLookup.NotSent n) {
+        LOG.info("lead {} of offer {} not sent: {}", p.leadId(), p.offerId(), n.errorClass());
+        parts.outcomes().notSent(p, n.errorClass(), () -> leads.finish(p, OutcomeType.SUPPRESSED, n.errorClass()));
     }
 
     // ---------------------------------------------------------------- partitions and lifecycle

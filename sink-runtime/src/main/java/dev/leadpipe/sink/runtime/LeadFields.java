@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSource;
+import dev.leadpipe.core.lead.MarketplaceAction;
+import dev.leadpipe.core.lead.MarketplaceSource;
 
 /**
  * The field-mapping helpers the destination clients share: a lead's subject line, values cut to a field's length,
@@ -14,15 +16,21 @@ public final class LeadFields {
 
     private LeadFields() {}
 
-    /** {@code "OfferTitle (ActionCode) via Source"} (Source = the LeadSource's source part, else the raw LeadSource). */
+    /**
+     * {@code "OfferTitle (Action) via Source"}, both named as the marketplace's storefront does
+     * ({@link MarketplaceAction#labelOf}, {@link MarketplaceSource#labelOf}): "Contoso Widget (Contact me) via
+     * AppSource". The action is the ActionCode, else the LeadSource's action part; the source is the LeadSource's
+     * source part, else the raw LeadSource. An unknown code is shown as it came; an absent one is left out; no title
+     * (nor offer id) gives "Marketplace lead".
+     */
     public static String subject(Lead lead) {
         LeadSource source = lead.parsedLeadSource();
         String title = lead.offerTitle() != null ? lead.offerTitle() : lead.offerId();
-        String action = lead.actionCode() != null ? lead.actionCode() : source.action();
+        String action = MarketplaceAction.codeOf(lead);
         String from = source.source() != null ? source.source() : lead.leadSource();
         return (title == null ? "Marketplace lead" : title)
-                + (action == null ? "" : " (" + action + ")")
-                + (from == null ? "" : " via " + from);
+                + (action == null ? "" : " (" + MarketplaceAction.labelOf(action) + ")")
+                + (from == null || from.isBlank() ? "" : " via " + MarketplaceSource.labelOf(from));
     }
 
     /** A new empty JSON row. */

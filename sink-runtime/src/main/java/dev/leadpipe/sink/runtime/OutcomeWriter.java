@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.dlq.DeadLetterRecord;
+import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.error.Redaction;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
@@ -22,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a lead's terminal outcome through the {@link LeadWriter}: {@code DELIVERED}, or a dead-letter record
+ * Writes a lead's terminal outcome through the {@link LeadWriter}: {@code DELIVERED}; {@code SUPPRESSED} for a lead
+ * not to be sent; or a dead-letter record
  * ({@link DeadLetterRecords}, to the source partition of {@code leads-dlq}) followed by {@code DEAD_LETTERED}; for a
  * lead that waited in a retry tier, a {@code lead-waiting} tombstone last. The upstream detail is redacted of the
  * destination's secret settings and the lead's personal fields ({@link #redact}).
@@ -70,6 +72,21 @@ final class OutcomeWriter {
                 p.test(),
                 p.replayCount,
                 now);
+        List<LeadWriter.Step> steps = new ArrayList<>();
+        steps.add(new LeadWriter.Step(producer, outcomeRecord(outcome)));
+        addWaitingTombstone(p, steps);
+        return writer.write(p, steps, finished);
+    }
+
+    /**
+     * Writes {@code SUPPRESSED} with {@code errorClass} for a lead that is not to be sent (no attempt made), then
+     * runs {@code finished}.
+     *
+     * @return false when nothing is written
+     */
+    boolean notSent(PendingLead p, ErrorClass errorClass, Runnable finished) {
+        Outcome outcome = Outcome.notSent(
+                p.leadId(), p.offerId(), type.wireName(), errorClass, p.test(), p.replayCount, clock.instant());
         List<LeadWriter.Step> steps = new ArrayList<>();
         steps.add(new LeadWriter.Step(producer, outcomeRecord(outcome)));
         addWaitingTombstone(p, steps);

@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.Timer;
  * <ul>
  *   <li>{@value #OUTCOMES} (counter; {@code type}, {@code outcome}, {@code error_class} — {@code none} when
  *       delivered): outcomes written and acknowledged. {@code DEAD_LETTERED} with every error class and
- *       {@code DELIVERED}/{@code none} are registered at 0 from the start, so that {@code rate()} and
+ *       {@code DELIVERED}/{@code none} and {@code SUPPRESSED}/{@code DO_NOT_CONTACT_NOT_DELIVERED} are registered at 0 from the start, so that {@code rate()} and
  *       {@code increase()} see the first one;</li>
  *   <li>{@value #ATTEMPTS} (counter; {@code type}, {@code result} = success / transient / permanent / timeout):
  *       delivery calls made;</li>
@@ -93,6 +93,7 @@ final class SinkMetrics {
                 .strongReference(true)
                 .register(registry);
         outcomeCounter(OutcomeType.DELIVERED, null);
+        outcomeCounter(OutcomeType.SUPPRESSED, ErrorClass.DO_NOT_CONTACT_NOT_DELIVERED);
         for (ErrorClass c : ErrorClass.values()) {
             outcomeCounter(OutcomeType.DEAD_LETTERED, c);
         }

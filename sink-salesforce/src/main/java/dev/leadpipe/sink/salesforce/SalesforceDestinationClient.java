@@ -65,10 +65,13 @@ import static dev.leadpipe.core.destination.types.SalesforceSpec.WEB_TO_LEAD_URL
  * UserDetails.Country   → Country (80)    / country        Description          → Description (32000) / description
  * LeadSource's source part (AzureMarketplace, AppSource, AzurePortal; else "Marketplace") → LeadSource (40) / lead_source
  * leadId → the external id field (in the URL; REST only)
+ * action DNC (do not contact) → HasOptedOutOfEmail, DoNotCall, HasOptedOutOfFax = true / emailOptOut, doNotCall, faxOptOut = 1
  * </pre>
  * Absent values are not sent, except that REST fills the required LastName and Company with
  * {@value #PLACEHOLDER} (Salesforce's own placeholder for Web-to-Lead). When the lead has no Description, REST sends
- * {@code "OfferTitle (ActionCode) via Source"} instead.
+ * {@code "OfferTitle (Action) via Source"} ({@link dev.leadpipe.sink.runtime.LeadFields#subject}) instead. The
+ * do-not-contact fields are sent for a DNC lead only; whether it is sent at all is the destination's
+ * {@code doNotContactLeads} setting, decided by the sink runtime before this client is called.
  *
  * <p>Failures are classified by {@link SalesforceErrorClassifier}. Thread-safe. The parts: {@link SalesforceSignIn}
  * (client credentials, JWT bearer, the shared tokens), {@link SalesforceRest} (upsert, picklist preflight),

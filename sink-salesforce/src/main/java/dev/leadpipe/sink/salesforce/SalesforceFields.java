@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSource;
 import dev.leadpipe.sink.runtime.LeadFields;
@@ -52,6 +53,19 @@ final class SalesforceFields {
                             : LeadFields.subject(l)),
             new Field("LeadSource", "lead_source", 40, SalesforceFields::leadSource));
 
+    /**
+     * The Lead's do-not-contact checkboxes, by API name (REST, set true) and Web-to-Lead form name (the names
+     * Salesforce's generated Web-to-Lead form gives them, sent {@code 1} as a checked box is): sent for a
+     * do-not-contact (DNC) lead only, so a publisher's own choice on the record is never overwritten.
+     */
+    static final List<Checkbox> DO_NOT_CONTACT = List.of(
+            new Checkbox("HasOptedOutOfEmail", "emailOptOut"),
+            new Checkbox("DoNotCall", "doNotCall"),
+            new Checkbox("HasOptedOutOfFax", "faxOptOut"));
+
+    /** A Lead checkbox: its API name and its Web-to-Lead form name. */
+    record Checkbox(String rest, String form) {}
+
     private SalesforceFields() {}
 
     /** The REST Lead body. */
@@ -59,6 +73,9 @@ final class SalesforceFields {
         ObjectNode row = LeadFields.row();
         for (Field f : FIELDS) {
             LeadFields.put(row, f.rest(), f.restValue().apply(lead), f.max());
+        }
+        if (DoNotContactLeads.applies(lead)) {
+            DO_NOT_CONTACT.forEach(box -> row.put(box.rest(), true));
         }
         return LeadFields.bytes(row);
     }
@@ -70,6 +87,9 @@ final class SalesforceFields {
             if (value != null && !value.isBlank()) {
                 form.put(f.form(), LeadFields.cut(value, f.max()));
             }
+        }
+        if (DoNotContactLeads.applies(lead)) {
+            DO_NOT_CONTACT.forEach(box -> form.put(box.form(), "1"));
         }
     }
 

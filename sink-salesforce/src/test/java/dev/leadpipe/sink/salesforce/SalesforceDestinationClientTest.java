@@ -165,7 +165,7 @@ class SalesforceDestinationClientTest {
                 .containsEntry("Company", "Contoso")
                 .containsEntry("Title", "CTO")
                 .containsEntry("Country", "TW")
-                .containsEntry("Description", "Contoso Widget SaaS (INS) via AzureMarketplace")
+                .containsEntry("Description", "Contoso Widget SaaS (Get it now) via Azure Marketplace")
                 .containsEntry("LeadSource", "AzureMarketplace");
 
         client.deliver(lead, webToLead("contoso.unit", salesforce.webToLeadUrl(), salesforce.orgId()));

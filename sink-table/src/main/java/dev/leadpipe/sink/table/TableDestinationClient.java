@@ -19,11 +19,14 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.types.TableSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadJson;
+import dev.leadpipe.core.lead.MarketplaceAction;
+import dev.leadpipe.core.lead.MarketplaceSource;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
@@ -125,7 +128,13 @@ public final class TableDestinationClient implements DestinationClient {
         targets.clear();
     }
 
-    /** The entity for a lead: the marketplace's columns plus the customer's fields flat and the pipeline's ids. */
+    /**
+     * The entity for a lead: the marketplace's columns (ActionCode and LeadSource as they came), the customer's fields
+     * flat, the pipeline's ids, and readable columns: {@code ActionName} ("Contact me", an unknown code as it came;
+     * absent when the lead names no action), {@code SourceName} ("AppSource" for AppSource and SPZA, an unknown source
+     * as it came; absent when none) and {@code DoNotContact} (boolean, true only for a DNC lead: the customer must
+     * not be contacted).
+     */
     static TableEntity entityOf(Lead lead) throws DeliveryException {
         String partitionKey = key(lead.offerId(), "offer id");
         String rowKey = key(lead.leadId(), "leadId");
@@ -149,6 +158,15 @@ public final class TableDestinationClient implements DestinationClient {
         put(entity, "Country", user.country());
         put(entity, "Company", user.company());
         put(entity, "Title", user.title());
+        String action = MarketplaceAction.codeOf(lead);
+        if (action != null) {
+            put(entity, "ActionName", MarketplaceAction.labelOf(action));
+        }
+        String source = lead.parsedLeadSource().source();
+        if (source != null) {
+            put(entity, "SourceName", MarketplaceSource.labelOf(source));
+        }
+        entity.addProperty("DoNotContact", DoNotContactLeads.applies(lead));
         return entity;
     }
 

@@ -23,6 +23,8 @@ import dev.leadpipe.sink.runtime.DeliveryFailure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static dev.leadpipe.sink.table.TableLeads.OFFER_ID;
 import static dev.leadpipe.sink.table.TableLeads.destination;
@@ -70,12 +72,48 @@ class TableDestinationClientTest {
         assertThat(e.getProperty("Country")).isEqualTo("TW");
         assertThat(e.getProperty("Company")).isEqualTo("Contoso Ltd");
         assertThat(e.getProperty("Title")).isEqualTo("CTO");
+        assertThat(e.getProperty("ActionName")).isEqualTo("Get it now");
+        assertThat(e.getProperty("SourceName")).isEqualTo("Azure Marketplace");
+        assertThat(e.getProperty("DoNotContact")).isEqualTo(false);
         // CustomerInfo: the UserDetails JSON in the marketplace's casing
         assertThat(new ObjectMapper().readTree((String) e.getProperty("CustomerInfo")))
                 .isEqualTo(new ObjectMapper().readTree("""
                         {"FirstName":"Mei","LastName":"Lin","Email":"mei.lin@contoso.example",
                          "Phone":"+886 2 1234 5678","Country":"TW","Company":"Contoso Ltd","Title":"CTO"}"""));
         assertThat(CLIENT.type()).isEqualTo(DestinationType.TABLE);
+    }
+
+    /**
+     * Every action code and source, through Azurite: the marketplace's ActionCode and LeadSource kept as they came,
+     * with the readable ActionName and SourceName beside them and DoNotContact true only for DNC.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @CsvSource(
+            delimiter = ';',
+            nullValues = "-",
+            value = {
+                "AzureMarketplace-INS|contoso.widget-saas; INS; Get it now; Azure Marketplace; false",
+                "AppSource-PLT|contoso.widget-saas; PLT; Contact me; AppSource; false",
+                "AppSource-DNC|contoso.widget-saas; DNC; Do not contact; AppSource; true",
+                "AzurePortal-Create|contoso.widget-saas; Create; Purchase; Azure portal; false",
+                "TestDrive-StartTestDrive|contoso.widget-saas; StartTestDrive; Test drive; Test drive; false",
+                "SPZA-DNC|contoso.widget-saas; -; Do not contact; AppSource; true",
+                "Bing-XYZ|contoso.widget-saas; XYZ; XYZ; Bing; false",
+                "-; -; -; -; false",
+            })
+    void addsReadableActionSourceAndDoNotContactColumns(
+            String leadSource, String actionCode, String actionName, String sourceName, boolean doNotContact)
+            throws Exception {
+        String leadId = "lead-columns-"
+                + Integer.toHexString(String.valueOf(leadSource + actionCode).hashCode());
+        CLIENT.deliver(TableLeads.withAction(leadId, leadSource, actionCode), destination(AZURITE.connectionString()));
+
+        TableEntity e = table().getEntity(OFFER_ID, leadId);
+        assertThat(e.getProperty("ActionCode")).isEqualTo(actionCode);
+        assertThat(e.getProperty("LeadSource")).isEqualTo(leadSource);
+        assertThat(e.getProperty("ActionName")).isEqualTo(actionName);
+        assertThat(e.getProperty("SourceName")).isEqualTo(sourceName);
+        assertThat(e.getProperty("DoNotContact")).isEqualTo(doNotContact);
     }
 
     @Test

@@ -33,6 +33,23 @@ final class TableLeads {
                 """.formatted(leadId, offerId, company));
     }
 
+    /** A lead of {@link #OFFER_ID} with this LeadSource and ActionCode, either left out when null. */
+    static Lead withAction(String leadId, String leadSource, String actionCode) {
+        com.fasterxml.jackson.databind.node.ObjectNode json = JSON.createObjectNode()
+                .put("leadId", leadId)
+                .put("offerId", OFFER_ID)
+                .put("receivedAt", "2026-11-24T08:15:30.123Z")
+                .put("OfferTitle", "Contoso Widget SaaS");
+        json.putObject("UserDetails").put("FirstName", "Mei").put("Email", "mei.lin@contoso.example");
+        if (leadSource != null) {
+            json.put("LeadSource", leadSource);
+        }
+        if (actionCode != null) {
+            json.put("ActionCode", actionCode);
+        }
+        return read(json.toString());
+    }
+
     static Lead read(String json) {
         try {
             LeadJson.Result result = LeadJson.read(JSON.readTree(json));

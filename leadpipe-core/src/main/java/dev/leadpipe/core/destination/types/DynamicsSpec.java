@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
 import dev.leadpipe.core.destination.ValueChecks;
@@ -49,7 +50,8 @@ public final class DynamicsSpec extends DeclaredSpec {
             SettingSpec.of(USER_NAME, "the Office 365 user's e-mail address")
                     .checked(ValueChecks.matching(EMAIL, "must be the Office 365 user's e-mail address"))
                     .asPersonal(),
-            SettingSpec.of(PASSWORD, "the Office 365 user's password").asSecret());
+            SettingSpec.of(PASSWORD, "the Office 365 user's password").asSecret(),
+            DoNotContactLeads.SETTING_SPEC);
 
     private static final List<Route> ROUTES = List.of(
             Route.of(

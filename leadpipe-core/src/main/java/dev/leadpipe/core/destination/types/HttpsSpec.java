@@ -11,6 +11,7 @@ import java.util.Set;
 
 import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
 import dev.leadpipe.core.destination.ValueChecks;
@@ -31,7 +32,8 @@ public final class HttpsSpec extends DeclaredSpec {
                     .asRouting(),
             SettingSpec.of(SIGNING_SECRET, "the HMAC key of the X-Leadpipe-Signature header, at least 16 characters")
                     .checked(ValueChecks.atLeast(16))
-                    .asSecret());
+                    .asSecret(),
+            DoNotContactLeads.SETTING_SPEC);
 
     private static final List<Route> ROUTES =
             List.of(Route.of("endpoint", "an HTTPS endpoint", Set.of(URL), List.of(URL), List.of(SIGNING_SECRET)));

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
 import dev.leadpipe.core.destination.ValueChecks;
@@ -66,8 +67,8 @@ public final class SalesforceSpec extends DeclaredSpec {
             SettingSpec.of(API_VERSION, "the REST API version (default v62.0)")
                     .checked(ValueChecks.matching(API_VERSION_FORMAT, "must look like v62.0")),
             SettingSpec.of(EXTERNAL_ID_FIELD, "the Lead's external id field (default LeadpipeLeadId__c)")
-                    .checked(
-                            ValueChecks.matching(FIELD_NAME, "must be a field's API name, such as LeadpipeLeadId__c")));
+                    .checked(ValueChecks.matching(FIELD_NAME, "must be a field's API name, such as LeadpipeLeadId__c")),
+            DoNotContactLeads.SETTING_SPEC);
 
     private static final List<Route> ROUTES = List.of(
             Route.of(

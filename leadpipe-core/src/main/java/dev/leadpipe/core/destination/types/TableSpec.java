@@ -17,6 +17,7 @@ import java.util.Set;
 
 import dev.leadpipe.core.destination.DeclaredSpec;
 import dev.leadpipe.core.destination.DestinationUrls;
+import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.Route;
 import dev.leadpipe.core.destination.SettingSpec;
 
@@ -33,7 +34,8 @@ public final class TableSpec extends DeclaredSpec {
             SettingSpec.of(CONNECTION_STRING, "the storage account's connection string (Storage account > Access keys)")
                     .checked(TableSpec::connectionStringProblem)
                     .asSecret()
-                    .asRouting());
+                    .asRouting(),
+            DoNotContactLeads.SETTING_SPEC);
 
     private static final List<Route> ROUTES = List.of(Route.of(
             "storage-account", "a storage account", Set.of(CONNECTION_STRING), List.of(CONNECTION_STRING), List.of()));
