@@ -41,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A publisher's lead configuration, validated the marketplace's way, through the whole pipeline (ingest, router,
- * sink-table into Azurite, sink-dynamics against the Azure AD and Dataverse stand-ins): the test lead's outcome is
- * the answer, over HTTP and through {@code leadctl destinations validate}. A canary client secret is stored only
+ * sink-table into Azurite, sink-dynamics against the Azure AD and Dataverse stand-ins, sink-salesforce against its
+ * stand-in, where a Web-to-Lead test lead is answered "sent, not confirmed" with the seed's advice): the test lead's
+ * outcome is the answer, over HTTP and through {@code leadctl destinations validate}. A canary client secret is stored only
  * encrypted, shown masked, and still signs the sink in.
  */
 class LeadConfigurationSystemTest {
@@ -228,6 +229,47 @@ class LeadConfigurationSystemTest {
         assertThat(answer.path("errorClass").asText()).isEqualTo(ErrorClass.SALESFORCE_REQUIRED_PICKLIST.code());
         assertThat(answer.path("detail").asText()).contains("Industry__c");
         assertThat(salesforce.upsertRequests()).as("no lead was sent").isZero();
+    }
+
+    @Test
+    void validatingWebToLeadAnswersSentNotConfirmedWithThePicklistAdvice() throws Exception {
+        String offer = "fabrikam.validate-w2l";
+        put(
+                offer,
+                "{\"type\": \"salesforce\", \"settings\": {\"webToLeadUrl\": \"" + salesforce.webToLeadUrl()
+                        + "\", \"organizationId\": \"" + salesforce.orgId() + "\"}}");
+        int sentBefore = salesforce.webToLeadReceived().size();
+
+        HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = Json.MAPPER.readTree(r.body());
+        assertThat(answer.path("outcome").asText()).isEqualTo("sent_unconfirmed");
+        assertThat(answer.path("confirmed").asBoolean(true)).isFalse();
+        assertThat(answer.has("destinationRecordId")).isFalse();
+        assertThat(answer.path("message").asText()).contains("sent, not confirmed");
+        assertThat(answer.path("detail").asText())
+                .contains("Search MSFT_TEST in Salesforce's Leads")
+                .contains("no picklist is required on the Web-to-Lead form")
+                .contains("Recommended: the REST route");
+        // the org requires a picklist the form does not fill: Salesforce answered 200 and kept nothing
+        assertThat(salesforce.webToLeadReceived()).hasSize(sentBefore + 1);
+        assertThat(salesforce.webToLeadStored()).isEmpty();
+
+        SystemTestSupport.CliResult cli = leadctl("destinations", "validate", offer);
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out())
+                .startsWith("sent, not confirmed: test lead MSFT_TEST_")
+                .contains("Search MSFT_TEST")
+                .contains("no picklist is required")
+                .contains("REST route")
+                .doesNotContain("delivered:");
+
+        HttpResponse<String> publish =
+                post("/v1/offers/" + offer + "/publish", "{\"offerType\": \"consulting-service\"}");
+        assertThat(publish.statusCode()).as(publish.body()).isEqualTo(200);
+        JsonNode published = Json.MAPPER.readTree(publish.body());
+        assertThat(published.path("confirmed").asBoolean(true)).isFalse();
+        assertThat(published.path("testLead").path("outcome").asText()).isEqualTo("sent_unconfirmed");
     }
 
     @Test
