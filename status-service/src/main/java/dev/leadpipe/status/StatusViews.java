@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.leadpipe.core.circuit.CircuitReport;
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.retry.WaitingLead;
 
@@ -243,7 +244,7 @@ public final class StatusViews {
                 : new LeadRef(s.lastSentUnconfirmedLeadId, s.lastSentUnconfirmedAt);
         String type = s.configured && s.configuredType != null ? s.configuredType : s.destinationType;
         Waiting waiting = waiting(s.waits, now);
-        String waitingNote = waiting == null ? "" : "; " + waitingSentence(waiting, now, s.offerId);
+        String waitingNote = waiting == null ? "" : "; " + StatusWording.waitingSentence(waiting, now, s.offerId);
 
         Verdict verdict;
         String why;
@@ -267,19 +268,24 @@ public final class StatusViews {
         } else if (waiting != null
                 && (waiting.behindOpenCircuit() || waiting.oldestAgeSeconds() > WAITING_TOO_LONG.toSeconds())) {
             verdict = Verdict.FAILING;
-            why = waitingSentence(waiting, now, s.offerId)
+            why = StatusWording.waitingSentence(waiting, now, s.offerId)
                     + (waiting.behindOpenCircuit()
                             ? ""
                             : "; a lead still waiting after " + WAITING_TOO_LONG.toHours()
                                     + " h means the destination is down, not blipping");
         } else if (waiting != null) {
             verdict = Verdict.WAITING;
-            why = waitingSentence(waiting, now, s.offerId);
+            why = StatusWording.waitingSentence(waiting, now, s.offerId);
         } else if (s.waitingSince != null) {
             verdict = Verdict.WAITING;
             why = "leads received since " + s.waitingSince + " (" + age(s.waitingSince, now)
                     + " ago) are not delivered yet; "
                     + (delivered == null ? "no lead was ever delivered" : "last delivery " + delivered.at());
+        } else if (received == null && total.received() == 0 && s.configured && !deliverable(type)) {
+            verdict = Verdict.IDLE;
+            why = "no lead received yet, and the destination is " + type + ": leads will be held (dead-lettered"
+                    + " NO_DESTINATION_CONFIGURED or DESTINATION_UNSUPPORTED), not delivered, until a deliverable"
+                    + " destination is configured";
         } else if (received == null && total.received() == 0 && s.configured) {
             verdict = Verdict.AWAITING_LEADS;
             why = "configured, waiting for leads: the " + (type == null ? "" : type + " ")
@@ -328,6 +334,12 @@ public final class StatusViews {
                 waiting);
     }
 
+    /** Whether leads sent to a destination of this type (wire name) can be delivered: not {@code none}, not {@code blob}. */
+    private static boolean deliverable(String type) {
+        return !DestinationType.NONE.wireName().equals(type)
+                && !DestinationType.BLOB.wireName().equals(type);
+    }
+
     private static Waiting waiting(OfferState.Waits w, Instant now) {
         if (w == null || w.count <= 0) {
             return null;
@@ -346,18 +358,6 @@ public final class StatusViews {
                 w.errorClass == null ? null : w.errorClass.remediation(),
                 w.nextAttemptAt,
                 w.updatedAt);
-    }
-
-    /** e.g. "3 leads wait for their next attempt (oldest since T, 2 h 14 min ago): RETRY after ... (HTTP 503): fix". */
-    private static String waitingSentence(Waiting w, Instant now, String offerId) {
-        String what = w.behindOpenCircuit()
-                ? " behind the destination's open circuit"
-                : w.count() == 1 ? " for its next attempt" : " for their next attempt";
-        return w.count() + (w.count() == 1 ? " lead waits" : " leads wait") + what + " (oldest since " + w.oldestSince()
-                + ", " + age(w.oldestSince(), now) + " ago): " + w.why()
-                + (w.nextAttemptAt() == null ? "" : ", next attempt at " + w.nextAttemptAt())
-                + (w.fix() == null ? "" : ". " + w.fix())
-                + " See them: leadctl waiting list --offer " + offerId;
     }
 
     /** Every offer (worst first), the per-type totals and the backlog by class (largest first; only open ones). */

@@ -9,11 +9,12 @@ import dev.leadpipe.status.StatusViews.Counts;
 import dev.leadpipe.status.StatusViews.Delivery;
 import dev.leadpipe.status.StatusViews.LeadRef;
 import dev.leadpipe.status.StatusViews.OpenDeadLetters;
+import dev.leadpipe.status.StatusViews.Waiting;
 
 /**
  * The sentences {@link StatusViews} builds its explanations from: what .edu suppression, Web-to-Lead's "sent, not
- * confirmed" and a healthy offer's counts are called, and how ages and classes are written. Ids, times, counts and
- * classes only.
+ * confirmed" and a healthy offer's counts are called, how waiting leads are described, and how ages and classes are
+ * written. Ids, times, counts and classes only.
  */
 final class StatusWording {
     private StatusWording() {}
@@ -52,6 +53,18 @@ final class StatusWording {
                         ? "; last sent " + sentUnconfirmed.leadId() + " at " + sentUnconfirmed.at()
                         : delivered == null ? "" : "; last delivered " + delivered.leadId() + " at " + delivered.at();
         return String.join(", ", parts) + " in the last 24 h" + last;
+    }
+
+    /** e.g. "3 leads wait for their next attempt (oldest since T, 2 h 14 min ago): RETRY after ... (HTTP 503): fix". */
+    static String waitingSentence(Waiting w, Instant now, String offerId) {
+        String what = w.behindOpenCircuit()
+                ? " behind the destination's open circuit"
+                : w.count() == 1 ? " for its next attempt" : " for their next attempt";
+        return w.count() + (w.count() == 1 ? " lead waits" : " leads wait") + what + " (oldest since " + w.oldestSince()
+                + ", " + age(w.oldestSince(), now) + " ago): " + w.why()
+                + (w.nextAttemptAt() == null ? "" : ", next attempt at " + w.nextAttemptAt())
+                + (w.fix() == null ? "" : ". " + w.fix())
+                + " See them: leadctl waiting list --offer " + offerId;
     }
 
     static String joinClasses(List<OpenDeadLetters> open) {

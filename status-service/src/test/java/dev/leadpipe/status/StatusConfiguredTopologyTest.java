@@ -123,6 +123,14 @@ class StatusConfiguredTopologyTest {
     }
 
     @Test
+    void aNoneDestinationIsNotWaitingForLeadsItHoldsThem() {
+        configure(OFFER, DestinationType.NONE, T0);
+        OfferStatus v = view(T0.plusSeconds(60));
+        assertThat(v.verdict()).isEqualTo(Verdict.IDLE);
+        assertThat(v.explanation()).contains("the destination is none: leads will be held");
+    }
+
+    @Test
     void aDestinationDeletedBeforeAnyLeadLeavesNothing() {
         configure(OFFER, DestinationType.TABLE, T0);
         assertThat(state()).isNotNull();
