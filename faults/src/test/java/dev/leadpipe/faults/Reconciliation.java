@@ -27,7 +27,8 @@ import dev.leadpipe.fakes.FakeHttpsReceiver;
  *   <li><b>lost</b>: acknowledged, no outcome at all;</li>
  *   <li><b>re-sends</b>: the sum over held leads of (accepted requests − 1);</li>
  *   <li><b>mismatches</b>: a last outcome of DELIVERED for a lead no receiver holds, or another last outcome for a
- *       lead a receiver holds;</li>
+ *       lead a receiver holds (SENT_UNCONFIRMED too, which sink-https never writes: it is counted under its own name in
+ *       {@code lastOutcomes}, never as DELIVERED);</li>
  *   <li><b>latency</b>: p50/p99/max of {@code latencyMs} (ingest receivedAt → delivered) of the DELIVERED outcomes
  *       of one offer, per phase.</li>
  * </ul>

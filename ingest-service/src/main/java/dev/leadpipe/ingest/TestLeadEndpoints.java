@@ -26,13 +26,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/offers/{offerId}/lead-destination/validate}: writes a test lead ({@code leadId}
  *       {@code MSFT_TEST_<ticks>}, every personal field {@code MSFT_TEST_<ticks>}) to {@code leads} and waits for its
  *       outcome: 200 {@code {"outcome":"delivered","destinationRecordId":...}} (search the destination for
- *       {@code MSFT_TEST}) or 200 {@code {"outcome":"dead_lettered","errorClass":...,"remediation":...,"detail":...}};
+ *       {@code MSFT_TEST}), 200 {@code {"outcome":"sent_unconfirmed","confirmed":false,"message":...,"detail":...}}
+ *       (Salesforce Web-to-Lead: sent, cannot be confirmed; the detail says to search {@code MSFT_TEST} in Salesforce's
+ *       Leads, to check no picklist is required on the Web-to-Lead form, and recommends the REST route) or 200
+ *       {@code {"outcome":"dead_lettered","errorClass":...,"remediation":...,"detail":...}};
  *       504 when no outcome came within the configured timeout (the lead may still be retried); 404 without a
  *       destination; 422 for a destination of type none or blob.</li>
  *   <li>{@code POST /v1/offers/{offerId}/publish} with {@code {"offerType": "...", "listingOption": "..."}}: refused
  *       (422) when the offer type needs a lead destination ({@link OfferType#requiresLeadDestination}) and the offer
  *       has none; otherwise sends the test lead when there is a destination: 200 {@code {"published":true,...}} when
- *       it was delivered, 422 {@code test-lead-failed} with the test lead's outcome when it was not.</li>
+ *       it was delivered or sent unconfirmed (then with {@code "confirmed":false} and the test lead's advice: nothing
+ *       failed that leadpipe can see), 422 {@code test-lead-failed} with the test lead's outcome when it was not.</li>
  * </ul>
  * Publishing here is the lead-configuration gate only: nothing about the offer itself is stored.
  */
@@ -133,12 +137,16 @@ record TestLeadEndpoints(IngestConfig config, DestinationCatalog catalog, TestLe
         ctx.future(() -> roundTrip.send(offerId).handle((result, error) -> {
             if (error != null) {
                 HttpErrors.write(ctx, problemFor(error));
-            } else if ("delivered".equals(result.path("outcome").asText())) {
+            } else if ("delivered".equals(result.path("outcome").asText())
+                    || "sent_unconfirmed".equals(result.path("outcome").asText())) {
                 ObjectNode ok = Json.MAPPER
                         .createObjectNode()
                         .put("offerId", offerId)
                         .put("published", true)
                         .put("offerType", type);
+                if (result.has("confirmed")) {
+                    ok.put("confirmed", false);
+                }
                 ok.set("testLead", result);
                 LeadEndpoints.respond(ctx, 200, "application/json", ok);
             } else {

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A test lead's trip through the real pipeline: writes a new marketplace-style test lead for an offer to
- * {@code leads} and completes with its outcome as {@link TestLeadEndpoints} answers it, or fails with {@link Timeout}
+ * {@code leads} and completes with its outcome as {@link TestLeadEndpoints} answers it (DELIVERED: its record id;
+ * SENT_UNCONFIRMED: {@code confirmed} false, a message and the sink's advice as {@code detail}; SUPPRESSED and
+ * DEAD_LETTERED: the class, its remediation and the detail), or fails with {@link Timeout}
  * when no outcome came within {@code timeout} (the lead may still be retried). Knows nothing of HTTP.
  */
 record TestLeadRoundTrip(KafkaWriter writer, OutcomeAwaiter outcomes, Clock clock, Duration timeout) {
@@ -52,6 +54,15 @@ record TestLeadRoundTrip(KafkaWriter writer, OutcomeAwaiter outcomes, Clock cloc
         }
         if (o.outcome() == OutcomeType.DELIVERED) {
             json.put("destinationRecordId", o.destinationRecordId());
+        } else if (o.outcome() == OutcomeType.SENT_UNCONFIRMED) {
+            json.put("confirmed", false);
+            json.put(
+                    "message",
+                    "the test lead " + o.leadId() + " was sent to the " + o.destinationType()
+                            + " destination, which cannot confirm it kept it: sent, not confirmed");
+            if (o.detail() != null) {
+                json.put("detail", o.detail());
+            }
         } else if (o.errorClass() != null) {
             json.put("errorClass", o.errorClass().code());
             json.put("remediation", o.errorClass().remediation());

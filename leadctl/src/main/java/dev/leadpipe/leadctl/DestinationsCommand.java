@@ -100,8 +100,24 @@ final class DestinationsCommand extends GroupCommand {
             }
         }
 
-        /** Prints a test lead's outcome in one line; exit 0 when delivered. */
+        /**
+         * Prints a test lead's outcome in one line; exit 0 when delivered. Sent, not confirmed (Salesforce Web-to-Lead):
+         * that line, then the advice (how to find the test lead, the picklist check, the REST route); exit 0, since
+         * nothing failed that leadpipe can see.
+         */
         int printTestLead(JsonNode t) {
+            if ("sent_unconfirmed".equals(t.path("outcome").asText())) {
+                out().printf(
+                                "sent, not confirmed: test lead %s was sent to the %s destination, which cannot"
+                                        + " confirm it kept it (%d ms)%n",
+                                t.path("leadId").asText(),
+                                t.path("destinationType").asText(),
+                                t.path("elapsedMs").asLong());
+                if (t.hasNonNull("detail")) {
+                    out().println("  " + Leadctl.oneLine(t.get("detail").asText()));
+                }
+                return ExitCodes.OK;
+            }
             if ("delivered".equals(t.path("outcome").asText())) {
                 out().printf(
                                 "delivered: test lead %s is in the %s destination as record %s (%d ms)%n",
@@ -196,7 +212,8 @@ final class DestinationsCommand extends GroupCommand {
             mixinStandardHelpOptions = true,
             description = {
                 "Send a MSFT_TEST_<ticks> test lead through the pipeline to the offer's destination and print its outcome:",
-                "delivered with the destination's record id, or the error class and its fix. Exit 0 only when delivered."
+                "delivered with the destination's record id; sent, not confirmed (Salesforce Web-to-Lead) with how to",
+                "check it; or the error class and its fix. Exit 0 when delivered or sent, not confirmed."
             })
     static final class Validate extends ApiCommand {
         @Override

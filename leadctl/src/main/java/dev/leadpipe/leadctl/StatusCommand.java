@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
  * {@code leadctl status [--offer ID] [--status-url URL]}: why an offer gets no leads, from the status service's HTTP
  * API ({@code GET /v1/status}, {@code GET /v1/status/offers/{offerId}}). The URL is {@code --status-url}, else
  * {@code $LEADPIPE_STATUS_URL}, else the first line of {@code ./.leadpipe/status-url}, else {@value #DEFAULT_URL}.
- * Prints ids, times, counts, error classes and their fixes: the status service keeps no customer data.
- * An unknown offer exits 1 ({@link ExitCodes#NOT_FOUND}); an unreachable service exits 3.
+ * Prints ids, times, counts (delivered, sent not confirmed, suppressed .edu, dead-lettered), error classes and their
+ * fixes: the status service keeps no customer data. An offer with a lead destination and no lead yet is shown as
+ * {@code AWAITING_LEADS}, "configured, waiting for leads". An offer neither configured nor seen exits 1 ({@link ExitCodes#NOT_FOUND}); an unreachable service exits 3.
  */
 @Command(
         name = "status",
@@ -26,8 +27,9 @@ import picocli.CommandLine.Option;
         versionProvider = Leadctl.Version.class,
         description = {
             "Show each offer's delivery status: is it getting leads, and if not, why and how to fix it.",
-            "Without --offer: every offer, failing first. With --offer: that offer's details, its leads",
-            "waiting for their next attempt, each open dead-letter class with its count and its fix."
+            "Without --offer: every offer seen or configured, failing first. With --offer: that offer's",
+            "details, its leads waiting for their next attempt, each open dead-letter class with its count",
+            "and its fix. A configured offer with no lead yet is AWAITING_LEADS (configured, waiting for leads)."
         },
         footer = {"", "Exit codes: 0 ok, 1 unknown offer or failed, 2 bad arguments, 3 the status service unreachable."
         })
@@ -76,7 +78,7 @@ final class StatusCommand extends LeadctlCommand {
             throw new LeadctlException(
                     ExitCodes.NOT_FOUND,
                     "offer " + offerId.trim() + " is unknown to the status service at " + url
-                            + ": no lead, outcome or circuit report was seen for it");
+                            + ": it has no lead destination, and no lead, outcome or circuit report was seen for it");
         }
         if (r.status() != 200 || json == null) {
             String detail = json == null
@@ -93,7 +95,7 @@ final class StatusCommand extends LeadctlCommand {
     private void printAll(JsonNode all) {
         JsonNode offers = all.path("offers");
         if (offers.isEmpty()) {
-            out().println("No offers seen yet.");
+            out().println("No offers seen or configured yet.");
             return;
         }
         List<String[]> rows = new ArrayList<>();
@@ -104,13 +106,16 @@ final class StatusCommand extends LeadctlCommand {
             "LAST DELIVERED",
             "RECEIVED 24H",
             "DELIVERED 24H",
+            "SENT UNCONFIRMED 24H",
             "SUPPRESSED 24H",
             "DEAD-LETTERED 24H",
             "OPEN DEAD LETTERS",
             "WAITING"
         });
         int failing = 0;
+        int awaiting = 0;
         for (JsonNode o : offers) {
+            awaiting += "AWAITING_LEADS".equals(o.path("verdict").asText()) ? 1 : 0;
             JsonNode c = o.path("last24h");
             JsonNode worst = o.path("openDeadLetters").path(0);
             String open = o.path("openDeadLetterCount").asLong() == 0
@@ -125,6 +130,7 @@ final class StatusCommand extends LeadctlCommand {
                 o.has("lastDelivered") ? time(o.path("lastDelivered").path("at").asText()) : "never",
                 c.path("received").asText("0"),
                 c.path("delivered").asText("0"),
+                c.path("sentUnconfirmed").asText("0"),
                 c.path("suppressed").asText("0"),
                 c.path("deadLettered").asText("0"),
                 open,
@@ -136,6 +142,7 @@ final class StatusCommand extends LeadctlCommand {
         out().println();
         long waiting = all.path("waitingLeads").asLong();
         out().println(offers.size() + (offers.size() == 1 ? " offer, " : " offers, ") + failing + " failing"
+                + (awaiting > 0 ? ", " + awaiting + " configured, waiting for leads" : "")
                 + (waiting > 0
                         ? ", " + Ages.count(waiting) + (waiting == 1 ? " lead" : " leads") + " waiting for a retry"
                         : "")
@@ -146,7 +153,14 @@ final class StatusCommand extends LeadctlCommand {
         String id = o.path("offerId").asText();
         JsonNode c = o.path("last24h");
         out().println("Offer: " + safe(id));
-        out().println("Destination: " + safe(text(o, "destinationType")));
+        out().println("Destination: " + safe(text(o, "destinationType"))
+                + (o.path("configured").asBoolean()
+                        ? " (configured"
+                                + (o.hasNonNull("configuredAt")
+                                        ? " at " + time(o.path("configuredAt").asText())
+                                        : "")
+                                + ")"
+                        : ""));
         out().println("Verdict: " + o.path("verdict").asText() + " - "
                 + safe(o.path("explanation").asText()));
         if (o.has("lastReceived")) {
@@ -165,11 +179,17 @@ final class StatusCommand extends LeadctlCommand {
         } else {
             out().println("Last delivered: never (" + c.path("delivered").asLong() + " delivered in the last 24 h)");
         }
-        out().println("Last 24 h: " + c.path("received").asLong() + " received, "
-                + c.path("delivered").asLong()
-                + " delivered, " + c.path("suppressed").asLong() + " suppressed, "
-                + c.path("deadLettered").asLong()
-                + " dead-lettered");
+        if (o.has("lastSentUnconfirmed")) {
+            JsonNode u = o.path("lastSentUnconfirmed");
+            out().println("Last sent, not confirmed: " + safe(u.path("leadId").asText()) + " at "
+                    + time(u.path("at").asText()) + " ("
+                    + c.path("sentUnconfirmed").asLong()
+                    + " in the last 24 h; Salesforce Web-to-Lead cannot confirm it kept them)");
+        }
+        out().println("Last 24 h: " + counts(c));
+        if (o.has("total")) {
+            out().println("Since first seen: " + counts(o.path("total")));
+        }
         if (o.has("waitingSince")) {
             out().println("Waiting since: " + time(o.path("waitingSince").asText())
                     + " (leads received since then are not delivered yet)");
@@ -229,6 +249,14 @@ final class StatusCommand extends LeadctlCommand {
             out().println("  fix: " + safe(w.path("fix").asText()));
         }
         out().println("  list them: leadctl waiting list --offer " + safe(offerId));
+    }
+
+    /** e.g. {@code 5 received, 2 delivered, 2 sent not confirmed, 1 suppressed (.edu), 0 dead-lettered}. */
+    private static String counts(JsonNode c) {
+        return c.path("received").asLong() + " received, " + c.path("delivered").asLong() + " delivered, "
+                + c.path("sentUnconfirmed").asLong() + " sent not confirmed, "
+                + c.path("suppressed").asLong()
+                + " suppressed (.edu), " + c.path("deadLettered").asLong() + " dead-lettered";
     }
 
     /** The table's WAITING cell: {@code 0}, or {@code 5,000 (oldest 2h 14m)}. */

@@ -320,7 +320,7 @@ class StatusCommandTest {
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines().get(0))
                 .isEqualTo("leadctl: offer nobody.nothing is unknown to the status service at " + url
-                        + ": no lead, outcome or circuit report was seen for it");
+                        + ": it has no lead destination, and no lead, outcome or circuit report was seen for it");
     }
 
     @Test

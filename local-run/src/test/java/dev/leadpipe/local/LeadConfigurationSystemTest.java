@@ -25,12 +25,16 @@ import dev.leadpipe.fakes.FakeDataverse;
 import dev.leadpipe.fakes.FakeSalesforce;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.leadctl.Leadctl;
+import dev.leadpipe.ops.Ops;
 import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import dev.leadpipe.sink.dynamics.MsalHttp;
 import dev.leadpipe.sink.runtime.SinkConfig;
 import dev.leadpipe.sink.runtime.SinkRuntime;
 import dev.leadpipe.sink.salesforce.SalesforceDestinationClient;
 import dev.leadpipe.sink.table.TableDestinationClient;
+import dev.leadpipe.status.StatusConfig;
+import dev.leadpipe.status.StatusService;
+import dev.leadpipe.status.StatusViews;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A publisher's lead configuration, validated the marketplace's way, through the whole pipeline (ingest, router,
- * sink-table into Azurite, sink-dynamics against the Azure AD and Dataverse stand-ins): the test lead's outcome is
- * the answer, over HTTP and through {@code leadctl destinations validate}. A canary client secret is stored only
+ * sink-table into Azurite, sink-dynamics against the Azure AD and Dataverse stand-ins, sink-salesforce against its
+ * stand-in, where a Web-to-Lead test lead is answered "sent, not confirmed" with the seed's advice): the test lead's
+ * outcome is the answer, over HTTP and through {@code leadctl destinations validate}. A canary client secret is stored only
  * encrypted, shown masked, and still signs the sink in.
  */
 class LeadConfigurationSystemTest {
@@ -63,6 +68,8 @@ class LeadConfigurationSystemTest {
     private static SinkRuntime dynamicsSink;
     private static FakeSalesforce salesforce;
     private static SinkRuntime salesforceSink;
+    private static Ops statusOps;
+    private static StatusService status;
 
     @BeforeAll
     static void start() throws Exception {
@@ -82,6 +89,12 @@ class LeadConfigurationSystemTest {
                         .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
                         .withRetryBudget(3, Duration.ofSeconds(10)),
                 new SalesforceDestinationClient(null, Duration.ofSeconds(10)));
+        statusOps = Ops.forService("status");
+        status = StatusService.start(
+                StatusConfig.of(KAFKA.bootstrapServers())
+                        .with(StatusConfig.PORT, 0)
+                        .with(StatusConfig.STATE_DIR, java.nio.file.Files.createTempDirectory("status-")),
+                statusOps);
         dynamicsSink = SinkRuntime.start(
                 SinkConfig.of(KAFKA.bootstrapServers())
                         .withAllowedHosts(DestinationAddresses.LOCAL_STAND_INS)
@@ -95,8 +108,9 @@ class LeadConfigurationSystemTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c :
-                new AutoCloseable[] {salesforceSink, dynamicsSink, tableSink, pipeline, salesforce, dataverse, aad}) {
+        for (AutoCloseable c : new AutoCloseable[] {
+            status, statusOps, salesforceSink, dynamicsSink, tableSink, pipeline, salesforce, dataverse, aad
+        }) {
             try {
                 if (c != null) {
                     c.close();
@@ -228,6 +242,96 @@ class LeadConfigurationSystemTest {
         assertThat(answer.path("errorClass").asText()).isEqualTo(ErrorClass.SALESFORCE_REQUIRED_PICKLIST.code());
         assertThat(answer.path("detail").asText()).contains("Industry__c");
         assertThat(salesforce.upsertRequests()).as("no lead was sent").isZero();
+    }
+
+    @Test
+    void validatingWebToLeadAnswersSentNotConfirmedWithThePicklistAdvice() throws Exception {
+        String offer = "fabrikam.validate-w2l";
+        put(
+                offer,
+                "{\"type\": \"salesforce\", \"settings\": {\"webToLeadUrl\": \"" + salesforce.webToLeadUrl()
+                        + "\", \"organizationId\": \"" + salesforce.orgId() + "\"}}");
+        int sentBefore = salesforce.webToLeadReceived().size();
+        StatusViews.OfferStatus configured = awaitStatus(offer, o -> true);
+        assertThat(configured.verdict()).isEqualTo(StatusViews.Verdict.AWAITING_LEADS);
+        assertThat(configured.explanation()).startsWith("configured, waiting for leads: the salesforce destination");
+
+        HttpResponse<String> r = post("/v1/offers/" + offer + "/lead-destination/validate", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = Json.MAPPER.readTree(r.body());
+        assertThat(answer.path("outcome").asText()).isEqualTo("sent_unconfirmed");
+        assertThat(answer.path("confirmed").asBoolean(true)).isFalse();
+        assertThat(answer.has("destinationRecordId")).isFalse();
+        assertThat(answer.path("message").asText()).contains("sent, not confirmed");
+        assertThat(answer.path("detail").asText())
+                .contains("Search MSFT_TEST in Salesforce's Leads")
+                .contains("no picklist is required on the Web-to-Lead form")
+                .contains("Recommended: the REST route");
+        // the org requires a picklist the form does not fill: Salesforce answered 200 and kept nothing
+        assertThat(salesforce.webToLeadReceived()).hasSize(sentBefore + 1);
+        assertThat(salesforce.webToLeadStored()).isEmpty();
+
+        // the real sink's SENT_UNCONFIRMED reaches the status, counted apart from delivered
+        String leadId = answer.path("leadId").asText();
+        StatusViews.OfferStatus sent = awaitStatus(offer, o -> o.lastSentUnconfirmed() != null);
+        assertThat(sent.lastSentUnconfirmed().leadId()).isEqualTo(leadId);
+        assertThat(sent.last24h().sentUnconfirmed()).isEqualTo(1);
+        assertThat(sent.last24h().delivered()).isZero();
+        assertThat(sent.lastDelivered()).isNull();
+        assertThat(sent.verdict()).isEqualTo(StatusViews.Verdict.HEALTHY);
+        assertThat(sent.explanation()).startsWith("1 sent, not confirmed (");
+
+        SystemTestSupport.CliResult cli = leadctl("destinations", "validate", offer);
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out())
+                .startsWith("sent, not confirmed: test lead MSFT_TEST_")
+                .contains("Search MSFT_TEST")
+                .contains("no picklist is required")
+                .contains("REST route")
+                .doesNotContain("delivered:");
+
+        HttpResponse<String> publish =
+                post("/v1/offers/" + offer + "/publish", "{\"offerType\": \"consulting-service\"}");
+        assertThat(publish.statusCode()).as(publish.body()).isEqualTo(200);
+        JsonNode published = Json.MAPPER.readTree(publish.body());
+        assertThat(published.path("confirmed").asBoolean(true)).isFalse();
+        assertThat(published.path("testLead").path("outcome").asText()).isEqualTo("sent_unconfirmed");
+    }
+
+    @Test
+    void aConfiguredOfferWithNoLeadIsWaitingForLeadsAndGoneOnceItsDestinationIsDeleted() throws Exception {
+        String offer = "tailspin.configured-only";
+        put(
+                offer,
+                "{\"type\": \"salesforce\", \"settings\": {\"webToLeadUrl\": \"" + salesforce.webToLeadUrl()
+                        + "\", \"organizationId\": \"" + salesforce.orgId() + "\"}}");
+        StatusViews.OfferStatus waiting = awaitStatus(offer, o -> true);
+        assertThat(waiting.verdict()).isEqualTo(StatusViews.Verdict.AWAITING_LEADS);
+        assertThat(waiting.configured()).isTrue();
+        assertThat(waiting.destinationType()).isEqualTo("salesforce");
+
+        SystemTestSupport.CliResult deleted = leadctl("destinations", "delete", offer);
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (status.offer(offer).orElseThrow().isPresent() && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertThat(status.offer(offer).orElseThrow()).as("no ghost offer").isEmpty();
+    }
+
+    /** The offer's status once the status service has it and {@code done} holds (it folds asynchronously). */
+    private static StatusViews.OfferStatus awaitStatus(
+            String offer, java.util.function.Predicate<StatusViews.OfferStatus> done) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        StatusViews.OfferStatus last = null;
+        while (System.nanoTime() < end) {
+            last = status.offer(offer).flatMap(o -> o).orElse(null);
+            if (last != null && done.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the status of " + offer + " never as expected; last: " + last);
     }
 
     @Test

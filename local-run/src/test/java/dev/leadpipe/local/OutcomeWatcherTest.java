@@ -96,6 +96,17 @@ class OutcomeWatcherTest {
                             null)),
                     Outcome::leadId,
                     Map.of());
+            TopicWriter.write(
+                    bootstrap,
+                    Topics.LEAD_OUTCOMES,
+                    List.of(Outcome.sentUnconfirmed(
+                            "lead-w-4", OFFER, "salesforce", 1, 20, false, 0, Instant.now(), "sent, not confirmed")),
+                    Outcome::leadId,
+                    Map.of());
+            LeadFate unconfirmed = await(watcher, "lead-w-4", LeadFate::terminal);
+            assertThat(unconfirmed.what()).isEqualTo("SENT_UNCONFIRMED");
+            assertThat(unconfirmed.detail()).isEqualTo("sent to salesforce, which cannot confirm it kept the lead");
+
             // a later routing record of the delivered lead must not bring it back to ROUTED
             TopicWriter.write(bootstrap, Topics.DELIVERIES_HTTPS, List.of(lead("lead-w-1")), Lead::leadId, Map.of());
             TopicWriter.write(bootstrap, Topics.DELIVERIES_HTTPS, List.of(lead("lead-w-3")), Lead::leadId, Map.of());
@@ -109,7 +120,12 @@ class OutcomeWatcherTest {
         }
         assertThat(reported)
                 .extracting(f -> f.leadId() + " " + f.what())
-                .containsExactly("lead-w-1 ROUTED", "lead-w-1 DELIVERED", "lead-w-2 DEAD_LETTERED", "lead-w-3 ROUTED");
+                .containsExactly(
+                        "lead-w-1 ROUTED",
+                        "lead-w-1 DELIVERED",
+                        "lead-w-2 DEAD_LETTERED",
+                        "lead-w-4 SENT_UNCONFIRMED",
+                        "lead-w-3 ROUTED");
     }
 
     private static Lead lead(String leadId) {

@@ -26,6 +26,11 @@ import dev.leadpipe.core.retry.WaitingLead;
  * @param waiting         WAITING: the lead's latest {@link WaitingLead} (it starts or keeps waiting); WAIT_ENDED: the
  *                        wait that ended (its offer, leadId and {@code since} name the entry to remove), {@code at}
  *                        being when it ended
+ *
+ * <p>DESTINATION: the offer has a destination in {@code lead-destinations} ({@code destinationType}, {@code at} its
+ * {@code updatedAt}); DESTINATION_REMOVED: its record there was deleted (a tombstone) or is unreadable, which the router
+ * also reads as no destination. Only the type and the time are taken from a destination: never its settings or
+ * contacts.
  */
 public record OfferEvent(
         Kind kind,
@@ -50,7 +55,9 @@ public record OfferEvent(
         OPEN_DELTA,
         CIRCUIT,
         WAITING,
-        WAIT_ENDED
+        WAIT_ENDED,
+        DESTINATION,
+        DESTINATION_REMOVED
     }
 
     static OfferEvent lead(String leadId, Instant receivedAt, boolean test) {
@@ -91,6 +98,15 @@ public record OfferEvent(
                 0,
                 report,
                 null);
+    }
+
+    static OfferEvent destination(String destinationType, Instant updatedAt) {
+        return new OfferEvent(
+                Kind.DESTINATION, null, updatedAt, false, null, destinationType, null, null, 0, null, null);
+    }
+
+    static OfferEvent destinationRemoved(Instant at) {
+        return new OfferEvent(Kind.DESTINATION_REMOVED, null, at, false, null, null, null, null, 0, null, null);
     }
 
     static OfferEvent waiting(WaitingLead w) {

@@ -11,7 +11,10 @@ import dev.leadpipe.core.retry.WaitingLead;
 
 /**
  * What the status service keeps per offer (the value of {@link StatusTopology#OFFERS_STORE}, as JSON): ids, times,
- * classes and counts, never a lead's personal fields. {@link #apply} folds one {@link OfferEvent} in.
+ * classes and counts, never a lead's personal fields. {@link #apply} folds one {@link OfferEvent} in. An offer is
+ * kept from its first lead, outcome, circuit report or wait record, or from its destination in
+ * {@code lead-destinations}; an offer known only from a destination that was then deleted is dropped
+ * ({@link #onlyConfiguration}).
  */
 public final class OfferState {
     /** How far back the outcome counts go. */
@@ -23,14 +26,23 @@ public final class OfferState {
     public static final class Counts {
         public long received;
         public long delivered;
+        /** SENT_UNCONFIRMED: sent to a destination that cannot confirm it kept them (Salesforce Web-to-Lead). */
+        public long sentUnconfirmed;
+
         public long suppressed;
         public long deadLettered;
 
         void add(Counts o) {
             received += o.received;
             delivered += o.delivered;
+            sentUnconfirmed += o.sentUnconfirmed;
             suppressed += o.suppressed;
             deadLettered += o.deadLettered;
+        }
+
+        /** Whether any lead or outcome was counted. */
+        boolean any() {
+            return received + delivered + sentUnconfirmed + suppressed + deadLettered > 0;
         }
     }
 
@@ -68,7 +80,13 @@ public final class OfferState {
     public Instant lastDeliveredAt;
     public String lastDeliveredType;
     public boolean lastDeliveredTest;
-    /** receivedAt of the first lead received after the last delivery; null once a delivery follows. */
+    /** The latest SENT_UNCONFIRMED outcome (Salesforce Web-to-Lead): sent, not confirmed. */
+    public String lastSentUnconfirmedLeadId;
+
+    public Instant lastSentUnconfirmedAt;
+    /**
+     * receivedAt of the first lead received after the last delivery (or unconfirmed sending); null once one follows.
+     */
     public Instant waitingSince;
 
     public String waitingLeadId;
@@ -79,6 +97,15 @@ public final class OfferState {
     public Map<Long, Counts> hours = new TreeMap<>();
     /** Open dead letters by class; a class leaves the map when its count reaches 0. */
     public Map<ErrorClass, Open> open = new TreeMap<>();
+    /** Every lead and outcome counted since the status service first saw the offer (not only the last 24 h). */
+    public Counts total = new Counts();
+
+    /** Whether {@code lead-destinations} holds a destination for the offer now. */
+    public boolean configured;
+    /** The configured destination's type (wire name), while {@link #configured}. */
+    public String configuredType;
+    /** The configured destination's {@code updatedAt}, while {@link #configured}. */
+    public Instant configuredAt;
 
     public CircuitReport circuit;
     public Waits waits;
@@ -98,11 +125,13 @@ public final class OfferState {
                     lastReceivedAt = e.at();
                 }
                 bucket(e.at(), nowMs, c -> c.received++);
-                boolean afterLastDelivery =
-                        lastDeliveredAt == null || (e.at() != null && e.at().isAfter(lastDeliveredAt));
+                total.received++;
+                Instant lastPassed = later(lastDeliveredAt, lastSentUnconfirmedAt);
+                boolean afterLastDelivery = lastPassed == null || (e.at() != null && e.at().isAfter(lastPassed));
                 // the earliest lead after the last delivery (leads of one offer come from several partitions)
                 if (afterLastDelivery
                         && !e.leadId().equals(lastDeliveredLeadId)
+                        && !e.leadId().equals(lastSentUnconfirmedLeadId)
                         && (waitingSince == null || (e.at() != null && e.at().isBefore(waitingSince)))) {
                     waitingSince = e.at();
                     waitingLeadId = e.leadId();
@@ -115,6 +144,7 @@ public final class OfferState {
                 switch (e.outcome()) {
                     case DELIVERED -> {
                         bucket(e.at(), nowMs, c -> c.delivered++);
+                        total.delivered++;
                         if (notBefore(e.at(), lastDeliveredAt)) {
                             lastDeliveredLeadId = e.leadId();
                             lastDeliveredAt = e.at();
@@ -126,8 +156,21 @@ public final class OfferState {
                             waitingLeadId = null;
                         }
                     }
+                    case SENT_UNCONFIRMED -> {
+                        bucket(e.at(), nowMs, c -> c.sentUnconfirmed++);
+                        total.sentUnconfirmed++;
+                        if (notBefore(e.at(), lastSentUnconfirmedAt)) {
+                            lastSentUnconfirmedLeadId = e.leadId();
+                            lastSentUnconfirmedAt = e.at();
+                        }
+                        if (waitingSince == null || e.at() == null || !waitingSince.isAfter(e.at())) {
+                            waitingSince = null; // it reached the destination: not waiting, though not confirmed
+                            waitingLeadId = null;
+                        }
+                    }
                     case SUPPRESSED -> {
                         bucket(e.at(), nowMs, c -> c.suppressed++);
+                        total.suppressed++;
                         if (e.leadId() != null && e.leadId().equals(waitingLeadId)) {
                             // the lead that started the wait will never be delivered, by design
                             waitingSince = null;
@@ -136,6 +179,7 @@ public final class OfferState {
                     }
                     case DEAD_LETTERED -> {
                         bucket(e.at(), nowMs, c -> c.deadLettered++);
+                        total.deadLettered++;
                         if (notBefore(e.at(), lastDeadLetterAt)) {
                             lastDeadLetterClass = e.errorClass();
                             lastDeadLetterDetail = e.detail();
@@ -173,10 +217,33 @@ public final class OfferState {
                     destinationType = e.destinationType();
                 }
             }
+            case DESTINATION -> {
+                configured = true;
+                configuredType = e.destinationType();
+                configuredAt = e.at();
+            }
+            case DESTINATION_REMOVED -> {
+                configured = false;
+                configuredType = null;
+                configuredAt = null;
+            }
             default -> {} // WAIT_ENDED: OfferWaits keeps the count and the oldest
         }
         prune(nowMs);
         return this;
+    }
+
+    /**
+     * Whether nothing but a destination (or its removal) was ever seen for the offer: no lead, outcome, circuit report,
+     * wait or dead letter. Such an offer without a destination is not kept (no ghost "waiting for leads" offer).
+     */
+    boolean onlyConfiguration() {
+        return !total.any()
+                && lastReceivedAt == null
+                && circuit == null
+                && (waits == null || waits.count <= 0)
+                && open.isEmpty()
+                && destinationType == null;
     }
 
     /** Drops the hour buckets that end before {@code nowMs - 24 h}. */

@@ -128,12 +128,14 @@ public final class StatusPage {
                     numCell(row, t.offers());
                     numCell(row, t.failingOffers());
                     numCell(row, t.delivered());
+                    numCell(row, t.sentUnconfirmed());
                     numCell(row, t.deadLettered());
                 },
                 "Type",
                 "Offers",
                 "Failing offers",
                 "Delivered",
+                "Sent, not confirmed",
                 "Dead-lettered");
 
         section(
@@ -173,6 +175,7 @@ public final class StatusPage {
                                     : time(s.lastDelivered().at()));
                     numCell(row, s.last24h().received());
                     numCell(row, s.last24h().delivered());
+                    numCell(row, s.last24h().sentUnconfirmed());
                     numCell(row, s.last24h().suppressed());
                     numCell(row, s.last24h().deadLettered());
                     cell(row, waitingCell(s, now));
@@ -184,7 +187,8 @@ public final class StatusPage {
                 "Last delivered",
                 "Received",
                 "Delivered",
-                "Suppressed",
+                "Sent, not confirmed",
+                "Suppressed (.edu)",
                 "Dead-lettered",
                 "Waiting",
                 "Why");

@@ -2,6 +2,7 @@ package dev.leadpipe.status;
 
 import java.time.Instant;
 
+import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.json.JsonSerde;
 import dev.leadpipe.core.lead.Lead;
@@ -36,10 +37,14 @@ import org.slf4j.LoggerFactory;
  *       event keyed by offer id; unreadable records are skipped (the router dead-letters them).</li>
  *   <li>{@code lead-outcomes}, still keyed by leadId, passes {@link #TRACK_DEAD_LETTERS}, which keeps
  *       {@link #OPEN_DEAD_LETTERS_STORE}: the leads whose latest outcome is DEAD_LETTERED, with their offer and class
- *       (a DELIVERED or SUPPRESSED outcome for the same leadId, e.g. after a replay, closes it; a dead letter in
+ *       (a DELIVERED, SENT_UNCONFIRMED or SUPPRESSED outcome for the same leadId, e.g. after a replay, closes it; a dead letter in
  *       another class moves it), and {@link #DLQ_BACKLOG_STORE}: open dead letters by class code (per task; the
  *       service sums the tasks). It emits the outcome and a ±1 OPEN_DELTA per change, keyed by offer id.</li>
  *   <li>{@code destination-circuits} (keyed by offer id) becomes a CIRCUIT event.</li>
+ *   <li>{@code lead-destinations} (keyed by offer id, read as bytes) becomes a DESTINATION event (type and
+ *       {@code updatedAt} only: never settings or contacts), or DESTINATION_REMOVED for a tombstone or an unreadable
+ *       record; so an offer configured before its first lead is "configured, waiting for leads", and one whose
+ *       destination is deleted before any lead leaves the store.</li>
  *   <li>{@code lead-waiting} (keyed by leadId) passes {@link #TRACK_WAITING}, and {@code lead-outcomes} also passes
  *       {@link #CLOSE_WAITING}; both keep {@link #WAITING_LEADS_STORE}, the leads waiting now, and emit a WAITING
  *       event when a lead starts or keeps waiting and a WAIT_ENDED event when its wait ends (a tombstone, a terminal
@@ -72,6 +77,9 @@ public final class StatusTopology {
     public static final String OUTCOMES_SOURCE = "outcomes-source";
     public static final String CIRCUITS_SOURCE = "circuits-source";
     public static final String WAITING_SOURCE = "waiting-source";
+    public static final String DESTINATIONS_SOURCE = "destinations-source";
+    public static final String READ_DESTINATION = "read-destination";
+    public static final String MERGE_5 = "merge-offer-events-5";
     public static final String READ_LEAD = "read-lead";
     public static final String TRACK_DEAD_LETTERS = "track-dead-letters";
     public static final String READ_CIRCUIT = "read-circuit";
@@ -139,10 +147,16 @@ public final class StatusTopology {
                                 OfferEvent.circuit(report)),
                         Named.as(READ_CIRCUIT));
 
+        KStream<String, OfferEvent> destinations = builder.stream(
+                        Topics.LEAD_DESTINATIONS.name(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(DESTINATIONS_SOURCE))
+                .process(ReadDestination::new, Named.as(READ_DESTINATION));
+
         leads.merge(outcomes, Named.as(MERGE))
                 .merge(circuits, Named.as(MERGE_2))
                 .merge(waits, Named.as(MERGE_3))
                 .merge(waitsEndedByOutcome, Named.as(MERGE_4))
+                .merge(destinations, Named.as(MERGE_5))
                 .filter((offerId, e) -> offerId != null && e != null, Named.as(MERGE + "-keyed"))
                 .repartition(Repartitioned.with(Serdes.String(), EVENT_SERDE)
                         .withName(OFFER_EVENTS)
@@ -179,6 +193,41 @@ public final class StatusTopology {
             Instant at = lead.receivedAt() != null ? lead.receivedAt() : Instant.ofEpochMilli(record.timestamp());
             context.forward(new Record<>(
                     lead.offerId(), OfferEvent.lead(leadId, at, lead.test()), record.timestamp(), new RecordHeaders()));
+        }
+    }
+
+    /**
+     * An offer's destination, reduced to its type and time, keyed by offer id; a tombstone or an unreadable record is
+     * DESTINATION_REMOVED (the router, too, reads an unreadable one as no destination).
+     */
+    static final class ReadDestination implements Processor<String, byte[], String, OfferEvent> {
+        private final Deserializer<LeadDestination> destinations =
+                Topics.LEAD_DESTINATIONS.valueSerde().deserializer();
+        private ProcessorContext<String, OfferEvent> context;
+
+        @Override
+        public void init(ProcessorContext<String, OfferEvent> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            if (record.key() == null || record.key().isBlank()) {
+                return;
+            }
+            LeadDestination d = null;
+            if (record.value() != null) {
+                try {
+                    d = destinations.deserialize(Topics.LEAD_DESTINATIONS.name(), record.value());
+                } catch (RuntimeException e) {
+                    LOG.warn("the lead-destinations record of offer {} is unreadable: read as none", record.key());
+                }
+            }
+            Instant at = Instant.ofEpochMilli(record.timestamp());
+            OfferEvent e = d == null || d.type() == null
+                    ? OfferEvent.destinationRemoved(at)
+                    : OfferEvent.destination(d.type().wireName(), d.updatedAt() != null ? d.updatedAt() : at);
+            context.forward(new Record<>(record.key(), e, record.timestamp(), new RecordHeaders()));
         }
     }
 
@@ -274,15 +323,23 @@ public final class StatusTopology {
         @Override
         public void process(Record<String, OfferEvent> record) {
             OfferState state = offers.get(record.key());
+            OfferEvent e = record.value();
+            if (state == null && e.kind() == OfferEvent.Kind.DESTINATION_REMOVED) {
+                return; // a deleted destination of an offer never seen: nothing to keep
+            }
             if (state == null) {
                 state = new OfferState(record.key());
             }
-            OfferEvent e = record.value();
             if (e.kind() == OfferEvent.Kind.WAITING || e.kind() == OfferEvent.Kind.WAIT_ENDED) {
                 waits.apply(state, e);
             }
             long now = Math.max(context.currentStreamTimeMs(), record.timestamp());
-            offers.put(record.key(), state.apply(e, now));
+            state.apply(e, now);
+            if (!state.configured && state.onlyConfiguration()) {
+                offers.delete(record.key()); // its destination was deleted before any lead: no ghost offer
+            } else {
+                offers.put(record.key(), state);
+            }
         }
     }
 }

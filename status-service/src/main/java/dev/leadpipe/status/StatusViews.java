@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.leadpipe.core.circuit.CircuitReport;
+import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.retry.WaitingLead;
 
@@ -38,9 +39,20 @@ public final class StatusViews {
          * the last delivery and none of them has been delivered yet.
          */
         WAITING,
-        /** No lead received in the last 24 h: nothing to deliver. */
+        /**
+         * No lead received in the last 24 h, or only leads from .edu customers (withheld, nothing forwarded): nothing
+         * to deliver.
+         */
         IDLE,
-        /** Leads arrive and are delivered. */
+        /**
+         * Configured, waiting for leads: the offer has a destination in {@code lead-destinations} and no lead has come
+         * yet.
+         */
+        AWAITING_LEADS,
+        /**
+         * Leads arrive and are delivered, or sent to a destination that cannot confirm it kept them (Salesforce
+         * Web-to-Lead: counted as {@code sentUnconfirmed}, never as delivered).
+         */
         HEALTHY
     }
 
@@ -48,7 +60,18 @@ public final class StatusViews {
 
     public record Delivery(String leadId, Instant at, String destinationType, boolean test) {}
 
-    public record Counts(long received, long delivered, long suppressed, long deadLettered) {}
+    /**
+     * Leads received and their outcomes.
+     *
+     * @param sentUnconfirmed SENT_UNCONFIRMED: sent to a destination that cannot confirm it kept them (Salesforce
+     *                        Web-to-Lead); never counted in {@code delivered}
+     * @param suppressed      from .edu customers: personal data withheld, nothing forwarded
+     */
+    public record Counts(long received, long delivered, long sentUnconfirmed, long suppressed, long deadLettered) {
+        static Counts of(OfferState.Counts c) {
+            return new Counts(c.received, c.delivered, c.sentUnconfirmed, c.suppressed, c.deadLettered);
+        }
+    }
 
     public record OpenDeadLetters(String errorClass, long count, String kind, String remediation, Instant lastAt) {}
 
@@ -95,15 +118,28 @@ public final class StatusViews {
         }
     }
 
-    /** One offer: {@code GET /v1/status/offers/{offerId}} and each entry of {@code GET /v1/status}. */
+    /**
+     * One offer: {@code GET /v1/status/offers/{offerId}} and each entry of {@code GET /v1/status}.
+     *
+     * @param destinationType  the configured destination's type, else the one last seen on an outcome, circuit report
+     *                         or wait record
+     * @param configured       whether {@code lead-destinations} holds a destination for the offer now
+     * @param configuredAt     that destination's {@code updatedAt}
+     * @param lastSentUnconfirmed the latest lead sent to a destination that cannot confirm it kept it (Web-to-Lead)
+     * @param total            the counts since the status service first saw the offer (not only the last 24 h)
+     */
     public record OfferStatus(
             String offerId,
             String destinationType,
             Verdict verdict,
             String explanation,
+            boolean configured,
+            Instant configuredAt,
             LeadRef lastReceived,
             Delivery lastDelivered,
+            LeadRef lastSentUnconfirmed,
             Counts last24h,
+            Counts total,
             long openDeadLetterCount,
             List<OpenDeadLetters> openDeadLetters,
             LastDeadLetter lastDeadLetter,
@@ -138,7 +174,13 @@ public final class StatusViews {
      * waiting for their next attempt now.
      */
     public record DestinationTotals(
-            String destinationType, long offers, long failingOffers, long delivered, long deadLettered, long waiting) {}
+            String destinationType,
+            long offers,
+            long failingOffers,
+            long delivered,
+            long sentUnconfirmed,
+            long deadLettered,
+            long waiting) {}
 
     /** The open dead letters of one class, pipeline-wide. */
     public record Backlog(String errorClass, long count, String kind, String remediation) {}
@@ -168,8 +210,8 @@ public final class StatusViews {
 
     /** One offer's status at {@code now}. */
     public static OfferStatus offer(OfferState s, Instant now) {
-        OfferState.Counts c = s.last24h(now);
-        Counts counts = new Counts(c.received, c.delivered, c.suppressed, c.deadLettered);
+        Counts counts = Counts.of(s.last24h(now));
+        Counts total = Counts.of(s.total == null ? new OfferState.Counts() : s.total);
         List<OpenDeadLetters> open = new ArrayList<>();
         s.open.forEach((cls, o) ->
                 open.add(new OpenDeadLetters(cls.code(), o.count, cls.kind().label(), cls.remediation(), o.lastAt)));
@@ -197,9 +239,12 @@ public final class StatusViews {
                         s.lastDeadLetterClass == null ? null : s.lastDeadLetterClass.code(),
                         s.lastDeadLetterDetail,
                         s.lastDeadLetterAt);
-        String type = s.destinationType;
+        LeadRef sentUnconfirmed = s.lastSentUnconfirmedAt == null
+                ? null
+                : new LeadRef(s.lastSentUnconfirmedLeadId, s.lastSentUnconfirmedAt);
+        String type = s.configured && s.configuredType != null ? s.configuredType : s.destinationType;
         Waiting waiting = waiting(s.waits, now);
-        String waitingNote = waiting == null ? "" : "; " + waitingSentence(waiting, now, s.offerId);
+        String waitingNote = waiting == null ? "" : "; " + StatusWording.waitingSentence(waiting, now, s.offerId);
 
         Verdict verdict;
         String why;
@@ -208,7 +253,7 @@ public final class StatusViews {
             OpenDeadLetters worst = open.get(0);
             // one class: its fix in the verdict; several: each fix is listed with its class
             why = openCount + (openCount == 1 ? " lead is" : " leads are") + " dead-lettered and not delivered ("
-                    + joinClasses(open) + "): "
+                    + StatusWording.joinClasses(open) + "): "
                     + (open.size() == 1
                             ? worst.remediation() + " Then replay them"
                             : "fix what each class's remediation says, then replay them")
@@ -223,43 +268,76 @@ public final class StatusViews {
         } else if (waiting != null
                 && (waiting.behindOpenCircuit() || waiting.oldestAgeSeconds() > WAITING_TOO_LONG.toSeconds())) {
             verdict = Verdict.FAILING;
-            why = waitingSentence(waiting, now, s.offerId)
+            why = StatusWording.waitingSentence(waiting, now, s.offerId)
                     + (waiting.behindOpenCircuit()
                             ? ""
                             : "; a lead still waiting after " + WAITING_TOO_LONG.toHours()
                                     + " h means the destination is down, not blipping");
         } else if (waiting != null) {
             verdict = Verdict.WAITING;
-            why = waitingSentence(waiting, now, s.offerId);
+            why = StatusWording.waitingSentence(waiting, now, s.offerId);
         } else if (s.waitingSince != null) {
             verdict = Verdict.WAITING;
             why = "leads received since " + s.waitingSince + " (" + age(s.waitingSince, now)
                     + " ago) are not delivered yet; "
                     + (delivered == null ? "no lead was ever delivered" : "last delivery " + delivered.at());
+        } else if (received == null && total.received() == 0 && s.configured && !deliverable(type)) {
+            verdict = Verdict.IDLE;
+            why = "no lead received yet, and the destination is " + type + ": leads will be held (dead-lettered"
+                    + " NO_DESTINATION_CONFIGURED or DESTINATION_UNSUPPORTED), not delivered, until a deliverable"
+                    + " destination is configured";
+        } else if (received == null && total.received() == 0 && s.configured) {
+            verdict = Verdict.AWAITING_LEADS;
+            why = "configured, waiting for leads: the " + (type == null ? "" : type + " ")
+                    + "destination" + (s.configuredAt == null ? "" : " saved at " + s.configuredAt)
+                    + " has received no lead yet. The marketplace sends one when a customer acts on the offer, and a"
+                    + " MSFT_TEST test lead when you publish; send a test lead now: leadctl destinations validate "
+                    + s.offerId;
         } else if (counts.received() == 0) {
             verdict = Verdict.IDLE;
             why = "no lead received in the last 24 h ("
                     + (received == null ? "never received one" : "last received " + received.at())
-                    + "): the marketplace sent none to deliver";
+                    + "): the marketplace sent none to deliver"
+                    + (StatusWording.eduOnly(total)
+                            ? "; all " + total.suppressed() + " received so far came from .edu customers: "
+                                    + StatusWording.EDU_WITHHELD
+                            : "");
+        } else if (counts.delivered() == 0
+                && counts.sentUnconfirmed() == 0
+                && counts.deadLettered() == 0
+                && counts.suppressed() > 0) {
+            verdict = Verdict.IDLE;
+            why = counts.suppressed() + (counts.suppressed() == 1 ? " lead" : " leads")
+                    + " from .edu customers in the last 24 h: " + StatusWording.EDU_WITHHELD
+                    + "; no other lead was received";
         } else {
             verdict = Verdict.HEALTHY;
-            why = counts.delivered() + " delivered in the last 24 h"
-                    + (delivered == null ? "" : "; last delivered " + delivered.leadId() + " at " + delivered.at());
+            why = StatusWording.healthy(counts, delivered, sentUnconfirmed);
         }
         return new OfferStatus(
                 s.offerId,
                 type,
                 verdict,
                 why,
+                s.configured,
+                s.configuredAt,
                 received,
                 delivered,
+                sentUnconfirmed,
                 counts,
+                total,
                 openCount,
                 List.copyOf(open),
                 lastDead,
                 s.waitingSince,
                 circuit,
                 waiting);
+    }
+
+    /** Whether leads sent to a destination of this type (wire name) can be delivered: not {@code none}, not {@code blob}. */
+    private static boolean deliverable(String type) {
+        return !DestinationType.NONE.wireName().equals(type)
+                && !DestinationType.BLOB.wireName().equals(type);
     }
 
     private static Waiting waiting(OfferState.Waits w, Instant now) {
@@ -282,18 +360,6 @@ public final class StatusViews {
                 w.updatedAt);
     }
 
-    /** e.g. "3 leads wait for their next attempt (oldest since T, 2 h 14 min ago): RETRY after ... (HTTP 503): fix". */
-    private static String waitingSentence(Waiting w, Instant now, String offerId) {
-        String what = w.behindOpenCircuit()
-                ? " behind the destination's open circuit"
-                : w.count() == 1 ? " for its next attempt" : " for their next attempt";
-        return w.count() + (w.count() == 1 ? " lead waits" : " leads wait") + what + " (oldest since " + w.oldestSince()
-                + ", " + age(w.oldestSince(), now) + " ago): " + w.why()
-                + (w.nextAttemptAt() == null ? "" : ", next attempt at " + w.nextAttemptAt())
-                + (w.fix() == null ? "" : ". " + w.fix())
-                + " See them: leadctl waiting list --offer " + offerId;
-    }
-
     /** Every offer (worst first), the per-type totals and the backlog by class (largest first; only open ones). */
     public static Overview overview(Iterable<OfferState> states, Map<ErrorClass, Long> backlog, Instant now) {
         List<OfferStatus> offers = new ArrayList<>();
@@ -304,15 +370,16 @@ public final class StatusViews {
         Map<String, long[]> byType = new TreeMap<>();
         for (OfferStatus o : offers) {
             long[] t = byType.computeIfAbsent(
-                    o.destinationType() == null ? "unknown" : o.destinationType(), k -> new long[5]);
+                    o.destinationType() == null ? "unknown" : o.destinationType(), k -> new long[6]);
             t[0]++;
             t[1] += o.verdict() == Verdict.FAILING ? 1 : 0;
             t[2] += o.last24h().delivered();
-            t[3] += o.last24h().deadLettered();
-            t[4] += o.waitingCount();
+            t[3] += o.last24h().sentUnconfirmed();
+            t[4] += o.last24h().deadLettered();
+            t[5] += o.waitingCount();
         }
         List<DestinationTotals> types = new ArrayList<>();
-        byType.forEach((type, t) -> types.add(new DestinationTotals(type, t[0], t[1], t[2], t[3], t[4])));
+        byType.forEach((type, t) -> types.add(new DestinationTotals(type, t[0], t[1], t[2], t[3], t[4], t[5])));
         List<Backlog> dlq = new ArrayList<>();
         backlog.forEach((cls, n) -> {
             if (n > 0) {
@@ -324,28 +391,7 @@ public final class StatusViews {
         return new Overview(now, List.copyOf(offers), List.copyOf(types), List.copyOf(dlq), waiting);
     }
 
-    private static String joinClasses(List<OpenDeadLetters> open) {
-        List<String> parts = new ArrayList<>();
-        for (OpenDeadLetters o : open) {
-            parts.add(o.errorClass() + " " + o.count());
-        }
-        return String.join(", ", parts);
-    }
-
     static String age(Instant since, Instant now) {
-        Duration d = Duration.between(since, now);
-        if (d.isNegative()) {
-            d = Duration.ZERO;
-        }
-        if (d.toDays() > 0) {
-            return d.toDays() + " d " + d.toHoursPart() + " h";
-        }
-        if (d.toHours() > 0) {
-            return d.toHours() + " h " + d.toMinutesPart() + " min";
-        }
-        if (d.toMinutes() > 0) {
-            return d.toMinutes() + " min";
-        }
-        return d.toSeconds() + " s";
+        return StatusWording.age(since, now);
     }
 }

@@ -12,7 +12,8 @@ import dev.leadpipe.core.error.ErrorClass;
  * @param errorClass          why the lead was suppressed or dead-lettered
  * @param attempts            delivery attempts made (sinks); null where no delivery was attempted
  * @param detail              DEAD_LETTERED by a sink: the destination's own words (which field, which code), with
- *                            secrets, e-mail addresses and the lead's personal fields removed; otherwise null
+ *                            secrets, e-mail addresses and the lead's personal fields removed; SENT_UNCONFIRMED: why
+ *                            the destination cannot confirm it kept the lead and how to check; otherwise null
  */
 public record Outcome(
         String leadId,
@@ -120,5 +121,34 @@ public record Outcome(
                 replayCount,
                 at,
                 null);
+    }
+
+    /**
+     * Sent to a destination that cannot confirm it kept the lead (Salesforce Web-to-Lead): no record id, {@code detail}
+     * saying why and how the publisher checks. Never counted as delivered.
+     */
+    public static Outcome sentUnconfirmed(
+            String leadId,
+            String offerId,
+            String destinationType,
+            int attempts,
+            long latencyMs,
+            boolean test,
+            int replayCount,
+            Instant at,
+            String detail) {
+        return new Outcome(
+                leadId,
+                offerId,
+                OutcomeType.SENT_UNCONFIRMED,
+                destinationType,
+                null,
+                null,
+                attempts,
+                latencyMs,
+                test,
+                replayCount,
+                at,
+                detail);
     }
 }

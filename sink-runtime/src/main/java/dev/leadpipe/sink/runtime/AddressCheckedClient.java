@@ -45,6 +45,15 @@ final class AddressCheckedClient implements DestinationClient {
     }
 
     @Override
+    public DeliveryResult send(Lead lead, LeadDestination destination) throws DeliveryException {
+        DeliveryFailure refused = refusal(destination);
+        if (refused != null) {
+            throw new DeliveryException(refused);
+        }
+        return client.send(lead, destination);
+    }
+
+    @Override
     public String endpoint(LeadDestination destination) {
         return client.endpoint(destination);
     }

@@ -24,7 +24,7 @@ final class Attempt implements Runnable {
 
     /** Where an attempt's end goes. */
     interface Result {
-        void succeeded(PendingLead p, EndpointLane lane, String recordId);
+        void succeeded(PendingLead p, EndpointLane lane, DeliveryResult delivered);
 
         /** @param result the attempts meter's result: transient, permanent or timeout */
         void failed(
@@ -73,9 +73,9 @@ final class Attempt implements Runnable {
             // shutting down; the call still runs
         }
         try {
-            String recordId = client.deliver(p.lead, destination);
+            DeliveryResult delivered = client.send(p.lead, destination);
             if (settled.compareAndSet(false, true)) {
-                result.succeeded(p, lane, recordId);
+                result.succeeded(p, lane, delivered);
             }
         } catch (DeliveryException e) {
             if (settled.compareAndSet(false, true)) {

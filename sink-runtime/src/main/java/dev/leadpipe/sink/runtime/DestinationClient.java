@@ -28,6 +28,19 @@ public interface DestinationClient extends AutoCloseable {
     String deliver(Lead lead, LeadDestination destination) throws DeliveryException;
 
     /**
+     * Delivers one lead as {@link #deliver} does and says whether the destination confirmed it kept the lead. The
+     * runtime calls this one: a {@linkplain DeliveryResult#confirmed confirmed} result becomes {@code DELIVERED}, an
+     * {@linkplain DeliveryResult#unconfirmed unconfirmed} one {@code SENT_UNCONFIRMED}. By default every lead
+     * {@link #deliver} returns from is confirmed; a client whose destination cannot confirm (Salesforce Web-to-Lead)
+     * overrides this.
+     *
+     * @throws DeliveryException as {@link #deliver}
+     */
+    default DeliveryResult send(Lead lead, LeadDestination destination) throws DeliveryException {
+        return DeliveryResult.confirmed(deliver(lead, destination));
+    }
+
+    /**
      * The endpoint the destination's requests go to (a storage account's table endpoint, a Dataverse instance URL),
      * without any secret. Concurrency caps and circuit breakers are kept per endpoint.
      */

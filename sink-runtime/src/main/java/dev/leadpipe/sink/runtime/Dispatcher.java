@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * again: {@link HoldPolicy}), runs the {@link Attempt}, and after it asks {@link RetryPolicy}:
  * <ul>
  *   <li>not to be sent (a do-not-contact lead to a record-only destination): {@code SUPPRESSED}, no attempt;</li>
- *   <li>delivered: {@code DELIVERED} ({@link OutcomeWriter});</li>
+ *   <li>delivered: {@code DELIVERED}, or {@code SENT_UNCONFIRMED} when the destination could not confirm it kept the
+ *       lead ({@link DeliveryResult}; {@link OutcomeWriter});</li>
  *   <li>transient failure, next attempt within the retry horizon: the lead waits in memory (a timer);</li>
  *   <li>transient failure, next attempt further away; the endpoint's circuit open; or the endpoint busy: the lead is
  *       written to a retry tier ({@link RetryTierWriter}) and its offset released;</li>
@@ -222,7 +223,7 @@ final class Dispatcher implements Attempt.Result {
     }
 
     @Override
-    public void succeeded(PendingLead p, EndpointLane lane, String recordId) {
+    public void succeeded(PendingLead p, EndpointLane lane, DeliveryResult delivered) {
         if (lane.breaker.onSuccess()) {
             LOG.info("circuit of the {} endpoint of offer {} closed again", type.wireName(), p.offerId());
         }
@@ -232,10 +233,11 @@ final class Dispatcher implements Attempt.Result {
             return; // revoked: the new owner delivers it again, idempotently, and writes the outcome
         }
         Duration latency = parts.outcomes().latency(p);
-        LOG.debug("lead {} of offer {} delivered after {} attempt(s)", p.leadId(), p.offerId(), p.attempts);
-        parts.outcomes().delivered(p, recordId, () -> {
+        OutcomeType outcome = delivered.confirmed() ? OutcomeType.DELIVERED : OutcomeType.SENT_UNCONFIRMED;
+        LOG.debug("lead {} of offer {} {} after {} attempt(s)", p.leadId(), p.offerId(), outcome, p.attempts);
+        parts.outcomes().delivered(p, delivered, () -> {
             metrics.latency(latency.isNegative() ? Duration.ZERO : latency);
-            leads.finish(p, OutcomeType.DELIVERED, null);
+            leads.finish(p, outcome, null);
         });
     }
 

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a lead's terminal outcome through the {@link LeadWriter}: {@code DELIVERED}; {@code SUPPRESSED} for a lead
- * not to be sent; or a dead-letter record
+ * Writes a lead's terminal outcome through the {@link LeadWriter}: {@code DELIVERED} (or {@code SENT_UNCONFIRMED} when
+ * the destination could not confirm it kept the lead); {@code SUPPRESSED} for a lead not to be sent; or a dead-letter
+ * record
  * ({@link DeadLetterRecords}, to the source partition of {@code leads-dlq}) followed by {@code DEAD_LETTERED}; for a
  * lead that waited in a retry tier, a {@code lead-waiting} tombstone last. The upstream detail is redacted of the
  * destination's secret settings and the lead's personal fields ({@link #redact}).
@@ -52,26 +53,38 @@ final class OutcomeWriter {
     }
 
     /**
-     * Writes {@code DELIVERED} with the destination's record id and the latency since the lead's arrival (else its
-     * first attempt), then runs {@code finished}.
+     * Writes {@code DELIVERED} with the destination's record id, or {@code SENT_UNCONFIRMED} with the client's detail
+     * (redacted like a dead letter's) when the result is not confirmed, and the latency since the lead's arrival (else
+     * its first attempt), then runs {@code finished}.
      *
      * @return false when nothing is written (the lead's partition is no longer this sink's, or it is closing)
      */
-    boolean delivered(PendingLead p, String recordId, Runnable finished) {
+    boolean delivered(PendingLead p, DeliveryResult result, Runnable finished) {
         Instant now = clock.instant();
         Instant from =
                 p.lead.receivedAt() != null ? p.lead.receivedAt() : p.firstAttemptAt != null ? p.firstAttemptAt : now;
         long latencyMs = Math.max(0, Duration.between(from, now).toMillis());
-        Outcome outcome = Outcome.delivered(
-                p.leadId(),
-                p.offerId(),
-                type.wireName(),
-                recordId,
-                p.attempts,
-                latencyMs,
-                p.test(),
-                p.replayCount,
-                now);
+        Outcome outcome = result.confirmed()
+                ? Outcome.delivered(
+                        p.leadId(),
+                        p.offerId(),
+                        type.wireName(),
+                        result.recordId(),
+                        p.attempts,
+                        latencyMs,
+                        p.test(),
+                        p.replayCount,
+                        now)
+                : Outcome.sentUnconfirmed(
+                        p.leadId(),
+                        p.offerId(),
+                        type.wireName(),
+                        p.attempts,
+                        latencyMs,
+                        p.test(),
+                        p.replayCount,
+                        now,
+                        redact(result.detail(), null, p.lead));
         List<LeadWriter.Step> steps = new ArrayList<>();
         steps.add(new LeadWriter.Step(producer, outcomeRecord(outcome)));
         addWaitingTombstone(p, steps);

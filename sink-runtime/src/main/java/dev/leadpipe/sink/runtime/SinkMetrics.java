@@ -18,8 +18,10 @@ import io.micrometer.core.instrument.Timer;
  * and the error class: never an offer's settings, an endpoint, an e-mail address, an offer id or a lead id.
  * <ul>
  *   <li>{@value #OUTCOMES} (counter; {@code type}, {@code outcome}, {@code error_class} — {@code none} when
- *       delivered): outcomes written and acknowledged. {@code DEAD_LETTERED} with every error class and
- *       {@code DELIVERED}/{@code none} and {@code SUPPRESSED}/{@code DO_NOT_CONTACT_NOT_DELIVERED} are registered at 0 from the start, so that {@code rate()} and
+ *       delivered or sent unconfirmed): outcomes written and acknowledged. {@code DEAD_LETTERED} with every error
+ *       class, {@code DELIVERED}/{@code none}, {@code SUPPRESSED}/{@code DO_NOT_CONTACT_NOT_DELIVERED} and
+ *       {@code SENT_UNCONFIRMED}/{@code none} (a lead a destination took without confirming it kept it: Salesforce
+ *       Web-to-Lead; never counted as delivered) are registered at 0 from the start, so that {@code rate()} and
  *       {@code increase()} see the first one;</li>
  *   <li>{@value #ATTEMPTS} (counter; {@code type}, {@code result} = success / transient / permanent / timeout):
  *       delivery calls made;</li>
@@ -28,7 +30,7 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@value #DEFERRED} (counter; {@code type}, {@code reason} = RETRY / CIRCUIT_OPEN / BUSY): leads written to a
  *       retry tier to wait there (a lead waiting hours is counted once per hop);</li>
  *   <li>{@value #LATENCY} (timer with a histogram; {@code type}): from the lead's {@code receivedAt} (else its first
- *       attempt) to its delivery, in the buckets {@link #LATENCY_BUCKETS} (0.1 s … 24 h);</li>
+ *       attempt) to its delivery (or its unconfirmed sending), in the buckets {@link #LATENCY_BUCKETS} (0.1 s … 24 h);</li>
  *   <li>{@value #IN_FLIGHT}, {@value #PARKED}, {@value #QUEUED}, {@value #OPEN_CIRCUITS} (gauges; {@code type}):
  *       leads held in memory (under way, queued for a slot, waiting at most the retry horizon, or being written), of
  *       those the ones waiting in memory for a retry and the ones queued for a slot of their endpoint, and endpoints
@@ -94,6 +96,7 @@ final class SinkMetrics {
                 .register(registry);
         outcomeCounter(OutcomeType.DELIVERED, null);
         outcomeCounter(OutcomeType.SUPPRESSED, ErrorClass.DO_NOT_CONTACT_NOT_DELIVERED);
+        outcomeCounter(OutcomeType.SENT_UNCONFIRMED, null);
         for (ErrorClass c : ErrorClass.values()) {
             outcomeCounter(OutcomeType.DEAD_LETTERED, c);
         }

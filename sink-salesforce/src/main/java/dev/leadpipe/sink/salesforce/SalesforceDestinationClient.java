@@ -21,6 +21,7 @@ import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.sink.runtime.DeliveryException;
 import dev.leadpipe.sink.runtime.DeliveryFailure;
+import dev.leadpipe.sink.runtime.DeliveryResult;
 import dev.leadpipe.sink.runtime.HttpDestinationClient;
 import dev.leadpipe.sink.runtime.HttpSupport;
 import dev.leadpipe.sink.salesforce.SalesforceErrorClassifier.Stage;
@@ -48,8 +49,11 @@ import static dev.leadpipe.core.destination.types.SalesforceSpec.WEB_TO_LEAD_URL
  * <p><b>Web-to-Lead</b> (when no {@value SalesforceSpec#CLIENT_ID}): posts the form to {@value SalesforceSpec#WEB_TO_LEAD_URL} (default
  * {@value #DEFAULT_WEB_TO_LEAD_URL}) with {@code oid} = {@value SalesforceSpec#ORGANIZATION_ID}, checked locally first (15 or 18
  * letters and digits starting {@code 00D}, else SALESFORCE_INVALID_ORG_ID without sending). Salesforce answers 200
- * whatever happens to the lead (an unknown org or a missing required field drops it silently), so a 200 returns
- * {@value #WEB_TO_LEAD_NOT_CONFIRMED}: sent, not confirmed.
+ * whatever happens to the lead (an unknown org or a missing required field drops it silently), so a 200 is an
+ * {@linkplain DeliveryResult#unconfirmed unconfirmed} result from {@link #send} (the runtime writes
+ * {@code SENT_UNCONFIRMED}, never DELIVERED) whose detail tells the publisher how to check (search {@code MSFT_TEST},
+ * no picklist required on the form) and recommends the REST route; {@link #deliver} returns
+ * {@value #WEB_TO_LEAD_NOT_CONFIRMED} for it.
  *
  * <p>Settings: {@value SalesforceSpec#ORGANIZATION_ID}, {@value SalesforceSpec#WEB_TO_LEAD_URL}, {@value SalesforceSpec#LOGIN_URL} (default
  * {@value #DEFAULT_LOGIN_URL}; client credentials need the org's My Domain URL), {@value SalesforceSpec#CLIENT_ID},
@@ -86,7 +90,7 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
     public static final String DEFAULT_LOGIN_URL = "https://login.salesforce.com";
     public static final String DEFAULT_API_VERSION = "v62.0";
     public static final String DEFAULT_EXTERNAL_ID_FIELD = "LeadpipeLeadId__c";
-    /** The record id of every Web-to-Lead delivery: Salesforce's 200 does not say whether the lead was stored. */
+    /** What {@link #deliver} returns for a Web-to-Lead lead: Salesforce's 200 does not say whether it was stored. */
     public static final String WEB_TO_LEAD_NOT_CONFIRMED = "web-to-lead: sent, not confirmed";
     /** Filled into the required LastName and Company when the lead has none. */
     public static final String PLACEHOLDER = "[not provided]";
@@ -122,11 +126,21 @@ public final class SalesforceDestinationClient extends HttpDestinationClient {
         rest.checkInstanceUrlsWith(addresses);
     }
 
+    /** REST: confirmed with the Lead's Salesforce id. Web-to-Lead: unconfirmed (sent, not confirmed). */
     @Override
-    public String deliver(Lead lead, LeadDestination destination) throws DeliveryException {
+    public DeliveryResult send(Lead lead, LeadDestination destination) throws DeliveryException {
         Map<String, String> s = destination.settings();
         Set<String> secrets = secretValues(s);
-        return isRest(s) ? rest.deliver(lead, s, secrets) : webToLead.deliver(lead, s, secrets);
+        return isRest(s)
+                ? DeliveryResult.confirmed(rest.deliver(lead, s, secrets))
+                : webToLead.deliver(lead, s, secrets);
+    }
+
+    /** {@link #send}'s record id, or {@value #WEB_TO_LEAD_NOT_CONFIRMED} for a Web-to-Lead lead. */
+    @Override
+    public String deliver(Lead lead, LeadDestination destination) throws DeliveryException {
+        DeliveryResult r = send(lead, destination);
+        return r.confirmed() ? r.recordId() : WEB_TO_LEAD_NOT_CONFIRMED;
     }
 
     /**

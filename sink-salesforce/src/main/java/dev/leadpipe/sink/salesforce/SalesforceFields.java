@@ -15,6 +15,9 @@ import dev.leadpipe.sink.runtime.LeadFields;
  * REST Lead body and the Web-to-Lead form, so the two routes cannot drift apart.
  */
 final class SalesforceFields {
+    /** The Lead's LeadSource is a picklist of 40 characters (Salesforce's Lead field reference). */
+    static final int LEAD_SOURCE_MAX = 40;
+
     /**
      * One mapped field: its Lead API name, its Web-to-Lead form name, Salesforce's length, the value sent on both
      * routes and the one REST sends (which fills what the Lead object requires).
@@ -47,11 +50,16 @@ final class SalesforceFields {
                     "Description",
                     "description",
                     32_000,
-                    Lead::description,
+                    SalesforceFields::formDescription,
                     l -> l.description() != null && !l.description().isBlank()
                             ? l.description()
                             : LeadFields.subject(l)),
-            new Field("LeadSource", "lead_source", 40, SalesforceFields::leadSource));
+            new Field(
+                    "LeadSource",
+                    "lead_source",
+                    LEAD_SOURCE_MAX,
+                    SalesforceFields::formLeadSource,
+                    SalesforceFields::leadSource));
 
     /**
      * The Lead's do-not-contact checkboxes, by API name (REST, set true) and Web-to-Lead form name (the names
@@ -94,7 +102,45 @@ final class SalesforceFields {
     }
 
     /**
-     * The LeadSource's source part (AzureMarketplace, AppSource, AzurePortal, ...), else
+     * Web-to-Lead's {@code lead_source}: the whole marketplace LeadSource ({@code Source-Action|publisher.offer}) when
+     * it fits {@value #LEAD_SOURCE_MAX} characters; a longer one is not cut mid-offer (a cut offer id would name
+     * another offer): its {@code Source-Action} part is sent (cut to {@value #LEAD_SOURCE_MAX}), and the whole value goes
+     * into the description ({@link #formDescription}). No LeadSource: {@value SalesforceDestinationClient#DEFAULT_LEAD_SOURCE}.
+     */
+    static String formLeadSource(Lead lead) {
+        String whole = wholeLeadSource(lead);
+        if (whole == null) {
+            return SalesforceDestinationClient.DEFAULT_LEAD_SOURCE;
+        }
+        if (whole.length() <= LEAD_SOURCE_MAX) {
+            return whole;
+        }
+        int bar = whole.indexOf('|');
+        String sourceAndAction = bar > 0 ? whole.substring(0, bar).trim() : whole;
+        return LeadFields.cut(sourceAndAction, LEAD_SOURCE_MAX);
+    }
+
+    /**
+     * Web-to-Lead's {@code description}: the lead's Description, followed on a line of its own by
+     * {@code LeadSource: <whole value>} when the LeadSource is longer than {@code lead_source} takes.
+     */
+    static String formDescription(Lead lead) {
+        String whole = wholeLeadSource(lead);
+        String description = lead.description();
+        if (whole == null || whole.length() <= LEAD_SOURCE_MAX) {
+            return description;
+        }
+        String note = "LeadSource: " + whole;
+        return description == null || description.isBlank() ? note : description + "\n" + note;
+    }
+
+    private static String wholeLeadSource(Lead lead) {
+        String raw = lead.leadSource();
+        return raw == null || raw.isBlank() ? null : raw.trim();
+    }
+
+    /**
+     * REST's LeadSource (the org's picklist may be restricted to its own values): the LeadSource's source part (AzureMarketplace, AppSource, AzurePortal, ...), else
      * {@value SalesforceDestinationClient#DEFAULT_LEAD_SOURCE}.
      */
     static String leadSource(Lead lead) {

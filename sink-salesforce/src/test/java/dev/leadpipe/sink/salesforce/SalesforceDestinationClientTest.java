@@ -8,6 +8,7 @@ import dev.leadpipe.core.destination.types.SalesforceSpec;
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.fakes.FakeSalesforce;
 import dev.leadpipe.sink.runtime.DeliveryException;
+import dev.leadpipe.sink.runtime.DeliveryResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,8 +181,64 @@ class SalesforceDestinationClientTest {
                 .containsEntry("company", "Contoso")
                 .containsEntry("title", "CTO")
                 .containsEntry("country", "TW")
-                .containsEntry("lead_source", "AzureMarketplace")
+                .containsEntry("lead_source", "AzureMarketplace-INS|contoso.widget-saas")
                 .containsEntry("encoding", "UTF-8")
                 .doesNotContainKey("description");
+    }
+
+    @Test
+    void webToLeadIsSentNotConfirmedWithTheAdviceOfTheSeed() throws Exception {
+        var w2l = webToLead("contoso.unit", salesforce.webToLeadUrl(), salesforce.orgId());
+        DeliveryResult real = client.send(lead("lead-unit-w2l", "contoso.unit"), w2l);
+        assertThat(real.confirmed()).isFalse();
+        assertThat(real.recordId()).isNull();
+        assertThat(real.detail())
+                .startsWith("sent, not confirmed")
+                .contains("no picklist is required on the Web-to-Lead form")
+                .contains("REST route")
+                .doesNotContain("MSFT_TEST");
+        var base = lead("lead-unit-w2l", "contoso.unit");
+        var test = new dev.leadpipe.core.lead.Lead(
+                "MSFT_TEST_638000000000000000",
+                base.offerId(),
+                base.receivedAt(),
+                true,
+                base.userDetails(),
+                base.leadSource(),
+                base.actionCode(),
+                base.offerTitle(),
+                base.description(),
+                Map.of());
+        assertThat(client.send(test, w2l).detail()).contains("Search MSFT_TEST in Salesforce's Leads");
+        DeliveryResult rest = client.send(base, clientCredentials("contoso.unit", salesforce.url(), CC, CANARY_SECRET));
+        assertThat(rest.confirmed()).isTrue();
+        assertThat(rest.recordId()).isEqualTo(salesforce.record("lead-unit-w2l").id());
+    }
+
+    @Test
+    void aLeadSourceLongerThanTheFieldKeepsSourceAndActionAndTheWholeValueInTheDescription() throws Exception {
+        var base = lead("lead-unit-long-source", "contoso.unit");
+        String whole = "AzureMarketplace-StartTestDrive|contoso-holdings.widget-saas-enterprise-edition";
+        var lead = new dev.leadpipe.core.lead.Lead(
+                base.leadId(),
+                base.offerId(),
+                base.receivedAt(),
+                false,
+                base.userDetails(),
+                whole,
+                base.actionCode(),
+                base.offerTitle(),
+                "Install of the widget",
+                Map.of());
+        client.deliver(lead, webToLead("contoso.unit", salesforce.webToLeadUrl(), salesforce.orgId()));
+        Map<String, String> form =
+                salesforce.webToLeadStored().get(salesforce.webToLeadStored().size() - 1);
+        assertThat(form)
+                .containsEntry("lead_source", "AzureMarketplace-StartTestDrive")
+                .containsEntry("description", "Install of the widget\nLeadSource: " + whole);
+        client.deliver(lead, clientCredentials("contoso.unit", salesforce.url(), CC, CANARY_SECRET));
+        assertThat(salesforce.record("lead-unit-long-source").fields())
+                .containsEntry("LeadSource", "AzureMarketplace")
+                .containsEntry("Description", "Install of the widget");
     }
 }

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every Salesforce row of the error catalogue, end to end ({@link SinkEndToEndContract}): the real SinkRuntime on an embedded broker delivering
  * through SalesforceDestinationClient to FakeSalesforce orgs. One lead per row; each must end in leads-dlq with the
  * row's class, kind, remediation and attempts (1 when permanent, the whole small budget of 3 when transient). Good
- * leads by client credentials, JWT bearer and Web-to-Lead are delivered in the same run, and a Web-to-Lead lead to
- * an org with a required picklist is "delivered" (sent, not confirmed) while Salesforce stored nothing: the
- * documented danger of that route. Canary secrets, private keys and e-mail addresses appear in no log line, DLQ
+ * leads by client credentials and JWT bearer are delivered in the same run; Web-to-Lead leads end SENT_UNCONFIRMED,
+ * never DELIVERED, also the one to an org with a required picklist that Salesforce answered 200 and stored nothing
+ * for: the documented danger of that route. Canary secrets, private keys and e-mail addresses appear in no log line, DLQ
  * header or outcome.
  */
 class SalesforceSinkEndToEndTest extends SinkEndToEndContract<SalesforceSinkEndToEndTest.Row> {
@@ -211,22 +211,29 @@ class SalesforceSinkEndToEndTest extends SinkEndToEndContract<SalesforceSinkEndT
                 .containsEntry("LastName", "Lin")
                 .containsEntry("LeadSource", "AzureMarketplace")
                 .containsEntry("LeadpipeLeadId__c", "lead-good-cc");
-        assertThat(outcomeOf("lead-good-w2l").outcome()).isEqualTo(OutcomeType.DELIVERED);
-        assertThat(outcomeOf("lead-good-w2l").destinationRecordId())
-                .isEqualTo(SalesforceDestinationClient.WEB_TO_LEAD_NOT_CONFIRMED);
+        assertThat(outcomeOf("lead-good-w2l").outcome()).isEqualTo(OutcomeType.SENT_UNCONFIRMED);
+        assertThat(outcomeOf("lead-good-w2l").destinationRecordId()).isNull();
+        assertThat(outcomeOf("lead-good-w2l").attempts()).isEqualTo(1);
         assertThat(mainOrg.webToLeadStored()).hasSize(1);
         assertThat(mainOrg.webToLeadStored().get(0))
                 .containsEntry("oid", mainOrg.orgId())
                 .containsEntry("last_name", "Lin")
                 .containsEntry("company", "Contoso")
-                .containsEntry("lead_source", "AzureMarketplace");
+                .containsEntry("lead_source", "AzureMarketplace-INS|contoso.widget-saas");
     }
 
     @Test
     void webToLeadToAnOrgWithARequiredPicklistIsSentButNotStored() {
         Outcome outcome = outcomeOf("lead-w2l-picklist");
-        assertThat(outcome.outcome()).isEqualTo(OutcomeType.DELIVERED);
-        assertThat(outcome.destinationRecordId()).isEqualTo("web-to-lead: sent, not confirmed");
+        assertThat(outcome.outcome()).isEqualTo(OutcomeType.SENT_UNCONFIRMED);
+        assertThat(outcome.destinationRecordId()).isNull();
+        assertThat(outcome.detail())
+                .startsWith("sent, not confirmed")
+                .contains("no picklist is required on the Web-to-Lead form")
+                .contains("REST route");
+        assertThat(outcomes.stream().filter(r -> r.key().equals("lead-w2l-picklist")))
+                .as("exactly one outcome")
+                .hasSize(1);
         assertThat(picklistOrg.webToLeadReceived()).hasSize(1);
         assertThat(picklistOrg.webToLeadStored()).isEmpty();
     }
