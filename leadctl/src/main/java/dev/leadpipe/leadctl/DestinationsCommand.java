@@ -31,7 +31,9 @@ import picocli.CommandLine.ScopeType;
             DestinationsCommand.Apply.class,
             DestinationsCommand.Delete.class,
             DestinationsCommand.Validate.class,
-            DestinationsCommand.Publish.class
+            DestinationsCommand.Publish.class,
+            DestinationSchemaCommand.Check.class,
+            DestinationSchemaCommand.Setup.class
         },
         description = {
             "Configure offers' lead destinations (through the ingest service's HTTP API).",
@@ -51,7 +53,7 @@ final class DestinationsCommand extends GroupCommand {
     String apiUrlOption;
 
     DestinationsCommand() {
-        super("get, apply, delete, validate or publish");
+        super("get, apply, delete, validate, publish, check or setup");
     }
 
     /** The shared work of the subcommands: the API's address, requests, and turning answers into output. */

@@ -17,6 +17,7 @@ import java.util.Properties;
 import dev.leadpipe.core.KafkaClientSecurity;
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,6 +97,7 @@ public final class Leadctl extends GroupCommand {
     private final Map<String, String> environment;
     private final Path workingDirectory;
     private boolean interactiveStderr;
+    private java.util.function.Supplier<DynamicsDestinationClient> dynamicsClients = DynamicsDestinationClient::new;
 
     public Leadctl() {
         this(System.getenv(), Path.of(System.getProperty("user.dir", ".")));
@@ -200,6 +202,19 @@ public final class Leadctl extends GroupCommand {
             return null;
         }
         return null;
+    }
+
+    /**
+     * How {@code destinations check|setup} sign in to Dataverse: a new production {@link DynamicsDestinationClient}
+     * unless a test or the local run gave one (against the Azure AD stand-in). The command closes it.
+     */
+    public Leadctl withDynamicsClient(java.util.function.Supplier<DynamicsDestinationClient> clients) {
+        this.dynamicsClients = clients;
+        return this;
+    }
+
+    DynamicsDestinationClient dynamicsClient() {
+        return dynamicsClients.get();
     }
 
     /** A variable of leadctl's environment (the process's, or the one a test gave), or null. */
