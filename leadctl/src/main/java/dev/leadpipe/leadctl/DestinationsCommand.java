@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code leadctl destinations get|apply|delete|validate|publish}: an offer's lead configuration, through the ingest
  * service's HTTP API ({@code --api-url}, default {@code $LEADPIPE_API_URL}, else {@code ./.leadpipe/api-url} written
- * by the local run, else {@value #DEFAULT_API}). Secrets are shown masked, as the API returns them. A refused
+ * by the local run, else {@value #DEFAULT_API}). Secrets are shown masked, as the API returns them. {@code check} and
+ * {@code setup} (Dynamics onboarding, {@link DestinationSchemaCommand}) read the destination from Kafka instead. A refused
  * request prints one line naming every bad field and exits 1; an unreachable API exits 3.
  */
 @Command(

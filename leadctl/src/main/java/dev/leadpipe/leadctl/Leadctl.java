@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code leadctl}, the operator CLI of leadpipe: list, show and replay dead-lettered leads
  * ({@code leadctl dlq list|show|replay}), and configure and validate offers' lead destinations through the ingest API
- * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}), show why an
+ * ({@code leadctl destinations get|apply|delete|validate|publish|check|setup}, see {@link DestinationsCommand}), show why an
  * offer gets no leads from the status service ({@code leadctl status}, see {@link StatusCommand}), and list the leads
  * waiting in Kafka for their next attempt ({@code leadctl waiting list}, see {@link WaitingListCommand}), and manage
  * the API keys of the HTTP services ({@code leadctl keys create|list|revoke}, see {@link KeysCommand}). The HTTP
