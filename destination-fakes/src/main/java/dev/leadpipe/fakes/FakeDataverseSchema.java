@@ -25,7 +25,8 @@ import com.sun.net.httpserver.HttpExchange;
  * Without the schema ({@link FakeDataverse#withoutLeadpipeSchema()}) an upsert by
  * {@code leads(leadpipe_leadid='...')} is refused as Dataverse refuses it: no active key → 400 {@code 0x8006088a}
  * "Bad Request - Error in query syntax." with {@code AlternateKeysODataUriResolver} in the inner stack trace; a
- * {@code leadpipe_} column the table lacks → 400 {@code 0x0} "... Invalid property 'leadpipe_leadsource' was found
+ * {@code leadpipe_} column the table lacks (checked only in that mode, so a stand-in with the schema accepts any
+ * {@code leadpipe_} column a newer mapping sends) → 400 {@code 0x0} "... Invalid property 'leadpipe_leadsource' was found
  * in entity 'Microsoft.Dynamics.CRM.lead' ..." (Microsoft's "Troubleshoot Dataverse Web API client errors"). With
  * {@link #denyCustomization} a POST answers 403 {@code 0x80040220} "Principal user ... is missing prvCreateAttribute
  * privilege ..." ({@code prvCreateEntityKey} for a key), as for an application user without the System Customizer
@@ -47,6 +48,9 @@ final class FakeDataverseSchema {
     private final List<Key> keys = new ArrayList<>();
     private int activateAfterPolls = 2;
     private boolean customizationDenied;
+    /** Whether unknown {@code leadpipe_} columns in an upsert are refused (only once the schema was removed). */
+    private boolean strictColumns;
+
     private final AtomicInteger creations = new AtomicInteger();
 
     FakeDataverseSchema() {
@@ -65,6 +69,7 @@ final class FakeDataverseSchema {
         columns.remove("leadpipe_leadid");
         columns.remove("leadpipe_leadsource");
         keys.clear();
+        strictColumns = true;
     }
 
     synchronized void keyActivatesAfterPolls(int polls) {
@@ -112,7 +117,7 @@ final class FakeDataverseSchema {
         if (body != null) {
             for (var it = body.fieldNames(); it.hasNext(); ) {
                 String p = it.next();
-                if (p.startsWith("leadpipe_") && !columns.containsKey(p)) {
+                if (strictColumns && p.startsWith("leadpipe_") && !columns.containsKey(p)) {
                     String message = "An error occurred while validating input parameters: Microsoft.Crm.CrmException:"
                             + " Invalid property '" + p + "' was found in entity 'Microsoft.Dynamics.CRM.lead'. --->"
                             + " Microsoft.OData.ODataException: Does not support untyped value in non-open type.";
