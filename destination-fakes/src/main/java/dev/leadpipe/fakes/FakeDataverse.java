@@ -22,7 +22,9 @@ import com.sun.net.httpserver.HttpServer;
  * {@code PATCH /api/data/v9.2/leads(leadpipe_leadid='<leadId>')} — an upsert on the alternate key
  * {@code leadpipe_leadid} (no {@code If-Match}: create or update) answering {@code 204 No Content} with
  * {@code OData-EntityId: <base>/api/data/v9.2/leads(<guid>)}, one stable GUID per leadId — and
- * {@code GET /api/data/v9.2/} (the service document). Every request needs {@code Authorization: Bearer <token>}
+ * {@code GET /api/data/v9.2/} (the service document), and the lead table's definition endpoints
+ * ({@link FakeDataverseSchema}: its columns and alternate keys, with leadpipe's schema present unless
+ * {@link #withoutLeadpipeSchema()}). Every request needs {@code Authorization: Bearer <token>}
  * issued by the given {@link FakeAzureAd}; otherwise 401 with Dataverse's {@code WWW-Authenticate} challenge. Any
  * other path answers 404 with an HTML page (what a host that is not a Dataverse instance does).
  *
@@ -63,6 +65,8 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
     private final AtomicInteger concurrent = new AtomicInteger();
     /** Exchanges already answered (no longer concurrent); identity, as HttpExchange's attributes are the context's. */
     private final java.util.Set<HttpExchange> answered = ConcurrentHashMap.newKeySet();
+    /** The lead table's definition: leadpipe's columns and alternate key, served on the metadata endpoints. */
+    private final FakeDataverseSchema schema = new FakeDataverseSchema();
 
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
@@ -108,6 +112,43 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             failures.put(subject.toLowerCase(Locale.ROOT), failure);
         }
         return this;
+    }
+
+    /**
+     * The lead table without leadpipe's columns ({@code leadpipe_leadid}, {@code leadpipe_leadsource}) and alternate
+     * key, as in an environment where only the marketplace's solution is installed: upserts are refused as Dataverse
+     * refuses them until the schema is created through the metadata endpoints ({@link FakeDataverseSchema}).
+     */
+    public FakeDataverse withoutLeadpipeSchema() {
+        schema.removeLeadpipeSchema();
+        return this;
+    }
+
+    /** A key created through the metadata endpoints is Pending for this many reads of the keys, then Active. */
+    public FakeDataverse keyActivatesAfterPolls(int polls) {
+        schema.keyActivatesAfterPolls(polls);
+        return this;
+    }
+
+    /** Every caller lacks the privileges to create columns and keys (403 0x80040220 prvCreateAttribute/...). */
+    public FakeDataverse denyCustomization(boolean denied) {
+        schema.denyCustomization(denied);
+        return this;
+    }
+
+    /** Whether the lead table has this column. */
+    public boolean hasColumn(String logicalName) {
+        return schema.hasColumn(logicalName);
+    }
+
+    /** The EntityKeyIndexStatus of the alternate key on exactly this column, or null when there is none. */
+    public String keyStatus(String column) {
+        return schema.keyStatus(column);
+    }
+
+    /** Columns and keys created through the metadata endpoints. */
+    public int schemaCreations() {
+        return schema.creations();
     }
 
     /** Waits this long before answering each upsert. */
@@ -165,7 +206,7 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             Matcher upsert = UPSERT.matcher(path);
-            boolean api = path.equals(API) || upsert.matches();
+            boolean api = path.equals(API) || upsert.matches() || path.startsWith(FakeDataverseSchema.ENTITY_PATH);
             if (!api) {
                 reply(
                         exchange,
@@ -198,6 +239,9 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
                         "application/json; odata.metadata=minimal",
                         "{\"@odata.context\":\"" + url() + API
                                 + "$metadata\",\"value\":[{\"name\":\"leads\",\"kind\":\"EntitySet\",\"url\":\"leads\"}]}");
+                return;
+            }
+            if (schema.handle(exchange, path, method, uuid(principal.subject()))) {
                 return;
             }
             if (!upsert.matches() || !"PATCH".equals(method)) {
@@ -234,6 +278,12 @@ public final class FakeDataverse extends FakeLeadStore implements AutoCloseable 
             if (hugeBytes > 0) {
                 finished(exchange);
                 FakeHttp.sendHuge(exchange, hugeStatus, hugeBytes);
+                return;
+            }
+            String[] refusal = schema.refuseUpsert(jsonObject(body));
+            if (refusal != null) {
+                exchange.getResponseHeaders().set("OData-Version", "4.0");
+                reply(exchange, Integer.parseInt(refusal[0]), "application/json; odata.metadata=minimal", refusal[1]);
                 return;
             }
             if (failure == Failure.NO_ROLES_ASSIGNED) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code leadctl destinations get|apply|delete|validate|publish}: an offer's lead configuration, through the ingest
  * service's HTTP API ({@code --api-url}, default {@code $LEADPIPE_API_URL}, else {@code ./.leadpipe/api-url} written
- * by the local run, else {@value #DEFAULT_API}). Secrets are shown masked, as the API returns them. A refused
+ * by the local run, else {@value #DEFAULT_API}). Secrets are shown masked, as the API returns them. {@code check} and
+ * {@code setup} (Dynamics onboarding, {@link DestinationSchemaCommand}) read the destination from Kafka instead. A refused
  * request prints one line naming every bad field and exits 1; an unreachable API exits 3.
  */
 @Command(
@@ -31,7 +32,9 @@ import picocli.CommandLine.ScopeType;
             DestinationsCommand.Apply.class,
             DestinationsCommand.Delete.class,
             DestinationsCommand.Validate.class,
-            DestinationsCommand.Publish.class
+            DestinationsCommand.Publish.class,
+            DestinationSchemaCommand.Check.class,
+            DestinationSchemaCommand.Setup.class
         },
         description = {
             "Configure offers' lead destinations (through the ingest service's HTTP API).",
@@ -51,7 +54,7 @@ final class DestinationsCommand extends GroupCommand {
     String apiUrlOption;
 
     DestinationsCommand() {
-        super("get, apply, delete, validate or publish");
+        super("get, apply, delete, validate, publish, check or setup");
     }
 
     /** The shared work of the subcommands: the API's address, requests, and turning answers into output. */

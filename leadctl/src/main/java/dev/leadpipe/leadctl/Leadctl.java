@@ -17,6 +17,7 @@ import java.util.Properties;
 import dev.leadpipe.core.KafkaClientSecurity;
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
+import dev.leadpipe.sink.dynamics.DynamicsDestinationClient;
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code leadctl}, the operator CLI of leadpipe: list, show and replay dead-lettered leads
  * ({@code leadctl dlq list|show|replay}), and configure and validate offers' lead destinations through the ingest API
- * ({@code leadctl destinations get|apply|delete|validate|publish}, see {@link DestinationsCommand}), show why an
+ * ({@code leadctl destinations get|apply|delete|validate|publish|check|setup}, see {@link DestinationsCommand}), show why an
  * offer gets no leads from the status service ({@code leadctl status}, see {@link StatusCommand}), and list the leads
  * waiting in Kafka for their next attempt ({@code leadctl waiting list}, see {@link WaitingListCommand}), and manage
  * the API keys of the HTTP services ({@code leadctl keys create|list|revoke}, see {@link KeysCommand}). The HTTP
@@ -96,6 +97,7 @@ public final class Leadctl extends GroupCommand {
     private final Map<String, String> environment;
     private final Path workingDirectory;
     private boolean interactiveStderr;
+    private java.util.function.Supplier<DynamicsDestinationClient> dynamicsClients = DynamicsDestinationClient::new;
 
     public Leadctl() {
         this(System.getenv(), Path.of(System.getProperty("user.dir", ".")));
@@ -200,6 +202,19 @@ public final class Leadctl extends GroupCommand {
             return null;
         }
         return null;
+    }
+
+    /**
+     * How {@code destinations check|setup} sign in to Dataverse: a new production {@link DynamicsDestinationClient}
+     * unless a test or the local run gave one (against the Azure AD stand-in). The command closes it.
+     */
+    public Leadctl withDynamicsClient(java.util.function.Supplier<DynamicsDestinationClient> clients) {
+        this.dynamicsClients = clients;
+        return this;
+    }
+
+    DynamicsDestinationClient dynamicsClient() {
+        return dynamicsClients.get();
     }
 
     /** A variable of leadctl's environment (the process's, or the one a test gave), or null. */

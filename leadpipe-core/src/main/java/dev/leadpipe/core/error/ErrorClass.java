@@ -38,6 +38,9 @@ public enum ErrorClass {
     DYNAMICS_THROTTLED(
             ErrorKind.TRANSIENT,
             "Dataverse service protection limits were hit. The sink waits for Retry-After and lowers its concurrency; nothing to change unless it persists."),
+    DYNAMICS_SCHEMA_MISSING(
+            ErrorKind.PERMANENT,
+            "The Dataverse lead table lacks what leadpipe writes: the text column leadpipe_leadid with an active alternate key on it, and the text column leadpipe_leadsource (the marketplace's own solution creates neither). Run leadctl destinations setup OFFER (the application user needs the System Customizer role for it), or create them by hand in Power Apps > Tables > Lead: the columns (Single line of text, leadpipe_leadid 128 characters, leadpipe_leadsource 400) and a key on leadpipe_leadid; then replay."),
 
     // Salesforce
     SALESFORCE_REQUIRED_PICKLIST(

@@ -72,7 +72,9 @@ import static dev.leadpipe.core.destination.types.DynamicsSpec.USER_NAME;
  *
  * <p>Every Dataverse call gives up after the timeout (default 2 minutes) → DYNAMICS_TIMEOUT; the instance URL must
  * be https (plain http only for a loopback host, for tests and the local run). Failures are classified by
- * {@link DynamicsErrorClassifier}. Thread-safe.
+ * {@link DynamicsErrorClassifier}; an upsert refused as Dataverse refuses one on a missing key or column is checked
+ * against the lead table's metadata and, when something is missing, is DYNAMICS_SCHEMA_MISSING naming it
+ * ({@link DataverseSchemaErrors}). Thread-safe.
  */
 public final class DynamicsDestinationClient extends HttpDestinationClient {
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
@@ -143,10 +145,28 @@ public final class DynamicsDestinationClient extends HttpDestinationClient {
             int close = entityId.lastIndexOf(')');
             return open >= 0 && close > open ? entityId.substring(open + 1, close) : "lead:" + lead.leadId();
         }
+        if (DataverseSchemaErrors.suspected(status, response.body())) {
+            DeliveryFailure schema = DataverseSchemaErrors.confirm(
+                    new DataverseMetadata(http, timeout, instance, token), status, secrets);
+            if (schema != null) {
+                throw new DeliveryException(schema);
+            }
+        }
         throw new DeliveryException(DynamicsErrorClassifier.classify(
                 Upstream.http(
                         status, response.headers().firstValue("Retry-After").orElse(null), response.body()),
                 secrets));
+    }
+
+    /**
+     * A signed-in session on the destination's table-definition endpoints, for the schema check and setup
+     * ({@link DynamicsSchemaTool}); sign-in failures are classified as for delivery.
+     */
+    DataverseMetadata metadata(LeadDestination destination) throws DeliveryException {
+        Set<String> secrets = secretValues(destination.settings());
+        URI instance = instanceUri(destination.settings().get(INSTANCE_URL));
+        String token = signIn(tokenSource(destination, instance), null, secrets);
+        return new DataverseMetadata(http, timeout, instance, token);
     }
 
     /**

@@ -33,9 +33,10 @@ import dev.leadpipe.sink.runtime.HttpSupport;
  * <tr><td>sign-in: {@code AADSTS50126}, {@code AADSTS50034} (and the other account states 50053, 50055, 50057,
  * 50076, 50079); Dataverse 401 after one token refresh (the account cannot reach the environment)</td>
  * <td>DYNAMICS_LOGIN_FAILED</td></tr>
- * <tr><td>Dataverse 403 "no roles are assigned to user" ({@code 0x80040220})</td><td>DYNAMICS_NO_ROLES_ASSIGNED</td></tr>
- * <tr><td>Dataverse 403 naming {@code leadsourcecode} or a missing {@code prvCreateLead}/{@code prvWriteLead}</td>
- * <td>DYNAMICS_MISSING_LEAD_WRITER_ROLE</td></tr>
+ * <tr><td>Dataverse 4xx with error code {@code 0x80042f09} or a "no roles assigned" wording</td>
+ * <td>DYNAMICS_NO_ROLES_ASSIGNED</td></tr>
+ * <tr><td>Dataverse 4xx with error code {@code 0x80040220} (PrivilegeDenied) or {@code 0x80048306}, or a missing
+ * privilege wording ({@link DataversePrivilegeErrors})</td><td>DYNAMICS_MISSING_LEAD_WRITER_ROLE</td></tr>
  * <tr><td>no answer in time ({@link HttpTimeoutException}, {@link SocketTimeoutException}, {@link TimeoutException},
  * interruption by the runtime's attempt timeout)</td><td>DYNAMICS_TIMEOUT</td></tr>
  * <tr><td>Dataverse 404; the instance host does not resolve; the URL is not https</td>
@@ -106,14 +107,10 @@ public final class DynamicsErrorClassifier {
             errorClass = ErrorClass.DYNAMICS_LOGIN_FAILED;
             detail = "HTTP 401 from Dataverse after a token refresh: the account cannot reach this Dynamics 365"
                     + " environment (not an application/licensed user of it)";
-        } else if (status == 403 && message != null && message.contains("no roles are assigned")) {
-            errorClass = ErrorClass.DYNAMICS_NO_ROLES_ASSIGNED;
-        } else if (status == 403
-                && message != null
-                && (message.contains("leadsourcecode")
-                        || message.contains("prvCreateLead")
-                        || message.contains("prvWriteLead"))) {
-            errorClass = ErrorClass.DYNAMICS_MISSING_LEAD_WRITER_ROLE;
+        } else if (status >= 400
+                && status < 500
+                && DataversePrivilegeErrors.classify(code, message != null ? message : upstream.body()) != null) {
+            errorClass = DataversePrivilegeErrors.classify(code, message != null ? message : upstream.body());
         } else {
             errorClass = ErrorClass.DESTINATION_HTTP_ERROR;
             retryAfter = HttpSupport.retryAfter(upstream.retryAfter());

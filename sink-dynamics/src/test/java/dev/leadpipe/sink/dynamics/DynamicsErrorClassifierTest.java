@@ -47,7 +47,9 @@ class DynamicsErrorClassifierTest {
             value = {
                 "403|{\"error\":{\"code\":\"0x80040220\",\"message\":\"SecLib::RetrievePrivilegeForUser failed - no roles are assigned to user.\"}}|DYNAMICS_NO_ROLES_ASSIGNED",
                 "403|{\"error\":{\"code\":\"0x80040220\",\"message\":\"Principal user (Id=1, type=8) is missing prvCreateLead privilege on leadsourcecode\"}}|DYNAMICS_MISSING_LEAD_WRITER_ROLE",
-                "403|{\"error\":{\"code\":\"0x80040220\",\"message\":\"some other privilege\"}}|DESTINATION_HTTP_ERROR",
+                "403|{\"error\":{\"code\":\"0x80040220\",\"message\":\"some other privilege\"}}|DYNAMICS_MISSING_LEAD_WRITER_ROLE",
+                "403|{\"error\":{\"code\":\"0x80042f09\",\"message\":\"They need a role with the prvCreateLead privilege.\"}}|DYNAMICS_NO_ROLES_ASSIGNED",
+                "403|{\"error\":{\"code\":\"0x80040216\",\"message\":\"some other failure\"}}|DESTINATION_HTTP_ERROR",
                 "404|<html>404 - Not Found</html>|DYNAMICS_INVALID_INSTANCE_URL",
                 "401||DYNAMICS_LOGIN_FAILED",
                 "429|{\"error\":{\"code\":\"0x80072322\",\"message\":\"Number of requests exceeded the limit of 6000 over time window of 300 seconds.\"}}|DYNAMICS_THROTTLED",

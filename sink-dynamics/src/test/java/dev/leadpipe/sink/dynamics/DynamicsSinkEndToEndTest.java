@@ -51,11 +51,13 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
         }
     }
 
-    record Urls(String dataverse, String slowDataverse) {}
+    record Urls(String dataverse, String slowDataverse, String bareDataverse) {}
 
     FakeAzureAd aadFake;
     FakeDataverse dataverse;
     FakeDataverse slowDataverse;
+    /** A lead table without leadpipe's columns and alternate key (only the marketplace's solution installed). */
+    FakeDataverse bareDataverse;
 
     @Override
     protected Stream<Row> rows() {
@@ -126,6 +128,11 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
                         false,
                         u -> aad("x", "http://contoso.crm.dynamics.com", TENANT, APP_OK, CANARY_SECRET)),
                 new Row(
+                        "schema-missing",
+                        ErrorClass.DYNAMICS_SCHEMA_MISSING,
+                        false,
+                        u -> aad("x", u.bareDataverse(), TENANT, APP_OK, CANARY_SECRET)),
+                new Row(
                         "throttled",
                         ErrorClass.DYNAMICS_THROTTLED,
                         true,
@@ -150,10 +157,12 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
                 .failFor(APP_THROTTLED, FakeDataverse.Failure.THROTTLED)
                 .failFor(APP_NOT_USER, FakeDataverse.Failure.NOT_A_USER_OF_THIS_ENVIRONMENT);
         slowDataverse = FakeDataverse.start(aadFake).delay(Duration.ofSeconds(10));
+        bareDataverse = FakeDataverse.start(aadFake).withoutLeadpipeSchema();
     }
 
     @Override
     protected void stopDestinations() {
+        bareDataverse.close();
         slowDataverse.close();
         dataverse.close();
         aadFake.close();
@@ -161,7 +170,7 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
 
     @Override
     protected LeadDestination destination(Row row) {
-        return row.destination().apply(new Urls(dataverse.url(), slowDataverse.url()));
+        return row.destination().apply(new Urls(dataverse.url(), slowDataverse.url(), bareDataverse.url()));
     }
 
     @Override
@@ -202,6 +211,18 @@ class DynamicsSinkEndToEndTest extends SinkEndToEndContract<DynamicsSinkEndToEnd
         assertThat(outcomeOf("lead-good-aad").destinationRecordId())
                 .isEqualTo(dataverse.record("lead-good-aad").id());
         assertThat(dataverse.record("lead-good-office").fields()).containsEntry("companyname", "Contoso");
+    }
+
+    @Test
+    void aDeliveryBeforeSetupIsHeldNamingTheMissingKeyAndColumns() {
+        Row row = rows().filter(r -> r.name().equals("schema-missing"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(detail(row))
+                .contains("the column leadpipe_leadid is missing")
+                .contains("the column leadpipe_leadsource is missing")
+                .contains("the alternate key on leadpipe_leadid is missing")
+                .contains("leadctl destinations setup OFFER");
     }
 
     @Test
