@@ -18,8 +18,9 @@ import java.util.concurrent.Executors;
 
 /**
  * A tiny SMTP relay for tests that answers {@code RCPT TO} for the given addresses with a permanent refusal
- * ({@code 550 5.1.1 <address>: user unknown}, echoing the address as real relays do) and accepts everything else,
- * keeping each accepted message (its recipients and data) in arrival order.
+ * ({@code 550 5.1.1 <address>: user unknown}, echoing the address as real relays do), for the addresses
+ * {@link #defer deferred} with a temporary one ({@code 451 4.3.0}), and accepts everything else, keeping each
+ * accepted message (its recipients and data) in arrival order.
  */
 final class RefusingRelay implements AutoCloseable {
     /** One accepted message: its envelope recipients, its data (headers and body), when it arrived. */
@@ -29,11 +30,21 @@ final class RefusingRelay implements AutoCloseable {
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Set<String> deferred = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RefusingRelay(Set<String> refused) throws IOException {
         this.refused = refused;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.submit(this::accept);
+    }
+
+    /** Answers RCPT for these addresses with 451 until {@link #stopDeferring()}. */
+    void defer(String... addresses) {
+        deferred.addAll(List.of(addresses));
+    }
+
+    void stopDeferring() {
+        deferred.clear();
     }
 
     int port() {
@@ -74,6 +85,8 @@ final class RefusingRelay implements AutoCloseable {
                     String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                     if (refused.contains(address)) {
                         reply(out, "550 5.1.1 <" + address + ">: user unknown");
+                    } else if (deferred.contains(address)) {
+                        reply(out, "451 4.3.0 <" + address + ">: try again later");
                     } else {
                         rcpts.add(address);
                         reply(out, "250 2.1.5 OK");
