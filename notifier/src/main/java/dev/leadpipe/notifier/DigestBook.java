@@ -3,11 +3,14 @@ package dev.leadpipe.notifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *       want of contacts) its record is deleted (a tombstone, or the newer digest when leads arrived meanwhile). One
  *       that cannot be sent is kept, merged with any newer one, and due again {@link Notifier#RETRY_LATER} later.</li>
  * </ul>
- * A crash after a digest was sent and before its deletion was acknowledged sends it again after the restart.
+ * A crash after a digest was sent and before its deletion was acknowledged sends it again after the restart. Leads
+ * read again after a crash (saved in a digest, offsets not committed) are counted once, whether their digest is still
+ * pending (its ids) or was sent at start-up before they were read again (the ids of the digest sent last).
  */
 final class DigestBook {
     private static final Logger LOG = LoggerFactory.getLogger(DigestBook.class);
@@ -43,6 +48,9 @@ final class DigestBook {
     private final ContactMailer mailer;
     private final DigestStore store;
     private final Map<String, Digest> digests = new LinkedHashMap<>();
+    /** Per offer, the lead ids of its digest sent last by this notifier (guarded by {@code digests}). */
+    private final Map<String, Set<String>> lastSent = new HashMap<>();
+
     private final ReentrantLock sending = new ReentrantLock();
 
     /** @param loaded the pending digests read from the store at start-up */
@@ -61,10 +69,18 @@ final class DigestBook {
         digests.putAll(loaded);
     }
 
-    /** Counts the lead in its offer's digest (once per lead id) and writes the digest to the store. */
+    /**
+     * Counts the lead in its offer's digest (once per lead id) and writes the digest to the store. A lead of the
+     * offer's digest this notifier sent last is not counted again: read again after a crash, it was in the digest
+     * sent at start-up.
+     */
     void add(RoutedLead lead) {
         Instant now = clock.instant();
         synchronized (digests) {
+            if (lastSent.getOrDefault(lead.offerId(), Set.of()).contains(lead.leadId())) {
+                LOG.debug("lead {} was in the digest of offer {} sent last", lead.leadId(), lead.offerId());
+                return;
+            }
             Digest d = digests.computeIfAbsent(lead.offerId(), id -> new Digest(id, now.plus(config.digestInterval())));
             if (!d.add(lead, now)) {
                 LOG.debug("lead {} is already in the digest of offer {}", lead.leadId(), lead.offerId());
@@ -163,6 +179,9 @@ final class DigestBook {
                     attempts,
                     d.served);
             LOG.info("sent the digest of offer {} ({} leads) to {} contact(s)", d.offerId, d.count, to.size());
+            synchronized (digests) {
+                lastSent.put(d.offerId, new HashSet<>(d.leadIds));
+            }
             forget(d.offerId);
             return true;
         } catch (ContactMailer.MailNotSent e) {

@@ -161,6 +161,48 @@ class DigestRestartTest {
         assertThat(latestDigestRecord(bootstrap, offer)).isNull();
     }
 
+    @Test
+    void leadsReadAgainAfterTheirDigestWasSentAtStartUpAreNotCountedAgain() throws Exception {
+        // what a notifier killed after saving the digest and before committing the leads' offsets leaves behind
+        String offer = "quokka.consulting-uncommitted";
+        String bootstrap = KAFKA.bootstrapServers();
+        NotifierLeads.publishDestinations(
+                bootstrap,
+                List.of(NotifierLeads.destination(offer, List.of(CONTACT), NotificationMode.DAILY_DIGEST, 1)));
+        NotifierLeads.publishLeads(
+                bootstrap,
+                List.of(NotifierLeads.lead("lead-u-1", offer, "INS"), NotifierLeads.lead("lead-u-2", offer, "PLT")),
+                0);
+        Instant due = Instant.parse("2026-11-25T09:00:00Z");
+        Digest saved = new Digest(offer, due);
+        saved.add(NotifierLeads.routed(NotifierLeads.lead("lead-u-1", offer, "INS"), 0), due);
+        saved.add(NotifierLeads.routed(NotifierLeads.lead("lead-u-2", offer, "PLT"), 0), due);
+        dev.leadpipe.kafka.testing.TopicWriter.write(
+                bootstrap,
+                Topics.NOTIFIER_DIGESTS,
+                List.of(Json.MAPPER.writeValueAsBytes(saved.state())),
+                v -> offer,
+                Map.of());
+
+        NotifierLeads.MutableClock clock = new NotifierLeads.MutableClock(due.plusSeconds(60));
+        int onTopic = TopicReader.readAll(bootstrap, Topics.LEADS_ROUTED).size();
+        try (Notifier notifier =
+                Notifier.start(NotifierLeads.config(bootstrap, MAIL, "notifier-digest-uncommitted"), clock)) {
+            assertThat(notifier.awaitLeadsHandled(onTopic, Duration.ofSeconds(30)))
+                    .isTrue();
+            assertThat(latestDigestRecord(bootstrap, offer))
+                    .as("no new digest of the leads already sent")
+                    .isNull();
+            notifier.flushDigests();
+        }
+        List<String> digests = NotifierLeads.texts(MAIL.getReceivedMessages()).stream()
+                .filter(t -> t.contains("Lead digest for " + offer))
+                .toList();
+        assertThat(digests)
+                .singleElement()
+                .satisfies(t -> assertThat(t).contains(": 2 new leads").contains("lead-u-1", "lead-u-2"));
+    }
+
     /** The offer's latest record on notifier-digests: its state, or null for a tombstone or none. */
     private static Digest.State latestDigestRecord(String bootstrap, String offer) throws Exception {
         byte[] latest = null;
