@@ -1,7 +1,10 @@
 package dev.leadpipe.notifier;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import dev.leadpipe.core.destination.DestinationType;
@@ -12,9 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands an offer's contacts one e-mail through {@link MailSender}, retrying a failed send with capped backoff, and
- * counts it sent or failed. Logs name what the e-mail is about and exception classes only, never an address or an
- * SMTP error message (it can echo addresses).
+ * Hands an e-mail to each of an offer's contacts through {@link MailSender}, one message per contact (no contact sees
+ * another's address), and counts each message sent, failed or refused.
+ *
+ * <ul>
+ *   <li>A contact the relay refuses for good ({@link MailSender.RecipientRefused}, a 5xx answer to RCPT) is counted
+ *       {@code refused}, logged with what the e-mail is about and the address masked ({@link #mask}), and skipped: it
+ *       is never retried and never holds up the other contacts or the next e-mails.</li>
+ *   <li>Any other failure (relay down, 4xx, timeout) is retried, only for the contacts not yet served, with capped
+ *       backoff; if some are still not served after the attempts it throws {@link MailNotSent}, and the contacts
+ *       already served are in {@code served}, so a later try of the same e-mail sends only to the rest.</li>
+ * </ul>
+ * Logs name what the e-mail is about and exception classes only, never an address in full or an SMTP error message
+ * (it can echo addresses).
  *
  * @param keepTrying false once the notifier stops: a failed send is then not retried
  */
@@ -35,41 +48,87 @@ record ContactMailer(MailSender sender, NotifierMetrics metrics, BooleanSupplier
     }
 
     /**
-     * Sends, trying up to {@code attempts} times, and counts the e-mail.
+     * An address as a log line may show it: the first character of the local part and of the domain, and the
+     * top-level domain ({@code s***@q***.example}).
+     */
+    static String mask(String address) {
+        if (address == null) {
+            return "***";
+        }
+        int at = address.lastIndexOf('@');
+        if (at <= 0 || at == address.length() - 1) {
+            return "***";
+        }
+        String domain = address.substring(at + 1);
+        int dot = domain.lastIndexOf('.');
+        String tld = dot > 0 ? domain.substring(dot).toLowerCase(Locale.ROOT) : "";
+        return address.charAt(0) + "***@" + domain.charAt(0) + "***" + tld;
+    }
+
+    /**
+     * Sends the e-mail to each contact in its own message, trying up to {@code attempts} times; see the class
+     * contract.
      *
      * @param what for the log lines: "lead ..." or "the digest of offer ..."
-     * @throws MailNotSent when every attempt failed
+     * @throws MailNotSent when some contact could not be served after every attempt (not for refused contacts)
      */
     void send(
             NotifierMetrics.Kind kind, String what, List<InternetAddress> to, String subject, String body, int attempts)
             throws MailNotSent {
-        try {
-            sendWithRetries(what, to, subject, body, attempts);
-            metrics.sent(kind);
-        } catch (MailNotSent e) {
-            metrics.failed(kind);
-            throw e;
-        }
+        send(kind, what, to, subject, body, attempts, new HashSet<>());
     }
 
-    private void sendWithRetries(String what, List<InternetAddress> to, String subject, String body, int attempts)
+    /**
+     * {@link #send(NotifierMetrics.Kind, String, List, String, String, int)}, skipping the contacts in {@code served}
+     * and adding each contact it sends to or that is refused.
+     */
+    void send(
+            NotifierMetrics.Kind kind,
+            String what,
+            List<InternetAddress> to,
+            String subject,
+            String body,
+            int attempts,
+            Set<String> served)
             throws MailNotSent {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
-            try {
-                sender.send(to, subject, body);
-                return;
-            } catch (MessagingException | RuntimeException e) {
-                // the exception's message can echo addresses: its class only
-                LOG.warn(
-                        "sending the e-mail for {} failed (attempt {}/{}): {}",
-                        what,
-                        attempt,
-                        attempts,
-                        e.getClass().getName());
-                if (attempt >= attempts || !keepTrying.getAsBoolean()) {
-                    throw new MailNotSent();
+            int failed = 0;
+            String failure = null;
+            for (InternetAddress a : to) {
+                String address = a.getAddress();
+                if (served.contains(address)) {
+                    continue;
                 }
+                try {
+                    sender.send(a, subject, body);
+                    served.add(address);
+                    metrics.sent(kind);
+                } catch (MailSender.RecipientRefused e) {
+                    served.add(address);
+                    metrics.refused(kind);
+                    LOG.warn("the relay refused contact {} for {}: skipped, not retried", mask(address), what);
+                } catch (MessagingException | RuntimeException e) {
+                    failed++;
+                    // the exception's message can echo addresses: its class only
+                    failure = e.getClass().getName();
+                }
+            }
+            if (failed == 0) {
+                return;
+            }
+            LOG.warn(
+                    "sending the e-mail for {} failed for {} contact(s) (attempt {}/{}): {}",
+                    what,
+                    failed,
+                    attempt,
+                    attempts,
+                    failure);
+            if (attempt >= attempts || !keepTrying.getAsBoolean()) {
+                for (int i = 0; i < failed; i++) {
+                    metrics.failed(kind);
+                }
+                throw new MailNotSent();
             }
             try {
                 Thread.sleep(backoff);
@@ -81,7 +140,7 @@ record ContactMailer(MailSender sender, NotifierMetrics metrics, BooleanSupplier
         }
     }
 
-    /** Thrown when an e-mail could not be handed to SMTP after its attempts. */
+    /** Thrown when an e-mail could not be handed to SMTP for some contact after its attempts. */
     static final class MailNotSent extends Exception {
         MailNotSent() {
             super(null, null, false, false);

@@ -3,6 +3,8 @@ package dev.leadpipe.notifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,8 @@ import java.util.function.BooleanSupplier;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.NotificationMode;
-import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.SafeErrors;
-import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.RoutedLead;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.Topics;
 import jakarta.mail.internet.InternetAddress;
@@ -34,13 +35,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the notifier's {@link TopicFollower} does with {@code leads}: subscribes in the notifier's group, decides per
- * lead (replay, no destination, no contact, per-lead e-mail or digest), commits a partition's leads once they are
- * handled, and pauses a partition whose lead could not be mailed so it is re-read from that lead after
- * {@link Notifier#RETRY_LATER}. Before each poll it sends the digests that are due and resumes partitions whose pause
- * is over.
+ * What the notifier's {@link TopicFollower} does with {@code leads-routed} (what the router did with each lead past
+ * its duplicate filter, so a resubmitted duplicate is never seen here): subscribes in the notifier's group, decides per
+ * lead (replay, no destination, no contact, per-lead e-mails or digest), and commits a partition's leads once they are
+ * handled and the digests they were added to are saved ({@link DigestBook#save}). A lead whose e-mail could not be
+ * sent to some contact for a reason that may pass (relay down) pauses its partition, which is re-read from that lead
+ * after {@link Notifier#RETRY_LATER}; the contacts already served are remembered and not mailed again. A contact the
+ * relay refuses for good is skipped ({@link ContactMailer}) and holds nothing up. Before each poll it sends the digests
+ * that are due and resumes partitions whose pause is over.
  */
-final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
+final class LeadConsumer implements TopicFollower.Handler<String, RoutedLead> {
     private static final Logger LOG = LoggerFactory.getLogger(LeadConsumer.class);
 
     private final NotifierConfig config;
@@ -50,6 +54,9 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
     private final DigestBook digests;
     private final BooleanSupplier running;
     private final Map<TopicPartition, Long> pausedUntil = new ConcurrentHashMap<>();
+    /** Per lead id whose e-mail is still owed to some contact: the contacts already served (consumer thread only). */
+    private final Map<String, Set<String>> served = new HashMap<>();
+
     private final Object handledMonitor = new Object();
     private long handled;
 
@@ -92,11 +99,12 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
     }
 
     @Override
-    public void start(Consumer<String, Lead> consumer) {
-        consumer.subscribe(List.of(Topics.LEADS.name()), new ConsumerRebalanceListener() {
+    public void start(Consumer<String, RoutedLead> consumer) {
+        consumer.subscribe(List.of(Topics.LEADS_ROUTED.name()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 partitions.forEach(pausedUntil::remove);
+                served.clear();
             }
 
             @Override
@@ -107,13 +115,13 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
     }
 
     @Override
-    public void beforePoll(Consumer<String, Lead> consumer) {
+    public void beforePoll(Consumer<String, RoutedLead> consumer) {
         digests.sendDue(ContactMailer.SEND_ATTEMPTS);
         resumeDuePartitions(consumer);
     }
 
     @Override
-    public void handle(ConsumerRecords<String, Lead> records, Consumer<String, Lead> consumer) {
+    public void handle(ConsumerRecords<String, RoutedLead> records, Consumer<String, RoutedLead> consumer) {
         for (TopicPartition tp : records.partitions()) {
             handlePartition(tp, records.records(tp), consumer);
         }
@@ -121,14 +129,17 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
 
     /** An unreadable lead record is not retried: its offset is committed past it. */
     @Override
-    public void skipped(TopicPartition partition, long next, Consumer<String, Lead> consumer) {
+    public void skipped(TopicPartition partition, long next, Consumer<String, RoutedLead> consumer) {
         commit(consumer, partition, next);
     }
 
     private void handlePartition(
-            TopicPartition tp, List<ConsumerRecord<String, Lead>> records, Consumer<String, Lead> consumer) {
+            TopicPartition tp,
+            List<ConsumerRecord<String, RoutedLead>> records,
+            Consumer<String, RoutedLead> consumer) {
         long next = -1;
-        for (ConsumerRecord<String, Lead> record : records) {
+        int done = 0;
+        for (ConsumerRecord<String, RoutedLead> record : records) {
             if (!running.getAsBoolean()) {
                 break;
             }
@@ -140,23 +151,41 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
                         record.key(),
                         tp,
                         Notifier.RETRY_LATER);
-                consumer.seek(tp, record.offset());
-                consumer.pause(Set.of(tp));
-                pausedUntil.put(tp, System.nanoTime() + Notifier.RETRY_LATER.toNanos());
+                pause(consumer, tp, record.offset());
                 break;
             }
             next = record.offset() + 1;
-            synchronized (handledMonitor) {
-                handled++;
-                handledMonitor.notifyAll();
-            }
+            done++;
         }
-        if (next >= 0) {
-            commit(consumer, tp, next);
+        if (next < 0) {
+            return;
+        }
+        try {
+            digests.save();
+        } catch (DigestStore.NotSaved e) {
+            LOG.warn(
+                    "the digests of partition {}'s leads were not saved; partition {} retries in {}",
+                    tp,
+                    tp,
+                    Notifier.RETRY_LATER);
+            pause(consumer, tp, records.get(0).offset());
+            return;
+        }
+        commit(consumer, tp, next);
+        synchronized (handledMonitor) {
+            handled += done;
+            handledMonitor.notifyAll();
         }
     }
 
-    private static void commit(Consumer<String, Lead> consumer, TopicPartition tp, long next) {
+    /** Re-reads the partition from {@code offset} after {@link Notifier#RETRY_LATER}. */
+    private void pause(Consumer<String, RoutedLead> consumer, TopicPartition tp, long offset) {
+        consumer.seek(tp, offset);
+        consumer.pause(Set.of(tp));
+        pausedUntil.put(tp, System.nanoTime() + Notifier.RETRY_LATER.toNanos());
+    }
+
+    private static void commit(Consumer<String, RoutedLead> consumer, TopicPartition tp, long next) {
         try {
             consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
         } catch (CommitFailedException e) {
@@ -168,7 +197,7 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
         }
     }
 
-    private void resumeDuePartitions(Consumer<String, Lead> consumer) {
+    private void resumeDuePartitions(Consumer<String, RoutedLead> consumer) {
         long now = System.nanoTime();
         for (Iterator<Map.Entry<TopicPartition, Long>> it =
                         pausedUntil.entrySet().iterator();
@@ -183,14 +212,14 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
         }
     }
 
-    private void handle(ConsumerRecord<String, Lead> record) throws ContactMailer.MailNotSent {
-        if (PipelineHeaders.replayCount(record.headers()) > 0) {
-            LOG.debug("lead {} is a replay, already notified: skipped", record.key());
+    private void handle(ConsumerRecord<String, RoutedLead> record) throws ContactMailer.MailNotSent {
+        RoutedLead lead = record.value();
+        if (lead == null) {
+            LOG.info("lead {} has no routing record: no notification", record.key());
             return;
         }
-        Lead lead = record.value();
-        if (lead == null || lead.offerId() == null) {
-            LOG.info("lead {} names no offer: no notification", record.key());
+        if (lead.replayCount() > 0) {
+            LOG.debug("lead {} is a replay, already notified: skipped", lead.leadId());
             return;
         }
         Optional<LeadDestination> found = catalog.get(lead.offerId());
@@ -219,12 +248,18 @@ final class LeadConsumer implements TopicFollower.Handler<String, Lead> {
             return;
         }
         String subject = LeadMessages.subject(lead);
-        String body = LeadMessages.body(
-                lead,
-                clock.instant(),
-                ContactMailer.deliveryType(destination),
-                config.leadLookupUrl().orElse(null));
-        mailer.send(NotifierMetrics.Kind.LEAD, "lead " + lead.leadId(), to, subject, body, ContactMailer.SEND_ATTEMPTS);
+        String body =
+                LeadMessages.body(lead, clock.instant(), config.leadLookupUrl().orElse(null));
+        Set<String> already = served.computeIfAbsent(lead.leadId(), id -> new HashSet<>());
+        mailer.send(
+                NotifierMetrics.Kind.LEAD,
+                "lead " + lead.leadId() + " of offer " + lead.offerId(),
+                to,
+                subject,
+                body,
+                ContactMailer.SEND_ATTEMPTS,
+                already);
+        served.remove(lead.leadId());
         LOG.info("notified {} contact(s) of offer {} of lead {}", to.size(), lead.offerId(), lead.leadId());
     }
 }

@@ -8,14 +8,14 @@ import java.util.Map;
 
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
-import dev.leadpipe.core.lead.EduEmail;
-import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.MarketplaceAction;
+import dev.leadpipe.core.lead.RoutedLead;
 
 /**
- * Writes the subject and plain-text body of the notification e-mails. Its only inputs are a lead's ids, offer,
- * offer title, source, action and time, the destination type, and whether the customer's e-mail is .edu: it never
- * reads a customer's name, e-mail address, phone, company or title, so no mail it writes can contain them.
+ * Writes the subject and plain-text body of the notification e-mails. Its only inputs are what the router recorded
+ * of a lead ({@link RoutedLead}: ids, offer, offer title, source, action, time, whether the customer's e-mail is .edu,
+ * and where it went) and the lookup page: a customer's name, e-mail address, phone, company or title never reach it,
+ * so no mail it writes can contain them.
  */
 final class LeadMessages {
     private static final DateTimeFormatter UTC =
@@ -26,24 +26,15 @@ final class LeadMessages {
 
     private LeadMessages() {}
 
-    /** The action code of a lead: its ActionCode, else the action of its LeadSource, else null. */
-    static String actionCode(Lead lead) {
-        return MarketplaceAction.codeOf(lead);
-    }
-
     static String actionLabel(String code) {
         return MarketplaceAction.labelOf(code);
     }
 
     static String actionWords(String code) {
-        if (code == null) {
+        if (code == null || code.isBlank()) {
             return "did something the marketplace did not name";
         }
         return MarketplaceAction.fromCode(code).map(MarketplaceAction::words).orElse("action " + code);
-    }
-
-    static boolean isEdu(Lead lead) {
-        return EduEmail.isEdu(lead.userDetails().email());
     }
 
     static String time(Instant at) {
@@ -55,19 +46,30 @@ final class LeadMessages {
         return DestinationSpecs.of(type == null ? DestinationType.NONE : type).whereToFind();
     }
 
-    static String subject(Lead lead) {
-        return "New " + (lead.test() ? "test lead" : "lead") + " for " + oneLine(lead.offerId()) + " ("
-                + oneLine(actionLabel(actionCode(lead))) + ")";
+    /** Where a routed lead went: its destination type when routed, else null (held: not delivered). */
+    static DestinationType deliveryType(RoutedLead lead) {
+        if (lead.result() != RoutedLead.Result.ROUTED) {
+            return null;
+        }
+        return DestinationType.fromWireName(lead.destinationType())
+                .filter(DestinationType::isDeliverable)
+                .orElse(null);
     }
 
-    static String body(Lead lead, Instant handledAt, DestinationType type, String lookupUrl) {
+    static String subject(RoutedLead lead) {
+        return "New " + (lead.test() ? "test lead" : "lead") + " for " + oneLine(lead.offerId()) + " ("
+                + oneLine(actionLabel(lead.actionCode())) + ")";
+    }
+
+    static String body(RoutedLead lead, Instant handledAt, String lookupUrl) {
+        DestinationType type = deliveryType(lead);
         StringBuilder b = new StringBuilder();
         b.append(lead.test() ? "A test lead" : "A new lead").append(" arrived for your marketplace offer.\n\n");
         b.append("Offer:       ").append(lead.offerId()).append('\n');
         if (lead.offerTitle() != null && !lead.offerTitle().isBlank()) {
             b.append("Offer title: ").append(oneLine(lead.offerTitle())).append('\n');
         }
-        String code = actionCode(lead);
+        String code = lead.actionCode();
         b.append("Action:      the customer ").append(actionWords(code)).append('\n');
         b.append("Received:    ")
                 .append(time(lead.receivedAt() != null ? lead.receivedAt() : handledAt))
@@ -80,7 +82,7 @@ final class LeadMessages {
             b.append(
                     "\nThis is a test lead (the marketplace's, or one sent by validating the lead configuration), not a real customer.\n");
         }
-        if (isEdu(lead)) {
+        if (lead.edu()) {
             b.append('\n').append(EDU_NOTE).append('\n');
             b.append(
                     "\nWhere to find the lead: nowhere; a .edu lead is counted but not delivered to your lead destination.\n");
@@ -106,13 +108,14 @@ final class LeadMessages {
             int test,
             Instant first,
             Instant last,
+            int count,
             List<String> leadIds,
             DestinationType type,
             String lookupUrl) {
         StringBuilder b = new StringBuilder();
         b.append("Your marketplace offer received ")
-                .append(leadIds.size())
-                .append(leadIds.size() == 1 ? " new lead" : " new leads")
+                .append(count)
+                .append(count == 1 ? " new lead" : " new leads")
                 .append(" in this period.\n\n");
         b.append("Offer:       ").append(offerId).append('\n');
         if (offerTitle != null && !offerTitle.isBlank()) {

@@ -15,11 +15,13 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 
 /**
- * Hands one plain-text UTF-8 e-mail to the configured SMTP relay through Angus Mail, addressed To every given
- * contact in one message. Contacts that are not valid addresses are dropped (counted, never named). Returns only
- * once the relay accepted the message for at least one recipient; otherwise throws.
+ * Hands plain-text UTF-8 e-mails to the configured SMTP relay through Angus Mail, each message addressed To exactly
+ * one recipient, so no contact ever sees another's address. Returns only once the relay accepted the message;
+ * throws {@link RecipientRefused} when the relay refused the recipient for good (a 5xx answer to RCPT), and another
+ * {@link MessagingException} for anything that may pass later (relay down, 4xx answers, timeouts).
  */
 final class MailSender {
     private final NotifierConfig config;
@@ -67,14 +69,16 @@ final class MailSender {
     }
 
     /**
-     * Sends the message.
+     * Sends one message to one recipient.
      *
-     * @throws MessagingException when the relay did not accept it for any recipient
+     * @throws RecipientRefused  when the relay refused this recipient permanently (5xx to RCPT): sending again will not
+     *                           help
+     * @throws MessagingException when the message was not accepted for another reason (worth trying again)
      */
-    void send(List<InternetAddress> to, String subject, String body) throws MessagingException {
+    void send(InternetAddress to, String subject, String body) throws MessagingException {
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress(config.from()));
-        message.setRecipients(MimeMessage.RecipientType.TO, to.toArray(new Address[0]));
+        message.setRecipient(MimeMessage.RecipientType.TO, to);
         message.setSubject(subject, StandardCharsets.UTF_8.name());
         message.setText(body, StandardCharsets.UTF_8.name(), "plain");
         message.setSentDate(Date.from(clock.instant()));
@@ -88,10 +92,54 @@ final class MailSender {
             }
         } catch (SendFailedException e) {
             Address[] sent = e.getValidSentAddresses();
-            if (sent == null || sent.length == 0) {
-                throw e;
+            if (sent != null && sent.length > 0) {
+                return;
             }
-            // some recipients were refused, the others have the message: handed to SMTP
+            if (refusedForGood(e)) {
+                throw new RecipientRefused();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Sends the message to each recipient, one message per recipient (never a shared recipient list), trying every
+     * one even when an earlier one failed.
+     *
+     * @throws MessagingException the first failure, once every recipient was tried
+     */
+    void send(List<InternetAddress> to, String subject, String body) throws MessagingException {
+        MessagingException first = null;
+        for (InternetAddress a : to) {
+            try {
+                send(a, subject, body);
+            } catch (MessagingException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Whether the relay answered the recipient with a permanent (5xx) refusal. */
+    private static boolean refusedForGood(SendFailedException e) {
+        for (Exception next = e; next != null; ) {
+            if (next instanceof SMTPAddressFailedException failed) {
+                return failed.getReturnCode() >= 500 && failed.getReturnCode() < 600;
+            }
+            next = next instanceof MessagingException m ? m.getNextException() : null;
+        }
+        return false;
+    }
+
+    /**
+     * The relay refused the recipient for good (a 5xx answer to RCPT TO). Carries no message: the relay's words can
+     * echo the address.
+     */
+    static final class RecipientRefused extends MessagingException {
+        RecipientRefused() {
+            super("the relay refused the recipient");
         }
     }
 }

@@ -14,9 +14,8 @@ import java.util.function.Predicate;
 import dev.leadpipe.core.destination.DestinationCatalog;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.NotificationMode;
-import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.SafeErrors;
-import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.RoutedLead;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.TopicPolicy;
@@ -33,28 +32,32 @@ import org.slf4j.LoggerFactory;
 /**
  * E-mails each offer's contacts about its new leads, without any customer personal data.
  *
- * <p>The parts: a {@link TopicFollower} runs {@link LeadConsumer} on {@code leads}, {@link DigestBook} holds and sends
- * the digests, {@link ContactMailer} sends each e-mail.
+ * <p>The parts: a {@link TopicFollower} runs {@link LeadConsumer} on {@code leads-routed}, {@link DigestBook} holds and
+ * sends the digests (kept on {@code notifier-digests} by {@link DigestStore}), {@link ContactMailer} sends each e-mail.
  *
  * <p>Contract:
  * <ul>
- *   <li>Consumes {@code leads} in the consumer group {@link NotifierConfig#groupId()} (from the earliest offset when
- *       the group has none) and commits a lead's offset only after its e-mail was accepted by the SMTP relay (or it
- *       needed none), so a crash re-sends a notification rather than losing it: at-least-once.</li>
- *   <li>Records carrying {@link PipelineHeaders#REPLAY_COUNT} &gt; 0 are skipped: the lead was notified before.</li>
+ *   <li>Consumes {@code leads-routed} (what the router did with each lead past its duplicate filter: a resubmitted
+ *       duplicate is not on it, so it is notified once) in the consumer group {@link NotifierConfig#groupId()} (from
+ *       the earliest offset when the group has none) and commits a lead's offset only after its e-mails were accepted
+ *       by the SMTP relay (or refused for good, or it needed none) and the digest it was added to is saved, so a crash
+ *       re-sends a notification rather than losing it: at-least-once.</li>
+ *   <li>Records with a replay count above 0 are skipped: the lead was notified before.</li>
  *   <li>The offer's destination is looked up in a {@link DestinationCatalog} when the lead is handled, so a change of
  *       contacts applies to the next lead the catalog has seen it for. No destination or no valid contact: nothing
  *       is sent.</li>
- *   <li>{@link NotificationMode#PER_LEAD}: one e-mail per lead, one message addressed To all the offer's
- *       contacts. {@link NotificationMode#DAILY_DIGEST}: leads are summed up in memory per offer and one digest per
- *       offer is sent every {@link NotifierConfig#digestInterval()} (measured on the injected {@link Clock}) or on
- *       {@link #flushDigests()}; a crash before a digest is sent loses that summary (not the leads).</li>
- *   <li>A failed send is retried {@value ContactMailer#SEND_ATTEMPTS} times with capped backoff; then the lead's
- *       partition is paused and re-read from that lead after {@link #RETRY_LATER}. Logs name lead ids, offer ids and
- *       exception classes only, never an address or an SMTP error message.</li>
+ *   <li>{@link NotificationMode#PER_LEAD}: one e-mail per lead and contact, each message addressed to that contact
+ *       only. {@link NotificationMode#DAILY_DIGEST}: leads are summed up per offer, the sum kept on
+ *       {@code notifier-digests} and read back at start-up, and one digest per offer is sent every
+ *       {@link NotifierConfig#digestInterval()} (measured on the injected {@link Clock}) or on {@link #flushDigests()}.</li>
+ *   <li>A contact the relay refuses for good (5xx to RCPT) is counted and skipped, never retried. Any other failed send
+ *       is retried {@value ContactMailer#SEND_ATTEMPTS} times with capped backoff; then the lead's partition is paused
+ *       and re-read from that lead after {@link #RETRY_LATER}, mailing only the contacts not served yet. Logs name lead
+ *       ids, offer ids, masked addresses and exception classes only, never an address in full or an SMTP error
+ *       message.</li>
  *   <li>Operations ({@link #start(NotifierConfig, Ops)}): the counter {@code leadpipe.notifier.emails} (tags
- *       {@code kind} lead/digest, {@code result} sent/failed) on {@code ops.registry()}, and the readiness checks
- *       {@code kafka} (the cluster answers) and {@code consumer} (the consuming thread runs and polled within
+ *       {@code kind} lead/digest, {@code result} sent/failed/refused) on {@code ops.registry()}, and the readiness
+ *       checks {@code kafka} (the cluster answers) and {@code consumer} (the consuming thread runs and polled within
  *       {@link #POLL_STALE}).</li>
  * </ul>
  */
@@ -64,6 +67,7 @@ public final class Notifier implements ServiceProcess.Service {
     static final Duration RETRY_LATER = Duration.ofSeconds(15);
 
     private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DIGEST_LOAD_TIMEOUT = Duration.ofSeconds(60);
     /** The consumer is reported not ready when its last poll is older than this (sending a batch's e-mails included). */
     static final Duration POLL_STALE = Duration.ofMinutes(2);
     /** The {@code service} tag of the notifier's meters. */
@@ -71,9 +75,10 @@ public final class Notifier implements ServiceProcess.Service {
 
     private final DestinationCatalog catalog;
     private final KafkaReachability kafka;
+    private final DigestStore digestStore;
     private final DigestBook digests;
     private final LeadConsumer leads;
-    private final TopicFollower<String, Lead> follower;
+    private final TopicFollower<String, RoutedLead> follower;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Notifier(
@@ -81,11 +86,14 @@ public final class Notifier implements ServiceProcess.Service {
             Clock clock,
             DestinationCatalog catalog,
             NotifierMetrics metrics,
-            KafkaReachability kafka) {
+            KafkaReachability kafka,
+            DigestStore digestStore,
+            Map<String, Digest> pendingDigests) {
         this.catalog = catalog;
         this.kafka = kafka;
+        this.digestStore = digestStore;
         ContactMailer mailer = new ContactMailer(new MailSender(config, clock), metrics, () -> !closed.get());
-        this.digests = new DigestBook(config, clock, catalog, mailer);
+        this.digests = new DigestBook(config, clock, catalog, mailer, digestStore, pendingDigests);
         this.leads = new LeadConsumer(config, clock, catalog, mailer, digests, () -> !closed.get());
         Map<String, Object> props = TopicFollower.config(
                 config.kafka(),
@@ -102,8 +110,8 @@ public final class Notifier implements ServiceProcess.Service {
         this.follower = new TopicFollower<>(
                 "notifier",
                 props,
-                Topics.LEADS.keySerde().deserializer(),
-                Topics.LEADS.valueSerde().deserializer(),
+                Topics.LEADS_ROUTED.keySerde().deserializer(),
+                Topics.LEADS_ROUTED.valueSerde().deserializer(),
                 leads,
                 TopicFollower.OnPollFailure.STOP);
     }
@@ -114,8 +122,8 @@ public final class Notifier implements ServiceProcess.Service {
     }
 
     /**
-     * Ensures and checks the pipeline's topics ({@link TopicPolicy}), reads the destinations topic until caught up, then
-     * starts consuming leads in the background.
+     * Ensures and checks the pipeline's topics ({@link TopicPolicy}), reads the destinations topic until caught up and
+     * the pending digests from {@code notifier-digests}, then starts consuming {@code leads-routed} in the background.
      *
      * @param clock the clock that times the digests and dates the e-mails
      */
@@ -159,10 +167,19 @@ public final class Notifier implements ServiceProcess.Service {
         DestinationCatalog catalog =
                 DestinationCatalog.start(config.kafka(), CATALOG_TIMEOUT).bindMeters(kafkaMeters);
         Notifier notifier;
+        DigestStore store = null;
         try {
-            notifier = new Notifier(config, clock, catalog, metrics, kafka);
+            Map<String, Digest> pending = DigestStore.load(config.kafka(), DIGEST_LOAD_TIMEOUT);
+            if (!pending.isEmpty()) {
+                LOG.info("{} pending digest(s) read back from {}", pending.size(), Topics.NOTIFIER_DIGESTS.name());
+            }
+            store = new DigestStore(config.kafka());
+            notifier = new Notifier(config, clock, catalog, metrics, kafka, store, pending);
             notifier.follower.bindMeters(kafkaMeters);
         } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
             catalog.close();
             throw e;
         }
@@ -242,8 +259,8 @@ public final class Notifier implements ServiceProcess.Service {
     }
 
     /**
-     * Stops consuming, tries once to send the digests still waiting (they would be lost otherwise), and stops
-     * following the destinations.
+     * Stops consuming (the leads handled are committed, their digests saved first) and stops following the
+     * destinations. The waiting digests stay on {@code notifier-digests}: the next notifier sends them at their time.
      */
     @Override
     public void close() {
@@ -251,11 +268,7 @@ public final class Notifier implements ServiceProcess.Service {
             return;
         }
         follower.close();
-        try {
-            digests.sendAll(1);
-        } catch (RuntimeException e) {
-            LOG.warn("sending the waiting digests on close failed: {}", SafeErrors.describe(e));
-        }
+        digestStore.close();
         catalog.close();
         if (kafka != null) {
             kafka.close();

@@ -4,10 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The counter {@value #EMAILS} ({@code leadpipe_notifier_emails_total}): notification e-mails, tagged {@code kind}
- * ({@code lead}, {@code digest}) and {@code result} ({@code sent}: handed to the SMTP relay; {@code failed}: not
- * sent after every attempt, to be tried again later). Every combination is registered at 0. Tags never carry an
- * address, an offer or a lead.
+ * The counter {@value #EMAILS} ({@code leadpipe_notifier_emails_total}): notification e-mails, one per message and so
+ * per contact, tagged {@code kind} ({@code lead}, {@code digest}) and {@code result} ({@code sent}: handed to the SMTP
+ * relay; {@code failed}: not sent after every attempt, to be tried again later; {@code refused}: the relay refused
+ * the contact for good, so it was skipped). Every combination is registered at 0. Tags never carry an address, an
+ * offer or a lead.
  */
 final class NotifierMetrics {
     static final String EMAILS = "leadpipe.notifier.emails";
@@ -28,6 +29,8 @@ final class NotifierMetrics {
     private final Counter leadFailed;
     private final Counter digestSent;
     private final Counter digestFailed;
+    private final Counter leadRefused;
+    private final Counter digestRefused;
     private final MeterRegistry registry;
 
     NotifierMetrics(MeterRegistry registry) {
@@ -36,6 +39,8 @@ final class NotifierMetrics {
         leadFailed = counter(registry, Kind.LEAD, "failed");
         digestSent = counter(registry, Kind.DIGEST, "sent");
         digestFailed = counter(registry, Kind.DIGEST, "failed");
+        leadRefused = counter(registry, Kind.LEAD, "refused");
+        digestRefused = counter(registry, Kind.DIGEST, "refused");
     }
 
     private static Counter counter(MeterRegistry registry, Kind kind, String result) {
@@ -57,5 +62,9 @@ final class NotifierMetrics {
 
     void failed(Kind kind) {
         (kind == Kind.LEAD ? leadFailed : digestFailed).increment();
+    }
+
+    void refused(Kind kind) {
+        (kind == Kind.LEAD ? leadRefused : digestRefused).increment();
     }
 }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Records no one can read on the notifier's topics (random bytes, broken JSON, JSON of the wrong shape, on
- * {@code leads} ahead of a good lead in its partition, and on {@code lead-destinations} for its offer) do not stop
+ * {@code leads-routed} ahead of a good lead in its partition, and on {@code lead-destinations} for its offer) do not stop
  * it: the good lead after them is still mailed to its offer's contacts, and the consumer stays ready.
  */
 class GarbageOnTopicsTest {
@@ -39,10 +39,11 @@ class GarbageOnTopicsTest {
             "[1, 2, 3]".getBytes(StandardCharsets.UTF_8),
             ("[".repeat(2_000) + "]".repeat(2_000)).getBytes(StandardCharsets.UTF_8));
 
-    /** JSON, but not a lead. */
+    /** JSON, but not a routed lead: wrong types, no offer or result. */
     private static final List<byte[]> NOT_A_LEAD = List.of(
-            "{\"UserDetails\": \"not an object\"}".getBytes(StandardCharsets.UTF_8),
-            "{\"receivedAt\": \"yesterday\"}".getBytes(StandardCharsets.UTF_8));
+            "{\"leadId\": \"x\", \"offerId\": \"quokka.garbage-proof\", \"result\": \"ROUTED\", \"receivedAt\": \"yesterday\"}"
+                    .getBytes(StandardCharsets.UTF_8),
+            "{\"leadId\": \"x\"}".getBytes(StandardCharsets.UTF_8));
 
     /** JSON, but not a destination: an unknown type, no type (which once replaced the offer's destination). */
     private static final List<byte[]> NOT_A_DESTINATION = List.of(
@@ -58,8 +59,8 @@ class GarbageOnTopicsTest {
                         OFFER, List.of("sales@quokka-pub.example"), NotificationMode.PER_LEAD, 1)));
         TopicWriter.write(bootstrap, raw(Topics.LEAD_DESTINATIONS), UNREADABLE, v -> OFFER, Map.of());
         TopicWriter.write(bootstrap, raw(Topics.LEAD_DESTINATIONS), NOT_A_DESTINATION, v -> OFFER, Map.of());
-        TopicWriter.write(bootstrap, raw(Topics.LEADS), UNREADABLE, v -> LEAD_ID, Map.of());
-        TopicWriter.write(bootstrap, raw(Topics.LEADS), NOT_A_LEAD, v -> LEAD_ID, Map.of());
+        TopicWriter.write(bootstrap, raw(Topics.LEADS_ROUTED), UNREADABLE, v -> LEAD_ID, Map.of());
+        TopicWriter.write(bootstrap, raw(Topics.LEADS_ROUTED), NOT_A_LEAD, v -> LEAD_ID, Map.of());
         NotifierLeads.publishLeads(bootstrap, List.of(NotifierLeads.lead(LEAD_ID, OFFER, "INS")), 0);
 
         try (Ops ops = Ops.forService("notifier");

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import dev.leadpipe.ops.Ops;
@@ -18,9 +19,10 @@ import static dev.leadpipe.notifier.NotifierLeads.PERSONAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A per-lead offer with two contacts: one e-mail per lead reaches each contact, holding the lead id, offer and action
- * but no customer personal data; the .edu lead says its data was withheld; the test lead says so; a replayed record
- * and a lead of an offer without destination send nothing.
+ * A per-lead offer with two contacts: each contact gets its own message per lead, addressed to that contact only (no
+ * message shows the other contact's address, in its headers or body), holding the lead id, offer and action but no
+ * customer personal data; the .edu lead says its data was withheld; the test lead says so; a replayed record and a
+ * lead of an offer without destination send nothing.
  */
 class LeadNotificationTest {
     /** The notification e-mail counter as an operator queries it. */
@@ -59,10 +61,12 @@ class LeadNotificationTest {
                         .as("no mail beyond one per lead and contact")
                         .isFalse();
 
-                // one e-mail (to both contacts) per notified lead: the normal, the .edu and the test lead
+                // one message per contact for each notified lead: the normal, the .edu and the test lead
                 Scrape scrape = Scrape.parse(ops.scrape());
                 assertThat(scrape.value(EMAILS, "kind=lead", "result=sent", "service=notifier"))
-                        .isEqualTo(3);
+                        .isEqualTo(6);
+                assertThat(scrape.value(EMAILS, "kind=lead", "result=refused", "service=notifier"))
+                        .isZero();
                 assertThat(scrape.value(EMAILS, "kind=lead", "result=failed", "service=notifier"))
                         .isZero();
                 assertThat(scrape.value(EMAILS, "kind=digest", "result=sent", "service=notifier"))
@@ -78,12 +82,27 @@ class LeadNotificationTest {
         }
         MimeMessage[] received = MAIL.getReceivedMessages();
         assertThat(received).hasSize(6);
+        List<String> recipients = new java.util.ArrayList<>();
         for (MimeMessage m : received) {
-            assertThat(m.getRecipients(Message.RecipientType.TO))
-                    .extracting(Object::toString)
-                    .containsExactlyInAnyOrderElementsOf(CONTACTS);
+            assertThat(m.getAllRecipients()).hasSize(1);
+            assertThat(m.getRecipients(Message.RecipientType.CC)).isNull();
+            assertThat(m.getRecipients(Message.RecipientType.BCC)).isNull();
+            String to = m.getRecipients(Message.RecipientType.TO)[0].toString();
+            recipients.add(to);
+            String other = CONTACTS.get(0).equals(to) ? CONTACTS.get(1) : CONTACTS.get(0);
+            String whole = GreenMailUtil.getWholeMessage(m);
+            assertThat(whole).contains(to).doesNotContainIgnoringCase(other);
             assertThat(m.getContentType()).containsIgnoringCase("text/plain").containsIgnoringCase("utf-8");
         }
+        // each contact got its own three messages
+        assertThat(recipients)
+                .containsExactlyInAnyOrder(
+                        CONTACTS.get(0),
+                        CONTACTS.get(0),
+                        CONTACTS.get(0),
+                        CONTACTS.get(1),
+                        CONTACTS.get(1),
+                        CONTACTS.get(1));
         List<String> texts = NotifierLeads.texts(received);
         for (String t : texts) {
             assertThat(t).contains(OFFER);

@@ -19,6 +19,7 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.NotificationMode;
 import dev.leadpipe.core.lead.EduPrivacy;
 import dev.leadpipe.core.lead.Lead;
+import dev.leadpipe.core.lead.RoutedLead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
@@ -115,9 +116,22 @@ final class NotifierLeads {
         TopicWriter.writeDestinations(bootstrap, destinations);
     }
 
-    /** Publishes the leads to {@code leads}; {@code replayCount} > 0 adds the replay header. */
+    /**
+     * Publishes to {@code leads-routed} what the router writes for each lead routed to the {@link #destination}'s
+     * type (dynamics), or suppressed when .edu; {@code replayCount} > 0 marks them replays.
+     */
     static void publishLeads(String bootstrap, List<Lead> leads, int replayCount) throws Exception {
-        TopicWriter.writeLeads(bootstrap, Topics.LEADS, leads, replayCount);
+        List<RoutedLead> routed = new ArrayList<>();
+        for (Lead lead : leads) {
+            routed.add(routed(lead, replayCount));
+        }
+        TopicWriter.write(bootstrap, Topics.LEADS_ROUTED, routed, RoutedLead::leadId, Map.of());
+    }
+
+    /** The router's record of a lead routed to dynamics (suppressed when .edu). */
+    static RoutedLead routed(Lead lead, int replayCount) {
+        RoutedLead.Result result = lead.userDetails().isEdu() ? RoutedLead.Result.SUPPRESSED : RoutedLead.Result.ROUTED;
+        return RoutedLead.of(lead, result, DestinationType.DYNAMICS.wireName(), null, replayCount, RECEIVED);
     }
 
     /** An SMTP server on a free port, fresh for each test. */

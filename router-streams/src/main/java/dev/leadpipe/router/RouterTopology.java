@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *       {@link ErrorClass#DESTINATION_UNSUPPORTED} plus a DEAD_LETTERED outcome;</li>
  *   <li>otherwise: {@code deliveries.<type>} keyed by leadId, the lead as value, the original headers kept.</li>
  * </ol>
+ * Every lead that is suppressed (4), held for want of a working destination (5, 6) or routed (7) also gets one
+ * {@link dev.leadpipe.core.lead.RoutedLead} on {@code leads-routed} ({@link RoutedLeadProcessor}), in the same
+ * exactly-once transaction: a dropped duplicate (2), a reused leadId (3) and an unreadable record (1) get none. The
+ * notifier reads it, so a resubmitted lead is notified once.
  * Destinations come from a GlobalKTable of {@code lead-destinations} (keyed by offer id), looked up by the lead's
  * offerId as each lead is processed, so a changed destination applies to the next lead; an unreadable destination
  * record reads as no destination ({@link DestinationTableSerde}). De-duplication is kept per
@@ -86,6 +90,12 @@ public final class RouterTopology {
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String DEAD_LETTER_OUTCOME = "dead-letter-outcome";
     public static final String DEAD_LETTER_OUTCOME_SINK = "dead-letter-outcome-sink";
+    /** Writes what was done with each lead past the duplicate filter to {@code leads-routed}; plus {@code -sink}. */
+    public static final String ROUTED_RECORD = "routed-record";
+
+    public static final String SUPPRESSED_ROUTED = SUPPRESSED_OUTCOME + "-" + ROUTED_RECORD;
+    public static final String HELD_ROUTED = "held-" + ROUTED_RECORD;
+    public static final String MERGE_HELD = "merge-held";
 
     private RouterTopology() {}
 
@@ -139,13 +149,17 @@ public final class RouterTopology {
                 .branch(
                         (key, v) -> v.lead().userDetails().isEdu(),
                         Branched.withConsumer(
-                                suppressed -> suppressed
-                                        .process(
-                                                () -> new OutcomeProcessor(OutcomeProcessor.Kind.SUPPRESSED, metrics),
-                                                Named.as(SUPPRESSED_OUTCOME))
-                                        .to(
-                                                Topics.LEAD_OUTCOMES.name(),
-                                                produced(Topics.LEAD_OUTCOMES, SUPPRESSED_OUTCOME_SINK)),
+                                suppressed -> {
+                                    suppressed
+                                            .process(
+                                                    () -> new OutcomeProcessor(
+                                                            OutcomeProcessor.Kind.SUPPRESSED, metrics),
+                                                    Named.as(SUPPRESSED_OUTCOME))
+                                            .to(
+                                                    Topics.LEAD_OUTCOMES.name(),
+                                                    produced(Topics.LEAD_OUTCOMES, SUPPRESSED_OUTCOME_SINK));
+                                    writeRouted(suppressed, SUPPRESSED_ROUTED);
+                                },
                                 "edu-suppressed"))
                 .branch(
                         (key, v) -> v.destination() == null
@@ -161,8 +175,11 @@ public final class RouterTopology {
             route = route.branch(
                     (key, v) -> v.destination().type() == type,
                     Branched.withConsumer(
-                            deliver -> deliver.map((key, v) -> handOver(type, v, metrics), Named.as(name + "-lead"))
-                                    .to(topic.name(), produced(topic, name + "-sink")),
+                            deliver -> {
+                                deliver.map((key, v) -> handOver(type, v, metrics), Named.as(name + "-lead"))
+                                        .to(topic.name(), produced(topic, name + "-sink"));
+                                writeRouted(deliver, name + "-" + ROUTED_RECORD);
+                            },
                             name.substring(ROUTE_BRANCH.length())));
         }
         // Whatever is left has a destination type without a delivery topic: blob (and any type added later).
@@ -190,6 +207,8 @@ public final class RouterTopology {
                                         + ", to which leads are no longer delivered"),
                         Named.as(CLASSIFY_UNSUPPORTED));
 
+        writeRouted(noDestination.merge(unsupported, Named.as(MERGE_HELD)), HELD_ROUTED);
+
         KStream<String, RoutingRecord> deadLetters = byReadability
                 .get(MALFORMED)
                 .merge(noDestination, Named.as(MERGE_DEAD_LETTERS))
@@ -205,6 +224,12 @@ public final class RouterTopology {
                 .to(Topics.LEAD_OUTCOMES.name(), produced(Topics.LEAD_OUTCOMES, DEAD_LETTER_OUTCOME_SINK));
 
         return builder.build();
+    }
+
+    /** Writes a {@link dev.leadpipe.core.lead.RoutedLead} per record to {@code leads-routed}: nodes {@code name} and {@code name-sink}. */
+    private static void writeRouted(KStream<String, RoutingRecord> stream, String name) {
+        stream.process(RoutedLeadProcessor::new, Named.as(name))
+                .to(Topics.LEADS_ROUTED.name(), produced(Topics.LEADS_ROUTED, name + "-sink"));
     }
 
     private static <K, V> Produced<K, V> produced(TopicSpec<K, V> topic, String name) {

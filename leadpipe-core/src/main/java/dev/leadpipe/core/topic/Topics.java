@@ -12,6 +12,7 @@ import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.json.JsonSerde;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSerde;
+import dev.leadpipe.core.lead.RoutedLead;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.retry.WaitingLead;
@@ -98,6 +99,26 @@ public final class Topics {
             new TopicSpec<>("leadpipe-api-keys", Serdes.String(), new JsonSerde<>(StoredApiKey.class), 1, true);
 
     /**
+     * What the router did with each lead past its duplicate filter (routed, suppressed as .edu, or held for want of a
+     * working destination), keyed by leadId: a {@link RoutedLead} without personal data, written in the router's
+     * exactly-once transaction. Read by the notifier, so a resubmitted duplicate is notified once.
+     */
+    public static final TopicSpec<String, RoutedLead> LEADS_ROUTED = new TopicSpec<>(
+            "leads-routed",
+            Serdes.String(),
+            new JsonSerde<>(RoutedLead.class, RoutedLead::usable),
+            LEAD_PARTITIONS,
+            false);
+
+    /**
+     * The notifier's pending daily digests, keyed by offer id: the JSON of one offer's digest (lead ids, actions,
+     * times, counts; no personal data) written as leads are added, a tombstone once it is sent; compacted. Read back
+     * by the notifier at start-up, so a digest survives a restart.
+     */
+    public static final TopicSpec<String, byte[]> NOTIFIER_DIGESTS =
+            new TopicSpec<>("notifier-digests", Serdes.String(), Serdes.ByteArray(), 3, true);
+
+    /**
      * How many retry tiers each delivery topic has: {@code deliveries.<type>.retry-1} to {@code -4}, read by that type's
      * sink after each tier's delay (the sink's {@code SINK_RETRY_TIERS}, 10s, 1m, 10m and 1h by default). A tier record
      * is the delivery record (key, bytes, headers) plus the {@code leadpipe.retry.*} headers.
@@ -162,7 +183,9 @@ public final class Topics {
                 DESTINATION_CIRCUITS,
                 LEAD_WAITING,
                 RETRY_WAKEUPS,
-                API_KEYS));
+                API_KEYS,
+                LEADS_ROUTED,
+                NOTIFIER_DIGESTS));
         for (DestinationType type : DestinationType.values()) {
             if (RETRY_BY_TYPE.containsKey(type)) {
                 all.addAll(RETRY_BY_TYPE.get(type));

@@ -73,6 +73,8 @@ class TopicsTest {
                         "destination-circuits",
                         "lead-waiting",
                         "retry-wakeups",
+                        "leads-routed",
+                        "notifier-digests",
                         "deliveries.https",
                         "deliveries.table.retry-4");
         assertThat(names).containsAll(DELIVERY_TOPICS.values());
@@ -84,7 +86,8 @@ class TopicsTest {
                         "destination-circuits",
                         "lead-waiting",
                         "retry-wakeups",
-                        "leadpipe-api-keys");
+                        "leadpipe-api-keys",
+                        "notifier-digests");
     }
 
     @Test
