@@ -84,7 +84,8 @@ class TopicsTest {
                         "destination-circuits",
                         "lead-waiting",
                         "retry-wakeups",
-                        "leadpipe-api-keys");
+                        "leadpipe-api-keys",
+                        "destination-notices");
     }
 
     @Test
