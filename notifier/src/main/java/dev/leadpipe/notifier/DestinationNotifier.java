@@ -60,7 +60,7 @@ public final class DestinationNotifier implements ServiceProcess.Service {
     /** The consumer is reported not ready when its last poll is older than this (sending notices included). */
     static final Duration POLL_STALE = Duration.ofMinutes(2);
     /** The suffix of its consumer group after {@code NOTIFIER_GROUP_ID}. */
-    static final String GROUP_SUFFIX = "-destination-notices";
+    public static final String GROUP_SUFFIX = "-destination-notices";
 
     private final DestinationCatalog catalog;
     private final DestinationNoticeStore store;
