@@ -71,8 +71,8 @@ public final class DestinationNotifier implements ServiceProcess.Service {
     private DestinationNotifier(
             NotifierConfig config, Clock clock, MeterRegistry registry, DestinationCatalog catalog) {
         this.catalog = catalog;
-        this.store = new DestinationNoticeStore(config.kafka());
         Map<String, DestinationNotice> loaded = DestinationNoticeStore.load(config.kafka(), START_TIMEOUT);
+        this.store = new DestinationNoticeStore(config.kafka());
         DestinationNoticeMailer mailer = new DestinationNoticeMailer(new MailSender(config, clock), registry);
         this.book = new DestinationNoticeBook(
                 clock, config.brokenAfter(), config.retryWindow(), catalog, mailer, store::write, loaded);
