@@ -17,6 +17,7 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ingest.IngestConfig;
 import dev.leadpipe.ingest.IngestService;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+import dev.leadpipe.notifier.DestinationNotifier;
 import dev.leadpipe.notifier.Notifier;
 import dev.leadpipe.notifier.NotifierApp;
 import dev.leadpipe.notifier.NotifierConfig;
@@ -106,11 +107,13 @@ public final class LocalPipeline {
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         running.closeLater(smtp::stop);
-        running.closeLater(Notifier.start(
-                NotifierConfig.of(kafka)
-                        .withSmtp("127.0.0.1", smtp.getSmtp().getPort())
-                        .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local"),
-                running.opsFor(Notifier.SERVICE, NotifierApp.DEFAULT_OPS_PORT)));
+        NotifierConfig notifierConfig = NotifierConfig.of(kafka)
+                .withSmtp("127.0.0.1", smtp.getSmtp().getPort())
+                .with(NotifierConfig.FROM, "leads-noreply@leadpipe.local");
+        Ops notifierOps = running.opsFor(Notifier.SERVICE, NotifierApp.DEFAULT_OPS_PORT);
+        running.closeLater(Notifier.start(notifierConfig, notifierOps));
+        // the same process's second part: tells contacts when their destination fails and recovers
+        running.closeLater(DestinationNotifier.start(notifierConfig, notifierOps));
         System.out.println(
                 "Notifier   e-mails each offer's contacts about new leads, through a local SMTP server (GreenMail) on 127.0.0.1:"
                         + smtp.getSmtp().getPort());

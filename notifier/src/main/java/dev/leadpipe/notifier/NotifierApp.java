@@ -1,10 +1,13 @@
 package dev.leadpipe.notifier;
 
+import java.util.List;
+
+import dev.leadpipe.ops.Ops;
 import dev.leadpipe.ops.ServiceProcess;
 
 /**
  * The notifier service as a process ({@link ServiceProcess}): reads {@link NotifierConfig} from the environment
- * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code NOTIFIER_*}) and runs a {@link Notifier} until SIGTERM / Ctrl-C. A bad
+ * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code NOTIFIER_*}) and runs a {@link Notifier} and a {@link DestinationNotifier} until SIGTERM / Ctrl-C. A bad
  * configuration prints one readable line naming every bad variable (never a value) to standard error and exits with
  * code 2. Serves {@code /metrics} and {@code /health/*} on {@code OPS_HOST:OPS_PORT} (default
  * 127.0.0.1:{@value #DEFAULT_OPS_PORT}).
@@ -20,6 +23,17 @@ public final class NotifierApp {
                 Notifier.SERVICE,
                 DEFAULT_OPS_PORT,
                 () -> NotifierConfig.DECLARATION.fromEnvironment(System.getenv()),
-                Notifier::start);
+                NotifierApp::start);
+    }
+
+    /** The lead notifications ({@link Notifier}) and the destination notices ({@link DestinationNotifier}), together. */
+    static ServiceProcess.Service start(NotifierConfig config, Ops ops) {
+        Notifier notifier = Notifier.start(config, ops);
+        try {
+            return new ServiceGroup(List.of(notifier, DestinationNotifier.start(config, ops)));
+        } catch (RuntimeException e) {
+            notifier.close();
+            throw e;
+        }
     }
 }

@@ -35,6 +35,11 @@ import dev.leadpipe.core.config.Settings;
  *                         ({@code NOTIFIER_DIGEST_INTERVAL})
  * @param leadLookupUrl    an optional operator page where a lead can be looked up by its id, named in each e-mail
  *                         ({@code NOTIFIER_LEAD_LOOKUP_URL})
+ * @param brokenAfter      how long a lead must have been failing transiently (waiting on {@code lead-waiting}) before
+ *                         its destination counts as broken and its contacts get a failure notice; default 1h
+ *                         ({@code NOTIFIER_BROKEN_AFTER})
+ * @param retryWindow      how long the sinks retry a transiently failing lead, as failure notices tell the publisher;
+ *                         set it to the sinks' {@code SINK_MAX_RETRY_TIME}; default 24h ({@code NOTIFIER_RETRY_WINDOW})
  */
 public record NotifierConfig(
         KafkaConnection kafka,
@@ -46,7 +51,9 @@ public record NotifierConfig(
         String from,
         String groupId,
         Duration digestInterval,
-        Optional<String> leadLookupUrl)
+        Optional<String> leadLookupUrl,
+        Duration brokenAfter,
+        Duration retryWindow)
         implements DeclaredConfig<NotifierConfig> {
 
     public static final String MASK = Setting.MASK;
@@ -91,6 +98,18 @@ public record NotifierConfig(
             .must("an http(s) URL", u -> u.startsWith("https://") || u.startsWith("http://"))
             .optional();
 
+    public static final Setting<Duration> BROKEN_AFTER = Setting.duration(
+            "brokenAfter",
+            "NOTIFIER_BROKEN_AFTER",
+            Duration.ofHours(1),
+            "how long a lead must have been failing transiently (waiting for a retry) before its offer's contacts get a"
+                    + " failure notice");
+    public static final Setting<Duration> RETRY_WINDOW = Setting.duration(
+            "retryWindow",
+            "NOTIFIER_RETRY_WINDOW",
+            Duration.ofHours(24),
+            "how long the sinks retry a failing lead, as failure notices say it: the sinks' SINK_MAX_RETRY_TIME");
+
     /** Every setting of the notifier, in the order of the components. */
     public static final List<Setting<?>> SETTINGS = KafkaSettings.serviceSettings(
             SMTP_HOST,
@@ -101,7 +120,9 @@ public record NotifierConfig(
             FROM,
             GROUP_ID,
             DIGEST_INTERVAL,
-            LEAD_LOOKUP_URL);
+            LEAD_LOOKUP_URL,
+            BROKEN_AFTER,
+            RETRY_WINDOW);
 
     private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
             SMTP_PASSWORD,
@@ -123,7 +144,9 @@ public record NotifierConfig(
                 from,
                 groupId,
                 digestInterval,
-                leadLookupUrl);
+                leadLookupUrl,
+                brokenAfter,
+                retryWindow);
     }
 
     /** Every default, for the given cluster. */

@@ -26,6 +26,8 @@ class NotifierConfigTest {
         assertThat(c.digestInterval()).isEqualTo(Duration.ofHours(24));
         assertThat(c.leadLookupUrl()).isEmpty();
         assertThat(c.smtpUser()).isEmpty();
+        assertThat(c.brokenAfter()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.retryWindow()).isEqualTo(Duration.ofHours(24));
     }
 
     @Test
@@ -62,7 +64,24 @@ class NotifierConfigTest {
                         "leads@pub.example",
                         "g",
                         Duration.ofHours(12),
-                        Optional.of("https://ops.example/leads")));
+                        Optional.of("https://ops.example/leads"),
+                        Duration.ofHours(1),
+                        Duration.ofHours(24)));
+    }
+
+    @Test
+    void readsTheDestinationNoticeVariables() {
+        NotifierConfig c = NotifierConfig.DECLARATION.fromEnvironment(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "NOTIFIER_BROKEN_AFTER", "30m",
+                "NOTIFIER_RETRY_WINDOW", "48h"));
+        assertThat(c.brokenAfter()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.retryWindow()).isEqualTo(Duration.ofHours(48));
+        assertThatThrownBy(() -> NotifierConfig.DECLARATION.fromEnvironment(Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                        "NOTIFIER_BROKEN_AFTER", "never",
+                        "NOTIFIER_RETRY_WINDOW", "0s")))
+                .hasMessageContainingAll("NOTIFIER_BROKEN_AFTER", "NOTIFIER_RETRY_WINDOW");
     }
 
     @Test
@@ -99,13 +118,16 @@ class NotifierConfigTest {
                         "x",
                         "g",
                         Duration.ZERO,
-                        Optional.of("ftp://CANARY")))
+                        Optional.of("ftp://CANARY"),
+                        Duration.ZERO,
+                        Duration.ofHours(24)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll(
                         "kafka (KAFKA_BOOTSTRAP_SERVERS)",
                         "smtpPort",
                         "from",
                         "digestInterval",
+                        "brokenAfter (NOTIFIER_BROKEN_AFTER)",
                         "leadLookupUrl (NOTIFIER_LEAD_LOOKUP_URL) must be an http(s) URL",
                         "smtpPassword (NOTIFIER_SMTP_PASSWORD) must not be set without smtpUser (NOTIFIER_SMTP_USER)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARY"));

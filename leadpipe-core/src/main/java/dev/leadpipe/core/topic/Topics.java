@@ -13,6 +13,7 @@ import dev.leadpipe.core.json.JsonSerde;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSerde;
 import dev.leadpipe.core.lead.RoutedLead;
+import dev.leadpipe.core.notice.DestinationNotice;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.retry.RetryWakeup;
 import dev.leadpipe.core.retry.WaitingLead;
@@ -119,6 +120,18 @@ public final class Topics {
             new TopicSpec<>("notifier-digests", Serdes.String(), Serdes.ByteArray(), 3, true);
 
     /**
+     * What the notifier has told each offer's contacts about its destination breaking and recovering, keyed by offer
+     * id ({@link DestinationNotice}); compacted. Written and read back only by the notifier, so a restart neither
+     * repeats nor forgets a notice.
+     */
+    public static final TopicSpec<String, DestinationNotice> DESTINATION_NOTICES = new TopicSpec<>(
+            "destination-notices",
+            Serdes.String(),
+            new JsonSerde<>(DestinationNotice.class, n -> n.state() != null),
+            3,
+            true);
+
+    /**
      * How many retry tiers each delivery topic has: {@code deliveries.<type>.retry-1} to {@code -4}, read by that type's
      * sink after each tier's delay (the sink's {@code SINK_RETRY_TIERS}, 10s, 1m, 10m and 1h by default). A tier record
      * is the delivery record (key, bytes, headers) plus the {@code leadpipe.retry.*} headers.
@@ -185,7 +198,8 @@ public final class Topics {
                 RETRY_WAKEUPS,
                 API_KEYS,
                 LEADS_ROUTED,
-                NOTIFIER_DIGESTS));
+                NOTIFIER_DIGESTS,
+                DESTINATION_NOTICES));
         for (DestinationType type : DestinationType.values()) {
             if (RETRY_BY_TYPE.containsKey(type)) {
                 all.addAll(RETRY_BY_TYPE.get(type));

@@ -87,7 +87,8 @@ class TopicsTest {
                         "lead-waiting",
                         "retry-wakeups",
                         "leadpipe-api-keys",
-                        "notifier-digests");
+                        "notifier-digests",
+                        "destination-notices");
     }
 
     @Test
