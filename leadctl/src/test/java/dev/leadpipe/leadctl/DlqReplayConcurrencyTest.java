@@ -1,0 +1,185 @@
+package dev.leadpipe.leadctl;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code dlq replay} runs at the same time, against a real broker: each lead reaches {@code leads} once among
+ * committed records (what the router reads: read_committed under exactly_once_v2), whatever the interleaving. Records
+ * of a fenced run's aborted transaction are visible to read_uncommitted readers only.
+ */
+class DlqReplayConcurrencyTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final int LEADS = 1_000;
+
+    private static String unique() {
+        return "c" + UUID.randomUUID().toString().substring(0, 8) + ".offer";
+    }
+
+    private static Cli.Run cli(String... args) {
+        return Cli.on(KAFKA.bootstrapServers(), args);
+    }
+
+    /** Runs the same command twice at once, on two threads released together. */
+    private static List<Cli.Run> atOnce(String... args) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Cli.Run> a = CompletableFuture.supplyAsync(() -> awaitThen(go, args));
+        CompletableFuture<Cli.Run> b = CompletableFuture.supplyAsync(() -> awaitThen(go, args));
+        go.countDown();
+        return List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+    }
+
+    private static Cli.Run awaitThen(CountDownLatch go, String... args) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return cli(args);
+    }
+
+    @RepeatedTest(3)
+    void twoConcurrentReplaysOfTheSame1000DeadLettersPutEachLeadOnLeadsOnce() throws Exception {
+        String offer = unique();
+        List<String> ids = ReplayFixtures.ids(offer, LEADS);
+        ReplayFixtures.deadLetters(KAFKA.bootstrapServers(), offer, ids, i -> ErrorClass.NO_DESTINATION_CONFIGURED);
+
+        long t0 = System.nanoTime();
+        List<Cli.Run> runs = atOnce("dlq", "replay", "--offer", offer, "--chunk-size", "20", "--yes");
+        System.out.printf(
+                "two runs in %d ms: exits %d/%d, replayed %d/%d%n",
+                (System.nanoTime() - t0) / 1_000_000,
+                runs.get(0).exit(),
+                runs.get(1).exit(),
+                ReplayFixtures.Summary.of(runs.get(0)).replayed(),
+                ReplayFixtures.Summary.of(runs.get(1)).replayed());
+
+        int replayed = 0;
+        boolean oneFinished = false;
+        for (Cli.Run run : runs) {
+            assertThat(run.exit()).as(run.toString()).isIn(ExitCodes.OK, ExitCodes.FENCED);
+            ReplayFixtures.Summary s = ReplayFixtures.Summary.of(run);
+            replayed += s.replayed();
+            if (run.exit() == ExitCodes.OK) {
+                oneFinished = true;
+                // a run that finished saw every dead letter: sent it, or found it replayed by the other run
+                assertThat(s.replayed() + s.alreadyReplayed())
+                        .as(run.toString())
+                        .isEqualTo(LEADS);
+                assertThat(run.errLines()).noneMatch(l -> l.startsWith("leadctl:"));
+            } else {
+                assertThat(run.errLines().stream().filter(l -> l.startsWith("leadctl:")))
+                        .singleElement()
+                        .asString()
+                        .contains("another leadctl dlq replay run took over leads-dlq partition")
+                        .contains("leads above are replayed and committed");
+            }
+        }
+        assertThat(oneFinished).as(runs.toString()).isTrue();
+        assertThat(replayed).as("leads replayed by the two runs together").isEqualTo(LEADS);
+
+        Set<String> all = new HashSet<>(ids);
+        Map<String, Integer> committed = ReplayFixtures.onLeads(KAFKA.bootstrapServers(), all, "read_committed");
+        assertThat(committed).hasSize(LEADS);
+        assertThat(committed.values()).allMatch(n -> n == 1);
+        // read_uncommitted also sees the leads of a transaction Kafka aborted when it fenced a run: never fewer
+        Map<String, Integer> uncommitted = ReplayFixtures.onLeads(KAFKA.bootstrapServers(), all, "read_uncommitted");
+        assertThat(uncommitted).hasSize(LEADS);
+        assertThat(uncommitted.values()).allMatch(n -> n >= 1);
+
+        // and a third run afterwards finds nothing left to send
+        Cli.Run after = cli("dlq", "replay", "--offer", offer, "--restart", "--yes");
+        assertThat(ReplayFixtures.Summary.of(after).replayed())
+                .as(after.toString())
+                .isZero();
+        assertThat(ReplayFixtures.Summary.of(after).alreadyReplayed()).isEqualTo(LEADS);
+    }
+
+    @Test
+    void aRunWithAnOverlappingSelectionTakesOverAndTheFencedRunsOpenChunkNeverCounts() {
+        String offer = unique();
+        List<String> ids = ReplayFixtures.ids(offer, 300);
+        // even leads: no destination; odd leads: the table refused the key
+        ReplayFixtures.deadLetters(
+                KAFKA.bootstrapServers(),
+                offer,
+                ids,
+                i -> i % 2 == 0 ? ErrorClass.NO_DESTINATION_CONFIGURED : ErrorClass.TABLE_AUTH_FAILED);
+
+        // run A (the whole offer) is stopped while it holds an open chunk; run B (one class of it) runs meanwhile
+        KafkaAccess kafka = KafkaAccess.connect(KAFKA.bootstrapServers());
+        DlqFilter all = DlqFilter.of(List.of(), List.of(offer), List.of(), null, null, Instant.now());
+        ReplayEngine.Options a = new ReplayEngine.Options(all, 3, false, false, null, false, 25, false);
+        AtomicReference<Cli.Run> runB = new AtomicReference<>();
+        StringWriter outA = new StringWriter();
+        ReplayEngine.Result resultA;
+        try (ReplayEngine engine =
+                new ReplayEngine(kafka, a, new PrintWriter(outA, true), new PrintWriter(outA, true))) {
+            assertThat(engine.plan(() -> false).toReplay()).isEqualTo(300);
+            resultA = engine.replay(
+                    () -> {
+                        if (engine.replayedSoFar() == 40 && runB.get() == null) {
+                            runB.set(cli(
+                                    "dlq",
+                                    "replay",
+                                    "--class",
+                                    "NO_DESTINATION_CONFIGURED",
+                                    "--offer",
+                                    offer,
+                                    "--yes"));
+                        }
+                        return false;
+                    },
+                    total -> Progress.none());
+        }
+        Cli.Run b = runB.get();
+        assertThat(b.exit()).as(b.toString()).isZero();
+        assertThat(resultA.fenced()).as(outA.toString()).isTrue();
+        assertThat(resultA.replayed())
+                .as("A's first chunk of 25 was committed before B started")
+                .isEqualTo(25);
+        ReplayFixtures.Summary sb = ReplayFixtures.Summary.of(b);
+        // B sent every even lead A had not committed; the ones A had committed it skipped
+        assertThat(sb.replayed() + sb.alreadyReplayed()).isEqualTo(150);
+        assertThat(sb.alreadyReplayed()).isBetween(1, 25);
+
+        Set<String> every = new HashSet<>(ids);
+        Map<String, Integer> committed = ReplayFixtures.onLeads(KAFKA.bootstrapServers(), every, "read_committed");
+        assertThat(committed.values()).allMatch(n -> n == 1);
+        assertThat(committed).hasSize(25 + sb.replayed());
+        // A's open chunk (15 leads) was aborted: only read_uncommitted readers see those records
+        int uncommitted = ReplayFixtures.onLeads(KAFKA.bootstrapServers(), every, "read_uncommitted").values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
+        assertThat(uncommitted).isGreaterThanOrEqualTo(committed.size() + 15);
+
+        // A's command again finishes its selection: the odd leads left, nothing twice
+        Cli.Run again = cli("dlq", "replay", "--offer", offer, "--yes");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        ReplayFixtures.Summary sa = ReplayFixtures.Summary.of(again);
+        assertThat(sa.replayed()).isEqualTo(300 - 25 - sb.replayed());
+        committed = ReplayFixtures.onLeads(KAFKA.bootstrapServers(), every, "read_committed");
+        assertThat(committed).hasSize(300);
+        assertThat(committed.values()).allMatch(n -> n == 1);
+    }
+}
