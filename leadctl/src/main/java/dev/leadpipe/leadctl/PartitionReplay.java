@@ -116,13 +116,13 @@ final class PartitionReplay {
     }
 
     private void handle(DeadLetter dl, Map<Long, DlqReplay> replayedByOthers) {
-        ReplayEngine.Action action = engine.action(dl);
+        ReplayDecisions.Action action = engine.decisions().action(dl);
         if (action == null) {
             return; // not selected: no match, or an older record of a lead dead-lettered again
         }
-        boolean byAnotherRun = action == ReplayEngine.Action.REPLAY && replayedByOthers.containsKey(dl.offset());
+        boolean byAnotherRun = action == ReplayDecisions.Action.REPLAY && replayedByOthers.containsKey(dl.offset());
         if (byAnotherRun) {
-            action = ReplayEngine.Action.SKIP_REPLAYED;
+            action = ReplayDecisions.Action.SKIP_REPLAYED;
         }
         switch (action) {
             case REPLAY -> send(dl);
@@ -131,17 +131,18 @@ final class PartitionReplay {
             case SKIP_CAP -> tally.overCap++;
             case SKIP_MALFORMED -> tally.malformed++;
         }
-        if (action != ReplayEngine.Action.REPLAY) {
+        if (action != ReplayDecisions.Action.REPLAY) {
             engine.out()
-                    .println("skipped " + ReplayEngine.describe(dl) + ": "
-                            + engine.skipReason(dl, action, byAnotherRun, replayedByOthers.get(dl.offset())));
+                    .println("skipped " + ReplayDecisions.describe(dl) + ": "
+                            + engine.decisions()
+                                    .skipReason(dl, action, byAnotherRun, replayedByOthers.get(dl.offset())));
         }
     }
 
     private void send(DeadLetter dl) {
         if (producer == null) {
             engine.out()
-                    .println("would replay " + ReplayEngine.describe(dl) + ", replay "
+                    .println("would replay " + ReplayDecisions.describe(dl) + ", replay "
                             + ReplayEngine.nextReplayCount(dl) + " of at most " + options.maxReplays());
             tally.replayed++;
             return;

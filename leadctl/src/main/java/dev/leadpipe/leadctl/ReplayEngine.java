@@ -81,16 +81,6 @@ final class ReplayEngine implements AutoCloseable {
         }
     }
 
-    enum Action {
-        REPLAY,
-        SKIP_REPLAYED,
-        SKIP_DELIVERED,
-        SKIP_CAP,
-        SKIP_MALFORMED
-    }
-
-    record Pos(int partition, long offset) {}
-
     /** The outcome of the planning pass. */
     record Plan(
             Map<TopicPartition, Long> start,
@@ -150,9 +140,7 @@ final class ReplayEngine implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DlqScanner scanner;
     private final ReplayRecords replayRecords;
-    private final Map<Pos, Action> actions = new HashMap<>();
-    private final Map<Pos, DlqReplay> replayedAtPlan = new HashMap<>();
-    private final Map<Pos, Outcome> deliveredAtPlan = new HashMap<>();
+    private final ReplayDecisions decisions;
     private final Tally tally = new Tally();
     private Plan plan;
 
@@ -164,6 +152,7 @@ final class ReplayEngine implements AutoCloseable {
         this.consumer = kafka.consumer(groupId);
         this.scanner = new DlqScanner(kafka, consumer);
         this.replayRecords = new ReplayRecords(kafka);
+        this.decisions = new ReplayDecisions(options);
         replayRecords.requirePartitionsFor(scanner.partitions());
     }
 
@@ -244,38 +233,24 @@ final class ReplayEngine implements AutoCloseable {
         }
         Map<Integer, Map<Long, DlqReplay>> replayed = replayRecords.replayedIn(scanner.partitions());
         Map<String, Outcome> outcomes = options.force() ? Map.of() : LatestOutcomes.of(kafka, leadIds);
-        int[] counts = new int[Action.values().length];
+        int[] counts = new int[ReplayDecisions.Action.values().length];
         for (DeadLetter dl : selected) {
-            Pos pos = new Pos(dl.partition().partition(), dl.offset());
-            Map<Long, DlqReplay> replayedHere = replayed.getOrDefault(pos.partition(), Map.of());
             Outcome outcome = dl.leadId() == null ? null : outcomes.get(dl.leadId());
-            Action action;
-            if (dl.isMalformed() && !options.includeMalformed()) {
-                action = Action.SKIP_MALFORMED;
-            } else if (replayedHere.containsKey(dl.offset())) {
-                action = Action.SKIP_REPLAYED;
-                replayedAtPlan.put(pos, replayedHere.get(dl.offset()));
-            } else if (outcome != null && LatestOutcomes.deliveredSince(outcome.outcome())) {
-                action = Action.SKIP_DELIVERED;
-                deliveredAtPlan.put(pos, outcome);
-            } else if (dl.replayCount() >= options.maxReplays()) {
-                action = Action.SKIP_CAP;
-            } else {
-                action = Action.REPLAY;
-            }
-            counts[action.ordinal()]++;
-            actions.put(pos, action);
+            counts[
+                    decisions
+                            .decide(dl, replayed.getOrDefault(dl.partition().partition(), Map.of()), outcome)
+                            .ordinal()]++;
         }
         plan = new Plan(
                 start,
                 end,
                 resumed,
                 alreadyHandled,
-                counts[Action.REPLAY.ordinal()],
-                counts[Action.SKIP_REPLAYED.ordinal()],
-                counts[Action.SKIP_DELIVERED.ordinal()],
-                counts[Action.SKIP_CAP.ordinal()],
-                counts[Action.SKIP_MALFORMED.ordinal()],
+                counts[ReplayDecisions.Action.REPLAY.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_REPLAYED.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_DELIVERED.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_CAP.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_MALFORMED.ordinal()],
                 matchingRecords[0] - selected.size(),
                 inRange);
         return plan;
@@ -358,8 +333,8 @@ final class ReplayEngine implements AutoCloseable {
         return replayRecords;
     }
 
-    Action action(DeadLetter dl) {
-        return actions.get(new Pos(dl.partition().partition(), dl.offset()));
+    ReplayDecisions decisions() {
+        return decisions;
     }
 
     PrintWriter out() {
@@ -370,29 +345,6 @@ final class ReplayEngine implements AutoCloseable {
     String checkpointMetadata() {
         String metadata = Leadctl.oneLine("leadctl dlq replay " + options.selection());
         return metadata.length() > 1000 ? metadata.substring(0, 1000) : metadata;
-    }
-
-    /** Why a planned skip was skipped, for its report line. */
-    String skipReason(DeadLetter dl, Action action, boolean byAnotherRun, DlqReplay replayedNow) {
-        Pos pos = new Pos(dl.partition().partition(), dl.offset());
-        return switch (action) {
-            case SKIP_REPLAYED -> {
-                DlqReplay r = byAnotherRun ? replayedNow : replayedAtPlan.get(pos);
-                yield "already replayed" + (r == null || r.at() == null ? "" : " at " + r.at())
-                        + (byAnotherRun ? " by another run" : "")
-                        + " (a dead letter is replayed once; a lead that fails again is dead-lettered again)";
-            }
-            case SKIP_DELIVERED -> {
-                Outcome o = deliveredAtPlan.get(pos);
-                yield "delivered since (" + o.outcome() + (o.at() == null ? "" : " at " + o.at())
-                        + "; --force replays it anyway)";
-            }
-            case SKIP_CAP ->
-                "already replayed " + dl.replayCount() + " times (--max-replays " + options.maxReplays() + ")";
-            case SKIP_MALFORMED ->
-                "MALFORMED_RECORD, replaying unreadable bytes cannot help" + " (--include-malformed sends it anyway)";
-            case REPLAY -> throw new IllegalArgumentException("not a skip");
-        };
     }
 
     private void commit(Map<TopicPartition, Long> offsets) {
@@ -427,19 +379,6 @@ final class ReplayEngine implements AutoCloseable {
 
     static int nextReplayCount(DeadLetter dl) {
         return dl.replayCount() == Integer.MAX_VALUE ? Integer.MAX_VALUE : dl.replayCount() + 1;
-    }
-
-    static String describe(DeadLetter dl) {
-        String id = dl.leadId() == null ? "(no lead id, " + dl.position() + ")" : dl.leadId();
-        List<String> parts = new ArrayList<>();
-        parts.add(dl.errorClass() == null ? "no class" : dl.errorClass());
-        if (dl.offerId() != null) {
-            parts.add("offer " + dl.offerId());
-        }
-        if (dl.destinationType() != null) {
-            parts.add("destination " + dl.destinationType());
-        }
-        return Privacy.safe(id + " (" + String.join(", ", parts) + ")");
     }
 
     @Override

@@ -296,7 +296,7 @@ class DlqReplayTest {
                 .contains("skipped " + ids.get(0) + " (NO_DESTINATION_CONFIGURED, offer " + offer
                         + ", destination none): already replayed at ")
                 .contains("replayed 0, skipped 12 (already delivered 0, already replayed 12,");
-        assertThat(leads(ids, 13)).hasSize(12);
+        assertThat(leads(ids, 12)).hasSize(12);
 
         // the lead that failed again after its replay is a new dead letter: a restart replays that one alone
         String again = ids.get(5);
