@@ -10,12 +10,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.kafka.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,11 +43,41 @@ class DlqReplayConcurrencyTest {
         return Cli.on(KAFKA.bootstrapServers(), args);
     }
 
-    /** Runs the same command twice at once, on two threads released together. */
-    private static List<Cli.Run> atOnce(String... args) throws Exception {
+    /**
+     * Runs two commands on two threads: released together, or ({@code secondOnceFirstCommitted}) the second once the
+     * first has committed some of the leads (so it starts in the middle of the first's work).
+     */
+    private static List<Cli.Run> twice(
+            boolean secondOnceFirstCommitted, Set<String> leadIds, String[] first, String[] second) throws Exception {
+        // two threads of their own: the common pool may have one worker, which would run the two one after the other
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            return twiceOn(threads, secondOnceFirstCommitted, leadIds, first, second);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static List<Cli.Run> twiceOn(
+            ExecutorService threads,
+            boolean secondOnceFirstCommitted,
+            Set<String> leadIds,
+            String[] first,
+            String[] second)
+            throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        CompletableFuture<Cli.Run> a = CompletableFuture.supplyAsync(() -> awaitThen(go, args));
-        CompletableFuture<Cli.Run> b = CompletableFuture.supplyAsync(() -> awaitThen(go, args));
+        CompletableFuture<Cli.Run> a = CompletableFuture.supplyAsync(() -> awaitThen(go, first), threads);
+        if (secondOnceFirstCommitted) {
+            go.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (ReplayFixtures.onLeads(KAFKA.bootstrapServers(), leadIds, "read_committed")
+                            .isEmpty()
+                    && !a.isDone()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        CompletableFuture<Cli.Run> b = CompletableFuture.supplyAsync(() -> awaitThen(go, second), threads);
         go.countDown();
         return List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
     }
@@ -58,14 +91,28 @@ class DlqReplayConcurrencyTest {
         return cli(args);
     }
 
+    /**
+     * Repetition 1 starts the same command twice at once. Repetitions 2 and 3 start the second run, with another
+     * selection of the same 1,000 dead letters (by class and offer: its own checkpoint), in the middle of the first's
+     * work: it finds what the first committed, and the two race for the rest.
+     */
     @RepeatedTest(3)
-    void twoConcurrentReplaysOfTheSame1000DeadLettersPutEachLeadOnLeadsOnce() throws Exception {
+    void twoConcurrentReplaysOfTheSame1000DeadLettersPutEachLeadOnLeadsOnce(RepetitionInfo repetition)
+            throws Exception {
         String offer = unique();
         List<String> ids = ReplayFixtures.ids(offer, LEADS);
         ReplayFixtures.deadLetters(KAFKA.bootstrapServers(), offer, ids, i -> ErrorClass.NO_DESTINATION_CONFIGURED);
 
         long t0 = System.nanoTime();
-        List<Cli.Run> runs = atOnce("dlq", "replay", "--offer", offer, "--chunk-size", "20", "--yes");
+        String[] byOffer = {"dlq", "replay", "--offer", offer, "--chunk-size", "20", "--yes"};
+        String[] byClass = {
+            "dlq", "replay", "--class", "NO_DESTINATION_CONFIGURED", "--offer", offer, "--chunk-size", "20", "--yes"
+        };
+        // staggered, the first commits smaller chunks (so it is still at work when the second has started)
+        String[] slower = {"dlq", "replay", "--offer", offer, "--chunk-size", "4", "--yes"};
+        boolean staggered = repetition.getCurrentRepetition() > 1;
+        List<Cli.Run> runs =
+                twice(staggered, new HashSet<>(ids), staggered ? slower : byOffer, staggered ? byClass : byOffer);
         System.out.printf(
                 "two runs in %d ms: exits %d/%d, replayed %d/%d%n",
                 (System.nanoTime() - t0) / 1_000_000,
