@@ -2,6 +2,8 @@ package dev.leadpipe.leadctl;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -228,5 +230,68 @@ class DlqReplayConcurrencyTest {
         committed = ReplayFixtures.onLeads(KAFKA.bootstrapServers(), every, "read_committed");
         assertThat(committed).hasSize(300);
         assertThat(committed.values()).allMatch(n -> n == 1);
+    }
+
+    @Test
+    void aFencedLeadctlProcessStopsWithOneLineAndExitCode4AndTheOtherRunFinishes() throws Exception {
+        String offer = unique();
+        List<String> ids = ReplayFixtures.ids(offer, 400);
+        Set<String> all = new HashSet<>(ids);
+        ReplayFixtures.deadLetters(KAFKA.bootstrapServers(), offer, ids, i -> ErrorClass.NO_DESTINATION_CONFIGURED);
+
+        // the real command in a JVM of its own, with its own logging configuration; a transaction per lead
+        Path dir = Files.createTempDirectory("leadctl-fenced");
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Leadctl.class.getName(),
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "dlq",
+                "replay",
+                "--offer",
+                offer,
+                "--chunk-size",
+                "1",
+                "--yes");
+        pb.environment().clear();
+        pb.directory(dir.toFile());
+        pb.redirectOutput(dir.resolve("out.txt").toFile());
+        pb.redirectError(dir.resolve("err.txt").toFile());
+        Process child = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (ReplayFixtures.onLeads(KAFKA.bootstrapServers(), all, "read_committed")
+                            .isEmpty()
+                    && child.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Cli.Run other = cli("dlq", "replay", "--class", "NO_DESTINATION_CONFIGURED", "--offer", offer, "--yes");
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(dir.resolve("out.txt"));
+            List<String> err = Files.readAllLines(dir.resolve("err.txt"));
+
+            assertThat(other.exit()).as(other.toString()).isZero();
+            assertThat(child.exitValue()).as(out + err).isEqualTo(ExitCodes.FENCED);
+            assertThat(err.stream().filter(l -> !l.startsWith("selection:") && !l.startsWith("replay: ")))
+                    .as("stderr of the fenced process")
+                    .singleElement()
+                    .asString()
+                    .startsWith(
+                            "leadctl: replay stopped: another leadctl dlq replay run took over leads-dlq partition");
+            int replayedByChild = ReplayFixtures.Summary.of(new Cli.Run(child.exitValue(), out, ""))
+                    .replayed();
+            ReplayFixtures.Summary byOther = ReplayFixtures.Summary.of(other);
+            assertThat(replayedByChild + byOther.replayed()).isEqualTo(400);
+            assertThat(byOther.alreadyReplayed()).isEqualTo(replayedByChild);
+
+            Map<String, Integer> committed = ReplayFixtures.onLeads(KAFKA.bootstrapServers(), all, "read_committed");
+            assertThat(committed).hasSize(400);
+            assertThat(committed.values()).allMatch(n -> n == 1);
+        } finally {
+            child.destroy();
+        }
     }
 }
