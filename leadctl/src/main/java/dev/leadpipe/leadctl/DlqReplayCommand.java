@@ -185,6 +185,9 @@ final class DlqReplayCommand extends LeadctlCommand {
                             ? Progress.bar("replay", total, System.err)
                             : Progress.lines("replay", total, err()));
             printSummary(result);
+            if (result.failure() != null) {
+                throw result.failure();
+            }
             if (result.fenced()) {
                 throw new LeadctlException(
                         ExitCodes.FENCED,

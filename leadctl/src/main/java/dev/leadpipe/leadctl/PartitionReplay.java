@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RetriableException;
 
@@ -29,8 +30,12 @@ import org.apache.kafka.common.errors.RetriableException;
  *       is committed every {@code chunkSize} leads and at the end (Ctrl-C and {@code --limit} end it early).</li>
  * </ol>
  * If another run fences this one, the open transaction is aborted by Kafka (its leads are never seen by read_committed
- * readers) and {@link Ending#FENCED} is returned; any other Kafka failure aborts the open transaction and fails with
- * one line. In a dry run it prints what would be replayed and skipped, and writes nothing.
+ * readers) and {@link Ending#FENCED} is returned. That includes a commit that loses the race with the other run's
+ * start: the coordinator has then aborted the transaction itself and may answer the commit with an unexpected error
+ * (the client's "Unhandled error in EndTxnResponse", or {@code INVALID_TXN_STATE}, under transactions V2, see
+ * KAFKA-20785) instead of {@code PRODUCER_FENCED}; seen in {@code DlqReplayConcurrencyTest}. Any other Kafka failure aborts the open transaction and ends with {@link Ending#FAILED}
+ * ({@link #failure()}: one line). Either way nothing of the open chunk is committed, and the leads committed before
+ * stay counted. In a dry run it prints what would be replayed and skipped, and writes nothing.
  */
 final class PartitionReplay {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -39,7 +44,8 @@ final class PartitionReplay {
     enum Ending {
         DONE,
         STOPPED,
-        FENCED
+        FENCED,
+        FAILED
     }
 
     /** A failure of the producer inside the scan, carried out of it unchanged. */
@@ -63,6 +69,7 @@ final class PartitionReplay {
     private KafkaProducer<byte[], byte[]> producer;
     private boolean open;
     private long committed;
+    private LeadctlException failure;
 
     PartitionReplay(ReplayEngine engine, TopicPartition tp, Progress bar) {
         this.engine = engine;
@@ -187,6 +194,11 @@ final class PartitionReplay {
         tally.pending = 0;
     }
 
+    /** Why the pass ended {@link Ending#FAILED}: one line and an exit code; null otherwise. */
+    LeadctlException failure() {
+        return failure;
+    }
+
     private Ending failed(KafkaException e) {
         tally.pending = 0; // the open transaction is aborted: its leads were not replayed
         if (isFenced(e)) {
@@ -199,19 +211,25 @@ final class PartitionReplay {
                 // closing the producer ends the transaction too; Kafka aborts it at its timeout at the latest
             }
         }
-        engine.out().flush();
         boolean unreachable = e instanceof RetriableException || e.getCause() instanceof RetriableException;
-        throw new LeadctlException(
+        failure = new LeadctlException(
                 unreachable ? ExitCodes.KAFKA_UNREACHABLE : ExitCodes.FAILURE,
                 "replay stopped: Kafka at " + engine.kafka().bootstrapServers() + " did not commit the replay of "
                         + tp.topic() + " partition " + tp.partition() + " (" + KafkaAccess.reason(e) + "); the leads "
                         + "of the open chunk were rolled back and are sent when you re-run the same command");
+        return Ending.FAILED;
     }
 
-    /** Whether the failure is Kafka saying another producer with the same transactional id took over. */
+    /**
+     * Whether the failure is Kafka saying another producer with the same transactional id took over: fenced, or a
+     * commit answered with the coordinator's error for a transaction it aborted meanwhile (see the class comment).
+     */
     static boolean isFenced(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+            if (t instanceof ProducerFencedException
+                    || t instanceof InvalidProducerEpochException
+                    || t instanceof InvalidTxnStateException
+                    || String.valueOf(t.getMessage()).startsWith("Unhandled error in EndTxnResponse")) {
                 return true;
             }
         }

@@ -102,7 +102,8 @@ final class ReplayEngine implements AutoCloseable {
     /**
      * The outcome of a run: leads replayed (committed; in a dry run, listed), and skipped: already replayed (by an
      * earlier run or one running at the same time), delivered since, over the cap, malformed. {@code fencedPartition}
-     * is the {@code leads-dlq} partition another run took over, or null.
+     * is the {@code leads-dlq} partition another run took over, or null; {@code failure} why Kafka failed the run
+     * (after the counted leads were committed), or null.
      */
     record Result(
             int replayed,
@@ -112,7 +113,8 @@ final class ReplayEngine implements AutoCloseable {
             int malformed,
             boolean complete,
             boolean interrupted,
-            Integer fencedPartition) {
+            Integer fencedPartition,
+            LeadctlException failure) {
         int skipped() {
             return alreadyReplayed + delivered + overCap + malformed;
         }
@@ -282,6 +284,7 @@ final class ReplayEngine implements AutoCloseable {
         }
         boolean complete = true;
         Integer fenced = null;
+        LeadctlException failure = null;
         try (Progress bar = options.dryRun() ? Progress.none() : progress.apply(expected)) {
             for (TopicPartition tp : scanner.partitions()) {
                 if (plan.start().getOrDefault(tp, 0L) >= plan.end().getOrDefault(tp, 0L)) {
@@ -291,6 +294,9 @@ final class ReplayEngine implements AutoCloseable {
                 PartitionReplay.Ending ending = partition.run(stop);
                 if (ending == PartitionReplay.Ending.FENCED) {
                     fenced = tp.partition();
+                }
+                if (ending == PartitionReplay.Ending.FAILED) {
+                    failure = partition.failure();
                 }
                 if (ending != PartitionReplay.Ending.DONE) {
                     complete = false;
@@ -306,7 +312,8 @@ final class ReplayEngine implements AutoCloseable {
                 tally.malformed,
                 complete,
                 tally.interrupted,
-                fenced);
+                fenced,
+                failure);
     }
 
     KafkaAccess kafka() {
