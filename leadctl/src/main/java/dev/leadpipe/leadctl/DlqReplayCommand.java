@@ -15,11 +15,14 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code leadctl dlq replay}: sends the matching dead-lettered leads back through the router (see
- * {@link ReplayEngine} for what is sent, what is skipped and the checkpoint), after confirmation ({@code --yes}, or
- * an interactive "y"; a non-interactive run without {@code --yes} is refused with exit 2). Shows progress on stderr,
- * then prints "replayed N, skipped M (over the replay cap K, malformed L)". Nothing new since the checkpoint:
- * "nothing to replay", exit 0. Ctrl-C finishes and checkpoints the current chunk, then exits 130; re-running the same
- * command continues. {@code --dry-run} lists what would be replayed or skipped and writes and commits nothing.
+ * {@link ReplayEngine} for what is sent, what is skipped, why a dead letter is replayed at most once however many
+ * runs go at once, and the checkpoint), after confirmation ({@code --yes}, or an interactive "y"; a non-interactive
+ * run without {@code --yes} is refused with exit 2). Shows progress on stderr, then prints "replayed N, skipped M
+ * (already delivered D, already replayed R, over the replay cap K, malformed L)". Nothing new since the checkpoint:
+ * "nothing to replay", exit 0. Ctrl-C finishes and commits the current chunk, then exits 130; re-running the same
+ * command continues. Another run taking over a partition ({@link ExitCodes#FENCED}): the summary of what this run
+ * committed, one line naming the partition, exit 4. {@code --dry-run} lists what would be replayed or skipped and
+ * writes and commits nothing.
  */
 @Command(
         name = "replay",
@@ -32,24 +35,34 @@ import picocli.CommandLine.ParameterException;
             "What is sent: the original lead bytes, keyed by the lead id, with the original headers and "
                     + "leadpipe.replay.count = the record's replay count + 1 (a replay passes the router's duplicate "
                     + "filter). Only the newest dead-letter record of each lead counts, so a lead dead-lettered twice "
-                    + "is replayed once. Leads already replayed --max-replays times are skipped and reported; "
-                    + "MALFORMED_RECORD records are skipped unless --include-malformed.",
+                    + "is replayed once. Skipped and reported: dead letters already replayed (by any run), leads "
+                    + "delivered since (latest outcome on lead-outcomes DELIVERED or SENT_UNCONFIRMED; --force "
+                    + "replays them), leads already replayed --max-replays times, MALFORMED_RECORD records (unless "
+                    + "--include-malformed).",
+            "",
+            "Safe to run twice: a dead letter is replayed at most once, however many replays run at once and "
+                    + "whatever their filters. Each leads-dlq partition is replayed through one Kafka transactional "
+                    + "producer (leadctl-replay-leads-dlq-N); a run starting it fences any other run on that "
+                    + "partition, reads the replay records (leads-dlq-replays) and sends only dead letters without "
+                    + "one, each in the same transaction as its replay record. A fenced run stops with exit 4 after "
+                    + "saying what it replayed; the other run replays the rest of that partition.",
             "",
             "Resumable: every selection (the filters plus --max-replays and --include-malformed) has a checkpoint, "
                     + "the Kafka consumer group leadctl-replay-<hash of the selection>, whose offsets on leads-dlq are "
-                    + "committed after each chunk of replayed leads is acknowledged by Kafka (acks=all). A run reads "
-                    + "from the checkpoint to the end of leads-dlq as it was when the run started. After Ctrl-C, a "
-                    + "failure or --limit, run the same command again to continue; at worst the one unacknowledged "
-                    + "chunk is sent twice, which is harmless (replays pass the duplicate filter, sinks upsert). "
+                    + "committed in the transaction of each chunk of replayed leads. A run reads from the checkpoint "
+                    + "to the end of leads-dlq as it was when the run started. After Ctrl-C, a failure or --limit, "
+                    + "run the same command again to continue: an uncommitted chunk was rolled back and is sent then. "
                     + "When everything was handled it prints 'nothing to replay'. --restart ignores the checkpoint "
-                    + "and starts from the beginning of leads-dlq. Relative --since/--until (2h) are part of the "
+                    + "and reads from the beginning of leads-dlq again (dead letters already replayed are still "
+                    + "skipped). Relative --since/--until (2h) are part of the "
                     + "selection as written and are re-evaluated on every run.",
             ""
         },
         footer = {
             "",
             "Exit codes: 0 ok (also nothing to replay), 1 failed or cancelled, 2 bad arguments or no --yes "
-                    + "when not interactive, 3 Kafka unreachable, 130 interrupted (checkpoint saved)."
+                    + "when not interactive, 3 Kafka unreachable, 4 another replay run took over (this run's "
+                    + "committed replays stay), 130 interrupted (checkpoint saved)."
         })
 final class DlqReplayCommand extends LeadctlCommand {
     @Mixin
@@ -76,8 +89,15 @@ final class DlqReplayCommand extends LeadctlCommand {
 
     @Option(
             names = "--restart",
-            description = "Ignore this selection's checkpoint and start from the beginning of leads-dlq.")
+            description = "Ignore this selection's checkpoint and read from the beginning of leads-dlq again "
+                    + "(dead letters already replayed are still skipped).")
     boolean restart;
+
+    @Option(
+            names = "--force",
+            description = "Also replay leads whose latest outcome is DELIVERED or SENT_UNCONFIRMED (delivered since "
+                    + "they were dead-lettered). Never replays a dead letter twice.")
+    boolean force;
 
     @Option(
             names = "--chunk-size",
@@ -103,9 +123,13 @@ final class DlqReplayCommand extends LeadctlCommand {
             throw new ParameterException(spec.commandLine(), "--chunk-size must be 1 or more");
         }
         DlqFilter filter = filters.toFilter(Instant.now());
-        ReplayEngine.Options options =
-                new ReplayEngine.Options(filter, maxReplays, includeMalformed, dryRun, limit, restart, chunkSize);
-        KafkaAccess kafka = kafka(Topics.LEADS_DLQ.name(), Topics.LEADS.name());
+        ReplayEngine.Options options = new ReplayEngine.Options(
+                filter, maxReplays, includeMalformed, dryRun, limit, restart, chunkSize, force);
+        KafkaAccess kafka = kafka(
+                Topics.LEADS_DLQ.name(),
+                Topics.LEADS.name(),
+                Topics.LEAD_OUTCOMES.name(),
+                Topics.LEADS_DLQ_REPLAYS.name());
         try (ReplayEngine engine = new ReplayEngine(kafka, options, out(), err())) {
             return run(engine, options, filter);
         }
@@ -133,7 +157,7 @@ final class DlqReplayCommand extends LeadctlCommand {
                             : " (no dead-lettered lead matches)"));
             return ExitCodes.OK;
         }
-        if (!dryRun && !confirmed(plan)) {
+        if (!dryRun && plan.toReplay() > 0 && !confirmed(plan)) {
             err().println("replay cancelled; nothing was sent");
             return ExitCodes.FAILURE;
         }
@@ -161,6 +185,19 @@ final class DlqReplayCommand extends LeadctlCommand {
                             ? Progress.bar("replay", total, System.err)
                             : Progress.lines("replay", total, err()));
             printSummary(result);
+            if (result.failure() != null) {
+                throw result.failure();
+            }
+            if (result.fenced()) {
+                throw new LeadctlException(
+                        ExitCodes.FENCED,
+                        "replay stopped: another leadctl dlq replay run took over " + Topics.LEADS_DLQ.name()
+                                + " partition " + result.fencedPartition() + " (Kafka fenced this run's producer "
+                                + ReplayRecords.transactionalId(result.fencedPartition()) + "); the "
+                                + result.replayed() + " leads above are replayed and committed, the other run "
+                                + "replays the rest of that partition; run the same command again afterwards to "
+                                + "finish this selection (dead letters already replayed are skipped)");
+            }
             if (result.interrupted()) {
                 err().println("interrupted: the leads sent so far are acknowledged and checkpointed; run the same "
                         + "command again to continue");
@@ -185,7 +222,8 @@ final class DlqReplayCommand extends LeadctlCommand {
     }
 
     private void printSummary(ReplayEngine.Result r) {
-        String skipped = r.skipped() + " (over the replay cap " + r.overCap() + ", malformed " + r.malformed() + ")";
+        String skipped = r.skipped() + " (already delivered " + r.delivered() + ", already replayed "
+                + r.alreadyReplayed() + ", over the replay cap " + r.overCap() + ", malformed " + r.malformed() + ")";
         if (dryRun) {
             out().println("dry run: would replay " + r.replayed() + ", skip " + skipped + "; nothing was written");
         } else {

@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * settings, see {@link Leadctl#kafkaConnection()}), a quick reachability check before any real work
  * ({@link #connect}: describe the cluster and list its topics within {@value #CHECK_SECONDS} s, else
  * {@link ExitCodes#KAFKA_UNREACHABLE} with one line "cannot reach Kafka at HOST:PORT: ..."), read_committed consumers
- * that never auto-commit or create topics, and an acks=all idempotent producer.
+ * that never auto-commit or create topics, an acks=all idempotent producer and transactional ones.
  */
 final class KafkaAccess {
     static final int CHECK_SECONDS = 10;
@@ -171,11 +171,34 @@ final class KafkaAccess {
         config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // leadctl reads fixed ranges: a range ending in a transaction marker needs one more fetch that returns nothing,
+        // which the broker would otherwise hold for the default 500 ms (per partition read)
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** An acks=all idempotent producer of raw keys and values. */
     KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A transactional producer ({@code transactional.id} = {@code transactionalId}) of raw keys and values: starting
+     * one ({@code initTransactions}) fences any other producer with the same id, aborting its open transaction. Its
+     * transactions time out after {@value #TRANSACTION_TIMEOUT_MS} ms, so a replay killed mid-transaction holds back
+     * read_committed readers of the partitions it wrote to for at most that long.
+     */
+    KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
+        Map<String, Object> config = producerConfig();
+        config.put(CommonClientConfigs.CLIENT_ID_CONFIG, "leadctl-" + transactionalId);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static final int TRANSACTION_TIMEOUT_MS = 30_000;
+
+    private Map<String, Object> producerConfig() {
         Map<String, Object> config = new HashMap<>(common());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -184,6 +207,6 @@ final class KafkaAccess {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        return config;
     }
 }

@@ -43,7 +43,7 @@ abstract class ListCommand<T> extends LeadctlCommand {
         List<T> matching = matching(kafka(topic), filter);
         List<T> shown = limit == null || limit >= matching.size() ? matching : matching.subList(0, limit);
         if (json) {
-            shown.forEach(row -> out().println(toJson.apply(row)));
+            shown.forEach(row -> out().println(json(row)));
             err().println(summary(matching, shown.size()));
         } else {
             if (!shown.isEmpty()) {
@@ -52,6 +52,11 @@ abstract class ListCommand<T> extends LeadctlCommand {
             out().println(summary(matching, shown.size()));
         }
         return ExitCodes.OK;
+    }
+
+    /** A row as one JSON line: by default the constructor's {@code toJson}. */
+    String json(T row) {
+        return toJson.apply(row);
     }
 
     /** Every row of the topic that {@code filter} matches, in the order listed. */

@@ -5,24 +5,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
 import dev.leadpipe.core.dlq.DeadLetterHeaders;
+import dev.leadpipe.core.dlq.DlqReplay;
 import dev.leadpipe.core.dlq.PipelineHeaders;
+import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -32,21 +34,31 @@ import org.apache.kafka.common.header.Headers;
  * the router lets it past its duplicate filter and routes it with the offer's CURRENT destination.
  *
  * <p><b>Selection.</b> Only the newest record of each lead in the range read counts (a lead dead-lettered twice is
- * replayed once, and only if its newest record matches the filter). A record whose replay count has reached
- * {@code maxReplays} is skipped and reported (a poison lead cannot loop forever); a {@code MALFORMED_RECORD} record is
- * skipped with a note unless {@code includeMalformed}.
+ * replayed once, and only if its newest record matches the filter). It is skipped, counted and reported when: it is
+ * {@code MALFORMED_RECORD} (unless {@code includeMalformed}); it was already replayed (a committed record on
+ * {@code leads-dlq-replays}, by this or any other run, whatever its selection); the lead's latest outcome on
+ * {@code lead-outcomes} is DELIVERED or SENT_UNCONFIRMED (delivered since, unless {@code force}); its replay count has
+ * reached {@code maxReplays} (a poison lead cannot loop forever).
  *
- * <p><b>Checkpoint.</b> Each selection (the normalized filter plus max-replays and include-malformed; not
+ * <p><b>At most once, however many runs.</b> A dead letter is replayed at most once, ever: a lead that fails again after
+ * its replay is dead-lettered again, as a new dead letter. Each {@code leads-dlq} partition N is replayed only through
+ * the transactional producer {@code leadctl-replay-leads-dlq-N} ({@link PartitionReplay}); a run starting it fences
+ * any other run's (Kafka aborts that run's open transaction), then reads partition N's replay records read_committed
+ * and sends only dead letters without one. Every replayed lead goes out in one transaction with its replay record and
+ * the checkpoint's offset, so no run can commit a lead that another committed run has replayed: the later starter
+ * sees the earlier's commits, and the earlier can commit nothing more. A fenced run stops ({@link Result#fenced()});
+ * the run that fenced it replays the rest of that partition. Holds for different, overlapping selections and for
+ * {@code --restart}, which only resets the checkpoint.
+ *
+ * <p><b>Checkpoint.</b> Each selection (the normalized filter plus max-replays, include-malformed and force; not
  * {@code --limit}, {@code --chunk-size} or {@code --dry-run}) has its own consumer group
  * {@code leadctl-replay-<first 16 hex of SHA-256 of the selection>}, whose committed offsets on {@code leads-dlq} say
- * how far the topic was handled for it. A run reads from the committed offsets (the topic's beginning when there are
- * none, or with {@code restart}) up to the end offsets captured at its start, in two passes: the first plans
- * (newest record per lead, filter, cap), the second sends. Sends go out in chunks of {@code chunkSize}; after every
- * chunk the producer (acks=all, idempotent) is flushed, every send must be acknowledged, and only then are the
- * offsets of the records examined so far committed. A stop (Ctrl-C, {@code --limit}) lets the current chunk finish
- * and be committed; a crash re-sends at most the unacknowledged chunk on the next run (at-least-once: a replayed lead
- * sent twice is harmless, the router lets replays pass and the sinks upsert). A failed send stops the run without
- * committing its chunk. A dry run reads the same range and commits nothing.
+ * how far the topic was handled for it, committed in each chunk's transaction. A run reads from the committed offsets
+ * (the topic's beginning when there are none, or with {@code restart}) up to the end offsets captured at its start,
+ * in two passes: the first plans (newest record per lead, filter, replay records, outcomes, cap), the second sends, a
+ * partition at a time, in transactions of at most {@code chunkSize} leads. A stop (Ctrl-C, {@code --limit}) lets the
+ * current chunk commit; a crash or a failed send aborts it, and the next run sends it again. A dry run reads the same
+ * range and writes nothing.
  */
 final class ReplayEngine implements AutoCloseable {
     static final String GROUP_PREFIX = "leadctl-replay-";
@@ -61,19 +73,13 @@ final class ReplayEngine implements AutoCloseable {
             boolean dryRun,
             Integer limit,
             boolean restart,
-            int chunkSize) {
+            int chunkSize,
+            boolean force) {
         String selection() {
-            return filter.normalized() + ";max-replays=" + maxReplays + ";include-malformed=" + includeMalformed;
+            return filter.normalized() + ";max-replays=" + maxReplays + ";include-malformed=" + includeMalformed
+                    + (force ? ";force" : "");
         }
     }
-
-    enum Action {
-        REPLAY,
-        SKIP_CAP,
-        SKIP_MALFORMED
-    }
-
-    private record Pos(int partition, long offset) {}
 
     /** The outcome of the planning pass. */
     record Plan(
@@ -82,41 +88,74 @@ final class ReplayEngine implements AutoCloseable {
             boolean resumed,
             long alreadyHandled,
             int toReplay,
+            int alreadyReplayed,
+            int delivered,
             int overCap,
             int malformed,
             int superseded,
             long recordsInRange) {
         boolean nothingToDo() {
-            return toReplay == 0 && overCap == 0 && malformed == 0;
+            return toReplay == 0 && alreadyReplayed == 0 && delivered == 0 && overCap == 0 && malformed == 0;
         }
     }
 
-    /** The outcome of a run. */
-    record Result(int replayed, int overCap, int malformed, boolean complete, boolean interrupted) {
+    /**
+     * The outcome of a run: leads replayed (committed; in a dry run, listed), and skipped: already replayed (by an
+     * earlier run or one running at the same time), delivered since, over the cap, malformed. {@code fencedPartition}
+     * is the {@code leads-dlq} partition another run took over, or null; {@code failure} why Kafka failed the run
+     * (after the counted leads were committed), or null.
+     */
+    record Result(
+            int replayed,
+            int alreadyReplayed,
+            int delivered,
+            int overCap,
+            int malformed,
+            boolean complete,
+            boolean interrupted,
+            Integer fencedPartition,
+            LeadctlException failure) {
         int skipped() {
-            return overCap + malformed;
+            return alreadyReplayed + delivered + overCap + malformed;
         }
+
+        boolean fenced() {
+            return fencedPartition != null;
+        }
+    }
+
+    /** Counts of the sending pass, shared with {@link PartitionReplay}. */
+    static final class Tally {
+        volatile int replayed;
+        int pending;
+        int alreadyReplayed;
+        int delivered;
+        int overCap;
+        int malformed;
+        boolean interrupted;
     }
 
     private final KafkaAccess kafka;
     private final Options options;
     private final PrintWriter out;
-    private final PrintWriter err;
     private final String groupId;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DlqScanner scanner;
-    private final Map<Pos, Action> actions = new HashMap<>();
+    private final ReplayRecords replayRecords;
+    private final ReplayDecisions decisions;
+    private final Tally tally = new Tally();
     private Plan plan;
-    private volatile int replayed;
 
     ReplayEngine(KafkaAccess kafka, Options options, PrintWriter out, PrintWriter err) {
         this.kafka = kafka;
         this.options = options;
         this.out = out;
-        this.err = err;
         this.groupId = groupId(options.selection());
         this.consumer = kafka.consumer(groupId);
         this.scanner = new DlqScanner(kafka, consumer);
+        this.replayRecords = new ReplayRecords(kafka);
+        this.decisions = new ReplayDecisions(options);
+        replayRecords.requirePartitionsFor(scanner.partitions());
     }
 
     /** The checkpoint's consumer group of a selection. */
@@ -133,14 +172,15 @@ final class ReplayEngine implements AutoCloseable {
         return groupId;
     }
 
-    /** Leads sent (or, in a dry run, listed) so far in this run. */
+    /** Leads sent and committed (or, in a dry run, listed) so far in this run, plus those in the open transaction. */
     int replayedSoFar() {
-        return replayed;
+        return tally.replayed + tally.pending;
     }
 
     /**
-     * The planning pass: captures the end offsets, finds where the checkpoint stands, reads that range and decides
-     * for each record whether it is replayed or skipped. Returns null when {@code stop} said so before the end.
+     * The planning pass: captures the end offsets, finds where the checkpoint stands, reads that range, the replay
+     * records and the outcomes of the leads in it, and decides for each record whether it is replayed or skipped.
+     * Returns null when {@code stop} said so before the end.
      */
     Plan plan(BooleanSupplier stop) {
         Map<TopicPartition, Long> end = scanner.endOffsets();
@@ -150,7 +190,7 @@ final class ReplayEngine implements AutoCloseable {
         if (!options.restart()) {
             Map<TopicPartition, OffsetAndMetadata> committed;
             try {
-                committed = consumer.committed(new java.util.HashSet<>(scanner.partitions()), COMMIT_TIMEOUT);
+                committed = consumer.committed(new HashSet<>(scanner.partitions()), COMMIT_TIMEOUT);
             } catch (KafkaException e) {
                 throw kafka.unreachable(e);
             }
@@ -183,37 +223,37 @@ final class ReplayEngine implements AutoCloseable {
         if (!complete) {
             return null;
         }
-        int toReplay = 0;
-        int overCap = 0;
-        int malformed = 0;
-        int newestMatching = 0;
+        List<DeadLetter> selected = new ArrayList<>();
+        Set<String> leadIds = new HashSet<>();
         for (DeadLetter dl : newest.values()) {
-            if (!options.filter().matches(dl)) {
-                continue;
+            if (options.filter().matches(dl)) {
+                selected.add(dl);
+                if (dl.leadId() != null) {
+                    leadIds.add(dl.leadId());
+                }
             }
-            newestMatching++;
-            Action action;
-            if (dl.isMalformed() && !options.includeMalformed()) {
-                action = Action.SKIP_MALFORMED;
-                malformed++;
-            } else if (dl.replayCount() >= options.maxReplays()) {
-                action = Action.SKIP_CAP;
-                overCap++;
-            } else {
-                action = Action.REPLAY;
-                toReplay++;
-            }
-            actions.put(new Pos(dl.partition().partition(), dl.offset()), action);
+        }
+        Map<Integer, Map<Long, DlqReplay>> replayed = replayRecords.replayedIn(scanner.partitions());
+        Map<String, Outcome> outcomes = options.force() ? Map.of() : LatestOutcomes.of(kafka, leadIds);
+        int[] counts = new int[ReplayDecisions.Action.values().length];
+        for (DeadLetter dl : selected) {
+            Outcome outcome = dl.leadId() == null ? null : outcomes.get(dl.leadId());
+            counts[
+                    decisions
+                            .decide(dl, replayed.getOrDefault(dl.partition().partition(), Map.of()), outcome)
+                            .ordinal()]++;
         }
         plan = new Plan(
                 start,
                 end,
                 resumed,
                 alreadyHandled,
-                toReplay,
-                overCap,
-                malformed,
-                matchingRecords[0] - newestMatching,
+                counts[ReplayDecisions.Action.REPLAY.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_REPLAYED.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_DELIVERED.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_CAP.ordinal()],
+                counts[ReplayDecisions.Action.SKIP_MALFORMED.ordinal()],
+                matchingRecords[0] - selected.size(),
                 inRange);
         return plan;
     }
@@ -229,104 +269,89 @@ final class ReplayEngine implements AutoCloseable {
     }
 
     /**
-     * The sending pass over the planned range (see the class comment). {@code stop} is checked before each record;
-     * {@code progress} is given the number of leads that will be sent.
+     * The sending pass over the planned range (see the class comment), a {@code leads-dlq} partition at a time.
+     * {@code stop} is checked before each record; {@code progress} is given the number of leads planned to be sent.
      */
     Result replay(BooleanSupplier stop, LongFunction<Progress> progress) {
         if (plan == null) {
             throw new IllegalStateException("plan first");
         }
         long expected = options.limit() == null ? plan.toReplay() : Math.min(plan.toReplay(), options.limit());
-        Map<TopicPartition, Long> examined = new HashMap<>();
-        AtomicReference<Exception> sendFailure = new AtomicReference<>();
-        int[] overCap = new int[1];
-        int[] malformed = new int[1];
-        int[] inChunk = new int[1];
-        boolean[] interrupted = new boolean[1];
         if (!options.dryRun()) {
             // the checkpoint starts where this run starts, on every partition: after --restart, a partition this run
             // has not reached yet must not keep the offsets of an earlier, finished run
             commit(plan.start());
         }
-        KafkaProducer<byte[], byte[]> producer = options.dryRun() ? null : kafka.producer();
-        boolean complete;
+        boolean complete = true;
+        Integer fenced = null;
+        LeadctlException failure = null;
         try (Progress bar = options.dryRun() ? Progress.none() : progress.apply(expected)) {
-            complete = scanner.scan(plan.start(), plan.end(), dl -> {
-                if (options.limit() != null && replayed >= options.limit()) {
-                    return false;
+            for (TopicPartition tp : scanner.partitions()) {
+                if (plan.start().getOrDefault(tp, 0L) >= plan.end().getOrDefault(tp, 0L)) {
+                    continue;
                 }
-                if (stop.getAsBoolean()) {
-                    interrupted[0] = true;
-                    return false;
+                PartitionReplay partition = new PartitionReplay(this, tp, bar);
+                PartitionReplay.Ending ending = partition.run(stop);
+                if (ending == PartitionReplay.Ending.FENCED) {
+                    fenced = tp.partition();
                 }
-                Action action = actions.get(new Pos(dl.partition().partition(), dl.offset()));
-                if (action == Action.REPLAY) {
-                    if (producer == null) {
-                        out.println("would replay " + describe(dl) + ", replay " + (dl.replayCount() + 1)
-                                + " of at most " + options.maxReplays());
-                    } else {
-                        producer.send(toLeadsRecord(dl), (md, e) -> {
-                            if (e != null) {
-                                sendFailure.compareAndSet(null, e);
-                            } else {
-                                bar.step();
-                            }
-                        });
-                        inChunk[0]++;
-                    }
-                    replayed++;
-                } else if (action == Action.SKIP_CAP) {
-                    overCap[0]++;
-                    out.println("skipped " + describe(dl) + ": already replayed " + dl.replayCount()
-                            + " times (--max-replays " + options.maxReplays() + ")");
-                } else if (action == Action.SKIP_MALFORMED) {
-                    malformed[0]++;
-                    out.println("skipped " + describe(dl) + ": MALFORMED_RECORD, replaying unreadable bytes cannot help"
-                            + " (--include-malformed sends it anyway)");
+                if (ending == PartitionReplay.Ending.FAILED) {
+                    failure = partition.failure();
                 }
-                examined.put(dl.partition(), dl.offset() + 1);
-                if (producer != null && inChunk[0] >= options.chunkSize()) {
-                    acknowledgeAndCommit(producer, sendFailure, examined);
-                    inChunk[0] = 0;
+                if (ending != PartitionReplay.Ending.DONE) {
+                    complete = false;
+                    break;
                 }
-                return true;
-            });
-            if (producer != null) {
-                acknowledgeAndCommit(producer, sendFailure, complete ? plan.end() : examined);
-            }
-        } finally {
-            if (producer != null) {
-                producer.close(Duration.ofSeconds(10));
             }
         }
-        return new Result(replayed, overCap[0], malformed[0], complete, interrupted[0]);
+        return new Result(
+                tally.replayed,
+                tally.alreadyReplayed,
+                tally.delivered,
+                tally.overCap,
+                tally.malformed,
+                complete,
+                tally.interrupted,
+                fenced,
+                failure);
     }
 
-    /** Waits for every send to be acknowledged, then commits the offsets; a failed send commits nothing. */
-    private void acknowledgeAndCommit(
-            KafkaProducer<byte[], byte[]> producer,
-            AtomicReference<Exception> sendFailure,
-            Map<TopicPartition, Long> offsets) {
-        try {
-            producer.flush();
-        } catch (KafkaException e) {
-            sendFailure.compareAndSet(null, e);
-        }
-        Exception failure = sendFailure.get();
-        if (failure != null) {
-            out.flush();
-            int code = failure instanceof RetriableException
-                            || failure instanceof org.apache.kafka.common.errors.TimeoutException
-                    ? ExitCodes.KAFKA_UNREACHABLE
-                    : ExitCodes.FAILURE;
-            throw new LeadctlException(
-                    code,
-                    "replay stopped: Kafka at " + kafka.bootstrapServers()
-                            + " did not acknowledge a replayed lead (" + KafkaAccess.reason(failure)
-                            + "); the leads of the last "
-                            + "chunk are not checkpointed and will be sent again when you re-run the same command");
-        }
-        commit(offsets);
+    KafkaAccess kafka() {
+        return kafka;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    Plan currentPlan() {
+        return plan;
+    }
+
+    Tally tally() {
+        return tally;
+    }
+
+    DlqScanner scanner() {
+        return scanner;
+    }
+
+    ReplayRecords replayRecords() {
+        return replayRecords;
+    }
+
+    ReplayDecisions decisions() {
+        return decisions;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    /** The metadata saved with the checkpoint's offsets: which command made them. */
+    String checkpointMetadata() {
+        String metadata = Leadctl.oneLine("leadctl dlq replay " + options.selection());
+        return metadata.length() > 1000 ? metadata.substring(0, 1000) : metadata;
     }
 
     private void commit(Map<TopicPartition, Long> offsets) {
@@ -334,20 +359,15 @@ final class ReplayEngine implements AutoCloseable {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        String metadata = Leadctl.oneLine("leadctl dlq replay " + options.selection());
-        if (metadata.length() > 1000) {
-            metadata = metadata.substring(0, 1000);
-        }
         for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-            commit.put(e.getKey(), new OffsetAndMetadata(e.getValue(), metadata));
+            commit.put(e.getKey(), new OffsetAndMetadata(e.getValue(), checkpointMetadata()));
         }
         try {
             consumer.commitSync(commit, COMMIT_TIMEOUT);
         } catch (KafkaException e) {
             throw new LeadctlException(
                     ExitCodes.KAFKA_UNREACHABLE,
-                    "replayed leads were acknowledged but the checkpoint " + "could not be saved ("
-                            + KafkaAccess.reason(e) + "); re-running sends them again");
+                    "the replay checkpoint could not be saved (" + KafkaAccess.reason(e) + "); nothing was sent");
         }
     }
 
@@ -358,28 +378,22 @@ final class ReplayEngine implements AutoCloseable {
      */
     static ProducerRecord<byte[], byte[]> toLeadsRecord(DeadLetter dl) {
         Headers headers = dl.originalHeadersCopy();
-        int count = dl.replayCount() == Integer.MAX_VALUE ? Integer.MAX_VALUE : dl.replayCount() + 1;
-        DeadLetterHeaders.put(headers, PipelineHeaders.REPLAY_COUNT, count);
+        DeadLetterHeaders.put(headers, PipelineHeaders.REPLAY_COUNT, nextReplayCount(dl));
         String leadId = dl.header(DeadLetterHeaders.LEAD_ID);
         byte[] key = leadId != null && !leadId.isBlank() ? leadId.getBytes(StandardCharsets.UTF_8) : dl.key();
         return new ProducerRecord<>(Topics.LEADS.name(), null, key, dl.value(), headers);
     }
 
-    private static String describe(DeadLetter dl) {
-        String id = dl.leadId() == null ? "(no lead id, " + dl.position() + ")" : dl.leadId();
-        List<String> parts = new java.util.ArrayList<>();
-        parts.add(dl.errorClass() == null ? "no class" : dl.errorClass());
-        if (dl.offerId() != null) {
-            parts.add("offer " + dl.offerId());
-        }
-        if (dl.destinationType() != null) {
-            parts.add("destination " + dl.destinationType());
-        }
-        return Privacy.safe(id + " (" + String.join(", ", parts) + ")");
+    static int nextReplayCount(DeadLetter dl) {
+        return dl.replayCount() == Integer.MAX_VALUE ? Integer.MAX_VALUE : dl.replayCount() + 1;
     }
 
     @Override
     public void close() {
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        try {
+            replayRecords.close();
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
     }
 }

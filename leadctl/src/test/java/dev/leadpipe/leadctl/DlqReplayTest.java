@@ -66,7 +66,9 @@ class DlqReplayTest {
 
         Cli.Run run = cli("dlq", "replay", "--class", "NO_DESTINATION_CONFIGURED", "--offer", offer, "--yes");
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("replayed 2, skipped 0 (over the replay cap 0, malformed 0)");
+        assertThat(run.out())
+                .contains(
+                        "replayed 2, skipped 0 (already delivered 0, already replayed 0, over the replay cap 0, malformed 0)");
         assertThat(run.err())
                 .contains("checkpoint: consumer group leadctl-replay-")
                 .contains("replay: 2/2 leads (100%)");
@@ -131,7 +133,9 @@ class DlqReplayTest {
         assertThat(dry.out())
                 .contains("would replay " + ids.get(0))
                 .contains("skipped " + ids.get(1))
-                .contains("dry run: would replay 1, skip 1 (over the replay cap 1, malformed 0); nothing was written");
+                .contains(
+                        "dry run: would replay 1, skip 1 (already delivered 0, already replayed 0, over the replay cap 1, malformed 0);"
+                                + " nothing was written");
         assertThat(leads(ids, 0)).isEmpty();
 
         // nor did it move the checkpoint
@@ -155,15 +159,21 @@ class DlqReplayTest {
         assertThat(run.out())
                 .contains("skipped " + poison)
                 .contains("already replayed 3 times (--max-replays 3)")
-                .contains("replayed 1, skipped 1 (over the replay cap 1, malformed 0)");
+                .contains(
+                        "replayed 1, skipped 1 (already delivered 0, already replayed 0, over the replay cap 1, malformed 0)");
         List<ConsumerRecord<String, byte[]>> sent = leads(List.of(poison, fine), 1);
         assertThat(sent).extracting(ConsumerRecord::key).containsExactly(fine);
         assertThat(headerValues(sent.get(0), PipelineHeaders.REPLAY_COUNT)).containsExactly("3");
 
-        // a higher cap is another selection: it replays the poison lead too
+        // a higher cap is another selection: it replays the poison lead, and not the fine one a second time
         Cli.Run higher = cli("dlq", "replay", "--offer", offer, "--max-replays", "5", "--yes");
-        assertThat(higher.out()).contains("replayed 2, skipped 0");
-        assertThat(leads(List.of(poison), 1)).extracting(ConsumerRecord::key).containsExactly(poison);
+        assertThat(higher.out())
+                .as(higher.toString())
+                .contains("skipped " + fine)
+                .contains("replayed 1, skipped 1 (already delivered 0, already replayed 1, over the replay cap 0");
+        assertThat(leads(List.of(poison, fine), 2))
+                .extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder(poison, fine);
     }
 
     @Test
@@ -247,7 +257,7 @@ class DlqReplayTest {
         // what Ctrl-C does: the stop flag is raised while the engine is sending (here after 2 leads)
         KafkaAccess kafka = KafkaAccess.connect(KAFKA.bootstrapServers());
         DlqFilter filter = DlqFilter.of(List.of(), List.of(offer), List.of(), null, null, Instant.now());
-        ReplayEngine.Options options = new ReplayEngine.Options(filter, 3, false, false, null, false, 1);
+        ReplayEngine.Options options = new ReplayEngine.Options(filter, 3, false, false, null, false, 1, false);
         StringWriter out = new StringWriter();
         ReplayEngine.Result result;
         try (ReplayEngine engine =
@@ -268,7 +278,7 @@ class DlqReplayTest {
     }
 
     @Test
-    void restartIgnoresTheCheckpointAndAnInterruptedRestartResumesFromWhereItStopped() {
+    void restartReadsFromTheBeginningAgainButNeverReplaysADeadLetterTwice() {
         String offer = unique("pub") + ".offer";
         List<String> ids = new ArrayList<>();
         List<DlqSeed.Dl> seeds = new ArrayList<>();
@@ -280,24 +290,22 @@ class DlqReplayTest {
         assertThat(cli("dlq", "replay", "--offer", offer, "--yes").out()).contains("replayed 12");
         assertThat(cli("dlq", "replay", "--offer", offer, "--yes").out()).startsWith("nothing to replay");
 
-        // a restart interrupted after 3 leads: the checkpoint goes back to the beginning, then to what was sent
-        KafkaAccess kafka = KafkaAccess.connect(KAFKA.bootstrapServers());
-        DlqFilter filter = DlqFilter.of(List.of(), List.of(offer), List.of(), null, null, Instant.now());
-        ReplayEngine.Options restart = new ReplayEngine.Options(filter, 3, false, false, null, true, 1);
-        StringWriter sink = new StringWriter();
-        try (ReplayEngine engine = new ReplayEngine(kafka, restart, new PrintWriter(sink), new PrintWriter(sink))) {
-            engine.plan(() -> false);
-            assertThat(engine.replay(() -> engine.replayedSoFar() >= 3, total -> Progress.none())
-                            .interrupted())
-                    .isTrue();
-        }
-        Cli.Run rest = cli("dlq", "replay", "--offer", offer, "--yes");
-        assertThat(rest.out()).as(rest.toString()).contains("replayed 9, skipped 0");
-        assertThat(leads(ids, 24)).hasSize(24);
+        Cli.Run restart = cli("dlq", "replay", "--offer", offer, "--restart", "--yes");
+        assertThat(restart.exit()).as(restart.toString()).isZero();
+        assertThat(restart.out())
+                .contains("skipped " + ids.get(0) + " (NO_DESTINATION_CONFIGURED, offer " + offer
+                        + ", destination none): already replayed at ")
+                .contains("replayed 0, skipped 12 (already delivered 0, already replayed 12,");
+        assertThat(leads(ids, 12)).hasSize(12);
 
-        Cli.Run again = cli("dlq", "replay", "--offer", offer, "--restart", "--yes");
-        assertThat(again.out()).as(again.toString()).contains("replayed 12");
-        assertThat(leads(ids, 36)).hasSize(36);
+        // the lead that failed again after its replay is a new dead letter: a restart replays that one alone
+        String again = ids.get(5);
+        DlqSeed.send(KAFKA.bootstrapServers(), dl(again, offer).replayCount(1));
+        Cli.Run next = cli("dlq", "replay", "--offer", offer, "--restart", "--yes");
+        assertThat(next.out())
+                .as(next.toString())
+                .contains("replayed 1, skipped 11 (already delivered 0, already replayed 11,");
+        assertThat(leads(ids, 13)).hasSize(13);
     }
 
     @Test

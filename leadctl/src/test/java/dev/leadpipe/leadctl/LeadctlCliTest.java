@@ -178,15 +178,18 @@ class LeadctlCliTest {
                 TimeBound.parse("PT2H"),
                 null,
                 t2);
-        ReplayEngine.Options oa = new ReplayEngine.Options(a, 3, false, false, null, false, 500);
-        ReplayEngine.Options ob = new ReplayEngine.Options(b, 3, false, true, 10, true, 7);
+        ReplayEngine.Options oa = new ReplayEngine.Options(a, 3, false, false, null, false, 500, false);
+        ReplayEngine.Options ob = new ReplayEngine.Options(b, 3, false, true, 10, true, 7, false);
         assertThat(ReplayEngine.groupId(oa.selection()))
                 .isEqualTo(ReplayEngine.groupId(ob.selection()))
                 .matches("leadctl-replay-[0-9a-f]{16}");
-        ReplayEngine.Options otherCap = new ReplayEngine.Options(a, 4, false, false, null, false, 500);
+        ReplayEngine.Options otherCap = new ReplayEngine.Options(a, 4, false, false, null, false, 500, false);
         assertThat(ReplayEngine.groupId(otherCap.selection())).isNotEqualTo(ReplayEngine.groupId(oa.selection()));
+        ReplayEngine.Options forced = new ReplayEngine.Options(a, 3, false, false, null, false, 500, true);
+        assertThat(ReplayEngine.groupId(forced.selection())).isNotEqualTo(ReplayEngine.groupId(oa.selection()));
         DlqFilter c = DlqFilter.of(List.of(ErrorClass.TABLE_AUTH_FAILED), List.of(), List.of(), null, null, t1);
-        assertThat(ReplayEngine.groupId(new ReplayEngine.Options(c, 3, false, false, null, false, 500).selection()))
+        assertThat(ReplayEngine.groupId(
+                        new ReplayEngine.Options(c, 3, false, false, null, false, 500, false).selection()))
                 .isNotEqualTo(ReplayEngine.groupId(oa.selection()));
     }
 }

@@ -9,6 +9,7 @@ import dev.leadpipe.core.auth.StoredApiKey;
 import dev.leadpipe.core.circuit.CircuitReport;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
+import dev.leadpipe.core.dlq.DlqReplay;
 import dev.leadpipe.core.json.JsonSerde;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadSerde;
@@ -64,6 +65,19 @@ public final class Topics {
      */
     public static final TopicSpec<String, byte[]> LEADS_DLQ = new TopicSpec<>(
             "leads-dlq", Serdes.String(), Serdes.ByteArray(), LEAD_PARTITIONS, TopicSpec.Kind.DEAD_LETTERS);
+
+    /**
+     * Which dead letters {@code leadctl dlq replay} has replayed ({@link DlqReplay}), keyed by the dead letter's
+     * position; the record for {@code leads-dlq} partition N is in partition N. Written in the same transaction as the
+     * replayed lead, read read_committed before replaying, so a dead letter is replayed at most once. Kept as long as
+     * the dead letters ({@link TopicSpec.Kind#DEAD_LETTERS}).
+     */
+    public static final TopicSpec<String, DlqReplay> LEADS_DLQ_REPLAYS = new TopicSpec<>(
+            "leads-dlq-replays",
+            Serdes.String(),
+            new JsonSerde<>(DlqReplay.class),
+            LEAD_PARTITIONS,
+            TopicSpec.Kind.DEAD_LETTERS);
 
     /**
      * Each offer's latest destination circuit-breaker state, keyed by offer id; compacted. A report without a state is
@@ -193,6 +207,7 @@ public final class Topics {
                 DELIVERIES_HTTPS,
                 LEAD_OUTCOMES,
                 LEADS_DLQ,
+                LEADS_DLQ_REPLAYS,
                 DESTINATION_CIRCUITS,
                 LEAD_WAITING,
                 RETRY_WAKEUPS,

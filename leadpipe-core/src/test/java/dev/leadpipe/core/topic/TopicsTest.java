@@ -70,6 +70,7 @@ class TopicsTest {
                         "lead-destinations",
                         "lead-outcomes",
                         "leads-dlq",
+                        "leads-dlq-replays",
                         "destination-circuits",
                         "lead-waiting",
                         "retry-wakeups",
@@ -138,8 +139,10 @@ class TopicsTest {
                         .isGreaterThan(java.time.Duration.ofHours(1).toMillis());
             }
         }
+        // the replay records of leads-dlq live as long as the dead letters they name
         assertThat(Topics.all().stream().filter(t -> t.kind() == TopicSpec.Kind.DEAD_LETTERS))
-                .containsExactly(Topics.LEADS_DLQ);
+                .containsExactly(Topics.LEADS_DLQ, Topics.LEADS_DLQ_REPLAYS);
+        assertThat(Topics.LEADS_DLQ_REPLAYS.partitions()).isEqualTo(Topics.LEADS_DLQ.partitions());
     }
 
     @Test
