@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.leadpipe.core.destination.DestinationCatalog;
@@ -130,16 +129,7 @@ public final class DestinationNotifier implements ServiceProcess.Service {
 
     /** Null when the consumer runs and polled lately, else why not. */
     String problem() {
-        if (!follower.running()) {
-            RuntimeException f = follower.failure();
-            return f == null ? "the consumer is stopped" : "the consumer stopped: " + SafeErrors.describe(f);
-        }
-        long last = follower.lastPollNanos();
-        if (last == 0) {
-            return "the consumer has not polled yet";
-        }
-        long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
-        return sinceMs > POLL_STALE.toMillis() ? "the consumer has not polled for " + sinceMs / 1000 + " s" : null;
+        return follower.problem(POLL_STALE);
     }
 
     /** The consumer of outcomes and waiting leads, on the follower's thread. */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -193,19 +192,7 @@ public final class Notifier implements ServiceProcess.Service {
 
     /** Null when the consuming thread runs and polled within {@link #POLL_STALE}, else why not. */
     String consumerProblem() {
-        if (!follower.running()) {
-            RuntimeException f = follower.failure();
-            return f == null ? "the consumer is stopped" : "the consumer stopped: " + SafeErrors.describe(f);
-        }
-        long last = follower.lastPollNanos();
-        if (last == 0) {
-            return "the consumer has not polled yet";
-        }
-        long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
-        if (sinceMs > POLL_STALE.toMillis()) {
-            return "the consumer has not polled for " + (sinceMs / 1000) + " s";
-        }
-        return null;
+        return follower.problem(POLL_STALE);
     }
 
     /** Why the notifier stopped by itself (its consumer failed for good), in one line; null when it did not fail. */

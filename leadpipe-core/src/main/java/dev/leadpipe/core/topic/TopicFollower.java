@@ -197,6 +197,23 @@ public final class TopicFollower<K, V> implements AutoCloseable {
         return lastPollNanos;
     }
 
+    /**
+     * A readiness answer: null when the follower runs and its last poll returned within {@code stale}, else why not, in
+     * one line ("the consumer has not polled for 130 s").
+     */
+    public String problem(Duration stale) {
+        if (!running()) {
+            RuntimeException f = failure;
+            return f == null ? "the consumer is stopped" : "the consumer stopped: " + SafeErrors.describe(f);
+        }
+        long last = lastPollNanos;
+        if (last == 0) {
+            return "the consumer has not polled yet";
+        }
+        long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
+        return sinceMs > stale.toMillis() ? "the consumer has not polled for " + sinceMs / 1000 + " s" : null;
+    }
+
     /** Waits until the thread stopped (after {@link #close()} or a failure). */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
