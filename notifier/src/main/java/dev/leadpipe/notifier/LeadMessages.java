@@ -8,7 +8,9 @@ import java.util.Map;
 
 import dev.leadpipe.core.destination.DestinationSpecs;
 import dev.leadpipe.core.destination.DestinationType;
+import dev.leadpipe.core.lead.LeadSource;
 import dev.leadpipe.core.lead.MarketplaceAction;
+import dev.leadpipe.core.lead.MarketplaceSource;
 import dev.leadpipe.core.lead.RoutedLead;
 
 /**
@@ -77,6 +79,12 @@ final class LeadMessages {
         b.append("Lead id:     ").append(lead.leadId()).append('\n');
         if (lead.leadSource() != null && !lead.leadSource().isBlank()) {
             b.append("Lead source: ").append(oneLine(lead.leadSource())).append('\n');
+            String source = LeadSource.parse(lead.leadSource()).source();
+            if (source != null) {
+                b.append("Storefront:  ")
+                        .append(oneLine(MarketplaceSource.labelOf(source)))
+                        .append('\n');
+            }
         }
         if (lead.test()) {
             b.append(
