@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * {@code leadctl status [--offer ID] [--status-url URL]}: why an offer gets no leads, from the status service's HTTP
  * API ({@code GET /v1/status}, {@code GET /v1/status/offers/{offerId}}). The URL is {@code --status-url}, else
  * {@code $LEADPIPE_STATUS_URL}, else the first line of {@code ./.leadpipe/status-url}, else {@value #DEFAULT_URL}.
- * Prints ids, times, counts (delivered, sent not confirmed, suppressed .edu, dead-lettered), error classes and their
+ * Prints ids, times, counts (delivered, sent not confirmed, suppressed .edu, do-not-contact leads recorded and not
+ * delivered, dead-lettered), error classes and their
  * fixes: the status service keeps no customer data. An offer with a lead destination and no lead yet is shown as
  * {@code AWAITING_LEADS}, "configured, waiting for leads". An offer neither configured nor seen exits 1 ({@link ExitCodes#NOT_FOUND}); an unreachable service exits 3.
  */
@@ -107,7 +108,8 @@ final class StatusCommand extends LeadctlCommand {
             "RECEIVED 24H",
             "DELIVERED 24H",
             "SENT UNCONFIRMED 24H",
-            "SUPPRESSED 24H",
+            ".EDU SUPPRESSED 24H",
+            "DNC NOT DELIVERED 24H",
             "DEAD-LETTERED 24H",
             "OPEN DEAD LETTERS",
             "WAITING"
@@ -131,7 +133,8 @@ final class StatusCommand extends LeadctlCommand {
                 c.path("received").asText("0"),
                 c.path("delivered").asText("0"),
                 c.path("sentUnconfirmed").asText("0"),
-                c.path("suppressed").asText("0"),
+                Long.toString(eduWithheld(c)),
+                c.path("notContacted").asText("0"),
                 c.path("deadLettered").asText("0"),
                 open,
                 waitingCell(o.path("waiting"))
@@ -251,12 +254,29 @@ final class StatusCommand extends LeadctlCommand {
         out().println("  list them: leadctl waiting list --offer " + safe(offerId));
     }
 
-    /** e.g. {@code 5 received, 2 delivered, 2 sent not confirmed, 1 suppressed (.edu), 0 dead-lettered}. */
+    /**
+     * e.g. {@code 5 received, 2 delivered, 2 sent not confirmed, 1 suppressed (.edu), 0 dead-lettered}; with
+     * do-not-contact leads a {@code record-only} destination did not get, {@code 1 suppressed (.edu), 2 do-not-contact
+     * recorded, not delivered (doNotContactLeads=record-only), 0 dead-lettered}.
+     */
     private static String counts(JsonNode c) {
+        long notContacted = c.path("notContacted").asLong();
         return c.path("received").asLong() + " received, " + c.path("delivered").asLong() + " delivered, "
                 + c.path("sentUnconfirmed").asLong() + " sent not confirmed, "
-                + c.path("suppressed").asLong()
-                + " suppressed (.edu), " + c.path("deadLettered").asLong() + " dead-lettered";
+                + eduWithheld(c) + " suppressed (.edu), "
+                + (notContacted > 0
+                        ? notContacted + " do-not-contact recorded, not delivered (doNotContactLeads=record-only), "
+                        : "")
+                + c.path("deadLettered").asLong() + " dead-lettered";
+    }
+
+    /**
+     * The .edu leads of a counts object: {@code suppressed} is every SUPPRESSED outcome, {@code notContacted} (absent
+     * from an older status service: 0) the do-not-contact ones among them.
+     */
+    private static long eduWithheld(JsonNode c) {
+        return Math.max(
+                0, c.path("suppressed").asLong() - c.path("notContacted").asLong());
     }
 
     /** The table's WAITING cell: {@code 0}, or {@code 5,000 (oldest 2h 14m)}. */

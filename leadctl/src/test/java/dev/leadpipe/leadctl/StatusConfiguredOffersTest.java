@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.destination.types.SalesforceSpec;
+import dev.leadpipe.core.error.ErrorClass;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.outcome.Outcome;
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The seed's "why no leads?", answered by {@code leadctl status} against a real status service on a real (embedded)
  * broker: an offer configured in {@code lead-destinations} with no lead yet is AWAITING_LEADS, "configured, waiting for
  * leads" (not unknown); one whose destination was deleted before any lead is unknown again (no ghost); one whose only
- * leads came from .edu customers says so; a Web-to-Lead offer counts its leads "sent, not confirmed", not delivered.
+ * leads came from .edu customers says so; one whose destination records do-not-contact leads ({@code record-only})
+ * counts them apart from its .edu leads; a Web-to-Lead offer counts its leads "sent, not confirmed", not delivered.
  */
 class StatusConfiguredOffersTest {
     @RegisterExtension
@@ -47,6 +49,7 @@ class StatusConfiguredOffersTest {
     private static final String DELETED = "litware-" + RUN + ".gone";
     private static final String EDU = "school-" + RUN + ".campus";
     private static final String W2L = "fabrikam-" + RUN + ".w2l";
+    private static final String DNC = "northwind-" + RUN + ".records";
     /** An offer whose destination lands in the same partition of lead-destinations as DELETED's. */
     private static final String SENTINEL = samePartitionAs(DELETED);
 
@@ -73,6 +76,17 @@ class StatusConfiguredOffersTest {
                                 List.of("sales@school.example"),
                                 1,
                                 SAVED),
+                        new LeadDestination(
+                                DNC,
+                                DestinationType.HTTPS,
+                                Map.of(
+                                        "url",
+                                        "https://hooks.northwind.example/leads",
+                                        "doNotContactLeads",
+                                        "record-only"),
+                                List.of("sales@northwind.example"),
+                                1,
+                                SAVED),
                         webToLead(W2L)));
         TopicWriter.writeTombstones(bootstrap, Topics.LEAD_DESTINATIONS, List.of(DELETED));
         // written after the tombstone to its partition: once the service shows it, the tombstone was folded too
@@ -85,7 +99,10 @@ class StatusConfiguredOffersTest {
                         lead("e-2-" + RUN, EDU, T.plusSeconds(1)),
                         lead("e-3-" + RUN, EDU, T.plusSeconds(2)),
                         lead("w-1-" + RUN, W2L, T),
-                        lead("w-2-" + RUN, W2L, T.plusSeconds(1))),
+                        lead("w-2-" + RUN, W2L, T.plusSeconds(1)),
+                        lead("n-1-" + RUN, DNC, T),
+                        lead("n-2-" + RUN, DNC, T.plusSeconds(1)),
+                        lead("n-3-" + RUN, DNC, T.plusSeconds(2))),
                 0);
         TopicWriter.write(
                 bootstrap,
@@ -95,7 +112,10 @@ class StatusConfiguredOffersTest {
                         Outcome.suppressed("e-2-" + RUN, EDU, false, 0, T.plusSeconds(2)),
                         Outcome.suppressed("e-3-" + RUN, EDU, false, 0, T.plusSeconds(3)),
                         unconfirmed("w-1-" + RUN, T.plusSeconds(2)),
-                        unconfirmed("w-2-" + RUN, T.plusSeconds(3))),
+                        unconfirmed("w-2-" + RUN, T.plusSeconds(3)),
+                        Outcome.suppressed("n-1-" + RUN, DNC, false, 0, T.plusSeconds(1)),
+                        notContacted("n-2-" + RUN, T.plusSeconds(2)),
+                        notContacted("n-3-" + RUN, T.plusSeconds(3))),
                 Outcome::leadId,
                 Map.of());
         key = TestKeys.operator(bootstrap);
@@ -147,6 +167,10 @@ class StatusConfiguredOffersTest {
 
     private static Outcome unconfirmed(String leadId, Instant at) {
         return Outcome.sentUnconfirmed(leadId, W2L, "salesforce", 1, 120, false, 0, at, "sent, not confirmed: ...");
+    }
+
+    private static Outcome notContacted(String leadId, Instant at) {
+        return Outcome.notSent(leadId, DNC, "https", ErrorClass.DO_NOT_CONTACT_NOT_DELIVERED, false, 0, at);
     }
 
     private static Lead lead(String leadId, String offer, Instant at) {
@@ -226,6 +250,28 @@ class StatusConfiguredOffersTest {
     }
 
     @Test
+    void doNotContactLeadsARecordOnlyDestinationDidNotGetAreCountedApartFromEduLeads() throws Exception {
+        Cli.Run run = await(
+                r -> r.exit() == 0 && r.out().contains("2 do-not-contact recorded"),
+                "status",
+                "--offer",
+                DNC,
+                "--status-url",
+                url);
+        assertThat(run.outLines())
+                .contains(
+                        "Last 24 h: 3 received, 0 delivered, 0 sent not confirmed, 1 suppressed (.edu), 2 do-not-contact"
+                                + " recorded, not delivered (doNotContactLeads=record-only), 0 dead-lettered");
+        assertThat(run.outLines())
+                .anyMatch(l -> l.startsWith("Verdict: IDLE - 1 lead from .edu customers in the last 24 h: personal data"
+                                + " withheld")
+                        && l.contains("; 2 do-not-contact leads recorded, not delivered (doNotContactLeads=record-only)"
+                                + " in the last 24 h: ")
+                        && l.endsWith("set doNotContactLeads to deliver-marked; no other lead was received"));
+        assertThat(run.out()).doesNotContain("3 suppressed (.edu)", "withheld@school.edu", "Ada", "Byron");
+    }
+
+    @Test
     void aWebToLeadOfferCountsSentNotConfirmedApartFromDelivered() throws Exception {
         Cli.Run run = await(
                 r -> r.exit() == 0 && r.out().contains("2 sent not confirmed"),
@@ -251,21 +297,26 @@ class StatusConfiguredOffersTest {
     @Test
     void theListShowsTheConfiguredOfferAsWaitingForLeads() throws Exception {
         Predicate<String> w2lRow =
-                l -> l.startsWith(W2L) && l.matches(".*HEALTHY\\s+never\\s+2\\s+0\\s+2\\s+0\\s+0\\s+0\\s+0$");
+                l -> l.startsWith(W2L) && l.matches(".*HEALTHY\\s+never\\s+2\\s+0\\s+2\\s+0\\s+0\\s+0\\s+0\\s+0$");
         Predicate<String> eduRow =
-                l -> l.startsWith(EDU) && l.matches(".*IDLE\\s+never\\s+3\\s+0\\s+0\\s+3\\s+0\\s+0\\s+0$");
+                l -> l.startsWith(EDU) && l.matches(".*IDLE\\s+never\\s+3\\s+0\\s+0\\s+3\\s+0\\s+0\\s+0\\s+0$");
+        // received, delivered, sent unconfirmed, .edu suppressed, do-not-contact not delivered, dead-lettered, ...
+        Predicate<String> dncRow =
+                l -> l.startsWith(DNC) && l.matches(".*IDLE\\s+never\\s+3\\s+0\\s+0\\s+1\\s+2\\s+0\\s+0\\s+0$");
         Cli.Run run = await(
                 r -> r.exit() == 0
                         && r.out().contains(AWAITING)
                         && r.outLines().stream().anyMatch(w2lRow)
-                        && r.outLines().stream().anyMatch(eduRow),
+                        && r.outLines().stream().anyMatch(eduRow)
+                        && r.outLines().stream().anyMatch(dncRow),
                 "status",
                 "--status-url",
                 url);
         List<String> lines = run.outLines();
-        assertThat(lines.get(0)).contains("DELIVERED 24H", "SENT UNCONFIRMED 24H", "SUPPRESSED 24H");
+        assertThat(lines.get(0))
+                .contains("DELIVERED 24H", "SENT UNCONFIRMED 24H", ".EDU SUPPRESSED 24H", "DNC NOT DELIVERED 24H");
         assertThat(lines)
                 .anyMatch(l -> l.startsWith(AWAITING) && l.contains("salesforce") && l.contains("AWAITING_LEADS"));
-        assertThat(run.out()).contains("4 offers, 0 failing, 2 configured, waiting for leads");
+        assertThat(run.out()).contains("5 offers, 0 failing, 2 configured, waiting for leads");
     }
 }

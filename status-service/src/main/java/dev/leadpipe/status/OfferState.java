@@ -29,7 +29,17 @@ public final class OfferState {
         /** SENT_UNCONFIRMED: sent to a destination that cannot confirm it kept them (Salesforce Web-to-Lead). */
         public long sentUnconfirmed;
 
+        /**
+         * Every SUPPRESSED outcome: the .edu leads whose personal data was withheld, and the {@link #notContacted} ones.
+         */
         public long suppressed;
+        /**
+         * Of {@link #suppressed}: the do-not-contact leads a {@code doNotContactLeads=record-only} destination recorded
+         * and did not get ({@link ErrorClass#DO_NOT_CONTACT_NOT_DELIVERED}). Absent (0) in a state written before it
+         * was counted.
+         */
+        public long notContacted;
+
         public long deadLettered;
 
         void add(Counts o) {
@@ -37,6 +47,7 @@ public final class OfferState {
             delivered += o.delivered;
             sentUnconfirmed += o.sentUnconfirmed;
             suppressed += o.suppressed;
+            notContacted += o.notContacted;
             deadLettered += o.deadLettered;
         }
 
@@ -169,8 +180,13 @@ public final class OfferState {
                         }
                     }
                     case SUPPRESSED -> {
-                        bucket(e.at(), nowMs, c -> c.suppressed++);
+                        boolean notContacted = e.errorClass() == ErrorClass.DO_NOT_CONTACT_NOT_DELIVERED;
+                        bucket(e.at(), nowMs, c -> {
+                            c.suppressed++;
+                            c.notContacted += notContacted ? 1 : 0;
+                        });
                         total.suppressed++;
+                        total.notContacted += notContacted ? 1 : 0;
                         if (e.leadId() != null && e.leadId().equals(waitingLeadId)) {
                             // the lead that started the wait will never be delivered, by design
                             waitingSince = null;

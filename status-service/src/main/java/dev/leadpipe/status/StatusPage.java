@@ -176,7 +176,8 @@ public final class StatusPage {
                     numCell(row, s.last24h().received());
                     numCell(row, s.last24h().delivered());
                     numCell(row, s.last24h().sentUnconfirmed());
-                    numCell(row, s.last24h().suppressed());
+                    numCell(row, s.last24h().eduWithheld());
+                    numCell(row, s.last24h().notContacted());
                     numCell(row, s.last24h().deadLettered());
                     cell(row, waitingCell(s, now));
                     cell(row, s.explanation());
@@ -189,6 +190,7 @@ public final class StatusPage {
                 "Delivered",
                 "Sent, not confirmed",
                 "Suppressed (.edu)",
+                "Do-not-contact, not delivered",
                 "Dead-lettered",
                 "Waiting",
                 "Why");

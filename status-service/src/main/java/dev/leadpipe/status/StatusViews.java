@@ -40,8 +40,8 @@ public final class StatusViews {
          */
         WAITING,
         /**
-         * No lead received in the last 24 h, or only leads from .edu customers (withheld, nothing forwarded): nothing
-         * to deliver.
+         * No lead received in the last 24 h, or only leads from .edu customers (withheld, nothing forwarded) and
+         * do-not-contact leads a {@code doNotContactLeads=record-only} destination recorded: nothing to deliver.
          */
         IDLE,
         /**
@@ -65,11 +65,26 @@ public final class StatusViews {
      *
      * @param sentUnconfirmed SENT_UNCONFIRMED: sent to a destination that cannot confirm it kept them (Salesforce
      *                        Web-to-Lead); never counted in {@code delivered}
-     * @param suppressed      from .edu customers: personal data withheld, nothing forwarded
+     * @param suppressed      every SUPPRESSED outcome: nothing forwarded. The .edu leads (personal data withheld) are
+     *                        {@code suppressed - notContacted}
+     * @param notContacted    of {@code suppressed}: do-not-contact leads recorded and not delivered because the
+     *                        destination's {@code doNotContactLeads} is {@code record-only}
+     *                        (DO_NOT_CONTACT_NOT_DELIVERED)
      */
-    public record Counts(long received, long delivered, long sentUnconfirmed, long suppressed, long deadLettered) {
+    public record Counts(
+            long received,
+            long delivered,
+            long sentUnconfirmed,
+            long suppressed,
+            long notContacted,
+            long deadLettered) {
         static Counts of(OfferState.Counts c) {
-            return new Counts(c.received, c.delivered, c.sentUnconfirmed, c.suppressed, c.deadLettered);
+            return new Counts(c.received, c.delivered, c.sentUnconfirmed, c.suppressed, c.notContacted, c.deadLettered);
+        }
+
+        /** The leads from .edu customers: personal data withheld, nothing forwarded. */
+        long eduWithheld() {
+            return Math.max(0, suppressed - notContacted);
         }
     }
 
@@ -298,18 +313,10 @@ public final class StatusViews {
             why = "no lead received in the last 24 h ("
                     + (received == null ? "never received one" : "last received " + received.at())
                     + "): the marketplace sent none to deliver"
-                    + (StatusWording.eduOnly(total)
-                            ? "; all " + total.suppressed() + " received so far came from .edu customers: "
-                                    + StatusWording.EDU_WITHHELD
-                            : "");
-        } else if (counts.delivered() == 0
-                && counts.sentUnconfirmed() == 0
-                && counts.deadLettered() == 0
-                && counts.suppressed() > 0) {
+                    + StatusWording.noneForwardedSoFar(total);
+        } else if (StatusWording.onlySuppressed(counts)) {
             verdict = Verdict.IDLE;
-            why = counts.suppressed() + (counts.suppressed() == 1 ? " lead" : " leads")
-                    + " from .edu customers in the last 24 h: " + StatusWording.EDU_WITHHELD
-                    + "; no other lead was received";
+            why = StatusWording.onlySuppressedIn24h(counts);
         } else {
             verdict = Verdict.HEALTHY;
             why = StatusWording.healthy(counts, delivered, sentUnconfirmed);

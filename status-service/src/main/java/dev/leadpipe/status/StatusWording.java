@@ -12,8 +12,9 @@ import dev.leadpipe.status.StatusViews.OpenDeadLetters;
 import dev.leadpipe.status.StatusViews.Waiting;
 
 /**
- * The sentences {@link StatusViews} builds its explanations from: what .edu suppression, Web-to-Lead's "sent, not
- * confirmed" and a healthy offer's counts are called, how waiting leads are described, and how ages and classes are
+ * The sentences {@link StatusViews} builds its explanations from: what .edu suppression, do-not-contact leads a
+ * {@code record-only} destination did not get, Web-to-Lead's "sent, not confirmed" and a healthy offer's counts are
+ * called, how waiting leads are described, and how ages and classes are
  * written. Ids, times, counts and classes only.
  */
 final class StatusWording {
@@ -28,14 +29,69 @@ final class StatusWording {
             + " Salesforce's Leads for them, check that no picklist is required on the Web-to-Lead form, or move to the"
             + " REST route, which confirms each lead";
 
-    static boolean eduOnly(Counts total) {
-        return total.suppressed() > 0
-                && total.delivered() == 0
-                && total.sentUnconfirmed() == 0
-                && total.deadLettered() == 0;
+    /** What the status says of do-not-contact leads a destination with {@code doNotContactLeads=record-only} kept. */
+    static final String NOT_CONTACTED = "recorded, not delivered (doNotContactLeads=record-only)";
+
+    /** Why they were not delivered, and how to receive the ones that follow. */
+    static final String NOT_CONTACTED_ADVICE = "the marketplace marked them DNC, do not contact, and the destination"
+            + " records such leads without sending them; to receive them marked do-not-contact, set doNotContactLeads"
+            + " to deliver-marked";
+
+    /** Whether every outcome counted was SUPPRESSED (.edu or do-not-contact): nothing was ever forwarded. */
+    static boolean onlySuppressed(Counts c) {
+        return c.suppressed() > 0 && c.delivered() == 0 && c.sentUnconfirmed() == 0 && c.deadLettered() == 0;
     }
 
-    /** e.g. "5 delivered, 3 sent, not confirmed (...), 1 from a .edu customer withheld in the last 24 h; last ...". */
+    /** Whether every outcome counted was a .edu lead's suppression (no do-not-contact lead among them). */
+    static boolean eduOnly(Counts total) {
+        return onlySuppressed(total) && total.notContacted() == 0;
+    }
+
+    /** e.g. "2 do-not-contact leads recorded, not delivered (doNotContactLeads=record-only)". */
+    static String notContacted(long n) {
+        return n + " do-not-contact " + (n == 1 ? "lead " : "leads ") + NOT_CONTACTED;
+    }
+
+    /**
+     * For an offer with no lead in the last 24 h: why none of the leads received so far was forwarded, when all were
+     * suppressed (starting with "; "), else "".
+     */
+    static String noneForwardedSoFar(Counts total) {
+        if (!onlySuppressed(total)) {
+            return "";
+        }
+        if (eduOnly(total)) {
+            return "; all " + total.suppressed() + " received so far came from .edu customers: " + EDU_WITHHELD;
+        }
+        if (total.eduWithheld() == 0) {
+            return "; all " + total.suppressed() + " received so far were do-not-contact leads " + NOT_CONTACTED + ": "
+                    + NOT_CONTACTED_ADVICE;
+        }
+        return "; none of the " + total.suppressed() + " received so far was forwarded: " + total.eduWithheld()
+                + " from .edu customers (personal data withheld), " + notContacted(total.notContacted());
+    }
+
+    /**
+     * For an offer whose only outcomes of the last 24 h were SUPPRESSED: e.g. "4 leads from .edu customers in the last
+     * 24 h: ...; 1 do-not-contact lead recorded, not delivered (doNotContactLeads=record-only) in the last 24 h: ...;
+     * no other lead was received".
+     */
+    static String onlySuppressedIn24h(Counts c) {
+        List<String> parts = new ArrayList<>();
+        long edu = c.eduWithheld();
+        if (edu > 0) {
+            parts.add(edu + (edu == 1 ? " lead" : " leads") + " from .edu customers in the last 24 h: " + EDU_WITHHELD);
+        }
+        if (c.notContacted() > 0) {
+            parts.add(notContacted(c.notContacted()) + " in the last 24 h: " + NOT_CONTACTED_ADVICE);
+        }
+        return String.join("; ", parts) + "; no other lead was received";
+    }
+
+    /**
+     * e.g. "5 delivered, 3 sent, not confirmed (...), 1 from .edu customers withheld, 2 do-not-contact leads recorded,
+     * not delivered (doNotContactLeads=record-only) in the last 24 h; last ...".
+     */
     static String healthy(Counts c, Delivery delivered, LeadRef sentUnconfirmed) {
         List<String> parts = new ArrayList<>();
         if (c.delivered() > 0 || c.sentUnconfirmed() == 0) {
@@ -44,8 +100,11 @@ final class StatusWording {
         if (c.sentUnconfirmed() > 0) {
             parts.add(c.sentUnconfirmed() + " sent, not confirmed (" + UNCONFIRMED_ADVICE + ")");
         }
-        if (c.suppressed() > 0) {
-            parts.add(c.suppressed() + " from .edu customers withheld");
+        if (c.eduWithheld() > 0) {
+            parts.add(c.eduWithheld() + " from .edu customers withheld");
+        }
+        if (c.notContacted() > 0) {
+            parts.add(notContacted(c.notContacted()));
         }
         String last = c.delivered() > 0 && delivered != null
                 ? "; last delivered " + delivered.leadId() + " at " + delivered.at()
