@@ -1,8 +1,6 @@
 package dev.leadpipe.notifier;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -11,17 +9,16 @@ import java.util.concurrent.TimeoutException;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.notice.DestinationNotice;
+import dev.leadpipe.core.topic.CompactedTopicSnapshot;
 import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -67,61 +64,29 @@ final class DestinationNoticeStore implements AutoCloseable {
      * @throws IllegalStateException when the end was not reached within {@code timeout}
      */
     static Map<String, DestinationNotice> load(KafkaConnection kafka, Duration timeout) {
-        Map<String, DestinationNotice> notices = new HashMap<>();
         Map<String, Object> config = TopicFollower.config(
                 kafka,
                 "leadpipe-notifier-notices-load-" + UUID.randomUUID(),
                 Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        Map<String, DestinationNotice> notices;
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = TopicFollower.assignAll(consumer, Topics.DESTINATION_NOTICES.name());
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!caughtUp(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "the notifier did not read " + Topics.DESTINATION_NOTICES.name() + " within " + timeout);
-                }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read(r, notices);
-                }
-            }
+            notices = CompactedTopicSnapshot.read(
+                    consumer,
+                    Topics.DESTINATION_NOTICES.name(),
+                    timeout,
+                    (offerId, value) -> Topics.DESTINATION_NOTICES
+                            .valueSerde()
+                            .deserializer()
+                            .deserialize(Topics.DESTINATION_NOTICES.name(), value),
+                    (offerId, partition, offset) -> LOG.warn(
+                            "skipping an unreadable destination notice of offer {} at {}/{}",
+                            offerId,
+                            partition,
+                            offset));
         }
         LOG.info("read {} offers' destination notices", notices.size());
         return notices;
-    }
-
-    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void read(ConsumerRecord<String, byte[]> r, Map<String, DestinationNotice> notices) {
-        if (r.key() == null) {
-            return;
-        }
-        if (r.value() == null) {
-            notices.remove(r.key());
-            return;
-        }
-        try {
-            DestinationNotice n =
-                    Topics.DESTINATION_NOTICES.valueSerde().deserializer().deserialize(r.topic(), r.value());
-            if (n != null) {
-                notices.put(r.key(), n);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "skipping an unreadable destination notice of offer {} at {}/{}",
-                    r.key(),
-                    r.partition(),
-                    r.offset());
-        }
     }
 
     /**

@@ -2,27 +2,22 @@ package dev.leadpipe.notifier;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.error.SafeErrors;
 import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.topic.CompactedTopicSnapshot;
 import dev.leadpipe.core.topic.TopicFollower;
 import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -96,42 +91,20 @@ final class DigestStore implements AutoCloseable {
                 kafka,
                 "leadpipe-notifier-digests-load-" + UUID.randomUUID(),
                 Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
-        Map<String, Digest> out = new LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = TopicFollower.assignAll(consumer, Topics.NOTIFIER_DIGESTS.name());
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + Topics.NOTIFIER_DIGESTS.name()
-                            + " did not finish within " + TimeUnit.NANOSECONDS.toSeconds(timeout.toNanos()) + " s");
-                }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(LOAD_POLL)) {
-                    read(out, r);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void read(Map<String, Digest> out, ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null) {
-            return;
-        }
-        if (r.value() == null) {
-            out.remove(r.key());
-            return;
-        }
-        try {
-            Digest.State s = Json.MAPPER.readValue(r.value(), Digest.State.class);
-            if (s.offerId() == null || s.dueAt() == null) {
-                throw new IOException("incomplete");
-            }
-            out.put(r.key(), Digest.of(s));
-        } catch (IOException e) {
-            LOG.warn("the pending digest of offer {} on {} is unreadable: skipped", r.key(), r.topic());
+            return CompactedTopicSnapshot.read(
+                    consumer,
+                    Topics.NOTIFIER_DIGESTS.name(),
+                    timeout,
+                    (offerId, value) -> {
+                        Digest.State s = Json.MAPPER.readValue(value, Digest.State.class);
+                        return s.offerId() == null || s.dueAt() == null ? null : Digest.of(s);
+                    },
+                    (offerId, partition, offset) -> LOG.warn(
+                            "the pending digest of offer {} on {} is unreadable: skipped",
+                            offerId,
+                            Topics.NOTIFIER_DIGESTS.name()));
         }
     }
 

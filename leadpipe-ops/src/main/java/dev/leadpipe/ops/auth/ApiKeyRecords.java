@@ -2,22 +2,17 @@ package dev.leadpipe.ops.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.leadpipe.core.auth.StoredApiKey;
+import dev.leadpipe.core.topic.CompactedTopicSnapshot;
 import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writing and reading the {@code leadpipe-api-keys} topic with raw byte clients (leadctl's and the tests'): a key's
@@ -39,38 +34,15 @@ public final class ApiKeyRecords {
 
     /** Every key active now, by key id in the order first written; reads the topic from its beginning to its end. */
     public static Map<String, StoredApiKey> active(Consumer<byte[], byte[]> consumer, Duration timeout) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(Topics.API_KEYS.name(), timeout)
-                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
-        Map<String, StoredApiKey> keys = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), timeout) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "the API keys topic could not be read within " + timeout.toSeconds() + " s");
-            }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.key() == null) {
-                    continue;
-                }
-                String keyId = new String(r.key(), StandardCharsets.UTF_8);
-                if (r.value() == null) {
-                    keys.remove(keyId);
-                } else {
-                    try {
-                        keys.put(
-                                keyId,
-                                Topics.API_KEYS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-                    } catch (RuntimeException e) {
-                        // an unreadable record: not an active key
-                    }
-                }
-            }
-        }
-        return keys;
+        return CompactedTopicSnapshot.read(
+                consumer,
+                Topics.API_KEYS.name(),
+                timeout,
+                (keyId, value) ->
+                        Topics.API_KEYS.valueSerde().deserializer().deserialize(Topics.API_KEYS.name(), value),
+                (keyId, partition, offset) -> {
+                    // an unreadable record: not an active key
+                });
     }
 
     private static void send(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, Duration t) {
