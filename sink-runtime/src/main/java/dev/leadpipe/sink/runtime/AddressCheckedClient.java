@@ -37,20 +37,21 @@ final class AddressCheckedClient implements DestinationClient {
 
     @Override
     public String deliver(Lead lead, LeadDestination destination) throws DeliveryException {
-        DeliveryFailure refused = refusal(destination);
-        if (refused != null) {
-            throw new DeliveryException(refused);
-        }
+        refuseUnsafeTargets(destination);
         return client.deliver(lead, destination);
     }
 
     @Override
     public DeliveryResult send(Lead lead, LeadDestination destination) throws DeliveryException {
+        refuseUnsafeTargets(destination);
+        return client.send(lead, destination);
+    }
+
+    private void refuseUnsafeTargets(LeadDestination destination) throws DeliveryException {
         DeliveryFailure refused = refusal(destination);
         if (refused != null) {
             throw new DeliveryException(refused);
         }
-        return client.send(lead, destination);
     }
 
     @Override
