@@ -5,9 +5,7 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,17 +68,13 @@ final class DestinationNoticeMailer {
                 continue;
             }
             try {
-                sender.send(List.of(to), subject, body);
+                sender.send(to, subject, body);
                 counter(kind, "sent").increment();
                 done.add(key);
-            } catch (SendFailedException e) {
-                if (refused(e)) {
-                    counter(kind, "refused").increment();
-                    LOG.warn("the relay refused a contact of offer {} for its {} notice; skipped", offerId, kind.tag());
-                    done.add(key);
-                } else {
-                    complete = failed(kind, offerId, e);
-                }
+            } catch (MailSender.RecipientRefused e) {
+                counter(kind, "refused").increment();
+                LOG.warn("the relay refused a contact of offer {} for its {} notice; skipped", offerId, kind.tag());
+                done.add(key);
             } catch (MessagingException | RuntimeException e) {
                 complete = failed(kind, offerId, e);
             }
@@ -96,12 +90,5 @@ final class DestinationNoticeMailer {
                 offerId,
                 e.getClass().getName());
         return false;
-    }
-
-    /** The relay answered the recipient with a permanent refusal (5xx): no retry will help. */
-    private static boolean refused(SendFailedException e) {
-        Address[] invalid = e.getInvalidAddresses();
-        Address[] sent = e.getValidSentAddresses();
-        return invalid != null && invalid.length > 0 && (sent == null || sent.length == 0);
     }
 }

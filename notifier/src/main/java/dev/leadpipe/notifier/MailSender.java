@@ -102,26 +102,6 @@ final class MailSender {
         }
     }
 
-    /**
-     * Sends the message to each recipient, one message per recipient (never a shared recipient list), trying every
-     * one even when an earlier one failed.
-     *
-     * @throws MessagingException the first failure, once every recipient was tried
-     */
-    void send(List<InternetAddress> to, String subject, String body) throws MessagingException {
-        MessagingException first = null;
-        for (InternetAddress a : to) {
-            try {
-                send(a, subject, body);
-            } catch (MessagingException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
     /** Whether the relay answered the recipient with a permanent (5xx) refusal. */
     private static boolean refusedForGood(SendFailedException e) {
         for (Exception next = e; next != null; ) {
