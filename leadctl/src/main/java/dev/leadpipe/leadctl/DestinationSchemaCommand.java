@@ -53,7 +53,8 @@ final class DestinationSchemaCommand {
             } catch (IllegalStateException e) {
                 throw new LeadctlException(
                         ExitCodes.KAFKA_UNREACHABLE,
-                        "could not read " + Topics.LEAD_DESTINATIONS + " within " + CATALOG_TIMEOUT.toSeconds() + " s");
+                        "could not read " + Topics.LEAD_DESTINATIONS.name() + " within " + CATALOG_TIMEOUT.toSeconds()
+                                + " s");
             }
             LeadDestination d = found.orElseThrow(
                     () -> new LeadctlException(ExitCodes.NOT_FOUND, "offer " + offerId + " has no lead destination"));
