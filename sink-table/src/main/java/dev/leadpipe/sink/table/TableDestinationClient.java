@@ -3,6 +3,7 @@ package dev.leadpipe.sink.table;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -11,13 +12,10 @@ import com.azure.core.credential.AzureNamedKeyCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
-import com.azure.core.util.Context;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableClientBuilder;
 import com.azure.data.tables.models.TableEntity;
-import com.azure.data.tables.models.TableEntityUpdateMode;
-import com.azure.data.tables.models.TableServiceException;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.DoNotContactLeads;
 import dev.leadpipe.core.destination.LeadDestination;
@@ -43,6 +41,10 @@ import static dev.leadpipe.core.destination.types.TableSpec.CONNECTION_STRING;
  * retry or replay rewrites the same entity instead of adding one. The destination setting {@value TableSpec#CONNECTION_STRING}
  * holds the storage connection string (account name and key, or a SAS).
  *
+ * <p>Leads of one account and offer delivered at the same time are written together, up to {@link #maxBatch()} in one
+ * batch transaction ({@link TableBatcher}: group commit, no timer), and a batch holding an entity Azure refuses still
+ * writes the others ({@link TableTransactions}); each call gets its own lead's result.
+ *
  * <p>One {@link TableClient} per connection string, cached under the string's SHA-256 (the string itself is never
  * kept as a key nor logged), all sharing one HTTP client. The SDK's own retries are off: the sink runtime retries,
  * with its backoff and budget. Thread-safe.
@@ -52,35 +54,58 @@ public final class TableDestinationClient implements DestinationClient {
 
     public static final String TABLE_NAME = "MarketplaceLeads";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Azure Table's limit of entities in one batch transaction. */
+    public static final int MAX_BATCH = 100;
+
     static final String INVALID_ENDPOINT = "table:invalid-connection-string";
     private static final int MAX_CACHED_CLIENTS = 10_000;
 
     private final HttpClient http;
-    private final ConcurrentMap<String, Target> targets = new ConcurrentHashMap<>();
+    private final int maxBatch;
+    private final TableBatcher batcher;
+    private final ConcurrentMap<String, TableTarget> targets = new ConcurrentHashMap<>();
 
-    /** A client with a 30 s response timeout (10 s to connect). */
+    /** A client with a 30 s response timeout (10 s to connect), batching up to {@value #MAX_BATCH} entities. */
     public TableDestinationClient() {
         this(DEFAULT_TIMEOUT);
     }
 
     /** A client whose requests give up after {@code timeout} without an answer (connecting: at most 10 s). */
     public TableDestinationClient(Duration timeout) {
+        this(timeout, MAX_BATCH);
+    }
+
+    /**
+     * A client whose requests give up after {@code timeout}, writing up to {@code maxBatch} leads of one offer and
+     * account in one batch transaction (1: one upsert per lead).
+     */
+    public TableDestinationClient(Duration timeout, int maxBatch) {
+        this(httpClient(timeout), maxBatch);
+    }
+
+    /** A client sending through {@code http} (tests count its requests). */
+    TableDestinationClient(HttpClient http, int maxBatch) {
+        if (maxBatch < 1 || maxBatch > MAX_BATCH) {
+            throw new IllegalArgumentException("maxBatch must be 1 to " + MAX_BATCH);
+        }
+        this.http = http;
+        this.maxBatch = maxBatch;
+        this.batcher = maxBatch > 1 ? new TableBatcher(maxBatch) : null;
+    }
+
+    /** The shared HTTP client: {@code timeout} to write and read, at most 10 s to connect. */
+    static HttpClient httpClient(Duration timeout) {
         Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
-        this.http = HttpClient.createDefault(new HttpClientOptions()
+        return HttpClient.createDefault(new HttpClientOptions()
                 .setConnectTimeout(connect)
                 .setWriteTimeout(timeout)
                 .setResponseTimeout(timeout)
                 .setReadTimeout(timeout));
     }
 
-    /** One storage account's table client, and whether the table is known to exist. */
-    private static final class Target {
-        final TableClient client;
-        volatile boolean tableExists;
-
-        Target(TableClient client) {
-            this.client = client;
-        }
+    /** How many leads at most share one transaction. */
+    public int maxBatch() {
+        return maxBatch;
     }
 
     @Override
@@ -88,26 +113,34 @@ public final class TableDestinationClient implements DestinationClient {
         return DestinationType.TABLE;
     }
 
+    /**
+     * Upserts the lead's entity; with batching, in one transaction with the other leads of the same account and
+     * offer being delivered at the same time. The lead's own failure only: another lead's bad entity in the same
+     * batch does not fail this one.
+     */
     @Override
     public String deliver(Lead lead, LeadDestination destination) throws DeliveryException {
         Set<String> secrets = TableErrorClassifier.secretValues(destination.settings());
         TableEntity entity = entityOf(lead);
-        Target target = target(destination);
-        try {
-            ensureTable(target);
+        String connectionString = destination.settings().get(CONNECTION_STRING);
+        TableTarget target = target(connectionString);
+        DeliveryFailure failure;
+        if (batcher == null) {
+            failure = TableTransactions.write(target, List.of(entity), secrets).get(0);
+        } else {
             try {
-                upsert(target, entity);
-            } catch (TableServiceException e) {
-                if (e.getResponse() == null || e.getResponse().getStatusCode() != 404) {
-                    throw e;
-                }
-                // the table was deleted since we created it (or Azurite restarted in memory): create it and retry once
-                target.tableExists = false;
-                ensureTable(target);
-                upsert(target, entity);
+                failure = batcher.deliver(
+                        HttpSupport.sha256Hex(connectionString),
+                        entity,
+                        entities -> TableTransactions.write(target, entities, secrets));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeliveryException(new DeliveryFailure(
+                        ErrorClass.TABLE_UNAVAILABLE, 0, null, "interrupted while the lead's batch was written"));
             }
-        } catch (RuntimeException e) {
-            throw new DeliveryException(TableErrorClassifier.classify(e, secrets));
+        }
+        if (failure != null) {
+            throw new DeliveryException(failure);
         }
         return TABLE_NAME + "/" + entity.getPartitionKey() + "/" + entity.getRowKey();
     }
@@ -199,11 +232,10 @@ public final class TableDestinationClient implements DestinationClient {
         return new DeliveryException(new DeliveryFailure(ErrorClass.MALFORMED_RECORD, 0, null, detail));
     }
 
-    private Target target(LeadDestination destination) throws DeliveryException {
-        String connectionString = destination.settings().get(CONNECTION_STRING);
+    private TableTarget target(String connectionString) throws DeliveryException {
         TableAccount account = TableAccount.parse(connectionString);
         String cacheKey = HttpSupport.sha256Hex(connectionString);
-        Target target = targets.get(cacheKey);
+        TableTarget target = targets.get(cacheKey);
         if (target != null) {
             return target;
         }
@@ -212,7 +244,7 @@ public final class TableDestinationClient implements DestinationClient {
         }
         return targets.computeIfAbsent(cacheKey, k -> {
             LOG.info("new Table client for {}", account.endpoint());
-            return new Target(build(account));
+            return new TableTarget(build(account));
         });
     }
 
@@ -229,23 +261,5 @@ public final class TableDestinationClient implements DestinationClient {
             builder.credential(new AzureNamedKeyCredential(account.accountName(), account.accountKey()));
         }
         return builder.buildClient();
-    }
-
-    private static void ensureTable(Target target) {
-        if (target.tableExists) {
-            return;
-        }
-        try {
-            target.client.createTable();
-        } catch (TableServiceException e) {
-            if (e.getResponse() == null || e.getResponse().getStatusCode() != 409) { // 409 TableAlreadyExists
-                throw e;
-            }
-        }
-        target.tableExists = true;
-    }
-
-    private static void upsert(Target target, TableEntity entity) {
-        target.client.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, Context.NONE);
     }
 }
