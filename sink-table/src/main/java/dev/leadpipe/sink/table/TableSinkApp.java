@@ -32,13 +32,33 @@ public final class TableSinkApp {
         AtomicReference<TableSinkConfig> table = new AtomicReference<>();
         SinkRuntime.run(
                 DestinationType.TABLE,
-                () -> {
-                    SinkConfig sink = config(System.getenv());
-                    table.set(TableSinkConfig.fromEnvironment(System.getenv()));
-                    return sink;
-                },
+                () -> settings(System.getenv(), table),
                 () -> new TableDestinationClient(
                         TableDestinationClient.DEFAULT_TIMEOUT, table.get().maxBatch()));
+    }
+
+    /**
+     * Reads the shared sink settings ({@link #config}) and the table sink's own into {@code table}.
+     *
+     * @throws IllegalArgumentException naming every bad variable of both, on one line
+     */
+    static SinkConfig settings(Map<String, String> env, AtomicReference<TableSinkConfig> table) {
+        SinkConfig sink = null;
+        String problems = null;
+        try {
+            sink = config(env);
+        } catch (IllegalArgumentException e) {
+            problems = e.getMessage();
+        }
+        try {
+            table.set(TableSinkConfig.fromEnvironment(env));
+        } catch (IllegalArgumentException e) {
+            problems = problems == null ? e.getMessage() : problems + "; " + e.getMessage();
+        }
+        if (problems != null) {
+            throw new IllegalArgumentException(problems);
+        }
+        return sink;
     }
 
     /** The shared sink settings, with the table sink's default concurrency per endpoint unless it is set. */
