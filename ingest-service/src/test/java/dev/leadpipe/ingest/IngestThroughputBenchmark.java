@@ -68,6 +68,7 @@ class IngestThroughputBenchmark {
         try (IngestService service = IngestService.start(
                 IngestConfig.defaults(KAFKA.bootstrapServers()).with(IngestConfig.PORT, 0))) {
             // the producer runs before and after each phase: each ratio is to the mean of the two next to it
+            producerRecordsPerSecond(feed); // warm-up: the first run of a producer in a JVM is far slower
             List<Double> producer = new ArrayList<>(List.of(producerRecordsPerSecond(feed)));
             List<Result> phases = new ArrayList<>();
             phases.add(batch(service.port(), key, feed));
