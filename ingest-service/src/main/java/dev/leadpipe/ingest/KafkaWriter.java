@@ -1,15 +1,18 @@
 package dev.leadpipe.ingest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.topic.KafkaClientMeters;
 import dev.leadpipe.core.topic.TopicSpec;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -73,11 +76,22 @@ final class KafkaWriter implements AutoCloseable {
      * when the record could not be serialized, buffered or acknowledged.
      */
     <K, V> CompletableFuture<RecordMetadata> send(TopicSpec<K, V> topic, K key, V value) {
+        byte[] keyBytes;
+        byte[] valueBytes;
+        try {
+            keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
+            valueBytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sendSerialized(topic, keyBytes, valueBytes);
+    }
+
+    /** {@link #send} of a record already serialized with the topic's serdes. */
+    CompletableFuture<RecordMetadata> sendSerialized(TopicSpec<?, ?> topic, byte[] key, byte[] value) {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         try {
-            byte[] keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
-            byte[] valueBytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-            producer.send(new ProducerRecord<>(topic.name(), keyBytes, valueBytes), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
                 Runnable complete = () -> {
                     if (error != null) {
                         done.completeExceptionally(error);
@@ -95,6 +109,48 @@ final class KafkaWriter implements AutoCloseable {
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    /**
+     * Writes many serialized records of one topic: {@code written} gets each record's index and its failure (null
+     * once acknowledged), on the producer's I/O thread, so it must be quick; the future completes (on a virtual
+     * thread) once every record was acknowledged or failed. One hand-off per call, not per record.
+     */
+    CompletableFuture<Void> sendAll(TopicSpec<?, ?> topic, List<byte[]> keys, List<byte[]> values, Outcome written) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        int count = keys.size();
+        if (count == 0) {
+            done.complete(null);
+            return done;
+        }
+        AtomicInteger pending = new AtomicInteger(count);
+        Runnable complete = () -> done.complete(null);
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            Callback callback = (metadata, error) -> {
+                written.completed(index, error);
+                if (pending.decrementAndGet() == 0) {
+                    try {
+                        completions.execute(complete);
+                    } catch (RejectedExecutionException shuttingDown) {
+                        complete.run();
+                    }
+                }
+            };
+            try {
+                producer.send(new ProducerRecord<>(topic.name(), keys.get(i), values.get(i)), callback);
+            } catch (RuntimeException e) {
+                callback.onCompletion(null, e);
+            }
+        }
+        return done;
+    }
+
+    /** What {@link #sendAll} reports per record. */
+    @FunctionalInterface
+    interface Outcome {
+        /** Record {@code index} was acknowledged ({@code failure} null) or failed. */
+        void completed(int index, Throwable failure);
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.leadpipe.ingest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +16,6 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.ops.auth.Principal;
 import io.javalin.http.Context;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,10 +65,12 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
                     "this credential may not post leads for the lead's offer's publisher"));
         }
         LeadSizeCap cap = new LeadSizeCap(config.maxLeadBytes());
-        cap.excess(lead).ifPresent(detail -> {
+        byte[] value = LeadSizeCap.serialized(lead);
+        cap.excess(value).ifPresent(detail -> {
             throw new ProblemException(cap.problem(lead, detail));
         });
-        ctx.future(() -> writer.send(Topics.LEADS, lead.leadId(), lead).handle((metadata, error) -> {
+        byte[] key = keyBytes(lead);
+        ctx.future(() -> writer.sendSerialized(Topics.LEADS, key, value).handle((metadata, error) -> {
             if (error != null) {
                 LOG.warn("lead {} was not written: {}", lead.leadId(), SafeErrors.describe(KafkaWriter.unwrap(error)));
                 Problem problem = KafkaWriter.problemFor(error, "lead");
@@ -127,18 +127,23 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
             metrics.rejected(IngestMetrics.reasonFor(e), 1);
             throw e;
         }
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<Item> valid = new ArrayList<>(items.size());
+        List<byte[]> keys = new ArrayList<>(items.size());
+        List<byte[]> values = new ArrayList<>(items.size());
         for (Item item : items) {
             if (item.status == 0) {
-                writes.add(
-                        writer.send(Topics.LEADS, item.lead.leadId(), item.lead).handle((metadata, error) -> {
-                            item.written(metadata, error);
-                            return null;
-                        }));
+                valid.add(item);
+                keys.add(keyBytes(item.lead));
+                values.add(item.value);
             }
         }
-        ctx.future(() -> CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        ctx.future(() -> writer.sendAll(
+                        Topics.LEADS, keys, values, (i, error) -> valid.get(i).written(error))
                 .thenRun(() -> answerBatch(ctx, items)));
+    }
+
+    private static byte[] keyBytes(Lead lead) {
+        return Topics.LEADS.keySerde().serializer().serialize(Topics.LEADS.name(), lead.leadId());
     }
 
     private List<Item> arrayItems(Context ctx, byte[] body) {
@@ -216,10 +221,11 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
                     List.of(new FieldError(
                             "/offerId", "this credential may not post leads for this offer's publisher")));
         }
+        byte[] value = LeadSizeCap.serialized(outcome.lead());
         return new LeadSizeCap(config.maxLeadBytes())
-                .excess(outcome.lead())
+                .excess(value)
                 .map(detail -> Item.tooLarge(index, line, outcome.lead(), detail))
-                .orElseGet(() -> Item.valid(index, line, outcome.lead()));
+                .orElseGet(() -> Item.valid(index, line, outcome.lead(), value));
     }
 
     private void answerBatch(Context ctx, List<Item> items) {
@@ -304,35 +310,39 @@ record LeadEndpoints(IngestConfig config, KafkaWriter writer, Clock clock, Inges
         final Integer line;
         final Lead lead;
         final List<FieldError> errors;
+        /** The lead's value on {@code leads} (valid items only). */
+        final byte[] value;
+
         volatile int status;
         volatile Throwable failure;
         volatile String detail;
         volatile Problem writeFailure;
 
-        private Item(int index, Integer line, Lead lead, int status, List<FieldError> errors) {
+        private Item(int index, Integer line, Lead lead, byte[] value, int status, List<FieldError> errors) {
             this.index = index;
             this.line = line;
             this.lead = lead;
+            this.value = value;
             this.status = status;
             this.errors = errors;
         }
 
-        static Item valid(int index, Integer line, Lead lead) {
-            return new Item(index, line, lead, 0, List.of());
+        static Item valid(int index, Integer line, Lead lead, byte[] value) {
+            return new Item(index, line, lead, value, 0, List.of());
         }
 
         static Item refused(int index, Integer line, int status, List<FieldError> errors) {
-            return new Item(index, line, null, status, errors);
+            return new Item(index, line, null, null, status, errors);
         }
 
         /** A lead over {@link IngestConfig#MAX_LEAD_BYTES}: named in the answer, never written. */
         static Item tooLarge(int index, Integer line, Lead lead, String detail) {
-            Item item = new Item(index, line, lead, 413, List.of());
+            Item item = new Item(index, line, lead, null, 413, List.of());
             item.detail = detail;
             return item;
         }
 
-        void written(RecordMetadata metadata, Throwable error) {
+        void written(Throwable error) {
             if (error == null) {
                 status = 202;
                 return;

@@ -15,9 +15,19 @@ import dev.leadpipe.core.topic.Topics;
 record LeadSizeCap(long maxBytes) {
     static final String SLUG = "lead-too-large";
 
+    /** The lead's value on {@code leads}, serialized exactly as ingest writes it (and measures it). */
+    static byte[] serialized(Lead lead) {
+        return Topics.LEADS.valueSerde().serializer().serialize(Topics.LEADS.name(), lead);
+    }
+
     /** The detail of the 413 when the lead is over the cap, or empty when it fits. */
     Optional<String> excess(Lead lead) {
-        int size = Topics.LEADS.valueSerde().serializer().serialize(Topics.LEADS.name(), lead).length;
+        return excess(serialized(lead));
+    }
+
+    /** The detail of the 413 when the lead's {@link #serialized} value is over the cap, or empty when it fits. */
+    Optional<String> excess(byte[] value) {
+        int size = value.length;
         if (size <= maxBytes) {
             return Optional.empty();
         }

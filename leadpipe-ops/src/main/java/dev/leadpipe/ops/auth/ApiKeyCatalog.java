@@ -2,8 +2,10 @@ package dev.leadpipe.ops.auth;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.auth.StoredApiKey;
@@ -17,12 +19,20 @@ import org.slf4j.LoggerFactory;
  * The API keys a service accepts: a {@link CompactedTopicView} of {@code leadpipe-api-keys} (followed from the
  * beginning; {@link #start} returns once it caught up, so a service started after a key was created accepts it at
  * once; a tombstone revokes a key within a poll). As an {@link Authenticator} it accepts {@code lpk_<keyId>_<secret>}
- * when the key id is known and the secret's hash matches (constant-time). Refusals are logged with the key id only.
+ * when the key id is known and the secret's hash matches (constant-time), checked on every request. Refusals are
+ * logged with the key id only. The principal of a key is built once per stored version of the key (never holding
+ * the secret): a changed or revoked key is seen by the next request.
  */
 public final class ApiKeyCatalog implements Authenticator, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyCatalog.class);
 
+    private static final int MAX_PRINCIPALS = 10_000;
+
     private final CompactedTopicView<StoredApiKey> view;
+    /** Each key id's principal, with the stored key it was made from (compared by identity). */
+    private final Map<String, Cached> principals = new ConcurrentHashMap<>();
+
+    private record Cached(StoredApiKey stored, Principal principal) {}
 
     private ApiKeyCatalog(CompactedTopicView<StoredApiKey> view) {
         this.view = view;
@@ -51,12 +61,24 @@ public final class ApiKeyCatalog implements Authenticator, AutoCloseable {
             LOG.info("refused API key {}: {}", keyId, stored.isEmpty() ? "unknown or revoked" : "wrong secret");
             return Optional.empty();
         }
+        return Optional.of(principalOf(stored.get()));
+    }
+
+    private Principal principalOf(StoredApiKey stored) {
+        Cached cached = principals.get(stored.keyId());
+        if (cached != null && cached.stored() == stored) {
+            return cached.principal();
+        }
         Set<Role> roles = new HashSet<>();
-        for (String name : stored.get().roles()) {
+        for (String name : stored.roles()) {
             Role.byId(name).ifPresent(roles::add);
         }
-        return Optional.of(
-                new Principal("key:" + keyId, roles, Set.copyOf(stored.get().publishers())));
+        Principal principal = new Principal("key:" + stored.keyId(), roles, Set.copyOf(stored.publishers()));
+        if (principals.size() >= MAX_PRINCIPALS) {
+            principals.clear();
+        }
+        principals.put(stored.keyId(), new Cached(stored, principal));
+        return principal;
     }
 
     /** How many keys are active. */
