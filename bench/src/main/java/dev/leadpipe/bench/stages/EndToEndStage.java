@@ -32,6 +32,9 @@ import dev.leadpipe.fakes.FakeHttpsReceiver;
 public final class EndToEndStage implements Stage {
     static final double[] RATES = {250, 500, 1_000, 2_000, 4_000};
     static final String HEAP = "256m";
+    /** Offers the load is spread over, each with an endpoint (a URL path of the stand-in) of its own. */
+    static final int OFFERS = 20;
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Override
@@ -43,8 +46,9 @@ public final class EndToEndStage implements Stage {
     public String method() {
         return "Ingest, router and sink-https from their runnable jars, each in a JVM of its own with `-Xmx256m` and "
                 + "their default settings (the router `exactly_once_v2`), on the run's broker; sink-https posts to a "
-                + "fast HTTP stand-in (`FakeHttpsReceiver`, 202 at once, in the bench's JVM) configured as the "
-                + "offer's destination through ingest's API. After a warm-up (100 leads/s for 10 s), leads are "
+                + "fast HTTP stand-in (`FakeHttpsReceiver`, 202 at once, in the bench's JVM) configured through ingest's API "
+                + "as the destination of 20 offers, each at a path of its own (an endpoint of its own for the sink); "
+                + "the leads are spread evenly over them. After a warm-up (100 leads/s for 10 s), leads are "
                 + "offered at a steady rate of 250, 500, 1,000, 2,000 then 4,000 leads/s, 30 s each (scaled), as "
                 + "NDJSON batches every 20 ms (open loop), until the pipeline saturates (it delivers less than 90 % "
                 + "of the offered rate, or leaves more than 1 % undelivered 30 s after the step). The latency is "
@@ -59,7 +63,10 @@ public final class EndToEndStage implements Stage {
         double scale = bench.scale();
         Duration step = IngestStage.seconds(30 * scale, 3);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        String offer = "bench.e2e-" + run;
+        List<String> offers = new ArrayList<>();
+        for (int n = 0; n < OFFERS; n++) {
+            offers.add("bench.e2e-" + n + "-" + run);
+        }
         List<Figure> figures = new ArrayList<>();
         List<LatencyPoints.Point> points = new ArrayList<>();
         Map<String, String> allowed = Map.of(DestinationAddresses.ALLOWED_HOSTS_ENV, "127.0.0.1,localhost");
@@ -82,12 +89,14 @@ public final class EndToEndStage implements Stage {
                     ServiceJvm ingest = bench.start("ingest", allowed, HEAP);
                     OutcomeWatch watch = new OutcomeWatch(bench.bootstrapServers())) {
                 String ingestUrl = "http://127.0.0.1:" + ingest.port();
-                putDestination(ingestUrl, bench.apiKey(), offer, receiver.url("/bench"));
+                for (int n = 0; n < OFFERS; n++) {
+                    putDestination(ingestUrl, bench.apiKey(), offers.get(n), receiver.url("/bench/" + n));
+                }
                 SteadyPoster poster = new SteadyPoster(ingestUrl, bench.apiKey(), bench.leads());
                 List<ServiceJvm> services = List.of(ingest, router, sink);
 
                 bench.progress("end to end: warm-up, 100 leads/s");
-                SteadyPoster.Step warm = poster.run(offer, "warm-" + run, 100, IngestStage.seconds(10 * scale, 3));
+                SteadyPoster.Step warm = poster.run(offers, "warm-" + run, 100, IngestStage.seconds(10 * scale, 3));
                 Drained w = drain(watch, warm, Duration.ofSeconds(120));
                 if (w.delivered == 0) {
                     throw new IllegalStateException("no lead of the warm-up was delivered within 120 s; outcomes seen: "
@@ -97,7 +106,7 @@ public final class EndToEndStage implements Stage {
                     double[] cpuBefore = cpu(services);
                     bench.progress(
                             String.format(Locale.ROOT, "end to end: %.0f leads/s for %d s", rate, step.toSeconds()));
-                    SteadyPoster.Step s = poster.run(offer, "r" + (int) rate + "-" + run, rate, step);
+                    SteadyPoster.Step s = poster.run(offers, "r" + (int) rate + "-" + run, rate, step);
                     Drained d = drain(watch, s, Duration.ofSeconds(30));
                     double[] cpuAfter = cpu(services);
                     // the rate at which the step's leads came out: over the span from its first to its last delivery

@@ -43,8 +43,11 @@ final class SteadyPoster {
         this.leads = leads;
     }
 
-    /** Posts {@code perSecond} leads a second for {@code offerId} during {@code length}; returns when all are answered. */
-    Step run(String offerId, String tag, double perSecond, Duration length) throws InterruptedException {
+    /**
+     * Posts {@code perSecond} leads a second during {@code length}, lead i for {@code offers[i mod n]}; returns when
+     * all are answered.
+     */
+    Step run(List<String> offers, String tag, double perSecond, Duration length) throws InterruptedException {
         Map<String, Long> accepted = new ConcurrentHashMap<>();
         AtomicLong refused = new AtomicLong();
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -62,7 +65,8 @@ final class SteadyPoster {
                     long i = sequence.getAndIncrement();
                     String id = tag + "-" + i;
                     ids.add(id);
-                    body.append(leads.json(i, offerId, id)).append('\n');
+                    body.append(leads.json(i, offers.get((int) (i % offers.size())), id))
+                            .append('\n');
                 }
                 sent = due;
                 inFlight.acquire();
