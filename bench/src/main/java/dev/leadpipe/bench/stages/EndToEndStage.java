@@ -48,7 +48,7 @@ public final class EndToEndStage implements Stage {
                 + "their default settings (the router `exactly_once_v2`), on the run's broker; sink-https posts to a "
                 + "fast HTTP stand-in (`FakeHttpsReceiver`, 202 at once, in the bench's JVM) configured through ingest's API "
                 + "as the destination of 20 offers, each at a path of its own (an endpoint of its own for the sink); "
-                + "the leads are spread evenly over them. After a warm-up (100 leads/s for 10 s), leads are "
+                + "the leads are spread evenly over them. After a warm-up (300 leads/s for 20 s, while the JVMs compile their hot code), leads are "
                 + "offered at a steady rate of 250, 500, 1,000, 2,000 then 4,000 leads/s, 30 s each (scaled), as "
                 + "NDJSON batches every 20 ms (open loop), until the pipeline saturates (it delivers less than 90 % "
                 + "of the offered rate, or leaves more than 1 % undelivered 30 s after the step). The latency is "
@@ -95,8 +95,8 @@ public final class EndToEndStage implements Stage {
                 SteadyPoster poster = new SteadyPoster(ingestUrl, bench.apiKey(), bench.leads());
                 List<ServiceJvm> services = List.of(ingest, router, sink);
 
-                bench.progress("end to end: warm-up, 100 leads/s");
-                SteadyPoster.Step warm = poster.run(offers, "warm-" + run, 100, IngestStage.seconds(10 * scale, 3));
+                bench.progress("end to end: warm-up, 300 leads/s");
+                SteadyPoster.Step warm = poster.run(offers, "warm-" + run, 300, IngestStage.seconds(20 * scale, 3));
                 Drained w = drain(watch, warm, Duration.ofSeconds(120));
                 if (w.delivered == 0) {
                     throw new IllegalStateException("no lead of the warm-up was delivered within 120 s; outcomes seen: "
