@@ -161,8 +161,9 @@ public final class BenchDoc {
         return Double.isNaN(l) || l < 0 ? "–" : String.format(Locale.ROOT, "%.2f", l);
     }
 
+    /** A ratio with two decimals, three below 0.1 (so 0.0066× does not read 0.01×). */
     static String ratio(double r) {
-        return String.format(Locale.ROOT, "%.2f×", r);
+        return String.format(Locale.ROOT, r < 0.1 ? "%.3f×" : "%.2f×", r);
     }
 
     private static String cell(String s) {

@@ -63,7 +63,7 @@ class BenchDocTest {
                 .contains("| NDJSON batches of 1,000 leads, 4 connections | 43,000 | leads/s | "
                         + "ProducerPerformance records/s: 56,723 | 0.76× | ≥ 0.6× | yes | p50 79.6 ms \\| p99 267 ms |")
                 .contains("| single-lead requests, 64 connections | 2,836 | leads/s | ProducerPerformance records/s: "
-                        + "56,723 | 0.05× | ≥ 0.15×, p99 ≤ 50 ms | **no** |  |")
+                        + "56,723 | 0.050× | ≥ 0.15×, p99 ≤ 50 ms | **no** |  |")
                 .contains("| ingest JVM | 107 | MiB heap (peak) |  |  |  |  | 13 CPU s |")
                 .contains("## 2. Ingest\n\nSingle leads and batches.")
                 .contains("Command: `bin/bench --stages ingest`")
@@ -119,5 +119,7 @@ class BenchDocTest {
         assertThat(BenchDoc.num(1.5)).isEqualTo("1.50");
         assertThat(BenchDoc.num(0.054)).isEqualTo("0.054");
         assertThat(BenchDoc.num(Double.NaN)).isEqualTo("–");
+        assertThat(BenchDoc.ratio(0.7621)).isEqualTo("0.76×");
+        assertThat(BenchDoc.ratio(0.0066)).isEqualTo("0.007×");
     }
 }
