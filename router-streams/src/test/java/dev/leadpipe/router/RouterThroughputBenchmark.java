@@ -46,7 +46,7 @@ class RouterThroughputBenchmark {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    static final int LEADS = Integer.getInteger("benchmark.leads", 100_000);
+    static final int LEADS = Integer.getInteger("benchmark.leads", 150_000);
     static final int OFFERS = 8;
 
     @Test
