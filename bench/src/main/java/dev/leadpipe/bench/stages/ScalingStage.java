@@ -41,7 +41,7 @@ public final class ScalingStage implements Stage {
                 + "waits until every one is ready, then writes a backlog and times how fast the group drains it, "
                 + "from its first commit past the backlog's start to the commit that reaches its end. Router: 100,000 "
                 + "leads (scaled) on `leads` (6 partitions, exactly_once_v2, one stream thread per instance) for "
-                + RouterStage.OFFERS + " https offers. sink-https: 20,000 leads (scaled) on `deliveries.https` "
+                + RouterStage.OFFERS + " https offers. sink-https: 10,000 leads (scaled) on `deliveries.https` "
                 + "(6 partitions) for 8 offers posting to one `FakeHttpsReceiver` (destination-fakes: plain HTTP on "
                 + "loopback, answering 200 at once) in the bench JVM. The baseline of each two-instance figure is "
                 + "the one-instance figure of the same run; every instance, the broker and the load share the "
@@ -76,7 +76,7 @@ public final class ScalingStage implements Stage {
         }
         figures.add(scaled("router-streams", router, cores, routerLeads));
 
-        long sinkLeads = Math.max(2_000, (long) (20_000 * bench.scale()));
+        long sinkLeads = Math.max(1_000, (long) (10_000 * bench.scale()));
         double[] sink = new double[3];
         String key = SecretKeyring.newKey();
         SecretKeyring keyring = SecretKeyring.of(List.of("benchscale=" + key), "bench");
