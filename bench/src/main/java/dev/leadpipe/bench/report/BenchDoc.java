@@ -56,9 +56,9 @@ public final class BenchDoc {
         b.append("| JDK | ").append(machine.jdk()).append(" |\n");
         b.append("| OS | ").append(machine.os()).append(" |\n");
         b.append("| load average (1 min) | ")
-                .append(num(machine.loadBefore()))
+                .append(load(machine.loadBefore()))
                 .append(" before, ")
-                .append(num(machine.loadAfter()))
+                .append(load(machine.loadAfter()))
                 .append(" after |\n");
         b.append("| duration | ").append(num(minutes)).append(" min |\n\n");
         if (scale != 1.0) {
@@ -89,6 +89,8 @@ public final class BenchDoc {
                     .append(r.name())
                     .append("`\n\n");
         }
+        b.append("## Other benchmarks\n\nThe sink runtime's drain benchmark (`SinkThroughputBenchmark`, in its test "
+                + "JVM, on demand) and its figures: [testing.md](testing.md#benchmarks).\n");
         return b.toString();
     }
 
@@ -155,8 +157,13 @@ public final class BenchDoc {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
+    private static String load(double l) {
+        return Double.isNaN(l) || l < 0 ? "–" : String.format(Locale.ROOT, "%.2f", l);
+    }
+
+    /** A ratio with two decimals, three below 0.1 (so 0.0066× does not read 0.01×). */
     static String ratio(double r) {
-        return String.format(Locale.ROOT, "%.2f×", r);
+        return String.format(Locale.ROOT, r < 0.1 ? "%.3f×" : "%.2f×", r);
     }
 
     private static String cell(String s) {

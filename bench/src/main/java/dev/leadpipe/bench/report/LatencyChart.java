@@ -4,14 +4,21 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 
 import dev.leadpipe.bench.LatencyPoints;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -53,6 +60,26 @@ public final class LatencyChart {
         renderer.setSeriesStroke(0, new BasicStroke(2f));
         renderer.setSeriesStroke(1, new BasicStroke(2f));
         plot.setRenderer(renderer);
+        NumberAxis rates = (NumberAxis) plot.getDomainAxis();
+        rates.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        rates.setLowerBound(0);
+        double highest = points.points().stream()
+                .mapToDouble(LatencyPoints.Point::offeredPerSecond)
+                .max()
+                .orElse(1);
+        rates.setUpperBound(highest * 1.1);
+        // saturation sends latency up by orders of magnitude: a log scale keeps the steady steps readable
+        LogAxis latency = new LogAxis("latency (ms, log scale)");
+        latency.setBase(10);
+        latency.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        latency.setSmallestValue(1);
+        latency.setTickUnit(new NumberTickUnit(1)); // one tick a decade: 10, 100, 1,000 ms
+        plot.setRangeAxis(latency);
+        ValueMarker target = new ValueMarker(250, new Color(0x2ca02c), new BasicStroke(1.5f));
+        target.setLabel("target: p99 ≤ 250 ms at 1,000 leads/s");
+        target.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        target.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        plot.addRangeMarker(target);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 800, 450);
     }
 }

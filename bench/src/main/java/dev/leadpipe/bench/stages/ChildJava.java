@@ -5,13 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a main class from this JVM's class path in a child JVM (so a load tool does not share a JVM with the
- * measuring code), its output to a log file, and answers that output.
+ * measuring code), its output to a log file, and answers that output. A JVM shutdown hook kills any still running.
  */
 final class ChildJava {
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "bench-load-tools"));
+    }
+
     private ChildJava() {}
 
     /** Runs {@code mainClass args} with {@code -Xmx<heap>}; fails when it exits non-zero or outlives {@code seconds}. */
@@ -25,6 +34,7 @@ final class ChildJava {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        RUNNING.add(p);
         try {
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(mainClass + " did not finish within " + seconds + " s; see " + log);
@@ -35,6 +45,7 @@ final class ChildJava {
             return Files.readAllLines(log);
         } finally {
             p.destroyForcibly();
+            RUNNING.remove(p);
         }
     }
 }
