@@ -16,6 +16,8 @@ import dev.leadpipe.bench.run.BenchRun;
 import dev.leadpipe.bench.stages.CeilingStage;
 import dev.leadpipe.bench.stages.EndToEndStage;
 import dev.leadpipe.bench.stages.IngestStage;
+import dev.leadpipe.bench.stages.RouterStage;
+import dev.leadpipe.bench.stages.ScalingStage;
 
 /**
  * The benchmark run ({@code bin/bench [--quick] [--scale X] [--stages a,b,…] [--root DIR]}): starts the broker, runs
@@ -31,7 +33,9 @@ public final class BenchMain {
     static {
         STAGES.put("ceiling", CeilingStage::new);
         STAGES.put("ingest", IngestStage::new);
+        STAGES.put("router", RouterStage::new);
         STAGES.put("end-to-end", EndToEndStage::new);
+        STAGES.put("scaling", ScalingStage::new);
     }
 
     private BenchMain() {}

@@ -3,8 +3,10 @@ package dev.leadpipe.router;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.LeadIds;
+import dev.leadpipe.core.lead.LeadJson;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -31,7 +33,12 @@ record ContentFingerprint(UUID value) {
     private static final int LEGACY_BYTES = Long.BYTES;
 
     static ContentFingerprint of(Lead lead) {
-        return new ContentFingerprint(UUID.fromString(LeadIds.deterministicId(lead)));
+        return of(LeadJson.write(lead));
+    }
+
+    /** The fingerprint of the lead whose canonical form ({@link LeadJson#write}) is {@code canonical}. */
+    static ContentFingerprint of(ObjectNode canonical) {
+        return new ContentFingerprint(LeadIds.contentId(canonical));
     }
 
     /** Whether two leads may have the same content: equal fingerprints, or either unknown. */

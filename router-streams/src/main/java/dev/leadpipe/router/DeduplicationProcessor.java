@@ -2,8 +2,12 @@ package dev.leadpipe.router;
 
 import java.time.Duration;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadpipe.core.dlq.PipelineHeaders;
 import dev.leadpipe.core.error.ErrorClass;
+import dev.leadpipe.core.json.Json;
+import dev.leadpipe.core.lead.LeadJson;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -51,7 +55,9 @@ final class DeduplicationProcessor extends ContextualFixedKeyProcessor<String, R
     public void process(FixedKeyRecord<String, RoutingRecord> record) {
         String leadId = record.value().lead().leadId();
         long ts = record.timestamp();
-        ContentFingerprint content = ContentFingerprint.of(record.value().lead());
+        // the canonical form is written once: for the fingerprint, and as the delivery record's value
+        ObjectNode canonical = LeadJson.write(record.value().lead());
+        ContentFingerprint content = ContentFingerprint.of(canonical);
         boolean replayed = record.headers().lastHeader(PipelineHeaders.REPLAY_COUNT) != null;
         if (!replayed) {
             Seen seen = seenWithinWindow(leadId, ts, content);
@@ -75,7 +81,16 @@ final class DeduplicationProcessor extends ContextualFixedKeyProcessor<String, R
         if (PipelineHeaders.replayCount(record.headers()) > 0) {
             metrics.replayRouted();
         }
-        context().forward(record);
+        context().forward(record.withValue(record.value().withLeadJson(leadJson(canonical))));
+    }
+
+    private static byte[] leadJson(ObjectNode canonical) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(canonical);
+        } catch (JsonProcessingException e) {
+            // the message names no field value; the lead's delivery writes it again and fails as before
+            return null;
+        }
     }
 
     private enum Seen {

@@ -12,6 +12,7 @@ import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.config.Declaration;
 import dev.leadpipe.core.config.DeclaredConfig;
 import dev.leadpipe.core.config.Setting;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 
@@ -64,6 +65,11 @@ public record RouterConfig(
                     "how often Streams commits (and routed leads become visible)")
             .defaultsTo(Duration.ofMillis(100));
 
+    /** The producer's {@code linger.ms}: see {@link #streamsProperties()}. */
+    static final int PRODUCER_LINGER_MS = 5;
+    /** The producer's {@code batch.size}. */
+    static final int PRODUCER_BATCH_BYTES = 65_536;
+
     /** Every setting of the router, in the order of the components. */
     public static final List<Setting<?>> SETTINGS =
             STREAMS.followedBy(DEDUP_WINDOW, NUM_STREAM_THREADS, COMMIT_INTERVAL);
@@ -91,12 +97,19 @@ public record RouterConfig(
      * it), no default serdes (every topic names its own), and the router's stream threads. No source record is
      * unreadable to Kafka Streams: leads are read as bytes, and an unreadable destination reads as no destination
      * ({@link DestinationTableSerde}); should one be, the thread stops rather than skip it.
+     *
+     * <p>The producer sends within {@value #PRODUCER_LINGER_MS} ms (Kafka Streams' own default is 100 ms, the commit
+     * interval) in batches of up to {@value #PRODUCER_BATCH_BYTES} bytes: a router writes three records per lead (the
+     * delivery, {@code leads-routed}, the de-duplication changelog), and each commit of an exactly-once transaction
+     * first waits until every record is acknowledged, so records held back until the commit stall the stream thread.
      */
     public Properties streamsProperties() {
         Properties p = KafkaSettings.streamsProperties(applicationId, kafka, stateDir, commitInterval);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         return p;
     }
 

@@ -176,8 +176,13 @@ public final class RouterTopology {
                     (key, v) -> v.destination().type() == type,
                     Branched.withConsumer(
                             deliver -> {
-                                deliver.map((key, v) -> handOver(type, v, metrics), Named.as(name + "-lead"))
-                                        .to(topic.name(), produced(topic, name + "-sink"));
+                                deliver.map(
+                                                (key, v) -> handOver(type, topic.name(), v, metrics),
+                                                Named.as(name + "-lead"))
+                                        .to(
+                                                topic.name(),
+                                                Produced.with(topic.keySerde(), Serdes.ByteArray())
+                                                        .withName(name + "-sink"));
                                 writeRouted(deliver, name + "-" + ROUTED_RECORD);
                             },
                             name.substring(ROUTE_BRANCH.length())));
@@ -237,13 +242,14 @@ public final class RouterTopology {
     }
 
     /**
-     * A routable lead for its delivery topic: keyed by its leadId, the lead as value (the original headers go with
-     * it), counted as routed to {@code type}.
+     * A routable lead for its delivery topic: keyed by its leadId, the lead as value in its canonical form, the bytes
+     * the topic's serde writes, (the original headers go with it), counted as routed to {@code type}.
      */
-    private static KeyValue<String, Lead> handOver(DestinationType type, RoutingRecord v, RouterMetrics metrics) {
+    private static KeyValue<String, byte[]> handOver(
+            DestinationType type, String topic, RoutingRecord v, RouterMetrics metrics) {
         Lead lead = v.lead();
         metrics.leadDelivered(type);
         LOG.debug("lead {} routed to {}", lead.leadId(), type.wireName());
-        return KeyValue.pair(lead.leadId(), lead);
+        return KeyValue.pair(lead.leadId(), v.deliveryValue(topic));
     }
 }

@@ -1,6 +1,8 @@
 package dev.leadpipe.core.lead;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -129,7 +131,7 @@ public final class LeadJson {
         JsonNode at = known.get(RECEIVED_AT);
         if (at != null && !at.isNull()) {
             try {
-                receivedAt = Instant.parse(at.asText());
+                receivedAt = parseInstant(at.asText());
             } catch (DateTimeParseException e) {
                 errors.add(new FieldError("/" + RECEIVED_AT, "must be an ISO-8601 instant"));
             }
@@ -154,6 +156,75 @@ public final class LeadJson {
                         description,
                         other),
                 errors);
+    }
+
+    /**
+     * {@link Instant#parse}: the form {@link Instant#toString} writes ({@code 2026-03-01T10:00:00.123Z}, 4-digit year,
+     * 0 to 9 fraction digits) read directly, every other form (and every invalid value) by {@link Instant#parse}, which
+     * throws {@link DateTimeParseException} for what it cannot read.
+     */
+    static Instant parseInstant(String text) {
+        int n = text.length();
+        if (n < 20
+                || n > 30
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':'
+                || text.charAt(n - 1) != 'Z'
+                || (n > 20 && (text.charAt(19) != '.' || n == 21))) {
+            return Instant.parse(text);
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int nanos = 0;
+        if (n > 20) {
+            int fraction = digits(text, 20, n - 1);
+            if (fraction < 0) {
+                return Instant.parse(text);
+            }
+            nanos = fraction;
+            for (int k = n - 1 - 20; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
+            return Instant.parse(text);
+        }
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(year, month, day).toEpochDay();
+        } catch (DateTimeException e) {
+            return Instant.parse(text);
+        }
+        return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 when a character is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int v = 0;
+        for (int k = from; k < to; k++) {
+            char c = text.charAt(k);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** The canonical JSON of a lead: the marketplace's casing, the pipeline's fields, unknown fields kept. */

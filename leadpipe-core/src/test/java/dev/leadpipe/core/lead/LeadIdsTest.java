@@ -78,6 +78,7 @@ class LeadIdsTest {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
         String expected = HexFormat.of().formatHex(digest, 0, 16);
 
+        assertThat(LeadIds.contentId(LeadJson.write(lead)).toString()).isEqualTo(LeadIds.deterministicId(lead));
         String id = LeadIds.deterministicId(lead).replace("-", "");
         assertThat(id).hasSize(32);
         assertThat(id.charAt(12)).as("version").isEqualTo('8');
@@ -85,5 +86,48 @@ class LeadIdsTest {
         assertThat(Character.digit(id.charAt(16), 16)).as("IETF variant").isEqualTo((variantNibble & 0x3) | 0x8);
         assertThat(id.substring(0, 12) + id.substring(13, 16) + id.substring(17))
                 .isEqualTo(expected.substring(0, 12) + expected.substring(13, 16) + expected.substring(17));
+    }
+
+    /**
+     * Ids stored before (the router's de-duplication store keeps them for its window) stay valid: the id is the same
+     * as the one of the canonical content copied with its keys sorted and written by {@code JsonNode.toString()}, for
+     * content with non-ASCII text, characters JSON escapes, nested objects in arrays, numbers of every kind and nulls.
+     */
+    @Test
+    void theIdIsTheHashOfTheSortedContentAsJsonNodeToStringWritesIt() throws Exception {
+        Lead lead = read("""
+                {"leadId": "l-1", "receivedAt": "2026-03-01T10:00:00.123Z", "offerId": "contoso.widget",
+                 "UserDetails": {"LastName": "Müller-Łukasz 日本", "FirstName": "Zoë \\\"Z\\\" \\\\ \\n\\t\\u0001",
+                   "Email": "zoe@contoso.com", "Zeta": null, "Alpha": {"b": [1, 2.50, -3e10, 12345678901234567890, true],
+                   "a": [{"z": {"y": "ü", "x": null}, "c": 1}]}},
+                 "LeadSource": "AzureMarketplace-INS|contoso.widget", "ActionCode": "INS", "OfferTitle": "Widget ✓",
+                 "Description": "Call me 😀", "zExtra": 0.1, "AExtra": [], "mExtra": {}}""");
+        var content = LeadJson.write(lead);
+        content.remove("leadId");
+        content.remove("receivedAt");
+        byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest(sortedCopy(content).toString().getBytes(StandardCharsets.UTF_8));
+        String expected = HexFormat.of().formatHex(digest, 0, 16);
+
+        String id = LeadIds.deterministicId(lead).replace("-", "");
+        assertThat(id.substring(0, 12) + id.substring(13, 16) + id.substring(17, 32))
+                .isEqualTo(expected.substring(0, 12) + expected.substring(13, 16) + expected.substring(17, 32));
+        assertThat(LeadIds.contentId(LeadJson.write(lead)).toString()).isEqualTo(LeadIds.deterministicId(lead));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode sortedCopy(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isObject()) {
+            var out = Json.MAPPER.createObjectNode();
+            new TreeMap<>(Json.MAPPER.convertValue(node, java.util.Map.class))
+                    .keySet()
+                    .forEach(k -> out.set((String) k, sortedCopy(node.get((String) k))));
+            return out;
+        }
+        if (node.isArray()) {
+            var out = Json.MAPPER.createArrayNode();
+            node.forEach(e -> out.add(sortedCopy(e)));
+            return out;
+        }
+        return node;
     }
 }
