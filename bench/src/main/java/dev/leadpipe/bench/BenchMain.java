@@ -20,10 +20,11 @@ import dev.leadpipe.bench.stages.RouterStage;
 import dev.leadpipe.bench.stages.ScalingStage;
 
 /**
- * The benchmark run ({@code bin/bench [--quick] [--scale X] [--stages a,b,…] [--root DIR]}): starts the broker, runs
- * the chosen stages in the order of {@link #STAGES} (a stage that fails is reported as failed and the run goes on),
- * then rewrites {@code docs/benchmarks.md} and, when end to end ran, {@code docs/benchmarks-latency.png} under the
- * repository root (the working folder unless {@code --root}). Exit code 0 when every stage ran (targets missed or
+ * The benchmark run ({@code bin/bench [--quick] [--scale X] [--stages a,b,…] [--root DIR] [--out DIR]}): starts the
+ * broker, runs the chosen stages in the order of {@link #STAGES} (a stage that fails is reported as failed and the
+ * run goes on), then rewrites {@code benchmarks.md} and, when end to end ran, {@code benchmarks-latency.png} in
+ * {@code --out} ({@code docs/} under the repository root by default; the root is the working folder unless
+ * {@code --root}). Exit code 0 when every stage ran (targets missed or
  * not), 1 when a stage failed, 2 on bad arguments.
  */
 public final class BenchMain {
@@ -45,12 +46,14 @@ public final class BenchMain {
         double scale = 1.0;
         List<String> chosen = new ArrayList<>(STAGES.keySet());
         Path root = Path.of("").toAbsolutePath();
+        Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> scale = 0.05;
                 case "--scale" -> scale = Double.parseDouble(value(args, ++i));
                 case "--stages" -> chosen = List.of(value(args, ++i).split(","));
                 case "--root" -> root = Path.of(value(args, ++i)).toAbsolutePath();
+                case "--out" -> out = Path.of(value(args, ++i)).toAbsolutePath();
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -60,11 +63,11 @@ public final class BenchMain {
             }
         }
         List<String> order = STAGES.keySet().stream().filter(chosen::contains).toList();
-        int exit = run(root, scale, order, String.join(" ", args));
+        int exit = run(root, out == null ? root.resolve("docs") : out, scale, order, String.join(" ", args));
         System.exit(exit);
     }
 
-    private static int run(Path root, double scale, List<String> stages, String args) throws Exception {
+    private static int run(Path root, Path out, double scale, List<String> stages, String args) throws Exception {
         Machine machine = Machine.now(root);
         long start = System.nanoTime();
         List<StageResult> results = new ArrayList<>();
@@ -80,16 +83,17 @@ public final class BenchMain {
                         points,
                         machine.cores() + " cores, " + machine.jdk() + ", commit " + machine.commit() + ", "
                                 + machine.date(),
-                        root.resolve("docs/benchmarks-latency.png"));
+                        out.resolve("benchmarks-latency.png"));
                 chart = true;
             }
         }
         double minutes = (System.nanoTime() - start) / 60e9;
         String doc = BenchDoc.render(machine.withLoadAfter(), results, args, scale, minutes, chart);
-        Files.writeString(root.resolve("docs/benchmarks.md"), doc);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("benchmarks.md"), doc);
         System.err.printf(
-                "[bench] wrote docs/benchmarks.md%s in %.1f min%n",
-                chart ? " and docs/benchmarks-latency.png" : "", minutes);
+                "[bench] wrote %s%s in %.1f min%n",
+                out.resolve("benchmarks.md"), chart ? " and benchmarks-latency.png" : "", minutes);
         return results.stream().anyMatch(StageResult::failed) ? 1 : 0;
     }
 
@@ -122,7 +126,7 @@ public final class BenchMain {
 
     private static void usage(String problem) {
         System.err.println("bench: " + problem + "\nusage: bin/bench [--quick] [--scale X] [--stages "
-                + String.join(",", STAGES.keySet()) + "] [--root DIR]");
+                + String.join(",", STAGES.keySet()) + "] [--root DIR] [--out DIR]");
         System.exit(2);
     }
 }
