@@ -36,6 +36,7 @@ final class RefusingRelay implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger connections =
             new java.util.concurrent.atomic.AtomicInteger();
     private volatile int messagesPerConnection = Integer.MAX_VALUE;
+    private volatile long acceptMillis;
 
     RefusingRelay(Set<String> refused) throws IOException {
         this.refused = refused;
@@ -55,6 +56,11 @@ final class RefusingRelay implements AutoCloseable {
     /** From now on, a connection is closed after this many accepted messages. */
     void closeEvery(int messages) {
         messagesPerConnection = messages;
+    }
+
+    /** From now on, each message's data is answered only after this long, as a relay far away or busy would. */
+    void takeForEachMessage(java.time.Duration time) {
+        acceptMillis = time.toMillis();
     }
 
     /** How many connections clients opened so far. */
@@ -118,6 +124,13 @@ final class RefusingRelay implements AutoCloseable {
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         data.append(line.startsWith("..") ? line.substring(1) : line)
                                 .append('\n');
+                    }
+                    if (acceptMillis > 0) {
+                        try {
+                            Thread.sleep(acceptMillis);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                     received.add(new Received(List.copyOf(rcpts), data.toString(), System.nanoTime()));
                     accepted++;
