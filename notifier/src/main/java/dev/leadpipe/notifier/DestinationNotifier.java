@@ -64,6 +64,9 @@ public final class DestinationNotifier implements ServiceProcess.Service {
     private final DestinationCatalog catalog;
     private final DestinationNoticeStore store;
     private final DestinationNoticeBook book;
+    /** One SMTP connection, kept open between notices and closed once idle. */
+    private final MailSender sender;
+
     private final TopicFollower<String, byte[]> follower;
     private final AtomicLong committed = new AtomicLong();
 
@@ -72,7 +75,8 @@ public final class DestinationNotifier implements ServiceProcess.Service {
         this.catalog = catalog;
         Map<String, DestinationNotice> loaded = DestinationNoticeStore.load(config.kafka(), START_TIMEOUT);
         this.store = new DestinationNoticeStore(config.kafka());
-        DestinationNoticeMailer mailer = new DestinationNoticeMailer(new MailSender(config, clock), registry);
+        this.sender = new MailSender(config, clock, 1);
+        DestinationNoticeMailer mailer = new DestinationNoticeMailer(sender, registry);
         this.book = new DestinationNoticeBook(
                 clock, config.brokenAfter(), config.retryWindow(), catalog, mailer, store::write, loaded);
         Map<String, Object> props = TopicFollower.config(
@@ -144,6 +148,7 @@ public final class DestinationNotifier implements ServiceProcess.Service {
         @Override
         public void beforePoll(Consumer<String, byte[]> consumer) {
             book.settle();
+            sender.closeIdle();
         }
 
         @Override
@@ -214,6 +219,7 @@ public final class DestinationNotifier implements ServiceProcess.Service {
     @Override
     public void close() {
         follower.close();
+        sender.close();
         store.close();
         catalog.close();
     }

@@ -40,7 +40,11 @@ import org.slf4j.LoggerFactory;
  *       duplicate is not on it, so it is notified once) in the consumer group {@link NotifierConfig#groupId()} (from
  *       the earliest offset when the group has none) and commits a lead's offset only after its e-mails were accepted
  *       by the SMTP relay (or refused for good, or it needed none) and the digest it was added to is saved, so a crash
- *       re-sends a notification rather than losing it: at-least-once.</li>
+ *       re-sends a notification rather than losing it: at-least-once. A stop or a rebalance finishes and commits the
+ *       e-mails under way first, so neither sends an e-mail twice.</li>
+ *   <li>Per-lead e-mails go out over {@link NotifierConfig#smtpConnections()} kept-open SMTP connections, from as many
+ *       sender threads working through each poll's leads in parallel ({@link LeadConsumer}, {@link MailSender}); a
+ *       partition is committed up to its lowest lead not done.</li>
  *   <li>Records with a replay count above 0 are skipped: the lead was notified before.</li>
  *   <li>The offer's destination is looked up in a {@link DestinationCatalog} when the lead is handled, so a change of
  *       contacts applies to the next lead the catalog has seen it for. No destination or no valid contact: nothing
@@ -69,6 +73,11 @@ public final class Notifier implements ServiceProcess.Service {
     private static final Duration DIGEST_LOAD_TIMEOUT = Duration.ofSeconds(60);
     /** The consumer is reported not ready when its last poll is older than this (sending a batch's e-mails included). */
     static final Duration POLL_STALE = Duration.ofMinutes(2);
+    /**
+     * At most this many lead records per poll: the sender threads work through them in parallel, and the poll's
+     * offsets are committed once they are done.
+     */
+    static final int MAX_POLL_RECORDS = 500;
     /** The {@code service} tag of the notifier's meters. */
     public static final String SERVICE = "notifier";
 
@@ -77,6 +86,7 @@ public final class Notifier implements ServiceProcess.Service {
     private final DigestStore digestStore;
     private final DigestBook digests;
     private final LeadConsumer leads;
+    private final MailSender sender;
     private final TopicFollower<String, RoutedLead> follower;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -91,7 +101,8 @@ public final class Notifier implements ServiceProcess.Service {
         this.catalog = catalog;
         this.kafka = kafka;
         this.digestStore = digestStore;
-        ContactMailer mailer = new ContactMailer(new MailSender(config, clock), metrics, () -> !closed.get());
+        this.sender = new MailSender(config, clock);
+        ContactMailer mailer = new ContactMailer(sender, metrics, () -> !closed.get());
         this.digests = new DigestBook(config, clock, catalog, mailer, digestStore, pendingDigests);
         this.leads = new LeadConsumer(config, clock, catalog, mailer, digests, () -> !closed.get());
         Map<String, Object> props = TopicFollower.config(
@@ -103,7 +114,7 @@ public final class Notifier implements ServiceProcess.Service {
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                         "earliest",
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                        20,
+                        MAX_POLL_RECORDS,
                         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                         (int) Duration.ofMinutes(10).toMillis()));
         this.follower = new TopicFollower<>(
@@ -255,6 +266,8 @@ public final class Notifier implements ServiceProcess.Service {
             return;
         }
         follower.close();
+        leads.close();
+        sender.close();
         digestStore.close();
         catalog.close();
         if (kafka != null) {

@@ -40,6 +40,8 @@ import dev.leadpipe.core.config.Settings;
  *                         ({@code NOTIFIER_BROKEN_AFTER})
  * @param retryWindow      how long the sinks retry a transiently failing lead, as failure notices tell the publisher;
  *                         set it to the sinks' {@code SINK_MAX_RETRY_TIME}; default 24h ({@code NOTIFIER_RETRY_WINDOW})
+ * @param smtpConnections  how many SMTP connections (and sending threads) per-lead e-mails go out over in parallel,
+ *                         each kept open for many messages; 1-64, default 4 ({@code NOTIFIER_SMTP_CONNECTIONS})
  */
 public record NotifierConfig(
         KafkaConnection kafka,
@@ -53,7 +55,8 @@ public record NotifierConfig(
         Duration digestInterval,
         Optional<String> leadLookupUrl,
         Duration brokenAfter,
-        Duration retryWindow)
+        Duration retryWindow,
+        int smtpConnections)
         implements DeclaredConfig<NotifierConfig> {
 
     public static final String MASK = Setting.MASK;
@@ -110,6 +113,15 @@ public record NotifierConfig(
             Duration.ofHours(24),
             "how long the sinks retry a failing lead, as failure notices say it: the sinks' SINK_MAX_RETRY_TIME");
 
+    public static final Setting<Integer> SMTP_CONNECTIONS = Setting.wholeNumber(
+                    "smtpConnections",
+                    "NOTIFIER_SMTP_CONNECTIONS",
+                    1,
+                    64,
+                    "how many SMTP connections per-lead e-mails are sent over in parallel, each kept open for many"
+                            + " messages")
+            .defaultsTo(4);
+
     /** Every setting of the notifier, in the order of the components. */
     public static final List<Setting<?>> SETTINGS = KafkaSettings.serviceSettings(
             SMTP_HOST,
@@ -122,7 +134,8 @@ public record NotifierConfig(
             DIGEST_INTERVAL,
             LEAD_LOOKUP_URL,
             BROKEN_AFTER,
-            RETRY_WINDOW);
+            RETRY_WINDOW,
+            SMTP_CONNECTIONS);
 
     private static final List<Settings.Rule<?, ?>> RULES = List.of(new Settings.Rule<>(
             SMTP_PASSWORD,
@@ -146,7 +159,8 @@ public record NotifierConfig(
                 digestInterval,
                 leadLookupUrl,
                 brokenAfter,
-                retryWindow);
+                retryWindow,
+                smtpConnections);
     }
 
     /** Every default, for the given cluster. */

@@ -28,31 +28,33 @@ class NotifierConfigTest {
         assertThat(c.smtpUser()).isEmpty();
         assertThat(c.brokenAfter()).isEqualTo(Duration.ofHours(1));
         assertThat(c.retryWindow()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.smtpConnections()).isEqualTo(4);
     }
 
     @Test
     void readsEveryVariable() {
-        NotifierConfig c = NotifierConfig.DECLARATION.fromEnvironment(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                "k:9092",
-                "NOTIFIER_SMTP_HOST",
-                "smtp.example",
-                "NOTIFIER_SMTP_PORT",
-                "587",
-                "NOTIFIER_SMTP_USER",
-                "relay",
-                "NOTIFIER_SMTP_PASSWORD",
-                "pw",
-                "NOTIFIER_SMTP_STARTTLS",
-                "true",
-                "NOTIFIER_FROM",
-                "leads@pub.example",
-                "NOTIFIER_GROUP_ID",
-                "g",
-                "NOTIFIER_DIGEST_INTERVAL",
-                "12h",
-                "NOTIFIER_LEAD_LOOKUP_URL",
-                "https://ops.example/leads"));
+        NotifierConfig c = NotifierConfig.DECLARATION.fromEnvironment(new Env(Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "k:9092",
+                        "NOTIFIER_SMTP_HOST",
+                        "smtp.example",
+                        "NOTIFIER_SMTP_PORT",
+                        "587",
+                        "NOTIFIER_SMTP_USER",
+                        "relay",
+                        "NOTIFIER_SMTP_PASSWORD",
+                        "pw",
+                        "NOTIFIER_SMTP_STARTTLS",
+                        "true",
+                        "NOTIFIER_FROM",
+                        "leads@pub.example",
+                        "NOTIFIER_GROUP_ID",
+                        "g",
+                        "NOTIFIER_DIGEST_INTERVAL",
+                        "12h",
+                        "NOTIFIER_LEAD_LOOKUP_URL",
+                        "https://ops.example/leads"))
+                .with("NOTIFIER_SMTP_CONNECTIONS", "8"));
         assertThat(c)
                 .isEqualTo(new NotifierConfig(
                         KafkaConnection.plaintext("k:9092"),
@@ -66,7 +68,8 @@ class NotifierConfigTest {
                         Duration.ofHours(12),
                         Optional.of("https://ops.example/leads"),
                         Duration.ofHours(1),
-                        Duration.ofHours(24)));
+                        Duration.ofHours(24),
+                        8));
     }
 
     @Test
@@ -120,9 +123,11 @@ class NotifierConfigTest {
                         Duration.ZERO,
                         Optional.of("ftp://CANARY"),
                         Duration.ZERO,
-                        Duration.ofHours(24)))
+                        Duration.ofHours(24),
+                        0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll(
+                        "smtpConnections (NOTIFIER_SMTP_CONNECTIONS)",
                         "kafka (KAFKA_BOOTSTRAP_SERVERS)",
                         "smtpPort",
                         "from",
@@ -150,5 +155,14 @@ class NotifierConfigTest {
         assertThat(SettingsDoc.differences(Path.of("../docs/notifications.md"), NotifierConfig.SETTINGS, true))
                 .as("docs/notifications.md against NotifierConfig.SETTINGS")
                 .isEmpty();
+    }
+
+    /** An environment of more variables than {@code Map.of} takes. */
+    private record Env(Map<String, String> vars) {
+        Map<String, String> with(String name, String value) {
+            Map<String, String> out = new java.util.HashMap<>(vars);
+            out.put(name, value);
+            return out;
+        }
     }
 }

@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.icegreen.greenmail.base.GreenMailOperations;
@@ -24,6 +26,13 @@ import dev.leadpipe.core.lead.UserDetails;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.testing.TopicWriter;
 import jakarta.mail.internet.MimeMessage;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Leads, destinations, publishing and mail reading for the notifier tests. */
 final class NotifierLeads {
@@ -169,6 +178,43 @@ final class NotifierLeads {
             out.add(text(m));
         }
         return out;
+    }
+
+    /** Waits until the group's committed offsets on {@code leads-routed} reach the end of every partition. */
+    static void awaitCommittedToTheEnd(String bootstrap, String group) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            int partitions = admin.describeTopics(List.of(Topics.LEADS_ROUTED.name()))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.LEADS_ROUTED.name())
+                    .partitions()
+                    .size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                latest.put(new TopicPartition(Topics.LEADS_ROUTED.name(), i), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                boolean all = end.entrySet().stream()
+                        .allMatch(e -> e.getValue() == 0
+                                || (committed.get(e.getKey()) != null
+                                        && committed.get(e.getKey()).offset() >= e.getValue()));
+                if (all) {
+                    return;
+                }
+                assertThat(System.nanoTime() - deadline)
+                        .as("committed %s of %s", committed, end)
+                        .isNegative();
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** A clock the test moves by hand. */
