@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.leadpipe.fakes.FakeHttpsReceiver;
+import dev.leadpipe.kafka.BrokerProcess;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

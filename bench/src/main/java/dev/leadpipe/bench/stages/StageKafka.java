@@ -1,4 +1,4 @@
-package dev.leadpipe.bench;
+package dev.leadpipe.bench.stages;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 
+import dev.leadpipe.bench.SampleLeads;
 import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.KafkaSettings;
 import dev.leadpipe.core.destination.LeadDestination;

@@ -1,4 +1,4 @@
-package dev.leadpipe.bench;
+package dev.leadpipe.bench.stages;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +11,10 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableClientBuilder;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import dev.leadpipe.azurite.AzuriteServer;
+import dev.leadpipe.bench.Bench;
+import dev.leadpipe.bench.Figure;
+import dev.leadpipe.bench.ServiceJvm;
+import dev.leadpipe.bench.Stage;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;

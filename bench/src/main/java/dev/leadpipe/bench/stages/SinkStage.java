@@ -1,4 +1,4 @@
-package dev.leadpipe.bench;
+package dev.leadpipe.bench.stages;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.leadpipe.bench.Bench;
+import dev.leadpipe.bench.Figure;
+import dev.leadpipe.bench.ServiceJvm;
+import dev.leadpipe.bench.Stage;
 import dev.leadpipe.core.destination.DestinationAddresses;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;

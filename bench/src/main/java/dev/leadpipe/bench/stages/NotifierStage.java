@@ -1,4 +1,4 @@
-package dev.leadpipe.bench;
+package dev.leadpipe.bench.stages;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.leadpipe.bench.Bench;
+import dev.leadpipe.bench.Figure;
+import dev.leadpipe.bench.ServiceJvm;
+import dev.leadpipe.bench.Stage;
 import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.destination.LeadDestination;
 import dev.leadpipe.core.lead.Lead;
@@ -35,10 +39,15 @@ import jakarta.mail.internet.MimeMessage;
  * arrive as exactly one e-mail naming its lead id, or the stage fails.
  */
 public final class NotifierStage implements Stage {
-    private static final int LEADS = 6_000;
+    private static final int LEADS = 4_000;
     private static final int BASELINE_MESSAGES = 2_000;
     private static final String CONTACT = "leads@notify.bench.example";
     private static final Duration STALL = Duration.ofSeconds(30);
+    /**
+     * The slowest rate the stage waits for: below it the backlog would take most of the bench's time, so the stage
+     * fails with the count and the rate so far once {@code leads / MIN_RATE} seconds (at least a minute) have passed.
+     */
+    private static final int MIN_RATE = 50;
 
     @Override
     public String title() {
@@ -150,6 +159,7 @@ public final class NotifierStage implements Stage {
     /** Polls GreenMail until {@code expected} messages arrived; throws, with the count, when they stall. */
     private static Arrivals awaitMessages(GreenMail smtp, int expected, Bench bench) throws InterruptedException {
         long first = 0;
+        long deadline = System.nanoTime() + Math.max(60, expected / MIN_RATE) * 1_000_000_000L;
         long lastProgress = System.nanoTime();
         long lastReport = System.nanoTime();
         int count = 0;
@@ -161,6 +171,12 @@ public final class NotifierStage implements Stage {
             }
             if (now >= expected) {
                 return new Arrivals((t - first) / 1e9);
+            }
+            if (t > deadline) {
+                throw new IllegalStateException(String.format(
+                        "notifier: %d of %d e-mails arrived in %.0f s (%.0f e-mails/s); stopped waiting, below %d"
+                                + " e-mails/s the backlog would take too long",
+                        now, expected, (t - first) / 1e9, now / Math.max(0.001, (t - first) / 1e9), MIN_RATE));
             }
             if (now != count) {
                 count = now;

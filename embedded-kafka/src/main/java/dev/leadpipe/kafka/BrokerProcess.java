@@ -1,11 +1,14 @@
-package dev.leadpipe.faults;
+package dev.leadpipe.kafka;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -14,20 +17,30 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft broker (combined broker and controller) in a child JVM of its own, from the Kafka jars on this
- * module's test class path ({@code kafka.tools.StorageTool format}, then {@code kafka.Kafka server.properties}, as
- * shared/spec/infra-notes.md "Standalone broker from Maven jars" describes), so a scenario can stop it and start it
- * again on the same port and data directory. Logs to {@code <dir>/broker-<n>.log}.
+ * JVM's class path ({@code kafka.tools.StorageTool format}, then {@code kafka.Kafka server.properties}, as
+ * shared/spec/infra-notes.md "Standalone broker from Maven jars" describes), so a fault scenario can stop it and start
+ * it again on the same port and data directory, and the benchmark measures it apart from the clients. Logs to
+ * {@code <dir>/broker-<n>.log}. A JVM shutdown hook kills every broker JVM still running, so none outlives its parent.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "broker-process-children"));
+    }
 
     private final Path dir;
     private final Path properties;
     private final int port;
+    private final String heap;
     private Process process;
     private int starts;
 
-    private BrokerProcess(Path dir, int port, int controllerPort) throws IOException {
+    private BrokerProcess(Path dir, int port, int controllerPort, String heap) throws IOException {
+        this.heap = heap;
         this.dir = Files.createDirectories(dir).toAbsolutePath();
         this.port = port;
         this.properties = this.dir.resolve("server.properties");
@@ -59,9 +72,14 @@ final class BrokerProcess implements AutoCloseable {
                         + "\n");
     }
 
-    /** Formats a fresh data directory under {@code dir} and starts the broker on free ports. */
-    static BrokerProcess start(Path dir) throws Exception {
-        BrokerProcess b = new BrokerProcess(dir, ServiceLauncher.freePort(), ServiceLauncher.freePort());
+    /** Formats a fresh data directory under {@code dir} and starts the broker on free ports, with a 512 MiB heap. */
+    public static BrokerProcess start(Path dir) throws Exception {
+        return start(dir, "512m");
+    }
+
+    /** As {@link #start(Path)}, with the broker JVM's {@code -Xmx} {@code heap} (e.g. "1g"). */
+    public static BrokerProcess start(Path dir, String heap) throws Exception {
+        BrokerProcess b = new BrokerProcess(dir, freePort(), freePort(), heap);
         Process format = b.java(
                 List.of(
                         "kafka.tools.StorageTool",
@@ -79,12 +97,13 @@ final class BrokerProcess implements AutoCloseable {
         return b;
     }
 
-    String bootstrapServers() {
+    /** {@code 127.0.0.1:<port>}, PLAINTEXT. */
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
     /** Starts the broker (again) on the same port and data directory; returns once it answers. */
-    void startAgain() throws Exception {
+    public void startAgain() throws Exception {
         starts++;
         process = java(List.of("kafka.Kafka", properties.toString()), dir.resolve("broker-" + starts + ".log"));
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
@@ -115,7 +134,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** SIGTERM (a controlled shutdown); waits up to 60 s, then SIGKILL. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -125,10 +144,15 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** SIGKILL. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** The broker JVM's process id; -1 before it started. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     @Override
@@ -136,17 +160,24 @@ final class BrokerProcess implements AutoCloseable {
         kill9();
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     private Process java(List<String> mainAndArgs, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command =
-                new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path")));
+                new java.util.ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path")));
         command.addAll(mainAndArgs);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Process p = pb.start();
-        ServiceLauncher.register(p);
+        RUNNING.add(p);
+        p.onExit().thenRun(() -> RUNNING.remove(p));
         return p;
     }
 }
