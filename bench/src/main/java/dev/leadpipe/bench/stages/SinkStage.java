@@ -32,6 +32,10 @@ public final class SinkStage implements Stage {
     static final int LATENCY_MS = 50;
     private static final int LEADS = 24_000;
     private static final String PATH = "/bench-sink";
+    /** The sink's gauges (sink-runtime's SinkMetrics): leads held in memory, and those queued for a slot or token. */
+    private static final String IN_FLIGHT = "leadpipe_sink_in_flight";
+
+    private static final String QUEUED = "leadpipe_sink_queued";
 
     @Override
     public String title() {
@@ -87,6 +91,8 @@ public final class SinkStage implements Stage {
             bench.progress("sink: " + leads + " leads on deliveries.https; starting sink-https");
 
             ServiceJvm.ResourceUse use;
+            double inFlight;
+            double queued;
             try (ServiceJvm sink = bench.start(
                     "sink-https",
                     Map.of(
@@ -99,8 +105,12 @@ public final class SinkStage implements Stage {
                             SecretKeyring.KEYS_ENV,
                             keyEntry),
                     "256m")) {
-                outcomes.awaitOutcomes(
-                        leads, Duration.ofSeconds(60), Duration.ofSeconds(30 + leads / 200), bench, "sink");
+                try (GaugeSampler gauges = new GaugeSampler(sink.port(), bench.apiKey(), IN_FLIGHT, List.of(QUEUED))) {
+                    outcomes.awaitOutcomes(
+                            leads, Duration.ofSeconds(60), Duration.ofSeconds(30 + leads / 200), bench, "sink");
+                    inFlight = gauges.mean(IN_FLIGHT);
+                    queued = gauges.mean(QUEUED);
+                }
                 use = sink.use();
             }
             int delivered = outcomes.count(OutcomeType.DELIVERED);
@@ -115,13 +125,17 @@ public final class SinkStage implements Stage {
             double steady = outcomes.drainRate(0.2, 0.8);
             double ratio = rate / ideal();
             bench.progress(String.format("sink: %,.0f leads/s (%.2f × C/L)", rate, ratio));
+            double callsUnderWay = rate * LATENCY_MS / 1000.0; // Little's law at the stand-in
             String note = String.format(
                     "%,d leads in %.1f s; middle 60 %% of the drain %,.0f leads/s; %d re-sent requests (%d repeated"
-                            + " outcomes); sink JVM: peak heap %.0f MiB, %.1f s CPU (%.2f ms per lead). Besides C/L,"
-                            + " the runtime holds an endpoint to 2 × C = %d attempted-and-uncommitted leads (its"
-                            + " re-send bound), released only by an acknowledged offset commit, so each round also"
-                            + " waits for the outcome write and the commit; and the sink's own CPU per lead on a"
-                            + " shared 2-core machine.",
+                            + " outcomes); sink JVM: peak heap %.0f MiB, %.1f s CPU (%.2f ms per lead, start-up"
+                            + " included). Calls under way at the stand-in: %.0f of %d on average (rate × L); the"
+                            + " sink held %.0f leads in memory, %.0f of them queued at the endpoint (means over the"
+                            + " drain, from its /metrics). A lead queues with a slot free only when the endpoint's"
+                            + " %d tokens are all taken: the runtime lets at most 2 × C leads be attempted and not yet"
+                            + " committed (its re-send bound, sink-runtime's EndpointLane), and a token comes back"
+                            + " only when an acknowledged offset commit covers its lead, after its outcome write;"
+                            + " the rest is the sink's and the broker's CPU on a shared 2-core machine.",
                     leads,
                     outcomes.drainSeconds(),
                     steady,
@@ -130,6 +144,10 @@ public final class SinkStage implements Stage {
                     use.peakHeapMiB(),
                     use.cpuSeconds(),
                     1000 * use.cpuSeconds() / leads,
+                    callsUnderWay,
+                    CONCURRENCY,
+                    inFlight,
+                    queued,
                     2 * CONCURRENCY);
             return List.of(new Figure(
                     "sink-https drain, one endpoint, L = " + LATENCY_MS + " ms, C = " + CONCURRENCY,

@@ -26,15 +26,15 @@ import dev.leadpipe.core.topic.Topics;
 
 /**
  * Stage 4b: the table sink (sink-table from its jar) on Azurite started by the bench, run twice on the same backlog
- * shape: one upsert per lead ({@code TABLE_MAX_BATCH=1}) and batch transactions ({@code TABLE_MAX_BATCH=100}).
+ * shape: one upsert per lead ({@code SINK_TABLE_MAX_BATCH=1}) and batch transactions ({@code SINK_TABLE_MAX_BATCH=100}).
  * Every lead must have its DELIVERED outcome and its entity in Azurite, or the stage fails.
  */
 public final class TableStage implements Stage {
     private static final int LEADS = 3_000;
     private static final int OFFERS = 4;
     private static final String TABLE = "MarketplaceLeads";
-    /** The table sink's batch size setting (sink-table's {@code TableConfig}): 1 is one upsert per lead. */
-    static final String MAX_BATCH_ENV = "TABLE_MAX_BATCH";
+    /** The table sink's batch size setting (sink-table's {@code TableSinkConfig}): 1 is one upsert per lead. */
+    static final String MAX_BATCH_ENV = "SINK_TABLE_MAX_BATCH";
 
     @Override
     public String title() {
@@ -43,7 +43,7 @@ public final class TableStage implements Stage {
 
     @Override
     public String method() {
-        return "sink-table (its runnable jar, its default concurrency) on Azurite (`embedded-azurite`, in memory,"
+        return "sink-table (its runnable jar, its default concurrency per endpoint) on Azurite (`embedded-azurite`, in memory,"
                 + " started by the bench) drains a backlog of " + String.format("%,d", LEADS) + " leads spread over "
                 + OFFERS + " offers of one storage account, written to `deliveries.table` before it starts. Run twice"
                 + " on the same backlog shape (new offers, new consumer group each time): `" + MAX_BATCH_ENV + "=1`"
