@@ -30,11 +30,15 @@ import dev.leadpipe.core.topic.Topics;
  * Every lead must have its DELIVERED outcome and its entity in Azurite, or the stage fails.
  */
 public final class TableStage implements Stage {
-    private static final int LEADS = 3_000;
+    private static final int LEADS = 6_000;
     private static final int OFFERS = 4;
     private static final String TABLE = "MarketplaceLeads";
     /** The table sink's batch size setting (sink-table's {@code TableSinkConfig}): 1 is one upsert per lead. */
     static final String MAX_BATCH_ENV = "SINK_TABLE_MAX_BATCH";
+    /** The sink's gauges (sink-runtime's SinkMetrics): leads held in memory, and those queued for a slot or token. */
+    private static final String IN_FLIGHT = "leadpipe_sink_in_flight";
+
+    private static final String QUEUED = "leadpipe_sink_queued";
 
     @Override
     public String title() {
@@ -118,6 +122,8 @@ public final class TableStage implements Stage {
             String what = "table (" + MAX_BATCH_ENV + "=" + maxBatch + ")";
             bench.progress(what + ": " + leads + " leads on deliveries.table; starting sink-table");
             ServiceJvm.ResourceUse use;
+            double inFlight;
+            double queued;
             try (ServiceJvm sink = bench.start(
                     "sink-table",
                     Map.of(
@@ -130,7 +136,12 @@ public final class TableStage implements Stage {
                             SecretKeyring.KEYS_ENV,
                             keyEntry),
                     "256m")) {
-                outcomes.awaitOutcomes(leads, Duration.ofSeconds(60), Duration.ofSeconds(30 + leads / 20), bench, what);
+                try (GaugeSampler gauges = new GaugeSampler(sink.port(), bench.apiKey(), IN_FLIGHT, List.of(QUEUED))) {
+                    outcomes.awaitOutcomes(
+                            leads, Duration.ofSeconds(60), Duration.ofSeconds(30 + leads / 20), bench, what);
+                    inFlight = gauges.mean(IN_FLIGHT);
+                    queued = gauges.mean(QUEUED);
+                }
                 use = sink.use();
             }
             int delivered = outcomes.count(OutcomeType.DELIVERED);
@@ -147,8 +158,9 @@ public final class TableStage implements Stage {
             return new Run(
                     rate,
                     String.format(
-                            "%,d leads in %.1f s, sink JVM peak heap %.0f MiB, %.1f s CPU",
-                            leads, outcomes.drainSeconds(), use.peakHeapMiB(), use.cpuSeconds()));
+                            "%,d leads in %.1f s, sink JVM peak heap %.0f MiB, %.1f s CPU, on average %.0f leads held"
+                                    + " in memory and %.0f of them queued at the endpoint",
+                            leads, outcomes.drainSeconds(), use.peakHeapMiB(), use.cpuSeconds(), inFlight, queued));
         }
     }
 
