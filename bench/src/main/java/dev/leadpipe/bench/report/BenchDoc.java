@@ -56,9 +56,9 @@ public final class BenchDoc {
         b.append("| JDK | ").append(machine.jdk()).append(" |\n");
         b.append("| OS | ").append(machine.os()).append(" |\n");
         b.append("| load average (1 min) | ")
-                .append(num(machine.loadBefore()))
+                .append(load(machine.loadBefore()))
                 .append(" before, ")
-                .append(num(machine.loadAfter()))
+                .append(load(machine.loadAfter()))
                 .append(" after |\n");
         b.append("| duration | ").append(num(minutes)).append(" min |\n\n");
         if (scale != 1.0) {
@@ -89,6 +89,8 @@ public final class BenchDoc {
                     .append(r.name())
                     .append("`\n\n");
         }
+        b.append("## Other benchmarks\n\nThe sink runtime's drain benchmark (`SinkThroughputBenchmark`, in its test "
+                + "JVM, on demand) and its figures: [testing.md](testing.md#benchmarks).\n");
         return b.toString();
     }
 
@@ -153,6 +155,10 @@ public final class BenchDoc {
             return String.format(Locale.ROOT, "%.2f", v).replaceAll("\\.00$", "");
         }
         return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String load(double l) {
+        return Double.isNaN(l) || l < 0 ? "–" : String.format(Locale.ROOT, "%.2f", l);
     }
 
     static String ratio(double r) {

@@ -9,6 +9,7 @@ import dev.leadpipe.bench.LatencyPoints;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -53,6 +54,14 @@ public final class LatencyChart {
         renderer.setSeriesStroke(0, new BasicStroke(2f));
         renderer.setSeriesStroke(1, new BasicStroke(2f));
         plot.setRenderer(renderer);
+        NumberAxis rates = (NumberAxis) plot.getDomainAxis();
+        rates.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        rates.setLowerBound(0);
+        double highest = points.points().stream()
+                .mapToDouble(LatencyPoints.Point::offeredPerSecond)
+                .max()
+                .orElse(1);
+        rates.setUpperBound(highest * 1.1);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 800, 450);
     }
 }

@@ -64,7 +64,9 @@ public final class GeneratedLeads implements SampleLeads {
         SplittableRandom r = new SplittableRandom(seed ^ (i * 0x9E3779B97F4A7C15L));
         int target = sizes[r.nextInt(sizes.length)];
         String action = ACTION[r.nextInt(ACTION.length)];
-        StringBuilder b = new StringBuilder(target + 96);
+        // the feed's size counts no leadId field: ours comes on top of the target
+        int size = target + "\"leadId\":\"\",".length() + leadId.length();
+        StringBuilder b = new StringBuilder(size + 32);
         b.append("{\"leadId\":\"")
                 .append(leadId)
                 .append("\",\"UserDetails\":{\"FirstName\":\"")
@@ -75,22 +77,25 @@ public final class GeneratedLeads implements SampleLeads {
                 .append(i)
                 .append("@fabrikam.example\",\"Country\":\"")
                 .append(COUNTRY[r.nextInt(COUNTRY.length)])
-                .append("\",\"Company\":\"Company ")
-                .append(i % 997)
-                .append("\"},\"LeadSource\":\"AzureMarketplace-")
-                .append(action)
-                .append('|')
-                .append(offerId)
-                .append("\",\"ActionCode\":\"")
-                .append(action)
-                .append("\",\"OfferTitle\":\"Bench Offer\",\"Description\":\"");
-        int pad = Math.max(1, target - b.length() - 2 + leadId.length() + 12);
-        char[] text = new char[pad];
-        Arrays.fill(text, 'x');
-        for (int k = 5; k < pad; k += 6) {
-            text[k] = ' ';
+                .append('"');
+        String tail = "},\"LeadSource\":\"AzureMarketplace-" + action + "|" + offerId + "\",\"ActionCode\":\"" + action
+                + "\",\"OfferTitle\":\"Bench Offer\"";
+        String company = ",\"Company\":\"Company " + (i % 997) + "\"";
+        if (b.length() + company.length() + tail.length() + 1 <= size) {
+            b.append(company);
         }
-        b.append(text).append("\"}");
+        b.append(tail);
+        String description = ",\"Description\":\"\"";
+        int pad = size - b.length() - description.length() - 1;
+        if (pad > 0) {
+            char[] text = new char[pad];
+            Arrays.fill(text, 'x');
+            for (int k = 5; k < pad; k += 6) {
+                text[k] = ' ';
+            }
+            b.append(",\"Description\":\"").append(text).append('"');
+        }
+        b.append('}');
         return b.toString();
     }
 
