@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ final class GaugeSampler implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final HttpRequest request;
-    private final List<String> gauges;
+    private final List<String> wanted;
     private final String busyGauge;
     private final Map<String, Double> sums = new HashMap<>();
     private int samples;
@@ -31,7 +32,9 @@ final class GaugeSampler implements AutoCloseable {
                 .timeout(Duration.ofSeconds(2))
                 .build();
         this.busyGauge = busyGauge;
-        this.gauges = List.copyOf(gauges);
+        List<String> all = new ArrayList<>(gauges);
+        all.add(busyGauge);
+        this.wanted = List.copyOf(all);
         this.thread = Thread.ofPlatform().daemon().name("bench-gauges").start(this::sample);
     }
 
@@ -39,7 +42,7 @@ final class GaugeSampler implements AutoCloseable {
         while (running) {
             try {
                 Map<String, Double> values = read(
-                        http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+                        http.send(request, HttpResponse.BodyHandlers.ofString()).body(), wanted);
                 if (values.getOrDefault(busyGauge, 0.0) > 0) {
                     synchronized (this) {
                         samples++;
@@ -55,8 +58,8 @@ final class GaugeSampler implements AutoCloseable {
         }
     }
 
-    /** The sum over all series of each wanted gauge (metric name before any {@code {labels}}). */
-    private Map<String, Double> read(String text) {
+    /** The sum over all series of each of {@code names} in Prometheus text (metric name before any {@code {labels}}). */
+    static Map<String, Double> read(String text, List<String> names) {
         Map<String, Double> values = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.startsWith("#")) {
@@ -68,7 +71,7 @@ final class GaugeSampler implements AutoCloseable {
                 continue;
             }
             String name = line.substring(0, brace >= 0 ? brace : line.indexOf(' '));
-            if (gauges.contains(name) || name.equals(busyGauge)) {
+            if (names.contains(name)) {
                 try {
                     values.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
                 } catch (NumberFormatException e) {

@@ -39,7 +39,7 @@ import jakarta.mail.internet.MimeMessage;
  * arrive as exactly one e-mail naming its lead id, or the stage fails.
  */
 public final class NotifierStage implements Stage {
-    private static final int LEADS = 4_000;
+    private static final int LEADS = 8_000;
     private static final int BASELINE_MESSAGES = 2_000;
     private static final String CONTACT = "leads@notify.bench.example";
     private static final Duration STALL = Duration.ofSeconds(30);
@@ -47,7 +47,7 @@ public final class NotifierStage implements Stage {
      * The slowest rate the stage waits for: below it the backlog would take most of the bench's time, so the stage
      * fails with the count and the rate so far once {@code leads / MIN_RATE} seconds (at least a minute) have passed.
      */
-    private static final int MIN_RATE = 50;
+    private static final int MIN_RATE = 100;
 
     @Override
     public String title() {
