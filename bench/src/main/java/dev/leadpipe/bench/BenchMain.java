@@ -16,8 +16,11 @@ import dev.leadpipe.bench.run.BenchRun;
 import dev.leadpipe.bench.stages.CeilingStage;
 import dev.leadpipe.bench.stages.EndToEndStage;
 import dev.leadpipe.bench.stages.IngestStage;
+import dev.leadpipe.bench.stages.NotifierStage;
 import dev.leadpipe.bench.stages.RouterStage;
 import dev.leadpipe.bench.stages.ScalingStage;
+import dev.leadpipe.bench.stages.SinkStage;
+import dev.leadpipe.bench.stages.TableStage;
 
 /**
  * The benchmark run ({@code bin/bench [--quick] [--scale X] [--stages a,b,…] [--root DIR] [--out DIR]}): starts the
@@ -35,6 +38,9 @@ public final class BenchMain {
         STAGES.put("ceiling", CeilingStage::new);
         STAGES.put("ingest", IngestStage::new);
         STAGES.put("router", RouterStage::new);
+        STAGES.put("sink", SinkStage::new);
+        STAGES.put("table", TableStage::new);
+        STAGES.put("notifier", NotifierStage::new);
         STAGES.put("end-to-end", EndToEndStage::new);
         STAGES.put("scaling", ScalingStage::new);
     }
