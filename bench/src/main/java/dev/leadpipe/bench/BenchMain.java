@@ -74,6 +74,7 @@ public final class BenchMain {
     }
 
     private static int run(Path root, Path out, double scale, List<String> stages, String args) throws Exception {
+        Files.createDirectories(out);
         Machine machine = Machine.now(root);
         long start = System.nanoTime();
         List<StageResult> results = new ArrayList<>();
@@ -95,7 +96,6 @@ public final class BenchMain {
         }
         double minutes = (System.nanoTime() - start) / 60e9;
         String doc = BenchDoc.render(machine.withLoadAfter(), results, args, scale, minutes, chart);
-        Files.createDirectories(out);
         Files.writeString(out.resolve("benchmarks.md"), doc);
         System.err.printf(
                 "[bench] wrote %s%s in %.1f min%n",

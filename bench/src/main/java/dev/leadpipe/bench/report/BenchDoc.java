@@ -7,8 +7,8 @@ import dev.leadpipe.bench.Figure;
 
 /**
  * Writes docs/benchmarks.md from a run's results: what the run is and its one command, the machine, then a table per
- * stage (what, figure, unit, baseline, ratio, target, met, note), the stage's method paragraph, and a failed stage's
- * error in place of its table.
+ * stage (what, figure, unit, baseline, ratio, target, met, note), the stage's method paragraph, a failed stage's
+ * error in place of its table, and the stage's hand-written {@link Findings}.
  */
 public final class BenchDoc {
     /** The command that rewrites the doc. */
@@ -80,6 +80,10 @@ public final class BenchDoc {
             if (!r.figures().isEmpty()) {
                 b.append(table(r.figures()));
             }
+            Findings.of(r.name())
+                    .ifPresent(text -> b.append("\n### What the profile showed and what was tried\n\n")
+                            .append(text)
+                            .append('\n'));
             if (r.name().equals("end-to-end") && withChart) {
                 b.append("\n![ingest→DELIVERED latency against offered rate](benchmarks-latency.png)\n");
             }
