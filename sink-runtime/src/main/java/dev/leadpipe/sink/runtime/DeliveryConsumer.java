@@ -87,6 +87,9 @@ final class DeliveryConsumer implements Runnable {
 
     private final Map<TopicPartition, Instant> duePaused = new HashMap<>();
     private final AtomicBoolean commitRequested = new AtomicBoolean();
+    /** Whether the consumer thread is in (or about to enter) poll: only a poll is woken for a commit. */
+    private volatile boolean polling;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean backpressured;
 
@@ -115,9 +118,13 @@ final class DeliveryConsumer implements Runnable {
         this.name = name;
     }
 
-    /** Asks the consumer thread to commit now (any thread): an endpoint waits for tokens only a commit gives back. */
+    /**
+     * Asks the consumer thread to commit now (any thread): an endpoint waits for tokens only a commit gives back. A
+     * poll under way is woken; anywhere else the thread sees the request before its next poll, which then does not
+     * wait (a commit under way is not interrupted by the request).
+     */
     void commitSoon() {
-        if (commitRequested.compareAndSet(false, true)) {
+        if (commitRequested.compareAndSet(false, true) && polling) {
             consumer.wakeup();
         }
     }
@@ -144,11 +151,13 @@ final class DeliveryConsumer implements Runnable {
             while (!lifecycle.stopping()) {
                 applyPauses();
                 ConsumerRecords<String, byte[]> records;
+                polling = true; // before reading the request: commitSoon either wakes this poll or is seen here
                 try {
-                    records = consumer.poll(pollTimeout());
+                    records = consumer.poll(commitRequested.get() ? Duration.ZERO : pollTimeout());
                 } catch (WakeupException e) {
                     records = ConsumerRecords.empty(); // a commit was asked for, or close() woke us
                 } finally {
+                    polling = false;
                     lifecycle.polled();
                 }
                 handle(records);
