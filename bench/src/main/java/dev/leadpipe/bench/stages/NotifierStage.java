@@ -51,7 +51,7 @@ public final class NotifierStage implements Stage {
 
     @Override
     public String title() {
-        return "Notifier";
+        return "5. Notifier: e-mails/s to a local SMTP server";
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class SinkStage implements Stage {
 
     @Override
     public String title() {
-        return "Sink runtime";
+        return "4a. Sink runtime: leads/s against a destination of fixed latency";
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class TableStage implements Stage {
 
     @Override
     public String title() {
-        return "Table sink on Azurite";
+        return "4b. Table sink on Azurite: batch transactions against single upserts";
     }
 
     @Override
