@@ -75,8 +75,8 @@ public final class NotifierStage implements Stage {
         String group = "bench-notifier-" + run;
         String bootstrap = bench.bootstrapServers();
         StageKafka.ensureTopics(bootstrap);
-        StageKafka.positionAtEnd(bootstrap, group, List.of(Topics.LEADS_ROUTED));
-        StageKafka.positionAtEnd(
+        GroupOffsets.atEnd(bootstrap, group, List.of(Topics.LEADS_ROUTED));
+        GroupOffsets.atEnd(
                 bootstrap,
                 group + "-destination-notices",
                 List.<TopicSpec<?, ?>>of(Topics.LEAD_OUTCOMES, Topics.LEAD_WAITING));

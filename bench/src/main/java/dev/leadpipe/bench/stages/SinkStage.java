@@ -71,7 +71,7 @@ public final class SinkStage implements Stage {
         StageKafka.ensureTopics(bootstrap);
         List<TopicSpec<?, ?>> consumed = new ArrayList<>(List.of(Topics.DELIVERIES_HTTPS));
         consumed.addAll(Topics.retryTiers(DestinationType.HTTPS));
-        StageKafka.positionAtEnd(bootstrap, group, consumed);
+        GroupOffsets.atEnd(bootstrap, group, consumed);
 
         try (FakeHttpsReceiver receiver = FakeHttpsReceiver.start(null).answer(PATH, Duration.ofMillis(LATENCY_MS));
                 OutcomeTally outcomes = new OutcomeTally(bootstrap, prefix)) {

@@ -2,7 +2,6 @@ package dev.leadpipe.bench.stages;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -17,15 +16,10 @@ import dev.leadpipe.core.lead.LeadJson;
 import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -40,24 +34,6 @@ final class StageKafka {
     /** Creates every missing topic of the registry with its declared settings, as each service does at start-up. */
     static void ensureTopics(String bootstrap) {
         TopicAdmin.ensureTopics(KafkaConnection.plaintext(bootstrap), KafkaSettings.replicationFactor());
-    }
-
-    /** Commits, for {@code group}, the current end of every partition of {@code topics}. */
-    static void positionAtEnd(String bootstrap, String group, List<TopicSpec<?, ?>> topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (TopicSpec<?, ?> t : topics) {
-                for (int p = 0; p < t.partitions(); p++) {
-                    latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
-                }
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(latest)
-                    .all()
-                    .get()
-                    .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get();
-        }
     }
 
     /** Writes {@code records} (key, value) to {@code topic} with its declared serdes, acks=all, and waits for every ack. */

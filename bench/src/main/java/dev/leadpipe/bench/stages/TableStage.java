@@ -111,7 +111,7 @@ public final class TableStage implements Stage {
         }
         List<TopicSpec<?, ?>> consumed = new ArrayList<>(List.of(Topics.DELIVERIES_TABLE));
         consumed.addAll(Topics.retryTiers(DestinationType.TABLE));
-        StageKafka.positionAtEnd(bootstrap, group, consumed);
+        GroupOffsets.atEnd(bootstrap, group, consumed);
 
         try (OutcomeTally outcomes = new OutcomeTally(bootstrap, prefix)) {
             StageKafka.putDestinations(bootstrap, destinations);
