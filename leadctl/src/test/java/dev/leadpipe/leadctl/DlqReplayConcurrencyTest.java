@@ -168,12 +168,14 @@ class DlqReplayConcurrencyTest {
     void aRunWithAnOverlappingSelectionTakesOverAndTheFencedRunsOpenChunkNeverCounts() {
         String offer = unique();
         List<String> ids = ReplayFixtures.ids(offer, 300);
-        // even leads: no destination; odd leads: the table refused the key
+        // even leads: no destination; odd leads: the table refused the key. All on one partition, so A's chunks are
+        // whole chunks of 25 (a partition's end also commits, which would move where A's open chunk starts)
         ReplayFixtures.deadLetters(
                 KAFKA.bootstrapServers(),
                 offer,
                 ids,
-                i -> i % 2 == 0 ? ErrorClass.NO_DESTINATION_CONFIGURED : ErrorClass.TABLE_AUTH_FAILED);
+                i -> i % 2 == 0 ? ErrorClass.NO_DESTINATION_CONFIGURED : ErrorClass.TABLE_AUTH_FAILED,
+                0);
 
         // run A (the whole offer) is stopped while it holds an open chunk; run B (one class of it) runs meanwhile
         KafkaAccess kafka = KafkaAccess.connect(KAFKA.bootstrapServers());

@@ -74,6 +74,15 @@ final class ReplayFixtures {
      * class of the i-th lead (its destination type {@code table} for a TABLE_ class, else {@code none}).
      */
     static void deadLetters(String bootstrap, String offer, List<String> leadIds, IntFunction<ErrorClass> errorOf) {
+        deadLetters(bootstrap, offer, leadIds, errorOf, null);
+    }
+
+    /**
+     * As {@link #deadLetters(String, String, List, IntFunction)}, all on {@code leads-dlq} partition {@code partition}
+     * (null: the partition of each lead id), for a test whose chunks must not be cut by partition ends.
+     */
+    static void deadLetters(
+            String bootstrap, String offer, List<String> leadIds, IntFunction<ErrorClass> errorOf, Integer partition) {
         Instant now = Instant.now();
         try (KafkaProducer<String, byte[]> producer = producer(bootstrap, new ByteArraySerializer())) {
             for (int i = 0; i < leadIds.size(); i++) {
@@ -100,7 +109,7 @@ final class ReplayFixtures {
                                 0));
                 producer.send(new ProducerRecord<>(
                         Topics.LEADS_DLQ.name(),
-                        null,
+                        partition,
                         now.toEpochMilli(),
                         leadId,
                         DlqSeed.leadJson(leadId, offer),
