@@ -26,6 +26,9 @@ import dev.leadpipe.bench.ServiceJvm;
  * shutdown hook kills every service still running.
  */
 final class ServiceProcess implements ServiceJvm {
+    /** The environment variable whose options every service JVM gets (see {@link #extraJvmOptions}). */
+    public static final String JVM_OPTIONS_ENV = "BENCH_JVM_OPTIONS";
+
     private static final Duration READY_WITHIN = Duration.ofSeconds(150);
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final HttpClient HTTP =
@@ -81,7 +84,9 @@ final class ServiceProcess implements ServiceJvm {
             log = logDir.resolve(service + "-" + n + ".log");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        command.addAll(extraJvmOptions(log));
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -215,6 +220,25 @@ final class ServiceProcess implements ServiceJvm {
         }
         throw new IllegalStateException(
                 service + " was not ready within " + READY_WITHIN + "; last answer: " + last + "; log " + log);
+    }
+
+    /**
+     * Options from {@value #JVM_OPTIONS_ENV} (space-separated) for every service JVM, for profiling a run; {@code {log}}
+     * in them becomes the service's log path without its {@code .log}, e.g. {@code
+     * -XX:StartFlightRecording=filename={log}.jfr,settings=profile}.
+     */
+    private static List<String> extraJvmOptions(Path log) {
+        String options = System.getenv(JVM_OPTIONS_ENV);
+        if (options == null || options.isBlank()) {
+            return List.of();
+        }
+        String name = log.toString();
+        String base = name.substring(0, name.length() - ".log".length());
+        List<String> out = new ArrayList<>();
+        for (String option : options.trim().split("\\s+")) {
+            out.add(option.replace("{log}", base));
+        }
+        return out;
     }
 
     static int freePort() throws IOException {
