@@ -16,6 +16,10 @@ import java.util.Map;
  */
 final class GaugeSampler implements AutoCloseable {
     private static final long PERIOD_MS = 250;
+    /** A sink's gauges (sink-runtime's SinkMetrics): leads held in memory, and those queued for a slot or token. */
+    static final String SINK_IN_FLIGHT = "leadpipe_sink_in_flight";
+
+    static final String SINK_QUEUED = "leadpipe_sink_queued";
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final HttpRequest request;
@@ -36,6 +40,11 @@ final class GaugeSampler implements AutoCloseable {
         all.add(busyGauge);
         this.wanted = List.copyOf(all);
         this.thread = Thread.ofPlatform().daemon().name("bench-gauges").start(this::sample);
+    }
+
+    /** Samples a sink's {@link #SINK_IN_FLIGHT} and {@link #SINK_QUEUED} while it holds leads. */
+    static GaugeSampler sinkLanes(int port, String apiKey) {
+        return new GaugeSampler(port, apiKey, SINK_IN_FLIGHT, List.of(SINK_QUEUED));
     }
 
     private void sample() {

@@ -1,7 +1,5 @@
 package dev.leadpipe.bench.stages;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -19,12 +17,7 @@ import dev.leadpipe.bench.SampleLeads;
  * latency; what is sent during the warm-up is not counted.
  */
 final class IngestLoad {
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    private final String baseUrl;
-    private final String apiKey;
+    private final IngestRequests ingest;
     private final SampleLeads leads;
     private final AtomicLong sequence = new AtomicLong();
 
@@ -32,8 +25,7 @@ final class IngestLoad {
     record Result(double leadsPerSecond, Latencies latencies, long errors, long requests) {}
 
     IngestLoad(String baseUrl, String apiKey, SampleLeads leads) {
-        this.baseUrl = baseUrl;
-        this.apiKey = apiKey;
+        this.ingest = new IngestRequests(baseUrl, apiKey);
         this.leads = leads;
     }
 
@@ -54,7 +46,7 @@ final class IngestLoad {
                     long t0 = System.nanoTime();
                     int ok;
                     try {
-                        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> r = ingest.send(request);
                         ok = acceptedIn(r, batch);
                     } catch (Exception e) {
                         ok = -1;
@@ -83,12 +75,7 @@ final class IngestLoad {
 
     private HttpRequest single(String tag) {
         long i = sequence.getAndIncrement();
-        return HttpRequest.newBuilder(URI.create(baseUrl + "/v1/leads"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + apiKey)
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(leads.json(i, "bench.ingest-offer", tag + "-" + i)))
-                .build();
+        return ingest.single(leads.json(i, "bench.ingest-offer", tag + "-" + i), Duration.ofSeconds(30));
     }
 
     private HttpRequest batch(String tag, int size) {
@@ -97,12 +84,7 @@ final class IngestLoad {
             long i = sequence.getAndIncrement();
             b.append(leads.json(i, "bench.ingest-offer", tag + "-" + i)).append('\n');
         }
-        return HttpRequest.newBuilder(URI.create(baseUrl + "/v1/leads/batch"))
-                .header("Content-Type", "application/x-ndjson")
-                .header("Authorization", "Bearer " + apiKey)
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
-                .build();
+        return ingest.batch(b.toString(), Duration.ofSeconds(60));
     }
 
     /** Leads accepted by one answer; -1 when the whole request was refused. */

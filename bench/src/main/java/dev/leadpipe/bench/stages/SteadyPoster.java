@@ -1,8 +1,5 @@
 package dev.leadpipe.bench.stages;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,12 +22,7 @@ import dev.leadpipe.core.json.Json;
 final class SteadyPoster {
     static final int TICK_MS = 20;
     static final int IN_FLIGHT = 64;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    private final String baseUrl;
-    private final String apiKey;
+    private final IngestRequests ingest;
     private final SampleLeads leads;
     private final AtomicLong sequence = new AtomicLong();
 
@@ -38,8 +30,7 @@ final class SteadyPoster {
     record Step(Map<String, Long> accepted, long refused, long startNanos, long endNanos) {}
 
     SteadyPoster(String baseUrl, String apiKey, SampleLeads leads) {
-        this.baseUrl = baseUrl;
-        this.apiKey = apiKey;
+        this.ingest = new IngestRequests(baseUrl, apiKey);
         this.leads = leads;
     }
 
@@ -93,14 +84,7 @@ final class SteadyPoster {
 
     private void post(String ndjson, List<String> ids, Map<String, Long> accepted, AtomicLong refused) {
         try {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/v1/leads/batch"))
-                            .header("Content-Type", "application/x-ndjson")
-                            .header("Authorization", "Bearer " + apiKey)
-                            .timeout(Duration.ofSeconds(30))
-                            .POST(HttpRequest.BodyPublishers.ofString(ndjson))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = ingest.send(ingest.batch(ndjson, Duration.ofSeconds(30)));
             long now = System.nanoTime();
             if (r.statusCode() == 202) {
                 ids.forEach(id -> accepted.put(id, now));

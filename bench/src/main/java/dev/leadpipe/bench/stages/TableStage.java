@@ -35,10 +35,6 @@ public final class TableStage implements Stage {
     private static final String TABLE = "MarketplaceLeads";
     /** The table sink's batch size setting (sink-table's {@code TableSinkConfig}): 1 is one upsert per lead. */
     static final String MAX_BATCH_ENV = "SINK_TABLE_MAX_BATCH";
-    /** The sink's gauges (sink-runtime's SinkMetrics): leads held in memory, and those queued for a slot or token. */
-    private static final String IN_FLIGHT = "leadpipe_sink_in_flight";
-
-    private static final String QUEUED = "leadpipe_sink_queued";
 
     @Override
     public String title() {
@@ -136,11 +132,11 @@ public final class TableStage implements Stage {
                             SecretKeyring.KEYS_ENV,
                             keyEntry),
                     "256m")) {
-                try (GaugeSampler gauges = new GaugeSampler(sink.port(), bench.apiKey(), IN_FLIGHT, List.of(QUEUED))) {
+                try (GaugeSampler gauges = GaugeSampler.sinkLanes(sink.port(), bench.apiKey())) {
                     outcomes.awaitOutcomes(
                             leads, Duration.ofSeconds(60), Duration.ofSeconds(30 + leads / 20), bench, what);
-                    inFlight = gauges.mean(IN_FLIGHT);
-                    queued = gauges.mean(QUEUED);
+                    inFlight = gauges.mean(GaugeSampler.SINK_IN_FLIGHT);
+                    queued = gauges.mean(GaugeSampler.SINK_QUEUED);
                 }
                 use = sink.use();
             }
