@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
@@ -65,7 +67,7 @@ public final class FakeHttpsReceiver implements AutoCloseable {
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failFirst = new ConcurrentHashMap<>();
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
-    private final Map<String, List<Instant>> arrivals = new ConcurrentHashMap<>();
+    private final Map<String, Queue<Instant>> arrivals = new ConcurrentHashMap<>();
     private final List<Repeat> repeats = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> lastAccepted = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
@@ -165,7 +167,8 @@ public final class FakeHttpsReceiver implements AutoCloseable {
 
     /** Arrival times of the requests to {@code path}. */
     public List<Instant> arrivals(String path) {
-        return List.copyOf(arrivals.getOrDefault(path, List.of()));
+        Queue<Instant> times = arrivals.get(path);
+        return times == null ? List.of() : List.copyOf(times);
     }
 
     /** When a lead already accepted was accepted again (a re-send), in arrival order. */
@@ -193,7 +196,7 @@ public final class FakeHttpsReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         String path = exchange.getRequestURI().getPath();
-        arrivals.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(Instant.now());
+        arrivals.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).add(Instant.now());
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
