@@ -97,12 +97,26 @@ record Backlog(List<String> topics, Map<TopicPartition, Long> from, Map<TopicPar
     }
 
     /** How fast a group drained the backlog. */
-    record Drain(long records, double seconds, double steadyRecords, double steadySeconds) {
+    record Drain(
+            long records,
+            double seconds,
+            double steadyRecords,
+            double steadySeconds,
+            double warmRecords,
+            double warmSeconds) {
         /** Records/s from the group's first commit past the backlog's start to its last. */
         double steadyPerSecond() {
             return steadySeconds <= 0 ? records / seconds : steadyRecords / steadySeconds;
         }
+
+        /** Records/s from the group's first commit past the warm-up share of the backlog to its last. */
+        double warmPerSecond() {
+            return warmSeconds <= 0 ? steadyPerSecond() : warmRecords / warmSeconds;
+        }
     }
+
+    /** The share of a backlog drained before {@link Drain#warmPerSecond} starts counting: the apps' warm-up. */
+    static final double WARM_UP = 0.2;
 
     /**
      * Follows {@code group}'s committed offsets (every 100 ms) from now until they reach the end of the backlog on
@@ -116,6 +130,8 @@ record Backlog(List<String> topics, Map<TopicPartition, Long> from, Map<TopicPar
         long end = sum(to);
         long firstAt = -1;
         long firstCommitted = 0;
+        long warmAt = -1;
+        long warmCommitted = 0;
         try (Admin admin = admin(bench)) {
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
@@ -134,9 +150,19 @@ record Backlog(List<String> topics, Map<TopicPartition, Long> from, Map<TopicPar
                     firstAt = now;
                     firstCommitted = done;
                 }
+                if (warmAt < 0 && done - start >= WARM_UP * (end - start)) {
+                    warmAt = now;
+                    warmCommitted = done;
+                }
                 if (all) {
                     double seconds = (now - t0) / 1e9;
-                    return new Drain(end - start, seconds, end - firstCommitted, (now - firstAt) / 1e9);
+                    return new Drain(
+                            end - start,
+                            seconds,
+                            end - firstCommitted,
+                            (now - firstAt) / 1e9,
+                            end - warmCommitted,
+                            (now - warmAt) / 1e9);
                 }
                 if (now > deadline) {
                     throw new IllegalStateException(group + " drained " + (done - start) + " of " + (end - start)

@@ -39,7 +39,8 @@ public final class ScalingStage implements Stage {
     public String method() {
         return "Each case starts its instances (runnable jars, JVMs of their own, `-Xmx256m`, one consumer group) and "
                 + "waits until every one is ready, then writes a backlog and times how fast the group drains it, "
-                + "from its first commit past the backlog's start to the commit that reaches its end. Router: 100,000 "
+                + "from its first commit past the first " + Math.round(Backlog.WARM_UP * 100) + " % of the backlog "
+                + "(the warm-up, as in stage 3) to the commit that reaches its end. Router: 100,000 "
                 + "leads (scaled) on `leads` (6 partitions, exactly_once_v2, one stream thread per instance) for "
                 + RouterStage.OFFERS + " https offers. sink-https: 10,000 leads (scaled) on `deliveries.https` "
                 + "(6 partitions) for 8 offers posting to one `FakeHttpsReceiver` (destination-fakes: plain HTTP on "
@@ -69,7 +70,7 @@ public final class ScalingStage implements Stage {
                 bench.progress("scaling: router x" + n + ", " + routerLeads + " leads");
                 Backlog backlog =
                         Backlog.write(bench, Topics.LEADS, List.of(), "sc" + n + "-" + run, routerOffers, routerLeads);
-                router[n] = backlog.await(bench, group, DRAIN_TIMEOUT).steadyPerSecond();
+                router[n] = backlog.await(bench, group, DRAIN_TIMEOUT).warmPerSecond();
             } finally {
                 jvms.forEach(ServiceJvm::close);
             }
@@ -106,7 +107,7 @@ public final class ScalingStage implements Stage {
                     bench.progress("scaling: sink-https x" + n + ", " + sinkLeads + " leads");
                     Backlog backlog = Backlog.write(
                             bench, Topics.DELIVERIES_HTTPS, tiers, "ss" + n + "-" + run, offers, sinkLeads);
-                    sink[n] = backlog.await(bench, group, DRAIN_TIMEOUT).steadyPerSecond();
+                    sink[n] = backlog.await(bench, group, DRAIN_TIMEOUT).warmPerSecond();
                 } finally {
                     jvms.forEach(ServiceJvm::close);
                 }
