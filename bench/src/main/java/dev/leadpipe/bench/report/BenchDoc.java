@@ -37,7 +37,8 @@ public final class BenchDoc {
                         + "figures are this machine's. Targets are issue 19's.\n\n");
         b.append("Run it again with:\n\n```\n")
                 .append(COMMAND)
-                .append("                      # every stage, about 20 minutes on 2 cores\n")
+                .append(
+                        "                      # every stage, under 20 minutes on 2 cores (this run: see its duration)\n")
                 .append(COMMAND)
                 .append(" --quick              # a smoke run: every volume and duration × 0.05\n")
                 .append(COMMAND)
