@@ -24,9 +24,6 @@ import dev.leadpipe.kafka.BrokerProcess;
 import dev.leadpipe.ops.auth.ApiKeyRecords;
 import dev.leadpipe.ops.auth.ApiKeys;
 import dev.leadpipe.ops.auth.Role;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The run every stage shares: a real single-node KRaft broker in a JVM of its own ({@link BrokerProcess}, heap 1 GiB)
@@ -156,13 +153,7 @@ public final class BenchRun implements Bench, AutoCloseable {
 
     private static String operatorKey(String bootstrap) {
         ApiKeys.NewKey key = ApiKeys.create(EnumSet.of(Role.OPERATOR), List.of(), "bench", Instant.now());
-        KafkaConnection kafka = KafkaConnection.plaintext(bootstrap);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                kafka.clientProperties(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
-                new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            ApiKeyRecords.put(producer, key.stored(), Duration.ofSeconds(30));
-        }
+        ApiKeyRecords.put(KafkaConnection.plaintext(bootstrap), key.stored(), Duration.ofSeconds(30));
         return key.key();
     }
 

@@ -7,12 +7,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.leadpipe.core.KafkaConnection;
 import dev.leadpipe.core.auth.StoredApiKey;
 import dev.leadpipe.core.topic.CompactedTopicSnapshot;
 import dev.leadpipe.core.topic.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writing and reading the {@code leadpipe-api-keys} topic with raw byte clients (leadctl's and the tests'): a key's
@@ -25,6 +29,16 @@ public final class ApiKeyRecords {
     public static void put(Producer<byte[], byte[]> producer, StoredApiKey key, Duration timeout) {
         byte[] value = Topics.API_KEYS.valueSerde().serializer().serialize(Topics.API_KEYS.name(), key);
         send(producer, new ProducerRecord<>(Topics.API_KEYS.name(), bytes(key.keyId()), value), timeout);
+    }
+
+    /** As {@link #put(Producer, StoredApiKey, Duration)}, through a producer of its own (acks=all) on {@code kafka}. */
+    public static void put(KafkaConnection kafka, StoredApiKey key, Duration timeout) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                kafka.clientProperties(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            put(producer, key, timeout);
+        }
     }
 
     /** Writes the tombstone that revokes {@code keyId} and waits for Kafka's acknowledgement. */

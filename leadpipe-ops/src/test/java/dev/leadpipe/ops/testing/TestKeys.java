@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.leadpipe.core.KafkaConnection;
@@ -12,9 +11,6 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.ops.auth.ApiKeyRecords;
 import dev.leadpipe.ops.auth.ApiKeys;
 import dev.leadpipe.ops.auth.Role;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * API keys for tests, in one line: {@code String key = TestKeys.operator(bootstrap);} writes a new key's record to
@@ -44,12 +40,7 @@ public final class TestKeys {
     public static String create(KafkaConnection kafka, Set<Role> roles, String... publishers) {
         TopicAdmin.ensureTopics(kafka, (short) 1);
         ApiKeys.NewKey key = ApiKeys.create(roles, List.of(publishers), "test", Instant.now());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                kafka.clientProperties(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
-                new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            ApiKeyRecords.put(producer, key.stored(), Duration.ofSeconds(30));
-        }
+        ApiKeyRecords.put(kafka, key.stored(), Duration.ofSeconds(30));
         return key.key();
     }
 
