@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,12 +23,8 @@ import dev.leadpipe.core.topic.TopicAdmin;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.kafka.EmbeddedKafkaBroker;
+import dev.leadpipe.kafka.GroupOffsets;
 import dev.leadpipe.ops.testing.TestKeys;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -151,20 +146,7 @@ final class FaultPipeline implements BeforeAllCallback {
         List<TopicSpec<?, ?>> topics = new ArrayList<>();
         topics.add(Topics.DELIVERIES_HTTPS);
         topics.addAll(Topics.retryTiers(DestinationType.HTTPS));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (TopicSpec<?, ?> t : topics) {
-                for (int p = 0; p < t.partitions(); p++) {
-                    latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
-                }
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(latest)
-                    .all()
-                    .get()
-                    .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get();
-        }
+        GroupOffsets.atEnd(bootstrap(), group, topics);
         return group;
     }
 

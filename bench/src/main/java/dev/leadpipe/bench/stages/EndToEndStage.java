@@ -23,6 +23,7 @@ import dev.leadpipe.core.destination.DestinationType;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.fakes.FakeHttpsReceiver;
+import dev.leadpipe.kafka.GroupOffsets;
 
 /**
  * Stage 6, end to end: ingest, router and sink-https each in a JVM of its own (256 MiB heap), sink-https posting to a

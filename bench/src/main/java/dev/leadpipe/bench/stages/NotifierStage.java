@@ -26,6 +26,7 @@ import dev.leadpipe.core.lead.Lead;
 import dev.leadpipe.core.lead.RoutedLead;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.GroupOffsets;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;

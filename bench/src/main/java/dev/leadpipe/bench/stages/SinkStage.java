@@ -20,6 +20,7 @@ import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
 import dev.leadpipe.fakes.FakeHttpsReceiver;
+import dev.leadpipe.kafka.GroupOffsets;
 
 /**
  * Stage 4a: the sink runtime (sink-https from its jar, {@value #CONCURRENCY} concurrent calls per endpoint) draining

@@ -23,6 +23,7 @@ import dev.leadpipe.core.outcome.OutcomeType;
 import dev.leadpipe.core.secret.SecretKeyring;
 import dev.leadpipe.core.topic.TopicSpec;
 import dev.leadpipe.core.topic.Topics;
+import dev.leadpipe.kafka.GroupOffsets;
 
 /**
  * Stage 4b: the table sink (sink-table from its jar) on Azurite started by the bench, run twice on the same backlog

@@ -1,4 +1,4 @@
-package dev.leadpipe.bench.stages;
+package dev.leadpipe.kafka;
 
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Positions a new consumer group (a sink's, or a Streams application id) at the current end of topics, so a service
- * started in a later stage does not work through what earlier stages left on the shared broker.
+ * started on a broker that earlier runs (bench stages, fault scenarios) share works through new records only.
  */
 public final class GroupOffsets {
     private GroupOffsets() {}
