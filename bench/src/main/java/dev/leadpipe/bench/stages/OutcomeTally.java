@@ -11,12 +11,7 @@ import java.util.Set;
 import dev.leadpipe.bench.Bench;
 import dev.leadpipe.core.outcome.Outcome;
 import dev.leadpipe.core.outcome.OutcomeType;
-import dev.leadpipe.core.topic.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows {@code lead-outcomes} from its end at construction (no consumer group) and keeps, for the leads whose id
@@ -25,64 +20,30 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class OutcomeTally implements AutoCloseable {
     private final String prefix;
-    private final KafkaConsumer<String, Outcome> consumer;
-    private final Thread thread;
+    private final OutcomeFollower follower;
     private final Set<String> seen = new HashSet<>();
     private final Map<OutcomeType, Integer> byType = new EnumMap<>(OutcomeType.class);
     private final List<Long> deliveredAt = new ArrayList<>();
     private int repeated;
-    private volatile boolean running = true;
-    private volatile RuntimeException failure;
 
     OutcomeTally(String bootstrap, String leadIdPrefix) {
         this.prefix = leadIdPrefix;
-        this.consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                Topics.LEAD_OUTCOMES.valueSerde().deserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (int p = 0; p < Topics.LEAD_OUTCOMES.partitions(); p++) {
-            partitions.add(new TopicPartition(Topics.LEAD_OUTCOMES.name(), p));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // fixes the start now, before the service writes anything
-        this.thread = Thread.ofPlatform().daemon().name("bench-outcomes").start(this::follow);
+        this.follower = new OutcomeFollower(bootstrap, this::record);
     }
 
-    private void follow() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, Outcome> r : consumer.poll(Duration.ofMillis(100))) {
-                    if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
-                        continue;
-                    }
-                    synchronized (this) {
-                        if (!seen.add(r.key())) {
-                            repeated++;
-                            continue;
-                        }
-                        byType.merge(r.value().outcome(), 1, Integer::sum);
-                        if (r.value().outcome() == OutcomeType.DELIVERED) {
-                            deliveredAt.add(r.timestamp());
-                        }
-                        notifyAll();
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            if (running) {
-                failure = e;
-            }
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+    private synchronized void record(ConsumerRecord<String, Outcome> r) {
+        if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
+            return;
         }
+        if (!seen.add(r.key())) {
+            repeated++;
+            return;
+        }
+        byType.merge(r.value().outcome(), 1, Integer::sum);
+        if (r.value().outcome() == OutcomeType.DELIVERED) {
+            deliveredAt.add(r.timestamp());
+        }
+        notifyAll();
     }
 
     /**
@@ -96,8 +57,8 @@ final class OutcomeTally implements AutoCloseable {
         int last = -1;
         long lastReport = 0;
         while (seen.size() < expected) {
-            if (failure != null) {
-                throw new IllegalStateException(what + ": reading lead-outcomes failed", failure);
+            if (follower.failure() != null) {
+                throw new IllegalStateException(what + ": reading lead-outcomes failed", follower.failure());
             }
             long now = System.nanoTime();
             if (seen.size() != last) {
@@ -158,12 +119,6 @@ final class OutcomeTally implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }
